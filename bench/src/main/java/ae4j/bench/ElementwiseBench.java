@@ -1,0 +1,6 @@
+package ae4j.bench;
+
+final class ElementwiseBench {
+    static void run(Harness h) {
+    }
+}

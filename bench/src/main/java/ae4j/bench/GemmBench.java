@@ -1,0 +1,97 @@
+package ae4j.bench;
+
+import ae4j.vecmath.Gemm;
+import ae4j.vecmath.Gemm.Op;
+import ae4j.vecmath.Parallel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * {@code ae4j bench gemm}: GEMM GFLOP/s at the autoencoder shapes and their backprop variants, plus
+ * 1024^3, on 1 and 2 threads, as a fraction of the FMA peak measured in the same process.
+ */
+public final class GemmBench {
+
+    record Case(String label, Op opA, Op opB, int m, int k, int n) {
+        double flops() {
+            return 2.0 * m * n * k;
+        }
+    }
+
+    public static void main(String[] args) {
+        boolean quick = List.of(args).contains("--quick");
+        Harness h = quick ? new Harness(300, 30, 5) : new Harness(1500, 120, 9);
+        int maxThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        System.out.println(SystemInfo.summary());
+        System.out.printf(Locale.ROOT, "harness: warm-up %d ms, %d repetitions of >= %d ms; median [min .. max]%n",
+                h.warmupNanos / 1_000_000, h.reps, h.repNanos / 1_000_000);
+
+        double[] peak = new double[maxThreads + 1];
+        for (int t = 1; t <= maxThreads; t++) {
+            int threads = t;
+            Harness.Result r = h.rate(() -> peakOn(threads), PeakFma.flopsPerCall() * threads);
+            peak[t] = r.median();
+            System.out.printf(Locale.ROOT, "peak FMA loop, %d thread%s: %.1f GFLOP/s [%.1f .. %.1f]%n",
+                    t, t == 1 ? "" : "s", r.median() / 1e9, r.min() / 1e9, r.max() / 1e9);
+        }
+
+        List<Case> cases = new ArrayList<>();
+        int[][] shapes = {{128, 784, 256}, {128, 256, 784}, {128, 256, 64}, {128, 64, 256}};
+        for (int[] s : shapes) {
+            int m = s[0], k = s[1], n = s[2];
+            String shape = "(" + m + "," + k + "," + n + ")";
+            cases.add(new Case(shape + " A*B       fwd", Op.N, Op.N, m, k, n));
+            cases.add(new Case(shape + " A*B^T     fwd", Op.N, Op.T, m, k, n));
+            cases.add(new Case(shape + " A^T*B K=b dW", Op.T, Op.N, k, m, n));
+            cases.add(new Case(shape + " A*B^T     dX", Op.N, Op.T, m, n, k));
+        }
+        cases.add(new Case("(1024,1024,1024) A*B", Op.N, Op.N, 1024, 1024, 1024));
+        cases.add(new Case("(1024,1024,1024) A^T*B^T", Op.T, Op.T, 1024, 1024, 1024));
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-32s %5s %6s %6s %6s | %9s %9s %8s%n",
+                "shape (M,K,N) variant", "op", "m", "k", "n", "GFLOP/s", "of peak", "spread");
+        for (Case c : cases) {
+            for (int t = 1; t <= maxThreads; t++) {
+                Parallel.setThreads(t);
+                Harness.Result r = h.rate(gemmOp(c), c.flops());
+                System.out.printf(Locale.ROOT, "%-32s %5s %6d %6d %6d | %9.1f %8.1f%% %7.1f%%  (%dT)%n",
+                        c.label(), c.opA() + "" + c.opB(), c.m(), c.k(), c.n(), r.median() / 1e9,
+                        100 * r.median() / peak[t], r.spreadPercent(), t);
+            }
+        }
+        Parallel.setThreads(maxThreads);
+        ElementwiseBench.run(h);
+    }
+
+    private static double peakOn(int threads) {
+        double[] out = new double[threads];
+        if (threads == 1) return PeakFma.run();
+        Parallel.setThreads(threads);
+        Parallel.run(threads, t -> out[t] = PeakFma.run());
+        double s = 0;
+        for (double v : out) s += v;
+        return s;
+    }
+
+    private static Harness.Op gemmOp(Case c) {
+        SplittableRandom rnd = new SplittableRandom(42);
+        int aRows = c.opA() == Op.N ? c.m() : c.k(), aCols = c.opA() == Op.N ? c.k() : c.m();
+        int bRows = c.opB() == Op.N ? c.k() : c.n(), bCols = c.opB() == Op.N ? c.n() : c.k();
+        float[] a = random(rnd, aRows * aCols);
+        float[] b = random(rnd, bRows * bCols);
+        float[] cc = new float[c.m() * c.n()];
+        return () -> {
+            Gemm.gemm(c.opA(), c.opB(), c.m(), c.n(), c.k(), 1f, a, 0, aCols, b, 0, bCols, 0f, cc, 0, c.n());
+            return cc[0];
+        };
+    }
+
+    static float[] random(SplittableRandom rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        return x;
+    }
+}

@@ -1,0 +1,450 @@
+package ae4j.vecmath;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision GEMM: {@code C = f(alpha * op(A) * op(B) + beta * C + bias)}, op in {N, T}, row-major.
+ *
+ * <p>Structure (after Goto and van de Geijn, and BLIS): for each block of KC rows of op(B) and up to NC
+ * columns, pack op(B) into column panels NR wide; for each block of MC rows of op(A), pack op(A) into row
+ * panels MR tall; then a register-blocked micro-kernel computes each MR x NR tile of C from one A panel
+ * and one B panel: per k it loads two B vectors, broadcasts MR values of A, and issues 2*MR FMAs into
+ * accumulators that stay in registers for the whole panel (no reduceLanes). Packing zero-pads the edges,
+ * so the micro-kernel always runs full-size and only the store is masked. The optional {@link Epilogue}
+ * (bias + activation) is applied in the store of the last K block.
+ *
+ * <p>Register budget: 2*MR accumulators + 2 B vectors + 1 broadcast. With 16 vector registers (AVX2,
+ * 8 lanes) MR = 4 (a 4x16 tile); with 32 (AVX-512, 16 lanes) MR = 8 (an 8x32 tile). Measured on Zen 3
+ * with C2: a 4x16 kernel runs at the FMA peak, while 5x16 and 6x16 (13 and 15 live registers) spill an
+ * accumulator to the stack inside the loop and fall to 35-45% of it.
+ *
+ * <p>Threads: large products split C into column (or row) ranges on tile boundaries; each element is
+ * computed by the same sequence of operations whatever the split, so the result is bit-identical for
+ * any thread count.
+ */
+public final class Gemm {
+
+    /** Whether an operand is used as stored (N) or transposed (T). */
+    public enum Op { N, T }
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Tile width: two vectors. */
+    static final int NR = 2 * L;
+    /** Tile height for this machine's register file. */
+    static final int MR = L >= 16 ? 8 : 4;
+    static final int KC = Integer.getInteger("ae4j.gemm.kc", L >= 16 ? 256 : 384);
+    static final int MC = roundUp(Integer.getInteger("ae4j.gemm.mc", 192), 8);
+    static final int NC = roundUp(Integer.getInteger("ae4j.gemm.nc", 4096), NR);
+    /** Below this many flops a product runs on one thread: the hand-off would cost more than it saves. */
+    static final long PARALLEL_MIN_FLOPS = Long.getLong("ae4j.gemm.parallelMinFlops", 6_000_000L);
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private Gemm() {
+    }
+
+    /** Per-thread packing buffers, grown on demand and then reused: a steady state allocates nothing. */
+    private static final class Workspace {
+        float[] ap = new float[0];
+        float[] bp = new float[0];
+        final float[] tile = new float[8 * 2 * 64];
+
+        float[] ap(int size) {
+            if (ap.length < size) ap = new float[size];
+            return ap;
+        }
+
+        float[] bp(int size) {
+            if (bp.length < size) bp = new float[size];
+            return bp;
+        }
+    }
+
+    /** {@code C = alpha * op(A) * op(B) + beta * C} on matrix views. */
+    public static void gemm(Op opA, Op opB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+        gemm(opA, opB, alpha, a, b, beta, c, Epilogue.NONE);
+    }
+
+    /** {@code C = f(alpha * op(A) * op(B) + beta * C + bias)} on matrix views. */
+    public static void gemm(Op opA, Op opB, float alpha, Matrix a, Matrix b, float beta, Matrix c, Epilogue ep) {
+        int m = opA == Op.N ? a.rows() : a.cols();
+        int k = opA == Op.N ? a.cols() : a.rows();
+        int kb = opB == Op.N ? b.rows() : b.cols();
+        int n = opB == Op.N ? b.cols() : b.rows();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("gemm shape mismatch: op" + opA + "(A) is " + m + "x" + k
+                    + ", op" + opB + "(B) is " + kb + "x" + n + ", C is " + c.rows() + "x" + c.cols()
+                    + "; need op(A) MxK, op(B) KxN and C MxN");
+        }
+        gemm(opA, opB, m, n, k, alpha, a.data(), a.offset(), a.ld(), b.data(), b.offset(), b.ld(),
+                beta, c.data(), c.offset(), c.ld(), ep);
+    }
+
+    /** BLAS-style {@code C = alpha * op(A) * op(B) + beta * C}; op(A) is m x k, op(B) is k x n, C is m x n. */
+    public static void gemm(Op opA, Op opB, int m, int n, int k, float alpha,
+                            float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                            float beta, float[] c, int co, int ldc) {
+        gemm(opA, opB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, Epilogue.NONE);
+    }
+
+    /**
+     * BLAS-style GEMM with a fused epilogue. When {@code beta == 0}, C is not read (NaNs in it do not
+     * propagate). Uses {@link Parallel#threads()} threads when the product is large enough.
+     */
+    public static void gemm(Op opA, Op opB, int m, int n, int k, float alpha,
+                            float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                            float beta, float[] c, int co, int ldc, Epilogue ep) {
+        check(opA, opB, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, ep);
+        long flops = 2L * m * n * k;
+        int parts = flops < PARALLEL_MIN_FLOPS ? 1 : Parallel.threads();
+        run(MR, parts, opA, opB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, ep);
+    }
+
+    /**
+     * The whole algorithm with an explicit tile height (6 or 8) and number of parts C is split into.
+     * Package-private so tests can run both micro-kernels and any split on any machine.
+     */
+    static void run(int mr, int parts, Op opA, Op opB, int m, int n, int k, float alpha,
+                    float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                    float beta, float[] c, int co, int ldc, Epilogue ep) {
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scaleOnly(m, n, beta, c, co, ldc, ep);
+            return;
+        }
+        int colUnits = (n + NR - 1) / NR;
+        int rowUnits = (m + mr - 1) / mr;
+        // Splitting columns repeats the packing of A (m*k) in every part; splitting rows repeats B (k*n).
+        boolean splitCols = (m <= n && colUnits >= parts) || rowUnits < parts;
+        int units = splitCols ? colUnits : rowUnits;
+        int p = Math.max(1, Math.min(parts, units));
+        if (p == 1) {
+            serial(mr, opA, opB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, ep, 0);
+            return;
+        }
+        Parallel.run(p, t -> {
+            int u0 = (int) ((long) units * t / p);
+            int u1 = (int) ((long) units * (t + 1) / p);
+            if (splitCols) {
+                int j0 = u0 * NR;
+                int j1 = Math.min(n, u1 * NR);
+                int bShift = opB == Op.N ? j0 : j0 * ldb;
+                serial(mr, opA, opB, m, j1 - j0, k, alpha, a, ao, lda, b, bo + bShift, ldb,
+                        beta, c, co + j0, ldc, ep, j0);
+            } else {
+                int i0 = u0 * mr;
+                int i1 = Math.min(m, u1 * mr);
+                int aShift = opA == Op.N ? i0 * lda : i0;
+                serial(mr, opA, opB, i1 - i0, n, k, alpha, a, ao + aShift, lda, b, bo, ldb,
+                        beta, c, co + i0 * ldc, ldc, ep, 0);
+            }
+        });
+    }
+
+    /** One thread's share: the blocked loops over (NC, KC, MC, NR, MR). biasCol is column 0's index in C. */
+    private static void serial(int mr, Op opA, Op opB, int m, int n, int k, float alpha,
+                               float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                               float beta, float[] c, int co, int ldc, Epilogue ep, int biasCol) {
+        Workspace ws = WORKSPACE.get();
+        int kcMax = Math.min(KC, k);
+        int ncMax = Math.min(NC, roundUp(n, NR));
+        int mcBlock = roundUp(Math.min(MC, m), mr);
+        float[] bp = ws.bp(kcMax * ncMax);
+        float[] ap = ws.ap(kcMax * mcBlock);
+        float[] t = ws.tile;
+        float[] bias = ep.bias();
+        Activation act = ep.activation();
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean last = pc + kc == k;
+                float betaBlock = pc == 0 ? beta : 1f;
+                packB(opB, b, bo, ldb, pc, kc, jc, nc, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(mr, opA, a, ao, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bi = jr * kc;
+                        int cj = co + jc + jr;
+                        int biasIndex = ep.biasOffset() + biasCol + jc + jr;
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            int ai = ir * kc;
+                            if (mr == 8) {
+                                kernel8(kc, ap, ai, bp, bi, t);
+                            } else {
+                                kernel4(kc, ap, ai, bp, bi, t);
+                            }
+                            int rows = Math.min(mr, mc - ir);
+                            int ci = cj + (ic + ir) * ldc;
+                            if (last) {
+                                store(t, rows, nr, alpha, betaBlock, c, ci, ldc, bias, biasIndex, act);
+                            } else {
+                                store(t, rows, nr, alpha, betaBlock, c, ci, ldc, null, 0, Activation.IDENTITY);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** 4 x NR block: broadcast one packed A value per row, FMA with two packed B vectors. */
+    static void kernel4(int kc, float[] ap, int ai, float[] bp, int bi, float[] t) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bk = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bk);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
+            int ak = ai + p * 4;
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[ak]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ak + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ak + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ak + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+        }
+        c00.intoArray(t, 0);
+        c01.intoArray(t, 0 + L);
+        c10.intoArray(t, 1 * NR);
+        c11.intoArray(t, 1 * NR + L);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + L);
+    }
+
+    /** 8 x NR block: broadcast one packed A value per row, FMA with two packed B vectors. */
+    static void kernel8(int kc, float[] ap, int ai, float[] bp, int bi, float[] t) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bk = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bk);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
+            int ak = ai + p * 8;
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[ak]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ak + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ak + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ak + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[ak + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[ak + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, ap[ak + 6]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, ap[ak + 7]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        c00.intoArray(t, 0);
+        c01.intoArray(t, 0 + L);
+        c10.intoArray(t, 1 * NR);
+        c11.intoArray(t, 1 * NR + L);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + L);
+        c40.intoArray(t, 4 * NR);
+        c41.intoArray(t, 4 * NR + L);
+        c50.intoArray(t, 5 * NR);
+        c51.intoArray(t, 5 * NR + L);
+        c60.intoArray(t, 6 * NR);
+        c61.intoArray(t, 6 * NR + L);
+        c70.intoArray(t, 7 * NR);
+        c71.intoArray(t, 7 * NR + L);
+    }
+
+    /** Merges an accumulator tile into C: c = f(alpha * t + beta * c + bias). Masked on the right edge. */
+    private static void store(float[] t, int rows, int nr, float alpha, float beta, float[] c, int ci, int ldc,
+                              float[] bias, int bi, Activation act) {
+        boolean identity = act == Activation.IDENTITY;
+        for (int r = 0; r < rows; r++) {
+            int cr = ci + r * ldc;
+            int tr = r * NR;
+            for (int j = 0; j < nr; j += L) {
+                if (j + L <= nr) {
+                    FloatVector v = FloatVector.fromArray(S, t, tr + j).mul(alpha);
+                    if (beta != 0f) v = FloatVector.fromArray(S, c, cr + j).fma(FloatVector.broadcast(S, beta), v);
+                    if (bias != null) v = v.add(FloatVector.fromArray(S, bias, bi + j));
+                    if (!identity) v = act.apply(v);
+                    v.intoArray(c, cr + j);
+                } else {
+                    VectorMask<Float> mask = S.indexInRange(j, nr);
+                    FloatVector v = FloatVector.fromArray(S, t, tr + j).mul(alpha);
+                    if (beta != 0f) v = FloatVector.fromArray(S, c, cr + j, mask).fma(FloatVector.broadcast(S, beta), v);
+                    if (bias != null) v = v.add(FloatVector.fromArray(S, bias, bi + j, mask));
+                    if (!identity) v = act.apply(v);
+                    v.intoArray(c, cr + j, mask);
+                }
+            }
+        }
+    }
+
+    /** k == 0 or alpha == 0: C = f(beta * C + bias), A and B not read. */
+    private static void scaleOnly(int m, int n, float beta, float[] c, int co, int ldc, Epilogue ep) {
+        Activation act = ep.activation();
+        float[] bias = ep.bias();
+        for (int i = 0; i < m; i++) {
+            int cr = co + i * ldc;
+            for (int j = 0; j < n; j += L) {
+                VectorMask<Float> mask = S.indexInRange(j, n);
+                FloatVector v = beta == 0f ? FloatVector.zero(S)
+                        : FloatVector.fromArray(S, c, cr + j, mask).mul(beta);
+                if (bias != null) v = v.add(FloatVector.fromArray(S, bias, ep.biasOffset() + j, mask));
+                v = act.apply(v);
+                v.intoArray(c, cr + j, mask);
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[pc, pc+kc) x [jc, jc+nc) into panels of NR columns: panel p holds, for each k, NR
+     * consecutive floats (zero past the matrix edge), at bp[p * kc * NR + k * NR + j].
+     */
+    private static void packB(Op opB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int w = Math.min(NR, nc - jr);
+            int dst = jr * kc;
+            if (opB == Op.N) {
+                int src = bo + pc * ldb + jc + jr;
+                if (w == NR) {
+                    for (int p = 0; p < kc; p++) {
+                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                        src += ldb;
+                        dst += NR;
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        for (int j = 0; j < w; j++) bp[dst + j] = b[src + j];
+                        for (int j = w; j < NR; j++) bp[dst + j] = 0f;
+                        src += ldb;
+                        dst += NR;
+                    }
+                }
+            } else {
+                for (int j = 0; j < w; j++) {
+                    int src = bo + (jc + jr + j) * ldb + pc;
+                    int d = dst + j;
+                    for (int p = 0; p < kc; p++) {
+                        bp[d] = b[src + p];
+                        d += NR;
+                    }
+                }
+                for (int j = w; j < NR; j++) {
+                    int d = dst + j;
+                    for (int p = 0; p < kc; p++) {
+                        bp[d] = 0f;
+                        d += NR;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(A)[ic, ic+mc) x [pc, pc+kc) into panels of mr rows: panel q holds, for each k, mr
+     * consecutive floats (zero past the matrix edge), at ap[q * kc * mr + k * mr + r].
+     */
+    private static void packA(int mr, Op opA, float[] a, int ao, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += mr) {
+            int h = Math.min(mr, mc - ir);
+            int dst = ir * kc;
+            if (opA == Op.N) {
+                for (int r = 0; r < h; r++) {
+                    int src = ao + (ic + ir + r) * lda + pc;
+                    int d = dst + r;
+                    for (int p = 0; p < kc; p++) {
+                        ap[d] = a[src + p];
+                        d += mr;
+                    }
+                }
+                for (int r = h; r < mr; r++) {
+                    int d = dst + r;
+                    for (int p = 0; p < kc; p++) {
+                        ap[d] = 0f;
+                        d += mr;
+                    }
+                }
+            } else {
+                int src = ao + pc * lda + ic + ir;
+                int d = dst;
+                for (int p = 0; p < kc; p++) {
+                    for (int r = 0; r < h; r++) ap[d + r] = a[src + r];
+                    for (int r = h; r < mr; r++) ap[d + r] = 0f;
+                    src += lda;
+                    d += mr;
+                }
+            }
+        }
+    }
+
+    private static void check(Op opA, Op opB, int m, int n, int k, float[] a, int ao, int lda,
+                              float[] b, int bo, int ldb, float[] c, int co, int ldc, Epilogue ep) {
+        if (opA == null || opB == null) throw new IllegalArgumentException("gemm op is null; use Gemm.Op.N or T");
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm sizes must be non-negative, got m=" + m + " n=" + n + " k=" + k);
+        }
+        if (ep == null) throw new IllegalArgumentException("epilogue is null; use Epilogue.NONE");
+        if (m == 0 || n == 0) return;
+        checkOperand("C", c, co, ldc, m, n);
+        if (k > 0) {
+            checkOperand("A", a, ao, lda, opA == Op.N ? m : k, opA == Op.N ? k : m);
+            checkOperand("B", b, bo, ldb, opB == Op.N ? k : n, opB == Op.N ? n : k);
+        }
+        if (ep.bias() != null && ep.biasOffset() + (long) n > ep.bias().length) {
+            throw new IllegalArgumentException("bias needs " + n + " values from offset " + ep.biasOffset()
+                    + ", but holds " + ep.bias().length);
+        }
+    }
+
+    private static void checkOperand(String name, float[] x, int off, int ld, int rows, int cols) {
+        if (x == null) throw new IllegalArgumentException("gemm operand " + name + " is null");
+        if (ld < cols) {
+            throw new IllegalArgumentException("gemm operand " + name + ": leading dimension " + ld
+                    + " < stored columns " + cols);
+        }
+        long end = off + (long) (rows - 1) * ld + cols;
+        if (off < 0 || end > x.length) {
+            throw new IllegalArgumentException("gemm operand " + name + ": a stored " + rows + "x" + cols
+                    + " matrix with ld " + ld + " at offset " + off + " needs " + end + " floats, array has " + x.length);
+        }
+    }
+
+    static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+}

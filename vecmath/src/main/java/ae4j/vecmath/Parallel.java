@@ -1,0 +1,143 @@
+package ae4j.vecmath;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+
+/**
+ * A persistent pool of worker threads for data-parallel loops: {@code run(tasks, body)} calls
+ * {@code body.accept(t)} once for every t in [0, tasks), on the calling thread and the workers, and
+ * returns when all are done.
+ *
+ * <p>Workers spin briefly before parking, so back-to-back calls (one per layer of a training step) pay
+ * a few microseconds, not a full wake-up. Only one parallel loop runs at a time: a nested call, or a call
+ * from another thread while a loop is running, runs its tasks serially on the caller. Bodies must write
+ * disjoint outputs; then results never depend on the thread count.
+ *
+ * <p>The size defaults to the number of available processors and can be set with
+ * {@link #setThreads(int)} or the system property {@code ae4j.threads}.
+ */
+public final class Parallel {
+
+    private static final long SPIN_NANOS = 100_000;
+
+    private static final ReentrantLock SUBMIT = new ReentrantLock();
+    /** The current loop; workers grab it and work on its own counters, so a stale job has nothing left. */
+    private static volatile Job current;
+
+    private static final class Job {
+        final IntConsumer body;
+        final int tasks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(IntConsumer body, int tasks) {
+            this.body = body;
+            this.tasks = tasks;
+        }
+
+        void work() {
+            int t;
+            while ((t = next.getAndIncrement()) < tasks) {
+                try {
+                    body.accept(t);
+                } catch (Throwable e) {
+                    failure = e;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    private static int threads = defaultThreads();
+    private static Thread[] workers = new Thread[0];
+
+    private Parallel() {
+    }
+
+    private static int defaultThreads() {
+        String p = System.getProperty("ae4j.threads");
+        if (p != null && !p.isBlank()) {
+            try {
+                return Math.max(1, Integer.parseInt(p.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("ae4j.threads must be a positive integer, got '" + p + "'");
+            }
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The number of threads a parallel loop uses, counting the caller. */
+    public static int threads() {
+        return threads;
+    }
+
+    /** Sets the pool size (1 = everything runs on the caller). Takes effect for the next loop. */
+    public static void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
+        SUBMIT.lock();
+        try {
+            threads = n;
+        } finally {
+            SUBMIT.unlock();
+        }
+    }
+
+    /** Runs body(t) for t in [0, tasks). Exceptions thrown by a task are rethrown on the caller. */
+    public static void run(int tasks, IntConsumer body) {
+        if (tasks <= 0) return;
+        if (tasks == 1 || threads == 1 || !SUBMIT.tryLock()) {
+            for (int t = 0; t < tasks; t++) body.accept(t);
+            return;
+        }
+        try {
+            ensureWorkers(Math.min(threads, tasks) - 1);
+            Job j = new Job(body, tasks);
+            current = j;
+            for (Thread w : workers) LockSupport.unpark(w);
+            j.work();
+            while (j.done.get() < tasks) Thread.onSpinWait();
+            current = null;
+            Throwable f = j.failure;
+            if (f != null) {
+                if (f instanceof RuntimeException re) throw re;
+                if (f instanceof Error er) throw er;
+                throw new RuntimeException(f);
+            }
+        } finally {
+            SUBMIT.unlock();
+        }
+    }
+
+    private static void ensureWorkers(int wanted) {
+        if (workers.length >= wanted) return;
+        Thread[] grown = java.util.Arrays.copyOf(workers, wanted);
+        for (int i = workers.length; i < wanted; i++) {
+            Thread w = new Thread(Parallel::workerLoop, "ae4j-worker-" + (i + 1));
+            w.setDaemon(true);
+            grown[i] = w;
+            w.start();
+        }
+        workers = grown;
+    }
+
+    private static void workerLoop() {
+        Job seen = null;
+        while (true) {
+            long spinStart = System.nanoTime();
+            Job j;
+            while ((j = current) == null || j == seen) {
+                if (System.nanoTime() - spinStart < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(1_000_000);
+                }
+            }
+            seen = j;
+            j.work();
+        }
+    }
+}
