@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   softplus  y = log(1 + exp(z))           f'(z) = sigmoid(z) = 1 - exp(-y)
  * </pre>
  *
- * Vector loops use the lanewise EXP / TANH / LOG1P operators (SVML-backed on x86). The scalar
+ * Vector loops use {@link VMath} (tier-independent polynomial exp / tanh / log1p). The scalar
  * definitions here ({@link #apply(float)}, {@link #derivativeFromOutput(float)}) are the reference the
  * tests compare against.
  */
@@ -68,19 +68,17 @@ public enum Activation {
             case IDENTITY -> z;
             case RELU -> z.max(0f);
             case SIGMOID -> sigmoid(z);
-            case TANH -> z.lanewise(VectorOperators.TANH);
+            case TANH -> VMath.tanh(z);
             case SOFTPLUS -> softplus(z);
         };
     }
 
     static FloatVector sigmoid(FloatVector z) {
-        // exp(-z) overflows to +inf for z < -88, giving 1 / inf = 0: the right limit.
-        return FloatVector.broadcast(S, 1f).div(z.neg().lanewise(VectorOperators.EXP).add(1f));
+        return VMath.sigmoid(z);
     }
 
     static FloatVector softplus(FloatVector z) {
-        FloatVector tail = z.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
-        return z.max(0f).add(tail);
+        return VMath.softplus(z);
     }
 
     /** y[i] = f(z[i]) for i in [0, n). z and y may be the same array range (in place). */
@@ -100,7 +98,7 @@ public enum Activation {
             }
             case TANH -> {
                 for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, z, zo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
+                    VMath.tanh(FloatVector.fromArray(S, z, zo + i)).intoArray(y, yo + i);
                 }
             }
             case SOFTPLUS -> {
@@ -139,7 +137,7 @@ public enum Activation {
             case RELU -> g.blend(0f, y.compare(VectorOperators.LE, 0f));
             case SIGMOID -> g.mul(y.mul(y.neg().add(1f)));
             case TANH -> g.mul(y.mul(y).neg().add(1f));
-            case SOFTPLUS -> g.mul(y.neg().lanewise(VectorOperators.EXPM1).neg());
+            case SOFTPLUS -> g.mul(VMath.expm1(y.neg()).neg());
         };
     }
 
