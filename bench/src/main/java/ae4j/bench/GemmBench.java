@@ -24,7 +24,8 @@ public final class GemmBench {
         boolean quick = List.of(args).contains("--quick");
         Harness h = quick ? new Harness(300, 30, 5) : new Harness(1500, 120, 9);
         int maxThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
-        System.out.println(SystemInfo.summary());
+        System.out.println(ae4j.vecmath.SystemInfo.report());
+        System.out.println("date: " + java.time.LocalDate.now());
         System.out.printf(Locale.ROOT, "harness: warm-up %d ms, %d repetitions of >= %d ms; median [min .. max]%n",
                 h.warmupNanos / 1_000_000, h.reps, h.repNanos / 1_000_000);
 
