@@ -33,7 +33,7 @@ class ElementwiseTest {
     @ValueSource(ints = {0, 1, 7, 15, 16, 17, 31, 33, 100, 783, 785, 4099})
     void axpy(int n) {
         Random r = rng(n, 1);
-        float[] x = vector(r, XO, n), y = vector(r, YO, n);
+        float[] x = vector(r, XO, n), y = output(r, YO, n);
         float[] x0 = x.clone(), yRef = y.clone();
         float alpha = value(r);
         Elementwise.axpy(n, alpha, x, XO, y, YO);
@@ -47,7 +47,7 @@ class ElementwiseTest {
     @ValueSource(ints = {0, 1, 7, 15, 16, 17, 31, 33, 100, 783, 785, 4099})
     void scale(int n) {
         Random r = rng(n, 2);
-        float[] x = vector(r, XO, n);
+        float[] x = output(r, XO, n);
         float[] ref = x.clone();
         float alpha = value(r);
         Elementwise.scale(n, alpha, x, XO);
@@ -63,7 +63,7 @@ class ElementwiseTest {
         float[] a = vector(r, XO, n), b = vector(r, YO, n);
         float[] a0 = a.clone(), b0 = b.clone();
         for (int op = 0; op < 3; op++) {
-            float[] out = vector(r, OO, n), ref = out.clone();
+            float[] out = output(r, OO, n), ref = out.clone();
             switch (op) {
                 case 0 -> { Elementwise.add(n, a, XO, b, YO, out, OO); ScalarElementwise.add(n, a, XO, b, YO, ref, OO); }
                 case 1 -> { Elementwise.sub(n, a, XO, b, YO, out, OO); ScalarElementwise.sub(n, a, XO, b, YO, ref, OO); }
@@ -81,7 +81,7 @@ class ElementwiseTest {
     @ValueSource(ints = {0, 1, 7, 15, 16, 17, 31, 33, 100, 783, 785, 4099})
     void inPlaceAdd(int n) {
         Random r = rng(n, 4);
-        float[] a = vector(r, XO, n), b = vector(r, YO, n);
+        float[] a = output(r, XO, n), b = vector(r, YO, n);
         float[] ref = a.clone();
         Elementwise.add(n, a, XO, b, YO, a, XO);
         ScalarElementwise.add(n, ref, XO, b, YO, ref, XO);
@@ -96,7 +96,7 @@ class ElementwiseTest {
         float[] x = vector(r, XO, n);
         float[] x0 = x.clone();
         float v = value(r);
-        float[] out = vector(r, OO, n), ref = out.clone();
+        float[] out = output(r, OO, n), ref = out.clone();
         Elementwise.fill(n, v, out, OO);
         ScalarElementwise.fill(n, v, ref, OO);
         assertGuards(out, OO, n, "fill");
@@ -117,7 +117,7 @@ class ElementwiseTest {
         float[] special = {Float.NaN, -0f, 0f, -0.5f, 0.5f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 3f};
         for (int i = 0; i < n; i += 5) x[XO + i] = special[(i / 5) % special.length];
         float[] x0 = x.clone();
-        float[] out = vector(r, OO, n), ref = out.clone();
+        float[] out = output(r, OO, n), ref = out.clone();
         Elementwise.clamp(n, -0.5f, 0.5f, x, XO, out, OO);
         ScalarElementwise.clamp(n, -0.5f, 0.5f, x, XO, ref, OO);
         assertBits(x0, x, "clamp input");
@@ -131,7 +131,7 @@ class ElementwiseTest {
         Random r = new Random(31L * rows + cols);
         float[] bias = vector(r, XO, cols);
         float[] bias0 = bias.clone();
-        float[] c = matrix(r, OO, rows, cols, ldc), ref = c.clone();
+        float[] c = outputMatrix(r, OO, rows, cols, ldc), ref = c.clone();
         Elementwise.addBias(rows, cols, bias, XO, c, OO, ldc);
         ScalarElementwise.addBias(rows, cols, bias, XO, ref, OO, ldc);
         assertBits(bias0, bias, "addBias bias");
@@ -146,7 +146,7 @@ class ElementwiseTest {
             Random r = new Random(37L * rows + cols + (accumulate ? 1 : 0));
             float[] a = matrix(r, XO, rows, cols, lda);
             float[] a0 = a.clone();
-            float[] out = vector(r, OO, cols), ref = out.clone(), before = out.clone();
+            float[] out = output(r, OO, cols), ref = out.clone(), before = out.clone();
             Elementwise.colSums(rows, cols, a, XO, lda, out, OO, accumulate);
             ScalarElementwise.colSums(rows, cols, a, XO, lda, ref, OO, accumulate);
             assertBits(a0, a, "colSums input");
@@ -168,7 +168,7 @@ class ElementwiseTest {
             Random r = new Random(41L * rows + cols + (accumulate ? 1 : 0));
             float[] a = matrix(r, XO, rows, cols, lda);
             float[] a0 = a.clone();
-            float[] out = vector(r, OO, rows), ref = out.clone(), before = out.clone();
+            float[] out = output(r, OO, rows), ref = out.clone(), before = out.clone();
             Elementwise.rowSums(rows, cols, a, XO, lda, out, OO, accumulate);
             ScalarElementwise.rowSums(rows, cols, a, XO, lda, ref, OO, accumulate);
             assertBits(a0, a, "rowSums input");
@@ -219,7 +219,7 @@ class ElementwiseTest {
         float[] x = vector(r, XO, n);
         for (int i = 0; i < n; i++) x[XO + i] = (float) (r.nextDouble() * 175 - 87);   // results stay normal
         float[] x0 = x.clone();
-        float[] out = vector(r, OO, n), ref = out.clone();
+        float[] out = output(r, OO, n), ref = out.clone();
         Elementwise.exp(n, x, XO, out, OO);
         ScalarElementwise.exp(n, x, XO, ref, OO);
         assertBits(x0, x, "exp input");
@@ -240,7 +240,7 @@ class ElementwiseTest {
                     : (float) Math.exp(r.nextDouble() * 170 - 85);
         }
         float[] x0 = x.clone();
-        float[] out = vector(r, OO, n), ref = out.clone();
+        float[] out = output(r, OO, n), ref = out.clone();
         Elementwise.log(n, x, XO, out, OO);
         ScalarElementwise.log(n, x, XO, ref, OO);
         assertBits(x0, x, "log input");

@@ -52,7 +52,7 @@ class LossesTest {
         Random r = new Random(11_000_003L * n);
         float[] p = vector(r, PO, n), t = vector(r, TO, n);
         float[] p0 = p.clone(), t0 = t.clone();
-        float[] g = vector(r, GO, n), ref = g.clone();
+        float[] g = output(r, GO, n), ref = g.clone();
         double loss = Losses.mse(n, p, PO, t, TO, GRAD_SCALE, g, GO);
         double lossRef = ScalarLosses.mse(n, p, PO, t, TO, GRAD_SCALE, ref, GO);
         assertBits(p0, p, "mse pred");
@@ -73,7 +73,7 @@ class LossesTest {
         for (int i = 0; i < n; i++) z[PO + i] = (float) (r.nextGaussian() * (i % 5 == 0 ? 20 : 3));
         float[] t = targets(r, TO, n);
         float[] z0 = z.clone(), t0 = t.clone();
-        float[] g = vector(r, GO, n), ref = g.clone();
+        float[] g = output(r, GO, n), ref = g.clone();
         double loss = Losses.bceWithLogits(n, z, PO, t, TO, GRAD_SCALE, g, GO);
         double lossRef = ScalarLosses.bceWithLogits(n, z, PO, t, TO, GRAD_SCALE, ref, GO);
         assertBits(z0, z, "bceWithLogits logits");
@@ -106,7 +106,7 @@ class LossesTest {
         }
         float[] t = targets(r, TO, n);
         float[] p0 = p.clone(), t0 = t.clone();
-        float[] g = vector(r, GO, n), ref = g.clone();
+        float[] g = output(r, GO, n), ref = g.clone();
         double loss = Losses.bce(n, p, PO, t, TO, eps, GRAD_SCALE, g, GO);
         double lossRef = ScalarLosses.bce(n, p, PO, t, TO, eps, GRAD_SCALE, ref, GO);
         assertBits(p0, p, "bce prob");
@@ -155,7 +155,7 @@ class LossesTest {
         Random r = new Random(19L * rows + cols);
         float[] z = logitRows(r, PO, rows, cols, ldz);
         float[] z0 = z.clone();
-        float[] out = matrix(r, GO, rows, cols, ldo), ref = out.clone();
+        float[] out = outputMatrix(r, GO, rows, cols, ldo), ref = out.clone();
         Losses.softmax(rows, cols, z, PO, ldz, out, GO, ldo);
         ScalarLosses.softmax(rows, cols, z, PO, ldz, ref, GO, ldo);
         assertBits(z0, z, "softmax input");
@@ -187,7 +187,7 @@ class LossesTest {
         float[] z = logitRows(r, PO, rows, cols, ldl);
         float[] t = targetRows(r, TO, rows, cols, ldt);
         float[] z0 = z.clone(), t0 = t.clone();
-        float[] g = matrix(r, GO, rows, cols, ldg), ref = g.clone();
+        float[] g = outputMatrix(r, GO, rows, cols, ldg), ref = g.clone();
         double loss = Losses.softmaxCrossEntropy(rows, cols, z, PO, ldl, t, TO, ldt, GRAD_SCALE, g, GO, ldg);
         double lossRef = ScalarLosses.softmaxCrossEntropy(rows, cols, z, PO, ldl, t, TO, ldt, GRAD_SCALE, ref, GO, ldg);
         assertBits(z0, z, "softmaxCrossEntropy logits");

@@ -45,7 +45,7 @@ class NormsTest {
             for (int i = 0; i < n; i += 3) x[XO + i] = special[(i / 3) % special.length];
             float[] x0 = x.clone();
             float scale = 0.37f;
-            float[] g = vector(r, GO, n), ref = g.clone();
+            float[] g = output(r, GO, n), ref = g.clone();
             Norms.l1Grad(n, scale, x, XO, g, GO, accumulate);
             ScalarNorms.l1Grad(n, scale, x, XO, ref, GO, accumulate);
             assertBits(x0, x, "l1Grad input");
@@ -62,7 +62,7 @@ class NormsTest {
             float[] x = vector(r, XO, n);
             float[] x0 = x.clone();
             float scale = 0.37f;
-            float[] g = vector(r, GO, n), ref = g.clone();
+            float[] g = output(r, GO, n), ref = g.clone();
             Norms.l2sqGrad(n, scale, x, XO, g, GO, accumulate);
             ScalarNorms.l2sqGrad(n, scale, x, XO, ref, GO, accumulate);
             assertBits(x0, x, "l2sqGrad input");
