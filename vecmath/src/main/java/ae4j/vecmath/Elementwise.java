@@ -155,20 +155,20 @@ public final class Elementwise {
         }
     }
 
-    /** {@code out[i] = exp(x[i])}, lanewise {@link VectorOperators#EXP} (within a few ulps). */
+    /** {@code out[i] = exp(x[i])}, computed with {@link VMath#exp} (within 2 ulps, same bits in every JIT tier). */
     public static void exp(int n, float[] x, int xo, float[] out, int oo) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += L) {
-            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+            VMath.exp(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = (float) Math.exp(x[xo + i]);
     }
 
-    /** {@code out[i] = log(x[i])} (natural logarithm), lanewise {@link VectorOperators#LOG}. */
+    /** {@code out[i] = log(x[i])} (natural logarithm), computed with {@link VMath#log} (within 2 ulps). */
     public static void log(int n, float[] x, int xo, float[] out, int oo) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += L) {
-            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i);
+            VMath.log(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = (float) Math.log(x[xo + i]);
     }

@@ -70,9 +70,9 @@ public final class Losses {
                 FloatVector z = FloatVector.fromArray(S, logits, lo + i);
                 FloatVector t = FloatVector.fromArray(S, target, to + i);
                 VectorMask<Float> nonneg = z.compare(VectorOperators.GE, 0f);
-                FloatVector e = z.abs().neg().lanewise(VectorOperators.EXP);      // exp(-|z|) in [0, 1]
+                FloatVector e = VMath.exp(z.abs().neg());      // exp(-|z|) in [0, 1]
                 FloatVector lin = z.mul(zero.blend(one, nonneg).sub(t));        // max(z, 0) - z t
-                acc = acc.add(lin.add(e.lanewise(VectorOperators.LOG1P)));
+                acc = acc.add(lin.add(VMath.log1p(e)));
                 if (grad != null) {
                     FloatVector sig = e.blend(one, nonneg).div(e.add(one));
                     sig.sub(t).mul(gradScale).intoArray(grad, go + i);
@@ -114,8 +114,8 @@ public final class Losses {
             for (; i < blockEnd; i += L) {
                 FloatVector p = FloatVector.fromArray(S, prob, po + i).max(eps).min(hi);
                 FloatVector t = FloatVector.fromArray(S, target, to + i);
-                FloatVector logP = p.lanewise(VectorOperators.LOG);
-                FloatVector log1mP = p.neg().lanewise(VectorOperators.LOG1P);
+                FloatVector logP = VMath.log(p);
+                FloatVector log1mP = VMath.log1p(p.neg());
                 acc = acc.sub(t.mul(logP).add(one.sub(t).mul(log1mP)));
                 if (grad != null) {
                     p.sub(t).div(p.mul(one.sub(p))).mul(gradScale).intoArray(grad, go + i);
@@ -148,7 +148,7 @@ public final class Losses {
             FloatVector acc = FloatVector.zero(S);
             int j = 0;
             for (; j < end; j += L) {
-                FloatVector e = FloatVector.fromArray(S, z, zr + j).sub(vm).lanewise(VectorOperators.EXP);
+                FloatVector e = VMath.exp(FloatVector.fromArray(S, z, zr + j).sub(vm));
                 acc = acc.add(e);
                 e.intoArray(out, or + j);
             }
@@ -191,7 +191,7 @@ public final class Losses {
             for (; j < end; j += L) {
                 FloatVector d = FloatVector.fromArray(S, logits, zr + j).sub(vm);      // z - m <= 0
                 FloatVector t = FloatVector.fromArray(S, target, tr + j);
-                FloatVector e = d.lanewise(VectorOperators.EXP);
+                FloatVector e = VMath.exp(d);
                 sumE = sumE.add(e);
                 sumT = sumT.add(t);
                 sumTD = t.fma(d, sumTD);

@@ -57,13 +57,19 @@ class VMathTest {
     void exp() {
         assertTrue(maxUlpError(VMath::exp, Math::exp, uniform(-87, 88.7, 1 << 16, 1)) <= 2);
         assertTrue(maxUlpError(VMath::exp, Math::exp, uniform(-1, 1, 1 << 14, 2)) <= 2);
+        float[] sub = apply(VMath::exp, uniform(-103.9, -87.4, 4096, 16));
+        float[] subIn = uniform(-103.9, -87.4, 4096, 16);
+        for (int i = 0; i < sub.length; i++) {
+            // Subnormal results: one rounding to the 2^-149 grid.
+            assertEquals(Math.exp(subIn[i]), sub[i], 0x1p-149, "exp(" + subIn[i] + ")");
+        }
         float[] edge = {0f, -0f, 1e-30f, -1e-30f, 88.72f, 88.73f, 1000f, -87.3f, -88f, -1000f,
             Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1f, -1f, 0.5f};
         float[] out = apply(VMath::exp, edge);
         assertEquals(1f, out[0]);
         assertEquals(Float.POSITIVE_INFINITY, out[5]);
         assertEquals(Float.POSITIVE_INFINITY, out[6]);
-        assertEquals(0f, out[8]);
+        assertEquals((float) Math.exp(-88), out[8], Math.ulp((float) Math.exp(-88)));  // subnormal
         assertEquals(0f, out[9]);
         assertEquals(Float.POSITIVE_INFINITY, out[10]);
         assertEquals(0f, out[11]);
