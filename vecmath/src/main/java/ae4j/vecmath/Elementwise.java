@@ -202,7 +202,7 @@ public final class Elementwise {
             for (; i < blockEnd; i += L) {
                 s0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), s0);
             }
-            total += s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+            total += VMath.sumLanes(s0.add(s1).add(s2.add(s3)));
         }
         for (; i < n; i++) total += (double) a[ao + i] * b[bo + i];
         return total;
@@ -223,7 +223,7 @@ public final class Elementwise {
                 s3 = s3.add(FloatVector.fromArray(S, x, xo + i + 3 * L));
             }
             for (; i < blockEnd; i += L) s0 = s0.add(FloatVector.fromArray(S, x, xo + i));
-            total += s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+            total += VMath.sumLanes(s0.add(s1).add(s2.add(s3)));
         }
         for (; i < n; i++) total += x[xo + i];
         return total;

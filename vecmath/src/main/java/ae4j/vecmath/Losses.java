@@ -39,7 +39,7 @@ public final class Losses {
                 acc = d.fma(d, acc);
                 if (grad != null) d.mul(f).intoArray(grad, go + i);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += VMath.sumLanes(acc);
         }
         for (; i < n; i++) {
             float d = pred[po + i] - target[to + i];
@@ -78,7 +78,7 @@ public final class Losses {
                     sig.sub(t).mul(gradScale).intoArray(grad, go + i);
                 }
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += VMath.sumLanes(acc);
         }
         for (; i < n; i++) {
             float z = logits[lo + i];
@@ -121,7 +121,7 @@ public final class Losses {
                     p.sub(t).div(p.mul(one.sub(p))).mul(gradScale).intoArray(grad, go + i);
                 }
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += VMath.sumLanes(acc);
         }
         for (; i < n; i++) {
             float p = Math.min(Math.max(prob[po + i], eps), hi);
@@ -152,7 +152,7 @@ public final class Losses {
                 acc = acc.add(e);
                 e.intoArray(out, or + j);
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = VMath.sumLanes(acc);
             for (; j < cols; j++) {
                 float e = (float) Math.exp(z[zr + j] - m);
                 s += e;
@@ -197,9 +197,9 @@ public final class Losses {
                 sumTD = t.fma(d, sumTD);
                 if (grad != null) e.intoArray(grad, gr + j);
             }
-            float s = sumE.reduceLanes(VectorOperators.ADD);
-            float tSum = sumT.reduceLanes(VectorOperators.ADD);
-            float td = sumTD.reduceLanes(VectorOperators.ADD);
+            float s = VMath.sumLanes(sumE);
+            float tSum = VMath.sumLanes(sumT);
+            float td = VMath.sumLanes(sumTD);
             for (; j < cols; j++) {
                 float d = logits[zr + j] - m;
                 float t = target[tr + j];

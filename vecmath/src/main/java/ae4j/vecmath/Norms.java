@@ -33,7 +33,7 @@ public final class Norms {
                 s3 = s3.add(FloatVector.fromArray(S, x, xo + i + 3 * L).abs());
             }
             for (; i < blockEnd; i += L) s0 = s0.add(FloatVector.fromArray(S, x, xo + i).abs());
-            total += s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+            total += VMath.sumLanes(s0.add(s1).add(s2.add(s3)));
         }
         for (; i < n; i++) total += Math.abs(x[xo + i]);
         return total;
@@ -86,7 +86,7 @@ public final class Norms {
                 FloatVector v = FloatVector.fromArray(S, x, xo + i);
                 s0 = v.fma(v, s0);
             }
-            total += s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+            total += VMath.sumLanes(s0.add(s1).add(s2.add(s3)));
         }
         for (; i < n; i++) {
             double v = x[xo + i];

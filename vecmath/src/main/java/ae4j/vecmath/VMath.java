@@ -141,6 +141,17 @@ public final class VMath {
         return y.blend(x, exact);
     }
 
+    /**
+     * The sum of the lanes, added in lane order 0, 1, 2, ... in every JIT tier. ({@code reduceLanes(ADD)}
+     * adds in a different order once C2 compiles it, so a loss would change in the last bit mid-run.)
+     * Call it once per reduction, outside the inner loop.
+     */
+    public static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < v.length(); i++) s += v.lane(i);
+        return s;
+    }
+
     /** 1 / (1 + e^-x). */
     public static FloatVector sigmoid(FloatVector x) {
         return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
