@@ -41,6 +41,8 @@ public final class Gemm {
     static final int MC = roundUp(Integer.getInteger("ae4j.gemm.mc", 192), 8);
     static final int NC = roundUp(Integer.getInteger("ae4j.gemm.nc", 4096), NR);
     /** Below this many flops a product runs on one thread: the hand-off would cost more than it saves. */
+    /** Largest op(B) (in floats) packed whole and shared by the threads; beyond it, each thread packs its own. */
+    static final long SHARED_B_MAX = 4L << 20;
     static final long PARALLEL_MIN_FLOPS = Long.getLong("ae4j.gemm.parallelMinFlops", 6_000_000L);
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -52,6 +54,7 @@ public final class Gemm {
     private static final class Workspace {
         float[] ap = new float[0];
         float[] bp = new float[0];
+        float[] shared = new float[0];
         final float[] tile = new float[8 * 2 * 64];
 
         float[] ap(int size) {
@@ -62,6 +65,11 @@ public final class Gemm {
         float[] bp(int size) {
             if (bp.length < size) bp = new float[size];
             return bp;
+        }
+
+        float[] shared(int size) {
+            if (shared.length < size) shared = new float[size];
+            return shared;
         }
     }
 
@@ -119,14 +127,40 @@ public final class Gemm {
         }
         int colUnits = (n + NR - 1) / NR;
         int rowUnits = (m + mr - 1) / mr;
+        if (parts <= 1 || (colUnits < 2 && rowUnits < 2)) {
+            serial(mr, opA, opB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, ep, 0, null);
+            return;
+        }
+        int nPad = colUnits * NR;
+        if (rowUnits >= parts && (long) k * nPad <= SHARED_B_MAX) {
+            // Pack all of op(B) once, the parts sharing the work, then split C by rows: nothing is packed
+            // twice. Two hand-offs, but at autoencoder shapes packing is a fifth of the work.
+            float[] shared = WORKSPACE.get().shared(k * nPad);
+            int kcMax = kcBlock(k);
+            int pb = Math.min(parts, colUnits);
+            Parallel.run(pb, t -> {
+                int j0 = (int) ((long) colUnits * t / pb) * NR;
+                int j1 = Math.min(n, (int) ((long) colUnits * (t + 1) / pb) * NR);
+                if (j1 <= j0) return;
+                for (int pc = 0; pc < k; pc += kcMax) {
+                    int kc = Math.min(kcMax, k - pc);
+                    packB(opB, b, bo, ldb, pc, kc, j0, j1 - j0, shared, pc * nPad + j0 * kc);
+                }
+            });
+            int p = Math.min(parts, rowUnits);
+            Parallel.run(p, t -> {
+                int i0 = (int) ((long) rowUnits * t / p) * mr;
+                int i1 = Math.min(m, (int) ((long) rowUnits * (t + 1) / p) * mr);
+                int aShift = opA == Op.N ? i0 * lda : i0;
+                serial(mr, opA, opB, i1 - i0, n, k, alpha, a, ao + aShift, lda, b, bo, ldb,
+                        beta, c, co + i0 * ldc, ldc, ep, 0, shared);
+            });
+            return;
+        }
         // Splitting columns repeats the packing of A (m*k) in every part; splitting rows repeats B (k*n).
         boolean splitCols = (m <= n && colUnits >= parts) || rowUnits < parts;
         int units = splitCols ? colUnits : rowUnits;
         int p = Math.max(1, Math.min(parts, units));
-        if (p == 1) {
-            serial(mr, opA, opB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, ep, 0);
-            return;
-        }
         Parallel.run(p, t -> {
             int u0 = (int) ((long) units * t / p);
             int u1 = (int) ((long) units * (t + 1) / p);
@@ -135,43 +169,53 @@ public final class Gemm {
                 int j1 = Math.min(n, u1 * NR);
                 int bShift = opB == Op.N ? j0 : j0 * ldb;
                 serial(mr, opA, opB, m, j1 - j0, k, alpha, a, ao, lda, b, bo + bShift, ldb,
-                        beta, c, co + j0, ldc, ep, j0);
+                        beta, c, co + j0, ldc, ep, j0, null);
             } else {
                 int i0 = u0 * mr;
                 int i1 = Math.min(m, u1 * mr);
                 int aShift = opA == Op.N ? i0 * lda : i0;
                 serial(mr, opA, opB, i1 - i0, n, k, alpha, a, ao + aShift, lda, b, bo, ldb,
-                        beta, c, co + i0 * ldc, ldc, ep, 0);
+                        beta, c, co + i0 * ldc, ldc, ep, 0, null);
             }
         });
     }
 
-    /** One thread's share: the blocked loops over (NC, KC, MC, NR, MR). biasCol is column 0's index in C. */
+    /**
+     * One thread's share: the blocked loops over (NC, KC, MC, NR, MR). biasCol is column 0's index in C.
+     * With {@code packedB} (all of op(B) packed by {@link #run}, K block at pc starting at pc * nPad), the
+     * B packing is skipped and the columns form one block.
+     */
     private static void serial(int mr, Op opA, Op opB, int m, int n, int k, float alpha,
                                float[] a, int ao, int lda, float[] b, int bo, int ldb,
-                               float beta, float[] c, int co, int ldc, Epilogue ep, int biasCol) {
+                               float beta, float[] c, int co, int ldc, Epilogue ep, int biasCol, float[] packedB) {
         Workspace ws = WORKSPACE.get();
         int kcMax = kcBlock(k);
-        int ncMax = Math.min(NC, roundUp(n, NR));
+        int nPad = roundUp(n, NR);
+        int ncBlock = packedB != null ? nPad : Math.min(NC, nPad);
         int mcBlock = roundUp(Math.min(MC, m), mr);
-        float[] bp = ws.bp(kcMax * ncMax);
+        float[] bp = packedB != null ? packedB : ws.bp(kcMax * ncBlock);
         float[] ap = ws.ap(kcMax * mcBlock);
         float[] t = ws.tile;
         float[] bias = ep.bias();
         Activation act = ep.activation();
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+        for (int jc = 0; jc < n; jc += ncBlock) {
+            int nc = Math.min(ncBlock, n - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 boolean last = pc + kc == k;
                 float betaBlock = pc == 0 ? beta : 1f;
-                packB(opB, b, bo, ldb, pc, kc, jc, nc, bp);
+                int bBase = 0;
+                if (packedB == null) {
+                    packB(opB, b, bo, ldb, pc, kc, jc, nc, bp, 0);
+                } else {
+                    bBase = pc * nPad;
+                }
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(mr, opA, a, ao, lda, ic, mc, pc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
-                        int bi = jr * kc;
+                        int bi = bBase + jr * kc;
                         int cj = co + jc + jr;
                         int biasIndex = ep.biasOffset() + biasCol + jc + jr;
                         for (int ir = 0; ir < mc; ir += mr) {
@@ -336,10 +380,10 @@ public final class Gemm {
      * Packs op(B)[pc, pc+kc) x [jc, jc+nc) into panels of NR columns: panel p holds, for each k, NR
      * consecutive floats (zero past the matrix edge), at bp[p * kc * NR + k * NR + j].
      */
-    static void packB(Op opB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+    static void packB(Op opB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc, float[] bp, int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int w = Math.min(NR, nc - jr);
-            int dst = jr * kc;
+            int dst = bpOff + jr * kc;
             if (opB == Op.N) {
                 int src = bo + pc * ldb + jc + jr;
                 if (w == NR) {
