@@ -267,8 +267,38 @@ public final class Philox {
             x0 = y0;
             x2 = y2;
         }
-        for (int pair = 0; pair < 2; pair++, pos += 16, rel += 16) { // (x0, x1), then (x2, x3)
-            boxMuller(x0, x1, add, sigma, mean, out, pos, rel, n, full);
+        // Box-Muller on the pair (x0, x1), then on (x2, x3): r cos(2 pi u2) to pos, r sin(2 pi u2) to
+        // pos + 8. The angle 2 pi u2 is split exactly as q pi/2 + theta, |theta| <= pi/4, q = round(4 u2).
+        // (Written inline and as a loop: a helper taking vectors would be too big to inline, and C2 would
+        // box its arguments.)
+        for (int pair = 0; pair < 2; pair++, pos += 16, rel += 16) {
+            FloatVector u1 = ((FloatVector) x0.lanewise(VectorOperators.LSHR, 8).add(1)
+                    .convertShape(VectorOperators.I2F, FS, 0)).mul(0x1p-24f);
+            FloatVector radius = u1.lanewise(VectorOperators.LOG).mul(-2f).lanewise(VectorOperators.SQRT);
+            IntVector k = x1.lanewise(VectorOperators.LSHR, 8);                // u2 = k 2^-24
+            IntVector q = k.add(1 << 21).lanewise(VectorOperators.LSHR, 22);  // round(4 u2), 0..4
+            IntVector t = k.sub(q.lanewise(VectorOperators.LSHL, 22));        // in [-2^21, 2^21]
+            FloatVector theta = ((FloatVector) t.convertShape(VectorOperators.I2F, FS, 0)).mul(TWO_PI_ULP);
+            IntVector c = theta.lanewise(VectorOperators.COS).reinterpretAsInts();
+            IntVector s = theta.lanewise(VectorOperators.SIN).reinterpretAsInts();
+            // Odd q: swap cos and sin; then negate cos for q mod 4 in {1, 2} and sin for q mod 4 in {2, 3}.
+            IntVector swap = c.lanewise(VectorOperators.XOR, s).and(q.and(1).neg());
+            FloatVector cos = c.lanewise(VectorOperators.XOR, swap)
+                    .lanewise(VectorOperators.XOR, q.add(1).and(2).lanewise(VectorOperators.LSHL, 30))
+                    .reinterpretAsFloats();
+            FloatVector sin = s.lanewise(VectorOperators.XOR, swap)
+                    .lanewise(VectorOperators.XOR, q.and(2).lanewise(VectorOperators.LSHL, 30))
+                    .reinterpretAsFloats();
+            FloatVector z = radius.mul(cos), zNext = radius.mul(sin);
+            for (int j = 0; j < 2; j++) { // cos result to pos, sin result to pos + 8
+                int p = pos + 8 * j, e = rel + 8 * j;
+                // Always masked (all lanes set in full blocks): one code path keeps C2 under its
+                // inlining node budget here.
+                VectorMask<Float> m = FS.indexInRange(e, n);
+                FloatVector base = add ? FloatVector.fromArray(FS, out, p, m) : FloatVector.broadcast(FS, mean);
+                z.fma(FloatVector.broadcast(FS, sigma), base).intoArray(out, p, m);
+                z = zNext;
+            }
             x0 = x2;
             x1 = x3;
         }
@@ -277,40 +307,6 @@ public final class Philox {
     /** (x >>> 8) * 2^-24 as floats: exact. */
     private static FloatVector unit(IntVector x) {
         return ((FloatVector) x.lanewise(VectorOperators.LSHR, 8).convertShape(VectorOperators.I2F, FS, 0)).mul(0x1p-24f);
-    }
-
-    /**
-     * Box-Muller on a word pair: r cos(2 pi u2) to {@code pos}, r sin(2 pi u2) to {@code pos + 8}.
-     * The angle 2 pi u2 is split exactly as q pi/2 + theta, |theta| &lt;= pi/4, with q = round(4 u2).
-     */
-    private static void boxMuller(IntVector xa, IntVector xb, boolean add, float sigma, float mean, float[] out,
-            int pos, int rel, int n, boolean full) {
-        FloatVector u1 = ((FloatVector) xa.lanewise(VectorOperators.LSHR, 8).add(1)
-                .convertShape(VectorOperators.I2F, FS, 0)).mul(0x1p-24f);
-        FloatVector radius = u1.lanewise(VectorOperators.LOG).mul(-2f).lanewise(VectorOperators.SQRT);
-        IntVector k = xb.lanewise(VectorOperators.LSHR, 8);                  // u2 = k 2^-24
-        IntVector q = k.add(1 << 21).lanewise(VectorOperators.LSHR, 22);    // round(4 u2), 0..4
-        IntVector t = k.sub(q.lanewise(VectorOperators.LSHL, 22));          // in [-2^21, 2^21)
-        FloatVector theta = ((FloatVector) t.convertShape(VectorOperators.I2F, FS, 0)).mul(TWO_PI_ULP);
-        IntVector c = theta.lanewise(VectorOperators.COS).reinterpretAsInts();
-        IntVector s = theta.lanewise(VectorOperators.SIN).reinterpretAsInts();
-        // Odd q: swap cos and sin. Then negate cos for q mod 4 in {1, 2}, sin for q mod 4 in {2, 3}.
-        IntVector swap = c.lanewise(VectorOperators.XOR, s).and(q.and(1).neg());
-        IntVector cosSign = q.add(1).and(2).lanewise(VectorOperators.LSHL, 30);
-        IntVector sinSign = q.and(2).lanewise(VectorOperators.LSHL, 30);
-        FloatVector cos = c.lanewise(VectorOperators.XOR, swap).lanewise(VectorOperators.XOR, cosSign)
-                .reinterpretAsFloats();
-        FloatVector sin = s.lanewise(VectorOperators.XOR, swap).lanewise(VectorOperators.XOR, sinSign)
-                .reinterpretAsFloats();
-        FloatVector z0 = radius.mul(cos), z1 = radius.mul(sin);
-        if (!add) {
-            store(z0.fma(sigma, mean), out, pos, rel, n, full);
-            store(z1.fma(sigma, mean), out, pos + 8, rel + 8, n, full);
-        } else {
-            FloatVector sig = FloatVector.broadcast(FS, sigma);
-            store(z0.fma(sig, load(out, pos, rel, n, full)), out, pos, rel, n, full);
-            store(z1.fma(sig, load(out, pos + 8, rel + 8, n, full)), out, pos + 8, rel + 8, n, full);
-        }
     }
 
     private static void store(FloatVector v, float[] out, int pos, int rel, int n, boolean full) {
