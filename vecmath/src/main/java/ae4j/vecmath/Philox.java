@@ -5,7 +5,6 @@ import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Counter-based random numbers: Philox4x32-10 (Salmon, Moraes, Dror, Shaw, "Parallel random numbers:
  * as easy as 1, 2, 3", SC 2011), vectorized with the Vector API.
  *
- * <p>Every number is a pure function of (seed, stream, element index), so the result does not depend
- * on the number of threads, on how a range is split into calls, or on the machine's vector width.
+ * <p>Every number is a pure function of (seed, stream, element index): the result does not depend on
+ * the number of threads, on how a range is split into calls, on the machine's vector width or on the
+ * JIT state. All methods are static, thread-safe and allocation-free.
  *
  * <h2>Definition</h2>
  * All words are uint32 (held in Java ints); arithmetic on them is modulo 2^32.
@@ -23,40 +23,58 @@ import jdk.incubator.vector.VectorSpecies;
  * W1 = 0xBB67AE85. One round maps counter (x0, x1, x2, x3) under key (k0, k1) to
  * (hi(M1 x2) ^ x1 ^ k0, lo(M1 x2), hi(M0 x0) ^ x3 ^ k1, lo(M0 x0)), where hi and lo are the upper and
  * lower 32 bits of the 64-bit product. Ten rounds are applied; before each of rounds 2..10 the key is
- * bumped: k0 += W0, k1 += W1. This is the Random123 philox4x32 with R = 10 and passes its published
- * known-answer tests.
+ * bumped: k0 += W0, k1 += W1. This is Random123's philox4x32 with R = 10 (it passes the Random123
+ * known-answer tests).
  * <li><b>Key.</b> (k0, k1) = (low 32 bits of seed, high 32 bits of seed).
  * <li><b>Blocks.</b> Block b (a long, b &gt;= 0) consists of 8 Philox counters. The counter of lane l in
  * 0..7 is (c0, c1, c2, c3) = (low32(8b + l), high32(8b + l), stream, 0). Philox4x32-10 maps it to four
  * words (x0, x1, x2, x3).
  * <li><b>Elements.</b> The block yields 32 words; word w (0..3) of lane l is element index
  * 32b + 8w + l ("lane-major": 8 consecutive elements come from 8 consecutive counters).
- * <li><b>uniform:</b> u = (word &gt;&gt;&gt; 8) * 2^-24, exactly representable, in [0, 1). With bounds:
- * {@code lo + (hi - lo) * u} evaluated in float (hi - lo rounded first); rounding can give hi itself.
+ * <li><b>uniform:</b> u = (word &gt;&gt;&gt; 8) * 2^-24, exact, in [0, 1). With bounds it is
+ * {@code lo + (hi - lo) * u} in float arithmetic ((hi - lo) rounded first, then the product, then the
+ * sum; no FMA), so it lies in [lo, hi] (rounding can give hi).
  * <li><b>gaussian</b> (Box-Muller): in block b, words w = 0 and w = 1 of lane l form a pair (x0, x1),
  * and words w = 2 and w = 3 a pair (x2, x3). For a pair (xa, xb): u1 = ((xa &gt;&gt;&gt; 8) + 1) * 2^-24
- * in (0, 1], u2 = (xb &gt;&gt;&gt; 8) * 2^-24 in [0, 1), r = sqrt(-2 ln u1); the element of xa's
- * position (32b + l, resp. 32b + 16 + l) is r cos(2 pi u2) and the element of xb's position
- * (32b + 8 + l, resp. 32b + 24 + l) is r sin(2 pi u2). Then z is scaled: mean + sigma * z.
+ * in (0, 1], u2 = (xb &gt;&gt;&gt; 8) * 2^-24 in [0, 1), r = sqrt(-2 ln u1); the element at xa's position
+ * (32b + l, resp. 32b + 16 + l) is z = r cos(2 pi u2) and the element at xb's position (32b + 8 + l,
+ * resp. 32b + 24 + l) is z = r sin(2 pi u2). The result is {@code fma(z, sigma, mean)} (one rounding).
  * <li><b>bernoulli:</b> u &lt; p ? onValue : 0, u the uniform of the element.
  * </ol>
  *
- * <h2>Exactness</h2>
- * {@link #word}, {@link #words}, both {@code uniform}s and {@link #bernoulli} are bit-exact functions of
- * the definition (plain float arithmetic, no FMA). The Gaussian methods evaluate the definition in
- * float with lanewise LOG, SQRT, COS and SIN (SVML-backed on x86): the angle is reduced exactly to a
- * quarter turn (u2 is a multiple of 2^-24) before COS/SIN so the result stays accurate to a few ulps
- * also near the zeros of cos and sin; {@code mean + sigma * z} is one FMA. Any other implementation
- * (such as {@link ae4j.vecmath.reference.ScalarPhilox}) agrees to within a few ulps. Within this class
- * the Gaussian output is still a pure function of (seed, stream, index, mean, sigma): partial blocks at
- * the ends of a range are computed with the same vector code (masked stores), so splitting a range into
- * several calls gives bit-identical results.
+ * <h2>The float recipe for z (bit-exact)</h2>
+ * z is evaluated in float with IEEE operations only (+, -, *, /, fma, sqrt, int-to-float conversion),
+ * which give identical bits in every Java execution mode and in any language with IEEE floats. Lanewise
+ * LOG/SIN/COS are deliberately not used: under the Vector API they are per-lane {@code Math} calls when
+ * interpreted or C1-compiled and SVML when C2-compiled, so their bits depend on JIT state. With
+ * f(a, b, c) = fma(a, b, c) = a * b + c rounded once:
+ * <pre>
+ * u1 = (float) ((xa &gt;&gt;&gt; 8) + 1) * 0x1p-24f
+ * ix = bits(u1) - 0x3F3504F3;  e = (float) (ix &gt;&gt; 23)            // u1 = 2^e m, m in [sqrt(1/2), sqrt(2))
+ * g  = floatFromBits((ix &amp; 0x7FFFFF) + 0x3F3504F3) - 1f          // g = m - 1
+ * s2x = (g / (g + 2f)) * 2f;   s2 = (s2x * s2x) * 0.25f            // 2s and s^2, s = (m - 1) / (m + 1)
+ * q  = f(f(f(s2, L9, L7), s2, L5), s2, L3) * s2
+ * ln = f(e, LN2_HI, f(e, LN2_LO, f(s2x, q, s2x)))                 // ln u1 = e ln 2 + 2 atanh(s)
+ * r  = sqrt(ln * -2f)
+ * k  = xb &gt;&gt;&gt; 8;  qd = (k + 2^21) &gt;&gt;&gt; 22;  t = k - (qd &lt;&lt; 22)   // 2 pi u2 = qd pi/2 + theta, exactly
+ * theta = (float) t * TWO_PI_ULP;  t2 = theta * theta              // |theta| &lt;= pi/4
+ * sn = f(theta * t2, f(f(f(t2, S9, S7), t2, S5), t2, S3), theta)   // sin theta
+ * cs = f(t2, f(f(f(f(t2, C10, C8), t2, C6), t2, C4), t2, C2), 1f)  // cos theta
+ * (cs, sn) = qd odd ? (sn, cs) : (cs, sn);  negate cs if qd mod 4 in {1, 2}, sn if qd mod 4 in {2, 3}
+ * z  = r * cs at xa's position, r * sn at xb's position
+ * </pre>
+ * with the float constants of this class: L3 = 1f/3, L5 = 1f/5, L7 = 1f/7, L9 = 1f/9 (2 atanh series),
+ * LN2_HI = 0x1.62e3p-1f, LN2_LO = (float) (ln 2 - LN2_HI), TWO_PI_ULP = (float) (2 pi) * 0x1p-24f, and
+ * S3..S9, C2..C10 the Taylor coefficients of sin and cos rounded to float (C2 = -0.5f). z is within 3
+ * ulps of the exact Box-Muller value in all cases checked (see PhiloxTest);
+ * {@link ae4j.vecmath.reference.ScalarPhilox} evaluates the definition in double instead.
  *
  * <h2>Implementation</h2>
- * Counters run in {@code IntVector}s of at most 8 lanes (256 bits; 8 on AVX2 and AVX-512, 4 on
- * 128-bit machines), a block being 8 / lanes groups; the 32x32-&gt;64 multiplies run on the same
- * registers reinterpreted as {@code LongVector}s (even and odd int lanes separately). No method
- * allocates.
+ * Whole blocks run in {@code IntVector}s of at most 8 lanes (256 bits: 8 on AVX2 and AVX-512, 4 on
+ * 128-bit machines), a block being 8 / lanes groups of counters; the 32x32-&gt;64 multiplies run on
+ * the same registers reinterpreted as {@code LongVector}s (even and odd int lanes separately). Partial
+ * blocks at the ends of a range are computed element by element with scalar code doing the same
+ * operations, so results do not depend on how a range is split.
  */
 public final class Philox {
 
@@ -74,41 +92,30 @@ public final class Philox {
 
     private static final int RAW = 0, UNIFORM = 1, BERNOULLI = 2, GAUSSIAN = 3, ADD_GAUSSIAN = 4;
 
-    /** 2 pi 2^-24 (float(2 pi) scaled by an exact power of two). */
-    private static final float TWO_PI_ULP = (float) (2 * Math.PI) * 0x1p-24f;
+    /** One block of uniforms per thread, for addGaussian (allocated once per thread). */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[32]);
 
-    // ------------------------------------------------------------------ scalar
+    /** 2 pi 2^-24: float(2 pi) scaled by an exact power of two. */
+    static final float TWO_PI_ULP = (float) (2 * Math.PI) * 0x1p-24f;
+    /** Bits of float sqrt(1/2). */
+    static final int SQRT_HALF_BITS = 0x3F3504F3;
+    /** ln 2 = LN2_HI + LN2_LO; LN2_HI has 17 significant bits, so e * LN2_HI is exact for |e| &lt;= 127. */
+    static final float LN2_HI = 0x1.62e3p-1f, LN2_LO = (float) (Math.log(2) - 0x1.62e3p-1);
+    /** 2 atanh(s) = 2s (1 + s^2/3 + s^4/5 + s^6/7 + s^8/9 + ...), |s| &lt;= 0.1716. */
+    static final float L3 = 1f / 3, L5 = 1f / 5, L7 = 1f / 7, L9 = 1f / 9;
+    /** Taylor coefficients of sin and cos, for |theta| &lt;= pi/4. */
+    static final float S3 = (float) (-1.0 / 6), S5 = (float) (1.0 / 120), S7 = (float) (-1.0 / 5040),
+            S9 = (float) (1.0 / 362880);
+    static final float C2 = -0.5f, C4 = (float) (1.0 / 24), C6 = (float) (-1.0 / 720), C8 = (float) (1.0 / 40320),
+            C10 = (float) (-1.0 / 3628800);
+
+    // ------------------------------------------------------------------ public API
 
     /** The uint32 word (in an int) of element {@code index} (&gt;= 0) of {@code stream} under {@code seed}. */
     public static int word(long seed, int stream, long index) {
         if (index < 0) throw new IllegalArgumentException("negative element index " + index);
-        long ctr = ((index >>> 5) << 3) + (index & 7);
-        int w = (int) (index >>> 3) & 3;
-        int k0 = (int) seed, k1 = (int) (seed >>> 32);
-        int c0 = (int) ctr, c1 = (int) (ctr >>> 32), c2 = stream, c3 = 0;
-        for (int r = 0; r < 10; r++) {
-            if (r > 0) {
-                k0 += W0;
-                k1 += W1;
-            }
-            long p0 = M0L * (c0 & LOW);
-            long p1 = M1L * (c2 & LOW);
-            int n0 = (int) (p1 >>> 32) ^ c1 ^ k0;
-            int n2 = (int) (p0 >>> 32) ^ c3 ^ k1;
-            c1 = (int) p1;
-            c3 = (int) p0;
-            c0 = n0;
-            c2 = n2;
-        }
-        return switch (w) {
-            case 0 -> c0;
-            case 1 -> c1;
-            case 2 -> c2;
-            default -> c3;
-        };
+        return scalarWord((int) seed, (int) (seed >>> 32), stream, index, (int) (index >>> 3) & 3);
     }
-
-    // ------------------------------------------------------------------ public bulk API
 
     /** {@code out[off + i] = word(seed, stream, start + i)} for i in [0, n). */
     public static void words(long seed, int stream, long start, int[] out, int off, int n) {
@@ -132,7 +139,7 @@ public final class Philox {
         run(seed, stream, start, UNIFORM, hi - lo, lo, out, null, off, n);
     }
 
-    /** {@code out[off + i] = mean + sigma * z}, z the Box-Muller standard normal of element {@code start + i}. */
+    /** {@code out[off + i] = fma(z, sigma, mean)}, z the Box-Muller normal of element {@code start + i}. */
     public static void gaussian(long seed, int stream, long start, float mean, float sigma, float[] out, int off,
             int n) {
         Objects.requireNonNull(out, "out");
@@ -142,7 +149,7 @@ public final class Philox {
 
     /**
      * {@code out[off + i] = u < p ? onValue : 0}, u the standard uniform of element {@code start + i}.
-     * For inverted dropout keep-masks use p = keep probability and onValue = 1 / p.
+     * For inverted-dropout keep masks use p = keep probability and onValue = 1 / p.
      */
     public static void bernoulli(long seed, int stream, long start, float p, float onValue, float[] out, int off,
             int n) {
@@ -152,9 +159,9 @@ public final class Philox {
     }
 
     /**
-     * In place {@code out[off + i] += sigma * z} (one FMA), z the standard normal of element
-     * {@code start + i}: additive Gaussian corruption for denoising autoencoders. Uses the same z as
-     * {@link #gaussian}.
+     * In place {@code out[off + i] = fma(z, sigma, out[off + i])}, z the normal of element
+     * {@code start + i} (the same z as {@link #gaussian}): additive Gaussian corruption for denoising
+     * autoencoders.
      */
     public static void addGaussian(long seed, int stream, long start, float sigma, float[] out, int off, int n) {
         Objects.requireNonNull(out, "out");
@@ -169,7 +176,111 @@ public final class Philox {
         }
     }
 
-    // ------------------------------------------------------------------ kernel
+    // ------------------------------------------------------------------ driver
+
+    private static void run(long seed, int stream, long start, int kind, float a, float b, float[] out, int[] iout,
+            int off, int n) {
+        int k0 = (int) seed, k1 = (int) (seed >>> 32);
+        long end = start + n;
+        long fullFrom = start + Math.min(-start & 31, n);    // first element of the first whole block
+        long fullTo = fullFrom + ((end - fullFrom) & ~31L);  // end of the last whole block (no overflow)
+        for (long e = start; e < fullFrom; e++) {
+            scalar(k0, k1, stream, e, kind, a, b, out, iout, off + (int) (e - start));
+        }
+        boolean gauss = kind >= GAUSSIAN, add = kind == ADD_GAUSSIAN;
+        // Gaussian blocks in three kernels, as one would exceed C2's inlining budget (and vectors
+        // passed between methods that are not inlined get boxed): the uniforms of the block go to the
+        // output itself (or a per-thread scratch block for addGaussian), then the radius replaces
+        // u_a there, then the angle part writes the results.
+        float[] buf = add && fullTo > fullFrom ? SCRATCH.get() : out;
+        for (long blk = fullFrom >>> 5, stop = fullTo >>> 5; blk < stop; blk++) {
+            long cb = blk << 3;
+            int cLo = (int) cb, cHi = (int) (cb >>> 32);
+            int pos = off + (int) ((blk << 5) - start);
+            if (gauss) {
+                int bpos = add ? 0 : pos;
+                for (int h = 0; h < 8; h += LANES) {
+                    groupBits(UNIFORM, k0, k1, cLo + h, cHi, stream, 0, 1f, 0f, buf, null, bpos + h);
+                }
+                for (int h = 0; h < 32; h += 16) {
+                    for (int l = 0; l < 8; l += LANES) {
+                        radius(buf, bpos + h + l);
+                        angle(buf, bpos + h + l, out, pos + h + l, add, a, b);
+                    }
+                }
+            } else {
+                for (int h = 0; h < 8; h += LANES) {
+                    groupBits(kind, k0, k1, cLo + h, cHi, stream, 0, a, b, out, iout, pos + h);
+                }
+            }
+        }
+        for (long e = fullTo; e < end; e++) {
+            scalar(k0, k1, stream, e, kind, a, b, out, iout, off + (int) (e - start));
+        }
+    }
+
+    /** One element with scalar code, bit-identical to the vector lanes. */
+    private static void scalar(int k0, int k1, int stream, long e, int kind, float a, float b, float[] out,
+            int[] iout, int i) {
+        int w = (int) (e >>> 3) & 3;
+        switch (kind) {
+            case RAW -> iout[i] = scalarWord(k0, k1, stream, e, w);
+            case UNIFORM -> out[i] = unit(scalarWord(k0, k1, stream, e, w)) * a + b;
+            case BERNOULLI -> out[i] = unit(scalarWord(k0, k1, stream, e, w)) < a ? b : 0f;
+            default -> {
+                int pair = w & 2;
+                float z = normal(scalarWord(k0, k1, stream, e, pair), scalarWord(k0, k1, stream, e, pair + 1),
+                        (w & 1) != 0);
+                out[i] = Math.fma(z, a, kind == GAUSSIAN ? b : out[i]);
+            }
+        }
+    }
+
+    private static float unit(int word) {
+        return (word >>> 8) * 0x1p-24f;
+    }
+
+    /** Word w (0..3) of the Philox output for the counter of element e (e's own word index is ignored). */
+    private static int scalarWord(int k0, int k1, int stream, long e, int w) {
+        long ctr = ((e >>> 5) << 3) + (e & 7);
+        int c0 = (int) ctr, c1 = (int) (ctr >>> 32), c2 = stream, c3 = 0;
+        for (int r = 0; r < 10; r++, k0 += W0, k1 += W1) {
+            long p0 = M0L * (c0 & LOW);
+            long p1 = M1L * (c2 & LOW);
+            int n0 = (int) (p1 >>> 32) ^ c1 ^ k0;
+            int n2 = (int) (p0 >>> 32) ^ c3 ^ k1;
+            c1 = (int) p1;
+            c3 = (int) p0;
+            c0 = n0;
+            c2 = n2;
+        }
+        return w == 0 ? c0 : w == 1 ? c1 : w == 2 ? c2 : c3;
+    }
+
+    /** The float recipe of the class comment: r cos(2 pi u2), or r sin(2 pi u2) when {@code sin}. */
+    static float normal(int xa, int xb, boolean sin) {
+        float u1 = (float) ((xa >>> 8) + 1) * 0x1p-24f;
+        int ix = Float.floatToRawIntBits(u1) - SQRT_HALF_BITS;
+        float ex = (float) (ix >> 23);
+        float g = Float.intBitsToFloat((ix & 0x007FFFFF) + SQRT_HALF_BITS) - 1f;
+        float s2x = (g / (g + 2f)) * 2f;
+        float s2 = (s2x * s2x) * 0.25f;
+        float q = Math.fma(Math.fma(Math.fma(s2, L9, L7), s2, L5), s2, L3) * s2;
+        float ln = Math.fma(ex, LN2_HI, Math.fma(ex, LN2_LO, Math.fma(s2x, q, s2x)));
+        float radius = (float) Math.sqrt(ln * -2f); // double sqrt rounded to float = float sqrt
+        int k = xb >>> 8;
+        int qd = (k + (1 << 21)) >>> 22;
+        int t = k - (qd << 22);
+        float theta = (float) t * TWO_PI_ULP;
+        float t2 = theta * theta;
+        float sn = Math.fma(theta * t2, Math.fma(Math.fma(Math.fma(t2, S9, S7), t2, S5), t2, S3), theta);
+        float cs = Math.fma(t2, Math.fma(Math.fma(Math.fma(Math.fma(t2, C10, C8), t2, C6), t2, C4), t2, C2), 1f);
+        float v = ((qd & 1) != 0) != sin ? sn : cs;
+        boolean negative = sin ? (qd & 2) != 0 : ((qd + 1) & 2) != 0;
+        return radius * (negative ? -v : v);
+    }
+
+    // ------------------------------------------------------------------ vector kernels
 
     /**
      * Test hook for the raw bijection through the vector code: the 8 counters
@@ -180,69 +291,46 @@ public final class Philox {
         if ((counterBase & 7) != 0 || out.length < 32) throw new IllegalArgumentException();
         for (int h = 0; h < 8; h += LANES) {
             groupBits(RAW, (int) key, (int) (key >>> 32), (int) counterBase + h, (int) (counterBase >>> 32), c2, c3,
-                    0f, 0f, null, out, h, h, 32, true);
+                    0f, 0f, null, out, h);
         }
-    }
-
-    private static void run(long seed, int stream, long start, int kind, float a, float b, float[] out, int[] iout,
-            int off, int n) {
-        if (n == 0) return;
-        int k0 = (int) seed, k1 = (int) (seed >>> 32);
-        boolean gauss = kind == GAUSSIAN || kind == ADD_GAUSSIAN;
-        boolean add = kind == ADD_GAUSSIAN;
-        long last = start + n - 1;
-        for (long blk = start >>> 5, lastBlk = last >>> 5; blk <= lastBlk; blk++) {
-            int rel0 = (int) ((blk << 5) - start); // element 32 blk relative to start, in [-31, n)
-            boolean full = rel0 >= 0 && rel0 <= n - 32;
-            long cb = blk << 3;
-            int cLo = (int) cb, cHi = (int) (cb >>> 32);
-            for (int h = 0; h < 8; h += LANES) {
-                int pos = off + rel0 + h, rel = rel0 + h;
-                if (gauss) {
-                    groupGaussian(add, k0, k1, cLo + h, cHi, stream, a, b, out, pos, rel, n, full);
-                } else {
-                    groupBits(kind, k0, k1, cLo + h, cHi, stream, 0, a, b, out, iout, pos, rel, n, full);
-                }
-            }
-        }
-    }
-
-    /** The upper 32 bits of the unsigned 64-bit products x * m, lane by lane (m &lt; 2^32). */
-    private static IntVector mulhi(IntVector x, long m) {
-        LongVector l = x.reinterpretAsLongs();
-        LongVector a = l.and(LOW).mul(m);                              // int lanes in the low halves
-        LongVector b = l.lanewise(VectorOperators.LSHR, 32).mul(m);    // int lanes in the high halves
-        return a.lanewise(VectorOperators.LSHR, 32).or(b.and(HIGH)).reinterpretAsInts();
     }
 
     /**
-     * One group of LANES consecutive counters (c0 + lane, c1, c2, c3) of a block, words only: RAW,
-     * UNIFORM (a = scale, b = offset) or BERNOULLI (a = p, b = onValue). Word w of lane j goes to
-     * array index {@code pos + 8w + j}, which is relative element {@code rel + 8w + j}; when not
-     * {@code full}, only relative elements in [0, n) are touched.
+     * One group of LANES consecutive counters (c0 + lane, c1, c2, c3) of a whole block: RAW, UNIFORM
+     * (a = scale, b = offset) or BERNOULLI (a = p, b = onValue). Word w of lane j goes to array index
+     * {@code pos + 8w + j}.
      */
     private static void groupBits(int kind, int k0, int k1, int c0, int c1, int c2, int c3, float a, float b,
-            float[] out, int[] iout, int pos, int rel, int n, boolean full) {
+            float[] out, int[] iout, int pos) {
         IntVector x0 = IntVector.broadcast(IS, c0).addIndex(1);
         IntVector x1 = IntVector.broadcast(IS, c1);
         IntVector x2 = IntVector.broadcast(IS, c2);
         IntVector x3 = IntVector.broadcast(IS, c3);
         for (int r = 0; r < 10; r++, k0 += W0, k1 += W1) {
-            IntVector y0 = mulhi(x2, M1L).lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.XOR, k0);
-            IntVector y2 = mulhi(x0, M0L).lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.XOR, k1);
+            // hi(M x): 32x32->64 products of the int lanes in the low (a) and the high (b) halves of
+            // the long lanes. (Written out: a helper taking vectors could be left un-inlined by C2, and
+            // then its arguments would be boxed.)
+            LongVector l0 = x0.reinterpretAsLongs(), l2 = x2.reinterpretAsLongs();
+            LongVector a0 = l0.and(LOW).mul(M0L), b0 = l0.lanewise(VectorOperators.LSHR, 32).mul(M0L);
+            LongVector a2 = l2.and(LOW).mul(M1L), b2 = l2.lanewise(VectorOperators.LSHR, 32).mul(M1L);
+            IntVector hi0 = a0.lanewise(VectorOperators.LSHR, 32).or(b0.and(HIGH)).reinterpretAsInts();
+            IntVector hi2 = a2.lanewise(VectorOperators.LSHR, 32).or(b2.and(HIGH)).reinterpretAsInts();
+            IntVector y0 = hi2.lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.XOR, k0);
+            IntVector y2 = hi0.lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.XOR, k1);
             x1 = x2.mul(M1);
             x3 = x0.mul(M0);
             x0 = y0;
             x2 = y2;
         }
-        // One loop iteration per word w (rotating x0..x3), so C2 parses the tail code only once.
-        for (int w = 0; w < 4; w++, pos += 8, rel += 8) {
+        // One iteration per word (rotating x0..x3) so that C2 parses this code once and stays within
+        // its inlining budget (vectors passed to a method that is not inlined get boxed).
+        for (int w = 0; w < 4; w++, pos += 8) {
             if (kind == RAW) {
-                storeInts(x0, iout, pos, rel, n, full);
+                x0.intoArray(iout, pos);
             } else {
-                FloatVector u = unit(x0);
-                store(kind == UNIFORM ? u.mul(a).add(b) : FloatVector.zero(FS).blend(b, u.lt(a)), out, pos, rel, n,
-                        full);
+                FloatVector u = ((FloatVector) x0.lanewise(VectorOperators.LSHR, 8)
+                        .convertShape(VectorOperators.I2F, FS, 0)).mul(0x1p-24f);
+                (kind == UNIFORM ? u.mul(a).add(b) : FloatVector.zero(FS).blend(b, u.lt(a))).intoArray(out, pos);
             }
             IntVector t = x0;
             x0 = x1;
@@ -252,81 +340,51 @@ public final class Philox {
         }
     }
 
-    /** As {@link #groupBits} (counter word c3 = 0), then Box-Muller: out = z sigma + mean, or out += z sigma. */
-    private static void groupGaussian(boolean add, int k0, int k1, int c0, int c1, int c2, float sigma, float mean,
-            float[] out, int pos, int rel, int n, boolean full) {
-        IntVector x0 = IntVector.broadcast(IS, c0).addIndex(1);
-        IntVector x1 = IntVector.broadcast(IS, c1);
-        IntVector x2 = IntVector.broadcast(IS, c2);
-        IntVector x3 = IntVector.zero(IS);
-        for (int r = 0; r < 10; r++, k0 += W0, k1 += W1) {
-            IntVector y0 = mulhi(x2, M1L).lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.XOR, k0);
-            IntVector y2 = mulhi(x0, M0L).lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.XOR, k1);
-            x1 = x2.mul(M1);
-            x3 = x0.mul(M0);
-            x0 = y0;
-            x2 = y2;
-        }
-        // Box-Muller on the pair (x0, x1), then on (x2, x3): r cos(2 pi u2) to pos, r sin(2 pi u2) to
-        // pos + 8. The angle 2 pi u2 is split exactly as q pi/2 + theta, |theta| <= pi/4, q = round(4 u2).
-        // (Written inline and as a loop: a helper taking vectors would be too big to inline, and C2 would
-        // box its arguments.)
-        for (int pair = 0; pair < 2; pair++, pos += 16, rel += 16) {
-            FloatVector u1 = ((FloatVector) x0.lanewise(VectorOperators.LSHR, 8).add(1)
-                    .convertShape(VectorOperators.I2F, FS, 0)).mul(0x1p-24f);
-            FloatVector radius = u1.lanewise(VectorOperators.LOG).mul(-2f).lanewise(VectorOperators.SQRT);
-            IntVector k = x1.lanewise(VectorOperators.LSHR, 8);                // u2 = k 2^-24
-            IntVector q = k.add(1 << 21).lanewise(VectorOperators.LSHR, 22);  // round(4 u2), 0..4
-            IntVector t = k.sub(q.lanewise(VectorOperators.LSHL, 22));        // in [-2^21, 2^21]
-            FloatVector theta = ((FloatVector) t.convertShape(VectorOperators.I2F, FS, 0)).mul(TWO_PI_ULP);
-            IntVector c = theta.lanewise(VectorOperators.COS).reinterpretAsInts();
-            IntVector s = theta.lanewise(VectorOperators.SIN).reinterpretAsInts();
-            // Odd q: swap cos and sin; then negate cos for q mod 4 in {1, 2} and sin for q mod 4 in {2, 3}.
-            IntVector swap = c.lanewise(VectorOperators.XOR, s).and(q.and(1).neg());
-            FloatVector cos = c.lanewise(VectorOperators.XOR, swap)
-                    .lanewise(VectorOperators.XOR, q.add(1).and(2).lanewise(VectorOperators.LSHL, 30))
-                    .reinterpretAsFloats();
-            FloatVector sin = s.lanewise(VectorOperators.XOR, swap)
-                    .lanewise(VectorOperators.XOR, q.and(2).lanewise(VectorOperators.LSHL, 30))
-                    .reinterpretAsFloats();
-            FloatVector z = radius.mul(cos), zNext = radius.mul(sin);
-            for (int j = 0; j < 2; j++) { // cos result to pos, sin result to pos + 8
-                int p = pos + 8 * j, e = rel + 8 * j;
-                // Always masked (all lanes set in full blocks): one code path keeps C2 under its
-                // inlining node budget here.
-                VectorMask<Float> m = FS.indexInRange(e, n);
-                FloatVector base = add ? FloatVector.fromArray(FS, out, p, m) : FloatVector.broadcast(FS, mean);
-                z.fma(FloatVector.broadcast(FS, sigma), base).intoArray(out, p, m);
-                z = zNext;
-            }
-            x0 = x2;
-            x1 = x3;
-        }
+    /**
+     * First half of the float Box-Muller recipe (class comment) for one lane group: replaces the
+     * uniforms u_a at {@code buf[p..]} by r = sqrt(-2 ln u1), u1 = u_a + 2^-24 (exact).
+     */
+    private static void radius(float[] buf, int p) {
+        FloatVector u1 = FloatVector.fromArray(FS, buf, p).add(0x1p-24f);
+        IntVector ix = u1.reinterpretAsInts().sub(SQRT_HALF_BITS);
+        FloatVector ex = (FloatVector) ix.lanewise(VectorOperators.ASHR, 23).convertShape(VectorOperators.I2F, FS, 0);
+        FloatVector g = ix.and(0x007FFFFF).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
+        FloatVector s2x = g.div(g.add(2f)).mul(2f);
+        FloatVector s2 = s2x.mul(s2x).mul(0.25f);
+        FloatVector q = s2.fma(L9, L7).fma(s2, FloatVector.broadcast(FS, L5)).fma(s2, FloatVector.broadcast(FS, L3)).mul(s2);
+        FloatVector ln = ex.fma(FloatVector.broadcast(FS, LN2_HI), ex.fma(FloatVector.broadcast(FS, LN2_LO), s2x.fma(q, s2x)));
+        ln.mul(-2f).lanewise(VectorOperators.SQRT).intoArray(buf, p);
     }
 
-    /** (x >>> 8) * 2^-24 as floats: exact. */
-    private static FloatVector unit(IntVector x) {
-        return ((FloatVector) x.lanewise(VectorOperators.LSHR, 8).convertShape(VectorOperators.I2F, FS, 0)).mul(0x1p-24f);
-    }
-
-    private static void store(FloatVector v, float[] out, int pos, int rel, int n, boolean full) {
-        if (full) {
-            v.intoArray(out, pos);
-        } else {
-            v.intoArray(out, pos, FS.indexInRange(rel, n));
-        }
-    }
-
-    private static FloatVector load(float[] out, int pos, int rel, int n, boolean full) {
-        return full ? FloatVector.fromArray(FS, out, pos) : FloatVector.fromArray(FS, out, pos, FS.indexInRange(rel, n));
-    }
-
-    private static void storeInts(IntVector v, int[] out, int pos, int rel, int n, boolean full) {
-        if (full) {
-            v.intoArray(out, pos);
-        } else {
-            VectorMask<Integer> m = IS.indexInRange(rel, n);
-            v.intoArray(out, pos, m);
-        }
+    /**
+     * Second half: with r at {@code src[sp..]} and the uniforms u_b of the second words at
+     * {@code src[sp + 8..]} (xb &gt;&gt;&gt; 8 = u_b 2^24 exactly), writes r cos(2 pi u2) to {@code dst[dp..]}
+     * and r sin(2 pi u2) to {@code dst[dp + 8..]}, as fma(z, sigma, mean), or fma(z, sigma, dst) when
+     * {@code add}. src may be dst (every lane is read before it is written).
+     */
+    private static void angle(float[] src, int sp, float[] dst, int dp, boolean add, float sigma, float mean) {
+        FloatVector radius = FloatVector.fromArray(FS, src, sp);
+        IntVector k = FloatVector.fromArray(FS, src, sp + 8).mul(0x1p24f)
+                .convertShape(VectorOperators.F2I, IS, 0).reinterpretAsInts();
+        IntVector qd = k.add(1 << 21).lanewise(VectorOperators.LSHR, 22);
+        IntVector t = k.sub(qd.lanewise(VectorOperators.LSHL, 22));
+        FloatVector theta = ((FloatVector) t.convertShape(VectorOperators.I2F, FS, 0)).mul(TWO_PI_ULP);
+        FloatVector t2 = theta.mul(theta);
+        IntVector sn = theta.mul(t2).fma(t2.fma(S9, S7).fma(t2, FloatVector.broadcast(FS, S5)).fma(t2, FloatVector.broadcast(FS, S3)), theta).reinterpretAsInts();
+        IntVector cs = t2.fma(t2.fma(C10, C8).fma(t2, FloatVector.broadcast(FS, C6)).fma(t2, FloatVector.broadcast(FS, C4)).fma(t2, FloatVector.broadcast(FS, C2)), FloatVector.broadcast(FS, 1f))
+                .reinterpretAsInts();
+        // Odd qd: swap; then flip the sign of cos for qd mod 4 in {1, 2}, of sin for qd mod 4 in {2, 3}.
+        IntVector swap = cs.lanewise(VectorOperators.XOR, sn).and(qd.and(1).neg());
+        FloatVector zc = radius.mul(cs.lanewise(VectorOperators.XOR, swap)
+                .lanewise(VectorOperators.XOR, qd.add(1).and(2).lanewise(VectorOperators.LSHL, 30))
+                .reinterpretAsFloats());
+        FloatVector zs = radius.mul(sn.lanewise(VectorOperators.XOR, swap)
+                .lanewise(VectorOperators.XOR, qd.and(2).lanewise(VectorOperators.LSHL, 30))
+                .reinterpretAsFloats());
+        FloatVector sig = FloatVector.broadcast(FS, sigma);
+        FloatVector base0 = add ? FloatVector.fromArray(FS, dst, dp) : FloatVector.broadcast(FS, mean);
+        FloatVector base1 = add ? FloatVector.fromArray(FS, dst, dp + 8) : FloatVector.broadcast(FS, mean);
+        zc.fma(sig, base0).intoArray(dst, dp);
+        zs.fma(sig, base1).intoArray(dst, dp + 8);
     }
 }
