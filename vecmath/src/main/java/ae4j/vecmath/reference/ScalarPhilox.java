@@ -7,11 +7,12 @@ import java.util.Objects;
  * its own from its Philox counter, with no vectors and no blocking.
  *
  * <p>The definition (key, counter layout, word-to-element mapping and the three distributions) is the
- * one documented on {@link ae4j.vecmath.Philox}. {@code uniform} and {@code bernoulli} use the same float
- * arithmetic as the vector version and are bit-identical to it. {@code gaussian} and {@code addGaussian}
- * evaluate Box-Muller in double with {@link Math#log}, {@link Math#sqrt}, {@link Math#cos} and
- * {@link Math#sin} and round once to float at the end, so they are within a few ulps of the vector
- * version (which uses lanewise float LOG, SQRT, SIN and COS), not bit-identical.
+ * one documented on {@link ae4j.vecmath.Philox}. {@code word}, {@code words}, {@code uniform} and
+ * {@code bernoulli} use the same integer and float arithmetic as the vector version and are
+ * bit-identical to it. {@code gaussian} and {@code addGaussian} evaluate Box-Muller in double with
+ * {@link Math#log}, {@link Math#sqrt}, {@link Math#cos} and {@link Math#sin} and round once to float at
+ * the end (mean + sigma z, resp. old + sigma z, in double), so they are within a few ulps of the vector
+ * version (which follows a documented float recipe), not bit-identical.
  *
  * <p>This class is slow (one Philox evaluation per uniform element, two per Gaussian element). It
  * exists for tests and as a readable statement of the definition.
