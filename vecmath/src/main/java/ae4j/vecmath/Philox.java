@@ -57,7 +57,7 @@ import jdk.incubator.vector.VectorSpecies;
  * q  = f(f(f(s2, L9, L7), s2, L5), s2, L3) * s2
  * ln = f(e, LN2_HI, f(e, LN2_LO, f(s2x, q, s2x)))                 // ln u1 = e ln 2 + 2 atanh(s)
  * r  = sqrt(ln * -2f)
- * k  = xb &gt;&gt;&gt; 8;  qd = (k + 2^21) &gt;&gt;&gt; 22;  t = k - (qd &lt;&lt; 22)   // 2 pi u2 = qd pi/2 + theta, exactly
+ * k  = xb &gt;&gt;&gt; 8;  qd = (k + 2^21) &gt;&gt;&gt; 22;  t = k - (qd &lt;&lt; 22)   // 2 pi u2 = qd pi/2 + theta
  * theta = (float) t * TWO_PI_ULP;  t2 = theta * theta              // |theta| &lt;= pi/4
  * sn = f(theta * t2, f(f(f(t2, S9, S7), t2, S5), t2, S3), theta)   // sin theta
  * cs = f(t2, f(f(f(f(t2, C10, C8), t2, C6), t2, C4), t2, C2), 1f)  // cos theta
@@ -385,57 +385,64 @@ public final class Philox {
     }
 
     /**
-     * First half of the float Box-Muller recipe (class comment) for one lane group: replaces the
-     * uniforms u_a at {@code buf[p..]} by r = sqrt(-2 ln u1), u1 = u_a + 2^-24 (exact).
+     * First half of the float Box-Muller recipe (class comment), for {@code blocks} whole blocks at
+     * {@code buf[bpos..]} holding uniforms: replaces each u_a (the first 8 elements of each 16) by
+     * r = sqrt(-2 ln u1), u1 = u_a + 2^-24 (exact).
      */
     private static void radius(float[] buf, int bpos, int blocks) {
+        FloatVector l3 = FloatVector.broadcast(FS, L3), l5 = FloatVector.broadcast(FS, L5);
+        FloatVector ln2Hi = FloatVector.broadcast(FS, LN2_HI), ln2Lo = FloatVector.broadcast(FS, LN2_LO);
         for (int i = 0; i < 16 * blocks; i += LANES) {
-        int p = bpos + (i & ~7) * 2 + (i & 7); // pairs start at 0 and 16 in each block
-        FloatVector u1 = FloatVector.fromArray(FS, buf, p).add(0x1p-24f);
-        IntVector ix = u1.reinterpretAsInts().sub(SQRT_HALF_BITS);
-        FloatVector ex = (FloatVector) ix.lanewise(VectorOperators.ASHR, 23).convertShape(VectorOperators.I2F, FS, 0);
-        FloatVector g = ix.and(0x007FFFFF).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
-        FloatVector s2x = g.div(g.add(2f)).mul(2f);
-        FloatVector s2 = s2x.mul(s2x).mul(0.25f);
-        FloatVector q = s2.fma(L9, L7).fma(s2, FloatVector.broadcast(FS, L5)).fma(s2, FloatVector.broadcast(FS, L3)).mul(s2);
-        FloatVector ln = ex.fma(FloatVector.broadcast(FS, LN2_HI), ex.fma(FloatVector.broadcast(FS, LN2_LO), s2x.fma(q, s2x)));
-        ln.mul(-2f).lanewise(VectorOperators.SQRT).intoArray(buf, p);
+            int p = bpos + (i & ~7) * 2 + (i & 7); // u_a of the pairs: elements 0..7 and 16..23 of a block
+            FloatVector u1 = FloatVector.fromArray(FS, buf, p).add(0x1p-24f);
+            IntVector ix = u1.reinterpretAsInts().sub(SQRT_HALF_BITS);
+            FloatVector ex = (FloatVector) ix.lanewise(VectorOperators.ASHR, 23)
+                    .convertShape(VectorOperators.I2F, FS, 0);
+            FloatVector g = ix.and(0x007FFFFF).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
+            FloatVector s2x = g.div(g.add(2f)).mul(2f);
+            FloatVector s2 = s2x.mul(s2x).mul(0.25f);
+            FloatVector q = s2.fma(L9, L7).fma(s2, l5).fma(s2, l3).mul(s2);
+            FloatVector ln = ex.fma(ln2Hi, ex.fma(ln2Lo, s2x.fma(q, s2x)));
+            ln.mul(-2f).lanewise(VectorOperators.SQRT).intoArray(buf, p);
         }
     }
 
     /**
-     * Second half: with r at {@code src[sp..]} and the uniforms u_b of the second words at
-     * {@code src[sp + 8..]} (xb &gt;&gt;&gt; 8 = u_b 2^24 exactly), writes r cos(2 pi u2) to {@code dst[dp..]}
-     * and r sin(2 pi u2) to {@code dst[dp + 8..]}, as fma(z, sigma, mean), or fma(z, sigma, dst) when
-     * {@code add}. src may be dst (every lane is read before it is written).
+     * Second half, for {@code blocks} whole blocks: with r at the u_a positions of {@code src[spos..]}
+     * and the uniforms u_b at the u_b positions (elements 8..15 and 24..31 of each block;
+     * xb &gt;&gt;&gt; 8 = u_b 2^24 exactly), writes r cos(2 pi u2) to the u_a positions and r sin(2 pi u2) to
+     * the u_b positions of {@code dst[dpos..]}, as fma(z, sigma, mean), or fma(z, sigma, dst) when
+     * {@code add}. src may be dst at the same position (every lane is read before it is written).
      */
     private static void angle(float[] src, int spos, float[] dst, int dpos, int blocks, boolean add, float sigma,
             float mean) {
+        FloatVector s3 = FloatVector.broadcast(FS, S3), s5 = FloatVector.broadcast(FS, S5);
+        FloatVector c2 = FloatVector.broadcast(FS, C2), c4 = FloatVector.broadcast(FS, C4);
+        FloatVector c6 = FloatVector.broadcast(FS, C6), one = FloatVector.broadcast(FS, 1f);
+        FloatVector sig = FloatVector.broadcast(FS, sigma), mu = FloatVector.broadcast(FS, mean);
         for (int i = 0; i < 16 * blocks; i += LANES) {
-        int sp = spos + (i & ~7) * 2 + (i & 7), dp = dpos + (i & ~7) * 2 + (i & 7);
-        FloatVector radius = FloatVector.fromArray(FS, src, sp);
-        IntVector k = FloatVector.fromArray(FS, src, sp + 8).mul(0x1p24f)
-                .convertShape(VectorOperators.F2I, IS, 0).reinterpretAsInts();
-        IntVector qd = k.add(1 << 21).lanewise(VectorOperators.LSHR, 22);
-        IntVector t = k.sub(qd.lanewise(VectorOperators.LSHL, 22));
-        FloatVector theta = ((FloatVector) t.convertShape(VectorOperators.I2F, FS, 0)).mul(TWO_PI_ULP);
-        FloatVector t2 = theta.mul(theta);
-        IntVector sn = theta.mul(t2).fma(t2.fma(S9, S7).fma(t2, FloatVector.broadcast(FS, S5)).fma(t2, FloatVector.broadcast(FS, S3)), theta).reinterpretAsInts();
-        IntVector cs = t2.fma(t2.fma(C10, C8).fma(t2, FloatVector.broadcast(FS, C6)).fma(t2, FloatVector.broadcast(FS, C4)).fma(t2, FloatVector.broadcast(FS, C2)), FloatVector.broadcast(FS, 1f))
-                .reinterpretAsInts();
-        // Odd qd: swap; then flip the sign of cos for qd mod 4 in {1, 2}, of sin for qd mod 4 in {2, 3}.
-        IntVector swap = cs.lanewise(VectorOperators.XOR, sn).and(qd.and(1).neg());
-        FloatVector zc = radius.mul(cs.lanewise(VectorOperators.XOR, swap)
-                .lanewise(VectorOperators.XOR, qd.add(1).and(2).lanewise(VectorOperators.LSHL, 30))
-                .reinterpretAsFloats());
-        FloatVector zs = radius.mul(sn.lanewise(VectorOperators.XOR, swap)
-                .lanewise(VectorOperators.XOR, qd.and(2).lanewise(VectorOperators.LSHL, 30))
-                .reinterpretAsFloats());
-        FloatVector sig = FloatVector.broadcast(FS, sigma);
-        FloatVector base0 = add ? FloatVector.fromArray(FS, dst, dp) : FloatVector.broadcast(FS, mean);
-        FloatVector base1 = add ? FloatVector.fromArray(FS, dst, dp + 8) : FloatVector.broadcast(FS, mean);
-        zc.fma(sig, base0).intoArray(dst, dp);
-        zs.fma(sig, base1).intoArray(dst, dp + 8);
+            int j = (i & ~7) * 2 + (i & 7), sp = spos + j, dp = dpos + j;
+            FloatVector radius = FloatVector.fromArray(FS, src, sp);
+            IntVector k = FloatVector.fromArray(FS, src, sp + 8).mul(0x1p24f)
+                    .convertShape(VectorOperators.F2I, IS, 0).reinterpretAsInts();
+            IntVector qd = k.add(1 << 21).lanewise(VectorOperators.LSHR, 22);
+            IntVector t = k.sub(qd.lanewise(VectorOperators.LSHL, 22));
+            FloatVector theta = ((FloatVector) t.convertShape(VectorOperators.I2F, FS, 0)).mul(TWO_PI_ULP);
+            FloatVector t2 = theta.mul(theta);
+            IntVector sn = theta.mul(t2).fma(t2.fma(S9, S7).fma(t2, s5).fma(t2, s3), theta).reinterpretAsInts();
+            IntVector cs = t2.fma(t2.fma(C10, C8).fma(t2, c6).fma(t2, c4).fma(t2, c2), one).reinterpretAsInts();
+            // Odd qd: swap; then flip the sign of cos for qd mod 4 in {1, 2}, of sin for qd mod 4 in {2, 3}.
+            IntVector swap = cs.lanewise(VectorOperators.XOR, sn).and(qd.and(1).neg());
+            FloatVector zc = radius.mul(cs.lanewise(VectorOperators.XOR, swap)
+                    .lanewise(VectorOperators.XOR, qd.add(1).and(2).lanewise(VectorOperators.LSHL, 30))
+                    .reinterpretAsFloats());
+            FloatVector zs = radius.mul(sn.lanewise(VectorOperators.XOR, swap)
+                    .lanewise(VectorOperators.XOR, qd.and(2).lanewise(VectorOperators.LSHL, 30))
+                    .reinterpretAsFloats());
+            FloatVector base0 = add ? FloatVector.fromArray(FS, dst, dp) : mu;
+            FloatVector base1 = add ? FloatVector.fromArray(FS, dst, dp + 8) : mu;
+            zc.fma(sig, base0).intoArray(dst, dp);
+            zs.fma(sig, base1).intoArray(dst, dp + 8);
         }
     }
 }

@@ -481,11 +481,14 @@ class PhiloxTest {
         assertThrows(IndexOutOfBoundsException.class, () -> Philox.uniform(1, 1, 0, a, 5, 6));
         assertThrows(IndexOutOfBoundsException.class, () -> Philox.gaussian(1, 1, 0, 0f, 1f, a, -1, 2));
         assertThrows(IllegalArgumentException.class, () -> Philox.uniform(1, 1, -1, a, 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> Philox.bernoulli(1, 1, Long.MAX_VALUE - 3, 0.5f, 1f, a, 0, 5));
+        assertThrows(IllegalArgumentException.class,
+                () -> Philox.bernoulli(1, 1, Long.MAX_VALUE - 3, 0.5f, 1f, a, 0, 5));
         assertThrows(IllegalArgumentException.class, () -> Philox.word(1, 1, -1));
         assertThrows(NullPointerException.class, () -> Philox.uniform(1, 1, 0, null, 0, 0));
         // The very last elements are addressable.
         Philox.uniform(1, 1, Long.MAX_VALUE - 5, a, 0, 5);
-        for (int i = 0; i < 5; i++) assertEquals(ScalarPhilox.unit(ScalarPhilox.word(1, 1, Long.MAX_VALUE - 5 + i)), a[i]);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(ScalarPhilox.unit(ScalarPhilox.word(1, 1, Long.MAX_VALUE - 5 + i)), a[i]);
+        }
     }
 }
