@@ -62,53 +62,70 @@ public enum Activation {
         };
     }
 
-    /** The forward map on one vector. Kept tiny so it inlines into the loops that call it. */
+    /**
+     * The forward map on one vector. Used only on short or cold paths: hot loops below are one small
+     * method per activation, because C2 stops inlining vector helpers (and boxes their vectors) once a
+     * compiled method grows past its node budget, and a switch over every activation inside one loop does.
+     */
     FloatVector apply(FloatVector z) {
         return switch (this) {
             case IDENTITY -> z;
             case RELU -> z.max(0f);
-            case SIGMOID -> sigmoid(z);
+            case SIGMOID -> VMath.sigmoid(z);
             case TANH -> VMath.tanh(z);
-            case SOFTPLUS -> softplus(z);
+            case SOFTPLUS -> VMath.softplus(z);
         };
-    }
-
-    static FloatVector sigmoid(FloatVector z) {
-        return VMath.sigmoid(z);
-    }
-
-    static FloatVector softplus(FloatVector z) {
-        return VMath.softplus(z);
     }
 
     /** y[i] = f(z[i]) for i in [0, n). z and y may be the same array range (in place). */
     public void forward(int n, float[] z, int zo, float[] y, int yo) {
-        int i = 0;
-        int upper = S.loopBound(n);
         switch (this) {
             case IDENTITY -> {
                 if (z != y || zo != yo) System.arraycopy(z, zo, y, yo, n);
-                return;
             }
-            case RELU -> {
-                for (; i < upper; i += L) FloatVector.fromArray(S, z, zo + i).max(0f).intoArray(y, yo + i);
-            }
-            case SIGMOID -> {
-                for (; i < upper; i += L) sigmoid(FloatVector.fromArray(S, z, zo + i)).intoArray(y, yo + i);
-            }
-            case TANH -> {
-                for (; i < upper; i += L) {
-                    VMath.tanh(FloatVector.fromArray(S, z, zo + i)).intoArray(y, yo + i);
-                }
-            }
-            case SOFTPLUS -> {
-                for (; i < upper; i += L) softplus(FloatVector.fromArray(S, z, zo + i)).intoArray(y, yo + i);
-            }
+            case RELU -> reluForward(n, z, zo, y, yo);
+            case SIGMOID -> sigmoidForward(n, z, zo, y, yo);
+            case TANH -> tanhForward(n, z, zo, y, yo);
+            case SOFTPLUS -> softplusForward(n, z, zo, y, yo);
         }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            apply(FloatVector.fromArray(S, z, zo + i, m)).intoArray(y, yo + i, m);
+    }
+
+    private static void reluForward(int n, float[] z, int zo, float[] y, int yo) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(S, z, zo + i).max(0f).intoArray(y, yo + i);
         }
+        for (; i < n; i++) y[yo + i] = z[zo + i] > 0f ? z[zo + i] : 0f;
+    }
+
+    private static void sigmoidForward(int n, float[] z, int zo, float[] y, int yo) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            VMath.sigmoid(FloatVector.fromArray(S, z, zo + i)).intoArray(y, yo + i);
+        }
+        if (i < n) tail(SIGMOID, n, i, z, zo, y, yo);
+    }
+
+    private static void tanhForward(int n, float[] z, int zo, float[] y, int yo) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            VMath.tanh(FloatVector.fromArray(S, z, zo + i)).intoArray(y, yo + i);
+        }
+        if (i < n) tail(TANH, n, i, z, zo, y, yo);
+    }
+
+    private static void softplusForward(int n, float[] z, int zo, float[] y, int yo) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            VMath.softplus(FloatVector.fromArray(S, z, zo + i)).intoArray(y, yo + i);
+        }
+        if (i < n) tail(SOFTPLUS, n, i, z, zo, y, yo);
+    }
+
+    /** The last n - i < L elements, through a masked vector so they get the same bits as full vectors. */
+    private static void tail(Activation act, int n, int i, float[] z, int zo, float[] y, int yo) {
+        VectorMask<Float> m = S.indexInRange(i, n);
+        act.apply(FloatVector.fromArray(S, z, zo + i, m)).intoArray(y, yo + i, m);
     }
 
     /**
@@ -116,52 +133,77 @@ public enum Activation {
      * y. dz may alias dy.
      */
     public void backward(int n, float[] y, int yo, float[] dy, int dyo, float[] dz, int dzo) {
+        switch (this) {
+            case IDENTITY -> {
+                if (dy != dz || dyo != dzo) System.arraycopy(dy, dyo, dz, dzo, n);
+            }
+            case SOFTPLUS -> softplusBackward(n, y, yo, dy, dyo, dz, dzo);
+            default -> simpleBackward(this, n, y, yo, dy, dyo, dz, dzo);
+        }
+    }
+
+    private static void simpleBackward(Activation act, int n, float[] y, int yo, float[] dy, int dyo,
+                                       float[] dz, int dzo) {
         int i = 0;
-        int upper = S.loopBound(n);
-        for (; i < upper; i += L) {
+        for (int upper = S.loopBound(n); i < upper; i += L) {
             FloatVector yv = FloatVector.fromArray(S, y, yo + i);
             FloatVector g = FloatVector.fromArray(S, dy, dyo + i);
-            derivative(yv, g).intoArray(dz, dzo + i);
+            FloatVector d = switch (act) {
+                case RELU -> g.blend(0f, yv.compare(VectorOperators.LE, 0f));
+                case SIGMOID -> g.mul(yv.mul(yv.neg().add(1f)));
+                default -> g.mul(yv.mul(yv).neg().add(1f));   // TANH
+            };
+            d.intoArray(dz, dzo + i);
+        }
+        for (; i < n; i++) {
+            dz[dzo + i] = act == RELU ? (y[yo + i] <= 0f ? 0f : dy[dyo + i])
+                    : dy[dyo + i] * act.derivativeFromOutputFloat(y[yo + i]);
+        }
+    }
+
+    private static void softplusBackward(int n, float[] y, int yo, float[] dy, int dyo, float[] dz, int dzo) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector yv = FloatVector.fromArray(S, y, yo + i);
+            FloatVector g = FloatVector.fromArray(S, dy, dyo + i);
+            g.mul(VMath.expm1(yv.neg()).neg()).intoArray(dz, dzo + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector yv = FloatVector.fromArray(S, y, yo + i, m);
             FloatVector g = FloatVector.fromArray(S, dy, dyo + i, m);
-            derivative(yv, g).intoArray(dz, dzo + i, m);
+            g.mul(VMath.expm1(yv.neg()).neg()).intoArray(dz, dzo + i, m);
         }
     }
 
-    private FloatVector derivative(FloatVector y, FloatVector g) {
+    /** The float arithmetic the vector backward loops do, for their scalar tails (same bits). */
+    private float derivativeFromOutputFloat(float y) {
         return switch (this) {
-            case IDENTITY -> g;
-            case RELU -> g.blend(0f, y.compare(VectorOperators.LE, 0f));
-            case SIGMOID -> g.mul(y.mul(y.neg().add(1f)));
-            case TANH -> g.mul(y.mul(y).neg().add(1f));
-            case SOFTPLUS -> g.mul(VMath.expm1(y.neg()).neg());
+            case SIGMOID -> y * (-y + 1f);
+            case TANH -> -(y * y) + 1f;
+            default -> derivativeFromOutput(y);
         };
     }
 
     /**
-     * Fused bias + activation over a row-major block: out[i][j] = f(z[i][j] + bias[j]). out may alias z.
-     * One pass over memory; this is what a dense layer does after its GEMM when the GEMM epilogue is not
-     * used.
+     * Bias + activation over a row-major block: out[i][j] = f(z[i][j] + bias[j]). out may alias z. Per
+     * row: one vector pass adding the bias, then the activation over the row while it is still in L1.
      */
     public void biasForward(int rows, int cols, float[] bias, int bo, float[] z, int zo, int ldz,
                             float[] out, int oo, int ldo) {
-        int upper = S.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int zr = zo + r * ldz;
             int or = oo + r * ldo;
-            int j = 0;
-            for (; j < upper; j += L) {
-                FloatVector v = FloatVector.fromArray(S, z, zr + j).add(FloatVector.fromArray(S, bias, bo + j));
-                apply(v).intoArray(out, or + j);
-            }
-            if (j < cols) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector v = FloatVector.fromArray(S, z, zr + j, m).add(FloatVector.fromArray(S, bias, bo + j, m));
-                apply(v).intoArray(out, or + j, m);
-            }
+            addBiasRow(cols, bias, bo, z, zr, out, or);
+            forward(cols, out, or, out, or);
         }
+    }
+
+    private static void addBiasRow(int cols, float[] bias, int bo, float[] z, int zr, float[] out, int or) {
+        int j = 0;
+        for (int upper = S.loopBound(cols); j < upper; j += L) {
+            FloatVector.fromArray(S, z, zr + j).add(FloatVector.fromArray(S, bias, bo + j)).intoArray(out, or + j);
+        }
+        for (; j < cols; j++) out[or + j] = z[zr + j] + bias[bo + j];
     }
 }

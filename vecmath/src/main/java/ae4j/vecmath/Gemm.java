@@ -333,10 +333,13 @@ public final class Gemm {
         c71.intoArray(t, 7 * NR + L);
     }
 
-    /** Merges an accumulator tile into C: c = f(alpha * t + beta * c + bias). Masked on the right edge. */
+    /**
+     * Merges an accumulator tile into C: c = f(alpha * t + beta * c + bias), masked on the right edge. The
+     * activation runs as a second pass over the tile's rows while they are in L1: inlining every
+     * activation into this loop would push C2 past its node budget (and box the vectors).
+     */
     private static void store(float[] t, int rows, int nr, float alpha, float beta, float[] c, int ci, int ldc,
                               float[] bias, int bi, Activation act) {
-        boolean identity = act == Activation.IDENTITY;
         for (int r = 0; r < rows; r++) {
             int cr = ci + r * ldc;
             int tr = r * NR;
@@ -345,17 +348,16 @@ public final class Gemm {
                     FloatVector v = FloatVector.fromArray(S, t, tr + j).mul(alpha);
                     if (beta != 0f) v = FloatVector.fromArray(S, c, cr + j).fma(FloatVector.broadcast(S, beta), v);
                     if (bias != null) v = v.add(FloatVector.fromArray(S, bias, bi + j));
-                    if (!identity) v = act.apply(v);
                     v.intoArray(c, cr + j);
                 } else {
                     VectorMask<Float> mask = S.indexInRange(j, nr);
                     FloatVector v = FloatVector.fromArray(S, t, tr + j).mul(alpha);
                     if (beta != 0f) v = FloatVector.fromArray(S, c, cr + j, mask).fma(FloatVector.broadcast(S, beta), v);
                     if (bias != null) v = v.add(FloatVector.fromArray(S, bias, bi + j, mask));
-                    if (!identity) v = act.apply(v);
                     v.intoArray(c, cr + j, mask);
                 }
             }
+            if (act != Activation.IDENTITY) act.forward(nr, c, cr, c, cr);
         }
     }
 
@@ -370,9 +372,9 @@ public final class Gemm {
                 FloatVector v = beta == 0f ? FloatVector.zero(S)
                         : FloatVector.fromArray(S, c, cr + j, mask).mul(beta);
                 if (bias != null) v = v.add(FloatVector.fromArray(S, bias, ep.biasOffset() + j, mask));
-                v = act.apply(v);
                 v.intoArray(c, cr + j, mask);
             }
+            if (act != Activation.IDENTITY) act.forward(n, c, cr, c, cr);
         }
     }
 

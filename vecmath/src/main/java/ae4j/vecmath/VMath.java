@@ -105,8 +105,9 @@ public final class VMath {
         m = m.blend(m.mul(0.5f), big);
         e = e.blend(e.add(1), big.cast(SI));
         FloatVector f = m.sub(1f);                                                  // [-0.293, 0.414]
-        FloatVector y = log1pSmall(f).add(e.convert(VectorOperators.I2F, 0).reinterpretAsFloats()
-                .mul(LN2_LO)).add(e.convert(VectorOperators.I2F, 0).reinterpretAsFloats().mul(LN2_HI));
+        // convertShape with the constant species keeps the intrinsic (convert(I2F, 0) loses it and boxes).
+        FloatVector ef = (FloatVector) e.convertShape(VectorOperators.I2F, S, 0);
+        FloatVector y = log1pSmall(f).add(ef.mul(LN2_LO)).add(ef.mul(LN2_HI));
         y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.LT, Float.MIN_NORMAL));
         y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
         y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
