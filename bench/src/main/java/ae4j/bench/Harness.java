@@ -34,17 +34,26 @@ final class Harness {
 
     /** Measures {@code workPerOp / seconds} (e.g. flops per second) over repetitions of op. */
     Result rate(Op op, double workPerOp) {
+        // Warm up in rounds until the JIT has settled: at least the warm-up time, and the last two rounds'
+        // call rates within 10% of each other (interpreted Vector API code is 100x slower than compiled).
         double acc = 0;
-        long start = System.nanoTime();
-        long calls = 0;
-        while (System.nanoTime() - start < warmupNanos || calls < 10) {
-            acc += op.run();
-            calls++;
+        long begin = System.nanoTime();
+        double prevRate = -1;
+        double rate;
+        while (true) {
+            long t0 = System.nanoTime();
+            int calls = 0;
+            while (System.nanoTime() - t0 < warmupNanos / 5 || calls < 3) {
+                acc += op.run();
+                calls++;
+            }
+            long now = System.nanoTime();
+            rate = calls / (double) (now - t0);
+            boolean settled = prevRate > 0 && Math.abs(rate - prevRate) < 0.1 * rate;
+            if ((now - begin >= warmupNanos && settled) || now - begin > 10 * warmupNanos) break;
+            prevRate = rate;
         }
-        // Re-time a few calls now that the JIT has settled: the warm-up average includes interpreted calls.
-        long t = System.nanoTime();
-        for (int i = 0; i < 5; i++) acc += op.run();
-        long perCall = Math.max(1, (System.nanoTime() - t) / 5);
+        long perCall = Math.max(1, (long) (1 / rate));
         int batch = (int) Math.max(1, Math.min(1_000_000, repNanos / perCall));
         double[] rates = new double[reps];
         for (int r = 0; r < reps; r++) {

@@ -114,12 +114,43 @@ public enum Activation {
         if (i < n) tail(TANH, n, i, z, zo, y, yo);
     }
 
+    /**
+     * softplus in two passes, e = exp(-|z|) then y = max(z, 0) + log1p(e): with exp and log in one loop
+     * C2 hits its inlining node cutoff and the loop runs ten times slower. The second pass reads e back
+     * from y while it is still in cache; each element goes through the same operations as
+     * {@link VMath#softplus}, so the bits match it.
+     */
     private static void softplusForward(int n, float[] z, int zo, float[] y, int yo) {
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += L) {
-            VMath.softplus(FloatVector.fromArray(S, z, zo + i)).intoArray(y, yo + i);
+        int upper = S.loopBound(n);
+        if (z == y && zo + n > yo && yo + n > zo) {
+            // Overlapping (in place): exp into a per-thread scratch chunk, so z survives for the log pass.
+            float[] e = SCRATCH.get();
+            for (int c = 0; c < upper; c += SCRATCH_SIZE) {
+                int len = Math.min(SCRATCH_SIZE, upper - c);
+                softplusExpPass(len, z, zo + c, e, 0);
+                softplusLogPass(len, z, zo + c, e, 0, y, yo + c);
+            }
+        } else {
+            softplusExpPass(upper, z, zo, y, yo);
+            softplusLogPass(upper, z, zo, y, yo, y, yo);
         }
-        if (i < n) tail(SOFTPLUS, n, i, z, zo, y, yo);
+        if (upper < n) tail(SOFTPLUS, n, upper, z, zo, y, yo);
+    }
+
+    private static final int SCRATCH_SIZE = 512;
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[SCRATCH_SIZE]);
+
+    private static void softplusExpPass(int upper, float[] z, int zo, float[] y, int yo) {
+        for (int i = 0; i < upper; i += L) {
+            VMath.exp(FloatVector.fromArray(S, z, zo + i).abs().neg()).intoArray(y, yo + i);
+        }
+    }
+
+    private static void softplusLogPass(int upper, float[] z, int zo, float[] e, int eo, float[] y, int yo) {
+        for (int i = 0; i < upper; i += L) {
+            FloatVector ev = FloatVector.fromArray(S, e, eo + i);
+            FloatVector.fromArray(S, z, zo + i).max(0f).add(VMath.log1pUnit(ev)).intoArray(y, yo + i);
+        }
     }
 
     /** The last n - i < L elements, through a masked vector so they get the same bits as full vectors. */

@@ -98,20 +98,28 @@ public final class VMath {
 
     /** Natural logarithm: -inf at 0 (and for subnormals), NaN below 0, +inf at +inf. */
     public static FloatVector log(FloatVector x) {
+        FloatVector y = logNormal(x);
+        y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.LT, Float.MIN_NORMAL));
+        y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
+        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        return y.blend(x, x.compare(VectorOperators.NE, x));
+    }
+
+    /**
+     * log(x) for positive, normal, finite x: x = m 2^e with m in [sqrt(1/2), sqrt(2)), log x = e ln2 +
+     * log(m). No special cases, so callers that know their range inline less code (C2 stops inlining
+     * at a node budget, and a loop with exp and a full log in it reaches it).
+     */
+    static FloatVector logNormal(FloatVector x) {
         IntVector bits = x.reinterpretAsInts();
         IntVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(127);
         FloatVector m = bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();   // [1, 2)
         VectorMask<Float> big = m.compare(VectorOperators.GT, 1.41421356f);
         m = m.blend(m.mul(0.5f), big);
         e = e.blend(e.add(1), big.cast(SI));
-        FloatVector f = m.sub(1f);                                                  // [-0.293, 0.414]
         // convertShape with the constant species keeps the intrinsic (convert(I2F, 0) loses it and boxes).
         FloatVector ef = (FloatVector) e.convertShape(VectorOperators.I2F, S, 0);
-        FloatVector y = log1pSmall(f).add(ef.mul(LN2_LO)).add(ef.mul(LN2_HI));
-        y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.LT, Float.MIN_NORMAL));
-        y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
-        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-        return y.blend(x, x.compare(VectorOperators.NE, x));
+        return log1pSmall(m.sub(1f)).add(ef.mul(LN2_LO)).add(ef.mul(LN2_HI));
     }
 
     /**
@@ -135,14 +143,22 @@ public final class VMath {
     /** log(1 + x), accurate for small x; -inf at -1, NaN below -1. */
     public static FloatVector log1p(FloatVector x) {
         FloatVector u = x.add(1f);
-        FloatVector lu = log(u);
-        // log(u) * x / (u - 1) corrects the rounding of 1 + x (Goldberg); when u == 1, log1p(x) = x.
+        FloatVector y = log1pCorrected(x, u, log(u));
+        return y.blend(log(u), u.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    }
+
+    /** log(1 + x) for x in [0, 1] (as softplus and the logistic loss need): no special cases. */
+    static FloatVector log1pUnit(FloatVector x) {
+        FloatVector u = x.add(1f);
+        return log1pCorrected(x, u, logNormal(u));
+    }
+
+    /** Goldberg's correction: log(u) * x / (u - 1) undoes the rounding of u = 1 + x; x itself when u == 1. */
+    private static FloatVector log1pCorrected(FloatVector x, FloatVector u, FloatVector logU) {
         FloatVector d = u.sub(1f);
         VectorMask<Float> exact = d.compare(VectorOperators.EQ, 0f);
-        FloatVector corrected = lu.mul(x.div(d.blend(1f, exact)));
-        VectorMask<Float> finite = u.compare(VectorOperators.LT, Float.POSITIVE_INFINITY);
-        FloatVector y = lu.blend(corrected, finite);
-        return y.blend(x, exact);
+        FloatVector corrected = logU.mul(x.div(d.blend(1f, exact)));
+        return corrected.blend(x, exact);
     }
 
     /**
@@ -172,7 +188,7 @@ public final class VMath {
 
     /** log(1 + e^x), stable for large |x|: max(x, 0) + log1p(e^-|x|). */
     public static FloatVector softplus(FloatVector x) {
-        return x.max(0f).add(log1p(exp(x.abs().neg())));
+        return x.max(0f).add(log1pUnit(exp(x.abs().neg())));
     }
 
     /** sin(2 pi u) for |u| < 2^22 (arguments as fractions of a turn, as Box-Muller uses them). */
