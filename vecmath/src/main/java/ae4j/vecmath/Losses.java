@@ -72,7 +72,7 @@ public final class Losses {
                 VectorMask<Float> nonneg = z.compare(VectorOperators.GE, 0f);
                 FloatVector e = VMath.exp(z.abs().neg());      // exp(-|z|) in [0, 1]
                 FloatVector lin = z.mul(zero.blend(one, nonneg).sub(t));        // max(z, 0) - z t
-                acc = acc.add(lin.add(VMath.log1p(e)));
+                acc = acc.add(lin.add(VMath.log1pUnit(e)));
                 if (grad != null) {
                     FloatVector sig = e.blend(one, nonneg).div(e.add(one));
                     sig.sub(t).mul(gradScale).intoArray(grad, go + i);
