@@ -22,13 +22,18 @@ public final class GemmBench {
 
     public static void main(String[] args) {
         boolean quick = List.of(args).contains("--quick");
-        Harness h = quick ? new Harness(300, 30, 5) : new Harness(1500, 120, 9);
+        boolean elementwiseOnly = List.of(args).contains("--elementwise");
+        Harness h = quick ? new Harness(1000, 30, 5) : new Harness(1500, 120, 9);
         int maxThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
         System.out.println(ae4j.vecmath.SystemInfo.report());
         System.out.println("date: " + java.time.LocalDate.now());
         System.out.printf(Locale.ROOT, "harness: warm-up %d ms, %d repetitions of >= %d ms; median [min .. max]%n",
                 h.warmupNanos / 1_000_000, h.reps, h.repNanos / 1_000_000);
 
+        if (elementwiseOnly) {
+            ElementwiseBench.run(h);
+            return;
+        }
         double[] peak = new double[maxThreads + 1];
         for (int t = 1; t <= maxThreads; t++) {
             int threads = t;

@@ -84,8 +84,8 @@ public enum Activation {
                 if (z != y || zo != yo) System.arraycopy(z, zo, y, yo, n);
             }
             case RELU -> reluForward(n, z, zo, y, yo);
-            case SIGMOID -> sigmoidForward(n, z, zo, y, yo);
-            case TANH -> tanhForward(n, z, zo, y, yo);
+            case SIGMOID -> sigmoidLoop(n, z, zo, y, yo);
+            case TANH -> tanhLoop(n, z, zo, y, yo);
             case SOFTPLUS -> softplusForward(n, z, zo, y, yo);
         }
     }
@@ -98,7 +98,7 @@ public enum Activation {
         for (; i < n; i++) y[yo + i] = z[zo + i] > 0f ? z[zo + i] : 0f;
     }
 
-    private static void sigmoidForward(int n, float[] z, int zo, float[] y, int yo) {
+    private static void sigmoidLoop(int n, float[] z, int zo, float[] y, int yo) {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += L) {
             VMath.sigmoid(FloatVector.fromArray(S, z, zo + i)).intoArray(y, yo + i);
@@ -106,7 +106,7 @@ public enum Activation {
         if (i < n) tail(SIGMOID, n, i, z, zo, y, yo);
     }
 
-    private static void tanhForward(int n, float[] z, int zo, float[] y, int yo) {
+    private static void tanhLoop(int n, float[] z, int zo, float[] y, int yo) {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += L) {
             VMath.tanh(FloatVector.fromArray(S, z, zo + i)).intoArray(y, yo + i);
@@ -127,12 +127,12 @@ public enum Activation {
             float[] e = SCRATCH.get();
             for (int c = 0; c < upper; c += SCRATCH_SIZE) {
                 int len = Math.min(SCRATCH_SIZE, upper - c);
-                softplusExpPass(len, z, zo + c, e, 0);
-                softplusLogPass(len, z, zo + c, e, 0, y, yo + c);
+                softplusExpLoop(len, z, zo + c, e, 0);
+                softplusLogLoop(len, z, zo + c, e, 0, y, yo + c);
             }
         } else {
-            softplusExpPass(upper, z, zo, y, yo);
-            softplusLogPass(upper, z, zo, y, yo, y, yo);
+            softplusExpLoop(upper, z, zo, y, yo);
+            softplusLogLoop(upper, z, zo, y, yo, y, yo);
         }
         if (upper < n) tail(SOFTPLUS, n, upper, z, zo, y, yo);
     }
@@ -140,13 +140,13 @@ public enum Activation {
     private static final int SCRATCH_SIZE = 512;
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[SCRATCH_SIZE]);
 
-    private static void softplusExpPass(int upper, float[] z, int zo, float[] y, int yo) {
+    private static void softplusExpLoop(int upper, float[] z, int zo, float[] y, int yo) {
         for (int i = 0; i < upper; i += L) {
             VMath.exp(FloatVector.fromArray(S, z, zo + i).abs().neg()).intoArray(y, yo + i);
         }
     }
 
-    private static void softplusLogPass(int upper, float[] z, int zo, float[] e, int eo, float[] y, int yo) {
+    private static void softplusLogLoop(int upper, float[] z, int zo, float[] e, int eo, float[] y, int yo) {
         for (int i = 0; i < upper; i += L) {
             FloatVector ev = FloatVector.fromArray(S, e, eo + i);
             FloatVector.fromArray(S, z, zo + i).max(0f).add(VMath.log1pUnit(ev)).intoArray(y, yo + i);
@@ -168,7 +168,7 @@ public enum Activation {
             case IDENTITY -> {
                 if (dy != dz || dyo != dzo) System.arraycopy(dy, dyo, dz, dzo, n);
             }
-            case SOFTPLUS -> softplusBackward(n, y, yo, dy, dyo, dz, dzo);
+            case SOFTPLUS -> softplusBackwardLoop(n, y, yo, dy, dyo, dz, dzo);
             default -> simpleBackward(this, n, y, yo, dy, dyo, dz, dzo);
         }
     }
@@ -192,7 +192,7 @@ public enum Activation {
         }
     }
 
-    private static void softplusBackward(int n, float[] y, int yo, float[] dy, int dyo, float[] dz, int dzo) {
+    private static void softplusBackwardLoop(int n, float[] y, int yo, float[] dy, int dyo, float[] dz, int dzo) {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += L) {
             FloatVector yv = FloatVector.fromArray(S, y, yo + i);
