@@ -27,17 +27,18 @@ statement
 // data (fit, val) = split(train, 0.9)
 // data small = train take 1000
 dataDecl
-    : DATA name=ID ASSIGN source=dataSource transform*                          # singleData
-    | DATA LPAREN names+=ID (COMMA names+=ID)+ RPAREN ASSIGN source=dataSource  # tupleData
+    : DATA name=ident ASSIGN source=dataSource transform*                             # singleData
+    | DATA LPAREN names+=ident (COMMA names+=ident)+ RPAREN ASSIGN source=dataSource  # tupleData
     ;
 
 dataSource
     : call                                            # sourceCall
-    | ID                                              # sourceRef
+    | ident                                           # sourceRef
     ;
 
 // A transform is a word with an optional argument: scale 1/255, standardize, take 1000, shuffle(seed: 3).
 // The bare argument is a number or a product/quotient of numbers; anything else goes in parentheses.
+// Transform names are plain names, never keywords, so the next statement's keyword ends the list.
 transform
     : name=ID (LPAREN argList? RPAREN | value=numberExpr)?
     ;
@@ -49,20 +50,20 @@ numberExpr
 // ---------------------------------------------------------------- models
 
 modelDecl
-    : MODEL name=ID LBRACE modelItem* RBRACE
+    : MODEL name=ident LBRACE modelItem* RBRACE
     ;
 
 modelItem
-    : INPUT name=ID LBRACK dims+=expr (COMMA dims+=expr)* RBRACK         # inputItem
-    | ENCODER name=ID? LBRACE layer* RBRACE                              # encoderItem
-    | DECODER name=ID? LBRACE layer* RBRACE                              # decoderItem
-    | DECODER name=ID? TIED                                              # tiedDecoderItem
-    | CODE name=ID (ASSIGN value=expr)?                                  # codeItem
+    : INPUT name=ident LBRACK dims+=expr (COMMA dims+=expr)* RBRACK         # inputItem
+    | ENCODER name=ident? LBRACE layer* RBRACE                              # encoderItem
+    | DECODER name=ident? LBRACE layer* RBRACE                              # decoderItem
+    | DECODER name=ident? TIED                                              # tiedDecoderItem
+    | CODE name=ident (ASSIGN value=expr)?                                  # codeItem
     | OUTPUT dist=call                                                   # outputItem
-    | OUTPUT distName=ID                                                 # outputNameItem
+    | OUTPUT distName=ident                                              # outputNameItem
     | CORRUPT target=TILDE_ID ASSIGN process=expr                        # corruptItem
-    | NOISE BEFORE code=ID ASSIGN process=expr                           # noiseItem
-    | FREE CODE code=ID (LBRACE argList? RBRACE)?                        # freeCodeItem
+    | NOISE BEFORE code=ident ASSIGN process=expr                           # noiseItem
+    | FREE CODE code=ident (LBRACE argList? RBRACE)?                        # freeCodeItem
     | MINIMIZE objective=expr                                            # minimizeItem
     ;
 
@@ -75,28 +76,28 @@ layer
 
 // train dae on train { epochs: 10, batch: 128, optimizer: adam(lr: 1e-3), seed: 7 }
 trainStmt
-    : TRAIN modelName=ID ON dataName=ID (LBRACE argList? RBRACE)?
+    : TRAIN modelName=ident ON dataName=ident (LBRACE argList? RBRACE)?
     ;
 
 // evaluate dae on test { reconstruction, score_field(grid: 20), jacobian_spectrum }
 analyzeStmt
-    : verb=(EVALUATE | ANALYZE) modelName=ID ON dataName=ID (LBRACE analysis (COMMA analysis)* COMMA? RBRACE)?
+    : verb=(EVALUATE | ANALYZE) modelName=ident ON dataName=ident (LBRACE analysis (COMMA analysis)* COMMA? RBRACE)?
     ;
 
 analysis
-    : name=ID (LPAREN argList? RPAREN)?
+    : name=ident (LPAREN argList? RPAREN)?
     ;
 
 saveStmt
-    : SAVE modelName=ID TO path=STRING
+    : SAVE modelName=ident TO path=STRING
     ;
 
 loadStmt
-    : LOAD modelName=ID FROM path=STRING
+    : LOAD modelName=ident FROM path=STRING
     ;
 
 exportStmt
-    : EXPORT modelName=ID TO path=STRING (AS format=ID)?
+    : EXPORT modelName=ident TO path=STRING (AS format=ident)?
     ;
 
 // ---------------------------------------------------------------- expressions
@@ -106,11 +107,11 @@ argList
     ;
 
 arg
-    : (name=ID COLON)? value=expr
+    : (name=ident COLON)? value=expr
     ;
 
 call
-    : fn=ID LPAREN argList? RPAREN
+    : fn=ident LPAREN argList? RPAREN
     ;
 
 expr
@@ -125,8 +126,16 @@ atom
     | STRING                                          # string
     | call                                            # callAtom
     | TILDE_ID                                        # tildeRef
-    | ID                                              # ref
+    | ident                                           # ref
     | LPAREN expr RPAREN                              # paren
+    ;
+
+// Keywords are reserved only where a keyword can start something: a data set may be called train,
+// a code may be called code. Names of transforms, layer kinds and activations are plain names.
+ident
+    : ID
+    | DATA | MODEL | INPUT | ENCODER | DECODER | TIED | CODE | OUTPUT | CORRUPT | NOISE | BEFORE | FREE
+    | MINIMIZE | TRAIN | ON | EVALUATE | ANALYZE | SAVE | LOAD | EXPORT | TO | FROM | AS
     ;
 
 // ---------------------------------------------------------------- lexer

@@ -1,0 +1,193 @@
+package ae4j.dsl.syntax;
+
+import ae4j.dsl.ast.Program;
+import ae4j.dsl.ast.Span;
+import ae4j.grammar.AeLexer;
+import ae4j.grammar.AeParser;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.Parser;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.IntervalSet;
+
+/**
+ * Text to AST. Syntax errors become diagnostics in words a user understands ("expected a number after
+ * 'dense', found 'relu'"), several per run thanks to ANTLR's error recovery. When there are syntax
+ * errors no AST is built (the tree has holes); the caller reports the diagnostics.
+ */
+public final class SourceParser {
+
+    /** The outcome: a program (null when there were syntax errors) and the diagnostics. */
+    public record Parsed(Program program, Diagnostics diagnostics) {
+        public boolean ok() {
+            return program != null && !diagnostics.hasErrors();
+        }
+    }
+
+    private static final Set<Integer> STATEMENT_STARTS = Set.of(AeLexer.DATA, AeLexer.MODEL, AeLexer.TRAIN,
+            AeLexer.EVALUATE, AeLexer.ANALYZE, AeLexer.SAVE, AeLexer.LOAD, AeLexer.EXPORT);
+    private static final Set<Integer> MODEL_ITEM_STARTS = Set.of(AeLexer.INPUT, AeLexer.ENCODER, AeLexer.DECODER,
+            AeLexer.CODE, AeLexer.OUTPUT, AeLexer.CORRUPT, AeLexer.NOISE, AeLexer.FREE, AeLexer.MINIMIZE);
+
+    private SourceParser() {
+    }
+
+    public static Parsed parse(String file, String source) {
+        Diagnostics diagnostics = new Diagnostics(file, source);
+        AeLexer lexer = new AeLexer(CharStreams.fromString(source, file));
+        lexer.removeErrorListeners();
+        CommonTokenStream tokens = new CommonTokenStream(lexer);
+        AeParser parser = new AeParser(tokens);
+        parser.removeErrorListeners();
+        parser.addErrorListener(new FriendlyErrors(diagnostics, source));
+        AeParser.ProgramContext tree = parser.program();
+        if (diagnostics.hasErrors()) return new Parsed(null, diagnostics);
+        Program program = new AstBuilder(source).program(tree);
+        return new Parsed(program, diagnostics);
+    }
+
+    /** Describes a token type in words: a name, a number, 'model', end of input. */
+    static String describe(int type) {
+        return switch (type) {
+            case Token.EOF -> "end of input";
+            case AeLexer.ID -> "a name";
+            case AeLexer.TILDE_ID -> "a corrupted input like x~";
+            case AeLexer.NUMBER -> "a number";
+            case AeLexer.STRING -> "a string";
+            default -> {
+                String literal = AeLexer.VOCABULARY.getLiteralName(type);
+                yield literal != null ? literal : AeLexer.VOCABULARY.getDisplayName(type);
+            }
+        };
+    }
+
+    /** The offending token as the user wrote it: 'relu', end of input, the number 3. */
+    static String found(Token t) {
+        if (t.getType() == Token.EOF) return "end of input";
+        String text = t.getText();
+        if (t.getType() == AeLexer.NUMBER) return "the number " + text;
+        if (t.getType() == AeLexer.STRING) return "the string " + text;
+        return "'" + text + "'";
+    }
+
+    /** ANTLR's messages ("mismatched input 'x' expecting {...}") rewritten for people. */
+    private static final class FriendlyErrors extends BaseErrorListener {
+        private final Diagnostics diagnostics;
+        private final String source;
+
+        FriendlyErrors(Diagnostics diagnostics, String source) {
+            this.diagnostics = diagnostics;
+            this.source = source;
+        }
+
+        @Override
+        public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
+                                String msg, RecognitionException e) {
+            Token t = offendingSymbol instanceof Token tok ? tok : null;
+            Span span = t == null ? new Span(line, charPositionInLine + 1, line, charPositionInLine + 2, 0, 0) : spanOf(t);
+            if (t != null && t.getType() == AeLexer.ERROR_CHAR) {
+                diagnostics.add(Diagnostic.error(diagnostics.file(), span, "unexpected character '" + t.getText() + "'")
+                        .withHint(charHint(t.getText())));
+                return;
+            }
+            if (t != null && t.getType() == AeLexer.UNTERMINATED_STRING) {
+                diagnostics.add(Diagnostic.error(diagnostics.file(), span, "unterminated string")
+                        .withHint("close the string with \" on the same line"));
+                return;
+            }
+            String expected = recognizer instanceof Parser p ? expectedWords(p) : null;
+            StringBuilder m = new StringBuilder();
+            if (expected != null && !expected.isEmpty()) {
+                m.append("expected ").append(expected);
+            } else {
+                m.append("unexpected input");
+            }
+            if (t != null) {
+                Token prev = previous((Parser) recognizer, t);
+                if (prev != null) m.append(" after '").append(prev.getText()).append("'");
+                m.append(", found ").append(found(t));
+            }
+            if (t != null && t.getType() == Token.EOF) span = endOfInput();
+            diagnostics.add(Diagnostic.error(diagnostics.file(), span, m.toString()));
+        }
+
+        private Span endOfInput() {
+            int line = 1;
+            int col = 1;
+            for (int i = 0; i < source.length(); i++) {
+                if (source.charAt(i) == '\n') {
+                    line++;
+                    col = 1;
+                } else {
+                    col++;
+                }
+            }
+            return new Span(line, col, line, col + 1, source.length(), source.length());
+        }
+
+        private static Token previous(Parser p, Token t) {
+            var stream = p.getTokenStream();
+            for (int i = t.getTokenIndex() - 1; i >= 0; i--) {
+                Token c = stream.get(i);
+                if (c.getChannel() == Token.DEFAULT_CHANNEL) return c;
+            }
+            return null;
+        }
+
+        private static String expectedWords(Parser p) {
+            IntervalSet set;
+            try {
+                set = p.getExpectedTokens();
+            } catch (RuntimeException ex) {
+                return null;
+            }
+            Set<Integer> types = new LinkedHashSet<>(set.toList());
+            List<String> words = new ArrayList<>();
+            if (types.containsAll(STATEMENT_STARTS)) {
+                types.removeAll(STATEMENT_STARTS);
+                words.add("a statement (data, model, train, evaluate, analyze, save, load or export)");
+            }
+            if (types.containsAll(MODEL_ITEM_STARTS)) {
+                types.removeAll(MODEL_ITEM_STARTS);
+                words.add("a model item (input, encoder, decoder, code, output, corrupt, noise, free code or minimize)");
+            }
+            if (types.contains(AeLexer.NUMBER) && types.contains(AeLexer.ID) && types.contains(AeLexer.LPAREN)
+                    && types.contains(AeLexer.MINUS)) {
+                types.removeAll(Set.of(AeLexer.NUMBER, AeLexer.ID, AeLexer.LPAREN, AeLexer.MINUS, AeLexer.STRING,
+                        AeLexer.TILDE_ID));
+                words.add("an expression");
+            }
+            for (int type : types) {
+                if (type == AeLexer.ERROR_CHAR || type == AeLexer.UNTERMINATED_STRING) continue;
+                words.add(describe(type));
+            }
+            if (words.isEmpty()) return null;
+            if (words.size() == 1) return words.get(0);
+            if (words.size() > 8) return String.join(", ", words.subList(0, 8)) + " or something else";
+            return String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1);
+        }
+
+        private static String charHint(String c) {
+            return switch (c) {
+                case "'" -> "strings use double quotes: \"...\"";
+                case "~" -> "a corrupted input is written x~ with no space";
+                case "^" -> "there is no power operator; write x * x";
+                case "`" -> "remove the backquote";
+                default -> "remove it, or use '#' to start a comment";
+            };
+        }
+    }
+
+    static Span spanOf(Token t) {
+        int len = Math.max(1, t.getType() == Token.EOF ? 1 : t.getText().length());
+        return new Span(t.getLine(), t.getCharPositionInLine() + 1, t.getLine(), t.getCharPositionInLine() + 1 + len,
+                Math.max(0, t.getStartIndex()), Math.max(0, t.getStopIndex() + 1));
+    }
+}
