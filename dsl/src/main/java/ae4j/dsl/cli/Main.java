@@ -1,7 +1,7 @@
 package ae4j.dsl.cli;
 
 import ae4j.dsl.syntax.Diagnostics;
-import ae4j.dsl.syntax.SourceParser;
+import ae4j.dsl.check.FrontEnd;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +57,7 @@ public final class Main {
                 worst = 2;
                 continue;
             }
-            Diagnostics d = SourceParser.parse(f, text).diagnostics();
+            Diagnostics d = FrontEnd.check(f, text).diagnostics();
             err.print(d.render());
             if (d.hasErrors()) worst = Math.max(worst, 1);
         }
