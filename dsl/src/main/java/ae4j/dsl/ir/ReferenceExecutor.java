@@ -1,0 +1,296 @@
+package ae4j.dsl.ir;
+
+import ae4j.dsl.ir.Graph.Activate;
+import ae4j.dsl.ir.Graph.AddNoise;
+import ae4j.dsl.ir.Graph.BernoulliNll;
+import ae4j.dsl.ir.Graph.Contractive;
+import ae4j.dsl.ir.Graph.Corrupt;
+import ae4j.dsl.ir.Graph.Dense;
+import ae4j.dsl.ir.Graph.GaussianNll;
+import ae4j.dsl.ir.Graph.Input;
+import ae4j.dsl.ir.Graph.L1;
+import ae4j.dsl.ir.Graph.L2;
+import ae4j.dsl.ir.Graph.Mse;
+import ae4j.dsl.ir.Graph.Node;
+import ae4j.dsl.ir.Graph.Term;
+import ae4j.dsl.ir.Graph.WeightDecay;
+import ae4j.vecmath.Activation;
+
+/**
+ * The plain scalar interpreter of the IR, in double precision: forward, the objective with each term,
+ * and reverse-mode gradients for every parameter. It is the truth the generated code is tested against
+ * (differential testing) and what {@code --reference} runs. Every operation's forward and backward sit
+ * side by side below; there is no other definition of the math in the executor.
+ *
+ * <p>Randomness is supplied, not drawn: the corrupted input of each {@link Corrupt} node and the unit
+ * Gaussian noise of each {@link AddNoise} node come in {@code sampled[nodeId]}, so a check can hold them
+ * fixed.
+ */
+public final class ReferenceExecutor {
+
+    private final Graph g;
+
+    public ReferenceExecutor(Graph g) {
+        this.g = g;
+    }
+
+    /** What a forward + backward pass produced. */
+    public record Result(double loss, double[] terms, double[][] values, double[][] paramGrads) {
+    }
+
+    /**
+     * The objective (batch mean) for inputs x (batch x width, row-major) and its gradient for every
+     * parameter. {@code sampled} is indexed by node id (null entries for nodes that draw nothing).
+     */
+    public Result run(double[][] params, double[] x, int batch, double[][] sampled, boolean gradients) {
+        int n = g.nodes().size();
+        double[][] v = new double[n][];
+        for (Node node : g.nodes()) v[node.id()] = forward(node, params, x, batch, v, sampled);
+        double[] terms = new double[g.objective().size()];
+        double loss = 0;
+        for (int k = 0; k < terms.length; k++) {
+            terms[k] = termValue(g.objective().get(k), params, v, batch) / batch;
+            loss += g.objective().get(k).weight() * terms[k];
+        }
+        if (!gradients) return new Result(loss, terms, v, null);
+        double[][] dv = new double[n][];
+        for (Node node : g.nodes()) dv[node.id()] = new double[batch * node.width()];
+        double[][] dp = new double[params.length][];
+        for (int i = 0; i < params.length; i++) dp[i] = new double[params[i].length];
+        for (Term t : g.objective()) termGradient(t, params, v, dv, dp, batch, t.weight() / batch);
+        for (int id = n - 1; id >= 0; id--) backward(g.node(id), params, v, dv, dp, batch);
+        return new Result(loss, terms, v, dp);
+    }
+
+    // ------------------------------------------------------------------ operations: forward
+
+    private double[] forward(Node node, double[][] p, double[] x, int batch, double[][] v, double[][] sampled) {
+        return switch (node) {
+            case Input in -> {
+                if (x.length != batch * in.width()) {
+                    throw new IllegalArgumentException("input holds " + x.length + " values, expected batch "
+                            + batch + " x width " + in.width());
+                }
+                yield x.clone();
+            }
+            case Corrupt c -> sampled[c.id()].clone();
+            case AddNoise a -> {
+                double[] y = v[a.input()].clone();
+                double[] eps = sampled == null ? null : sampled[a.id()];
+                if (eps != null) for (int i = 0; i < y.length; i++) y[i] += a.sigma() * eps[i];
+                yield y;
+            }
+            case Dense d -> dense(d, p, v[d.input()], batch);
+            case Activate a -> {
+                double[] y = new double[v[a.input()].length];
+                for (int i = 0; i < y.length; i++) y[i] = activate(a.activation(), v[a.input()][i]);
+                yield y;
+            }
+        };
+    }
+
+    /** Y = X W^T + b (W out x in), or Y = X W + b when transposed (W in x out, a tied decoder). */
+    private double[] dense(Dense d, double[][] p, double[] xin, int batch) {
+        double[] w = p[d.weight()];
+        int out = d.width();
+        int in = xin.length / batch;
+        double[] y = new double[batch * out];
+        for (int r = 0; r < batch; r++) {
+            for (int j = 0; j < out; j++) {
+                double s = d.bias() >= 0 ? p[d.bias()][j] : 0;
+                for (int i = 0; i < in; i++) s += xin[r * in + i] * (d.transposed() ? w[i * out + j] : w[j * in + i]);
+                y[r * out + j] = s;
+            }
+        }
+        return y;
+    }
+
+    static double activate(Activation a, double z) {
+        return switch (a) {
+            case IDENTITY -> z;
+            case RELU -> Math.max(z, 0);
+            case SIGMOID -> 1 / (1 + Math.exp(-z));
+            case TANH -> Math.tanh(z);
+            case SOFTPLUS -> Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+        };
+    }
+
+    /** f'(z) from the output y = f(z). */
+    static double derivative(Activation a, double y) {
+        return switch (a) {
+            case IDENTITY -> 1;
+            case RELU -> y > 0 ? 1 : 0;
+            case SIGMOID -> y * (1 - y);
+            case TANH -> 1 - y * y;
+            case SOFTPLUS -> -Math.expm1(-y);
+        };
+    }
+
+    // ------------------------------------------------------------------ operations: backward
+
+    private void backward(Node node, double[][] p, double[][] v, double[][] dv, double[][] dp, int batch) {
+        switch (node) {
+            case Input in -> { }
+            case Corrupt c -> { }
+            case AddNoise a -> {
+                double[] dx = dv[a.input()];
+                for (int i = 0; i < dx.length; i++) dx[i] += dv[a.id()][i];
+            }
+            case Activate a -> {
+                double[] dx = dv[a.input()];
+                double[] y = v[a.id()];
+                for (int i = 0; i < dx.length; i++) dx[i] += dv[a.id()][i] * derivative(a.activation(), y[i]);
+            }
+            case Dense d -> {
+                double[] dy = dv[d.id()];
+                double[] xin = v[d.input()];
+                double[] dx = dv[d.input()];
+                double[] w = p[d.weight()];
+                double[] dw = dp[d.weight()];
+                int out = d.width();
+                int in = xin.length / batch;
+                for (int r = 0; r < batch; r++) {
+                    for (int j = 0; j < out; j++) {
+                        double gj = dy[r * out + j];
+                        if (gj == 0) continue;
+                        if (d.bias() >= 0) dp[d.bias()][j] += gj;
+                        for (int i = 0; i < in; i++) {
+                            int wi = d.transposed() ? i * out + j : j * in + i;
+                            dx[r * in + i] += gj * w[wi];
+                            dw[wi] += gj * xin[r * in + i];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ objective terms: value and gradient
+
+    /** The term summed over the batch (the caller divides by the batch). */
+    private double termValue(Term t, double[][] p, double[][] v, int batch) {
+        return switch (t) {
+            case Mse m -> {
+                double s = 0;
+                for (int i = 0; i < v[m.a()].length; i++) {
+                    double d = v[m.a()][i] - v[m.b()][i];
+                    s += d * d;
+                }
+                yield s;
+            }
+            case BernoulliNll b -> {
+                double s = 0;
+                for (int i = 0; i < v[b.logits()].length; i++) {
+                    double z = v[b.logits()][i];
+                    double x = v[b.target()][i];
+                    s += Math.max(z, 0) - z * x + Math.log1p(Math.exp(-Math.abs(z)));
+                }
+                yield s;
+            }
+            case GaussianNll gn -> {
+                double s = 0;
+                for (int i = 0; i < v[gn.mean()].length; i++) {
+                    double d = v[gn.target()][i] - v[gn.mean()][i];
+                    s += d * d / (2 * gn.sigma() * gn.sigma());
+                }
+                yield s;
+            }
+            case L1 l -> {
+                double s = 0;
+                for (double h : v[l.node()]) s += Math.abs(h);
+                yield s;
+            }
+            case L2 l -> {
+                double s = 0;
+                for (double h : v[l.node()]) s += h * h;
+                yield s;
+            }
+            case WeightDecay w -> {
+                double s = 0;
+                for (int pi : denseWeights()) for (double x : p[pi]) s += x * x;
+                yield s * batch;   // a per-example constant: the batch mean is the plain sum
+            }
+            case Contractive c -> {
+                double[] h = v[c.code()];
+                double[] rowNorms = rowNorms(p[c.encoderWeight()], g.width(c.code()));
+                int m = g.width(c.code());
+                double s = 0;
+                for (int i = 0; i < h.length; i++) {
+                    double d = derivative(c.activation(), h[i]);
+                    s += d * d * rowNorms[i % m];
+                }
+                yield s;
+            }
+        };
+    }
+
+    /** Adds scale * d(term summed over the batch) to the node and parameter gradients. */
+    private void termGradient(Term t, double[][] p, double[][] v, double[][] dv, double[][] dp, int batch, double scale) {
+        switch (t) {
+            case Mse m -> {
+                for (int i = 0; i < v[m.a()].length; i++) {
+                    double d = 2 * (v[m.a()][i] - v[m.b()][i]) * scale;
+                    dv[m.a()][i] += d;
+                    dv[m.b()][i] -= d;
+                }
+            }
+            case BernoulliNll b -> {
+                for (int i = 0; i < v[b.logits()].length; i++) {
+                    double z = v[b.logits()][i];
+                    double x = v[b.target()][i];
+                    dv[b.logits()][i] += (1 / (1 + Math.exp(-z)) - x) * scale;
+                    dv[b.target()][i] += (-z) * scale;
+                }
+            }
+            case GaussianNll gn -> {
+                double s2 = gn.sigma() * gn.sigma();
+                for (int i = 0; i < v[gn.mean()].length; i++) {
+                    double d = (v[gn.mean()][i] - v[gn.target()][i]) / s2 * scale;
+                    dv[gn.mean()][i] += d;
+                    dv[gn.target()][i] -= d;
+                }
+            }
+            case L1 l -> {
+                for (int i = 0; i < v[l.node()].length; i++) dv[l.node()][i] += Math.signum(v[l.node()][i]) * scale;
+            }
+            case L2 l -> {
+                for (int i = 0; i < v[l.node()].length; i++) dv[l.node()][i] += 2 * v[l.node()][i] * scale;
+            }
+            case WeightDecay w -> {
+                for (int pi : denseWeights()) {
+                    for (int i = 0; i < p[pi].length; i++) dp[pi][i] += 2 * p[pi][i] * scale * batch;
+                }
+            }
+            case Contractive c -> {
+                int m = g.width(c.code());
+                double[] h = v[c.code()];
+                double[] w = p[c.encoderWeight()];
+                int in = w.length / m;
+                double[] rowNorms = rowNorms(w, m);
+                double[] sumD2 = new double[m];
+                for (int i = 0; i < h.length; i++) {
+                    double d = derivative(c.activation(), h[i]);
+                    // d/dh of d(h)^2 = 2 d d'(h), with d' = 1 - 2h (sigmoid) or -2h (tanh).
+                    double dd = c.activation() == Activation.SIGMOID ? 1 - 2 * h[i] : -2 * h[i];
+                    dv[c.code()][i] += 2 * d * dd * rowNorms[i % m] * scale;
+                    sumD2[i % m] += d * d;
+                }
+                for (int j = 0; j < m; j++) {
+                    for (int k = 0; k < in; k++) dp[c.encoderWeight()][j * in + k] += 2 * w[j * in + k] * sumD2[j] * scale;
+                }
+            }
+        }
+    }
+
+    private static double[] rowNorms(double[] w, int rows) {
+        int cols = w.length / rows;
+        double[] out = new double[rows];
+        for (int j = 0; j < rows; j++) for (int k = 0; k < cols; k++) out[j] += w[j * cols + k] * w[j * cols + k];
+        return out;
+    }
+
+    /** Parameter indices of every dense weight, each once (a tied decoder shares its encoder's). */
+    private int[] denseWeights() {
+        return g.nodes().stream().filter(nd -> nd instanceof Dense).mapToInt(nd -> ((Dense) nd).weight()).distinct().toArray();
+    }
+}
