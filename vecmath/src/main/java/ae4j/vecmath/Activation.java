@@ -24,6 +24,10 @@ import jdk.incubator.vector.VectorSpecies;
 public enum Activation {
     IDENTITY, RELU, SIGMOID, TANH, SOFTPLUS;
 
+    static {
+        Jit.ensureDirectives();
+    }
+
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 

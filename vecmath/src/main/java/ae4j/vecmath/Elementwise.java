@@ -18,6 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Elementwise {
 
+    static {
+        Jit.ensureDirectives();
+    }
+
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     /** Elements summed in float vector registers before the partial sum is moved into a double. */

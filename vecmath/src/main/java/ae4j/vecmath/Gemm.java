@@ -26,12 +26,14 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Gemm {
 
+    static {
+        Jit.ensureDirectives();
+    }
+
     /** Whether an operand is used as stored (N) or transposed (T). */
     public enum Op { N, T }
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     static final int L = S.length();
     /** Tile width: two vectors. */
     static final int NR = 2 * L;
@@ -350,11 +352,15 @@ public final class Gemm {
                     if (bias != null) v = v.add(FloatVector.fromArray(S, bias, bi + j));
                     v.intoArray(c, cr + j);
                 } else {
-                    VectorMask<Float> mask = S.indexInRange(j, nr);
-                    FloatVector v = FloatVector.fromArray(S, t, tr + j).mul(alpha);
-                    if (beta != 0f) v = FloatVector.fromArray(S, c, cr + j, mask).fma(FloatVector.broadcast(S, beta), v);
-                    if (bias != null) v = v.add(FloatVector.fromArray(S, bias, bi + j, mask));
-                    v.intoArray(c, cr + j, mask);
+                    // The right edge, scalar: the same operations as the vector lanes (fma(c, beta, alpha * t),
+                    // then + bias), so the bits do not depend on where a column falls. Masked vector loads
+                    // here were not intrinsified in every caller and allocated.
+                    for (int jj = j; jj < nr; jj++) {
+                        float v = t[tr + jj] * alpha;
+                        if (beta != 0f) v = Math.fma(c[cr + jj], beta, v);
+                        if (bias != null) v = v + bias[bi + jj];
+                        c[cr + jj] = v;
+                    }
                 }
             }
             if (act != Activation.IDENTITY) act.forward(nr, c, cr, c, cr);
@@ -454,17 +460,16 @@ public final class Gemm {
                 // op(A) = A^T: the panel's mr values for each k are contiguous in A; copy them as one vector.
                 int src = ao + pc * lda + ic + ir;
                 int d = dst;
-                if (h == mr && mr == 4) {
+                if (h == 4 && mr == 4) {
+                    // Plain copies: a 128-bit species here would make the Vector API call sites shared with
+                    // the 256-bit kernels polymorphic, and then C2 boxes vectors in every GEMM.
                     for (int p = 0; p < kc; p++) {
-                        FloatVector.fromArray(S4, a, src).intoArray(ap, d);
+                        ap[d] = a[src];
+                        ap[d + 1] = a[src + 1];
+                        ap[d + 2] = a[src + 2];
+                        ap[d + 3] = a[src + 3];
                         src += lda;
                         d += 4;
-                    }
-                } else if (h == mr && mr == 8) {
-                    for (int p = 0; p < kc; p++) {
-                        FloatVector.fromArray(S8, a, src).intoArray(ap, d);
-                        src += lda;
-                        d += 8;
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {

@@ -16,6 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Losses {
 
+    static {
+        Jit.ensureDirectives();
+    }
+
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int BLOCK = Elementwise.BLOCK;
@@ -54,31 +58,25 @@ public final class Losses {
      * {@code loss = sum_i max(z, 0) - z * t + log1p(exp(-|z|))}, evaluated as
      * {@code z * (1 - t)} (z >= 0) or {@code -z * t} (z < 0) plus {@code log1p(exp(-|z|))};
      * {@code grad[i] = gradScale * (sigmoid(z) - t)}, with {@code sigmoid(z) = 1 / (1 + e)} for z >= 0 and
-     * {@code e / (1 + e)} for z < 0, where {@code e = exp(-|z|)}.
+     * {@code e / (1 + e)} for z < 0, where {@code e = exp(-|z|)}. {@code grad} is used as the buffer for
+     * e, so it must not overlap {@code logits} or {@code target}.
      */
     public static double bceWithLogits(int n, float[] logits, int lo, float[] target, int to,
                                        float gradScale, float[] grad, int go) {
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector one = FloatVector.broadcast(S, 1f);
+        // Two passes per chunk: e = exp(-|z|) into a buffer, then the loss and gradient from e. With exp
+        // and log1p in one loop C2 stops inlining at its node cutoff and boxes every vector.
+        int vecEnd = S.loopBound(n);
+        float[] eBuf = grad != null ? grad : EXP_SCRATCH.get();
+        int eo = grad != null ? go : 0;
+        int chunk = grad != null ? vecEnd : EXP_SCRATCH_SIZE;
         double total = 0;
         int i = 0;
-        int vecEnd = S.loopBound(n);
         while (i < vecEnd) {
-            int blockEnd = Math.min(vecEnd, i + BLOCK);
-            FloatVector acc = zero;
-            for (; i < blockEnd; i += L) {
-                FloatVector z = FloatVector.fromArray(S, logits, lo + i);
-                FloatVector t = FloatVector.fromArray(S, target, to + i);
-                VectorMask<Float> nonneg = z.compare(VectorOperators.GE, 0f);
-                FloatVector e = VMath.exp(z.abs().neg());      // exp(-|z|) in [0, 1]
-                FloatVector lin = z.mul(zero.blend(one, nonneg).sub(t));        // max(z, 0) - z t
-                acc = acc.add(lin.add(VMath.log1pUnit(e)));
-                if (grad != null) {
-                    FloatVector sig = e.blend(one, nonneg).div(e.add(one));
-                    sig.sub(t).mul(gradScale).intoArray(grad, go + i);
-                }
-            }
-            total += VMath.sumLanes(acc);
+            int end = Math.min(vecEnd, i + chunk);
+            int shift = grad != null ? eo : -i;
+            expNegAbsLoop(i, end, logits, lo, eBuf, shift);
+            total += bceFromExpLoop(i, end, logits, lo, target, to, gradScale, eBuf, shift, grad, go);
+            i = end;
         }
         for (; i < n; i++) {
             float z = logits[lo + i];
@@ -91,6 +89,47 @@ public final class Losses {
                 float sig = (nonneg ? 1f : e) / (1f + e);
                 grad[go + i] = (sig - t) * gradScale;
             }
+        }
+        return total;
+    }
+
+    /** A multiple of BLOCK, so the partial sums (and so the loss bits) are the same with or without grad. */
+    private static final int EXP_SCRATCH_SIZE = BLOCK;
+    private static final ThreadLocal<float[]> EXP_SCRATCH = ThreadLocal.withInitial(() -> new float[EXP_SCRATCH_SIZE]);
+
+    /** e[eo + i] = exp(-|z[lo + i]|) for i in [from, to). */
+    private static void expNegAbsLoop(int from, int to, float[] z, int lo, float[] e, int eo) {
+        for (int i = from; i < to; i += L) {
+            VMath.exp(FloatVector.fromArray(S, z, lo + i).abs().neg()).intoArray(e, eo + i);
+        }
+    }
+
+    /**
+     * The logistic loss summed over [from, to) given e = exp(-|z|): max(z, 0) - z t + log1p(e), and
+     * grad = gradScale * (sigmoid(z) - t) written over e's slot when grad is the e buffer.
+     */
+    private static double bceFromExpLoop(int from, int to, float[] logits, int lo, float[] target, int tOff,
+                                         float gradScale, float[] e, int eo, float[] grad, int go) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        double total = 0;
+        int i = from;
+        while (i < to) {
+            int blockEnd = Math.min(to, i + BLOCK);
+            FloatVector acc = zero;
+            for (; i < blockEnd; i += L) {
+                FloatVector z = FloatVector.fromArray(S, logits, lo + i);
+                FloatVector t = FloatVector.fromArray(S, target, tOff + i);
+                FloatVector ev = FloatVector.fromArray(S, e, eo + i);
+                VectorMask<Float> nonneg = z.compare(VectorOperators.GE, 0f);
+                FloatVector lin = z.mul(zero.blend(one, nonneg).sub(t));        // max(z, 0) - z t
+                acc = acc.add(lin.add(VMath.log1pUnit(ev)));
+                if (grad != null) {
+                    FloatVector sig = ev.blend(one, nonneg).div(ev.add(one));
+                    sig.sub(t).mul(gradScale).intoArray(grad, go + i);
+                }
+            }
+            total += VMath.sumLanes(acc);
         }
         return total;
     }

@@ -12,6 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Norms {
 
+    static {
+        Jit.ensureDirectives();
+    }
+
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int BLOCK = Elementwise.BLOCK;

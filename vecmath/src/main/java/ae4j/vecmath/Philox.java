@@ -86,6 +86,10 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Philox {
 
+    static {
+        Jit.ensureDirectives();
+    }
+
     private Philox() {}
 
     static final int M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;

@@ -117,6 +117,13 @@ class VMathTest {
     }
 
     @Test
+    void log1pOnTheUnitInterval() {
+        // The series form used by softplus and the logistic loss, for x in [0, 1].
+        assertTrue(maxUlpError(VMath::log1pUnit, Math::log1p, uniform(0, 1, 1 << 16, 17)) <= 3);
+        assertTrue(maxUlpError(VMath::log1pUnit, Math::log1p, logUniform(1e-30, 1, 1 << 14, 18)) <= 3);
+    }
+
+    @Test
     void sigmoidTanhSoftplus() {
         assertTrue(maxUlpError(VMath::sigmoid, x -> 1 / (1 + Math.exp(-x)), uniform(-80, 30, 1 << 16, 10)) <= 3);
         assertTrue(maxUlpError(VMath::tanh, Math::tanh, uniform(-12, 12, 1 << 16, 11)) <= 3);

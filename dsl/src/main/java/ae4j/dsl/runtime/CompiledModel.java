@@ -1,0 +1,44 @@
+package ae4j.dsl.runtime;
+
+import java.util.List;
+
+/**
+ * What a generated model class implements. Shapes are constants of the class; buffers are sized once for
+ * {@link #maxBatch()} rows, so a training step allocates nothing.
+ */
+public interface CompiledModel {
+
+    /** A trainable tensor of the model: rows x cols floats. */
+    record ParamInfo(String name, int rows, int cols) {
+    }
+
+    String name();
+
+    int maxBatch();
+
+    int inputWidth();
+
+    List<ParamInfo> paramInfo();
+
+    /** The parameter arrays, in {@link #paramInfo()} order (live: writing them changes the model). */
+    float[][] params();
+
+    /** The gradient arrays, same order and shapes as {@link #params()}. */
+    float[][] grads();
+
+    /**
+     * Forward and backward on rows [0, batch) of x (row-major, batch x inputWidth): fills {@link #grads()}
+     * with the gradient of the objective (the batch mean) and returns it. Corruption and noise are drawn
+     * from Philox4x32 at (seed, stream = node id, counter = step * maxBatch * width + element).
+     */
+    double forwardBackward(float[] x, int batch, long seed, long step);
+
+    /** The objective without gradients (no corruption or training noise unless {@code training}). */
+    double loss(float[] x, int batch, long seed, long step, boolean training);
+
+    /** The weighted objective's terms (unweighted, batch means) of the last forward pass. */
+    double[] lastTerms();
+
+    /** The value of IR node {@code id} from the last forward pass (rows [0, batch) are valid). */
+    float[] value(int id);
+}
