@@ -440,6 +440,7 @@ public final class Checker {
     private List<LayerInfo> layers(List<Layer> layers, int inSize, String firstWords, String prevWords) {
         List<LayerInfo> out = new ArrayList<>();
         boolean ok = true;
+        boolean sizesOk = true;
         int prev = inSize;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
@@ -476,14 +477,15 @@ public final class Checker {
                 }
             }
             if (size == null) {
-                ok = false;
+                sizesOk = false;
                 prev = -1;
                 continue;
             }
             out.add(new LayerInfo(kind.map(Builtin::name).orElse("?"), prev, size, act));
             prev = size;
         }
-        return ok ? out : null;
+        // Sizes stay useful for later checks even when an activation or an argument was wrong.
+        return sizesOk ? out : null;
     }
 
     private Corruption corruption(Expr e, ModelScope s) {

@@ -41,16 +41,57 @@ public final class SourceParser {
 
     public static Parsed parse(String file, String source) {
         Diagnostics diagnostics = new Diagnostics(file, source);
-        AeLexer lexer = new AeLexer(CharStreams.fromString(source, file));
+        AeLexer lexer = new ReportingLexer(CharStreams.fromString(source, file), diagnostics);
         lexer.removeErrorListeners();
         CommonTokenStream tokens = new CommonTokenStream(lexer);
         AeParser parser = new AeParser(tokens);
         parser.removeErrorListeners();
         parser.addErrorListener(new FriendlyErrors(diagnostics, source));
-        AeParser.ProgramContext tree = parser.program();
+        AeParser.ProgramContext tree;
+        try {
+            tree = parser.program();
+        } catch (RuntimeException e) {
+            diagnostics.error(new Span(1, 1, 1, 2, 0, 0), "the parser gave up: " + e.getMessage());
+            return new Parsed(null, diagnostics);
+        }
         if (diagnostics.hasErrors()) return new Parsed(null, diagnostics);
-        Program program = new AstBuilder(source).program(tree);
+        Program program;
+        try {
+            program = new AstBuilder(source).program(tree);
+        } catch (RuntimeException e) {
+            diagnostics.error(new Span(1, 1, 1, 2, 0, 0), "internal error while building the syntax tree: " + e);
+            return new Parsed(null, diagnostics);
+        }
         return new Parsed(program, diagnostics);
+    }
+
+    /**
+     * Reports lexical problems itself so they do not cascade into parse errors: an unterminated string is
+     * reported once and then parsed as a string; a stray character is reported and skipped.
+     */
+    private static final class ReportingLexer extends AeLexer {
+        private final Diagnostics diagnostics;
+
+        ReportingLexer(org.antlr.v4.runtime.CharStream input, Diagnostics diagnostics) {
+            super(input);
+            this.diagnostics = diagnostics;
+        }
+
+        @Override
+        public Token emit() {
+            Token t = super.emit();
+            if (t.getType() == UNTERMINATED_STRING && t instanceof org.antlr.v4.runtime.CommonToken ct) {
+                diagnostics.add(Diagnostic.error(diagnostics.file(), spanOf(t), "unterminated string")
+                        .withHint("close the string with \" on the same line"));
+                ct.setType(STRING);
+                ct.setText(t.getText() + "\"");
+            } else if (t.getType() == ERROR_CHAR && t instanceof org.antlr.v4.runtime.CommonToken ct) {
+                diagnostics.add(Diagnostic.error(diagnostics.file(), spanOf(t), "unexpected character '" + t.getText() + "'")
+                        .withHint(FriendlyErrors.charHint(t.getText())));
+                ct.setChannel(Token.HIDDEN_CHANNEL);
+            }
+            return t;
+        }
     }
 
     /** Describes a token type in words: a name, a number, 'model', end of input. */
@@ -174,7 +215,7 @@ public final class SourceParser {
             return String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1);
         }
 
-        private static String charHint(String c) {
+        static String charHint(String c) {
             return switch (c) {
                 case "'" -> "strings use double quotes: \"...\"";
                 case "~" -> "a corrupted input is written x~ with no space";
