@@ -51,6 +51,8 @@ public final class Checker {
     private final Map<String, CheckedModel> models = new LinkedHashMap<>();
     private final List<CheckedProgram.DataSet> dataSets = new ArrayList<>();
     private final List<CheckedProgram.Step> steps = new ArrayList<>();
+    /** The model being checked, if any. */
+    private ModelScope scope;
 
     private Checker(Diagnostics diags) {
         this.diags = diags;
@@ -108,6 +110,8 @@ public final class Checker {
                 case Statement.Export e -> export(e, i);
             }
         }
+        // Unused declarations are noise while names are still misspelled: warn only about otherwise clean programs.
+        if (diags.hasErrors()) return;
         for (Decl d : decls.values()) {
             if (used.contains(d.name().text())) continue;
             if (d.kind() == DeclKind.DATA) {
@@ -240,6 +244,7 @@ public final class Checker {
     private CheckedModel model(Statement.ModelDecl m) {
         int errorsBefore = errorCount();
         ModelScope s = new ModelScope();
+        scope = s;
         s.modelName = m.name().text();
         Map<Class<?>, ModelItem> first = new LinkedHashMap<>();
         for (ModelItem item : m.items()) {
@@ -314,6 +319,10 @@ public final class Checker {
         }
         // ---- decoder
         List<LayerInfo> dec = new ArrayList<>();
+        if (decoder != null && decoder.tied() && !decoder.layers().isEmpty()) {
+            errorHint(decoder.layers().get(0).span(), "a tied decoder has no layer list",
+                    "decoder " + s.decoderName + " tied mirrors the encoder; remove the layers or the word tied");
+        }
         if (decoder != null && decoder.tied()) {
             if (enc != null && !enc.isEmpty() && s.inputSize > 0) {
                 for (int i = enc.size() - 1; i >= 0; i--) {
@@ -884,7 +893,7 @@ public final class Checker {
             else bound.put(p.name(), v);
         }
         for (Param p : b.params()) {
-            if (p.required() && !given.contains(p.name())) {
+            if (ok && p.required() && !given.contains(p.name())) {
                 errorHint(fn.span(), "missing required argument '" + p.name() + "' of " + b.name(), b.signature());
                 ok = false;
             }
@@ -950,11 +959,9 @@ public final class Checker {
                 return v;
             }
             case ENCODER -> {
-                Object v = expression.apply(e);
-                if (v instanceof MExpr.Function f) return f;
-                if (v != null || !(e instanceof Expr.Ref)) {
-                    error(e.span(), "the first argument of jacobian_frobenius must be the encoder, got " + shown(e));
-                }
+                String encoder = scope == null ? "f" : scope.encoderName;
+                if (e instanceof Expr.Ref r && r.name().text().equals(encoder)) return new MExpr.Function(encoder);
+                error(e.span(), "the first argument of jacobian_frobenius must be the encoder '" + encoder + "', got " + shown(e));
                 return null;
             }
             case CHOICE -> {

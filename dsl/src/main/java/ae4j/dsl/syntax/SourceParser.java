@@ -46,7 +46,7 @@ public final class SourceParser {
         CommonTokenStream tokens = new CommonTokenStream(lexer);
         AeParser parser = new AeParser(tokens);
         parser.removeErrorListeners();
-        parser.addErrorListener(new FriendlyErrors(diagnostics, source));
+        parser.addErrorListener(new FriendlyErrors(diagnostics, source, ((ReportingLexer) lexer).repairedStrings));
         AeParser.ProgramContext tree;
         try {
             tree = parser.program();
@@ -77,6 +77,43 @@ public final class SourceParser {
             this.diagnostics = diagnostics;
         }
 
+        /** Token start offsets of strings that were unterminated or single-quoted (parse errors right after are cascades). */
+        final Set<Integer> repairedStrings = new java.util.HashSet<>();
+
+        @Override
+        public Token nextToken() {
+            if (_input.LA(1) == '\'') return singleQuoted();
+            return super.nextToken();
+        }
+
+        /** 'text': reported once, then read as the string "text" so the parse goes on. */
+        private Token singleQuoted() {
+            int start = _input.index();
+            int line = getLine();
+            int col = getCharPositionInLine();
+            StringBuilder text = new StringBuilder("\"");
+            getInterpreter().consume(_input);
+            boolean closed = false;
+            while (_input.LA(1) != org.antlr.v4.runtime.IntStream.EOF && _input.LA(1) != '\n' && _input.LA(1) != '\r') {
+                int c = _input.LA(1);
+                getInterpreter().consume(_input);
+                if (c == '\'') {
+                    closed = true;
+                    break;
+                }
+                if (c != '"') text.appendCodePoint(c);
+            }
+            text.append('"');
+            int stop = _input.index() - 1;
+            Token t = _factory.create(_tokenFactorySourcePair, STRING, text.toString(), Token.DEFAULT_CHANNEL, start, stop, line, col);
+            Span span = spanOf(t);
+            Span shown = new Span(span.line(), span.col(), span.line(), span.col() + (stop - start + 1), start, stop + 1);
+            diagnostics.add(Diagnostic.error(diagnostics.file(), shown, closed ? "strings use double quotes" : "unterminated string")
+                    .withHint("write " + text));
+            repairedStrings.add(start);
+            return t;
+        }
+
         @Override
         public Token emit() {
             Token t = super.emit();
@@ -85,6 +122,7 @@ public final class SourceParser {
                         .withHint("close the string with \" on the same line"));
                 ct.setType(STRING);
                 ct.setText(t.getText() + "\"");
+                repairedStrings.add(t.getStartIndex());
             } else if (t.getType() == ERROR_CHAR && t instanceof org.antlr.v4.runtime.CommonToken ct) {
                 diagnostics.add(Diagnostic.error(diagnostics.file(), spanOf(t), "unexpected character '" + t.getText() + "'")
                         .withHint(FriendlyErrors.charHint(t.getText())));
@@ -122,10 +160,24 @@ public final class SourceParser {
     private static final class FriendlyErrors extends BaseErrorListener {
         private final Diagnostics diagnostics;
         private final String source;
+        private final Set<Integer> repairedStrings;
 
-        FriendlyErrors(Diagnostics diagnostics, String source) {
+        FriendlyErrors(Diagnostics diagnostics, String source, Set<Integer> repairedStrings) {
             this.diagnostics = diagnostics;
             this.source = source;
+            this.repairedStrings = repairedStrings;
+        }
+
+        /** A parse error right after a bad character or a repaired string is usually a consequence of it: skip it. */
+        private boolean cascade(Parser p, Token t) {
+            var stream = p.getTokenStream();
+            for (int i = t.getTokenIndex() - 1; i >= 0; i--) {
+                Token c = stream.get(i);
+                if (c.getType() == AeLexer.WS || c.getType() == AeLexer.COMMENT) continue;
+                if (c.getType() == AeLexer.ERROR_CHAR) return true;
+                return c.getType() == AeLexer.STRING && repairedStrings.contains(c.getStartIndex());
+            }
+            return false;
         }
 
         @Override
@@ -143,6 +195,8 @@ public final class SourceParser {
                         .withHint("close the string with \" on the same line"));
                 return;
             }
+            if (t != null && recognizer instanceof Parser p0 && t.getTokenIndex() >= 0 && cascade(p0, t)) return;
+            if (t != null && recognizer instanceof Parser p1 && misspelledStatement(p1, t)) return;
             String expected = recognizer instanceof Parser p ? expectedWords(p) : null;
             StringBuilder m = new StringBuilder();
             if (expected != null && !expected.isEmpty()) {
@@ -157,6 +211,59 @@ public final class SourceParser {
             }
             if (t != null && t.getType() == Token.EOF) span = endOfInput();
             diagnostics.add(Diagnostic.error(diagnostics.file(), span, m.toString()));
+        }
+
+        /**
+         * ANTLR reports a misspelled statement keyword ("modle ae {") at a later token; find the word that
+         * starts the line and say what it should be.
+         */
+        private boolean misspelledStatement(Parser p, Token t) {
+            Set<Integer> expected;
+            try {
+                expected = new LinkedHashSet<>(p.getExpectedTokens().toList());
+            } catch (RuntimeException ex) {
+                return false;
+            }
+            if (!expected.containsAll(STATEMENT_STARTS)) return false;
+            var stream = p.getTokenStream();
+            Token first = null;
+            for (int i = t.getTokenIndex(); i >= 0; i--) {
+                Token c = stream.get(i);
+                if (c.getType() == Token.EOF || c.getChannel() != Token.DEFAULT_CHANNEL) continue;
+                if (c.getLine() != t.getLine() && c != t) break;
+                first = c;
+            }
+            if (first == null || first.getType() != AeLexer.ID) return false;
+            List<String> keywords = List.of("data", "model", "train", "evaluate", "analyze", "save", "load", "export");
+            String word = first.getText();
+            String best = null;
+            int bestDistance = 3;
+            for (String k : keywords) {
+                int d = distance(word.toLowerCase(), k);
+                if (d < bestDistance) {
+                    best = k;
+                    bestDistance = d;
+                }
+            }
+            String m = "expected a statement (data, model, train, evaluate, analyze, save, load or export), found '" + word + "'";
+            if (best != null) m = "unknown statement '" + word + "'; did you mean '" + best + "'?";
+            diagnostics.add(Diagnostic.error(diagnostics.file(), spanOf(first), m));
+            return true;
+        }
+
+        private static int distance(String a, String b) {
+            int[][] d = new int[a.length() + 1][b.length() + 1];
+            for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+            for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+            for (int i = 1; i <= a.length(); i++) {
+                for (int j = 1; j <= b.length(); j++) {
+                    d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                    if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                    }
+                }
+            }
+            return d[a.length()][b.length()];
         }
 
         private Span endOfInput() {
