@@ -57,7 +57,7 @@ modelItem
     : INPUT name=ident LBRACK dims+=expr (COMMA dims+=expr)* RBRACK         # inputItem
     | ENCODER name=ident? LBRACE layer* RBRACE                              # encoderItem
     | DECODER name=ident? LBRACE layer* RBRACE                              # decoderItem
-    | DECODER name=ident? TIED                                              # tiedDecoderItem
+    | DECODER name=ident? TIED (LBRACE layer* RBRACE)?                      # tiedDecoderItem
     | CODE name=ident (ASSIGN value=expr)?                                  # codeItem
     | OUTPUT dist=call                                                   # outputItem
     | OUTPUT distName=ident                                              # outputNameItem
@@ -67,6 +67,7 @@ modelItem
     | MINIMIZE objective=expr                                            # minimizeItem
     ;
 
+// A tied decoder takes no layer list; the grammar accepts one so the checker can say so in words.
 // dense 256 relu;   dense 784 sigmoid   (the ';' between layers is optional)
 layer
     : kind=ID size=expr (activation=ID)? (LPAREN argList? RPAREN)? SEMI?

@@ -19,7 +19,7 @@ public sealed interface ModelItem extends Node {
         }
     }
 
-    /** {@code decoder g { ... }}, or {@code decoder g tied} (layers empty, tied true): mirrors the encoder with W^T. */
+    /** {@code decoder g { ... }}, or {@code decoder g tied} (tied true; layers empty unless a layer list was written, which the checker rejects): mirrors the encoder with W^T. */
     record Decoder(Name name, List<Layer> layers, boolean tied, Span span) implements ModelItem {
         public Decoder {
             layers = List.copyOf(layers);

@@ -6,12 +6,15 @@ import ae4j.dsl.syntax.SourceParser;
 
 /**
  * The one entry point of the language front end: text in, program and diagnostics out. Everything that
- * reads .ae text (the CLI, the notebook kernel, tests) goes through here.
+ * reads .ae text (the CLI, the notebook kernel, tests) goes through here: parse, then check.
  */
 public final class FrontEnd {
 
-    /** The checked program (null when there are syntax errors) and every diagnostic. */
-    public record Result(Program program, Diagnostics diagnostics) {
+    /**
+     * The parsed program (null when there are syntax errors), every diagnostic, and the checked program
+     * (null unless the program has no errors; warnings allowed).
+     */
+    public record Result(Program program, Diagnostics diagnostics, CheckedProgram checked) {
         public boolean ok() {
             return program != null && !diagnostics.hasErrors();
         }
@@ -21,7 +24,9 @@ public final class FrontEnd {
     }
 
     public static Result check(String file, String source) {
-        SourceParser.Parsed parsed = SourceParser.parse(file, source);
-        return new Result(parsed.program(), parsed.diagnostics());
+        SourceParser.Parsed parsed = SourceParser.parse(file, source == null ? "" : source);
+        if (parsed.program() == null) return new Result(null, parsed.diagnostics(), null);
+        CheckedProgram checked = Checker.check(parsed.program(), parsed.diagnostics());
+        return new Result(parsed.program(), parsed.diagnostics(), checked);
     }
 }

@@ -21,7 +21,7 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs a command; returns the process exit code (0 clean, 1 diagnostics, 2 usage or I/O problem). */
+    /** Runs a command; returns the process exit code (0 no errors (warnings allowed), 1 errors, 2 usage or I/O problem). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println("usage: ae4j check FILE...");
@@ -44,6 +44,8 @@ public final class Main {
             return 2;
         }
         int worst = 0;
+        long errors = 0;
+        long warnings = 0;
         for (String f : files) {
             String text;
             try {
@@ -57,10 +59,31 @@ public final class Main {
                 worst = 2;
                 continue;
             }
-            Diagnostics d = FrontEnd.check(f, text).diagnostics();
+            Diagnostics d;
+            try {
+                d = FrontEnd.check(f, text).diagnostics();
+            } catch (RuntimeException e) {
+                err.println("ae4j: " + f + ": internal error (" + e + "); please report it");
+                worst = 2;
+                continue;
+            }
             err.print(d.render());
+            errors += d.errorCount();
+            warnings += d.warningCount();
             if (d.hasErrors()) worst = Math.max(worst, 1);
         }
+        if (errors + warnings > 0) err.println(summary(errors, warnings));
         return worst;
+    }
+
+    /** "2 errors, 1 warning". */
+    static String summary(long errors, long warnings) {
+        StringBuilder b = new StringBuilder();
+        if (errors > 0) b.append(errors).append(errors == 1 ? " error" : " errors");
+        if (warnings > 0) {
+            if (b.length() > 0) b.append(", ");
+            b.append(warnings).append(warnings == 1 ? " warning" : " warnings");
+        }
+        return b.toString();
     }
 }

@@ -122,7 +122,7 @@ final class AstBuilder {
             }
             case AeParser.EncoderItemContext c -> new ModelItem.Encoder(optName(c.name), layers(c.layer()), span(c));
             case AeParser.DecoderItemContext c -> new ModelItem.Decoder(optName(c.name), layers(c.layer()), false, span(c));
-            case AeParser.TiedDecoderItemContext c -> new ModelItem.Decoder(optName(c.name), List.of(), true, span(c));
+            case AeParser.TiedDecoderItemContext c -> new ModelItem.Decoder(optName(c.name), layers(c.layer()), true, span(c));
             case AeParser.CodeItemContext c -> new ModelItem.Code(name(c.name), c.value == null ? null : expr(c.value), span(c));
             case AeParser.OutputItemContext c -> {
                 Expr.Call call = call(c.dist);

@@ -41,16 +41,95 @@ public final class SourceParser {
 
     public static Parsed parse(String file, String source) {
         Diagnostics diagnostics = new Diagnostics(file, source);
-        AeLexer lexer = new AeLexer(CharStreams.fromString(source, file));
+        AeLexer lexer = new ReportingLexer(CharStreams.fromString(source, file), diagnostics);
         lexer.removeErrorListeners();
         CommonTokenStream tokens = new CommonTokenStream(lexer);
         AeParser parser = new AeParser(tokens);
         parser.removeErrorListeners();
-        parser.addErrorListener(new FriendlyErrors(diagnostics, source));
-        AeParser.ProgramContext tree = parser.program();
+        parser.addErrorListener(new FriendlyErrors(diagnostics, source, ((ReportingLexer) lexer).repairedStrings));
+        AeParser.ProgramContext tree;
+        try {
+            tree = parser.program();
+        } catch (RuntimeException e) {
+            diagnostics.error(new Span(1, 1, 1, 2, 0, 0), "the parser gave up: " + e.getMessage());
+            return new Parsed(null, diagnostics);
+        }
         if (diagnostics.hasErrors()) return new Parsed(null, diagnostics);
-        Program program = new AstBuilder(source).program(tree);
+        Program program;
+        try {
+            program = new AstBuilder(source).program(tree);
+        } catch (RuntimeException e) {
+            diagnostics.error(new Span(1, 1, 1, 2, 0, 0), "internal error while building the syntax tree: " + e);
+            return new Parsed(null, diagnostics);
+        }
         return new Parsed(program, diagnostics);
+    }
+
+    /**
+     * Reports lexical problems itself so they do not cascade into parse errors: an unterminated string is
+     * reported once and then parsed as a string; a stray character is reported and skipped.
+     */
+    private static final class ReportingLexer extends AeLexer {
+        private final Diagnostics diagnostics;
+
+        ReportingLexer(org.antlr.v4.runtime.CharStream input, Diagnostics diagnostics) {
+            super(input);
+            this.diagnostics = diagnostics;
+        }
+
+        /** Token start offsets of strings that were unterminated or single-quoted (parse errors right after are cascades). */
+        final Set<Integer> repairedStrings = new java.util.HashSet<>();
+
+        @Override
+        public Token nextToken() {
+            if (_input.LA(1) == '\'') return singleQuoted();
+            return super.nextToken();
+        }
+
+        /** 'text': reported once, then read as the string "text" so the parse goes on. */
+        private Token singleQuoted() {
+            int start = _input.index();
+            int line = getLine();
+            int col = getCharPositionInLine();
+            StringBuilder text = new StringBuilder("\"");
+            getInterpreter().consume(_input);
+            boolean closed = false;
+            while (_input.LA(1) != org.antlr.v4.runtime.IntStream.EOF && _input.LA(1) != '\n' && _input.LA(1) != '\r') {
+                int c = _input.LA(1);
+                getInterpreter().consume(_input);
+                if (c == '\'') {
+                    closed = true;
+                    break;
+                }
+                if (c != '"') text.appendCodePoint(c);
+            }
+            text.append('"');
+            int stop = _input.index() - 1;
+            Token t = _factory.create(_tokenFactorySourcePair, STRING, text.toString(), Token.DEFAULT_CHANNEL, start, stop, line, col);
+            Span span = spanOf(t);
+            Span shown = new Span(span.line(), span.col(), span.line(), span.col() + (stop - start + 1), start, stop + 1);
+            diagnostics.add(Diagnostic.error(diagnostics.file(), shown, closed ? "strings use double quotes" : "unterminated string")
+                    .withHint("write " + text));
+            repairedStrings.add(start);
+            return t;
+        }
+
+        @Override
+        public Token emit() {
+            Token t = super.emit();
+            if (t.getType() == UNTERMINATED_STRING && t instanceof org.antlr.v4.runtime.CommonToken ct) {
+                diagnostics.add(Diagnostic.error(diagnostics.file(), spanOf(t), "unterminated string")
+                        .withHint("close the string with \" on the same line"));
+                ct.setType(STRING);
+                ct.setText(t.getText() + "\"");
+                repairedStrings.add(t.getStartIndex());
+            } else if (t.getType() == ERROR_CHAR && t instanceof org.antlr.v4.runtime.CommonToken ct) {
+                diagnostics.add(Diagnostic.error(diagnostics.file(), spanOf(t), "unexpected character '" + t.getText() + "'")
+                        .withHint(FriendlyErrors.charHint(t.getText())));
+                ct.setChannel(Token.HIDDEN_CHANNEL);
+            }
+            return t;
+        }
     }
 
     /** Describes a token type in words: a name, a number, 'model', end of input. */
@@ -81,10 +160,24 @@ public final class SourceParser {
     private static final class FriendlyErrors extends BaseErrorListener {
         private final Diagnostics diagnostics;
         private final String source;
+        private final Set<Integer> repairedStrings;
 
-        FriendlyErrors(Diagnostics diagnostics, String source) {
+        FriendlyErrors(Diagnostics diagnostics, String source, Set<Integer> repairedStrings) {
             this.diagnostics = diagnostics;
             this.source = source;
+            this.repairedStrings = repairedStrings;
+        }
+
+        /** A parse error right after a bad character or a repaired string is usually a consequence of it: skip it. */
+        private boolean cascade(Parser p, Token t) {
+            var stream = p.getTokenStream();
+            for (int i = t.getTokenIndex() - 1; i >= 0; i--) {
+                Token c = stream.get(i);
+                if (c.getType() == AeLexer.WS || c.getType() == AeLexer.COMMENT) continue;
+                if (c.getType() == AeLexer.ERROR_CHAR) return true;
+                return c.getType() == AeLexer.STRING && repairedStrings.contains(c.getStartIndex());
+            }
+            return false;
         }
 
         @Override
@@ -102,6 +195,8 @@ public final class SourceParser {
                         .withHint("close the string with \" on the same line"));
                 return;
             }
+            if (t != null && recognizer instanceof Parser p0 && t.getTokenIndex() >= 0 && cascade(p0, t)) return;
+            if (t != null && recognizer instanceof Parser p1 && misspelledStatement(p1, t)) return;
             String expected = recognizer instanceof Parser p ? expectedWords(p) : null;
             StringBuilder m = new StringBuilder();
             if (expected != null && !expected.isEmpty()) {
@@ -116,6 +211,59 @@ public final class SourceParser {
             }
             if (t != null && t.getType() == Token.EOF) span = endOfInput();
             diagnostics.add(Diagnostic.error(diagnostics.file(), span, m.toString()));
+        }
+
+        /**
+         * ANTLR reports a misspelled statement keyword ("modle ae {") at a later token; find the word that
+         * starts the line and say what it should be.
+         */
+        private boolean misspelledStatement(Parser p, Token t) {
+            Set<Integer> expected;
+            try {
+                expected = new LinkedHashSet<>(p.getExpectedTokens().toList());
+            } catch (RuntimeException ex) {
+                return false;
+            }
+            if (!expected.containsAll(STATEMENT_STARTS)) return false;
+            var stream = p.getTokenStream();
+            Token first = null;
+            for (int i = t.getTokenIndex(); i >= 0; i--) {
+                Token c = stream.get(i);
+                if (c.getType() == Token.EOF || c.getChannel() != Token.DEFAULT_CHANNEL) continue;
+                if (c.getLine() != t.getLine() && c != t) break;
+                first = c;
+            }
+            if (first == null || first.getType() != AeLexer.ID) return false;
+            List<String> keywords = List.of("data", "model", "train", "evaluate", "analyze", "save", "load", "export");
+            String word = first.getText();
+            String best = null;
+            int bestDistance = 3;
+            for (String k : keywords) {
+                int d = distance(word.toLowerCase(), k);
+                if (d < bestDistance) {
+                    best = k;
+                    bestDistance = d;
+                }
+            }
+            String m = "expected a statement (data, model, train, evaluate, analyze, save, load or export), found '" + word + "'";
+            if (best != null) m = "unknown statement '" + word + "'; did you mean '" + best + "'?";
+            diagnostics.add(Diagnostic.error(diagnostics.file(), spanOf(first), m));
+            return true;
+        }
+
+        private static int distance(String a, String b) {
+            int[][] d = new int[a.length() + 1][b.length() + 1];
+            for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+            for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+            for (int i = 1; i <= a.length(); i++) {
+                for (int j = 1; j <= b.length(); j++) {
+                    d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                    if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                    }
+                }
+            }
+            return d[a.length()][b.length()];
         }
 
         private Span endOfInput() {
@@ -174,7 +322,7 @@ public final class SourceParser {
             return String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1);
         }
 
-        private static String charHint(String c) {
+        static String charHint(String c) {
             return switch (c) {
                 case "'" -> "strings use double quotes: \"...\"";
                 case "~" -> "a corrupted input is written x~ with no space";

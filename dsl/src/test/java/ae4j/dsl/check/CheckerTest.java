@@ -1,0 +1,255 @@
+package ae4j.dsl.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ae4j.dsl.check.CheckedModel.MExpr;
+import ae4j.dsl.syntax.Diagnostic;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CheckerTest {
+
+    private static final String DAE = """
+            data train = idx("fashion-mnist/train-images-idx3-ubyte.gz") scale 1/255
+            data test  = idx("fashion-mnist/t10k-images-idx3-ubyte.gz")  scale 1/255
+
+            model dae {
+              input x[784]
+              encoder f { dense 256 relu; dense 64 sigmoid }
+              decoder g { dense 256 relu; dense 784 sigmoid }
+              corrupt x~ = gaussian(x, sigma: 0.3)
+              minimize bernoulli_nll(x, g(f(x~))) + 1e-4 * l1(h)
+            }
+
+            train dae on train { epochs: 10, batch: 128, optimizer: adam(lr: 1e-3), seed: 7 }
+            evaluate dae on test { reconstruction, score_field, jacobian_spectrum }
+            """;
+
+    private static List<String> messages(String source) {
+        return FrontEnd.check("t.ae", source).diagnostics().all().stream().map(Diagnostic::message).toList();
+    }
+
+    private static String model(String encoder, String decoder) {
+        return "data d = two_moons()\nmodel m {\n  input x[784]\n  encoder f { " + encoder + " }\n  decoder g { " + decoder
+                + " }\n  minimize mse(x, g(f(x)))\n}\ntrain m on d\n";
+    }
+
+    // ------------------------------------------------------------- did you mean
+
+    @Test
+    void didYouMeanPicksTheClosestName() {
+        assertEquals(Optional.of("relu"), Names.suggest("rleu", Builtins.names(Builtins.Kind.ACTIVATION)));
+        assertEquals(Optional.of("sigmoid"), Names.suggest("sigmiod", Builtins.names(Builtins.Kind.ACTIVATION)));
+        assertEquals(Optional.of("jacobian_frobenius"), Names.suggest("jacobian_frobenious", Builtins.names(Builtins.Kind.LOSS)));
+        assertEquals(Optional.of("adam"), Names.suggest("Adam", Builtins.names(Builtins.Kind.OPTIMIZER)));
+        assertEquals(Optional.empty(), Names.suggest("banana", Builtins.names(Builtins.Kind.ACTIVATION)));
+        assertEquals(1, Names.distance("rleu", "relu"));
+        assertEquals(3, Names.distance("kitten", "sitting"));
+    }
+
+    @Test
+    void unknownNamesSuggestAndPointAtTheName() {
+        var r = FrontEnd.check("t.ae", DAE.replace("dense 64 sigmoid", "dense 64 sigmod"));
+        Diagnostic d = r.diagnostics().all().get(0);
+        assertEquals("unknown activation 'sigmod'; did you mean 'sigmoid'?", d.message());
+        assertEquals(6, d.span().line());
+        assertEquals(40, d.span().col());
+        assertEquals(46, d.span().endCol());
+        assertTrue(r.diagnostics().render().contains("^^^^^^"));
+    }
+
+    // ------------------------------------------------------------- argument binding
+
+    @Test
+    void bindsPositionalAndNamedArgumentsWithDefaults() {
+        var r = FrontEnd.check("t.ae", DAE.replace("adam(lr: 1e-3)", "adam(0.002, beta2: 0.99)"));
+        assertTrue(r.ok(), r.diagnostics().render());
+        var train = (CheckedProgram.Step.Train) r.checked().steps().get(0);
+        var opt = (CheckedModel.Call) train.options().get("optimizer");
+        assertEquals("adam", opt.name());
+        assertEquals(Map.of("lr", 0.002, "beta1", 0.9, "beta2", 0.99, "eps", 1e-8), opt.args());
+        assertEquals(List.of("lr", "beta1", "beta2", "eps"), List.copyOf(opt.args().keySet()));
+        assertEquals(10, train.options().get("epochs"));
+        assertEquals(7, train.options().get("seed"));
+        assertEquals(0.0, train.options().get("validation"));
+        assertEquals("backprop", train.options().get("algorithm"));
+        assertEquals("constant", ((CheckedModel.Call) train.options().get("schedule")).name());
+        assertFalse(train.options().containsKey("threads")); // default none
+    }
+
+    @Test
+    void argumentErrorsAreReportedTogether() {
+        assertEquals(List.of("duplicate argument 'lr' of adam", "unknown argument 'bta1' of adam; did you mean 'beta1'?",
+                        "a positional argument cannot follow a named one"),
+                messages(DAE.replace("adam(lr: 1e-3)", "adam(lr: 1e-3, lr: 2, bta1: 0.9, 0.1)")));
+        assertEquals(List.of("adam takes at most 4 arguments, got 5"),
+                messages(DAE.replace("adam(lr: 1e-3)", "adam(1, 0.5, 0.5, 1, 2)")));
+        assertEquals(List.of("sigma must be > 0, got -0.3"), messages(DAE.replace("sigma: 0.3", "sigma: -0.3")));
+        assertEquals(List.of("missing required argument 'sigma' of gaussian"), messages(DAE.replace(", sigma: 0.3", "")));
+        assertEquals(List.of("sigma must be a number, got 'x'"), messages(DAE.replace("sigma: 0.3", "sigma: x")));
+    }
+
+    // ------------------------------------------------------------- shapes
+
+    @Test
+    void symmetricShapesPass() {
+        var r = FrontEnd.check("t.ae", model("dense 256 relu; dense 64 sigmoid", "dense 256 relu; dense 784 sigmoid"));
+        assertTrue(r.ok(), r.diagnostics().render());
+        CheckedModel m = r.checked().model("m");
+        assertEquals(List.of(new CheckedModel.LayerInfo("dense", 784, 256, "relu"), new CheckedModel.LayerInfo("dense", 256, 64, "sigmoid")),
+                m.encoder());
+        assertEquals(List.of(new CheckedModel.LayerInfo("dense", 64, 256, "relu"), new CheckedModel.LayerInfo("dense", 256, 784, "sigmoid")),
+                m.decoder());
+    }
+
+    @Test
+    void decoderInputMustBeTheCodeSize() {
+        assertEquals(List.of("the decoder's input is 64 but the code h has size 32"),
+                messages(model("dense 256 relu; dense 32 sigmoid", "dense 128 relu (in: 64); dense 784 sigmoid")));
+        assertTrue(FrontEnd.check("t.ae", model("dense 256 relu; dense 32", "dense 128 relu (in: 32); dense 784 (in: 128)")).ok());
+    }
+
+    @Test
+    void decoderOutputMustBeTheInputSize() {
+        assertEquals(List.of("the decoder ends with size 700 but the input x has size 784"),
+                messages(model("dense 32", "dense 128 relu; dense 700")));
+    }
+
+    @Test
+    void tiedDecoderMirrorsTheEncoder() {
+        var r = FrontEnd.check("t.ae", """
+                data d = two_moons()
+                model m {
+                  input x[784]
+                  encoder f { dense 256 relu; dense 64 tanh }
+                  decoder g tied
+                  output bernoulli
+                  minimize bernoulli_nll(x, g(f(x)))
+                }
+                train m on d
+                """);
+        assertTrue(r.ok(), r.diagnostics().render());
+        CheckedModel m = r.checked().model("m");
+        assertTrue(m.tied());
+        assertEquals(List.of(new CheckedModel.LayerInfo("dense", 64, 256, "relu"), new CheckedModel.LayerInfo("dense", 256, 784, "sigmoid")),
+                m.decoder());
+    }
+
+    @Test
+    void expressionSizesAreChecked() {
+        assertEquals(List.of("g takes an input of size 32, got x of size 784"),
+                messages(model("dense 32", "dense 784").replace("mse(x, g(f(x)))", "mse(x, g(x))")));
+        assertEquals(List.of("mse compares vectors of different sizes: x has size 784, h has size 32"),
+                messages(model("dense 32", "dense 784").replace("mse(x, g(f(x)))", "mse(x, h)")));
+    }
+
+    // ------------------------------------------------------------- the resolved model
+
+    @Test
+    void designSketchChecksCleanAndResolves() {
+        FrontEnd.Result r = FrontEnd.check("dae.ae", DAE);
+        assertTrue(r.ok());
+        assertEquals("", r.diagnostics().render());
+        assertNotNull(r.program());
+        CheckedProgram p = r.checked();
+        CheckedModel m = p.model("dae");
+        assertEquals("x", m.inputName());
+        assertEquals(784, m.inputSize());
+        assertEquals(List.of(784), m.inputDims());
+        assertEquals("f", m.encoderName());
+        assertEquals("h", m.codeName());
+        assertEquals(64, m.codeSize());
+        assertEquals(new MExpr.Encode("f", new MExpr.Input("x")), m.codeValue());
+        assertEquals("g", m.decoderName());
+        assertFalse(m.tied());
+        assertNull(m.output());
+        assertEquals(new CheckedModel.Corruption("gaussian", null, Map.of("sigma", 0.3)), m.corruption());
+        assertNull(m.noiseBeforeCode());
+        assertNull(m.freeCode());
+        assertEquals(2, m.objective().size());
+        CheckedModel.Term nll = m.objective().get(0);
+        assertEquals(1.0, nll.weight());
+        assertEquals("bernoulli_nll", nll.loss());
+        assertEquals(new MExpr.Input("x"), nll.args().get("x"));
+        assertEquals(new MExpr.Decode("g", new MExpr.Encode("f", new MExpr.Corrupted("x"))), nll.args().get("r"));
+        CheckedModel.Term l1 = m.objective().get(1);
+        assertEquals(1e-4, l1.weight(), 1e-15);
+        assertEquals(Map.of("h", new MExpr.Code("h")), l1.args());
+
+        CheckedProgram.DataSet train = p.dataSet("train");
+        assertEquals("idx", train.source().name());
+        assertEquals("fashion-mnist/train-images-idx3-ubyte.gz", train.source().args().get("path"));
+        assertEquals(1.0 / 255, (Double) train.transforms().get(0).args().get("factor"), 1e-15);
+
+        var eval = (CheckedProgram.Step.Analyze) p.steps().get(1);
+        assertEquals(List.of("reconstruction", "score_field", "jacobian_spectrum"),
+                eval.analyses().stream().map(CheckedModel.Call::name).toList());
+        assertEquals(Map.of("grid", 20, "sigma", 0.3), eval.analyses().get(1).args());
+        assertEquals(16, eval.analyses().get(0).args().get("images"));
+    }
+
+    @Test
+    void objectiveWeightsAndSigns() {
+        var r = FrontEnd.check("t.ae", model("dense 32 sigmoid", "dense 784")
+                .replace("mse(x, g(f(x)))", "mse(x, g(h)) - l1(h) / 4 + 2 * (0.5 * l2(h))"));
+        assertTrue(r.ok(), r.diagnostics().render());
+        List<Double> weights = r.checked().model("m").objective().stream().map(CheckedModel.Term::weight).toList();
+        assertEquals(List.of(1.0, -0.25, 1.0), weights);
+    }
+
+    @Test
+    void everyStatementResolves() {
+        var r = FrontEnd.check("t.ae", """
+                data all = two_moons(n: 100)
+                data (a, b) = split(all, 0.8)
+                model m {
+                  input x[2]
+                  encoder f { dense 1 }
+                  decoder g { dense 2 }
+                  minimize mse(x, g(f(x)))
+                }
+                train m on a { validation: b }
+                save m to "m.safetensors"
+                export m to "m.onnx"
+                """);
+        assertTrue(r.ok(), r.diagnostics().render());
+        CheckedProgram p = r.checked();
+        assertEquals(0, p.dataSet("a").part());
+        assertEquals(1, p.dataSet("b").part());
+        assertEquals(Map.of("n", 100, "seed", 0, "noise", 0.0), p.dataSet("all").source().args());
+        assertEquals("b", ((CheckedProgram.Step.Train) p.steps().get(0)).options().get("validation"));
+        assertEquals(new CheckedProgram.Step.Export("m", "m.onnx", "onnx"), p.steps().get(2));
+    }
+
+    // ------------------------------------------------------------- robustness
+
+    @Test
+    void neverThrowsOnOddInput() {
+        String[] inputs = {"", "#", "model", "model m {", "data", "data (a) = x", "model m { input x[1e999] }", "\"", "'",
+                "model m { input x[2] encoder f { dense 2 } minimize 1 / 0 * mse(x, x) }", "train", "evaluate m on d { }",
+                "model m { minimize --mse(x, x) }", "data d = split(d, 0.5)", "data (a, b, c) = split(x, 2)",
+                "model m { input x[2, -1] encoder { dense 0 } decoder tied decoder g { } }", "\u0000\u00ff"};
+        for (String in : inputs) {
+            FrontEnd.Result r = FrontEnd.check("t.ae", in);
+            assertNotNull(r.diagnostics().render());
+            for (Diagnostic d : r.diagnostics().all()) assertFalse(d.message().contains("internal error"), in + ": " + d.message());
+        }
+    }
+
+    @Test
+    void registryIsQueryable() {
+        var gaussian = Builtins.lookup(Builtins.Kind.CORRUPTION, "gaussian").orElseThrow();
+        assertEquals("eq. 14.17", gaussian.book());
+        assertEquals("gaussian(x: expression, sigma: positive)", gaussian.signature());
+        assertTrue(Builtins.lookup(Builtins.Kind.DISTRIBUTION, "gaussian").isPresent());
+        assertEquals(List.of("identity", "linear", "relu", "sigmoid", "tanh", "softplus", "softmax"),
+                Builtins.names(Builtins.Kind.ACTIVATION));
+        for (Builtins.Builtin b : Builtins.all()) assertFalse(b.doc().isBlank(), b.name());
+    }
+}
