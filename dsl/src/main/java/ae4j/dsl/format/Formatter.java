@@ -55,6 +55,11 @@ public final class Formatter {
         return new Result(new Formatter(parsed.program(), source).print(), parsed.diagnostics());
     }
 
+    /** Formats an already parsed program; {@code source} is the text it was parsed from (for its comments). */
+    public static String format(Program program, String source) {
+        return new Formatter(program, source).print();
+    }
+
     /** Formats a source that must parse; throws IllegalArgumentException with the diagnostics otherwise. */
     public static String format(String source) {
         Result r = format("<input>", source);

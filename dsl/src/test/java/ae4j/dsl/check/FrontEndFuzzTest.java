@@ -78,19 +78,21 @@ class FrontEndFuzzTest {
                             + seed + ")\n" + program);
                 }
                 assertNotNull(d.message());
-                // Rendering must not throw either.
-                assertNotNull(result.diagnostics().render());
             }
+            // Rendering (line, caret) must not throw either.
+            assertNotNull(result.diagnostics().render());
             if (result.program() == null) {
                 assertTrue(result.diagnostics().hasErrors(), "no program and no error for mutation " + i);
                 withErrors++;
             } else {
                 parsed++;
-                Formatter.Result f = Formatter.format("fuzz.ae", program);
-                assertTrue(f.ok());
-                assertEquals(f.text(), Formatter.format(f.text()), "not idempotent (mutation " + i + "):\n" + program);
-                assertEquals(AstShape.of(result.program()), AstShape.of(SourceParser.parse("f", f.text()).program()),
+                final int idx = i;
+                String once = Formatter.format(result.program(), program);
+                SourceParser.Parsed again = SourceParser.parse("f", once);
+                assertTrue(again.ok(), () -> "formatted text does not parse (mutation " + idx + "):\n" + program);
+                assertEquals(AstShape.of(result.program()), AstShape.of(again.program()),
                         "AST changed by formatting (mutation " + i + "):\n" + program);
+                assertEquals(once, Formatter.format(again.program(), once), "not idempotent (mutation " + i + "):\n" + program);
             }
         }
         System.out.printf("fuzz: %d mutated programs (seed %d) in %.2f s, %d rejected with errors, %d parsed; "
