@@ -28,11 +28,24 @@ import javax.tools.ToolProvider;
  */
 public final class InMemoryCompiler {
 
+    private static final java.util.concurrent.atomic.AtomicLong COMPILATIONS = new java.util.concurrent.atomic.AtomicLong();
+
     private InMemoryCompiler() {
+    }
+
+    /** How many times javac has run in this process (the class cache's tests use it). */
+    public static long compilations() {
+        return COMPILATIONS.get();
     }
 
     /** Compiles {@code source} (one public top-level class {@code className}) and returns the loaded class. */
     public static Class<?> compile(String className, String source) {
+        return load(className, compileToBytes(className, source));
+    }
+
+    /** Compiles {@code source} to class files: binary class name to bytes (nested classes included). */
+    public static Map<String, byte[]> compileToBytes(String className, String source) {
+        COMPILATIONS.incrementAndGet();
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("no Java compiler in this runtime (" + System.getProperty("java.home")
@@ -79,6 +92,11 @@ public final class InMemoryCompiler {
         }
         Map<String, byte[]> bytes = new HashMap<>();
         classes.forEach((k, v) -> bytes.put(k, v.toByteArray()));
+        return bytes;
+    }
+
+    /** Defines the classes in a new child class loader and returns {@code className}. */
+    public static Class<?> load(String className, Map<String, byte[]> bytes) {
         ClassLoader loader = new ClassLoader(InMemoryCompiler.class.getClassLoader()) {
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {
