@@ -1,0 +1,57 @@
+package ae4j.dsl.train;
+
+import java.util.Map;
+
+/**
+ * A value that changes over training, as a function of progress: {@code epochs} is the fractional epoch
+ * (epoch + batch / batchesPerEpoch) and {@code total} the planned number of epochs. Learning-rate
+ * schedules return a multiplier of the base rate; {@code ramp} returns the value itself (it drives a
+ * noise level).
+ */
+@FunctionalInterface
+public interface Schedule {
+
+    double at(double epochs, int total);
+
+    /** The multiplier 1 throughout. */
+    Schedule CONSTANT = (e, t) -> 1.0;
+
+    /** Multiplies by {@code factor} every {@code every} epochs. */
+    static Schedule step(int every, double factor) {
+        return (e, t) -> Math.pow(factor, Math.floor(e / every));
+    }
+
+    /** Cosine decay of the multiplier from 1 to {@code minRatio} over the whole training. */
+    static Schedule cosine(double minRatio) {
+        return (e, t) -> minRatio + (1 - minRatio) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, e / Math.max(1, t))));
+    }
+
+    /** Linear warm-up from 0 over {@code epochs}, then {@code then} (which sees the epochs after the warm-up). */
+    static Schedule warmup(int epochs, Schedule then) {
+        return (e, t) -> e < epochs ? e / epochs : then.at(e - epochs, Math.max(1, t - epochs));
+    }
+
+    /** A linear ramp of the value from {@code start} to {@code end} over the training. */
+    static Schedule ramp(double start, double end) {
+        return (e, t) -> start + (end - start) * Math.min(1, e / Math.max(1, t));
+    }
+
+    /**
+     * From a checked schedule call (name and defaulted arguments, as the checker resolves them).
+     * {@code baseLr} turns cosine's absolute {@code min} learning rate into a ratio.
+     */
+    static Schedule of(String name, Map<String, Object> args, double baseLr) {
+        return switch (name) {
+            case "constant" -> CONSTANT;
+            case "step" -> step(((Number) args.get("every")).intValue(), ((Number) args.get("factor")).doubleValue());
+            case "cosine" -> cosine(baseLr > 0 ? ((Number) args.getOrDefault("min", 0.0)).doubleValue() / baseLr : 0);
+            case "warmup" -> {
+                Object then = args.get("then");
+                Schedule next = then instanceof ae4j.dsl.check.CheckedModel.Call c ? of(c.name(), c.args(), baseLr) : CONSTANT;
+                yield warmup(((Number) args.get("epochs")).intValue(), next);
+            }
+            case "ramp" -> ramp(((Number) args.get("start")).doubleValue(), ((Number) args.get("end")).doubleValue());
+            default -> throw new IllegalArgumentException("unknown schedule '" + name + "'");
+        };
+    }
+}

@@ -1,0 +1,90 @@
+package ae4j.dsl.train;
+
+import ae4j.dsl.check.CheckedModel;
+import java.util.Map;
+
+/**
+ * What a {@code train} statement asks for, with the checker's defaults.
+ *
+ * @param validation fraction of the training set held out for validation (0 = none)
+ * @param earlyStopping patience in epochs (0 = off); needs a validation set
+ * @param clip global gradient-norm clip (0 = off)
+ * @param checkpoint path of the checkpoint written at the end of each epoch, or null
+ */
+public record TrainConfig(int epochs, int batch, String optimizer, Map<String, Object> optimizerArgs, String schedule,
+                          Map<String, Object> scheduleArgs, long seed, int threads, double validation, int earlyStopping,
+                          double clip, String checkpoint) {
+
+    public TrainConfig {
+        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        optimizerArgs = Map.copyOf(optimizerArgs);
+        scheduleArgs = Map.copyOf(scheduleArgs);
+    }
+
+    /** Defaults: 10 epochs, batch 128, adam(lr: 1e-3), constant schedule, seed 0. */
+    public static TrainConfig defaults() {
+        return new TrainConfig(10, 128, "adam", Map.of("lr", 1e-3), "constant", Map.of(), 0, 0, 0, 0, 0, null);
+    }
+
+    public TrainConfig withEpochs(int e) {
+        return new TrainConfig(e, batch, optimizer, optimizerArgs, schedule, scheduleArgs, seed, threads, validation,
+                earlyStopping, clip, checkpoint);
+    }
+
+    public TrainConfig withBatch(int b) {
+        return new TrainConfig(epochs, b, optimizer, optimizerArgs, schedule, scheduleArgs, seed, threads, validation,
+                earlyStopping, clip, checkpoint);
+    }
+
+    public TrainConfig withOptimizer(String name, Map<String, Object> args) {
+        return new TrainConfig(epochs, batch, name, args, schedule, scheduleArgs, seed, threads, validation,
+                earlyStopping, clip, checkpoint);
+    }
+
+    public TrainConfig withSeed(long s) {
+        return new TrainConfig(epochs, batch, optimizer, optimizerArgs, schedule, scheduleArgs, s, threads, validation,
+                earlyStopping, clip, checkpoint);
+    }
+
+    public TrainConfig withValidation(double fraction, int patience) {
+        return new TrainConfig(epochs, batch, optimizer, optimizerArgs, schedule, scheduleArgs, seed, threads, fraction,
+                patience, clip, checkpoint);
+    }
+
+    public TrainConfig withClip(double c) {
+        return new TrainConfig(epochs, batch, optimizer, optimizerArgs, schedule, scheduleArgs, seed, threads, validation,
+                earlyStopping, c, checkpoint);
+    }
+
+    public TrainConfig withSchedule(String name, Map<String, Object> args) {
+        return new TrainConfig(epochs, batch, optimizer, optimizerArgs, name, args, seed, threads, validation,
+                earlyStopping, clip, checkpoint);
+    }
+
+    /** From the options of a checked {@code train} statement (every option present or defaulted). */
+    public static TrainConfig from(Map<String, Object> o) {
+        TrainConfig d = defaults();
+        String opt = d.optimizer;
+        Map<String, Object> optArgs = d.optimizerArgs;
+        if (o.get("optimizer") instanceof CheckedModel.Call c) {
+            opt = c.name();
+            optArgs = c.args();
+        }
+        String sched = d.schedule;
+        Map<String, Object> schedArgs = d.scheduleArgs;
+        if (o.get("schedule") instanceof CheckedModel.Call c) {
+            sched = c.name();
+            schedArgs = c.args();
+        }
+        return new TrainConfig(intOr(o, "epochs", d.epochs), intOr(o, "batch", d.batch), opt, optArgs, sched, schedArgs,
+                intOr(o, "seed", 0), intOr(o, "threads", 0),
+                o.get("validation") instanceof Number n ? n.doubleValue() : 0, intOr(o, "early_stopping", 0),
+                o.get("clip") instanceof Number n ? n.doubleValue() : 0,
+                o.get("checkpoint") instanceof String s ? s : null);
+    }
+
+    private static int intOr(Map<String, Object> o, String key, int dflt) {
+        return o.get(key) instanceof Number n ? n.intValue() : dflt;
+    }
+}

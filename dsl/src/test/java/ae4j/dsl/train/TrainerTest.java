@@ -1,0 +1,168 @@
+package ae4j.dsl.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ae4j.dsl.compile.InMemoryCompiler;
+import ae4j.dsl.compile.JavaEmitter;
+import ae4j.dsl.ir.Graph;
+import ae4j.dsl.ir.Graph.Activate;
+import ae4j.dsl.ir.Graph.Corrupt;
+import ae4j.dsl.ir.Graph.Corruption;
+import ae4j.dsl.ir.Graph.Dense;
+import ae4j.dsl.ir.Graph.Input;
+import ae4j.dsl.ir.Graph.Mse;
+import ae4j.dsl.ir.Graph.Param;
+import ae4j.dsl.runtime.CompiledModel;
+import ae4j.vecmath.Activation;
+import ae4j.vecmath.Parallel;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+
+    static int counter;
+
+    /** in -> hidden (act) -> in, MSE, with optional gaussian corruption. */
+    static CompiledModel model(int in, int hidden, Activation act, boolean corrupt, int maxBatch, long initSeed) {
+        var nodes = new java.util.ArrayList<Graph.Node>();
+        nodes.add(new Input(0, in));
+        int src = 0;
+        if (corrupt) {
+            nodes.add(new Corrupt(1, 0, new Corruption.Gaussian(0.1), in));
+            src = 1;
+        }
+        nodes.add(new Dense(nodes.size(), src, 0, 1, false, hidden));
+        nodes.add(new Activate(nodes.size(), nodes.size() - 1, act, hidden));
+        nodes.add(new Dense(nodes.size(), nodes.size() - 1, 2, 3, false, in));
+        Graph g = new Graph("trainer" + (counter++), List.of(new Param("f.0.weight", hidden, in), new Param("f.0.bias", 1, hidden),
+                new Param("g.0.weight", in, hidden), new Param("g.0.bias", 1, in)), nodes, List.of(new Mse(1, 0, nodes.size() - 1)));
+        try {
+            CompiledModel m = (CompiledModel) InMemoryCompiler.compile("ae4j.generated.train." + JavaEmitter.classNameFor(g),
+                    JavaEmitter.emit(g, "ae4j.generated.train")).getConstructor(int.class).newInstance(maxBatch);
+            SplittableRandom r = new SplittableRandom(initSeed);
+            for (float[] p : m.params()) for (int i = 0; i < p.length; i++) p[i] = (float) (r.nextGaussian() * 0.3);
+            return m;
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** n points near a 2-D plane in R^d (a known low-rank structure) plus small noise. */
+    static float[] lowRankData(int n, int d, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[][] basis = new double[2][d];
+        for (double[] b : basis) for (int j = 0; j < d; j++) b[j] = r.nextGaussian();
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            double a = r.nextGaussian() * 2, b = r.nextGaussian();
+            for (int j = 0; j < d; j++) x[i * d + j] = (float) (a * basis[0][j] + b * basis[1][j] + 0.01 * r.nextGaussian());
+        }
+        return x;
+    }
+
+    @Test
+    void lossFallsOnLowRankData() {
+        CompiledModel m = model(8, 3, Activation.IDENTITY, false, 16, 1);
+        float[] x = lowRankData(256, 8, 2);
+        Trainer.Result r = new Trainer(m, TrainConfig.defaults().withEpochs(30).withBatch(16)
+                .withOptimizer("adam", Map.of("lr", 0.01)), null).train(x, 256, 8);
+        assertEquals(30, r.epochsRun());
+        assertEquals(30 * 16, r.steps());
+        assertTrue(r.finalTrainLoss() < r.trainLoss().get(0) / 20,
+                "loss went from " + r.trainLoss().get(0) + " to " + r.finalTrainLoss());
+    }
+
+    @Test
+    void sameSeedSameWeightsAnyThreadCount() {
+        float[] x = lowRankData(300, 40, 3);
+        float[][][] results = new float[3][][];
+        int[] threads = {1, 2, 1};
+        int before = Parallel.threads();
+        for (int k = 0; k < 3; k++) {
+            CompiledModel m = model(40, 24, Activation.SIGMOID, true, 64, 5);
+            Parallel.setThreads(threads[k]);
+            try {
+                new Trainer(m, TrainConfig.defaults().withEpochs(3).withBatch(64).withSeed(11), null).train(x, 300, 40);
+            } finally {
+                Parallel.setThreads(before);
+            }
+            results[k] = m.params();
+        }
+        for (int k = 1; k < 3; k++) {
+            for (int i = 0; i < results[0].length; i++) assertArrayEquals(results[0][i], results[k][i], 0f, "run " + k + " tensor " + i);
+        }
+        CompiledModel other = model(40, 24, Activation.SIGMOID, true, 64, 5);
+        new Trainer(other, TrainConfig.defaults().withEpochs(3).withBatch(64).withSeed(12), null).train(x, 300, 40);
+        assertTrue(!java.util.Arrays.equals(results[0][0], other.params()[0]), "a different seed must change the weights");
+    }
+
+    @Test
+    void divergenceStopsWithAnActionableMessage() {
+        CompiledModel m = model(8, 4, Activation.IDENTITY, false, 16, 1);
+        float[] x = lowRankData(64, 8, 4);
+        for (int i = 0; i < x.length; i++) x[i] *= 1000;
+        DivergenceException e = assertThrows(DivergenceException.class, () -> new Trainer(m,
+                TrainConfig.defaults().withEpochs(50).withBatch(16).withOptimizer("sgd", Map.of("lr", 10.0)), null, "mse")
+                .train(x, 64, 8));
+        assertTrue(e.getMessage().contains("at step " + e.step()), e.getMessage());
+        assertTrue(e.getMessage().contains("smaller learning rate"), e.getMessage());
+        assertTrue(e.getMessage().contains("(mse)") || e.getMessage().contains("the loss"), e.getMessage());
+    }
+
+    @Test
+    void cancellationKeepsAUsableModel() {
+        CompiledModel m = model(8, 4, Activation.TANH, false, 8, 1);
+        float[] x = lowRankData(128, 8, 5);
+        Trainer[] t = new Trainer[1];
+        t[0] = new Trainer(m, TrainConfig.defaults().withEpochs(100).withBatch(8), new TrainingListener() {
+            @Override
+            public void onStep(Progress p) {
+                if (p.step() == 5) t[0].cancel();
+            }
+        });
+        Trainer.Result r = t[0].train(x, 128, 8);
+        assertTrue(r.cancelled());
+        assertEquals(5, r.steps());
+        assertTrue(Double.isFinite(m.loss(x, 8, 0, 0, false)));
+    }
+
+    @Test
+    void earlyStoppingRestoresTheBestWeights() {
+        // Few examples, a wide model and many epochs: validation loss stops improving.
+        CompiledModel m = model(12, 32, Activation.TANH, false, 32, 7);
+        SplittableRandom r = new SplittableRandom(8);
+        float[] x = new float[40 * 12];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        Trainer.Result res = new Trainer(m, TrainConfig.defaults().withEpochs(400).withBatch(32)
+                .withOptimizer("adam", Map.of("lr", 0.02)).withValidation(0.25, 3), null).train(x, 40, 12);
+        assertTrue(res.stoppedEarly(), "expected an early stop; validation losses " + res.validationLoss());
+        double best = res.validationLoss().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertEquals(best, res.validationLoss().get(res.bestEpoch()), 0.0);
+        assertTrue(res.epochsRun() < 400);
+    }
+
+    @Test
+    void schedules() {
+        assertEquals(1.0, Schedule.CONSTANT.at(3.3, 10));
+        assertEquals(0.25, Schedule.step(2, 0.5).at(4.5, 10), 1e-12);
+        assertEquals(1.0, Schedule.cosine(0).at(0, 10), 1e-12);
+        assertEquals(0.5, Schedule.cosine(0).at(5, 10), 1e-12);
+        assertEquals(0.1, Schedule.cosine(0.1).at(10, 10), 1e-12);
+        assertEquals(0.5, Schedule.warmup(2, Schedule.CONSTANT).at(1, 10), 1e-12);
+        assertEquals(1.0, Schedule.warmup(2, Schedule.CONSTANT).at(3, 10), 1e-12);
+        assertEquals(8.0, Schedule.ramp(0, 16).at(5, 10), 1e-12);
+    }
+
+    @Test
+    void rejectsDataOfTheWrongWidth() {
+        CompiledModel m = model(8, 4, Activation.TANH, false, 8, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(m, TrainConfig.defaults(), null).train(new float[70], 10, 7));
+        assertTrue(e.getMessage().contains("7 features") && e.getMessage().contains("takes 8"), e.getMessage());
+    }
+}
