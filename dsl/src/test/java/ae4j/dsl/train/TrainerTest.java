@@ -147,6 +147,20 @@ class TrainerTest {
     }
 
     @Test
+    void consoleProgressShowsEpochsAndTheEnd() {
+        CompiledModel m = model(8, 3, Activation.IDENTITY, false, 16, 1);
+        float[] x = lowRankData(64, 8, 9);
+        var bytes = new java.io.ByteArrayOutputStream();
+        var out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        new Trainer(m, TrainConfig.defaults().withEpochs(3).withBatch(16).withValidation(0.25, 0),
+                new ConsoleProgress("train m", out, "mse")).train(x, 64, 8);
+        String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("epoch   3  train"), text);
+        assertTrue(text.contains("validation"), text);
+        assertTrue(text.contains("train m: done after 9 steps"), text);
+    }
+
+    @Test
     void schedules() {
         assertEquals(1.0, Schedule.CONSTANT.at(3.3, 10));
         assertEquals(0.25, Schedule.step(2, 0.5).at(4.5, 10), 1e-12);
