@@ -52,7 +52,8 @@ public final class DataPaths {
                     .append(local.toAbsolutePath().normalize()).append(" and ").append(s);
             if (norm.startsWith("fashion-mnist/")) {
                 if (Files.isDirectory(sharedRoot.resolve("fashion-mnist"))) {
-                    m.append("; ").append(sharedRoot.resolve("fashion-mnist")).append(" exists but has no such file (check the name)");
+                    m.append("; ").append(sharedRoot.resolve("fashion-mnist")).append(" exists but has no such file (check the name")
+                            .append(listing(sharedRoot.resolve("fashion-mnist"))).append(")");
                 } else {
                     m.append("; install it with: sudo apt-get install dataset-fashion-mnist");
                 }
@@ -62,7 +63,21 @@ public final class DataPaths {
             }
             throw new DataException(m.toString());
         }
+        Path parent = local.toAbsolutePath().normalize().getParent();
         throw new DataException("data file '" + written + "' not found (looked for " + local.toAbsolutePath().normalize()
-                + "); paths are relative to the folder of the .ae file");
+                + "); paths are relative to the folder of the .ae file" + (parent != null && Files.isDirectory(parent)
+                ? listing(parent).replace("; it has:", "; that folder has:") : ""));
+    }
+
+    /** "; it has: a, b, c" (at most 8 regular files, sorted), or "" when the folder is empty or unreadable. */
+    static String listing(Path folder) {
+        try (var s = Files.list(folder)) {
+            var names = s.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
+            if (names.isEmpty()) return "";
+            String shown = String.join(", ", names.subList(0, Math.min(8, names.size())));
+            return "; it has: " + shown + (names.size() > 8 ? ", ... (" + names.size() + " files)" : "");
+        } catch (java.io.IOException | SecurityException e) {
+            return "";
+        }
     }
 }
