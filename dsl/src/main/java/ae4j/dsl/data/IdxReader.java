@@ -1,0 +1,171 @@
+package ae4j.dsl.data;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Reads IDX files (the MNIST / Fashion-MNIST format), gzip-compressed or raw; gzip is recognised by its
+ * magic bytes 1f 8b, not by the file name.
+ *
+ * <p>Format: a big-endian magic number {@code 0x0000TTDD} (TT the element type: 08 unsigned byte, 09 signed
+ * byte, 0B int16, 0C int32, 0D float32, 0E float64; DD the number of dimensions), DD big-endian int32
+ * sizes, then the elements, big-endian, row-major. MNIST images are {@code 0x00000803} (n x 28 x 28
+ * unsigned bytes), labels {@code 0x00000801} (n unsigned bytes). Values are converted to float as they
+ * are (0..255 for bytes): scaling is a separate transform ({@code scale 1 / 255}).
+ */
+public final class IdxReader {
+
+    static final int IMAGES_MAGIC = 0x00000803;
+    static final int LABELS_MAGIC = 0x00000801;
+
+    private IdxReader() {
+    }
+
+    /** An IDX array: its dimensions and its elements as floats. */
+    record Array(int type, int[] dims, float[] values) {
+    }
+
+    /**
+     * Reads an images file (first dimension = examples, the rest the example shape) and, when
+     * {@code labelsFile} is not null, a labels file with one label per example.
+     */
+    public static Dataset read(String name, Path imagesFile, Path labelsFile) {
+        Array a = readArray(imagesFile, false);
+        int n = a.dims[0];
+        int[] shape = Arrays.copyOfRange(a.dims, 1, a.dims.length);
+        int[] labels = null;
+        if (labelsFile != null) {
+            labels = readLabels(labelsFile);
+            if (labels.length != n) {
+                throw new DataException("labels file " + labelsFile + " has " + labels.length + " labels but " + imagesFile + " has " + n
+                        + " examples; pass the labels file that belongs to these images");
+            }
+        }
+        return new Dataset(name, a.values, n, shape, labels, null, 0, null, 0);
+    }
+
+    /** Reads a labels file (one dimension, integer type). */
+    public static int[] readLabels(Path file) {
+        Array a = readArray(file, true);
+        int[] out = new int[a.values.length];
+        for (int i = 0; i < out.length; i++) out[i] = (int) a.values[i];
+        return out;
+    }
+
+    static Array readArray(Path file, boolean labels) {
+        FileBytes.Contents c = FileBytes.read(file);
+        byte[] b = c.bytes();
+        String want = labels ? String.format("0x%08X (IDX labels)", LABELS_MAGIC) : String.format("0x%08X (IDX images)", IMAGES_MAGIC);
+        if (b.length < 4) {
+            throw new DataException(file + " is " + b.length + " bytes long, too short for an IDX file (expected magic number "
+                    + want + "); download it again");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
+        int magic = buf.getInt();
+        int type = (magic >>> 8) & 0xFF;
+        int nd = magic & 0xFF;
+        int size = elementSize(type);
+        if ((magic >>> 16) != 0 || size == 0 || nd == 0) {
+            throw new DataException(file + " is not an IDX file: its magic number is " + String.format("0x%08X", magic)
+                    + ", expected " + want + guess(b));
+        }
+        if (labels && nd != 1) {
+            throw new DataException(file + " has magic number " + String.format("0x%08X", magic) + " (" + nd
+                    + " dimensions), expected " + want + ": is it the images file? labels: takes the labels file");
+        }
+        if (!labels && nd == 1) {
+            throw new DataException(file + " has magic number " + String.format("0x%08X", magic) + ", a labels file; expected "
+                    + want + ": pass the images file as the path and this one as labels:");
+        }
+        if (labels && type == 0x0D || labels && type == 0x0E) {
+            throw new DataException(file + " holds floating-point values (magic number " + String.format("0x%08X", magic)
+                    + "); labels must be integers, expected " + want);
+        }
+        if (b.length < 4 + 4 * nd) {
+            throw new DataException(file + " is truncated: it ends inside the header (" + b.length + " bytes); download it again");
+        }
+        int[] dims = new int[nd];
+        long count = 1;
+        for (int i = 0; i < nd; i++) {
+            dims[i] = buf.getInt();
+            if (dims[i] < 0) {
+                throw new DataException(file + " has a negative dimension in its header (" + Integer.toUnsignedString(dims[i])
+                        + "); the file is corrupt, download it again");
+            }
+            count *= dims[i];
+        }
+        long header = 4 + 4L * nd;
+        long expected = header + count * size;
+        if (b.length != expected) {
+            String what = b.length < expected ? "truncated" : "longer than its header says (corrupt or not IDX)";
+            throw new DataException(file + " is " + what + ": its header says " + dimsText(dims) + " " + typeName(type)
+                    + " values, which need " + expected + " bytes, but the file has " + b.length
+                    + (c.gzip() ? " bytes after decompression" : " bytes") + "; download it again");
+        }
+        if (count > Integer.MAX_VALUE - 16) {
+            throw new DataException(file + " has " + count + " values, more than one Java array can hold");
+        }
+        float[] v = new float[(int) count];
+        int p = (int) header;
+        switch (type) {
+            case 0x08 -> {
+                for (int i = 0; i < v.length; i++) v[i] = b[p + i] & 0xFF;
+            }
+            case 0x09 -> {
+                for (int i = 0; i < v.length; i++) v[i] = b[p + i];
+            }
+            case 0x0B -> {
+                for (int i = 0; i < v.length; i++) v[i] = buf.getShort(p + 2 * i);
+            }
+            case 0x0C -> {
+                for (int i = 0; i < v.length; i++) v[i] = buf.getInt(p + 4 * i);
+            }
+            case 0x0D -> {
+                for (int i = 0; i < v.length; i++) v[i] = buf.getFloat(p + 4 * i);
+            }
+            default -> {
+                for (int i = 0; i < v.length; i++) v[i] = (float) buf.getDouble(p + 8 * i);
+            }
+        }
+        return new Array(type, dims, v);
+    }
+
+    private static int elementSize(int type) {
+        return switch (type) {
+            case 0x08, 0x09 -> 1;
+            case 0x0B -> 2;
+            case 0x0C, 0x0D -> 4;
+            case 0x0E -> 8;
+            default -> 0;
+        };
+    }
+
+    private static String typeName(int type) {
+        return switch (type) {
+            case 0x08 -> "unsigned byte";
+            case 0x09 -> "signed byte";
+            case 0x0B -> "int16";
+            case 0x0C -> "int32";
+            case 0x0D -> "float32";
+            default -> "float64";
+        };
+    }
+
+    static String dimsText(int[] dims) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < dims.length; i++) s.append(i == 0 ? "" : " x ").append(dims[i]);
+        return s.toString();
+    }
+
+    /** What the file looks like instead, when we can tell. */
+    static String guess(byte[] b) {
+        String head = new String(b, 0, Math.min(b.length, 64), StandardCharsets.ISO_8859_1).stripLeading().toLowerCase();
+        if (head.startsWith("<")) return "; the file is text (HTML or XML?): probably a failed download, download it again";
+        if (b.length >= 6 && (b[0] & 0xFF) == 0x93 && head.startsWith("numpy", 1)) return "; it is a NumPy .npy file: use npy(...)";
+        if (b.length >= 2 && b[0] == 'P' && b[1] == 'K') return "; it is a zip archive: unzip it first";
+        return "; is it an IDX file?";
+    }
+}
