@@ -54,7 +54,7 @@ public final class Norms {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            VectorMask<Float> nan = v.test(VectorOperators.IS_NAN);
+            VectorMask<Float> nan = v.compare(VectorOperators.NE, v);   // NaN (a compare C2 always intrinsifies)
             FloatVector s = zero.blend(pos, v.compare(VectorOperators.GT, 0f))
                     .blend(neg, v.compare(VectorOperators.LT, 0f))
                     .blend(v, nan);
