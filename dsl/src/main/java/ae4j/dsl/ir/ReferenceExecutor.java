@@ -30,7 +30,8 @@ import ae4j.vecmath.Activation;
  *
  * <p>Randomness is supplied, not drawn: the corrupted input of each {@link Corrupt} node and the unit
  * Gaussian noise of each {@link AddNoise} node come in {@code sampled[nodeId]}, so a check can hold them
- * fixed. A {@link FreeCode} node is optimised in place (its steps) before the objective is taken.
+ * fixed. A {@link FreeCode} node is optimised in place (its steps) before the objective is taken; it starts
+ * at its init node's value, or at {@code sampled[id]} when given (so a check can hold the code fixed).
  */
 public final class ReferenceExecutor {
 
@@ -108,7 +109,7 @@ public final class ReferenceExecutor {
                 for (int i = 0; i < y.length; i++) y[i] += pr.sigma() * eps[i];
                 yield y;
             }
-            case FreeCode f -> v[f.init()].clone();
+            case FreeCode f -> (sampled != null && sampled[f.id()] != null ? sampled[f.id()] : v[f.init()]).clone();
             case Softmax sm -> {
                 double[] z = v[sm.input()];
                 double[] y = new double[z.length];
