@@ -355,10 +355,10 @@ public final class JavaEmitter {
                 indent++;
                 line("Elementwise.axpy(batch * " + w + ", 1f, scratch, 0, d" + c.logits() + ", 0);   // scale * (softmax - t)");
                 line("for (int r = 0; r < batch; r++) {   // exact for rows not summing to 1: + scale * (T - 1) softmax");
-                line("    float total = (float) Elementwise.sum(" + w + ", " + tg + ", r * " + w + ");");
-                line("    if (total == 1f) continue;");
+                line("    float rowTotal = (float) Elementwise.sum(" + w + ", " + tg + ", r * " + w + ");");
+                line("    if (rowTotal == 1f) continue;");
                 line("    Losses.softmax(1, " + w + ", " + z + ", r * " + w + ", " + w + ", rowBuf, 0, " + w + ");");
-                line("    Elementwise.axpy(" + w + ", (total - 1f) * scale, rowBuf, 0, d" + c.logits() + ", r * " + w + ");");
+                line("    Elementwise.axpy(" + w + ", (rowTotal - 1f) * scale, rowBuf, 0, d" + c.logits() + ", r * " + w + ");");
                 line("}");
                 if (needsGradient(c.target())) {
                     line("for (int r = 0; r < batch; r++) {   // d/dt = lse(z) - z");
