@@ -33,6 +33,14 @@ public final class InMemoryCompiler {
 
     /** Compiles {@code source} (one public top-level class {@code className}) and returns the loaded class. */
     public static Class<?> compile(String className, String source) {
+        return compileAll(Map.of(className, source)).get(className);
+    }
+
+    /**
+     * Compiles several sources (class name to source, one public top-level class each) in one javac task,
+     * which is much cheaper than one task per class, and loads them in one class loader.
+     */
+    public static Map<String, Class<?>> compileAll(Map<String, String> sources) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("no Java compiler in this runtime (" + System.getProperty("java.home")
@@ -55,25 +63,32 @@ public final class InMemoryCompiler {
                 };
             }
         };
-        JavaFileObject file = new SimpleJavaFileObject(
+        List<JavaFileObject> files = new java.util.ArrayList<>();
+        sources.forEach((className, source) -> files.add(new SimpleJavaFileObject(
                 URI.create("string:///" + className.replace('.', '/') + JavaFileObject.Kind.SOURCE.extension),
                 JavaFileObject.Kind.SOURCE) {
             @Override
             public CharSequence getCharContent(boolean ignoreEncodingErrors) {
                 return source;
             }
-        };
+        }));
         List<String> options = List.of("--add-modules", "jdk.incubator.vector", "-proc:none", "-nowarn",
                 "-XDsuppressNotes", "-classpath", System.getProperty("java.class.path"));
-        boolean ok = javac.getTask(null, fm, diags, options, null, List.of(file)).call();
+        boolean ok = javac.getTask(null, fm, diags, options, null, files).call();
         if (!ok) {
+            String className = null;
             StringBuilder b = new StringBuilder();
             for (Diagnostic<? extends JavaFileObject> d : diags.getDiagnostics()) {
                 if (d.getKind() == Diagnostic.Kind.ERROR) {
+                    if (className == null && d.getSource() != null) {
+                        String path = d.getSource().toUri().getPath();
+                        className = path.substring(1, path.length() - JavaFileObject.Kind.SOURCE.extension.length()).replace('/', '.');
+                    }
                     b.append("  line ").append(d.getLineNumber()).append(": ").append(d.getMessage(null)).append('\n');
                 }
             }
-            Path saved = save(className, source);
+            if (className == null || !sources.containsKey(className)) className = sources.keySet().iterator().next();
+            Path saved = save(className, sources.get(className));
             throw new IllegalStateException("ae4j bug: the generated code for " + className + " does not compile.\n"
                     + b + "The source is saved at " + saved + "; please report it with the .ae file.");
         }
@@ -87,11 +102,15 @@ public final class InMemoryCompiler {
                 return defineClass(name, b, 0, b.length);
             }
         };
-        try {
-            return loader.loadClass(className);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("ae4j bug: compiled " + className + " but cannot load it", e);
+        Map<String, Class<?>> loaded = new java.util.LinkedHashMap<>();
+        for (String className : sources.keySet()) {
+            try {
+                loaded.put(className, loader.loadClass(className));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("ae4j bug: compiled " + className + " but cannot load it", e);
+            }
         }
+        return loaded;
     }
 
     private static Path save(String className, String source) {

@@ -162,11 +162,13 @@ class GeneratedCodeTest {
     void generatedCodeMatchesTheReferenceExecutorOnRandomModels() {
         SplittableRandom r = new SplittableRandom(2024);
         java.util.Set<Class<?>> seen = new java.util.HashSet<>();
-        for (int i = 0; i < RANDOM_MODELS; i++) {
-            Graph g = randomGraph(r, i);
+        List<Graph> graphs = new ArrayList<>();
+        for (int i = 0; i < RANDOM_MODELS; i++) graphs.add(randomGraph(r, i));
+        java.util.Map<Graph, CompiledModel> models = instantiateAll(graphs, 11);   // one javac task for all
+        for (Graph g : graphs) {
             for (Node n : g.nodes()) seen.add(n.getClass());
             for (Graph.Term t : g.objective()) seen.add(t.getClass());
-            compareWithReference(g, r, 1 + r.nextInt(9));
+            compareWithReference(g, models.get(g), r, 1 + r.nextInt(9));
         }
         for (Class<?> c : List.of(Softmax.class, FreeCode.class, Probe.class, CategoricalNll.class, KlSparsity.class,
                 JacobianEstimate.class, Contractive.class, AddNoise.class, Corrupt.class)) {
@@ -184,8 +186,24 @@ class GeneratedCodeTest {
         }
     }
 
-    private static void compareWithReference(Graph g, SplittableRandom r, int batch) {
-        CompiledModel m = instantiate(g, batch + 2);
+    /** Compiles every graph in one javac task; each model instantiated for maxBatch. */
+    static java.util.Map<Graph, CompiledModel> instantiateAll(List<Graph> graphs, int maxBatch) {
+        java.util.Map<String, String> sources = new java.util.LinkedHashMap<>();
+        for (Graph g : graphs) sources.put(PKG + "." + JavaEmitter.classNameFor(g), JavaEmitter.emit(g, PKG));
+        java.util.Map<String, Class<?>> classes = InMemoryCompiler.compileAll(sources);
+        java.util.Map<Graph, CompiledModel> out = new java.util.LinkedHashMap<>();
+        for (Graph g : graphs) {
+            try {
+                out.put(g, (CompiledModel) classes.get(PKG + "." + JavaEmitter.classNameFor(g)).getConstructor(int.class)
+                        .newInstance(maxBatch));
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return out;
+    }
+
+    private static void compareWithReference(Graph g, CompiledModel m, SplittableRandom r, int batch) {
         float[][] p = m.params();
         double[][] pd = new double[p.length][];
         for (int i = 0; i < p.length; i++) {
