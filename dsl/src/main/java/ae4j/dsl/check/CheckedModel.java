@@ -56,6 +56,17 @@ public record CheckedModel(String name, String inputName, List<Integer> inputDim
         public LayerInfo(String kind, int in, int out, String activation) {
             this(kind, in, out, activation, null);
         }
+
+        /** The origin is where the layer was written, not what it is: equality ignores it. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LayerInfo l && kind.equals(l.kind) && in == l.in && out == l.out && activation.equals(l.activation);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(kind, in, out, activation);
+        }
     }
 
     /** A built-in applied to resolved, defaulted arguments: {@code adam(lr: 0.001, beta1: 0.9, ...)}. */
@@ -91,6 +102,17 @@ public record CheckedModel(String name, String inputName, List<Integer> inputDim
 
         public Term(double weight, String loss, Map<String, Object> args) {
             this(weight, loss, args, null);
+        }
+
+        /** The origin is where the term was written, not what it is: equality ignores it. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Term t && Double.compare(weight, t.weight) == 0 && loss.equals(t.loss) && args.equals(t.args);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(weight, loss, args);
         }
     }
 

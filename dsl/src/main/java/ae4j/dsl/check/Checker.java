@@ -448,6 +448,7 @@ public final class Checker {
             if (!code.isEmpty()) b.append(b.length() > 0 ? " " : "").append(code);
         }
         String text = b.toString().replaceAll("\\s+", " ");
+        while (text.endsWith(";")) text = text.substring(0, text.length() - 1).strip();
         if (text.length() > 100) text = text.substring(0, 97) + "...";
         return "line " + span.line() + ": " + text;
     }
