@@ -17,21 +17,56 @@ import java.util.Map;
  * @param noiseBeforeCode the noise process on the code's pre-activation ({@code gaussian} with {@code sigma}), or null
  * @param freeCode      {@code steps} and {@code lr} when the code is a free variable (14.19), or null
  * @param objective     the objective as a sum of weighted loss terms
+ * @param origins       where declarations come from, for comments in generated code: keys {@code input},
+ *                      {@code decoder}, {@code code}, {@code corrupt}, {@code noise}, {@code free}, {@code minimize}
+ *                      map to "line N: source text" (absent when not declared or unknown)
  */
 public record CheckedModel(String name, String inputName, List<Integer> inputDims, int inputSize,
                            String encoderName, List<LayerInfo> encoder, String codeName, int codeSize, MExpr codeValue,
                            String decoderName, boolean tied, List<LayerInfo> decoder, Call output, Corruption corruption,
-                           Call noiseBeforeCode, Map<String, Object> freeCode, List<Term> objective) {
+                           Call noiseBeforeCode, Map<String, Object> freeCode, List<Term> objective, Map<String, String> origins) {
 
     public CheckedModel {
         inputDims = List.copyOf(inputDims);
         encoder = List.copyOf(encoder);
         decoder = List.copyOf(decoder);
         objective = List.copyOf(objective);
+        origins = origins == null ? Map.of() : Map.copyOf(origins);
     }
 
-    /** A layer with its sizes: {@code dense} from {@code in} to {@code out} units, then the activation. */
-    public record LayerInfo(String kind, int in, int out, String activation) {
+    /** Without origins. */
+    public CheckedModel(String name, String inputName, List<Integer> inputDims, int inputSize,
+                        String encoderName, List<LayerInfo> encoder, String codeName, int codeSize, MExpr codeValue,
+                        String decoderName, boolean tied, List<LayerInfo> decoder, Call output, Corruption corruption,
+                        Call noiseBeforeCode, Map<String, Object> freeCode, List<Term> objective) {
+        this(name, inputName, inputDims, inputSize, encoderName, encoder, codeName, codeSize, codeValue, decoderName, tied, decoder,
+                output, corruption, noiseBeforeCode, freeCode, objective, Map.of());
+    }
+
+    /** The origin of a declaration ("line 7: corrupt x~ = ..."), or null. */
+    public String origin(String key) {
+        return origins.get(key);
+    }
+
+    /**
+     * A layer with its sizes: {@code dense} from {@code in} to {@code out} units, then the activation;
+     * {@code origin} is "line N: dense 256 relu" (null when unknown).
+     */
+    public record LayerInfo(String kind, int in, int out, String activation, String origin) {
+        public LayerInfo(String kind, int in, int out, String activation) {
+            this(kind, in, out, activation, null);
+        }
+
+        /** The origin is where the layer was written, not what it is: equality ignores it. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LayerInfo l && kind.equals(l.kind) && in == l.in && out == l.out && activation.equals(l.activation);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(kind, in, out, activation);
+        }
     }
 
     /** A built-in applied to resolved, defaulted arguments: {@code adam(lr: 0.001, beta1: 0.9, ...)}. */
@@ -56,10 +91,28 @@ public record CheckedModel(String name, String inputName, List<Integer> inputDim
         }
     }
 
-    /** One term of the objective: {@code weight * loss(args)}; args map parameter names to MExpr or numbers. */
-    public record Term(double weight, String loss, Map<String, Object> args) {
+    /**
+     * One term of the objective: {@code weight * loss(args)}; args map parameter names to MExpr or numbers;
+     * {@code origin} is "line N: l1(h)" (null when unknown).
+     */
+    public record Term(double weight, String loss, Map<String, Object> args, String origin) {
         public Term {
             args = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
+        }
+
+        public Term(double weight, String loss, Map<String, Object> args) {
+            this(weight, loss, args, null);
+        }
+
+        /** The origin is where the term was written, not what it is: equality ignores it. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Term t && Double.compare(weight, t.weight) == 0 && loss.equals(t.loss) && args.equals(t.args);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(weight, loss, args);
         }
     }
 

@@ -328,7 +328,8 @@ public final class Checker {
                 for (int i = enc.size() - 1; i >= 0; i--) {
                     LayerInfo e = enc.get(i);
                     String act = i > 0 ? enc.get(i - 1).activation() : tiedOutputActivation(out);
-                    dec.add(new LayerInfo(e.kind(), e.out(), e.in(), act));
+                    dec.add(new LayerInfo(e.kind(), e.out(), e.in(), act, origin(decoder.span()) + " (mirrors "
+                            + (e.origin() == null ? "encoder layer " + i : e.origin().substring(e.origin().indexOf(':') + 2)) + ")"));
                 }
             }
         } else if (decoder != null) {
@@ -417,9 +418,39 @@ public final class Checker {
                             + corrupt.target().text() + ")))"));
         }
         if (errorCount() > errorsBefore || input == null || encoder == null || minimize == null) return null;
+        Map<String, String> origins = new LinkedHashMap<>();
+        putOrigin(origins, "input", input);
+        putOrigin(origins, "decoder", decoder);
+        putOrigin(origins, "code", code);
+        putOrigin(origins, "corrupt", corrupt);
+        putOrigin(origins, "noise", noise);
+        putOrigin(origins, "free", free);
+        putOrigin(origins, "minimize", minimize);
         return new CheckedModel(s.modelName, s.inputName, dims, s.inputSize, s.encoderName, enc, s.codeName, s.codeSize, codeValue,
                 s.hasDecoder ? s.decoderName : null, decoder != null && decoder.tied(), dec == null ? List.of() : dec, out,
-                corruption, noiseCall, freeCode, objective);
+                corruption, noiseCall, freeCode, objective, origins);
+    }
+
+    private void putOrigin(Map<String, String> origins, String key, ModelItem item) {
+        if (item != null) origins.put(key, origin(item.span()));
+    }
+
+    /** "line N: text" for a span of the source: whitespace collapsed, comments dropped, at most 100 characters. */
+    private String origin(Span span) {
+        String src = diags.source();
+        if (src == null || span == null || span.end() > src.length() || span.start() >= span.end()) {
+            return span == null ? null : "line " + span.line();
+        }
+        StringBuilder b = new StringBuilder();
+        for (String line : src.substring(span.start(), span.end()).split("\n")) {
+            int hash = line.indexOf('#');
+            String code = (hash >= 0 ? line.substring(0, hash) : line).strip();
+            if (!code.isEmpty()) b.append(b.length() > 0 ? " " : "").append(code);
+        }
+        String text = b.toString().replaceAll("\\s+", " ");
+        while (text.endsWith(";")) text = text.substring(0, text.length() - 1).strip();
+        if (text.length() > 100) text = text.substring(0, 97) + "...";
+        return "line " + span.line() + ": " + text;
     }
 
     private static String itemWord(ModelItem item) {
@@ -490,7 +521,7 @@ public final class Checker {
                 prev = -1;
                 continue;
             }
-            out.add(new LayerInfo(kind.map(Builtin::name).orElse("?"), prev, size, act));
+            out.add(new LayerInfo(kind.map(Builtin::name).orElse("?"), prev, size, act, origin(l.span())));
             prev = size;
         }
         // Sizes stay useful for later checks even when an activation or an argument was wrong.
@@ -612,7 +643,7 @@ public final class Checker {
             default -> {
             }
         }
-        return new Term(w, loss.name(), args);
+        return new Term(w, loss.name(), args, origin(c.span()));
     }
 
     private int size(MExpr e, ModelScope s) {

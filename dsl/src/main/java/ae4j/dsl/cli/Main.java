@@ -1,6 +1,9 @@
 package ae4j.dsl.cli;
 
+import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.FrontEnd;
+import ae4j.dsl.compile.JavaEmitter;
+import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.format.Formatter;
 import ae4j.dsl.syntax.Diagnostics;
 import java.io.IOException;
@@ -14,7 +17,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 
-/** The language commands of the ae4j launcher: {@code check FILE...} and {@code fmt [--check] FILE...}. */
+/**
+ * The language commands of the ae4j launcher: {@code check FILE...}, {@code fmt [--check] FILE...} and
+ * {@code emit FILE [--model NAME]}.
+ */
 public final class Main {
 
     private Main() {
@@ -27,7 +33,7 @@ public final class Main {
     /** Runs a command; returns the process exit code (0 no errors (warnings allowed), 1 errors, 2 usage or I/O problem). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
-            err.println("usage: ae4j check FILE...  |  ae4j fmt [--check] FILE...");
+            err.println("usage: ae4j check FILE...  |  ae4j fmt [--check] FILE...  |  ae4j emit FILE [--model NAME]");
             return 2;
         }
         String cmd = args[0];
@@ -35,6 +41,7 @@ public final class Main {
         return switch (cmd) {
             case "check" -> check(files, out, err);
             case "fmt" -> fmt(files, out, err);
+            case "emit" -> emit(files, out, err);
             default -> {
                 err.println("ae4j: unknown language command '" + cmd + "'");
                 yield 2;
@@ -78,6 +85,84 @@ public final class Main {
         }
         if (errors + warnings > 0) err.println(summary(errors, warnings));
         return worst;
+    }
+
+    /** The package of the classes {@code emit} prints. */
+    static final String EMIT_PACKAGE = "ae4j.generated";
+
+    /**
+     * Prints the Java class generated for each model of a file (or the one named by --model), one after
+     * the other. Diagnostics go to err; exit 1 when the file has errors, the model does not exist or a
+     * model cannot be compiled, 2 on usage or I/O errors.
+     */
+    static int emit(List<String> args, PrintStream out, PrintStream err) {
+        String usage = "usage: ae4j emit FILE [--model NAME]  (prints the Java generated for the file's models)";
+        String file = null;
+        String model = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--model")) {
+                if (i + 1 >= args.size()) {
+                    err.println("ae4j emit: --model needs a model name");
+                    return 2;
+                }
+                model = args.get(++i);
+            } else if (a.startsWith("--")) {
+                err.println("ae4j emit: unknown option '" + a + "' (the only option is --model NAME)");
+                return 2;
+            } else if (file != null) {
+                err.println("ae4j emit: one file at a time");
+                return 2;
+            } else {
+                file = a;
+            }
+        }
+        if (file == null) {
+            err.println(usage);
+            return 2;
+        }
+        String text;
+        try {
+            text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            err.println("ae4j: " + file + ": no such file");
+            return 2;
+        } catch (IOException e) {
+            err.println("ae4j: " + file + ": cannot read (" + e.getMessage() + ")");
+            return 2;
+        }
+        FrontEnd.Result r = FrontEnd.check(file, text);
+        err.print(r.diagnostics().render());
+        if (!r.ok() || r.checked() == null) {
+            err.println(summary(r.diagnostics().errorCount(), r.diagnostics().warningCount()));
+            return 1;
+        }
+        List<CheckedModel> models = r.checked().models();
+        if (model != null) {
+            CheckedModel one = r.checked().model(model);
+            if (one == null) {
+                err.println("ae4j emit: " + file + " has no model '" + model + "'"
+                        + (models.isEmpty() ? "" : "; its models: " + String.join(", ", models.stream().map(CheckedModel::name).toList())));
+                return 1;
+            }
+            models = List.of(one);
+        }
+        if (models.isEmpty()) {
+            err.println("ae4j emit: " + file + " declares no model");
+            return 1;
+        }
+        StringBuilder all = new StringBuilder();
+        for (CheckedModel m : models) {
+            try {
+                if (!all.isEmpty()) all.append('\n');
+                all.append(JavaEmitter.emit(Lowering.lower(m), EMIT_PACKAGE));
+            } catch (Lowering.LoweringException e) {
+                err.println("ae4j emit: " + file + ": model '" + m.name() + "': " + e.getMessage());
+                return 1;
+            }
+        }
+        out.print(all);
+        return 0;
     }
 
     /** "2 errors, 1 warning". */

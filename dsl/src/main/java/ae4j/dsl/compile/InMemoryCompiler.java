@@ -40,11 +40,53 @@ public final class InMemoryCompiler {
 
     /** Compiles {@code source} (one public top-level class {@code className}) and returns the loaded class. */
     public static Class<?> compile(String className, String source) {
-        return load(className, compileToBytes(className, source));
+        return compileAll(Map.of(className, source)).get(className);
     }
 
     /** Compiles {@code source} to class files: binary class name to bytes (nested classes included). */
     public static Map<String, byte[]> compileToBytes(String className, String source) {
+        return compileAllToBytes(Map.of(className, source));
+    }
+
+    /**
+     * Compiles several sources (class name to source, one public top-level class each) in one javac task,
+     * which is much cheaper than one task per class, and loads them in one class loader.
+     */
+    public static Map<String, Class<?>> compileAll(Map<String, String> sources) {
+        Map<String, byte[]> bytes = compileAllToBytes(sources);
+        Map<String, Class<?>> loaded = new java.util.LinkedHashMap<>();
+        ClassLoader loader = loader(bytes);
+        for (String className : sources.keySet()) {
+            try {
+                loaded.put(className, loader.loadClass(className));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("ae4j bug: compiled " + className + " but cannot load it", e);
+            }
+        }
+        return loaded;
+    }
+
+    /** Defines the classes in a new child class loader and returns {@code className}. */
+    public static Class<?> load(String className, Map<String, byte[]> bytes) {
+        try {
+            return loader(bytes).loadClass(className);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("ae4j bug: compiled " + className + " but cannot load it", e);
+        }
+    }
+
+    private static ClassLoader loader(Map<String, byte[]> bytes) {
+        return new ClassLoader(InMemoryCompiler.class.getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                byte[] b = bytes.get(name);
+                if (b == null) throw new ClassNotFoundException(name);
+                return defineClass(name, b, 0, b.length);
+            }
+        };
+    }
+
+    private static Map<String, byte[]> compileAllToBytes(Map<String, String> sources) {
         COMPILATIONS.incrementAndGet();
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
@@ -68,48 +110,38 @@ public final class InMemoryCompiler {
                 };
             }
         };
-        JavaFileObject file = new SimpleJavaFileObject(
+        List<JavaFileObject> files = new java.util.ArrayList<>();
+        sources.forEach((className, source) -> files.add(new SimpleJavaFileObject(
                 URI.create("string:///" + className.replace('.', '/') + JavaFileObject.Kind.SOURCE.extension),
                 JavaFileObject.Kind.SOURCE) {
             @Override
             public CharSequence getCharContent(boolean ignoreEncodingErrors) {
                 return source;
             }
-        };
+        }));
         List<String> options = List.of("--add-modules", "jdk.incubator.vector", "-proc:none", "-nowarn",
                 "-XDsuppressNotes", "-classpath", System.getProperty("java.class.path"));
-        boolean ok = javac.getTask(null, fm, diags, options, null, List.of(file)).call();
+        boolean ok = javac.getTask(null, fm, diags, options, null, files).call();
         if (!ok) {
+            String className = null;
             StringBuilder b = new StringBuilder();
             for (Diagnostic<? extends JavaFileObject> d : diags.getDiagnostics()) {
                 if (d.getKind() == Diagnostic.Kind.ERROR) {
+                    if (className == null && d.getSource() != null) {
+                        String path = d.getSource().toUri().getPath();
+                        className = path.substring(1, path.length() - JavaFileObject.Kind.SOURCE.extension.length()).replace('/', '.');
+                    }
                     b.append("  line ").append(d.getLineNumber()).append(": ").append(d.getMessage(null)).append('\n');
                 }
             }
-            Path saved = save(className, source);
+            if (className == null || !sources.containsKey(className)) className = sources.keySet().iterator().next();
+            Path saved = save(className, sources.get(className));
             throw new IllegalStateException("ae4j bug: the generated code for " + className + " does not compile.\n"
                     + b + "The source is saved at " + saved + "; please report it with the .ae file.");
         }
         Map<String, byte[]> bytes = new HashMap<>();
         classes.forEach((k, v) -> bytes.put(k, v.toByteArray()));
         return bytes;
-    }
-
-    /** Defines the classes in a new child class loader and returns {@code className}. */
-    public static Class<?> load(String className, Map<String, byte[]> bytes) {
-        ClassLoader loader = new ClassLoader(InMemoryCompiler.class.getClassLoader()) {
-            @Override
-            protected Class<?> findClass(String name) throws ClassNotFoundException {
-                byte[] b = bytes.get(name);
-                if (b == null) throw new ClassNotFoundException(name);
-                return defineClass(name, b, 0, b.length);
-            }
-        };
-        try {
-            return loader.loadClass(className);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("ae4j bug: compiled " + className + " but cannot load it", e);
-        }
     }
 
     private static Path save(String className, String source) {

@@ -4,16 +4,22 @@ import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
 import ae4j.dsl.ir.Graph.BernoulliNll;
+import ae4j.dsl.ir.Graph.CategoricalNll;
 import ae4j.dsl.ir.Graph.Contractive;
 import ae4j.dsl.ir.Graph.Corrupt;
 import ae4j.dsl.ir.Graph.Corruption;
 import ae4j.dsl.ir.Graph.Dense;
+import ae4j.dsl.ir.Graph.FreeCode;
 import ae4j.dsl.ir.Graph.GaussianNll;
 import ae4j.dsl.ir.Graph.Input;
+import ae4j.dsl.ir.Graph.JacobianEstimate;
+import ae4j.dsl.ir.Graph.KlSparsity;
 import ae4j.dsl.ir.Graph.L1;
 import ae4j.dsl.ir.Graph.L2;
 import ae4j.dsl.ir.Graph.Mse;
 import ae4j.dsl.ir.Graph.Node;
+import ae4j.dsl.ir.Graph.Probe;
+import ae4j.dsl.ir.Graph.Softmax;
 import ae4j.dsl.ir.Graph.Term;
 import ae4j.dsl.ir.Graph.WeightDecay;
 import ae4j.vecmath.Activation;
@@ -25,18 +31,24 @@ import java.util.Locale;
  * IR to one Java class implementing {@link ae4j.dsl.runtime.CompiledModel}: shapes as constants, every
  * buffer allocated once in the constructor for the maximum batch, GEMMs through vecmath's packed
  * kernels (bias fused into the GEMM store), elementwise work through vecmath's vector kernels. The source
- * is meant to be read: one commented block per IR node.
+ * is meant to be read: one commented block per IR node, with the DSL line it comes from.
+ *
+ * <p>A free code (14.19) adds {@code optimizeCode}: its steps run a forward of the nodes after the code,
+ * the objective and a backward down to the code (no parameter gradients), then move the code.
  */
 public final class JavaEmitter {
 
     private final Graph g;
     private final String className;
+    private final FreeCode free;
     private final StringBuilder out = new StringBuilder();
     private int indent;
+    private String lastOrigin;
 
     private JavaEmitter(Graph g, String className) {
         this.g = g;
         this.className = className;
+        this.free = g.freeCode();
     }
 
     /** The simple class name generated for a model. */
@@ -85,6 +97,7 @@ public final class JavaEmitter {
         }
         for (Node n : g.nodes()) line("final float[] v" + n.id() + ", d" + n.id() + ";");
         line("final float[] scratch;");
+        line("final float[] rowBuf, colBuf;   // one row / one column statistic (softmax corrections, batch means)");
         for (Node n : g.nodes()) {
             if (n instanceof Dense d && d.bias() >= 0) line("final Epilogue e" + d.id() + ";");
         }
@@ -109,6 +122,8 @@ public final class JavaEmitter {
             maxWidth = Math.max(maxWidth, n.width());
         }
         line("scratch = new float[maxBatch * " + maxWidth + "];");
+        line("rowBuf = new float[" + maxWidth + "];");
+        line("colBuf = new float[" + maxWidth + "];");
         for (Node n : g.nodes()) {
             if (n instanceof Dense d && d.bias() >= 0) line("e" + d.id() + " = Epilogue.bias(p" + d.bias() + ", Activation.IDENTITY);");
         }
@@ -153,9 +168,17 @@ public final class JavaEmitter {
     }
 
     private void forward() {
-        line("private void forward(float[] x, int batch, long seed, long step, boolean training) {");
+        line("/** Runs nodes from {@code from} on (0: all; after the free code: the nodes that depend on it). */");
+        line("private void forward(float[] x, int batch, long seed, long step, boolean training, int from) {");
         indent++;
+        lastOrigin = null;
         for (Node n : g.nodes()) {
+            boolean guarded = free != null && n.id() <= free.id();
+            if (guarded && n.id() == 0) {
+                line("if (from == 0) {");
+                indent++;
+            }
+            origin(g.nodeOrigin(n.id()));
             line("// " + n.id() + ": " + describe(n));
             String count = "batch * W" + n.id();
             switch (n) {
@@ -188,11 +211,51 @@ public final class JavaEmitter {
                 }
                 case Activate a -> line("Activation." + a.activation() + ".forward(" + count + ", v" + a.input() + ", 0, v"
                         + a.id() + ", 0);");
+                case Probe pr -> {
+                    line("System.arraycopy(v" + pr.input() + ", 0, v" + pr.id() + ", 0, " + count + ");");
+                    line("Philox.addGaussian(seed, " + (pr.id() * 8) + ", step * (long) maxBatch * W" + pr.id() + ", " + f(pr.sigma())
+                            + ", v" + pr.id() + ", 0, " + count + ");   // always: the probe of the Jacobian estimate");
+                }
+                case Softmax sm -> line("Losses.softmax(batch, W" + sm.id() + ", v" + sm.input() + ", 0, W" + sm.id() + ", v" + sm.id()
+                        + ", 0, W" + sm.id() + ");");
+                case FreeCode fc -> line("System.arraycopy(v" + fc.init() + ", 0, v" + fc.id() + ", 0, " + count
+                        + ");   // h starts at its initial value; optimizeCode improves it");
+            }
+            if (guarded && n.id() == free.id()) {
+                indent--;
+                line("}");
             }
         }
         indent--;
         line("}");
         line("");
+        if (free != null) optimizeCode();
+    }
+
+    private void optimizeCode() {
+        int h = free.id();
+        line("/** " + free.steps() + " gradient steps of size " + f(free.lr()) + " on the per-example objective w.r.t. the free code. */");
+        line("private void optimizeCode(float[] x, int batch, long seed, long step, boolean training) {");
+        indent++;
+        line("for (int s = 0; s < " + free.steps() + "; s++) {");
+        indent++;
+        line("objective(batch, true);");
+        line("backward(batch, true);");
+        line("Elementwise.axpy(batch * W" + h + ", (float) (" + f(-free.lr()) + " * batch), d" + h + ", 0, v" + h + ", 0);");
+        line("forward(x, batch, seed, step, training, " + (h + 1) + ");");
+        indent--;
+        line("}");
+        indent--;
+        line("}");
+        line("");
+    }
+
+    /** A "// line N: ..." comment when the DSL origin changes. */
+    private void origin(String o) {
+        if (o == null || o.equals(lastOrigin)) return;
+        lastOrigin = o;
+        // No unicode escapes in generated comments: javac would decode them, even there.
+        line("// " + o.replace("\\u", "\\ u"));
     }
 
     /** Emits the corruption steps in order; each primitive draws from its own Philox stream. */
@@ -237,6 +300,8 @@ public final class JavaEmitter {
         line("double total = 0;");
         for (int k = 0; k < g.objective().size(); k++) {
             Term t = g.objective().get(k);
+            lastOrigin = null;
+            origin(g.termOrigin(k));
             line("{   // term " + k + ": " + f(t.weight()) + " * " + describe(t));
             indent++;
             line("float scale = (float) (" + f(t.weight()) + " * inv);");
@@ -278,6 +343,59 @@ public final class JavaEmitter {
                 line("if (seedGradients) {");
                 line("    Elementwise.axpy(" + n + ", 1f, scratch, 0, d" + gn.mean() + ", 0);");
                 line("    Elementwise.axpy(" + n + ", -1f, scratch, 0, d" + gn.target() + ", 0);");
+                line("}");
+            }
+            case CategoricalNll c -> {
+                String w = "W" + c.logits();
+                String z = "v" + c.logits();
+                String tg = "v" + c.target();
+                line("terms[" + k + "] = Losses.softmaxCrossEntropy(batch, " + w + ", " + z + ", 0, " + w + ", " + tg + ", 0, " + w
+                        + ", scale, seedGradients ? scratch : null, 0, " + w + ") * inv;");
+                line("if (seedGradients) {");
+                indent++;
+                line("Elementwise.axpy(batch * " + w + ", 1f, scratch, 0, d" + c.logits() + ", 0);   // scale * (softmax - t)");
+                line("for (int r = 0; r < batch; r++) {   // exact for rows not summing to 1: + scale * (T - 1) softmax");
+                line("    float rowTotal = (float) Elementwise.sum(" + w + ", " + tg + ", r * " + w + ");");
+                line("    if (rowTotal == 1f) continue;");
+                line("    Losses.softmax(1, " + w + ", " + z + ", r * " + w + ", " + w + ", rowBuf, 0, " + w + ");");
+                line("    Elementwise.axpy(" + w + ", (rowTotal - 1f) * scale, rowBuf, 0, d" + c.logits() + ", r * " + w + ");");
+                line("}");
+                if (needsGradient(c.target())) {
+                    line("for (int r = 0; r < batch; r++) {   // d/dt = lse(z) - z");
+                    line("    int o = r * " + w + ";");
+                    line("    double m = Double.NEGATIVE_INFINITY, sum = 0;");
+                    line("    for (int j = 0; j < " + w + "; j++) m = Math.max(m, " + z + "[o + j]);");
+                    line("    for (int j = 0; j < " + w + "; j++) sum += Math.exp(" + z + "[o + j] - m);");
+                    line("    double lse = m + Math.log(sum);");
+                    line("    for (int j = 0; j < " + w + "; j++) d" + c.target() + "[o + j] += (float) ((lse - " + z + "[o + j]) * scale);");
+                    line("}");
+                }
+                indent--;
+                line("}");
+            }
+            case KlSparsity kl -> {
+                String w = "W" + kl.node();
+                double rho = kl.rho();
+                line("// q_j = mean over the batch of h_j; sum_j KL(rho || q_j), q clamped to [1e-6, 1 - 1e-6]");
+                line("Elementwise.colSums(batch, " + w + ", v" + kl.node() + ", 0, " + w + ", rowBuf, 0, false);");
+                line("double value = 0;");
+                line("for (int j = 0; j < " + w + "; j++) {");
+                line("    double q = Math.min(Math.max(rowBuf[j] * inv, 1e-6), 1 - 1e-6);");
+                line("    value += " + rho + " * Math.log(" + rho + " / q) + " + (1 - rho) + " * Math.log(" + (1 - rho) + " / (1 - q));");
+                line("    colBuf[j] = (float) ((-" + rho + " / q + " + (1 - rho) + " / (1 - q)) * scale);");
+                line("}");
+                line("terms[" + k + "] = value;   // a batch-level penalty, not a per-example mean");
+                line("if (seedGradients) Elementwise.addBias(batch, " + w + ", colBuf, 0, d" + kl.node() + ", 0, " + w + ");");
+            }
+            case JacobianEstimate je -> {
+                String n = "batch * W" + je.perturbed();
+                double c = 1 / (je.sigma() * je.sigma());
+                line("// ||f(x + sigma eps) - f(x)||^2 / sigma^2: a one-sample estimate of ||df/dx||_F^2");
+                line("terms[" + k + "] = " + c + " * Losses.mse(" + n + ", v" + je.perturbed() + ", 0, v" + je.clean()
+                        + ", 0, (float) (scale * " + c + "), seedGradients ? scratch : null, 0) * inv;");
+                line("if (seedGradients) {");
+                line("    Elementwise.axpy(" + n + ", 1f, scratch, 0, d" + je.perturbed() + ", 0);");
+                line("    Elementwise.axpy(" + n + ", -1f, scratch, 0, d" + je.clean() + ", 0);");
                 line("}");
             }
             case L1 l -> {
@@ -328,15 +446,31 @@ public final class JavaEmitter {
     }
 
     private void backward() {
-        line("private void backward(int batch) {");
+        if (free != null) {
+            line("/** Reverse mode; {@code inner}: only down to the free code and without parameter gradients. */");
+        }
+        line("private void backward(int batch, boolean inner) {");
         indent++;
+        lastOrigin = null;
         for (int id = g.nodes().size() - 1; id >= 0; id--) {
             Node n = g.node(id);
-            if (n instanceof Input || n instanceof Corrupt) continue;
+            if (free != null && id == free.id()) line("if (inner) return;   // the steps need gradients down to the code only");
+            if (n instanceof Input || n instanceof Corrupt || n instanceof FreeCode) continue;
+            origin(g.nodeOrigin(id));
             line("// " + id + ": " + describe(n));
             String count = "batch * W" + id;
+            String paramGuard = free != null && id > free.id() ? "if (!inner) " : "";
             switch (n) {
                 case AddNoise a -> line("Elementwise.axpy(" + count + ", 1f, d" + id + ", 0, d" + a.input() + ", 0);");
+                case Probe pr -> line("Elementwise.axpy(" + count + ", 1f, d" + id + ", 0, d" + pr.input() + ", 0);");
+                case Softmax sm -> {
+                    line("for (int r = 0; r < batch; r++) {   // dz = y (dy - <y, dy>) per row");
+                    line("    int o = r * W" + id + ";");
+                    line("    float dot = (float) Elementwise.dot(W" + id + ", v" + id + ", o, d" + id + ", o);");
+                    line("    for (int j = 0; j < W" + id + "; j++) d" + sm.input() + "[o + j] += v" + id + "[o + j] * (d" + id
+                            + "[o + j] - dot);");
+                    line("}");
+                }
                 case Activate a -> {
                     line("Activation." + a.activation() + ".backward(" + count + ", v" + id + ", 0, d" + id + ", 0, scratch, 0);");
                     line("Elementwise.axpy(" + count + ", 1f, scratch, 0, d" + a.input() + ", 0);");
@@ -349,16 +483,18 @@ public final class JavaEmitter {
                         // Y = X W, W: in x out. dX += dY W^T; dW += X^T dY.
                         if (needsDx) line("Gemm.gemm(Op.N, Op.T, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", p"
                                 + d.weight() + ", 0, " + o + ", 1f, d" + d.input() + ", 0, " + in + ");");
-                        line("Gemm.gemm(Op.T, Op.N, " + in + ", " + o + ", batch, 1f, v" + d.input() + ", 0, " + in + ", d" + id
+                        line(paramGuard + "Gemm.gemm(Op.T, Op.N, " + in + ", " + o + ", batch, 1f, v" + d.input() + ", 0, " + in + ", d" + id
                                 + ", 0, " + o + ", 1f, g" + d.weight() + ", 0, " + o + ");");
                     } else {
                         // Y = X W^T, W: out x in. dX += dY W; dW += dY^T X.
                         if (needsDx) line("Gemm.gemm(Op.N, Op.N, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", p"
                                 + d.weight() + ", 0, " + in + ", 1f, d" + d.input() + ", 0, " + in + ");");
-                        line("Gemm.gemm(Op.T, Op.N, " + o + ", " + in + ", batch, 1f, d" + id + ", 0, " + o + ", v" + d.input()
+                        line(paramGuard + "Gemm.gemm(Op.T, Op.N, " + o + ", " + in + ", batch, 1f, d" + id + ", 0, " + o + ", v" + d.input()
                                 + ", 0, " + in + ", 1f, g" + d.weight() + ", 0, " + in + ");");
                     }
-                    if (d.bias() >= 0) line("Elementwise.colSums(batch, " + o + ", d" + id + ", 0, " + o + ", g" + d.bias() + ", 0, true);");
+                    if (d.bias() >= 0) {
+                        line(paramGuard + "Elementwise.colSums(batch, " + o + ", d" + id + ", 0, " + o + ", g" + d.bias() + ", 0, true);");
+                    }
                 }
                 default -> { }
             }
@@ -372,16 +508,18 @@ public final class JavaEmitter {
         line("@Override");
         line("public double forwardBackward(float[] x, int batch, long seed, long step) {");
         line("    check(x, batch);");
-        line("    forward(x, batch, seed, step, true);");
+        line("    forward(x, batch, seed, step, true, 0);");
+        if (free != null) line("    optimizeCode(x, batch, seed, step, true);");
         line("    double loss = objective(batch, true);");
-        line("    backward(batch);");
+        line("    backward(batch, false);");
         line("    return loss;");
         line("}");
         line("");
         line("@Override");
         line("public double loss(float[] x, int batch, long seed, long step, boolean training) {");
         line("    check(x, batch);");
-        line("    forward(x, batch, seed, step, training);");
+        line("    forward(x, batch, seed, step, training, 0);");
+        if (free != null) line("    optimizeCode(x, batch, seed, step, training);");
         line("    return objective(batch, false);");
         line("}");
         line("");
@@ -400,6 +538,9 @@ public final class JavaEmitter {
             case Dense d -> true;
             case Activate a -> needsGradient(a.input());
             case AddNoise a -> needsGradient(a.input());
+            case Probe pr -> needsGradient(pr.input());
+            case Softmax sm -> needsGradient(sm.input());
+            case FreeCode fc -> true;   // the steps on the code need its gradient
         };
     }
 
@@ -417,6 +558,9 @@ public final class JavaEmitter {
             case Dense d -> "dense " + d.width() + " of node " + d.input() + " with " + g.params().get(d.weight()).name()
                     + (d.transposed() ? " transposed (tied)" : "");
             case Activate a -> a.activation().name().toLowerCase(Locale.ROOT) + " of node " + a.input();
+            case Probe pr -> "probe: node " + pr.input() + " + " + f(pr.sigma()) + " * N(0, I), always";
+            case Softmax sm -> "softmax (row-wise) of node " + sm.input();
+            case FreeCode fc -> "free code initialised at node " + fc.init() + " (" + fc.steps() + " steps of size " + f(fc.lr()) + ")";
         };
     }
 

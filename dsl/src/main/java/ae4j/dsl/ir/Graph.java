@@ -12,15 +12,52 @@ import java.util.List;
  * encoder's W without a copy, {@code Y = X W + b}. The objective is the batch mean of the per-example
  * objective, sum_k weight_k * term_k(example).
  */
-public record Graph(String name, List<Param> params, List<Node> nodes, List<Term> objective) {
+public record Graph(String name, List<Param> params, List<Node> nodes, List<Term> objective, Origins origins) {
 
     public Graph {
         params = List.copyOf(params);
         nodes = List.copyOf(nodes);
         objective = List.copyOf(objective);
+        origins = origins == null ? Origins.NONE : origins;
         for (int i = 0; i < nodes.size(); i++) {
             if (nodes.get(i).id() != i) throw new IllegalArgumentException("node " + i + " has id " + nodes.get(i).id());
         }
+        long free = nodes.stream().filter(n -> n instanceof FreeCode).count();
+        if (free > 1) throw new IllegalArgumentException("at most one free code node, got " + free);
+    }
+
+    /** Without origins. */
+    public Graph(String name, List<Param> params, List<Node> nodes, List<Term> objective) {
+        this(name, params, nodes, objective, Origins.NONE);
+    }
+
+    /**
+     * Where nodes and terms come from in the DSL ("line 7: dense 256 relu"), for comments in generated code.
+     * Both are optional: a missing entry means unknown.
+     */
+    public record Origins(java.util.Map<Integer, String> nodes, java.util.Map<Integer, String> terms) {
+        public static final Origins NONE = new Origins(java.util.Map.of(), java.util.Map.of());
+
+        public Origins {
+            nodes = java.util.Map.copyOf(nodes);
+            terms = java.util.Map.copyOf(terms);
+        }
+    }
+
+    /** The DSL origin of node id, or null. */
+    public String nodeOrigin(int id) {
+        return origins.nodes().get(id);
+    }
+
+    /** The DSL origin of objective term k, or null. */
+    public String termOrigin(int k) {
+        return origins.terms().get(k);
+    }
+
+    /** The free code node, or null when the model has none. */
+    public FreeCode freeCode() {
+        for (Node n : nodes) if (n instanceof FreeCode f) return f;
+        return null;
     }
 
     public Node node(int id) {
@@ -68,6 +105,28 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
     public record AddNoise(int id, int input, double sigma, int width) implements Node {
     }
 
+    /**
+     * Y = X + sigma * N(0, 1) always, in training and evaluation: the random probe of the stochastic
+     * Jacobian estimate (see {@link JacobianEstimate}). Noise in {@code sampled[id]} for the reference.
+     */
+    public record Probe(int id, int input, double sigma, int width) implements Node {
+    }
+
+    /** Row-wise softmax: Y_rj = exp(X_rj) / sum_k exp(X_rk). Backward: dX_rj = Y_rj (dY_rj - sum_k Y_rk dY_rk). */
+    public record Softmax(int id, int input, int width) implements Node {
+    }
+
+    /**
+     * A free code (predictive sparse decomposition, 14.19): a variable initialised at the value of
+     * {@code init} (normally f(x)), then improved by {@code steps} gradient steps h -= lr * dJ/dh on the
+     * per-example objective J (the batch mean's gradient times the batch, so lr does not depend on the
+     * batch size), every other node held fixed; after the steps, the objective and the parameter gradients
+     * are taken at the final h. No gradient flows from h back into {@code init}: the encoder learns only
+     * through terms that use {@code init} itself, such as mse(h, f(x)).
+     */
+    public record FreeCode(int id, int init, int steps, double lr, int width) implements Node {
+    }
+
     /** Corruption processes C(x~ | x) (14.5); composed by nesting. */
     public sealed interface Corruption {
         record Gaussian(double sigma) implements Corruption {
@@ -102,6 +161,34 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
 
     /** sum_i (x_i - r_i)^2 / (2 sigma^2) (the constant dropped): a Gaussian decoder with fixed sigma. */
     public record GaussianNll(double weight, int target, int mean, double sigma) implements Term {
+    }
+
+    /**
+     * -log p(x | logits) for a categorical (softmax) decoder, per row: sum_j t_j (lse(z) - z_j) with
+     * lse(z) = log sum_k exp(z_k), on the decoder's pre-softmax logits z. For a one-hot (or any
+     * distribution) target this is the cross-entropy; for other non-negative targets (a binarized image
+     * read as counts over positions) it is the multinomial negative log-likelihood up to a constant, with
+     * the exact gradient dz_j = T softmax(z)_j - t_j, T = sum_j t_j.
+     */
+    public record CategoricalNll(double weight, int target, int logits) implements Term {
+    }
+
+    /**
+     * The KL sparsity penalty (14.2.1) of a sigmoid code: sum_j KL(rho || q_j) with q_j the batch mean of
+     * h_j, KL(rho || q) = rho log(rho / q) + (1 - rho) log((1 - rho) / (1 - q)); q is clamped to
+     * [1e-6, 1 - 1e-6] (the gradient evaluated at the clamped q). A batch-level quantity: the term value is
+     * the penalty itself, not a per-example mean.
+     */
+    public record KlSparsity(double weight, int node, double rho) implements Term {
+    }
+
+    /**
+     * A stochastic estimate of the contractive penalty ||df/dx||_F^2 for any encoder:
+     * sum_i (perturbed_i - clean_i)^2 / sigma^2 with perturbed = f(x + sigma eps), eps ~ N(0, I) (a
+     * {@link Probe}), clean = f(x). Its expectation is ||J||_F^2 + O(sigma^2): one sample per example and
+     * step, unbiased only as sigma goes to 0.
+     */
+    public record JacobianEstimate(double weight, int perturbed, int clean, double sigma) implements Term {
     }
 
     /** sum_i |h_i| (14.6). */

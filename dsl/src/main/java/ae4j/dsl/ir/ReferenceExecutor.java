@@ -3,15 +3,21 @@ package ae4j.dsl.ir;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
 import ae4j.dsl.ir.Graph.BernoulliNll;
+import ae4j.dsl.ir.Graph.CategoricalNll;
 import ae4j.dsl.ir.Graph.Contractive;
 import ae4j.dsl.ir.Graph.Corrupt;
 import ae4j.dsl.ir.Graph.Dense;
+import ae4j.dsl.ir.Graph.FreeCode;
 import ae4j.dsl.ir.Graph.GaussianNll;
 import ae4j.dsl.ir.Graph.Input;
+import ae4j.dsl.ir.Graph.JacobianEstimate;
+import ae4j.dsl.ir.Graph.KlSparsity;
 import ae4j.dsl.ir.Graph.L1;
 import ae4j.dsl.ir.Graph.L2;
 import ae4j.dsl.ir.Graph.Mse;
 import ae4j.dsl.ir.Graph.Node;
+import ae4j.dsl.ir.Graph.Probe;
+import ae4j.dsl.ir.Graph.Softmax;
 import ae4j.dsl.ir.Graph.Term;
 import ae4j.dsl.ir.Graph.WeightDecay;
 import ae4j.vecmath.Activation;
@@ -24,7 +30,8 @@ import ae4j.vecmath.Activation;
  *
  * <p>Randomness is supplied, not drawn: the corrupted input of each {@link Corrupt} node and the unit
  * Gaussian noise of each {@link AddNoise} node come in {@code sampled[nodeId]}, so a check can hold them
- * fixed.
+ * fixed. A {@link FreeCode} node is optimised in place (its steps) before the objective is taken; it starts
+ * at its init node's value, or at {@code sampled[id]} when given (so a check can hold the code fixed).
  */
 public final class ReferenceExecutor {
 
@@ -46,6 +53,16 @@ public final class ReferenceExecutor {
         int n = g.nodes().size();
         double[][] v = new double[n][];
         for (Node node : g.nodes()) v[node.id()] = forward(node, params, x, batch, v, sampled);
+        FreeCode free = g.freeCode();
+        if (free != null) {
+            for (int step = 0; step < free.steps(); step++) {
+                double[][] dh = backprop(params, v, batch)[0];
+                double[] h = v[free.id()];
+                // A step on the per-example objective: the batch mean's gradient times the batch.
+                for (int i = 0; i < h.length; i++) h[i] -= free.lr() * batch * dh[free.id()][i];
+                for (int id = free.id() + 1; id < n; id++) v[id] = forward(g.node(id), params, x, batch, v, sampled);
+            }
+        }
         double[] terms = new double[g.objective().size()];
         double loss = 0;
         for (int k = 0; k < terms.length; k++) {
@@ -53,13 +70,19 @@ public final class ReferenceExecutor {
             loss += g.objective().get(k).weight() * terms[k];
         }
         if (!gradients) return new Result(loss, terms, v, null);
+        return new Result(loss, terms, v, backprop(params, v, batch)[1]);
+    }
+
+    /** Reverse mode from the objective: {node gradients, parameter gradients}. */
+    private double[][][] backprop(double[][] params, double[][] v, int batch) {
+        int n = g.nodes().size();
         double[][] dv = new double[n][];
         for (Node node : g.nodes()) dv[node.id()] = new double[batch * node.width()];
         double[][] dp = new double[params.length][];
         for (int i = 0; i < params.length; i++) dp[i] = new double[params[i].length];
         for (Term t : g.objective()) termGradient(t, params, v, dv, dp, batch, t.weight() / batch);
         for (int id = n - 1; id >= 0; id--) backward(g.node(id), params, v, dv, dp, batch);
-        return new Result(loss, terms, v, dp);
+        return new double[][][] {dv, dp};
     }
 
     // ------------------------------------------------------------------ operations: forward
@@ -78,6 +101,26 @@ public final class ReferenceExecutor {
                 double[] y = v[a.input()].clone();
                 double[] eps = sampled == null ? null : sampled[a.id()];
                 if (eps != null) for (int i = 0; i < y.length; i++) y[i] += a.sigma() * eps[i];
+                yield y;
+            }
+            case Probe pr -> {
+                double[] y = v[pr.input()].clone();
+                double[] eps = sampled[pr.id()];
+                for (int i = 0; i < y.length; i++) y[i] += pr.sigma() * eps[i];
+                yield y;
+            }
+            case FreeCode f -> (sampled != null && sampled[f.id()] != null ? sampled[f.id()] : v[f.init()]).clone();
+            case Softmax sm -> {
+                double[] z = v[sm.input()];
+                double[] y = new double[z.length];
+                int w = sm.width();
+                for (int r = 0; r < batch; r++) {
+                    double m = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < w; j++) m = Math.max(m, z[r * w + j]);
+                    double sum = 0;
+                    for (int j = 0; j < w; j++) sum += y[r * w + j] = Math.exp(z[r * w + j] - m);
+                    for (int j = 0; j < w; j++) y[r * w + j] /= sum;
+                }
                 yield y;
             }
             case Dense d -> dense(d, p, v[d.input()], batch);
@@ -136,6 +179,22 @@ public final class ReferenceExecutor {
                 double[] dx = dv[a.input()];
                 for (int i = 0; i < dx.length; i++) dx[i] += dv[a.id()][i];
             }
+            case Probe pr -> {
+                double[] dx = dv[pr.input()];
+                for (int i = 0; i < dx.length; i++) dx[i] += dv[pr.id()][i];
+            }
+            case FreeCode f -> { }   // h is a variable of its own: no gradient reaches its initial value
+            case Softmax sm -> {
+                double[] y = v[sm.id()];
+                double[] dy = dv[sm.id()];
+                double[] dx = dv[sm.input()];
+                int w = sm.width();
+                for (int r = 0; r < batch; r++) {
+                    double dot = 0;
+                    for (int j = 0; j < w; j++) dot += y[r * w + j] * dy[r * w + j];
+                    for (int j = 0; j < w; j++) dx[r * w + j] += y[r * w + j] * (dy[r * w + j] - dot);
+                }
+            }
             case Activate a -> {
                 double[] dx = dv[a.input()];
                 double[] y = v[a.id()];
@@ -186,6 +245,31 @@ public final class ReferenceExecutor {
                     s += Math.max(z, 0) - z * x + Math.log1p(Math.exp(-Math.abs(z)));
                 }
                 yield s;
+            }
+            case CategoricalNll c -> {
+                double s = 0;
+                int w = g.width(c.logits());
+                double[] z = v[c.logits()];
+                double[] tg = v[c.target()];
+                for (int r = 0; r < batch; r++) {
+                    double lse = logSumExp(z, r * w, w);
+                    for (int j = 0; j < w; j++) s += tg[r * w + j] * (lse - z[r * w + j]);
+                }
+                yield s;
+            }
+            case KlSparsity k -> {
+                double[] q = batchMeans(v[k.node()], g.width(k.node()), batch);
+                double s = 0;
+                for (double qj : q) s += k.rho() * Math.log(k.rho() / qj) + (1 - k.rho()) * Math.log((1 - k.rho()) / (1 - qj));
+                yield s * batch;   // a batch-level value: the caller's division by the batch gives the penalty itself
+            }
+            case JacobianEstimate je -> {
+                double s = 0;
+                for (int i = 0; i < v[je.perturbed()].length; i++) {
+                    double d = v[je.perturbed()][i] - v[je.clean()][i];
+                    s += d * d;
+                }
+                yield s / (je.sigma() * je.sigma());
             }
             case GaussianNll gn -> {
                 double s = 0;
@@ -242,6 +326,37 @@ public final class ReferenceExecutor {
                     dv[b.target()][i] += (-z) * scale;
                 }
             }
+            case CategoricalNll c -> {
+                int w = g.width(c.logits());
+                double[] z = v[c.logits()];
+                double[] tg = v[c.target()];
+                for (int r = 0; r < batch; r++) {
+                    double lse = logSumExp(z, r * w, w);
+                    double total = 0;
+                    for (int j = 0; j < w; j++) total += tg[r * w + j];
+                    for (int j = 0; j < w; j++) {
+                        dv[c.logits()][r * w + j] += (total * Math.exp(z[r * w + j] - lse) - tg[r * w + j]) * scale;
+                        dv[c.target()][r * w + j] += (lse - z[r * w + j]) * scale;
+                    }
+                }
+            }
+            case KlSparsity k -> {
+                int w = g.width(k.node());
+                double[] q = batchMeans(v[k.node()], w, batch);
+                // d/dh_rj = batch * scale * dKL/dq_j * dq_j/dh_rj, and dq_j/dh_rj = 1 / batch.
+                for (int j = 0; j < w; j++) {
+                    double dq = -k.rho() / q[j] + (1 - k.rho()) / (1 - q[j]);
+                    for (int r = 0; r < batch; r++) dv[k.node()][r * w + j] += dq * scale;
+                }
+            }
+            case JacobianEstimate je -> {
+                double c = 2 / (je.sigma() * je.sigma()) * scale;
+                for (int i = 0; i < v[je.perturbed()].length; i++) {
+                    double d = (v[je.perturbed()][i] - v[je.clean()][i]) * c;
+                    dv[je.perturbed()][i] += d;
+                    dv[je.clean()][i] -= d;
+                }
+            }
             case GaussianNll gn -> {
                 double s2 = gn.sigma() * gn.sigma();
                 for (int i = 0; i < v[gn.mean()].length; i++) {
@@ -281,6 +396,25 @@ public final class ReferenceExecutor {
             }
         }
     }
+
+    private static double logSumExp(double[] z, int off, int n) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) m = Math.max(m, z[off + j]);
+        double s = 0;
+        for (int j = 0; j < n; j++) s += Math.exp(z[off + j] - m);
+        return m + Math.log(s);
+    }
+
+    /** Column means over the batch, clamped to [1e-6, 1 - 1e-6] (the KL sparsity's q). */
+    static double[] batchMeans(double[] h, int width, int batch) {
+        double[] q = new double[width];
+        for (int i = 0; i < h.length; i++) q[i % width] += h[i];
+        for (int j = 0; j < width; j++) q[j] = Math.min(Math.max(q[j] / batch, KL_EPS), 1 - KL_EPS);
+        return q;
+    }
+
+    /** The clamp of the KL sparsity's batch mean. */
+    public static final double KL_EPS = 1e-6;
 
     private static double[] rowNorms(double[] w, int rows) {
         int cols = w.length / rows;

@@ -39,4 +39,47 @@ class MainTest {
         assertEquals(2, run(err));
         assertEquals("2 errors, 1 warning", Main.summary(2, 1));
     }
+
+    @Test
+    void emitPrintsTheGeneratedClassOfEachModelOrTheNamedOne() throws IOException {
+        Path f = Files.writeString(dir.resolve("m.ae"), """
+                model a {
+                  input x[4]
+                  encoder f { dense 2 sigmoid }
+                  decoder g tied
+                  minimize mse(x, g(f(x)))
+                }
+                model b {
+                  input x[4]
+                  encoder f { dense 3 relu }
+                  decoder g { dense 4 identity }
+                  minimize mse(x, g(f(x)))
+                }
+                """);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"emit", f.toString()}, new PrintStream(out, true), new PrintStream(err, true)));
+        String both = out.toString();
+        assertTrue(both.contains("public final class Model_a implements CompiledModel"), both);
+        assertTrue(both.contains("public final class Model_b implements CompiledModel"), both);
+        assertTrue(both.contains("// line 3: dense 2 sigmoid"), both);
+
+        out.reset();
+        assertEquals(0, Main.run(new String[] {"emit", f.toString(), "--model", "b"}, new PrintStream(out, true), new PrintStream(err, true)));
+        assertTrue(out.toString().contains("class Model_b") && !out.toString().contains("class Model_a"), out.toString());
+
+        err.reset();
+        assertEquals(1, run(err, "emit", f.toString(), "--model", "c"));
+        assertTrue(err.toString().contains("has no model 'c'; its models: a, b"), err.toString());
+
+        Path bad = Files.writeString(dir.resolve("bad.ae"), "model m { input x[4] }\n");
+        err.reset();
+        assertEquals(1, run(err, "emit", bad.toString()));
+        assertTrue(err.toString().contains("has no encoder"), err.toString());
+
+        assertEquals(2, run(err, "emit"));
+        assertEquals(2, run(err, "emit", f.toString(), "--model"));
+        assertEquals(2, run(err, "emit", f.toString(), "--bogus"));
+        assertEquals(2, run(err, "emit", dir.resolve("missing.ae").toString()));
+    }
 }
