@@ -1,0 +1,95 @@
+package ae4j.dsl.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+
+    @TempDir
+    Path dir;
+
+    private static float[][] slot(FakeModel m, float base) {
+        float[][] s = new float[m.params().length][];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = new float[m.params()[i].length];
+            for (int j = 0; j < s[i].length; j++) {
+                s[i][j] = base + i + j * 1e-3f;
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void roundTripRestoresParametersOptimizerStateAndProgress() throws IOException {
+        FakeModel m = FakeModel.small(5);
+        float[][] adamM = slot(m, 0.5f);
+        float[][] adamV = slot(m, 2e-6f);
+        Map<String, float[][]> slots = new LinkedHashMap<>();
+        slots.put("m", adamM);
+        slots.put("v", adamV);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("epochs", 10L);
+        config.put("batch", 128L);
+        config.put("optimizer", Map.of("name", "adam", "lr", 1e-3, "beta1", 0.9));
+        Checkpoint written = Checkpoint.capture(m, "model ae {}", "adam", slots,
+                new Checkpoint.Progress(4690, 10, 7, 123456789012L), config, Map.of("note", "after epoch 10"));
+        Path file = dir.resolve("ckpt-000010.safetensors");
+        written.write(file);
+
+        Checkpoint back = Checkpoint.read(file);
+        assertEquals("ae", back.modelName());
+        assertEquals("model ae {}", back.source());
+        assertEquals("adam", back.optimizer());
+        assertEquals(new Checkpoint.Progress(4690, 10, 7, 123456789012L), back.progress());
+        assertEquals(config, back.config());
+        assertEquals(Map.of("note", "after epoch 10"), back.extra());
+        assertEquals(written.params(), back.params());
+        assertEquals(written.optimizerState(), back.optimizerState());
+        assertEquals(List.of("m", "v"), List.copyOf(back.optimizerState().keySet()));
+
+        List<String> names = List.copyOf(Safetensors.read(file).tensors().keySet());
+        assertEquals("f.0.weight", names.getFirst());
+        assertEquals("opt.m.f.0.weight", names.get(6));
+        assertEquals("opt.v.g.0.bias", names.getLast());
+
+        FakeModel fresh = FakeModel.small(0);
+        back.restoreParams(file.toString(), fresh);
+        for (int i = 0; i < m.params().length; i++) {
+            assertArrayEquals(m.params()[i], fresh.params()[i]);
+        }
+        float[][] m2 = back.slotArrays("m", fresh);
+        float[][] v2 = back.slotArrays("v", fresh);
+        for (int i = 0; i < adamM.length; i++) {
+            assertArrayEquals(adamM[i], m2[i]);
+            assertArrayEquals(adamV[i], v2[i]);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> back.slotArrays("s", fresh));
+        assertEquals("the checkpoint has no optimizer slot \"s\" (it has [m, v])", e.getMessage());
+    }
+
+    @Test
+    void modelFileIsNotACheckpoint() throws IOException {
+        Path file = dir.resolve("model.safetensors");
+        ModelFile.save(file, FakeModel.small(1), "", Map.of(), Map.of());
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> Checkpoint.read(file));
+        assertEquals(file + ": not an ae4j checkpoint (metadata format is \"ae4j.model\", expected \"ae4j.checkpoint\")",
+                e.getMessage());
+    }
+
+    @Test
+    void slotNamesWithoutDots() {
+        FakeModel m = FakeModel.small(1);
+        assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(m, "", "adam",
+                Map.of("m.x", slot(m, 0)), new Checkpoint.Progress(0, 0, 0, 0), Map.of(), Map.of()));
+    }
+}
