@@ -24,6 +24,7 @@ public final class Json {
 
     /** Malformed JSON: the message says what was expected and at which character. */
     public static final class ParseException extends Exception {
+        private static final long serialVersionUID = 1L;
         private final int position;
 
         ParseException(String message, int position) {

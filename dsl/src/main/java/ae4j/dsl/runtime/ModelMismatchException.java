@@ -5,7 +5,9 @@ import java.util.List;
 /** Saved tensors that do not fit a model: {@link #differences()} lists each problem in a sentence. */
 public final class ModelMismatchException extends SafetensorsException {
 
-    private final List<String> differences;
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<String> differences;
 
     public ModelMismatchException(String what, List<String> differences) {
         super(what + ":\n  " + String.join("\n  ", differences));
