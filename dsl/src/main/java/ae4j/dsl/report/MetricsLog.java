@@ -4,6 +4,7 @@ import ae4j.dsl.runtime.AtomicFile;
 import ae4j.dsl.runtime.Json;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -125,6 +126,44 @@ public final class MetricsLog {
     public void write(Path dir) throws IOException {
         AtomicFile.writeString(dir.resolve("metrics.csv"), toCsv());
         AtomicFile.writeString(dir.resolve("metrics.json"), toJson());
+    }
+
+    /**
+     * Reads a {@code metrics.json} written by {@link #write} (to continue a log when training resumes);
+     * {@code null} values come back as NaN.
+     */
+    public static MetricsLog read(Path json) throws IOException {
+        Object parsed;
+        try {
+            parsed = Json.parse(Files.readString(json));
+        } catch (Json.ParseException e) {
+            throw new IOException(json + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (!(parsed instanceof List<?> list)) {
+            throw new IOException(json + ": expected an array of per-epoch records");
+        }
+        MetricsLog log = new MetricsLog();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Map<?, ?> rec) || !(rec.get("epoch") instanceof Long epoch)) {
+                throw new IOException(json + ": record " + i + " is not an object with an integer \"epoch\"");
+            }
+            SequencedMap<String, Double> values = new LinkedHashMap<>();
+            for (var e : rec.entrySet()) {
+                if (e.getKey().equals("epoch")) {
+                    continue;
+                }
+                if (e.getValue() != null && !(e.getValue() instanceof Number)) {
+                    throw new IOException(json + ": record " + i + ", \"" + e.getKey() + "\" is not a number");
+                }
+                values.put((String) e.getKey(), e.getValue() == null ? Double.NaN : ((Number) e.getValue()).doubleValue());
+            }
+            try {
+                log.add(Math.toIntExact(epoch), values);
+            } catch (IllegalArgumentException | ArithmeticException bad) {
+                throw new IOException(json + ": record " + i + ": " + bad.getMessage(), bad);
+            }
+        }
+        return log;
     }
 
     @Override

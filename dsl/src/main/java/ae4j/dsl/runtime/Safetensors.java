@@ -27,11 +27,13 @@ import java.util.SequencedMap;
  * header, and the tensors tile the data region exactly, without gaps. Tensor data is row-major (C order),
  * little-endian.
  *
- * <p>Writing follows the reference implementation byte for byte in form: compact JSON with
- * {@code __metadata__} first (omitted when empty), then the tensors in the caller's order with
- * {@code dtype}, {@code shape}, {@code data_offsets} in that order; the header is padded with spaces to
- * a multiple of 8 bytes so the data starts 8-byte aligned; the data follows in header order. Only F32 is
- * written. Writes are atomic ({@link AtomicFile}).
+ * <p>Writing follows the reference implementation's form: compact JSON with {@code __metadata__} first
+ * (omitted when empty), then the tensors with {@code dtype}, {@code shape}, {@code data_offsets} in that
+ * order; the header is padded with spaces to a multiple of 8 bytes so the data starts 8-byte aligned; the
+ * data follows in header order. The one difference: the reference sorts tensors by dtype and name, ae4j
+ * keeps the caller's order (model order), so the files are byte-identical to the reference's when the
+ * names are already sorted (checked by a test against the Python package). Only F32 is written. Writes
+ * are atomic ({@link AtomicFile}).
  *
  * <p>Reading accepts F32, F64, F16 and BF16 and converts every tensor to {@code float}. Any malformed file
  * gives a {@link SafetensorsException} whose message names the file and says what is wrong.

@@ -68,6 +68,16 @@ class MetricsLogTest {
     }
 
     @Test
+    void readsBackWhatItWrote() throws IOException {
+        sample().write(dir);
+        MetricsLog back = MetricsLog.read(dir.resolve("metrics.json"));
+        assertEquals(sample().toCsv(), back.toCsv());
+        Files.writeString(dir.resolve("bad.json"), "[{\"epoch\":1},{\"epoch\":1}]");
+        IOException e = assertThrows(IOException.class, () -> MetricsLog.read(dir.resolve("bad.json")));
+        assertEquals(dir.resolve("bad.json") + ": record 1: epoch 1 is not after the last logged epoch 1", e.getMessage());
+    }
+
+    @Test
     void epochsMustIncreaseAndNamesMustFitCsv() {
         MetricsLog log = sample();
         assertEquals("epoch 3 is not after the last logged epoch 3",
