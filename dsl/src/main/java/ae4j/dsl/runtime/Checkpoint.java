@@ -19,7 +19,8 @@ import java.util.SequencedMap;
  * <p><b>Metadata</b> (strings): {@code format} = {@code ae4j.checkpoint}, {@code format_version} =
  * {@code 1}, {@code model}, {@code source} (DSL text), {@code optimizer} (e.g. {@code adam}),
  * {@code step} (optimizer steps taken), {@code epoch} (epochs completed), {@code seed},
- * {@code rng_position} (decimal integers), {@code config} (JSON object, the training configuration) and
+ * {@code rng_position} (decimal integers), {@code parameters} (JSON array of the parameter names, in
+ * order), {@code config} (JSON object, the training configuration) and
  * {@code extra} (JSON object of strings, anything else a trainer wants back).
  *
  * <p>A checkpoint's {@code params} file section is also a valid model for {@link ModelFile#copyInto}.
@@ -131,6 +132,7 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
         meta.put("epoch", Integer.toString(progress.epoch()));
         meta.put("seed", Long.toString(progress.seed()));
         meta.put("rng_position", Long.toString(progress.rngPosition()));
+        meta.put("parameters", Json.write(params.keySet()));
         meta.put("config", Json.write(config));
         meta.put("extra", Json.write(extra));
         Safetensors.write(file, tensors, meta);
@@ -149,16 +151,35 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
             throw new SafetensorsException(file + ": checkpoint format version " + meta.get("format_version")
                     + " is not supported (this ae4j reads version " + FORMAT_VERSION + ")");
         }
+        // The parameter names are listed in the metadata, so a parameter may itself start with "opt.".
+        List<String> paramNames = new ArrayList<>();
+        String listed = meta.get("parameters");
+        try {
+            if (listed == null || !(Json.parse(listed) instanceof List<?> names)) {
+                throw new SafetensorsException(file + ": checkpoint metadata \"parameters\" must list the parameter names");
+            }
+            for (Object n : names) {
+                if (!(n instanceof String name) || !c.tensors().containsKey(name)) {
+                    throw new SafetensorsException(file + ": checkpoint lists parameter " + Json.write(n)
+                            + " but holds no such tensor");
+                }
+                paramNames.add(name);
+            }
+        } catch (Json.ParseException e) {
+            throw new SafetensorsException(file + ": checkpoint metadata \"parameters\" is not valid JSON: " + e.getMessage(), e);
+        }
         SequencedMap<String, Safetensors.Tensor> params = new LinkedHashMap<>();
+        for (String n : paramNames) {
+            params.put(n, c.tensors().get(n));
+        }
         SequencedMap<String, SequencedMap<String, Safetensors.Tensor>> state = new LinkedHashMap<>();
         for (Safetensors.Tensor t : c.tensors().values()) {
-            if (!t.name().startsWith(OPT_PREFIX)) {
-                params.put(t.name(), t);
-            }
-        }
-        for (Safetensors.Tensor t : c.tensors().values()) {
-            if (!t.name().startsWith(OPT_PREFIX)) {
+            if (params.containsKey(t.name())) {
                 continue;
+            }
+            if (!t.name().startsWith(OPT_PREFIX)) {
+                throw new SafetensorsException(file + ": tensor \"" + t.name()
+                        + "\" is neither a listed parameter nor optimizer state (opt.<slot>.<parameter>)");
             }
             String rest = t.name().substring(OPT_PREFIX.length());
             int dot = rest.indexOf('.');

@@ -392,6 +392,11 @@ public final class Safetensors {
             int count = (int) ((en.end - en.begin) / en.dtype.size);
             float[] v = new float[count];
             int at = base + (int) en.begin;
+            if (en.dtype == DType.F32) {
+                data.slice(at, count * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                tensors.put(en.name, new Tensor(en.name, en.shape, v));
+                continue;
+            }
             for (int i = 0; i < count; i++) {
                 v[i] = switch (en.dtype) {
                     case F32 -> data.getFloat(at + 4 * i);

@@ -78,6 +78,20 @@ class CheckpointTest {
     }
 
     @Test
+    void parameterNamedLikeOptimizerStateStaysAParameter() throws IOException {
+        FakeModel m = new FakeModel("odd", new CompiledModel.ParamInfo("opt.0.weight", 2, 2),
+                new CompiledModel.ParamInfo("opt.0.bias", 1, 2));
+        m.fill(1);
+        Path file = dir.resolve("odd.safetensors");
+        Checkpoint.capture(m, "", "adam", Map.of("m", slot(m, 3)), new Checkpoint.Progress(1, 1, 1, 1), Map.of(), Map.of())
+                .write(file);
+        Checkpoint back = Checkpoint.read(file);
+        assertEquals(List.of("opt.0.weight", "opt.0.bias"), List.copyOf(back.params().keySet()));
+        assertEquals(List.of("opt.0.weight", "opt.0.bias"), List.copyOf(back.optimizerState().get("m").keySet()));
+        assertArrayEquals(slot(m, 3)[1], back.slotArrays("m", m)[1]);
+    }
+
+    @Test
     void modelFileIsNotACheckpoint() throws IOException {
         Path file = dir.resolve("model.safetensors");
         ModelFile.save(file, FakeModel.small(1), "", Map.of(), Map.of());
