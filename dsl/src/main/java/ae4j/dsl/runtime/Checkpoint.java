@@ -80,7 +80,8 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
     /**
      * Captures {@code model}'s parameters and the optimizer's slot arrays (copies).
      *
-     * @param slots slot name -> arrays in {@link CompiledModel#params()} order, same shapes (e.g. "m", "v")
+     * @param slots slot name -> arrays in {@link CompiledModel#params()} order, same shapes (e.g. "m", "v");
+     *     a null entry means no state for that parameter
      */
     public static Checkpoint capture(CompiledModel model, String source, String optimizer, Map<String, float[][]> slots,
                                      Progress progress, Map<String, ?> config, Map<String, String> extra) {
@@ -99,6 +100,9 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
             SequencedMap<String, Safetensors.Tensor> one = new LinkedHashMap<>();
             for (int i = 0; i < info.size(); i++) {
                 CompiledModel.ParamInfo p = info.get(i);
+                if (arrays[i] == null) {
+                    continue; // this optimizer keeps no such state for this parameter
+                }
                 int n = p.rows() * p.cols();
                 if (arrays[i].length < n) {
                     throw new IllegalArgumentException("optimizer slot " + e.getKey() + ", " + p.name() + ": "
@@ -228,6 +232,48 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
                         + ", model has " + p.rows() + " x " + p.cols()));
             }
             out[i] = t.data().clone();
+        }
+        return out;
+    }
+
+    /**
+     * Converts optimizer state keyed {@code <slot>.<parameter index>} (as {@code ae4j.dsl.train.Optimizer#state}
+     * gives it: "m.0", "v.0", "m.1", ...) into slot arrays for {@link #capture}; missing entries are null.
+     */
+    public static Map<String, float[][]> slotsFromIndexed(Map<String, float[]> state, int paramCount) {
+        Map<String, float[][]> slots = new LinkedHashMap<>();
+        for (var e : state.entrySet()) {
+            String key = e.getKey();
+            int dot = key.lastIndexOf('.');
+            int index;
+            try {
+                index = dot <= 0 ? -1 : Integer.parseInt(key.substring(dot + 1));
+            } catch (NumberFormatException notIndex) {
+                index = -1;
+            }
+            if (index < 0 || index >= paramCount) {
+                throw new IllegalArgumentException("optimizer state key \"" + key
+                        + "\" is not <slot>.<parameter index> with an index below " + paramCount);
+            }
+            slots.computeIfAbsent(key.substring(0, dot), k -> new float[paramCount][])[index] = e.getValue();
+        }
+        return slots;
+    }
+
+    /**
+     * The optimizer state keyed {@code <slot>.<parameter index>} in {@code model}'s parameter order (fresh
+     * copies), the inverse of {@link #slotsFromIndexed}, for {@code ae4j.dsl.train.Optimizer#restore}.
+     */
+    public Map<String, float[]> indexedState(CompiledModel model) {
+        List<CompiledModel.ParamInfo> info = model.paramInfo();
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < info.size(); i++) {
+            for (var slot : optimizerState.entrySet()) {
+                Safetensors.Tensor t = slot.getValue().get(info.get(i).name());
+                if (t != null) {
+                    out.put(slot.getKey() + "." + i, t.data().clone());
+                }
+            }
         }
         return out;
     }

@@ -1,7 +1,10 @@
 package ae4j.dsl.runtime;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +17,7 @@ import java.util.Map;
  * otherwise {@code Double}, {@code true}/{@code false} = {@code Boolean}, {@code null} = {@code null}.
  * Parsing is strict (RFC 8259): no trailing commas, comments, NaN, or duplicate keys.
  *
- * <p>The writer is compact (no spaces) and escapes like serde_json (the safetensors reference): {@code "}
+ * <p>The writer also takes records (as objects of their components) and arrays. It is compact (no spaces) and escapes like serde_json (the safetensors reference): {@code "}
  * and {@code \}, control characters; everything else, including non-ASCII, is written as is (UTF-8).
  * Doubles that are not finite are written as {@code null}, since JSON has no NaN or infinity.
  */
@@ -123,10 +126,30 @@ public final class Json {
                 }
                 sb.append(']');
             }
-            case Object[] a -> write(sb, List.of(a));
+            case Object[] a -> write(sb, Arrays.asList(a));
+            case Record r -> write(sb, fromRecord(r));
             default -> throw new IllegalArgumentException(
                     "cannot write a " + value.getClass().getName() + " as JSON");
         }
+    }
+
+    /**
+     * A record's components as an ordered map (nested records stay records; {@link #write} turns them into
+     * objects too), e.g. a training configuration for a model file's {@code config} metadata.
+     */
+    public static Map<String, Object> fromRecord(Record r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            try {
+                Method acc = c.getAccessor();
+                acc.setAccessible(true);
+                m.put(c.getName(), acc.invoke(r));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot read component " + c.getName() + " of "
+                        + r.getClass().getName() + ": " + e, e);
+            }
+        }
+        return m;
     }
 
     private static void number(StringBuilder sb, double d) {

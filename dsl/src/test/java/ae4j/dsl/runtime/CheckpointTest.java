@@ -91,6 +91,40 @@ class CheckpointTest {
         assertArrayEquals(slot(m, 3)[1], back.slotArrays("m", m)[1]);
     }
 
+    /** The trainer's Optimizer keys its state "m.0", "v.0", ...; SGD-like slots may skip parameters. */
+    @Test
+    void indexedOptimizerStateRoundTrips() throws IOException {
+        FakeModel m = FakeModel.small(2);
+        Map<String, float[]> state = new LinkedHashMap<>();
+        for (int i = 0; i < m.params().length; i++) {
+            state.put("m." + i, slot(m, 1)[i]);
+            if (i != 2) {
+                state.put("v." + i, slot(m, 9)[i]);
+            }
+        }
+        record Cfg(int epochs, String optimizer, Map<String, Object> optimizerArgs, String checkpoint) {
+        }
+        Map<String, Object> config = ae4j.dsl.runtime.Json.fromRecord(new Cfg(3, "adam", Map.of("lr", 0.01), null));
+        Path file = dir.resolve("c.safetensors");
+        Checkpoint.capture(m, "", "adam", Checkpoint.slotsFromIndexed(state, m.params().length),
+                new Checkpoint.Progress(30, 3, 1, 0), config, Map.of()).write(file);
+        Checkpoint back = Checkpoint.read(file);
+        Map<String, float[]> again = back.indexedState(m);
+        assertEquals(state.size(), again.size());
+        for (var e : state.entrySet()) {
+            assertArrayEquals(e.getValue(), again.get(e.getKey()), e.getKey());
+        }
+        assertEquals(List.of("f.0.weight", "f.0.bias", "f.1.bias", "g.0.weight", "g.0.bias"),
+                List.copyOf(back.optimizerState().get("v").keySet()));
+        Map<String, Object> cfgBack = new LinkedHashMap<>();
+        cfgBack.put("epochs", 3L);
+        cfgBack.put("optimizer", "adam");
+        cfgBack.put("optimizerArgs", Map.of("lr", 0.01));
+        cfgBack.put("checkpoint", null);
+        assertEquals(cfgBack, back.config());
+        assertThrows(IllegalArgumentException.class, () -> Checkpoint.slotsFromIndexed(Map.of("m.99", new float[1]), 6));
+    }
+
     @Test
     void modelFileIsNotACheckpoint() throws IOException {
         Path file = dir.resolve("model.safetensors");
