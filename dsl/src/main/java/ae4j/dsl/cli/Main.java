@@ -42,6 +42,7 @@ public final class Main {
             case "check" -> check(files, out, err);
             case "fmt" -> fmt(files, out, err);
             case "emit" -> emit(files, out, err);
+            case "run" -> run(files, out, err);
             default -> {
                 err.println("ae4j: unknown language command '" + cmd + "'");
                 yield 2;
@@ -254,5 +255,46 @@ public final class Main {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** {@code run FILE.ae [--out DIR] [--epochs N]}: executes the program's statements (see {@link ae4j.dsl.run.Runner}). */
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        String file = null;
+        Path outDir = null;
+        int maxEpochs = 0;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if ((a.equals("--out") || a.equals("--epochs")) && i + 1 >= args.size()) {
+                err.println("ae4j run: " + a + " needs a value");
+                return 2;
+            }
+            if (a.equals("--out")) {
+                outDir = Path.of(args.get(++i));
+            } else if (a.equals("--epochs")) {
+                try {
+                    maxEpochs = Integer.parseInt(args.get(++i));
+                } catch (NumberFormatException e) {
+                    err.println("ae4j run: --epochs needs a positive integer, got '" + args.get(i) + "'");
+                    return 2;
+                }
+            } else if (a.startsWith("--")) {
+                err.println("ae4j run: unknown option '" + a + "' (options: --out DIR, --epochs N)");
+                return 2;
+            } else if (file == null) {
+                file = a;
+            } else {
+                err.println("ae4j run: one file at a time (got " + file + " and " + a + ")");
+                return 2;
+            }
+        }
+        if (file == null) {
+            err.println("usage: ae4j run FILE.ae [--out DIR] [--epochs N]");
+            return 2;
+        }
+        if (outDir == null) {
+            String stem = Path.of(file).getFileName().toString().replaceFirst("\\.ae$", "");
+            outDir = Path.of("out", stem);
+        }
+        return ae4j.dsl.run.Runner.run(Path.of(file), new ae4j.dsl.run.Runner.Options(outDir, maxEpochs), out, err);
     }
 }

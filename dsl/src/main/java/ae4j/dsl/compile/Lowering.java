@@ -102,8 +102,23 @@ public final class Lowering {
 
     /** The IR of a checked model. */
     public static Graph lower(CheckedModel m) {
-        return new Lowering(m).run();
+        return lowerWithRoles(m).graph();
     }
+
+    /**
+     * The IR plus the nodes a report needs: the code h, the corrupted input x~ (-1 without corruption) and
+     * the reconstruction shown next to it: g(f(x~)) for a denoising model, else g(h).
+     */
+    public record Lowered(Graph graph, int code, int corrupted, int reconstruction) {
+    }
+
+    public static Lowered lowerWithRoles(CheckedModel m) {
+        Lowering l = new Lowering(m);
+        Graph g = l.run();
+        return new Lowered(g, l.code, l.corrupt, l.reconstruction);
+    }
+
+    private int reconstruction = -1;
 
     private Graph run() {
         String f = m.encoderName();
@@ -143,6 +158,13 @@ public final class Lowering {
             Term lowered = term(t);
             if (t.origin() != null) termOrigins.put(terms.size(), t.origin());
             terms.add(lowered);
+        }
+        if (!m.decoder().isEmpty()) {
+            // Usually already computed by the objective (then this adds nothing).
+            MExpr shown = corrupt >= 0 && m.freeCode() == null
+                    ? new MExpr.Encode(m.encoderName(), new MExpr.Corrupted(m.inputName()))
+                    : new MExpr.Code(m.codeName());
+            reconstruction = value(new MExpr.Decode(m.decoderName(), shown));
         }
         return new Graph(m.name(), params, nodes, terms, new Graph.Origins(nodeOrigins, termOrigins));
     }

@@ -1,0 +1,342 @@
+package ae4j.dsl.run;
+
+import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.check.CheckedProgram;
+import ae4j.dsl.check.CheckedProgram.Step;
+import ae4j.dsl.check.FrontEnd;
+import ae4j.dsl.compile.JavaEmitter;
+import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.ModelCompiler;
+import ae4j.dsl.data.DataException;
+import ae4j.dsl.data.DataLoader;
+import ae4j.dsl.data.Dataset;
+import ae4j.dsl.report.MetricsLog;
+import ae4j.dsl.report.Pictures;
+import ae4j.dsl.runtime.Checkpoint;
+import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.runtime.ModelFile;
+import ae4j.dsl.runtime.ModelMismatchException;
+import ae4j.dsl.train.ConsoleProgress;
+import ae4j.dsl.train.DivergenceException;
+import ae4j.dsl.train.TrainConfig;
+import ae4j.dsl.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code ae4j run FILE.ae}: checks the file, compiles its models, and executes its statements in order:
+ * training (with a live progress bar), evaluation, save, load and export. Everything a run produces goes
+ * to the output folder: per model {@code metrics.csv}, {@code metrics.json}, {@code loss.png},
+ * {@code reconstructions.png} (originals / corrupted / reconstructions, for image data), the trained
+ * weights {@code MODEL.safetensors}, and a checkpoint where the train statement asks for one.
+ *
+ * <p>Paths in {@code save} / {@code export} / checkpoints are relative to the output folder; paths in
+ * {@code load} and data declarations are relative to the .ae file's folder.
+ */
+public final class Runner {
+
+    /** Options of a run: the output folder, and a cap on epochs (for smoke tests; 0 = as written). */
+    public record Options(Path out, int maxEpochs) {
+    }
+
+    private final Path file;
+    private final String source;
+    private final Options options;
+    private final PrintStream out;
+    private final PrintStream err;
+    private CheckedProgram program;
+    private DataLoader data;
+    private final Map<String, Loaded> models = new HashMap<>();
+
+    /** A compiled model with the IR roles a report needs. */
+    record Loaded(CheckedModel checked, CompiledModel model, Lowering.Lowered ir, String[] termNames) {
+    }
+
+    private Runner(Path file, String source, Options options, PrintStream out, PrintStream err) {
+        this.file = file;
+        this.source = source;
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs a file; returns the exit code (0 done, 1 the user's program or data has a problem, 2 I/O). */
+    public static int run(Path file, Options options, PrintStream out, PrintStream err) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            err.println("ae4j: " + file + ": no such file");
+            return 2;
+        } catch (IOException e) {
+            err.println("ae4j: " + file + ": cannot read (" + e.getMessage() + ")");
+            return 2;
+        }
+        return new Runner(file, text, options, out, err).execute();
+    }
+
+    private int execute() {
+        FrontEnd.Result r = FrontEnd.check(file.toString(), source);
+        err.print(r.diagnostics().render());
+        if (!r.ok() || r.checked() == null) {
+            err.println("ae4j run: " + file + " has errors; nothing was run");
+            return 1;
+        }
+        program = r.checked();
+        Path folder = file.toAbsolutePath().getParent();
+        data = new DataLoader(program, folder);
+        try {
+            Files.createDirectories(options.out());
+            for (Step step : program.steps()) {
+                switch (step) {
+                    case Step.Train t -> train(t);
+                    case Step.Analyze a -> analyze(a);
+                    case Step.Save s -> save(s.model(), resolveOut(s.path()), "safetensors");
+                    case Step.Export e -> save(e.model(), resolveOut(e.path()), e.format());
+                    case Step.Load l -> load(l, folder);
+                }
+            }
+            out.println("outputs in " + options.out());
+            return 0;
+        } catch (DataException | DivergenceException | ModelMismatchException | UserError e) {
+            err.println("ae4j: " + e.getMessage());
+            return 1;
+        } catch (Lowering.LoweringException e) {
+            err.println("ae4j: cannot compile the model: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("ae4j: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** A problem in the user's program found while running it (the message says what to do). */
+    static final class UserError extends RuntimeException {
+        UserError(String message) {
+            super(message);
+        }
+    }
+
+    private Path resolveOut(String path) {
+        Path p = Path.of(path);
+        return p.isAbsolute() ? p : options.out().resolve(p);
+    }
+
+    // ------------------------------------------------------------------ models
+
+    private Loaded model(String name) {
+        Loaded known = models.get(name);
+        if (known != null) return known;
+        CheckedModel cm = program.model(name);
+        Lowering.Lowered ir = Lowering.lowerWithRoles(cm);
+        String pkg = "ae4j.generated";
+        String cls = pkg + "." + JavaEmitter.classNameFor(ir.graph());
+        int maxBatch = 256;
+        long seed = 0;
+        for (Step s : program.steps()) {
+            if (s instanceof Step.Train t && t.model().equals(name)) {
+                TrainConfig c = TrainConfig.from(t.options());
+                maxBatch = Math.max(maxBatch, c.batch());
+                seed = c.seed();
+                break;
+            }
+        }
+        CompiledModel m;
+        try {
+            m = (CompiledModel) ModelCompiler.withDefaultCache().load(cls, JavaEmitter.emit(ir.graph(), pkg))
+                    .getConstructor(int.class).newInstance(maxBatch);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("ae4j bug: cannot instantiate the generated class " + cls, e);
+        }
+        initialise(m, seed);
+        String[] terms = cm.objective().stream().map(CheckedModel.Term::loss).toArray(String[]::new);
+        Loaded l = new Loaded(cm, m, ir, terms);
+        models.put(name, l);
+        return l;
+    }
+
+    /** Glorot-normal weights N(0, 2 / (fan_in + fan_out)) and zero biases, from the training seed. */
+    static void initialise(CompiledModel m, long seed) {
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
+        for (int i = 0; i < m.params().length; i++) {
+            CompiledModel.ParamInfo info = m.paramInfo().get(i);
+            float[] p = m.params()[i];
+            if (info.rows() == 1) {
+                java.util.Arrays.fill(p, 0f);
+                continue;
+            }
+            double sd = Math.sqrt(2.0 / (info.rows() + info.cols()));
+            for (int j = 0; j < p.length; j++) p[j] = (float) (r.nextGaussian() * sd);
+        }
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    private void train(Step.Train t) throws IOException {
+        Loaded l = model(t.model());
+        Dataset ds = data.get(t.data());
+        TrainConfig c = TrainConfig.from(t.options());
+        if (options.maxEpochs() > 0 && c.epochs() > options.maxEpochs()) c = c.withEpochs(options.maxEpochs());
+        if (ds.dim() != l.model().inputWidth()) {
+            throw new UserError("train " + t.model() + " on " + t.data() + ": the data has " + ds.dim()
+                    + " features per example but the model's input has " + l.model().inputWidth()
+                    + "; change the model's input size or the data (e.g. flatten)");
+        }
+        out.printf(Locale.ROOT, "train %s on %s: %d examples, %d epochs, batch %d, %s%n", t.model(), t.data(), ds.size(),
+                c.epochs(), c.batch(), c.optimizer() + c.optimizerArgs());
+        Trainer trainer = new Trainer(l.model(), c, new ConsoleProgress("train " + t.model(), err, l.termNames()), l.termNames());
+        Trainer.Result res = trainer.train(ds.values(), ds.size(), ds.dim());
+        Path dir = options.out().resolve(t.model());
+        Files.createDirectories(dir);
+        MetricsLog log = new MetricsLog();
+        for (int e = 0; e < res.trainLoss().size(); e++) {
+            Map<String, Double> row = new LinkedHashMap<>();
+            row.put("train_loss", res.trainLoss().get(e));
+            if (!Double.isNaN(res.validationLoss().get(e))) row.put("validation_loss", res.validationLoss().get(e));
+            log.add(e + 1, row);
+        }
+        log.write(dir);
+        Pictures.lossCurve(dir.resolve("loss.png"), log, "train_loss", "validation_loss", false);
+        reconstructions(l, ds, dir.resolve("reconstructions.png"));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("train_loss", res.finalTrainLoss());
+        metrics.put("epochs", res.epochsRun());
+        metrics.put("steps", res.steps());
+        metrics.put("seconds", res.seconds());
+        ModelFile.save(dir.resolve(t.model() + ".safetensors"), l.model(), source, t.options() == null ? Map.of()
+                : stringify(t.options()), metrics);
+        if (c.checkpoint() != null) {
+            Path cp = resolveOut(c.checkpoint());
+            Files.createDirectories(cp.toAbsolutePath().getParent());
+            Checkpoint.capture(l.model(), source, c.optimizer(), Map.of(),
+                    new Checkpoint.Progress(res.steps(), res.epochsRun(), c.seed(), res.steps()), stringify(t.options()),
+                    Map.of()).write(cp);
+        }
+        out.printf(Locale.ROOT, "train %s: loss %.5f after %d epochs (%.1f s, %,.0f examples/s); wrote %s%n", t.model(),
+                res.finalTrainLoss(), res.epochsRun(), res.seconds(),
+                res.steps() * (double) Math.min(c.batch(), ds.size()) / Math.max(res.seconds(), 1e-9), dir);
+    }
+
+    private static Map<String, Object> stringify(Map<String, Object> options) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        options.forEach((k, v) -> m.put(k, v instanceof Number || v instanceof Boolean || v instanceof String ? v : String.valueOf(v)));
+        return m;
+    }
+
+    /** Originals, corrupted inputs and reconstructions of the first 8 examples, for image-shaped data. */
+    private void reconstructions(Loaded l, Dataset ds, Path png) throws IOException {
+        int[] shape = ds.shape();
+        int h;
+        int w;
+        if (shape.length == 2) {
+            h = shape[0];
+            w = shape[1];
+        } else {
+            int side = (int) Math.round(Math.sqrt(ds.dim()));
+            if (side * side != ds.dim() || side < 8) return;   // not an image: no grid
+            h = side;
+            w = side;
+        }
+        int n = Math.min(8, Math.min(ds.size(), l.model().maxBatch()));
+        if (l.ir().reconstruction() < 0) return;
+        float[] x = new float[n * ds.dim()];
+        ds.batch(0, n, x);
+        l.model().loss(x, n, 12345, 0, true);
+        List<float[]> rows = new ArrayList<>();
+        rows.add(x);
+        if (l.ir().corrupted() >= 0) rows.add(java.util.Arrays.copyOf(l.model().value(l.ir().corrupted()), n * ds.dim()));
+        rows.add(java.util.Arrays.copyOf(l.model().value(l.ir().reconstruction()), n * ds.dim()));
+        List<float[]> perRow = new ArrayList<>();
+        for (float[] r : rows) perRow.add(r);
+        Pictures.imageGrid(png, perRow, n, h, w, 3);
+    }
+
+    private void analyze(Step.Analyze a) throws IOException {
+        Loaded l = model(a.model());
+        Dataset ds = data.get(a.data());
+        if (ds.dim() != l.model().inputWidth()) {
+            throw new UserError(a.verb() + " " + a.model() + " on " + a.data() + ": the data has " + ds.dim()
+                    + " features per example but the model's input has " + l.model().inputWidth());
+        }
+        for (CheckedModel.Call an : a.analyses()) {
+            switch (an.name()) {
+                case "loss", "reconstruction" -> {
+                    double loss = meanLoss(l.model(), ds);
+                    out.printf(Locale.ROOT, "%s %s on %s: %s %.5f (objective, no corruption)%n", a.verb(), a.model(), a.data(),
+                            an.name(), loss);
+                    if (an.name().equals("reconstruction")) {
+                        Path dir = options.out().resolve(a.model());
+                        Files.createDirectories(dir);
+                        reconstructions(l, ds, dir.resolve("reconstructions-" + a.data() + ".png"));
+                    }
+                }
+                default -> err.printf(Locale.ROOT, "%s %s: the analysis '%s' is not implemented yet (it comes with the "
+                        + "analyses of sections 14.5-14.9); skipped%n", a.verb(), a.model(), an.name());
+            }
+        }
+    }
+
+    static double meanLoss(CompiledModel m, Dataset ds) {
+        int b = m.maxBatch();
+        float[] buf = new float[b * ds.dim()];
+        double sum = 0;
+        for (int from = 0; from < ds.size(); from += b) {
+            int rows = Math.min(b, ds.size() - from);
+            ds.batch(from, rows, buf);
+            sum += m.loss(buf, rows, 0, 0, false) * rows;
+        }
+        return sum / ds.size();
+    }
+
+    private void save(String name, Path path, String format) throws IOException {
+        Loaded l = model(name);
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        switch (format) {
+            case "safetensors" -> ModelFile.save(path, l.model(), source, Map.of(), Map.of());
+            case "csv" -> {
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < l.model().params().length; i++) {
+                    CompiledModel.ParamInfo info = l.model().paramInfo().get(i);
+                    float[] p = l.model().params()[i];
+                    b.append("# ").append(info.name()).append(' ').append(info.rows()).append(" x ").append(info.cols()).append('\n');
+                    for (int r = 0; r < info.rows(); r++) {
+                        for (int c = 0; c < info.cols(); c++) {
+                            if (c > 0) b.append(',');
+                            b.append(p[r * info.cols() + c]);
+                        }
+                        b.append('\n');
+                    }
+                }
+                ae4j.dsl.runtime.AtomicFile.writeString(path, b.toString());
+            }
+            default -> throw new UserError("export " + name + " as " + format + " is not available yet; "
+                    + "export as safetensors (PyTorch and NumPy load it, see docs/model-format.md) or csv");
+        }
+        out.println(("safetensors".equals(format) ? "saved " : "exported ") + name + " to " + path);
+    }
+
+    private void load(Step.Load s, Path folder) throws IOException {
+        Loaded l = model(s.model());
+        Path p = Path.of(s.path());
+        if (!p.isAbsolute()) p = folder.resolve(p);
+        if (!Files.exists(p)) {
+            Path inOut = options.out().resolve(s.path());
+            if (Files.exists(inOut)) p = inOut;
+            else throw new UserError("load " + s.model() + ": " + s.path() + " not found (looked in " + folder + " and "
+                    + options.out() + ")");
+        }
+        ModelFile.load(p, l.model());
+        out.println("loaded " + s.model() + " from " + p);
+    }
+}
