@@ -193,6 +193,14 @@ public final class Runner {
                     + " features per example but the model's input has " + l.model().inputWidth()
                     + "; change the model's input size or the data (e.g. flatten)");
         }
+        if ("greedy".equals(t.options().get("pretrain"))) {
+            err.println("train " + t.model() + ": greedy layer-wise pretraining is not implemented yet; the whole "
+                    + "model is trained end to end instead");
+        }
+        if ("recirculation".equals(t.options().get("algorithm"))) {
+            err.println("train " + t.model() + ": the recirculation algorithm is not implemented yet; the model is "
+                    + "trained with backpropagation instead");
+        }
         out.printf(Locale.ROOT, "train %s on %s: %d examples, %d epochs, batch %d, %s%n", t.model(), t.data(), ds.size(),
                 c.epochs(), c.batch(), c.optimizer() + c.optimizerArgs());
         Trainer trainer = new Trainer(l.model(), c, new ConsoleProgress("train " + t.model(), err, l.termNames()), l.termNames());

@@ -1,0 +1,110 @@
+package ae4j.dsl.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ae4j.dsl.runtime.ModelFile;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ae4j run} end to end on small synthetic programs: outputs written, errors reported with exit 1. */
+class RunnerTest {
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(Path file, Path outDir) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Runner.run(file, new Runner.Options(outDir, 0), new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void trainsEvaluatesSavesAndLoads(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("moons.ae");
+        Files.writeString(f, """
+                data moons = two_moons(n: 600, noise: 0.05, seed: 1)
+                data (fit, held) = split(moons, 0.8)
+                model ae {
+                  input x[2]
+                  encoder f { dense 16 tanh; dense 1 tanh }
+                  decoder g { dense 16 tanh; dense 2 }
+                  corrupt x~ = gaussian(x, sigma: 0.1)
+                  minimize mse(x, g(f(x~)))
+                }
+                train ae on fit { epochs: 4, batch: 32, optimizer: adam(lr: 0.01), seed: 3, validation: 0.1 }
+                evaluate ae on held { loss }
+                save ae to "ae.safetensors"
+                load ae from "ae.safetensors"
+                export ae to "ae.csv"
+                """);
+        Path out = dir.resolve("out");
+        Outcome r = run(f, out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("train ae on fit: 480 examples, 4 epochs"), r.out());
+        assertTrue(r.out().contains("evaluate ae on held: loss"), r.out());
+        assertTrue(r.out().contains("loaded ae from"), r.out());
+        assertEquals(5, Files.readAllLines(out.resolve("ae/metrics.csv")).size(), "header + 4 epochs");
+        assertTrue(Files.readString(out.resolve("ae/metrics.csv")).startsWith("epoch,train_loss,validation_loss"));
+        assertTrue(ImageIO.read(out.resolve("ae/loss.png").toFile()).getWidth() > 100);
+        assertEquals("ae", ModelFile.read(out.resolve("ae.safetensors")).modelName());
+        assertTrue(Files.readString(out.resolve("ae.csv")).startsWith("# f.0.weight 16 x 2"));
+        // Points are not images: no reconstruction grid.
+        assertTrue(!Files.exists(out.resolve("ae/reconstructions.png")));
+    }
+
+    @Test
+    void programErrorsAndDataMismatchesExitWithOne(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.ae");
+        Files.writeString(bad, "model m { input x[2] encoder f { dense 2 rleu } minimize mse(x, x) }\n");
+        Outcome r = run(bad, dir.resolve("o1"));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("did you mean 'relu'"), r.err());
+        assertTrue(r.err().contains("nothing was run"), r.err());
+
+        Path wrong = dir.resolve("wrong.ae");
+        Files.writeString(wrong, """
+                data moons = two_moons(n: 100)
+                model m {
+                  input x[3]
+                  encoder f { dense 2 tanh }
+                  decoder g { dense 3 }
+                  minimize mse(x, g(f(x)))
+                }
+                train m on moons { epochs: 1 }
+                """);
+        r = run(wrong, dir.resolve("o2"));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("the data has 2 features per example but the model's input has 3"), r.err());
+    }
+
+    @Test
+    void imageDataGetsAReconstructionGrid(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("img.ae");
+        Files.writeString(f, """
+                data images = translated_template(size: 12, shift: 3, n: 200, seed: 2)
+                model dae {
+                  input x[12, 12]
+                  encoder f { dense 16 sigmoid }
+                  decoder g { dense 144 sigmoid }
+                  corrupt x~ = masking(x, p: 0.3)
+                  minimize bernoulli_nll(x, g(f(x~)))
+                }
+                train dae on images { epochs: 2, batch: 50 }
+                """);
+        Outcome r = run(f, dir.resolve("o"));
+        assertEquals(0, r.code(), r.err());
+        var grid = ImageIO.read(dir.resolve("o/dae/reconstructions.png").toFile());
+        // 3 rows (originals, corrupted, reconstructions) of 8 cells of 12 px at scale 3, 2 px gaps.
+        assertEquals(8 * 36 + 9 * 2, grid.getWidth());
+        assertEquals(3 * 36 + 4 * 2, grid.getHeight());
+    }
+}
