@@ -262,8 +262,13 @@ public final class Main {
         String file = null;
         Path outDir = null;
         int maxEpochs = 0;
+        boolean reference = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
+            if (a.equals("--reference")) {
+                reference = true;
+                continue;
+            }
             if ((a.equals("--out") || a.equals("--epochs")) && i + 1 >= args.size()) {
                 err.println("ae4j run: " + a + " needs a value");
                 return 2;
@@ -278,7 +283,7 @@ public final class Main {
                     return 2;
                 }
             } else if (a.startsWith("--")) {
-                err.println("ae4j run: unknown option '" + a + "' (options: --out DIR, --epochs N)");
+                err.println("ae4j run: unknown option '" + a + "' (options: --out DIR, --epochs N, --reference)");
                 return 2;
             } else if (file == null) {
                 file = a;
@@ -288,13 +293,13 @@ public final class Main {
             }
         }
         if (file == null) {
-            err.println("usage: ae4j run FILE.ae [--out DIR] [--epochs N]");
+            err.println("usage: ae4j run FILE.ae [--out DIR] [--epochs N] [--reference]");
             return 2;
         }
         if (outDir == null) {
             String stem = Path.of(file).getFileName().toString().replaceFirst("\\.ae$", "");
             outDir = Path.of("out", stem);
         }
-        return ae4j.dsl.run.Runner.run(Path.of(file), new ae4j.dsl.run.Runner.Options(outDir, maxEpochs), out, err);
+        return ae4j.dsl.run.Runner.run(Path.of(file), new ae4j.dsl.run.Runner.Options(outDir, maxEpochs, reference), out, err);
     }
 }

@@ -46,8 +46,14 @@ import java.util.SplittableRandom;
  */
 public final class Runner {
 
-    /** Options of a run: the output folder, and a cap on epochs (for smoke tests; 0 = as written). */
-    public record Options(Path out, int maxEpochs) {
+    /**
+     * Options of a run: the output folder, a cap on epochs (for smoke tests; 0 = as written), and whether to
+     * run the reference executor instead of generated code (slow; for debugging the code generator).
+     */
+    public record Options(Path out, int maxEpochs, boolean reference) {
+        public Options(Path out, int maxEpochs) {
+            this(out, maxEpochs, false);
+        }
     }
 
     private final Path file;
@@ -153,11 +159,16 @@ public final class Runner {
             }
         }
         CompiledModel m;
-        try {
-            m = (CompiledModel) ModelCompiler.withDefaultCache().load(cls, JavaEmitter.emit(ir.graph(), pkg))
-                    .getConstructor(int.class).newInstance(maxBatch);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("ae4j bug: cannot instantiate the generated class " + cls, e);
+        if (options.reference()) {
+            m = new ae4j.dsl.ir.ReferenceModel(ir.graph(), maxBatch);
+            err.println("model " + name + ": running the reference executor (double precision, no generated code; slow)");
+        } else {
+            try {
+                m = (CompiledModel) ModelCompiler.withDefaultCache().load(cls, JavaEmitter.emit(ir.graph(), pkg))
+                        .getConstructor(int.class).newInstance(maxBatch);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("ae4j bug: cannot instantiate the generated class " + cls, e);
+            }
         }
         initialise(m, seed);
         String[] terms = cm.objective().stream().map(CheckedModel.Term::loss).toArray(String[]::new);

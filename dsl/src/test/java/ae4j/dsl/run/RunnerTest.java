@@ -107,4 +107,35 @@ class RunnerTest {
         assertEquals(8 * 36 + 9 * 2, grid.getWidth());
         assertEquals(3 * 36 + 4 * 2, grid.getHeight());
     }
+
+    @Test
+    void referenceRunTrainsTheSameModelWithTheInterpreter(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("small.ae");
+        Files.writeString(f, """
+                data moons = two_moons(n: 64, seed: 1)
+                model ae {
+                  input x[2]
+                  encoder f { dense 4 tanh }
+                  decoder g { dense 2 }
+                  minimize mse(x, g(f(x)))
+                }
+                train ae on moons { epochs: 2, batch: 16, seed: 4 }
+                """);
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Runner.run(f, new Runner.Options(dir.resolve("ref"), 0, true), new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, e.toString(StandardCharsets.UTF_8));
+        assertTrue(e.toString(StandardCharsets.UTF_8).contains("running the reference executor"));
+        Outcome gen = run(f, dir.resolve("gen"));
+        assertEquals(0, gen.code());
+        // Same initialisation, same data order, same noise: the losses agree to float precision.
+        var refLog = Files.readAllLines(dir.resolve("ref/ae/metrics.csv"));
+        var genLog = Files.readAllLines(dir.resolve("gen/ae/metrics.csv"));
+        for (int i = 1; i < refLog.size(); i++) {
+            double a = Double.parseDouble(refLog.get(i).split(",")[1]);
+            double b = Double.parseDouble(genLog.get(i).split(",")[1]);
+            assertEquals(a, b, 1e-4 * Math.abs(a), "epoch " + i);
+        }
+    }
 }
