@@ -263,18 +263,21 @@ public final class Main {
         Path outDir = null;
         int maxEpochs = 0;
         boolean reference = false;
+        Path resume = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--reference")) {
                 reference = true;
                 continue;
             }
-            if ((a.equals("--out") || a.equals("--epochs")) && i + 1 >= args.size()) {
+            if ((a.equals("--out") || a.equals("--epochs") || a.equals("--resume")) && i + 1 >= args.size()) {
                 err.println("ae4j run: " + a + " needs a value");
                 return 2;
             }
             if (a.equals("--out")) {
                 outDir = Path.of(args.get(++i));
+            } else if (a.equals("--resume")) {
+                resume = Path.of(args.get(++i));
             } else if (a.equals("--epochs")) {
                 try {
                     maxEpochs = Integer.parseInt(args.get(++i));
@@ -283,7 +286,7 @@ public final class Main {
                     return 2;
                 }
             } else if (a.startsWith("--")) {
-                err.println("ae4j run: unknown option '" + a + "' (options: --out DIR, --epochs N, --reference)");
+                err.println("ae4j run: unknown option '" + a + "' (options: --out DIR, --epochs N, --resume CHECKPOINT, --reference)");
                 return 2;
             } else if (file == null) {
                 file = a;
@@ -293,13 +296,13 @@ public final class Main {
             }
         }
         if (file == null) {
-            err.println("usage: ae4j run FILE.ae [--out DIR] [--epochs N] [--reference]");
+            err.println("usage: ae4j run FILE.ae [--out DIR] [--epochs N] [--resume CHECKPOINT] [--reference]");
             return 2;
         }
         if (outDir == null) {
             String stem = Path.of(file).getFileName().toString().replaceFirst("\\.ae$", "");
             outDir = Path.of("out", stem);
         }
-        return ae4j.dsl.run.Runner.run(Path.of(file), new ae4j.dsl.run.Runner.Options(outDir, maxEpochs, reference), out, err);
+        return ae4j.dsl.run.Runner.run(Path.of(file), new ae4j.dsl.run.Runner.Options(outDir, maxEpochs, reference, resume), out, err);
     }
 }

@@ -47,12 +47,18 @@ import java.util.SplittableRandom;
 public final class Runner {
 
     /**
-     * Options of a run: the output folder, a cap on epochs (for smoke tests; 0 = as written), and whether to
-     * run the reference executor instead of generated code (slow; for debugging the code generator).
+     * Options of a run: the output folder, a cap on epochs (for smoke tests; 0 = as written), whether to
+     * run the reference executor instead of generated code (slow; for debugging the code generator), and a
+     * checkpoint to resume from (null = start afresh): the first train statement of the checkpoint's model
+     * continues from it instead of starting at epoch 1.
      */
-    public record Options(Path out, int maxEpochs, boolean reference) {
+    public record Options(Path out, int maxEpochs, boolean reference, Path resume) {
+        public Options(Path out, int maxEpochs, boolean reference) {
+            this(out, maxEpochs, reference, null);
+        }
+
         public Options(Path out, int maxEpochs) {
-            this(out, maxEpochs, false);
+            this(out, maxEpochs, false, null);
         }
     }
 
@@ -64,6 +70,8 @@ public final class Runner {
     private CheckedProgram program;
     private DataLoader data;
     private final Map<String, Loaded> models = new HashMap<>();
+    /** The checkpoint named by --resume, until a train statement of its model has consumed it. */
+    private Checkpoint resume;
 
     /** A compiled model with the IR roles a report needs. */
     record Loaded(CheckedModel checked, CompiledModel model, Lowering.Lowered ir, String[] termNames) {
@@ -103,6 +111,7 @@ public final class Runner {
         Path folder = file.toAbsolutePath().getParent();
         data = new DataLoader(program, folder);
         try {
+            if (options.resume() != null) resume = readResume(options.resume());
             Files.createDirectories(options.out());
             for (Step step : program.steps()) {
                 switch (step) {
@@ -132,6 +141,25 @@ public final class Runner {
         UserError(String message) {
             super(message);
         }
+    }
+
+    /** Reads the --resume checkpoint and checks that a train statement of its model will use it. */
+    private Checkpoint readResume(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            throw new UserError("--resume " + p + ": no such file (checkpoints are written where a train statement's "
+                    + "checkpoint: option says, relative to the output folder " + options.out() + ")");
+        }
+        Checkpoint cp = Checkpoint.read(p);
+        boolean trained = program.steps().stream().anyMatch(s -> s instanceof Step.Train t && t.model().equals(cp.modelName()));
+        if (!trained) {
+            throw new UserError("--resume " + p + ": the checkpoint is of model '" + cp.modelName() + "', which no train "
+                    + "statement of " + file + " trains");
+        }
+        if (!cp.source().isEmpty() && !cp.source().equals(source)) {
+            err.println("ae4j: warning: " + file + " has changed since " + p + " was written; resuming model '"
+                    + cp.modelName() + "' anyway (its parameters and training options must still match)");
+        }
+        return cp;
     }
 
     private Path resolveOut(String path) {
@@ -214,7 +242,21 @@ public final class Runner {
         }
         out.printf(Locale.ROOT, "train %s on %s: %d examples, %d epochs, batch %d, %s%n", t.model(), t.data(), ds.size(),
                 c.epochs(), c.batch(), c.optimizer() + c.optimizerArgs());
-        Trainer trainer = new Trainer(l.model(), c, new ConsoleProgress("train " + t.model(), err, l.termNames()), l.termNames());
+        if (c.checkpoint() != null) c = c.withCheckpoint(resolveOut(c.checkpoint()).toString());
+        Trainer trainer = new Trainer(l.model(), c, new ConsoleProgress("train " + t.model(), err, l.termNames()), l.termNames())
+                .source(source);
+        long resumedAt = 0;
+        if (resume != null && resume.modelName().equals(t.model())) {
+            try {
+                trainer.resume(options.resume());
+            } catch (IllegalArgumentException e) {
+                throw new UserError("train " + t.model() + ": cannot resume: " + e.getMessage());
+            }
+            resumedAt = resume.progress().step();
+            out.printf(Locale.ROOT, "train %s: resuming from %s after epoch %d (step %d)%n", t.model(), options.resume(),
+                    resume.progress().epoch(), resumedAt);
+            resume = null;
+        }
         Trainer.Result res = trainer.train(ds.values(), ds.size(), ds.dim());
         Path dir = options.out().resolve(t.model());
         Files.createDirectories(dir);
@@ -235,16 +277,9 @@ public final class Runner {
         metrics.put("seconds", res.seconds());
         ModelFile.save(dir.resolve(t.model() + ".safetensors"), l.model(), source, t.options() == null ? Map.of()
                 : stringify(t.options()), metrics);
-        if (c.checkpoint() != null) {
-            Path cp = resolveOut(c.checkpoint());
-            Files.createDirectories(cp.toAbsolutePath().getParent());
-            Checkpoint.capture(l.model(), source, c.optimizer(), Map.of(),
-                    new Checkpoint.Progress(res.steps(), res.epochsRun(), c.seed(), res.steps()), stringify(t.options()),
-                    Map.of()).write(cp);
-        }
         out.printf(Locale.ROOT, "train %s: loss %.5f after %d epochs (%.1f s, %,.0f examples/s); wrote %s%n", t.model(),
                 res.finalTrainLoss(), res.epochsRun(), res.seconds(),
-                res.steps() * (double) Math.min(c.batch(), ds.size()) / Math.max(res.seconds(), 1e-9), dir);
+                (res.steps() - resumedAt) * (double) Math.min(c.batch(), ds.size()) / Math.max(res.seconds(), 1e-9), dir);
     }
 
     private static Map<String, Object> stringify(Map<String, Object> options) {

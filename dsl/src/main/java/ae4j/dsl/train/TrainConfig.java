@@ -62,6 +62,11 @@ public record TrainConfig(int epochs, int batch, String optimizer, Map<String, O
                 earlyStopping, clip, checkpoint);
     }
 
+    public TrainConfig withCheckpoint(String path) {
+        return new TrainConfig(epochs, batch, optimizer, optimizerArgs, schedule, scheduleArgs, seed, threads, validation,
+                earlyStopping, clip, path);
+    }
+
     /** From the options of a checked {@code train} statement (every option present or defaulted). */
     public static TrainConfig from(Map<String, Object> o) {
         TrainConfig d = defaults();

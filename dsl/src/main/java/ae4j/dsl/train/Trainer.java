@@ -1,10 +1,17 @@
 package ae4j.dsl.train;
 
+import ae4j.dsl.runtime.Checkpoint;
 import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.runtime.ModelMismatchException;
 import ae4j.vecmath.Norms;
 import ae4j.vecmath.Parallel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,6 +23,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Deterministic: the same seed gives bit-identical weights; so does any thread count, because vecmath's
  * kernels compute each element the same way whatever the split.
+ *
+ * <p><b>Checkpoints.</b> When {@link TrainConfig#checkpoint()} is set, a {@link Checkpoint} is written
+ * atomically at the end of every epoch: the parameters, the optimizer's state (slots {@code m}, {@code v})
+ * and step count, the epoch and step counters, the seed, the loss history, and the early-stopping state
+ * (best weights as slot {@code best}, best loss, best epoch, epochs since the best). {@link #resume(Path)}
+ * loads one into a fresh trainer and model; {@link #train} then continues where it stopped, and the
+ * result is bit-identical to an uninterrupted run: the data order of epoch e is replayed from (seed, 0..e),
+ * the noise is addressed by (seed, step), and the optimizer continues from its saved moments and step.
  */
 public final class Trainer {
 
@@ -32,12 +47,65 @@ public final class Trainer {
     private final TrainingListener listener;
     private final AtomicBoolean cancel = new AtomicBoolean();
     private final String[] termNames;
+    private String source = "";
+    private Checkpoint resumeFrom;
 
     public Trainer(CompiledModel model, TrainConfig config, TrainingListener listener, String... termNames) {
         this.model = model;
         this.config = config;
         this.listener = listener == null ? new TrainingListener() { } : listener;
         this.termNames = termNames;
+    }
+
+    /** The program text stored in the checkpoints this trainer writes (for {@code ae4j run}; optional). */
+    public Trainer source(String programText) {
+        this.source = programText == null ? "" : programText;
+        return this;
+    }
+
+    /**
+     * Loads a checkpoint written by a trainer of the same model and configuration: copies its parameters
+     * into the model now; the next {@link #train} restores the optimizer state and continues at the
+     * checkpoint's epoch and step (up to {@link TrainConfig#epochs()} in all).
+     *
+     * @throws IOException if the file cannot be read or is not a checkpoint
+     * @throws ModelMismatchException if its parameters do not fit the model
+     * @throws IllegalArgumentException if it was written with a different seed, batch, optimizer or
+     *     validation split (the continuation would not be the same run)
+     */
+    public Trainer resume(Path checkpoint) throws IOException, ModelMismatchException {
+        Checkpoint cp = Checkpoint.read(checkpoint);
+        Map<String, Object> mine = configMap(config);
+        for (String key : List.of("batch", "optimizer", "optimizer_args", "validation", "clip")) {
+            Object theirs = cp.config().get(key);
+            if (theirs != null && !String.valueOf(theirs).equals(String.valueOf(mine.get(key)))) {
+                throw new IllegalArgumentException(checkpoint + " was written with " + key + " " + theirs + " but this run has "
+                        + mine.get(key) + "; resume with the same training options, or start afresh without the checkpoint");
+            }
+        }
+        if (cp.progress().seed() != config.seed()) {
+            throw new IllegalArgumentException(checkpoint + " was written with seed " + cp.progress().seed()
+                    + " but this run has seed " + config.seed() + "; resume with the same seed");
+        }
+        cp.restoreParams(checkpoint.toString(), model);
+        this.resumeFrom = cp;
+        return this;
+    }
+
+    /** The training options as stored in a checkpoint's {@code config}. */
+    static Map<String, Object> configMap(TrainConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", c.epochs());
+        m.put("batch", c.batch());
+        m.put("optimizer", c.optimizer());
+        m.put("optimizer_args", String.valueOf(new java.util.TreeMap<>(c.optimizerArgs())));
+        m.put("schedule", c.schedule());
+        m.put("schedule_args", String.valueOf(new java.util.TreeMap<>(c.scheduleArgs())));
+        m.put("seed", c.seed());
+        m.put("validation", c.validation());
+        m.put("early_stopping", c.earlyStopping());
+        m.put("clip", c.clip());
+        return m;
     }
 
     /** Asks the running {@link #train} to stop after the current step; the model keeps its weights so far. */
@@ -87,8 +155,28 @@ public final class Trainer {
         boolean cancelled = false;
         boolean stoppedEarly = false;
         long step = 0;
-        long start = System.nanoTime();
         int epoch = 0;
+        if (resumeFrom != null) {
+            Checkpoint cp = resumeFrom;
+            resumeFrom = null;
+            Map<String, float[]> state = new LinkedHashMap<>(cp.indexedState(model));
+            state.keySet().removeIf(k -> k.startsWith("best."));
+            opt.restore(state, cp.progress().step());
+            step = cp.progress().step();
+            epoch = cp.progress().epoch();
+            Map<String, String> extra = cp.extra();
+            trainLoss.addAll(doubles(extra.get("train_loss")));
+            valLoss.addAll(doubles(extra.get("validation_loss")));
+            if (extra.containsKey("best_loss")) bestVal = Double.parseDouble(extra.get("best_loss"));
+            if (extra.containsKey("best_epoch")) bestEpoch = Integer.parseInt(extra.get("best_epoch"));
+            if (extra.containsKey("since_best")) sinceBest = Integer.parseInt(extra.get("since_best"));
+            stoppedEarly = Boolean.parseBoolean(extra.get("stopped_early"));
+            if (cp.optimizerState().containsKey("best")) best = cp.slotArrays("best", model);
+            // The data order of epoch e is the base order shuffled by epochs 0..e in turn: replay them.
+            for (int e = 0; e < epoch; e++) shuffle(trainIdx, new SplittableRandom(config.seed() * 1_000_003L + e));
+        }
+        long firstStep = step;
+        long start = System.nanoTime();
         for (; epoch < config.epochs() && !cancelled && !stoppedEarly; epoch++) {
             shuffle(trainIdx, new SplittableRandom(config.seed() * 1_000_003L + epoch));
             double sum = 0;
@@ -110,9 +198,9 @@ public final class Trainer {
                 sum += loss * rows;
                 seen += rows;
                 double secs = (System.nanoTime() - start) / 1e9;
-                double rate = step * (double) batch / Math.max(secs, 1e-9);
+                double rate = (step - firstStep) * (double) batch / Math.max(secs, 1e-9);
                 listener.onStep(new TrainingListener.Progress(step, totalSteps, epoch, config.epochs(), loss,
-                        model.lastTerms(), rate, (totalSteps - step) * (secs / step)));
+                        model.lastTerms(), rate, (totalSteps - step) * (secs / (step - firstStep))));
             }
             if (seen == 0) break;
             trainLoss.add(sum / seen);
@@ -129,6 +217,10 @@ public final class Trainer {
                     stoppedEarly = true;
                 }
             }
+            if (config.checkpoint() != null) {
+                writeCheckpoint(Path.of(config.checkpoint()), opt, params.length, step, epoch + 1, trainLoss, valLoss,
+                        best, bestVal, bestEpoch, sinceBest, stoppedEarly);
+            }
         }
         if (stoppedEarly && best != null) {
             for (int i = 0; i < params.length; i++) System.arraycopy(best[i], 0, params[i], 0, params[i].length);
@@ -137,6 +229,44 @@ public final class Trainer {
                 stoppedEarly, bestEpoch, (System.nanoTime() - start) / 1e9);
         listener.onEnd(result);
         return result;
+    }
+
+    private void writeCheckpoint(Path file, Optimizer opt, int paramCount, long step, int epochsDone,
+                                 List<Double> trainLoss, List<Double> valLoss, float[][] best, double bestVal,
+                                 int bestEpoch, int sinceBest, boolean stoppedEarly) {
+        Map<String, float[][]> slots = new LinkedHashMap<>(Checkpoint.slotsFromIndexed(opt.state(), paramCount));
+        if (best != null) slots.put("best", best);
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("train_loss", join(trainLoss));
+        extra.put("validation_loss", join(valLoss));
+        extra.put("best_loss", Double.toString(bestVal));
+        extra.put("best_epoch", Integer.toString(bestEpoch));
+        extra.put("since_best", Integer.toString(sinceBest));
+        extra.put("stopped_early", Boolean.toString(stoppedEarly));
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) java.nio.file.Files.createDirectories(parent);
+            Checkpoint.capture(model, source, config.optimizer(), slots,
+                    new Checkpoint.Progress(step, epochsDone, config.seed(), step), configMap(config), extra).write(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String join(List<Double> values) {
+        StringBuilder b = new StringBuilder();
+        for (double v : values) {
+            if (!b.isEmpty()) b.append(',');
+            b.append(v);
+        }
+        return b.toString();
+    }
+
+    private static List<Double> doubles(String text) {
+        List<Double> out = new ArrayList<>();
+        if (text == null || text.isBlank()) return out;
+        for (String t : text.split(",")) out.add(Double.parseDouble(t));
+        return out;
     }
 
     /** Mean objective over the given rows, without corruption or training noise. */

@@ -138,4 +138,52 @@ class RunnerTest {
             assertEquals(a, b, 1e-4 * Math.abs(a), "epoch " + i);
         }
     }
+
+    static Outcome run(Path file, Runner.Options options) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Runner.run(file, options, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void checkpointsEveryEpochAndResumesToTheSameWeights(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("moons.ae");
+        Files.writeString(f, """
+                data moons = two_moons(n: 400, noise: 0.05, seed: 1)
+                model ae {
+                  input x[2]
+                  encoder f { dense 8 tanh; dense 1 tanh }
+                  decoder g { dense 8 tanh; dense 2 }
+                  corrupt x~ = gaussian(x, sigma: 0.1)
+                  minimize mse(x, g(f(x~)))
+                }
+                train ae on moons { epochs: 4, batch: 32, optimizer: adam(lr: 0.01), seed: 3, checkpoint: "ck/ae.ckpt" }
+                """);
+        Outcome whole = run(f, new Runner.Options(dir.resolve("whole"), 0));
+        assertEquals(0, whole.code(), whole.err());
+        var full = ae4j.dsl.runtime.Checkpoint.read(dir.resolve("whole/ck/ae.ckpt"));
+        assertEquals(4, full.progress().epoch());
+        assertEquals(java.util.Set.of("m", "v"), full.optimizerState().keySet());
+
+        Outcome half = run(f, new Runner.Options(dir.resolve("half"), 2));
+        assertEquals(0, half.code(), half.err());
+        Path ck = dir.resolve("half/ck/ae.ckpt");
+        assertEquals(2, ae4j.dsl.runtime.Checkpoint.read(ck).progress().epoch());
+
+        Outcome rest = run(f, new Runner.Options(dir.resolve("rest"), 0, false, ck));
+        assertEquals(0, rest.code(), rest.err());
+        assertTrue(rest.out().contains("resuming from " + ck + " after epoch 2"), rest.out());
+        var resumed = ae4j.dsl.runtime.Checkpoint.read(dir.resolve("rest/ck/ae.ckpt"));
+        assertEquals(4, resumed.progress().epoch());
+        for (String p : full.params().keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(full.params().get(p).data(), resumed.params().get(p).data(), p);
+        }
+        assertEquals(5, Files.readAllLines(dir.resolve("rest/ae/metrics.csv")).size(), "header + all 4 epochs");
+
+        Outcome missing = run(f, new Runner.Options(dir.resolve("x"), 0, false, dir.resolve("nope.ckpt")));
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("--resume"), missing.err());
+    }
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
 
@@ -178,5 +179,62 @@ class TrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Trainer(m, TrainConfig.defaults(), null).train(new float[70], 10, 7));
         assertTrue(e.getMessage().contains("7 features") && e.getMessage().contains("takes 8"), e.getMessage());
+    }
+
+    /** The claim: 4 epochs straight == 2 epochs, a checkpoint, and 2 more in a fresh model from it. */
+    @Test
+    void resumingFromACheckpointGivesBitIdenticalWeights(@TempDir java.nio.file.Path dir) throws Exception {
+        float[] x = lowRankData(300, 8, 5);
+        TrainConfig four = TrainConfig.defaults().withEpochs(4).withBatch(16).withSeed(9)
+                .withOptimizer("adam", Map.of("lr", 0.01)).withValidation(0.2, 10)
+                .withSchedule("cosine", Map.of());
+        CompiledModel straight = model(8, 3, Activation.TANH, true, 16, 1);
+        Trainer.Result whole = new Trainer(straight, four, null).train(x, 300, 8);
+
+        // First half: the same 4-epoch run, interrupted after epoch 2 (a crash or Ctrl-C).
+        java.nio.file.Path cp = dir.resolve("run/ck.safetensors");
+        CompiledModel first = model(8, 3, Activation.TANH, true, 16, 1);
+        Trainer[] self = new Trainer[1];
+        self[0] = new Trainer(first, four.withCheckpoint(cp.toString()), new TrainingListener() {
+            @Override
+            public void onEpoch(int epoch, double trainLoss, double validationLoss) {
+                if (epoch == 1) self[0].cancel();
+            }
+        });
+        Trainer.Result half = self[0].train(x, 300, 8);
+        assertTrue(half.cancelled());
+        assertEquals(2, half.epochsRun());
+        var written = ae4j.dsl.runtime.Checkpoint.read(cp);
+        assertEquals(2, written.progress().epoch());
+        assertEquals(half.steps(), written.progress().step());
+        assertEquals(java.util.Set.of("m", "v", "best"), written.optimizerState().keySet());
+
+        // Second half: a fresh model (different initial weights, overwritten by the checkpoint).
+        CompiledModel resumed = model(8, 3, Activation.TANH, true, 16, 77);
+        Trainer.Result rest = new Trainer(resumed, four.withCheckpoint(cp.toString()), null).resume(cp).train(x, 300, 8);
+        assertEquals(4, rest.epochsRun());
+        assertEquals(whole.steps(), rest.steps());
+        assertEquals(whole.trainLoss(), rest.trainLoss());
+        assertEquals(whole.validationLoss(), rest.validationLoss());
+        for (int i = 0; i < straight.params().length; i++) {
+            assertArrayEquals(straight.params()[i], resumed.params()[i], "parameter " + i);
+        }
+        assertEquals(4, ae4j.dsl.runtime.Checkpoint.read(cp).progress().epoch());
+
+        // Also the plain form: a 2-epoch run, then the same options with epochs: 4 (constant schedule).
+        TrainConfig c4 = four.withSchedule("constant", Map.of());
+        CompiledModel a = model(8, 3, Activation.TANH, true, 16, 1);
+        new Trainer(a, c4, null).train(x, 300, 8);
+        java.nio.file.Path cp2 = dir.resolve("two.safetensors");
+        CompiledModel b = model(8, 3, Activation.TANH, true, 16, 1);
+        new Trainer(b, c4.withEpochs(2).withCheckpoint(cp2.toString()), null).train(x, 300, 8);
+        CompiledModel c = model(8, 3, Activation.TANH, true, 16, 3);
+        new Trainer(c, c4, null).resume(cp2).train(x, 300, 8);
+        for (int i = 0; i < a.params().length; i++) assertArrayEquals(a.params()[i], c.params()[i], "parameter " + i);
+
+        // A different seed is refused with a message.
+        CompiledModel d = model(8, 3, Activation.TANH, true, 16, 3);
+        var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(d, c4.withSeed(1), null).resume(cp2));
+        assertTrue(e.getMessage().contains("seed"), e.getMessage());
     }
 }

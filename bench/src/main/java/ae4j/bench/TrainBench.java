@@ -1,0 +1,125 @@
+package ae4j.bench;
+
+import ae4j.dsl.check.FrontEnd;
+import ae4j.dsl.compile.JavaEmitter;
+import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.ModelCompiler;
+import ae4j.dsl.data.Dataset;
+import ae4j.dsl.data.IdxReader;
+import ae4j.dsl.ir.Graph;
+import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.train.TrainConfig;
+import ae4j.dsl.train.Trainer;
+import ae4j.vecmath.Parallel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code ae4j bench train}: examples per second for one epoch of Fashion-MNIST through the whole training
+ * runtime (data copy, shuffle, forward, backward, Adam), for models built from .ae source the way
+ * {@code ae4j run} builds them (FrontEnd, Lowering, JavaEmitter, ModelCompiler), with the final loss.
+ */
+public final class TrainBench {
+
+    static final Path IMAGES = Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+
+    static final String SOURCE = """
+            model mid {
+              input x[784]
+              encoder f { dense 256 relu; dense 64 sigmoid }
+              decoder g { dense 256 relu; dense 784 sigmoid }
+              output bernoulli
+              minimize bernoulli_nll(x, g(f(x)))
+            }
+
+            model cae {
+              input x[784]
+              encoder f { dense 512 sigmoid }
+              decoder g tied
+              output bernoulli
+              minimize bernoulli_nll(x, g(f(x))) + 0.1 * jacobian_frobenius(f, x)
+            }
+            """;
+
+    record Case(String label, String model, int batch, int threads) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        for (String a : args) {
+            if (!a.equals("--quick")) {
+                System.err.println("ae4j bench train: unknown option '" + a + "' (option: --quick)");
+                System.exit(2);
+            }
+        }
+        if (!Files.isReadable(IMAGES)) {
+            System.err.println("ae4j bench train: Fashion-MNIST is not installed (" + IMAGES + " is missing).\n"
+                    + "  Install it with: sudo apt-get install dataset-fashion-mnist   (./ae4j demo also installs it)");
+            System.exit(1);
+        }
+        Dataset ds = IdxReader.read("train", IMAGES, null);
+        int d = ds.dim();
+        int n = quick ? Math.min(10_000, ds.size()) : ds.size();
+        float[] x = Arrays.copyOf(ds.values(), n * d);
+        for (int i = 0; i < x.length; i++) x[i] *= 1f / 255f;
+
+        System.out.println(ae4j.vecmath.SystemInfo.report());
+        System.out.println("date: " + java.time.LocalDate.now());
+        System.out.printf(Locale.ROOT, "one epoch of Fashion-MNIST train, %,d examples%s, scaled 1/255; Adam lr 1e-3, seed 1%n",
+                n, quick ? " (--quick subset)" : "");
+
+        FrontEnd.Result checked = FrontEnd.check("bench-train.ae", SOURCE);
+        if (!checked.ok() || checked.checked() == null) {
+            System.err.print(checked.diagnostics().render());
+            throw new IllegalStateException("ae4j bug: the benchmark's models do not check");
+        }
+        Path cache = Files.createTempDirectory("ae4j-bench-cache");
+        ModelCompiler compiler = new ModelCompiler(cache);
+        int maxThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        List<Case> cases = new java.util.ArrayList<>();
+        for (int b : new int[] {128, 32}) {
+            for (int t = 1; t <= maxThreads; t++) cases.add(new Case("784-256-64-256-784, Bernoulli", "mid", b, t));
+        }
+        for (int t = 1; t <= maxThreads; t++) cases.add(new Case("tied CAE 784-512, lambda 0.1", "cae", 128, t));
+
+        System.out.printf(Locale.ROOT, "%-32s %6s %8s %12s %10s %12s%n", "model", "batch", "threads", "examples/s",
+                "seconds", "final loss");
+        for (Case c : cases) {
+            Graph g = Lowering.lowerWithRoles(checked.checked().model(c.model())).graph();
+            String pkg = "ae4j.generated.bench";
+            CompiledModel m = (CompiledModel) compiler.load(pkg + "." + JavaEmitter.classNameFor(g), JavaEmitter.emit(g, pkg))
+                    .getConstructor(int.class).newInstance(c.batch());
+            TrainConfig cfg = TrainConfig.defaults().withEpochs(1).withBatch(c.batch()).withSeed(1)
+                    .withOptimizer("adam", Map.of("lr", 1e-3));
+            Parallel.setThreads(c.threads());
+            // Warm-up: the JIT compiles the step on a small subset; then fresh weights for the timed epoch.
+            int warm = Math.min(n, 40 * c.batch());
+            initialise(m, 1);
+            new Trainer(m, cfg, null).train(Arrays.copyOf(x, warm * d), warm, d);
+            initialise(m, 1);
+            Trainer.Result r = new Trainer(m, cfg, null).train(x, n, d);
+            System.out.printf(Locale.ROOT, "%-32s %6d %8d %12.0f %10.2f %12.4f%n", c.label(), c.batch(), c.threads(),
+                    n / r.seconds(), r.seconds(), r.finalTrainLoss());
+        }
+    }
+
+    /** Glorot-normal weights and zero biases, as {@code ae4j run} initialises them. */
+    static void initialise(CompiledModel m, long seed) {
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
+        for (int i = 0; i < m.params().length; i++) {
+            CompiledModel.ParamInfo info = m.paramInfo().get(i);
+            float[] p = m.params()[i];
+            if (info.rows() == 1) {
+                Arrays.fill(p, 0f);
+                continue;
+            }
+            double sd = Math.sqrt(2.0 / (info.rows() + info.cols()));
+            for (int j = 0; j < p.length; j++) p[j] = (float) (r.nextGaussian() * sd);
+        }
+    }
+}
