@@ -1,0 +1,28 @@
+package ae4j.dsl.analysis;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The registry of analyses by name. {@code ae4j run} looks names up here; a name the checker accepts but
+ * that is not registered yet is reported as not implemented.
+ */
+public final class Analyses {
+
+    private static final Map<String, Analysis> REGISTRY = new TreeMap<>();
+
+    static {
+        // One line per analysis; keep alphabetical.
+    }
+
+    private Analyses() {
+    }
+
+    public static Analysis get(String name) {
+        return REGISTRY.get(name);
+    }
+
+    public static java.util.Set<String> names() {
+        return REGISTRY.keySet();
+    }
+}
