@@ -56,6 +56,7 @@ public final class AtomicFile {
                 out.flush();
                 ch.force(true);
             }
+            keepPermissions(abs, tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -67,6 +68,21 @@ public final class AtomicFile {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /**
+     * The temporary file is created private (0600); the result should look like any file the user writes:
+     * the replaced file's permissions, or rw-r--r-- for a new one (where POSIX permissions exist).
+     */
+    private static void keepPermissions(Path target, Path tmp) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+                    ? Files.getPosixFilePermissions(target)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+            Files.setPosixFilePermissions(tmp, perms);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Not a POSIX file system: keep the default.
         }
     }
 

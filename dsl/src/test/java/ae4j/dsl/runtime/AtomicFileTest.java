@@ -102,4 +102,17 @@ class AtomicFileTest {
                 Map.of()));
         assertArrayEquals(before, Files.readAllBytes(f));
     }
+
+    @org.junit.jupiter.api.Test
+    void newFilesAreWorldReadableAndReplacedFilesKeepTheirPermissions(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path f = dir.resolve("new.txt");
+        AtomicFile.writeString(f, "x");
+        org.junit.jupiter.api.Assumptions.assumeTrue(f.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        org.junit.jupiter.api.Assertions.assertEquals("rw-r--r--",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        AtomicFile.writeString(f, "y");
+        org.junit.jupiter.api.Assertions.assertEquals("rw-rw----",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    }
 }
