@@ -391,7 +391,16 @@ public final class Checker {
                 if (b.isEmpty()) unknownBuiltin(Kind.NOISE, pc.fn());
                 else {
                     Map<String, Object> args = bind(b.get(), pc.fn(), pc.args(), e -> null, Integer.MAX_VALUE);
-                    if (args != null) noiseCall = new Call(b.get().name(), args);
+                    if (args != null && args.get("sigma") instanceof Call sched
+                            && !sched.name().equals("ramp") && !sched.name().equals("warmup")) {
+                        // constant(), step() and cosine() scale a learning rate; they have no value of their own.
+                        var at = pc.args().stream().filter(x -> x.name() != null && x.name().text().equals("sigma"))
+                                .map(x -> x.value().span()).findFirst().orElse(pc.span());
+                        error(at, "a noise sigma needs a value: a number or ramp(start, end), not "
+                                + sched.name() + "(...), which scales a learning rate");
+                    } else if (args != null) {
+                        noiseCall = new Call(b.get().name(), args);
+                    }
                 }
             } else {
                 error(noise.process().span(), "expected a noise process such as gaussian(sigma: 4), got " + shown(noise.process()));
