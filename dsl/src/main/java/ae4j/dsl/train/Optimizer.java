@@ -71,23 +71,36 @@ public final class Optimizer {
         return t;
     }
 
-    /** One update of every parameter with its gradient, at learning rate {@code rate}. */
+    /**
+     * One update of every parameter with its gradient, at learning rate {@code rate}. Tensors are
+     * independent, so large models update them on several threads (each tensor whole, on one thread: the
+     * result does not depend on the thread count).
+     */
     public void step(float[][] params, float[][] grads, double rate) {
         t++;
         float r = (float) rate;
-        for (int i = 0; i < params.length; i++) {
-            float[] p = params[i];
-            float[] g = grads[i];
-            switch (kind) {
-                case SGD -> Updates.sgd(p.length, r, 0f, p, g);
-                case MOMENTUM -> Updates.momentum(p.length, r, momentum, 0f, false, p, g, state1[i]);
-                case NESTEROV -> Updates.momentum(p.length, r, momentum, 0f, true, p, g, state1[i]);
-                case ADAM, ADAMW -> {
-                    float c1 = (float) (1 - Math.pow(beta1, t));
-                    float c2 = (float) (1 - Math.pow(beta2, t));
-                    Updates.adam(p.length, r, beta1, beta2, eps, weightDecay, kind == Kind.ADAMW, c1, c2, p, g,
-                            state1[i], state2[i]);
-                }
+        long total = 0;
+        for (float[] p : params) total += p.length;
+        if (total >= PARALLEL_MIN && params.length > 1) {
+            ae4j.vecmath.Parallel.run(params.length, i -> update(i, params[i], grads[i], r));
+        } else {
+            for (int i = 0; i < params.length; i++) update(i, params[i], grads[i], r);
+        }
+    }
+
+    /** Below this many parameters a thread hand-off costs more than the update. */
+    private static final long PARALLEL_MIN = 65_536;
+
+    private void update(int i, float[] p, float[] g, float r) {
+        switch (kind) {
+            case SGD -> Updates.sgd(p.length, r, 0f, p, g);
+            case MOMENTUM -> Updates.momentum(p.length, r, momentum, 0f, false, p, g, state1[i]);
+            case NESTEROV -> Updates.momentum(p.length, r, momentum, 0f, true, p, g, state1[i]);
+            case ADAM, ADAMW -> {
+                float c1 = (float) (1 - Math.pow(beta1, t));
+                float c2 = (float) (1 - Math.pow(beta2, t));
+                Updates.adam(p.length, r, beta1, beta2, eps, weightDecay, kind == Kind.ADAMW, c1, c2, p, g,
+                        state1[i], state2[i]);
             }
         }
     }

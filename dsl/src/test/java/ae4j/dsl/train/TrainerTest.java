@@ -102,6 +102,25 @@ class TrainerTest {
         assertTrue(!java.util.Arrays.equals(results[0][0], other.params()[0]), "a different seed must change the weights");
     }
 
+    /** Large enough for the optimizer to update tensors on several threads: still bit-identical. */
+    @Test
+    void parallelOptimizerUpdatesDoNotChangeTheWeights() {
+        float[] x = lowRankData(64, 300, 13);
+        int before = Parallel.threads();
+        float[][][] results = new float[2][][];
+        for (int k = 0; k < 2; k++) {
+            CompiledModel m = model(300, 120, Activation.TANH, false, 32, 3);
+            Parallel.setThreads(k + 1);
+            try {
+                new Trainer(m, TrainConfig.defaults().withEpochs(2).withBatch(32).withSeed(2), null).train(x, 64, 300);
+            } finally {
+                Parallel.setThreads(before);
+            }
+            results[k] = m.params();
+        }
+        for (int i = 0; i < results[0].length; i++) assertArrayEquals(results[0][i], results[1][i], 0f, "tensor " + i);
+    }
+
     @Test
     void divergenceStopsWithAnActionableMessage() {
         CompiledModel m = model(8, 4, Activation.IDENTITY, false, 16, 1);
