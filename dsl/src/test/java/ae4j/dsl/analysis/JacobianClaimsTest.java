@@ -45,6 +45,16 @@ class JacobianClaimsTest {
         assertTrue(cae.fractionBelowOne() > 0.5, "contractive: fraction of singular values below 1 " + cae.fractionBelowOne());
         assertTrue(cae.meanFrobenius() < plain.meanFrobenius(), "contractive ||J||_F " + cae.meanFrobenius() + " vs plain "
                 + plain.meanFrobenius());
+        // The contraction is selective: the CAE's spectrum falls off faster (more directions below a tenth of
+        // the largest), while the plain AE spreads its sensitivity over many directions.
+        assertTrue(smallDirections(cae) > smallDirections(plain), "directions below 0.1 sigma_max: contractive "
+                + smallDirections(cae) + ", plain " + smallDirections(plain));
+    }
+
+    private static int smallDirections(JacobianSpectrum.Result r) {
+        int c = 0;
+        for (double s : r.meanSingularValues()) if (s < 0.1 * r.meanSingularValues()[0]) c++;
+        return c;
     }
 
     private static String fmt(double[] v) {
