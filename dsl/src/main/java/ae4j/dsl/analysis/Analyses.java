@@ -13,6 +13,8 @@ public final class Analyses {
 
     static {
         // One line per analysis; keep alphabetical.
+        REGISTRY.put("jacobian_spectrum", new JacobianSpectrum());
+        REGISTRY.put("tangents", new Tangents());
     }
 
     private Analyses() {
