@@ -13,6 +13,8 @@ public final class Analyses {
 
     static {
         // One line per analysis; keep alphabetical.
+        REGISTRY.put("pca_baseline", PcaBaseline.ANALYSIS);
+        REGISTRY.put("score_field", ScoreField.ANALYSIS);
     }
 
     private Analyses() {
