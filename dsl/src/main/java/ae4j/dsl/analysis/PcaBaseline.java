@@ -135,7 +135,7 @@ public final class PcaBaseline implements Analysis {
         ctx.out().printf(Locale.ROOT, "  ratio autoencoder / PCA: %s (%s)%n", ratio,
                 c.ratio() < 1 ? "the autoencoder reconstructs better" : "PCA reconstructs at least as well");
         AtomicFile.writeString(ctx.dir().resolve("pca-baseline.csv"), String.format(Locale.ROOT,
-                "method,k,error,error_per_feature%%npca,%d,%s,%s%%nautoencoder,%d,%s,%s%%nratio,,%s,%n",
+                "method,k,error,error_per_feature\npca,%d,%s,%s\nautoencoder,%d,%s,%s\nratio,,%s,\n",
                 k, c.pcaError(), c.pcaError() / c.d(), ctx.checked().codeSize(), c.aeError(), c.aeError() / c.d(), c.ratio()));
         ctx.out().println(who + ": wrote " + ctx.dir().resolve("pca-baseline.csv"));
         Map<String, Double> r = new LinkedHashMap<>();

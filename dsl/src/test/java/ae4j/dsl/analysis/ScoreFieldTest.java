@@ -38,10 +38,10 @@ class ScoreFieldTest {
      */
     @Test
     void daeReconstructionFieldEstimatesTheScore_14_5_1(@TempDir Path dir) throws Exception {
-        int n = 4000;
+        int n = 3000;
         Dataset ds = Synthetic.gaussianMixture("gm", n, 1, 0, 4, 2, SPREAD);
         GaussianMixture gm = GaussianMixture.of(4, 2, SPREAD, 0);
-        Built b = Built.of(DAE, "dae", 100, 3).train(ds.values(), n, 2, 60, 100, 3e-3, 5);
+        Built b = Built.of(DAE, "dae", 100, 3).train(ds.values(), n, 2, 45, 100, 3e-3, 5);
         // held-out points of the same distribution (another seed)
         int nt = 1000;
         Dataset test = Synthetic.gaussianMixture("gm_test", nt, 2, 0, 4, 2, SPREAD);
