@@ -14,6 +14,8 @@ public final class Analyses {
     static {
         // One line per analysis; keep alphabetical.
         REGISTRY.put("jacobian_spectrum", new JacobianSpectrum());
+        REGISTRY.put("pca_baseline", PcaBaseline.ANALYSIS);
+        REGISTRY.put("score_field", ScoreField.ANALYSIS);
         REGISTRY.put("tangents", new Tangents());
     }
 

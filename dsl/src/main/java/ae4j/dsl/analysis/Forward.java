@@ -1,0 +1,28 @@
+package ae4j.dsl.analysis;
+
+import ae4j.dsl.runtime.CompiledModel;
+
+/** Runs a compiled model without corruption or noise and gathers one node's values for all rows. */
+final class Forward {
+
+    private Forward() {
+    }
+
+    /**
+     * The values of node {@code id} (width {@code width}) for the n rows of x (n x d, row-major), evaluated
+     * in batches of the model's maxBatch with {@code training = false} (no corruption: x~ = x).
+     */
+    static float[] values(CompiledModel m, int id, float[] x, int n, int d, int width) {
+        if (id < 0) throw new IllegalArgumentException("the model has no such node (id " + id + ")");
+        float[] out = new float[n * width];
+        int b = m.maxBatch();
+        float[] buf = new float[b * d];
+        for (int from = 0; from < n; from += b) {
+            int rows = Math.min(b, n - from);
+            System.arraycopy(x, from * d, buf, 0, rows * d);
+            m.loss(buf, rows, 0, 0, false);
+            System.arraycopy(m.value(id), 0, out, from * width, rows * width);
+        }
+        return out;
+    }
+}
