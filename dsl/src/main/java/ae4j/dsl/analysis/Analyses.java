@@ -13,6 +13,9 @@ public final class Analyses {
 
     static {
         // One line per analysis; keep alphabetical.
+        REGISTRY.put("codes", new Codes());
+        REGISTRY.put("local_pca", new LocalPca());
+        REGISTRY.put("retrieval", new Retrieval());
     }
 
     private Analyses() {
