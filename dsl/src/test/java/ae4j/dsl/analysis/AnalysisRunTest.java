@@ -94,4 +94,29 @@ class AnalysisRunTest {
         assertTrue(precision > chance, r.out());
         assertTrue(Files.readString(dir.resolve("out/hash/retrieval.csv")).contains("precision_at_k,"));
     }
+
+    @Test
+    void unlabelledDataAndAOneUnitCode(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("ring.ae");
+        Files.writeString(f, """
+                data ring = circle(n: 200, noise: 0.05, seed: 5)
+                model one {
+                  input x[2]
+                  encoder f { dense 8 tanh; dense 1 sigmoid }
+                  decoder g { dense 8 tanh; dense 2 }
+                  minimize mse(x, g(f(x)))
+                }
+                train one on ring { epochs: 2, batch: 20, seed: 1 }
+                evaluate one on ring { codes, retrieval, local_pca(k: 500) }
+                """);
+        Outcome r = run(f, dir.resolve("out"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("index,h1", Files.readAllLines(dir.resolve("out/one/codes.csv")).get(0));
+        assertTrue(Files.exists(dir.resolve("out/one/codes.png")));
+        assertTrue(r.out().contains("retrieval(bits: 1, k: 10) of one on ring: the data has no labels, so no precision"), r.out());
+        assertTrue(r.err().contains("local_pca: k = 500 but the data has 200 examples; using 200"), r.err());
+        // The circle has known tangents; with all 200 points as "neighbours" local PCA is global PCA, far from them.
+        assertTrue(number(r.out(), "local_pca\\(k: 200\\) of one on ring: mean principal angle to the true tangent line ([0-9.]+)") > 20,
+                r.out());
+    }
 }
