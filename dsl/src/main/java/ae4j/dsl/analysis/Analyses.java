@@ -13,8 +13,11 @@ public final class Analyses {
 
     static {
         // One line per analysis; keep alphabetical.
+        REGISTRY.put("codes", new Codes());
         REGISTRY.put("jacobian_spectrum", new JacobianSpectrum());
+        REGISTRY.put("local_pca", new LocalPca());
         REGISTRY.put("pca_baseline", PcaBaseline.ANALYSIS);
+        REGISTRY.put("retrieval", new Retrieval());
         REGISTRY.put("score_field", ScoreField.ANALYSIS);
         REGISTRY.put("tangents", new Tangents());
     }

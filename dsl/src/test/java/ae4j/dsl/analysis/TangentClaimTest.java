@@ -1,0 +1,185 @@
+package ae4j.dsl.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.check.FrontEnd;
+import ae4j.dsl.compile.JavaEmitter;
+import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.ModelCompiler;
+import ae4j.dsl.data.Dataset;
+import ae4j.dsl.data.Synthetic;
+import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.train.TrainConfig;
+import ae4j.dsl.train.Trainer;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.SingularOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Section 14.6 / figure 14.10: with few training points on a known manifold, the tangent plane an
+ * autoencoder learns generalises better than the nonparametric local-PCA estimate (figure 14.8), which only
+ * sees the few noisy neighbours of each point.
+ */
+class TangentClaimTest {
+
+    record Trained(CompiledModel model, int code, int codeSize, int rec) {
+    }
+
+    static Trained train(String source, String name, Dataset data, int epochs, int batch, long seed) {
+        FrontEnd.Result r = FrontEnd.check(name + ".ae", source);
+        assertTrue(r.ok(), r.diagnostics().render());
+        CheckedModel cm = r.checked().model(name);
+        Lowering.Lowered ir = Lowering.lowerWithRoles(cm);
+        String pkg = "ae4j.generated.tangenttest";
+        CompiledModel m;
+        try {
+            m = (CompiledModel) ModelCompiler.withDefaultCache().load(pkg + "." + JavaEmitter.classNameFor(ir.graph()),
+                    JavaEmitter.emit(ir.graph(), pkg)).getConstructor(int.class).newInstance(256);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < m.params().length; i++) {
+            var info = m.paramInfo().get(i);
+            double sd = info.rows() == 1 ? 0 : Math.sqrt(2.0 / (info.rows() + info.cols()));
+            float[] p = m.params()[i];
+            for (int j = 0; j < p.length; j++) p[j] = (float) (rnd.nextGaussian() * sd);
+        }
+        new Trainer(m, TrainConfig.defaults().withEpochs(epochs).withBatch(batch).withOptimizer("adam", Map.of("lr", 0.005))
+                .withSeed(seed), null).train(data.values(), data.size(), data.dim());
+        return new Trained(m, ir.code(), cm.codeSize(), ir.reconstruction());
+    }
+
+    /**
+     * The autoencoder's tangent estimate at x: the leading {@code dims} right singular vectors of the encoder
+     * Jacobian df/dx, by central finite differences of the code node (all 2d probes in one batch).
+     */
+    private static DMatrixRMaj aeTangent(Trained t, float[] x, int dims) {
+        int d = x.length, m = t.codeSize();
+        double eps = 1e-2;
+        float[] probes = new float[2 * d * d];
+        for (int c = 0; c < d; c++) {
+            System.arraycopy(x, 0, probes, (2 * c) * d, d);
+            System.arraycopy(x, 0, probes, (2 * c + 1) * d, d);
+            probes[(2 * c) * d + c] += (float) eps;
+            probes[(2 * c + 1) * d + c] -= (float) eps;
+        }
+        t.model().loss(probes, 2 * d, 0, 0, false);
+        float[] h = t.model().value(t.code());
+        DMatrixRMaj j = new DMatrixRMaj(m, d);
+        for (int c = 0; c < d; c++) {
+            for (int u = 0; u < m; u++) j.set(u, c, (h[(2 * c) * m + u] - h[(2 * c + 1) * m + u]) / (2 * eps));
+        }
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m, d, false, true, true);
+        assertTrue(svd.decompose(j));
+        DMatrixRMaj w = svd.getW(null);
+        DMatrixRMaj v = svd.getV(null, false);
+        SingularOps_DDRM.descendingOrder(null, false, w, v, false);
+        DMatrixRMaj basis = new DMatrixRMaj(d, dims);
+        for (int i = 0; i < d; i++) for (int k = 0; k < dims; k++) basis.set(i, k, v.get(i, k));
+        return basis;
+    }
+
+    static DMatrixRMaj recTangent(Trained t, float[] x, int dims) {
+        int d = x.length;
+        double eps = 1e-2;
+        float[] probes = new float[2 * d * d];
+        for (int c = 0; c < d; c++) {
+            System.arraycopy(x, 0, probes, (2 * c) * d, d);
+            System.arraycopy(x, 0, probes, (2 * c + 1) * d, d);
+            probes[(2 * c) * d + c] += (float) eps;
+            probes[(2 * c + 1) * d + c] -= (float) eps;
+        }
+        t.model().loss(probes, 2 * d, 0, 0, false);
+        float[] r = t.model().value(t.rec());
+        DMatrixRMaj j = new DMatrixRMaj(d, d);
+        for (int c = 0; c < d; c++) for (int u = 0; u < d; u++) j.set(u, c, (r[(2 * c) * d + u] - r[(2 * c + 1) * d + u]) / (2 * eps));
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(d, d, true, false, true);
+        assertTrue(svd.decompose(j));
+        DMatrixRMaj w = svd.getW(null);
+        DMatrixRMaj u = svd.getU(null, false);
+        SingularOps_DDRM.descendingOrder(u, false, w, null, false);
+        DMatrixRMaj basis = new DMatrixRMaj(d, dims);
+        for (int i = 0; i < d; i++) for (int k = 0; k < dims; k++) basis.set(i, k, u.get(i, k));
+        return basis;
+    }
+
+    static double recAngle(Trained t, Dataset test) {
+        double s = 0;
+        for (int i = 0; i < test.size(); i++) {
+            s += PrincipalAngles.mean(recTangent(t, test.row(i), test.tangentCount()), PrincipalAngles.trueTangents(test, i));
+        }
+        return s / test.size();
+    }
+
+    static double aeAngle(Trained t, Dataset test) {
+        double s = 0;
+        for (int i = 0; i < test.size(); i++) {
+            s += PrincipalAngles.mean(aeTangent(t, test.row(i), test.tangentCount()), PrincipalAngles.trueTangents(test, i));
+        }
+        return s / test.size();
+    }
+
+    static double localPcaAngle(Dataset train, Dataset test, int k) {
+        double s = 0;
+        for (int i = 0; i < test.size(); i++) {
+            LocalPca.Result r = LocalPca.around(train.values(), train.size(), train.dim(), test.row(i), k, test.tangentCount());
+            s += PrincipalAngles.mean(r.basis(), PrincipalAngles.trueTangents(test, i));
+        }
+        return s / test.size();
+    }
+
+    /** Mean angles (degrees) at 100 clean test points: the autoencoder's, then local PCA's for each k. */
+    static double[] measure(int intrinsic, int n, double noise, long seed, String variant, String corrupt, String objective,
+                            int[] ks) {
+        int ambient = 50;
+        Dataset train = Synthetic.embeddedManifold("train", n, seed, noise, intrinsic, ambient);
+        Dataset test = Synthetic.embeddedManifold("test", 100, 100 + seed, 0, intrinsic, ambient);
+        String name = "tangent_i" + intrinsic + "_s" + seed + "_" + variant;
+        String src = """
+                model %s {
+                  input x[%d]
+                  encoder f { dense 64 tanh; dense 2 tanh }
+                  decoder g { dense 64 tanh; dense %d }
+                  %s
+                  minimize %s
+                }
+                """.formatted(name, ambient, ambient, corrupt, objective);
+        Trained t = train(src, name, train, 3 * 4000 * 10 / n, 10, 5);
+        double[] out = new double[ks.length + 2];
+        out[0] = aeAngle(t, test);
+        out[1] = recAngle(t, test);
+        for (int j = 0; j < ks.length; j++) out[j + 2] = localPcaAngle(train, test, ks[j]);
+        StringBuilder b = new StringBuilder();
+        for (int j = 0; j < ks.length; j++) b.append(String.format(" k=%d %.1f", ks[j], out[j + 2]));
+        System.out.printf("tangent claim: intrinsic %d, ambient %d, n %d, noise %.2f, seed %d, %s: encoder-Jacobian tangent %.1f deg "
+                + "(reconstruction-Jacobian %.1f); local PCA%s%n", intrinsic, ambient, n, noise, seed, variant, out[0], out[1], b);
+        return out;
+    }
+
+    /**
+     * 40 points with noise 0.1 per coordinate on a curve (intrinsic 1) and a surface (intrinsic 2) in R^50, a
+     * denoising autoencoder (sigma 0.5, 2-unit code), its tangent estimate = the leading right singular
+     * vectors of the encoder Jacobian at 100 clean test points, against local PCA of the k nearest training
+     * points for neighbourhoods up to a quarter of the data (k = 4..10). Measured (seed 1): curve 27.4 degrees
+     * against 31.6 at best (k = 10); surface 32.3 against 46.8. Not claimed: local PCA with k = 16 or 24 (40-60%
+     * of the data, no longer local) does better on these sets (20.6-22.0 on the curve, 23.0-28.4 on the
+     * surface); the numbers for those k are printed too.
+     */
+    @Test
+    void withFewNoisyTrainingPointsTheAutoencodersTangentBeatsLocalPcaOnLocalNeighbourhoods_14_6() {
+        int[] ks = {4, 6, 8, 10, 16, 24};
+        for (int intrinsic : new int[] {1, 2}) {
+            double[] r = measure(intrinsic, 40, 0.1, 1, "dae", "corrupt x~ = gaussian(x, sigma: 0.5)", "mse(x, g(f(x~)))", ks);
+            double bestLocal = Double.MAX_VALUE;
+            for (int j = 0; j < ks.length; j++) if (ks[j] <= 10) bestLocal = Math.min(bestLocal, r[j + 2]);
+            assertTrue(r[0] < bestLocal, "intrinsic " + intrinsic + ": autoencoder " + r[0] + " degrees, local PCA (k <= 10) "
+                    + bestLocal);
+        }
+    }
+}
