@@ -16,11 +16,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-<<<<<<< HEAD
 /** {@code ae4j run} of programs with {@code score_field} (14.5.1) and {@code pca_baseline} (14.9): files and printed numbers. */
-=======
-/** {@code ae4j run} with the analyses local_pca, codes and retrieval on small synthetic programs. */
->>>>>>> tangent
 class AnalysisRunTest {
 
     record Outcome(int code, String out, String err) {
@@ -34,7 +30,6 @@ class AnalysisRunTest {
         return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
-<<<<<<< HEAD
     /** Section 14.5.1: score_field on a 2-D DAE, sigma taken from the model's gaussian corruption. */
     @Test
     void scoreFieldRuns(@TempDir Path dir) throws Exception {
@@ -120,95 +115,5 @@ class AnalysisRunTest {
         Outcome r = run(f, dir.resolve("out"));
         assertEquals(1, r.code());
         assertTrue(r.err().contains("score_field needs sigma"), r.err());
-=======
-    static double number(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertTrue(m.find(), "no match for " + regex + " in " + text);
-        return Double.parseDouble(m.group(1));
-    }
-
-    @Test
-    void localPcaAndCodesOnACurveWithKnownTangents(@TempDir Path dir) throws Exception {
-        Path f = dir.resolve("curve.ae");
-        Files.writeString(f, """
-                data curve = embedded_manifold(intrinsic: 1, ambient: 10, n: 600, seed: 1)
-                model ae {
-                  input x[10]
-                  encoder f { dense 16 tanh; dense 2 tanh }
-                  decoder g { dense 16 tanh; dense 10 }
-                  minimize mse(x, g(f(x)))
-                }
-                train ae on curve { epochs: 3, batch: 50, optimizer: adam(lr: 0.01), seed: 2 }
-                evaluate ae on curve { local_pca(k: 8), codes }
-                """);
-        Outcome r = run(f, dir.resolve("out"));
-        assertEquals(0, r.code(), r.err());
-        // Noiseless, 600 points on a closed curve: local PCA with 8 neighbours is close to the true tangent.
-        double angle = number(r.out(), "mean principal angle to the true tangent line ([0-9.]+) degrees");
-        assertTrue(angle < 3, r.out());
-        List<String> pca = Files.readAllLines(dir.resolve("out/ae/local-pca.csv"));
-        assertEquals("index,mean_angle_deg,largest_angle_deg", pca.get(0));
-        assertEquals(1 + LocalPca.SAMPLES, pca.size());
-        assertTrue(r.out().contains("codes of ae on curve: 600 codes of size 2"), r.out());
-        List<String> codes = Files.readAllLines(dir.resolve("out/ae/codes.csv"));
-        assertEquals("index,h1,h2", codes.get(0));
-        assertEquals(601, codes.size());
-        assertTrue(ImageIO.read(dir.resolve("out/ae/codes.png").toFile()).getWidth() > 100);
-    }
-
-    @Test
-    void spectraCodesPrincipalComponentsAndRetrievalOnLabelledClusters(@TempDir Path dir) throws Exception {
-        Path f = dir.resolve("blobs.ae");
-        Files.writeString(f, """
-                data blobs = gaussian_mixture(k: 4, dim: 8, spread: 0.3, n: 400, seed: 3)
-                model hash {
-                  input x[8]
-                  encoder f { dense 16 tanh; dense 6 sigmoid }
-                  decoder g { dense 16 tanh; dense 8 }
-                  minimize mse(x, g(f(x)))
-                }
-                train hash on blobs { epochs: 20, batch: 40, optimizer: adam(lr: 0.01), seed: 4 }
-                evaluate hash on blobs { local_pca(k: 12), codes, retrieval(k: 5) }
-                """);
-        Outcome r = run(f, dir.resolve("out"));
-        assertEquals(0, r.code(), r.err());
-        System.out.print(r.out());
-        // No known tangents: the mean local spectrum, 8 standard deviations.
-        assertTrue(r.out().contains("mean local spectrum"), r.out());
-        assertEquals("index,sd1,sd2,sd3,sd4,sd5,sd6,sd7,sd8", Files.readAllLines(dir.resolve("out/hash/local-pca.csv")).get(0));
-        // A 6-unit code: labels and the first two principal components in the table, a scatter of them.
-        assertEquals("index,label,h1,h2,h3,h4,h5,h6,pc1,pc2", Files.readAllLines(dir.resolve("out/hash/codes.csv")).get(0));
-        assertTrue(r.out().contains("first two principal components explain"), r.out());
-        assertTrue(Files.exists(dir.resolve("out/hash/codes.png")));
-        double precision = number(r.out(), "precision@5 ([0-9.]+)");
-        double chance = number(r.out(), "\\(chance ([0-9.]+)\\)");
-        assertTrue(precision > chance, r.out());
-        assertTrue(Files.readString(dir.resolve("out/hash/retrieval.csv")).contains("precision_at_k,"));
-    }
-
-    @Test
-    void unlabelledDataAndAOneUnitCode(@TempDir Path dir) throws Exception {
-        Path f = dir.resolve("ring.ae");
-        Files.writeString(f, """
-                data ring = circle(n: 200, noise: 0.05, seed: 5)
-                model one {
-                  input x[2]
-                  encoder f { dense 8 tanh; dense 1 sigmoid }
-                  decoder g { dense 8 tanh; dense 2 }
-                  minimize mse(x, g(f(x)))
-                }
-                train one on ring { epochs: 2, batch: 20, seed: 1 }
-                evaluate one on ring { codes, retrieval, local_pca(k: 500) }
-                """);
-        Outcome r = run(f, dir.resolve("out"));
-        assertEquals(0, r.code(), r.err());
-        assertEquals("index,h1", Files.readAllLines(dir.resolve("out/one/codes.csv")).get(0));
-        assertTrue(Files.exists(dir.resolve("out/one/codes.png")));
-        assertTrue(r.out().contains("retrieval(bits: 1, k: 10) of one on ring: the data has no labels, so no precision"), r.out());
-        assertTrue(r.err().contains("local_pca: k = 500 but the data has 200 examples; using 200"), r.err());
-        // The circle has known tangents; with all 200 points as "neighbours" local PCA is global PCA, far from them.
-        assertTrue(number(r.out(), "local_pca\\(k: 200\\) of one on ring: mean principal angle to the true tangent line ([0-9.]+)") > 20,
-                r.out());
->>>>>>> tangent
     }
 }
