@@ -269,7 +269,7 @@ public final class Builtins {
         add(k, "jacobian_spectrum", "singular values of the encoder's Jacobian", "section 14.7", opt("samples", Type.INT, 100.0));
         add(k, "tangents", "tangent directions of the learned manifold", "section 14.6, figure 14.10",
                 opt("k", Type.INT, 3.0), opt("samples", Type.INT, 4.0));
-        add(k, "local_pca", "local PCA tangent planes for comparison", "section 14.6", opt("k", Type.INT, 10.0));
+        add(k, "local_pca", "local PCA of the k nearest neighbours: tangent planes for comparison (figure 14.8)", "section 14.6", opt("k", Type.INT, 10.0));
         add(k, "codes", "2-D scatter of the codes", "");
         add(k, "retrieval", "semantic hashing: binary codes and nearest-neighbour retrieval", "section 14.9",
                 derived("bits", Type.INT, "code size"), opt("k", Type.INT, 10.0));

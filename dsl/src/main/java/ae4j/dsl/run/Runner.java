@@ -343,8 +343,13 @@ public final class Runner {
                     } else {
                         Path dir = options.out().resolve(a.model());
                         Files.createDirectories(dir);
-                        impl.run(new ae4j.dsl.analysis.AnalysisContext(an.name(), an.args(), l.model(), l.ir(), l.checked(),
-                                ds, dir, out, err));
+                        try {
+                            impl.run(new ae4j.dsl.analysis.AnalysisContext(an.name(), an.args(), l.model(), l.ir(), l.checked(),
+                                    ds, dir, out, err));
+                        } catch (IllegalArgumentException e) {
+                            // An analysis rejects arguments or data it cannot use: the user's to fix, no stack trace.
+                            throw new UserError(a.verb() + " " + a.model() + " on " + a.data() + ": " + e.getMessage());
+                        }
                     }
                 }
             }
