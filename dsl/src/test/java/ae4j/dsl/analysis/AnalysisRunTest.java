@@ -3,10 +3,8 @@ package ae4j.dsl.analysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ae4j.dsl.run.RunOutcome;
 import ae4j.dsl.run.Runner;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,15 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code ae4j run} of programs with {@code score_field} (14.5.1) and {@code pca_baseline} (14.9): files and printed numbers. */
 class AnalysisRunTest {
 
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome run(Path file, Path outDir) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Runner.run(file, new Runner.Options(outDir, 0), new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8));
-        return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    static RunOutcome run(Path file, Path outDir) {
+        return RunOutcome.of(file, outDir);
     }
 
     /** Section 14.5.1: score_field on a 2-D DAE, sigma taken from the model's gaussian corruption. */
@@ -46,7 +37,7 @@ class AnalysisRunTest {
                 train dae on gm { epochs: 10, batch: 50, optimizer: adam(lr: 3e-3), seed: 2 }
                 analyze dae on gm { score_field(grid: 12) }
                 """);
-        Outcome r = run(f, dir.resolve("out"));
+        RunOutcome r = run(f, dir.resolve("out"));
         System.out.print(r.out());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("score_field dae on gm: estimated score (r(x) - x) / sigma^2, sigma 0.35"), r.out());
@@ -78,7 +69,7 @@ class AnalysisRunTest {
                 train ae on pts { epochs: 5, batch: 50, optimizer: adam(lr: 3e-3), seed: 2 }
                 evaluate ae on pts { pca_baseline }
                 """);
-        Outcome r = run(f, dir.resolve("out"));
+        RunOutcome r = run(f, dir.resolve("out"));
         System.out.print(r.out());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("pca_baseline ae on pts: mean squared reconstruction error"), r.out());
@@ -112,7 +103,7 @@ class AnalysisRunTest {
                 }
                 analyze dae on gm { score_field }
                 """);
-        Outcome r = run(f, dir.resolve("out"));
+        RunOutcome r = run(f, dir.resolve("out"));
         assertEquals(1, r.code());
         assertTrue(r.err().contains("score_field needs sigma"), r.err());
     }

@@ -43,10 +43,9 @@ class JacobianAnalysesRunTest {
                 analyze deep on shifted { jacobian_spectrum(samples: 20), tangents(k: 1, samples: 5) }
                 """);
         Path out = dir.resolve("out");
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        int code = Runner.run(f, new Runner.Options(out, 0), new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8));
-        String stdout = o.toString(StandardCharsets.UTF_8), stderr = e.toString(StandardCharsets.UTF_8);
+        ae4j.dsl.run.RunOutcome r = ae4j.dsl.run.RunOutcome.of(f, out);
+        int code = r.code();
+        String stdout = r.out(), stderr = r.err();
         System.out.println(stdout);
         assertEquals(0, code, stderr);
         assertTrue(!stderr.contains("not implemented"), stderr);

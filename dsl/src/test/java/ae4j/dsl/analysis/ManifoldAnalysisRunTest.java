@@ -3,10 +3,8 @@ package ae4j.dsl.analysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ae4j.dsl.run.RunOutcome;
 import ae4j.dsl.run.Runner;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,15 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code ae4j run} with the analyses local_pca, codes and retrieval on small synthetic programs. */
 class ManifoldAnalysisRunTest {
 
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome run(Path file, Path outDir) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Runner.run(file, new Runner.Options(outDir, 0), new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8));
-        return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    static RunOutcome run(Path file, Path outDir) {
+        return RunOutcome.of(file, outDir);
     }
 
     static double number(String text, String regex) {
@@ -50,7 +41,7 @@ class ManifoldAnalysisRunTest {
                 train ae on curve { epochs: 3, batch: 50, optimizer: adam(lr: 0.01), seed: 2 }
                 evaluate ae on curve { local_pca(k: 8), codes }
                 """);
-        Outcome r = run(f, dir.resolve("out"));
+        RunOutcome r = run(f, dir.resolve("out"));
         assertEquals(0, r.code(), r.err());
         // Noiseless, 600 points on a closed curve: local PCA with 8 neighbours is close to the true tangent.
         double angle = number(r.out(), "mean principal angle to the true tangent line ([0-9.]+) degrees");
@@ -79,7 +70,7 @@ class ManifoldAnalysisRunTest {
                 train hash on blobs { epochs: 20, batch: 40, optimizer: adam(lr: 0.01), seed: 4 }
                 evaluate hash on blobs { local_pca(k: 12), codes, retrieval(k: 5) }
                 """);
-        Outcome r = run(f, dir.resolve("out"));
+        RunOutcome r = run(f, dir.resolve("out"));
         assertEquals(0, r.code(), r.err());
         System.out.print(r.out());
         // No known tangents: the mean local spectrum, 8 standard deviations.
@@ -109,7 +100,7 @@ class ManifoldAnalysisRunTest {
                 train one on ring { epochs: 2, batch: 20, seed: 1 }
                 evaluate one on ring { codes, retrieval, local_pca(k: 500) }
                 """);
-        Outcome r = run(f, dir.resolve("out"));
+        RunOutcome r = run(f, dir.resolve("out"));
         assertEquals(0, r.code(), r.err());
         assertEquals("index,h1", Files.readAllLines(dir.resolve("out/one/codes.csv")).get(0));
         assertTrue(Files.exists(dir.resolve("out/one/codes.png")));

@@ -16,15 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code ae4j run} end to end on small synthetic programs: outputs written, errors reported with exit 1. */
 class RunnerTest {
 
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome run(Path file, Path outDir) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Runner.run(file, new Runner.Options(outDir, 0), new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8));
-        return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    static RunOutcome run(Path file, Path outDir) {
+        return RunOutcome.of(file, outDir);
     }
 
     @Test
@@ -47,7 +40,7 @@ class RunnerTest {
                 export ae to "ae.csv"
                 """);
         Path out = dir.resolve("out");
-        Outcome r = run(f, out);
+        RunOutcome r = run(f, out);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("train ae on fit: 480 examples, 4 epochs"), r.out());
         assertTrue(r.out().contains("evaluate ae on held: loss"), r.out());
@@ -65,7 +58,7 @@ class RunnerTest {
     void programErrorsAndDataMismatchesExitWithOne(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.ae");
         Files.writeString(bad, "model m { input x[2] encoder f { dense 2 rleu } minimize mse(x, x) }\n");
-        Outcome r = run(bad, dir.resolve("o1"));
+        RunOutcome r = run(bad, dir.resolve("o1"));
         assertEquals(1, r.code());
         assertTrue(r.err().contains("did you mean 'relu'"), r.err());
         assertTrue(r.err().contains("nothing was run"), r.err());
@@ -100,7 +93,7 @@ class RunnerTest {
                 }
                 train dae on images { epochs: 2, batch: 50 }
                 """);
-        Outcome r = run(f, dir.resolve("o"));
+        RunOutcome r = run(f, dir.resolve("o"));
         assertEquals(0, r.code(), r.err());
         var grid = ImageIO.read(dir.resolve("o/dae/reconstructions.png").toFile());
         // 3 rows (originals, corrupted, reconstructions) of 8 cells of 12 px at scale 3, 2 px gaps.
@@ -127,7 +120,7 @@ class RunnerTest {
                 new PrintStream(e, true, StandardCharsets.UTF_8));
         assertEquals(0, code, e.toString(StandardCharsets.UTF_8));
         assertTrue(e.toString(StandardCharsets.UTF_8).contains("running the reference executor"));
-        Outcome gen = run(f, dir.resolve("gen"));
+        RunOutcome gen = run(f, dir.resolve("gen"));
         assertEquals(0, gen.code());
         // Same initialisation, same data order, same noise: the losses agree to float precision.
         var refLog = Files.readAllLines(dir.resolve("ref/ae/metrics.csv"));
@@ -139,12 +132,12 @@ class RunnerTest {
         }
     }
 
-    static Outcome run(Path file, Runner.Options options) {
+    static RunOutcome run(Path file, Runner.Options options) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int code = Runner.run(file, options, new PrintStream(o, true, StandardCharsets.UTF_8),
                 new PrintStream(e, true, StandardCharsets.UTF_8));
-        return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        return new RunOutcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -161,18 +154,18 @@ class RunnerTest {
                 }
                 train ae on moons { epochs: 4, batch: 32, optimizer: adam(lr: 0.01), seed: 3, checkpoint: "ck/ae.ckpt" }
                 """);
-        Outcome whole = run(f, new Runner.Options(dir.resolve("whole"), 0));
+        RunOutcome whole = run(f, new Runner.Options(dir.resolve("whole"), 0));
         assertEquals(0, whole.code(), whole.err());
         var full = ae4j.dsl.runtime.Checkpoint.read(dir.resolve("whole/ck/ae.ckpt"));
         assertEquals(4, full.progress().epoch());
         assertEquals(java.util.Set.of("m", "v"), full.optimizerState().keySet());
 
-        Outcome half = run(f, new Runner.Options(dir.resolve("half"), 2));
+        RunOutcome half = run(f, new Runner.Options(dir.resolve("half"), 2));
         assertEquals(0, half.code(), half.err());
         Path ck = dir.resolve("half/ck/ae.ckpt");
         assertEquals(2, ae4j.dsl.runtime.Checkpoint.read(ck).progress().epoch());
 
-        Outcome rest = run(f, new Runner.Options(dir.resolve("rest"), 0, false, ck));
+        RunOutcome rest = run(f, new Runner.Options(dir.resolve("rest"), 0, false, ck));
         assertEquals(0, rest.code(), rest.err());
         assertTrue(rest.out().contains("resuming from " + ck + " after epoch 2"), rest.out());
         var resumed = ae4j.dsl.runtime.Checkpoint.read(dir.resolve("rest/ck/ae.ckpt"));
@@ -182,7 +175,7 @@ class RunnerTest {
         }
         assertEquals(5, Files.readAllLines(dir.resolve("rest/ae/metrics.csv")).size(), "header + all 4 epochs");
 
-        Outcome missing = run(f, new Runner.Options(dir.resolve("x"), 0, false, dir.resolve("nope.ckpt")));
+        RunOutcome missing = run(f, new Runner.Options(dir.resolve("x"), 0, false, dir.resolve("nope.ckpt")));
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("--resume"), missing.err());
     }
