@@ -18,8 +18,9 @@ public record TrainConfig(int epochs, int batch, String optimizer, Map<String, O
     public TrainConfig {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        optimizerArgs = Map.copyOf(optimizerArgs);
-        scheduleArgs = Map.copyOf(scheduleArgs);
+        // Keep the written order (Map.copyOf would print adam's arguments in a different order every run).
+        optimizerArgs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizerArgs));
+        scheduleArgs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scheduleArgs));
     }
 
     /** Defaults: 10 epochs, batch 128, adam(lr: 1e-3), constant schedule, seed 0. */
