@@ -18,7 +18,7 @@ public final class DataLoader {
 
     private final CheckedProgram program;
     private final DataPaths paths;
-    private final Map<String, Dataset> cache = new HashMap<>();
+    private final Map<String, Dataset> cache;
     private final Map<String, Dataset[]> splits = new HashMap<>();
 
     /** @param base the folder of the .ae file (relative paths start there) */
@@ -27,8 +27,17 @@ public final class DataLoader {
     }
 
     public DataLoader(CheckedProgram program, DataPaths paths) {
+        this(program, paths, new HashMap<>());
+    }
+
+    /**
+     * A loader whose cache of built data sets is {@code cache} (shared with, e.g., the loader of a notebook's
+     * previous cell: a data set built there is not read again; the owner removes entries that went stale).
+     */
+    public DataLoader(CheckedProgram program, DataPaths paths, Map<String, Dataset> cache) {
         this.program = program;
         this.paths = paths;
+        this.cache = cache;
     }
 
     /** Every data set of the program, in declaration order. */

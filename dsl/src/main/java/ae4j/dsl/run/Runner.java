@@ -20,6 +20,7 @@ import ae4j.dsl.train.ConsoleProgress;
 import ae4j.dsl.train.DivergenceException;
 import ae4j.dsl.train.TrainConfig;
 import ae4j.dsl.train.Trainer;
+import ae4j.dsl.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -52,9 +53,13 @@ public final class Runner {
      * checkpoint to resume from (null = start afresh): the first train statement of the checkpoint's model
      * continues from it instead of starting at epoch 1.
      */
-    public record Options(Path out, int maxEpochs, boolean reference, Path resume) {
+    public record Options(Path out, int maxEpochs, boolean reference, Path resume, Path saveBase) {
+        public Options(Path out, int maxEpochs, boolean reference, Path resume) {
+            this(out, maxEpochs, reference, resume, null);
+        }
+
         public Options(Path out, int maxEpochs, boolean reference) {
-            this(out, maxEpochs, reference, null);
+            this(out, maxEpochs, reference, null, null);
         }
 
         public Options(Path out, int maxEpochs) {
@@ -62,11 +67,28 @@ public final class Runner {
         }
     }
 
-    private final Path file;
-    private final String source;
+    /**
+     * Where a run reports to besides its output streams: the notebook kernel shows training live instead of
+     * a console progress bar, and keeps the running trainer to cancel it on an interrupt.
+     */
+    public interface Hooks {
+        /** The listener of one train statement (default: a console progress bar on {@code err}). */
+        default TrainingListener listener(String model, String[] termNames, PrintStream err) {
+            return new ConsoleProgress("train " + model, err, termNames);
+        }
+
+        /** A trainer is about to run (null once it has ended). */
+        default void training(Trainer trainer) {
+        }
+    }
+
+    private Path file;
+    private String source;
     private final Options options;
-    private final PrintStream out;
-    private final PrintStream err;
+    private PrintStream out;
+    private PrintStream err;
+    private Hooks hooks = new Hooks() {
+    };
     private CheckedProgram program;
     private DataLoader data;
     private final Map<String, Loaded> models = new HashMap<>();
@@ -74,7 +96,7 @@ public final class Runner {
     private Checkpoint resume;
 
     /** A compiled model with the IR roles a report needs. */
-    record Loaded(CheckedModel checked, CompiledModel model, Lowering.Lowered ir, String[] termNames) {
+    public record Loaded(CheckedModel checked, CompiledModel model, Lowering.Lowered ir, String[] termNames) {
     }
 
     private Runner(Path file, String source, Options options, PrintStream out, PrintStream err) {
@@ -112,16 +134,7 @@ public final class Runner {
         data = new DataLoader(program, folder);
         try {
             if (options.resume() != null) resume = readResume(options.resume());
-            Files.createDirectories(options.out());
-            for (Step step : program.steps()) {
-                switch (step) {
-                    case Step.Train t -> train(t);
-                    case Step.Analyze a -> analyze(a);
-                    case Step.Save s -> save(s.model(), resolveOut(s.path()), "safetensors");
-                    case Step.Export e -> save(e.model(), resolveOut(e.path()), e.format());
-                    case Step.Load l -> load(l, folder);
-                }
-            }
+            steps(folder);
             out.println("outputs in " + options.out());
             return 0;
         } catch (DataException | DivergenceException | ModelMismatchException | UserError e) {
@@ -136,9 +149,63 @@ public final class Runner {
         }
     }
 
+    private void steps(Path folder) throws IOException {
+        Files.createDirectories(options.out());
+        for (Step step : program.steps()) {
+            switch (step) {
+                case Step.Train t -> train(t);
+                case Step.Analyze a -> analyze(a);
+                case Step.Save s -> save(s.model(), resolveSave(s.path()), "safetensors");
+                case Step.Export e -> save(e.model(), resolveSave(e.path()), e.format());
+                case Step.Load l -> load(l, folder);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ sessions (notebook cells)
+
+    /** A runner that keeps its compiled models between {@link #runCell} calls (a notebook's state). */
+    static Runner forSession(Options options, Hooks hooks) {
+        Runner r = new Runner(null, "", options, System.out, System.err);
+        r.hooks = hooks;
+        return r;
+    }
+
+    /**
+     * Runs the statements of an already checked program (a notebook cell after the declarations of earlier
+     * cells) with models kept from earlier cells unless {@link #forget forgotten}. Problems in the user's
+     * program or data come back as {@link UserError}, {@link DataException}, {@link DivergenceException} or
+     * {@link ModelMismatchException}, which the caller reports without a stack trace.
+     */
+    void runCell(Path file, String source, CheckedProgram checked, DataLoader loader, PrintStream out, PrintStream err)
+            throws IOException {
+        this.file = file;
+        this.source = source;
+        this.program = checked;
+        this.data = loader;
+        this.out = out;
+        this.err = err;
+        steps(file.toAbsolutePath().getParent());
+    }
+
+    /** Drops a compiled model (its declaration changed; the next use compiles the new one). */
+    void forget(String model) {
+        models.remove(model);
+    }
+
+    /** The compiled model called {@code name}, compiling it on first use. */
+    Loaded loaded(String name) {
+        return model(name);
+    }
+
+    /** Whether the model has been compiled in this runner. */
+    boolean hasModel(String name) {
+        return models.containsKey(name);
+    }
+
     /** A problem in the user's program found while running it (the message says what to do). */
-    static final class UserError extends RuntimeException {
-        UserError(String message) {
+    public static final class UserError extends RuntimeException {
+        public UserError(String message) {
             super(message);
         }
     }
@@ -165,6 +232,12 @@ public final class Runner {
     private Path resolveOut(String path) {
         Path p = Path.of(path);
         return p.isAbsolute() ? p : options.out().resolve(p);
+    }
+
+    /** Where save, export and checkpoint paths start: the output folder unless the options name another. */
+    private Path resolveSave(String path) {
+        Path p = Path.of(path);
+        return p.isAbsolute() ? p : (options.saveBase() != null ? options.saveBase() : options.out()).resolve(p);
     }
 
     // ------------------------------------------------------------------ models
@@ -242,8 +315,8 @@ public final class Runner {
         }
         out.printf(Locale.ROOT, "train %s on %s: %d examples, %d epochs, batch %d, %s%n", t.model(), t.data(), ds.size(),
                 c.epochs(), c.batch(), c.optimizer() + c.optimizerArgs());
-        if (c.checkpoint() != null) c = c.withCheckpoint(resolveOut(c.checkpoint()).toString());
-        Trainer trainer = new Trainer(l.model(), c, new ConsoleProgress("train " + t.model(), err, l.termNames()), l.termNames())
+        if (c.checkpoint() != null) c = c.withCheckpoint(resolveSave(c.checkpoint()).toString());
+        Trainer trainer = new Trainer(l.model(), c, hooks.listener(t.model(), l.termNames(), err), l.termNames())
                 .source(source);
         long resumedAt = 0;
         if (resume != null && resume.modelName().equals(t.model())) {
@@ -257,7 +330,13 @@ public final class Runner {
                     resume.progress().epoch(), resumedAt);
             resume = null;
         }
-        Trainer.Result res = trainer.train(ds.values(), ds.size(), ds.dim());
+        Trainer.Result res;
+        hooks.training(trainer);
+        try {
+            res = trainer.train(ds.values(), ds.size(), ds.dim());
+        } finally {
+            hooks.training(null);
+        }
         Path dir = options.out().resolve(t.model());
         Files.createDirectories(dir);
         MetricsLog log = new MetricsLog();
@@ -277,6 +356,10 @@ public final class Runner {
         metrics.put("seconds", res.seconds());
         ModelFile.save(dir.resolve(t.model() + ".safetensors"), l.model(), source, t.options() == null ? Map.of()
                 : stringify(t.options()), metrics);
+        if (res.cancelled()) {
+            out.printf(Locale.ROOT, "train %s: interrupted after %d steps; the model keeps the weights it has so far%n",
+                    t.model(), res.steps());
+        }
         out.printf(Locale.ROOT, "train %s: loss %.5f after %d epochs (%.1f s, %,.0f examples/s); wrote %s%n", t.model(),
                 res.finalTrainLoss(), res.epochsRun(), res.seconds(),
                 (res.steps() - resumedAt) * (double) Math.min(c.batch(), ds.size()) / Math.max(res.seconds(), 1e-9), dir);

@@ -1,0 +1,227 @@
+package ae4j.api;
+
+import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.runtime.ModelFile;
+import ae4j.dsl.run.Runner;
+import ae4j.dsl.run.Session;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A model declared in ae4j's language, as Java code sees it (in JShell or a notebook's Java cells): encode
+ * and reconstruct examples, evaluate the objective, train, save and load. The model is compiled on first
+ * use and keeps its weights; training it again continues from them.
+ *
+ * <pre>{@code
+ * Model dae = Ae4j.model("dae");
+ * float[][] h = dae.encode(Ae4j.data("test").rows(0, 10));
+ * }</pre>
+ */
+public final class Model {
+
+    private final Session session;
+    private final String name;
+
+    Model(Session session, String name) {
+        this.session = session;
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    private Runner.Loaded loaded() {
+        return session.model(name);
+    }
+
+    private CheckedModel declaration() {
+        CheckedModel m = session.checkedModel(name);
+        if (m == null) throw new IllegalStateException("model '" + name + "' is no longer declared");
+        return m;
+    }
+
+    /** Features per example. */
+    public int inputWidth() {
+        return declaration().inputSize();
+    }
+
+    /** Units of the code h = f(x). */
+    public int codeWidth() {
+        return declaration().codeSize();
+    }
+
+    /** Trainable numbers (weights and biases). */
+    public long parameterCount() {
+        long n = 0;
+        for (CompiledModel.ParamInfo p : loaded().model().paramInfo()) n += (long) p.rows() * p.cols();
+        return n;
+    }
+
+    /** The code h = f(x) of each row (no corruption or noise). */
+    public float[][] encode(float[][] x) {
+        Runner.Loaded l = loaded();
+        if (l.ir().code() < 0) throw new IllegalStateException("model '" + name + "' has no code layer to read");
+        return forward(x, l.ir().code());
+    }
+
+    /** The code of one example. */
+    public float[] encode(float[] x) {
+        return encode(new float[][] {x})[0];
+    }
+
+    /** The codes of every example of a data set. */
+    public float[][] encode(Data data) {
+        return encode(data.rows(0, data.size()));
+    }
+
+    /** The reconstruction r(x) = g(f(x)) of each row (the decoder's mean; no corruption). */
+    public float[][] reconstruct(float[][] x) {
+        Runner.Loaded l = loaded();
+        if (l.ir().reconstruction() < 0) throw new IllegalStateException("model '" + name + "' has no reconstruction to read");
+        return forward(x, l.ir().reconstruction());
+    }
+
+    /** The reconstruction of one example. */
+    public float[] reconstruct(float[] x) {
+        return reconstruct(new float[][] {x})[0];
+    }
+
+    /** The objective's mean over a data set (no corruption), as {@code evaluate ... { loss }} reports it. */
+    public double loss(Data data) {
+        CompiledModel m = loaded().model();
+        check(data.dim());
+        int b = m.maxBatch();
+        float[] buf = new float[b * data.dim()];
+        double sum = 0;
+        for (int from = 0; from < data.size(); from += b) {
+            int rows = Math.min(b, data.size() - from);
+            data.dataset().batch(from, rows, buf);
+            sum += m.loss(buf, rows, 0, 0, false) * rows;
+        }
+        return sum / data.size();
+    }
+
+    /**
+     * Trains on a data set with the options of a train statement, e.g. {@code "epochs: 2, batch: 128"}
+     * (the same as the cell {@code train NAME on DATA { options }}).
+     */
+    public void train(Data data, String options) {
+        Ae4j.evalOrThrow(session, "train " + name + " on " + data.name() + " { " + options + " }");
+    }
+
+    /** Writes the weights to a safetensors file (relative paths start at the working folder). */
+    public void save(String path) {
+        try {
+            ModelFile.save(session.workDir().resolve(path), loaded().model(), session.declarations(), Map.of(), Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save " + name + " to " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads weights saved by {@link #save} or {@code ae4j run}. */
+    public void load(String path) {
+        try {
+            ModelFile.load(session.workDir().resolve(path), loaded().model());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load " + name + " from " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The layers, one per line: kind, shape, activation, parameters. */
+    public String summary() {
+        StringBuilder b = new StringBuilder();
+        for (String[] row : layerRows()) b.append(String.format(Locale.ROOT, "%-10s %-16s %-10s %12s%n", (Object[]) row));
+        b.append("objective: ").append(objective()).append('\n');
+        b.append(String.format(Locale.ROOT, "%,d parameters", parameterCount()));
+        return b.toString();
+    }
+
+    /** An HTML table of the layers and the objective (how a notebook shows a model). */
+    public String html() {
+        StringBuilder b = new StringBuilder("<div class=\"ae4j-model\"><b>model ").append(esc(name)).append("</b> ");
+        b.append(String.format(Locale.ROOT, "(%,d parameters)", parameterCount()));
+        b.append("<table><thead><tr><th>part</th><th>layer</th><th>activation</th><th>parameters</th></tr></thead><tbody>");
+        for (String[] row : layerRows()) {
+            b.append("<tr>");
+            for (String c : row) b.append("<td>").append(esc(c)).append("</td>");
+            b.append("</tr>");
+        }
+        b.append("</tbody></table><div>minimize <code>").append(esc(objective())).append("</code></div></div>");
+        return b.toString();
+    }
+
+    private String[][] layerRows() {
+        CheckedModel m = declaration();
+        var rows = new java.util.ArrayList<String[]>();
+        rows.add(new String[] {"input", m.inputName() + m.inputDims(), "", ""});
+        for (CheckedModel.LayerInfo li : m.encoder()) rows.add(layerRow(m.encoderName(), li, false));
+        for (CheckedModel.LayerInfo li : m.decoder()) rows.add(layerRow(m.decoderName(), li, m.tied()));
+        return rows.toArray(String[][]::new);
+    }
+
+    private static String[] layerRow(String part, CheckedModel.LayerInfo li, boolean tied) {
+        long params = (tied ? 0L : (long) li.in() * li.out()) + li.out();
+        return new String[] {part, li.kind() + " " + li.in() + " -> " + li.out(), li.activation() == null ? "linear" : li.activation(),
+                String.format(Locale.ROOT, "%,d", params) + (tied ? " (tied)" : "")};
+    }
+
+    private String objective() {
+        String o = declaration().origin("minimize");
+        if (o == null) return declaration().objective().toString();
+        int colon = o.indexOf(": ");
+        String text = colon >= 0 && o.startsWith("line ") ? o.substring(colon + 2) : o;
+        return text.startsWith("minimize ") ? text.substring("minimize ".length()) : text;
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private void check(int width) {
+        if (width != inputWidth()) {
+            throw new IllegalArgumentException("model '" + name + "' takes " + inputWidth() + " features per example, not " + width);
+        }
+    }
+
+    private float[][] forward(float[][] x, int node) {
+        Runner.Loaded l = loaded();
+        CompiledModel m = l.model();
+        int d = inputWidth();
+        int width = l.ir().graph().width(node);
+        float[][] out = new float[x.length][width];
+        int b = m.maxBatch();
+        float[] buf = new float[b * d];
+        for (int from = 0; from < x.length; from += b) {
+            int rows = Math.min(b, x.length - from);
+            for (int r = 0; r < rows; r++) {
+                check(x[from + r].length);
+                System.arraycopy(x[from + r], 0, buf, r * d, d);
+            }
+            m.loss(buf, rows, 0, 0, false);
+            float[] v = m.value(node);
+            for (int r = 0; r < rows; r++) System.arraycopy(v, r * width, out[from + r], 0, width);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        CheckedModel m = session.checkedModel(name);
+        if (m == null) return "model " + name + " (no longer declared)";
+        StringBuilder b = new StringBuilder("model ").append(name).append(": ").append(m.inputSize());
+        for (CheckedModel.LayerInfo li : m.encoder()) b.append(" -> ").append(li.out()).append(act(li));
+        b.append(" |");
+        for (CheckedModel.LayerInfo li : m.decoder()) b.append(" -> ").append(li.out()).append(act(li));
+        if (m.tied()) b.append(" (tied)");
+        return b.append("; minimize ").append(objective()).toString();
+    }
+
+    private static String act(CheckedModel.LayerInfo li) {
+        return li.activation() == null || li.activation().equals("linear") || li.activation().equals("identity") ? "" : " " + li.activation();
+    }
+}
