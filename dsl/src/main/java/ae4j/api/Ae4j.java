@@ -91,7 +91,7 @@ public final class Ae4j {
         if (!s.dataNames().contains(name)) {
             throw new IllegalArgumentException("no data set named '" + name + "'; declared: " + s.dataNames());
         }
-        return new Data(s.data(name));
+        return new Data(s, name);
     }
 
     /** The names of the declared models. */

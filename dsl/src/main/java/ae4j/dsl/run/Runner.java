@@ -356,13 +356,13 @@ public final class Runner {
         metrics.put("seconds", res.seconds());
         ModelFile.save(dir.resolve(t.model() + ".safetensors"), l.model(), source, t.options() == null ? Map.of()
                 : stringify(t.options()), metrics);
-        if (res.cancelled()) {
-            out.printf(Locale.ROOT, "train %s: interrupted after %d steps; the model keeps the weights it has so far%n",
-                    t.model(), res.steps());
-        }
         out.printf(Locale.ROOT, "train %s: loss %.5f after %d epochs (%.1f s, %,.0f examples/s); wrote %s%n", t.model(),
                 res.finalTrainLoss(), res.epochsRun(), res.seconds(),
                 (res.steps() - resumedAt) * (double) Math.min(c.batch(), ds.size()) / Math.max(res.seconds(), 1e-9), dir);
+        if (res.cancelled()) {
+            throw new UserError("train " + t.model() + ": interrupted after " + res.steps() + " steps; the model keeps the "
+                    + "weights it has so far (the statements after this one were not run)");
+        }
     }
 
     private static Map<String, Object> stringify(Map<String, Object> options) {

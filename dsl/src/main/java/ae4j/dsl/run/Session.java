@@ -242,6 +242,8 @@ public final class Session {
                                             int charOffset) {
         StringBuilder b = new StringBuilder();
         for (Diagnostic d : all.all()) {
+            // In a notebook, declaring now and using in a later cell is the normal way: no "never used" warnings.
+            if (!d.isError() && d.message().contains("is never used")) continue;
             Span s = d.span();
             if (s.start() >= charOffset || s == Span.NONE) {
                 Span moved = s == Span.NONE ? s : new Span(s.line() - lineOffset, s.col(), s.endLine() - lineOffset, s.endCol(),

@@ -1,0 +1,309 @@
+package ae4j.kernel;
+
+import ae4j.api.Ae4j;
+import ae4j.dsl.run.Runner;
+import ae4j.dsl.run.Session;
+import ae4j.dsl.train.Trainer;
+import ae4j.dsl.train.TrainingListener;
+import io.github.spencerpark.jupyter.channels.JupyterConnection;
+import io.github.spencerpark.jupyter.kernel.BaseKernel;
+import io.github.spencerpark.jupyter.kernel.LanguageInfo;
+import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.messages.Header;
+import io.github.spencerpark.jupyter.messages.MessageType;
+import io.github.spencerpark.jupyter.messages.reply.HistoryReply;
+import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.lang.model.SourceVersion;
+
+/**
+ * The ae4j Jupyter kernel. Java cells run through JShell in this JVM; cells starting with {@code %%ae} are
+ * ae4j language text, run by a {@link Session} that keeps declarations, models and data between cells.
+ * Models and data sets a %%ae cell declares become Java variables of the same name. Training shows one
+ * live display; pictures a cell writes (loss curves, reconstructions, analysis plots) are shown after it.
+ */
+public final class Ae4jKernel extends BaseKernel {
+
+    static final String VERSION = "0.1.0";
+    static final String MAGIC = "%%ae";
+
+    private final JavaCells java;
+    private final Session session;
+    private final Path reports;
+    private volatile boolean interruptRequested;
+
+    public Ae4jKernel(Path workDir) throws IOException {
+        reports = Files.createTempDirectory("ae4j-notebook-reports");
+        Runner.Hooks hooks = new Runner.Hooks() {
+            @Override
+            public TrainingListener listener(String model, String[] termNames, PrintStream err) {
+                return new LiveTraining("train " + model, termNames, Ae4jKernel.this::display,
+                        d -> getIO().display.updateDisplay(d));
+            }
+
+            @Override
+            public void training(Trainer trainer) {
+                // An interrupt that arrived while the trainer was being set up still stops it.
+                if (trainer != null && interruptRequested) trainer.cancel();
+            }
+        };
+        session = new Session(workDir, reports, hooks);
+        Ae4j.use(session);
+        Notebook.attach(this);
+        java = new JavaCells();
+    }
+
+    Session session() {
+        return session;
+    }
+
+    @Override
+    public LanguageInfo getLanguageInfo() {
+        return new LanguageInfo("java", Runtime.version().toString(), "text/x-java-source", ".jshell", "java", "java", "script");
+    }
+
+    @Override
+    public String getBanner() {
+        return "ae4j " + VERSION + " on Java " + Runtime.version() + ": Java cells run in JShell; start a cell with "
+                + MAGIC + " to write ae4j language";
+    }
+
+    @Override
+    public List<LanguageInfo.Help> getHelpLinks() {
+        return List.of(new LanguageInfo.Help("ae4j language", "https://github.com/ae4j/ae4j/blob/main/docs/language.md"));
+    }
+
+    private String cellName() {
+        return "In[" + Math.max(1, executionCount.get() - 1) + "]";
+    }
+
+    @Override
+    public DisplayData eval(String code) throws Exception {
+        interruptRequested = false;
+        String name = cellName();
+        if (isAeCell(code)) return aeCell(code.substring(code.indexOf(MAGIC) + MAGIC.length()), name);
+        JavaCells.Value v = java.eval(code, name);
+        if (!v.present()) return null;
+        return Displays.of(v.object(), v.text());
+    }
+
+    static boolean isAeCell(String code) {
+        return code.stripLeading().startsWith(MAGIC);
+    }
+
+    /**
+     * A %%ae cell. {@code body} starts right after the magic, so with the magic's line it keeps the cell's
+     * line numbers: an error on the cell's third line is reported at line 3.
+     */
+    private DisplayData aeCell(String body, String name) throws CellError, IOException {
+        String options = body.contains("\n") ? body.substring(0, body.indexOf('\n')) : body;
+        if (!options.isBlank()) {
+            throw CellError.of("AeError", "%%ae takes no options (found '" + options.strip() + "')",
+                    List.of(name + ":1: error: %%ae takes no options (found '" + options.strip() + "'); put the ae4j text on the next lines"));
+        }
+        String text = body.contains("\n") ? "\n" + body.substring(body.indexOf('\n') + 1) : "\n";
+        Map<Path, Long> before = snapshot();
+        // Whole lines to the notebook, not one stream message per printf fragment.
+        PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 14), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new BufferedOutputStream(System.err, 1 << 14), true, StandardCharsets.UTF_8);
+        Session.Outcome o;
+        try {
+            o = session.eval(name, text, out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+        bind(o);
+        for (String m : o.declaredModels()) {
+            try {
+                display(Displays.of(Ae4j.model(m), null));
+            } catch (RuntimeException e) {
+                System.err.println("model " + m + ": " + e.getMessage());
+            }
+        }
+        showNewFiles(before);
+        if (!o.ok()) {
+            if (o.error() == null) {
+                List<String> lines = o.diagnostics().lines().toList();
+                throw CellError.of("AeError", lines.isEmpty() ? "the cell has errors" : lines.get(0), lines);
+            }
+            if (interruptRequested) {
+                throw CellError.of("Interrupted", o.error(), List.of("Interrupted: " + o.error()));
+            }
+            throw CellError.of("AeError", o.error(), List.of(name + ": " + o.error()));
+        }
+        return null;
+    }
+
+    /** Declared models and data sets become JShell variables of the same name (when the name is a Java one). */
+    private void bind(Session.Outcome o) {
+        List<String> snippets = new ArrayList<>();
+        for (String m : session.modelNames()) {
+            if (javaName(m)) snippets.add("ae4j.api.Model " + m + " = ae4j.api.Ae4j.model(\"" + m + "\");");
+        }
+        for (String d : session.dataNames()) {
+            if (javaName(d)) snippets.add("ae4j.api.Data " + d + " = ae4j.api.Ae4j.data(\"" + d + "\");");
+        }
+        for (String s : snippets) java.shell().eval(s);
+    }
+
+    private static boolean javaName(String s) {
+        return SourceVersion.isIdentifier(s) && !SourceVersion.isKeyword(s);
+    }
+
+    private Map<Path, Long> snapshot() throws IOException {
+        Map<Path, Long> m = new HashMap<>();
+        try (Stream<Path> files = Files.walk(reports)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) m.put(p, Files.getLastModifiedTime(p).toMillis());
+        }
+        return m;
+    }
+
+    /** Shows the pictures (and small tables) the cell wrote, in the order they were written. */
+    private void showNewFiles(Map<Path, Long> before) throws IOException {
+        List<Path> fresh;
+        try (Stream<Path> files = Files.walk(reports)) {
+            fresh = new ArrayList<>(files.filter(Files::isRegularFile).filter(p -> {
+                Long t = before.get(p);
+                try {
+                    return t == null || Files.getLastModifiedTime(p).toMillis() > t;
+                } catch (IOException e) {
+                    return false;
+                }
+            }).toList());
+        }
+        fresh.sort((a, b) -> {
+            try {
+                return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
+            } catch (IOException e) {
+                return 0;
+            }
+        });
+        for (Path p : fresh) {
+            String n = p.getFileName().toString();
+            if (n.endsWith(".csv") && (n.startsWith("metrics") || Files.readAllLines(p).size() > 41)) continue;
+            DisplayData d = Displays.file(p);
+            if (d != null) display(d);
+        }
+    }
+
+    @Override
+    public ReplacementOptions complete(String code, int at) {
+        if (isAeCell(code)) {
+            int start = AeWords.wordStart(code, at);
+            List<String> c = AeWords.candidates(code.substring(start, at), code, at, session.modelNames().isEmpty()
+                    ? session.dataNames() : concat(session.modelNames(), session.dataNames()));
+            return new ReplacementOptions(c, start, at);
+        }
+        JavaCells.Completions c = java.complete(code, at);
+        return new ReplacementOptions(c.texts(), c.start(), c.end());
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    @Override
+    public DisplayData inspect(String code, int at, boolean extraDetail) {
+        String doc;
+        if (isAeCell(code)) {
+            String word = AeWords.wordAt(code, at);
+            doc = AeWords.documentation(word);
+            if (doc == null && session.modelNames().contains(word)) doc = Ae4j.model(word).summary();
+        } else {
+            doc = java.documentation(code, at);
+        }
+        return doc == null ? null : new DisplayData(doc);
+    }
+
+    @Override
+    public String isComplete(String code) {
+        if (isAeCell(code)) {
+            // A %%ae cell is complete when its braces balance (a notebook runs it on shift-enter anyway).
+            int depth = 0;
+            for (char c : code.toCharArray()) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+            return depth > 0 ? "  " : depth < 0 ? IS_COMPLETE_BAD : IS_COMPLETE_YES;
+        }
+        String r = java.isComplete(code);
+        return switch (r) {
+            case "complete" -> IS_COMPLETE_YES;
+            case "invalid" -> IS_COMPLETE_BAD;
+            default -> "    ";
+        };
+    }
+
+    @Override
+    public void interrupt() {
+        interruptRequested = true;
+        session.cancel();
+        java.stop();
+    }
+
+    @Override
+    public void onShutdown(boolean restarting) {
+        java.close();
+        try (Stream<Path> files = Files.walk(reports)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // temporary files; nothing to lose
+        }
+    }
+
+    @Override
+    public List<String> formatError(Exception e) {
+        if (e instanceof CellError ce) {
+            List<String> out = new ArrayList<>();
+            for (String l : ce.lines()) out.add(l.contains(": error: ") || l.startsWith("Interrupted") ? errorStyler.secondary(l) : l);
+            return out;
+        }
+        return super.formatError(e);
+    }
+
+    /** The base kernel's handlers, with the replies Jupyter clients expect to carry {@code status: ok}. */
+    @Override
+    public void becomeHandlerForConnection(JupyterConnection connection) {
+        super.becomeHandlerForConnection(connection);
+        connection.setHandler(MessageType.KERNEL_INFO_REQUEST, (env, msg) -> {
+            env.setBusyDeferIdle();
+            env.reply(new InfoReply(getLanguageInfo(), getBanner(), getHelpLinks()));
+        });
+        connection.setHandler(MessageType.HISTORY_REQUEST, (env, msg) -> {
+            env.setBusyDeferIdle();
+            env.reply(new History());
+        });
+    }
+
+    /** kernel_info_reply with {@code status}. */
+    static final class InfoReply extends KernelInfoReply {
+        @SuppressWarnings("unused")
+        private final String status = "ok";
+
+        InfoReply(LanguageInfo info, String banner, List<LanguageInfo.Help> help) {
+            super(Header.PROTOCOL_VERISON, "ae4j", VERSION, info, banner, help);
+        }
+    }
+
+    /** history_reply (empty: the kernel keeps no history) with {@code status}. */
+    static final class History extends HistoryReply {
+        @SuppressWarnings("unused")
+        private final String status = "ok";
+
+        History() {
+            super(List.of());
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package ae4j.kernel;
+
+import ae4j.api.Data;
+import ae4j.api.Model;
+import ae4j.dsl.report.Pictures;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/** How objects look in a notebook: models as HTML tables, images and charts as PNG, tables as HTML. */
+final class Displays {
+
+    private Displays() {
+    }
+
+    /** The display of a Java value (text is JShell's own rendering, used when nothing richer applies). */
+    static DisplayData of(Object o, String text) {
+        DisplayData d = new DisplayData(text == null ? String.valueOf(o) : text);
+        switch (o) {
+            case Model m -> {
+                d.putText(m.toString());
+                d.putHTML(m.html());
+            }
+            case Data data -> d.putText(data.toString());
+            case String s -> d.putText(s);
+            case BufferedImage img -> d.putData(MIMEType.IMAGE_PNG, base64(Pictures.png(img)));
+            case Chart<?, ?> chart -> d.putData(MIMEType.IMAGE_PNG, base64(chartPng(chart)));
+            case DisplayData dd -> {
+                return dd;
+            }
+            case float[] a -> d.putText(shortArray(a));
+            case float[][] a -> d.putText(shortMatrix(a));
+            case null, default -> {
+            }
+        }
+        return d;
+    }
+
+    static byte[] chartPng(Chart<?, ?> chart) {
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** A PNG or SVG file as display data (null for other files). */
+    static DisplayData file(Path p) throws IOException {
+        String name = p.getFileName().toString();
+        DisplayData d = new DisplayData(name);
+        if (name.endsWith(".png")) {
+            d.putData(MIMEType.IMAGE_PNG, base64(Files.readAllBytes(p)));
+        } else if (name.endsWith(".svg")) {
+            d.putSVG(Files.readString(p, StandardCharsets.UTF_8));
+        } else if (name.endsWith(".csv")) {
+            d.putHTML(csvTable(Files.readAllLines(p, StandardCharsets.UTF_8), 30));
+        } else {
+            return null;
+        }
+        return d;
+    }
+
+    /** An HTML table of a CSV file's first rows (header row first). */
+    static String csvTable(List<String> lines, int maxRows) {
+        StringBuilder b = new StringBuilder("<table>");
+        for (int i = 0; i < Math.min(lines.size(), maxRows + 1); i++) {
+            String tag = i == 0 ? "th" : "td";
+            b.append("<tr>");
+            for (String cell : lines.get(i).split(",", -1)) b.append('<').append(tag).append('>').append(esc(cell)).append("</").append(tag).append('>');
+            b.append("</tr>");
+        }
+        b.append("</table>");
+        if (lines.size() > maxRows + 1) b.append(String.format(Locale.ROOT, "<div>(%d more rows)</div>", lines.size() - maxRows - 1));
+        return b.toString();
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    static String shortArray(float[] a) {
+        if (a.length <= 12) return "float[" + a.length + "] " + Arrays.toString(a);
+        StringBuilder b = new StringBuilder("float[" + a.length + "] [");
+        for (int i = 0; i < 6; i++) b.append(a[i]).append(", ");
+        b.append("..., ");
+        for (int i = a.length - 3; i < a.length; i++) b.append(a[i]).append(i + 1 < a.length ? ", " : "]");
+        return b.toString();
+    }
+
+    static String shortMatrix(float[][] a) {
+        StringBuilder b = new StringBuilder("float[" + a.length + "][" + (a.length > 0 ? a[0].length : 0) + "]");
+        for (int i = 0; i < Math.min(a.length, 5); i++) b.append("\n  ").append(shortArray(a[i]).replaceFirst("^float\\[\\d+\\] ", ""));
+        if (a.length > 5) b.append("\n  ...");
+        return b.toString();
+    }
+}

@@ -1,0 +1,118 @@
+package ae4j.kernel;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * Writes the kernelspec Jupyter uses to start the kernel: {@code kernel.json} (argv with the JDK and class
+ * path the launcher found, the Vector API module, {@code interrupt_mode: message}) and two logos.
+ */
+final class KernelSpec {
+
+    static final String NAME = "ae4j";
+    static final String DISPLAY_NAME = "ae4j (Java 25)";
+
+    private KernelSpec() {
+    }
+
+    /** {@code install [--user | --prefix DIR] --java JAVA --classpath CP}; returns the exit code. */
+    static int install(String[] args) throws IOException {
+        Path prefix = null;
+        String java = null;
+        String cp = null;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--user" -> prefix = null;
+                case "--prefix" -> prefix = Path.of(need(args, ++i, "--prefix DIR"));
+                case "--java" -> java = need(args, ++i, "--java PATH");
+                case "--classpath" -> cp = need(args, ++i, "--classpath CP");
+                default -> {
+                    System.err.println("ae4j kernel install: unknown option '" + args[i] + "' (use --user or --prefix DIR)");
+                    return 2;
+                }
+            }
+        }
+        if (java == null || cp == null) {
+            System.err.println("ae4j kernel install: run it through ./ae4j kernel install, which passes --java and --classpath");
+            return 2;
+        }
+        Path dir = kernelsDir(prefix).resolve(NAME);
+        write(dir, java, cp);
+        System.out.println("installed the ae4j kernel (" + DISPLAY_NAME + ") in " + dir);
+        return 0;
+    }
+
+    private static String need(String[] args, int i, String what) {
+        if (i >= args.length) throw new IllegalArgumentException("ae4j kernel install: " + what + " needs a value");
+        return args[i];
+    }
+
+    /** Where Jupyter looks for kernels: DATA_DIR/kernels for --user, PREFIX/share/jupyter/kernels otherwise. */
+    static Path kernelsDir(Path prefix) {
+        if (prefix != null) return prefix.resolve("share").resolve("jupyter").resolve("kernels");
+        String dataDir = System.getenv("JUPYTER_DATA_DIR");
+        if (dataDir != null && !dataDir.isBlank()) return Path.of(dataDir).resolve("kernels");
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("jupyter").resolve("kernels");
+    }
+
+    static void write(Path dir, String java, String classpath) throws IOException {
+        Files.createDirectories(dir);
+        List<String> argv = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseParallelGC", "-cp", classpath, "ae4j.kernel.KernelMain", "{connection_file}"));
+        StringBuilder b = new StringBuilder("{\n  \"argv\": [");
+        for (int i = 0; i < argv.size(); i++) b.append(i > 0 ? ", " : "").append(quote(argv.get(i)));
+        b.append("],\n  \"display_name\": ").append(quote(DISPLAY_NAME)).append(",\n  \"language\": \"java\",\n");
+        b.append("  \"interrupt_mode\": \"message\",\n  \"metadata\": {\"debugger\": false}\n}\n");
+        Path tmp = dir.resolve("kernel.json.tmp");
+        Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, dir.resolve("kernel.json"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        for (int size : new int[] {32, 64}) ImageIO.write(logo(size), "png", dir.resolve("logo-" + size + "x" + size + ".png").toFile());
+    }
+
+    /** The logo: "ae" in white on a teal rounded square. */
+    static BufferedImage logo(int size) {
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(new Color(0x0b7a75));
+        g.fillRoundRect(0, 0, size, size, size / 4, size / 4);
+        g.setColor(Color.WHITE);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size * 9 / 16));
+        var fm = g.getFontMetrics();
+        String t = "ae";
+        g.drawString(t, (size - fm.stringWidth(t)) / 2, (size - fm.getHeight()) / 2 + fm.getAscent());
+        g.dispose();
+        return img;
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

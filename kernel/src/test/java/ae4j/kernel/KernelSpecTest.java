@@ -1,0 +1,30 @@
+package ae4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KernelSpecTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesKernelJsonWithTheVectorModuleAndMessageInterrupts() throws Exception {
+        int rc = KernelSpec.install(new String[] {"install", "--prefix", dir.toString(), "--java", "/jdk/bin/java", "--classpath", "a.jar:b \"c\".jar"});
+        assertEquals(0, rc);
+        Path k = dir.resolve("share/jupyter/kernels/ae4j");
+        String json = Files.readString(k.resolve("kernel.json"));
+        assertTrue(json.contains("\"argv\": [\"/jdk/bin/java\", \"--add-modules\", \"jdk.incubator.vector\""), json);
+        assertTrue(json.contains("\"a.jar:b \\\"c\\\".jar\""), json);
+        assertTrue(json.contains("\"{connection_file}\""), json);
+        assertTrue(json.contains("\"interrupt_mode\": \"message\""), json);
+        assertTrue(json.contains("\"display_name\": \"ae4j (Java 25)\""), json);
+        assertTrue(Files.size(k.resolve("logo-64x64.png")) > 100);
+        assertEquals(2, KernelSpec.install(new String[] {"install", "--bogus"}));
+    }
+}

@@ -1,0 +1,184 @@
+"""The ae4j kernel driven by a real Jupyter client (Debian's jupyter_client and jupyter_kernel_test).
+
+Run by ./ae4j test after the Maven build, with the kernelspec installed in a temporary JUPYTER_PATH.
+"""
+import re
+import time
+import unittest
+from queue import Empty
+
+import jupyter_kernel_test as jkt
+from jupyter_client.manager import start_new_kernel
+
+KERNEL = "ae4j"
+
+SMALL = """%%ae
+data blobs = gaussian_mixture(k: 3, dim: 4, n: 3000, seed: 1)
+model ae {
+  input x[4]
+  encoder f { dense 3 tanh }
+  decoder g { dense 4 }
+  minimize mse(x, g(f(x)))
+}
+"""
+
+
+class ProtocolConformance(jkt.KernelTests):
+    """jupyter_kernel_test's protocol checks: replies, streams, errors, completion, is_complete, inspect."""
+
+    kernel_name = KERNEL
+    language_name = "java"
+    file_extension = ".jshell"
+
+    code_hello_world = 'System.out.println("hello, world");'
+    code_stderr = 'System.err.println("to stderr");'
+    code_generate_error = 'throw new IllegalStateException("expected failure");'
+    code_execute_result = [
+        {"code": "6 * 7", "result": "42"},
+        {"code": 'String s = "ab"; s + s', "result": "abab"},
+    ]
+    code_display_data = [
+        {"code": "display(new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB));",
+         "mime": "image/png"},
+        {"code": 'html("<b>bold</b>");', "mime": "text/html"},
+    ]
+    completion_samples = [
+        {"text": "ByteArrayOutputStr", "matches": {"ByteArrayOutputStream"}},
+        {"text": "%%ae\nanalyze m on d { jacobian_sp", "matches": {"jacobian_spectrum"}},
+        {"text": "%%ae\nmodel m {\n  encoder f { dense 3 sigm", "matches": {"sigmoid"}},
+    ]
+    complete_code_samples = ["1 + 1;", "int x = 2;", "%%ae\nmodel m { input x[2] }"]
+    incomplete_code_samples = ["for (int i = 0; i < 3; i++) {", "%%ae\nmodel m {"]
+    invalid_code_samples = ["int x = 2; }", "%%ae\nmodel m { } }"]
+    code_inspect_sample = "%%ae\nrelu"
+
+
+class Client(unittest.TestCase):
+    """Behaviour beyond the protocol: %%ae cells, shared objects, live training display, errors, interrupt."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code, timeout=300):
+        outputs = []
+        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=outputs.append)
+        return reply["content"], outputs
+
+    def test_dsl_error_names_cell_line_and_column(self):
+        reply, outputs = self.run_cell("%%ae\nmodel m {\n  input x[4]\n  encoder f { dense 3 rleu }\n"
+                                       "  decoder g { dense 4 }\n  minimize mse(x, g(f(x)))\n}\n")
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "AeError")
+        errors = [m for m in outputs if m["msg_type"] == "error"]
+        self.assertEqual(len(errors), 1)
+        trace = "\n".join(errors[0]["content"]["traceback"])
+        # The fourth line of the cell (the %%ae line is line 1), column 23, with the line and a caret.
+        self.assertRegex(trace, r"In\[\d+\]:4:23: error: unknown activation 'rleu'; did you mean 'relu'\?")
+        self.assertIn("  encoder f { dense 3 rleu }", trace)
+        self.assertIn("^^^^", trace)
+        self.assertNotIn("at ae4j.", trace)  # no Java stack trace for a user's mistake
+        # The kernel is alive and the next cell runs.
+        reply, _ = self.run_cell("1 + 1")
+        self.assertEqual(reply["status"], "ok")
+
+    def test_java_compile_error_points_at_the_line(self):
+        reply, outputs = self.run_cell('int a = 1;\nStrin b = "x";')
+        self.assertEqual(reply["status"], "error")
+        trace = "\n".join("\n".join(m["content"]["traceback"]) for m in outputs if m["msg_type"] == "error")
+        self.assertRegex(trace, r"In\[\d+\]:2:1: error: cannot find symbol")
+
+    def test_models_and_data_are_shared_with_java_cells_and_training_is_live(self):
+        reply, outputs = self.run_cell(SMALL)
+        self.assertEqual(reply["status"], "ok", reply)
+        html = [m for m in outputs if m["msg_type"] == "display_data" and "text/html" in m["content"]["data"]]
+        self.assertTrue(any("model ae" in m["content"]["data"]["text/html"] for m in html), "model summary shown")
+
+        reply, outputs = self.run_cell("ae.loss(blobs)")
+        before = float(self.value(outputs))
+
+        reply, outputs = self.run_cell("%%ae\ntrain ae on blobs { epochs: 4, batch: 50, seed: 2 }\n")
+        self.assertEqual(reply["status"], "ok", reply)
+        shown = [m for m in outputs if m["msg_type"] == "display_data" and "display_id" in m["content"].get("transient", {})]
+        self.assertEqual(len(shown), 1, "one live training display")
+        display_id = shown[0]["content"]["transient"]["display_id"]
+        updates = [m for m in outputs if m["msg_type"] == "update_display_data"]
+        self.assertGreaterEqual(len(updates), 1)
+        self.assertTrue(all(u["content"]["transient"]["display_id"] == display_id for u in updates))
+        final = updates[-1]["content"]["data"]
+        self.assertIn("done: 4 epochs", final["text/plain"])
+        self.assertIn("<progress", final["text/html"])
+        self.assertIn("examples/s", final["text/html"])
+        pngs = [m for m in outputs if m["msg_type"] == "display_data" and "image/png" in m["content"]["data"]]
+        self.assertGreaterEqual(len(pngs), 1, "the loss curve is shown")
+
+        # The model trained in a %%ae cell is the object Java cells see.
+        reply, outputs = self.run_cell("ae.loss(blobs)")
+        after = float(self.value(outputs))
+        self.assertLess(after, before)
+        reply, outputs = self.run_cell("ae.encode(blobs.row(0)).length")
+        self.assertEqual(self.value(outputs), "3")
+
+        # A later cell trains it further from its current weights.
+        self.run_cell("%%ae\ntrain ae on blobs { epochs: 2, batch: 50, seed: 3 }\n")
+        reply, outputs = self.run_cell("ae.loss(blobs)")
+        self.assertLess(float(self.value(outputs)), after)
+
+    def test_interrupt_stops_training_and_keeps_the_model(self):
+        reply, _ = self.run_cell(SMALL.replace("model ae", "model slow").replace("n: 3000", "n: 200000")
+                                 .replace("blobs", "many") + "evaluate slow on many { loss }\n")
+        self.assertEqual(reply["status"], "ok", reply)
+        reply, outputs = self.run_cell("float[] w0 = Ae4j.session().model(\"slow\").model().params()[0].clone(); w0.length")
+        msg_id = self.kc.execute("%%ae\ntrain slow on many { epochs: 500, batch: 16 }\n")
+        # Wait until training shows progress, then interrupt.
+        deadline = time.time() + 120
+        started = False
+        while time.time() < deadline and not started:
+            try:
+                m = self.kc.get_iopub_msg(timeout=1)
+            except Empty:
+                continue
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] in ("display_data", "update_display_data"):
+                started = True
+        self.assertTrue(started, "training started")
+        time.sleep(1.0)
+        t0 = time.time()
+        self.km.interrupt_kernel()
+        reply = self.kc.get_shell_msg(timeout=60)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=60)
+        latency = time.time() - t0
+        print(f"\ninterrupt: training stopped and the cell replied {latency:.3f} s after the interrupt request")
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        self.assertLess(latency, 5.0)
+        # The kernel is alive; the model kept the weights trained so far and still works.
+        reply, outputs = self.run_cell("!java.util.Arrays.equals(w0, Ae4j.session().model(\"slow\").model().params()[0])")
+        self.assertEqual(self.value(outputs), "true")
+        reply, outputs = self.run_cell("Double.isFinite(slow.loss(many))")
+        self.assertEqual(self.value(outputs), "true")
+
+    def test_interrupt_stops_a_java_loop(self):
+        msg_id = self.kc.execute("while (true) { }")
+        time.sleep(1.5)
+        self.km.interrupt_kernel()
+        reply = self.kc.get_shell_msg(timeout=30)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual(reply["content"]["status"], "error")
+        reply, outputs = self.run_cell("21 * 2")
+        self.assertEqual(self.value(outputs), "42")
+
+    def value(self, outputs):
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(len(results), 1, [m["msg_type"] for m in outputs])
+        return results[0]["content"]["data"]["text/plain"]
+
+
+if __name__ == "__main__":
+    unittest.main()
