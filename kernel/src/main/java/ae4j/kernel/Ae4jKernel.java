@@ -95,7 +95,8 @@ public final class Ae4jKernel extends BaseKernel {
         String name = cellName();
         if (isAeCell(code)) return aeCell(code.substring(code.indexOf(MAGIC) + MAGIC.length()), name);
         JavaCells.Value v = java.eval(code, name);
-        if (!v.present()) return null;
+        // printf and friends return their stream: nothing worth showing.
+        if (!v.present() || v.object() instanceof java.io.PrintStream) return null;
         return Displays.of(v.object(), v.text());
     }
 

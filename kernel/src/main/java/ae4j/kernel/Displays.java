@@ -33,7 +33,10 @@ final class Displays {
             }
             case Data data -> d.putText(data.toString());
             case String s -> d.putText(s);
-            case BufferedImage img -> d.putData(MIMEType.IMAGE_PNG, base64(Pictures.png(img)));
+            case BufferedImage img -> {
+                d.putText("image " + img.getWidth() + " x " + img.getHeight());
+                d.putData(MIMEType.IMAGE_PNG, base64(Pictures.png(img)));
+            }
             case Chart<?, ?> chart -> d.putData(MIMEType.IMAGE_PNG, base64(chartPng(chart)));
             case DisplayData dd -> {
                 return dd;
