@@ -93,17 +93,8 @@ public final class Model {
 
     /** The objective's mean over a data set (no corruption), as {@code evaluate ... { loss }} reports it. */
     public double loss(Data data) {
-        CompiledModel m = loaded().model();
         check(data.dim());
-        int b = m.maxBatch();
-        float[] buf = new float[b * data.dim()];
-        double sum = 0;
-        for (int from = 0; from < data.size(); from += b) {
-            int rows = Math.min(b, data.size() - from);
-            data.dataset().batch(from, rows, buf);
-            sum += m.loss(buf, rows, 0, 0, false) * rows;
-        }
-        return sum / data.size();
+        return Runner.meanLoss(loaded().model(), data.dataset());
     }
 
     /**

@@ -439,7 +439,8 @@ public final class Runner {
         }
     }
 
-    static double meanLoss(CompiledModel m, Dataset ds) {
+    /** The objective's mean over a data set (no corruption), in batches of the model's maxBatch. */
+    public static double meanLoss(CompiledModel m, Dataset ds) {
         int b = m.maxBatch();
         float[] buf = new float[b * ds.dim()];
         double sum = 0;
