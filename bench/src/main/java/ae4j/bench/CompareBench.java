@@ -38,8 +38,8 @@ public final class CompareBench {
 
     /** What to run. */
     record Options(List<String> models, List<Integer> batches, List<Integer> threads, int runs, int examples,
-                   boolean encode, int encodeBatch, int encodePasses, boolean check, boolean quick, String python,
-                   Path script) {
+                   boolean encode, int encodeBatch, int encodePasses, boolean check, boolean profile, boolean quick,
+                   String python, Path script) {
     }
 
     /** One row of the table. */
@@ -73,6 +73,8 @@ public final class CompareBench {
                            encode 2 passes (explicit options still win)
               --check      no timing: both sides compute the objective and its gradient on the same weights
                            and data; exit 1 if they disagree
+              --profile    ae4j side only: where its training time goes, for each selected model, batch and
+                           thread count (a JFR recording of the timed epochs, and an epoch timed per phase)
             """;
 
     public static void main(String[] args) throws Exception {
@@ -90,7 +92,7 @@ public final class CompareBench {
                     + "  Install it with: sudo apt-get install dataset-fashion-mnist   (./ae4j bench compare installs it)");
             System.exit(1);
         }
-        int status = o.check() ? check(o, System.out) : compare(o, System.out);
+        int status = o.check() ? check(o, System.out) : o.profile() ? profile(o, System.out) : compare(o, System.out);
         System.exit(status);
     }
 
@@ -106,7 +108,7 @@ public final class CompareBench {
             if (valued.contains(a)) {
                 if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
                 v.put(a, args[++i]);
-            } else if (List.of("--quick", "--check", "--no-encode").contains(a)) {
+            } else if (List.of("--quick", "--check", "--profile", "--no-encode").contains(a)) {
                 flags.add(a);
             } else {
                 throw new IllegalArgumentException("unknown option '" + a + "'");
@@ -134,7 +136,7 @@ public final class CompareBench {
         String python = v.getOrDefault("--python", System.getProperty("ae4j.python", "/usr/bin/python3"));
         Path script = Path.of(v.getOrDefault("--script", System.getProperty("ae4j.compare.script", defaultScript().toString())));
         return new Options(models, batches, threads, runs, examples, encode, encodeBatch, encodePasses,
-                flags.contains("--check"), quick, python, script);
+                flags.contains("--check"), flags.contains("--profile"), quick, python, script);
     }
 
     private static List<Integer> ints(String name, String text) {
@@ -365,6 +367,67 @@ public final class CompareBench {
         deleteTree(tmp);
         out.println(failures == 0 ? "both sides compute the same objective" : failures + " mismatch(es)");
         return failures == 0 ? 0 : 1;
+    }
+
+    // ------------------------------------------------------------------------------------------ profile
+
+    /**
+     * The ae4j side alone, under Java Flight Recorder: the timed epochs' execution samples per thread and
+     * category ({@link JfrBreakdown}), then one more epoch with a timer around each phase of the loop.
+     */
+    static int profile(Options o, PrintStream out) throws Exception {
+        Path tmp = Files.createTempDirectory("ae4j-compare-profile");
+        int imagesInFile = imagesIn(IMAGES);
+        int n = o.examples() > 0 ? Math.min(o.examples(), imagesInFile) : imagesInFile;
+        warmClassCache(o);
+        out.println(ae4j.vecmath.SystemInfo.report());
+        out.println("date: " + java.time.ZonedDateTime.now().withNano(0) + "; load average at start: " + loadAverage());
+        for (Row row : rows(o)) {
+            if (row.encode()) continue;
+            Path jfr = tmp.resolve(row.model() + "-" + row.batch() + "-" + row.threads() + ".jfr");
+            List<String> common = List.of("--model", row.model(), "--batch", Integer.toString(row.batch()), "--threads",
+                    Integer.toString(row.threads()), "--examples", Integer.toString(n));
+            List<String> cmd = javaCommand(row.model(), common);
+            cmd.add(cmd.indexOf("-cp"), "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,"
+                    + "jdk.ExecutionSample#period=5ms");
+            List<JfrBreakdown.Window> windows = new ArrayList<>();
+            double[] secs = new double[o.runs()];
+            Map<String, Object> split;
+            out.println();
+            out.printf(Locale.ROOT, "%s, batch %d, %d thread(s), %,d examples per epoch%n", row.label(), row.batch(),
+                    row.threads(), n);
+            try (Worker ae = Worker.start("ae4j", cmd, tmp)) {
+                ae.await("ready");
+                for (int r = 0; r < o.runs(); r++) {
+                    ae.send("run");
+                    Map<String, Object> res = ae.await("result");
+                    secs[r] = num(res.get("seconds"));
+                    windows.add(new JfrBreakdown.Window(java.time.Instant.ofEpochMilli((long) num(res.get("wall_start_ms"))),
+                            java.time.Instant.ofEpochMilli((long) num(res.get("wall_end_ms")))));
+                }
+                ae.send("split");
+                split = ae.await("split");
+                ae.quit();
+            }
+            out.printf(Locale.ROOT, "  timed epochs: %s s (median %.2f s, %,.0f examples/s)%n", Arrays.toString(secs),
+                    median(secs), n / median(secs));
+            double total = num(split.get("seconds"));
+            out.printf(Locale.ROOT, "  one epoch timed per phase: %.2f s = forward+backward %.1f%%, Adam update %.1f%%, "
+                            + "batch gather %.1f%%, shuffle %.2f%%, rest %.1f%% (%d steps, %.0f us per step)%n", total,
+                    pct(split, "forward_backward", total), pct(split, "optimizer", total), pct(split, "gather", total),
+                    pct(split, "shuffle", total), 100 - pct(split, "forward_backward", total) - pct(split, "optimizer", total)
+                            - pct(split, "gather", total) - pct(split, "shuffle", total),
+                    (long) num(split.get("steps")), 1e6 * total / num(split.get("steps")));
+            out.println("  JFR execution samples during the timed epochs (share of each thread's samples; a thread is "
+                    + "sampled only while it runs Java code, not while parked):");
+            JfrBreakdown.read(jfr, windows).print(out);
+        }
+        deleteTree(tmp);
+        return 0;
+    }
+
+    private static double pct(Map<String, Object> split, String key, double total) {
+        return 100 * num(split.get(key)) / total;
     }
 
     // ------------------------------------------------------------------------------------------ workers

@@ -7,6 +7,7 @@ import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Json;
 import ae4j.dsl.runtime.ModelFile;
 import ae4j.dsl.runtime.Safetensors;
+import ae4j.dsl.train.Optimizer;
 import ae4j.dsl.train.TrainConfig;
 import ae4j.dsl.train.Trainer;
 import ae4j.vecmath.Parallel;
@@ -18,13 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * The ae4j side of {@code ae4j bench compare}: one process per table row, started by {@link CompareBench}.
  * It speaks the same JSON-lines protocol as bench/python/compare_torch.py: after loading the data,
  * building the model, writing its initial weights (Glorot normal, seed 1, as {@code ae4j run}
  * initialises) for the PyTorch side and warming the JIT up, it prints {"type": "ready"}; then it answers
- * {@code run}, {@code initial}, {@code grads}, {@code quit} read from stdin (see the python script's documentation).
+ * {@code run}, {@code initial}, {@code grads}, {@code split} (a timed epoch with a timer per phase), {@code quit} read from stdin (see the python script's documentation).
  *
  * <p>A run trains one epoch through the whole training runtime ({@link Trainer}: shuffle, batch copy,
  * generated forward/backward, Adam), from a fresh copy of the initial weights and a fresh optimizer.
@@ -93,7 +95,10 @@ public final class CompareWorker {
                         r.put("final_loss", null);
                     } else {
                         double before = side.initialObjective();
+                        long wallStart = System.currentTimeMillis();
                         Trainer.Result t = side.train(n);
+                        r.put("wall_start_ms", wallStart);
+                        r.put("wall_end_ms", System.currentTimeMillis());
                         r.put("seconds", t.seconds());
                         r.put("examples", n);
                         r.put("initial_loss", before);
@@ -104,6 +109,11 @@ public final class CompareWorker {
                     restore(m, init);
                     r.put("type", "initial");
                     r.put("loss", mode.equals("encode") ? side.meanCode() : side.initialObjective());
+                }
+                case "split" -> {
+                    restore(m, init);
+                    r.put("type", "split");
+                    r.putAll(side.split());
                 }
                 case "grads" -> {
                     restore(m, init);
@@ -170,6 +180,54 @@ public final class CompareWorker {
                 sum += m.loss(buf, rows, SEED, 0, false) * rows;
             }
             return sum / checkRows;
+        }
+
+        /**
+         * One epoch as {@link Trainer} runs it (shuffle, then per batch: gather the rows, forward and backward,
+         * Adam), with a timer around each phase; seconds per phase and in all.
+         */
+        Map<String, Object> split() {
+            float[][] params = m.params();
+            Optimizer opt = Optimizer.of("adam", Map.of("lr", 1e-3), params);
+            int[] idx = new int[n];
+            for (int i = 0; i < n; i++) idx[i] = i;
+            long shuffle = 0, gather = 0, step = 0, update = 0;
+            double sum = 0;
+            long t0 = System.nanoTime();
+            SplittableRandom rnd = new SplittableRandom(SEED * 1_000_003L);
+            for (int i = n - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+            }
+            long t1 = System.nanoTime();
+            shuffle += t1 - t0;
+            long steps = 0;
+            for (int from = 0; from < n; from += batch) {
+                int rows = Math.min(batch, n - from);
+                long a = System.nanoTime();
+                for (int r = 0; r < rows; r++) System.arraycopy(x, idx[from + r] * d, buf, r * d, d);
+                long b = System.nanoTime();
+                double loss = m.forwardBackward(buf, rows, SEED, steps++);
+                long c = System.nanoTime();
+                opt.step(params, m.grads(), 1e-3);
+                long e = System.nanoTime();
+                gather += b - a;
+                step += c - b;
+                update += e - c;
+                sum += loss * rows;
+            }
+            double total = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("seconds", total);
+            out.put("shuffle", shuffle / 1e9);
+            out.put("gather", gather / 1e9);
+            out.put("forward_backward", step / 1e9);
+            out.put("optimizer", update / 1e9);
+            out.put("steps", steps);
+            out.put("final_loss", sum / n);
+            return out;
         }
 
         void encodePass() {
