@@ -166,15 +166,14 @@ def read_safetensors(torch, path):
     return out
 
 
-def read_images(path, n):
+def read_images(path):
     import numpy as np
     with gzip.open(path, "rb") as fh:
         raw = fh.read()
     magic, count, rows, cols = struct.unpack(">IIII", raw[:16])
     if magic != 2051:
         fail("%s is not an IDX images file" % path)
-    n = min(n, count) if n > 0 else count
-    return np.frombuffer(raw, dtype=np.uint8, count=n * rows * cols, offset=16).reshape(n, rows * cols)
+    return np.frombuffer(raw, dtype=np.uint8, count=count * rows * cols, offset=16).reshape(count, rows * cols)
 
 
 def vmhwm_kb():
@@ -230,10 +229,13 @@ def main():
                                               "num_threads", "filepath")} if blas else {}
     gflops = gemm_gflops(torch)
 
-    images = read_images(args.images, args.examples)
+    # All images in memory as float32, as the ae4j worker holds them (--examples only limits the rows used).
+    images = read_images(args.images)
     x = torch.from_numpy(images.copy()).float() * (1.0 / 255.0)
     del images
-    n, d = x.shape
+    n = min(args.examples, x.shape[0]) if args.examples > 0 else x.shape[0]
+    x = x[:n]
+    d = x.shape[1]
     torch.manual_seed(args.seed)
     model = build(torch, args.model)
     init = read_safetensors(torch, args.init)
