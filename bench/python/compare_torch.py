@@ -259,7 +259,7 @@ def main():
         with torch.no_grad():
             s = 0.0
             for i in range(0, rows_check, b):
-                xb = x[i:i + b]
+                xb = x[i:min(i + b, rows_check)]
                 s += model.objective(xb, training=False).item() * xb.shape[0]
         return s / rows_check
 
