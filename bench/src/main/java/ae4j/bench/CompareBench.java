@@ -58,6 +58,11 @@ public final class CompareBench {
         double median() {
             return CompareBench.median(rates);
         }
+
+        /** (max - min) / median of the runs' rates, in percent. */
+        double spreadPercent() {
+            return 100 * (Arrays.stream(rates).max().orElse(0) - Arrays.stream(rates).min().orElse(0)) / median();
+        }
     }
 
     static final String USAGE = """
@@ -245,7 +250,7 @@ public final class CompareBench {
                                 rates[s][r], secs, row.encode() ? "" : String.format(Locale.ROOT, ", loss %.4f -> %.4f",
                                         initial[s], fin[s]));
                     }
-                    line.append(parts[0]).append(" |").append(parts[1]);
+                    line.append(parts[0]).append(" |").append(parts[1]).append(" | load ").append(loadAverage().split(" ")[0]);
                     out.println(line);
                 }
                 long aeRss = ae.quit();
@@ -272,16 +277,17 @@ public final class CompareBench {
 
     static void printTable(PrintStream out, List<Row> rows, List<SideResult[]> results, double peak2, int n) {
         out.printf(Locale.ROOT, "one epoch of %,d Fashion-MNIST images (encode-only: passes over them); examples/s median of runs; "
-                + "GFLOP/s of the GEMMs (same count both sides) and %% of the 2-core FMA peak (%.1f GFLOP/s)%n", n, peak2 / 1e9);
-        out.printf(Locale.ROOT, "%-34s %5s %3s | %10s %10s %6s | %16s %16s%n", "model", "batch", "thr", "ae4j ex/s",
-                "torch ex/s", "ratio", "ae4j GFLOP/s", "torch GFLOP/s");
+                + "GFLOP/s of the GEMMs (same count both sides) and %% of the 2-core FMA peak (%.1f GFLOP/s); "
+                + "spread = (max - min) / median of the runs%n", n, peak2 / 1e9);
+        out.printf(Locale.ROOT, "%-34s %5s %3s | %10s %10s %6s | %16s %16s | %s%n", "model", "batch", "thr", "ae4j ex/s",
+                "torch ex/s", "ratio", "ae4j GFLOP/s", "torch GFLOP/s", "spread ae4j/torch");
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             SideResult a = results.get(i)[0], p = results.get(i)[1];
             double fa = row.flopsPerExample() * a.median(), fp = row.flopsPerExample() * p.median();
-            out.printf(Locale.ROOT, "%-34s %5d %3d | %10.0f %10.0f %5.2fx | %8.1f (%4.1f%%) %8.1f (%4.1f%%)%n", row.label(),
-                    row.batch(), row.threads(), a.median(), p.median(), a.median() / p.median(), fa / 1e9, 100 * fa / peak2,
-                    fp / 1e9, 100 * fp / peak2);
+            out.printf(Locale.ROOT, "%-34s %5d %3d | %10.0f %10.0f %5.2fx | %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%%%n",
+                    row.label(), row.batch(), row.threads(), a.median(), p.median(), a.median() / p.median(), fa / 1e9,
+                    100 * fa / peak2, fp / 1e9, 100 * fp / peak2, a.spreadPercent(), p.spreadPercent());
         }
         out.println();
         out.println("objective (nats per example: initial = before training, on the first rows, no corruption; final = mean "
@@ -497,10 +503,19 @@ public final class CompareBench {
             this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         }
 
+        /** Workers still running, ended by a shutdown hook if the harness itself is interrupted. */
+        private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroy)));
+        }
+
         static Worker start(String name, List<String> command, Path dir) throws IOException {
             Path log = Files.createTempFile(dir, name + "-", ".log");
             ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
-            return new Worker(name, pb.start(), log);
+            Process p = pb.start();
+            LIVE.add(p);
+            return new Worker(name, p, log);
         }
 
         void send(String command) throws IOException {
@@ -553,6 +568,7 @@ public final class CompareBench {
         @Override
         public void close() {
             if (process.isAlive()) process.destroy();
+            LIVE.remove(process);
         }
     }
 
