@@ -1,0 +1,646 @@
+package ae4j.bench;
+
+import ae4j.dsl.compile.ModelCompiler;
+import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.runtime.Json;
+import ae4j.vecmath.Parallel;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * {@code ae4j bench compare}: ae4j against PyTorch on the same CPU, side by side. For every row (model,
+ * batch, threads) it starts one ae4j worker ({@link CompareWorker}, a JVM) and one PyTorch worker
+ * (bench/python/compare_torch.py under Debian's python3), gives both the same initial weights and data,
+ * then asks them in turn for a timed epoch, alternating which side goes first, and reports the median
+ * examples/s of each side, the ratio, the GEMM GFLOP/s both reach as a fraction of the two-core FMA peak
+ * measured in this process, the objective before and after the epoch, and each worker's peak resident
+ * memory. {@code --check} compares the two sides' objective and gradients on identical weights instead.
+ */
+public final class CompareBench {
+
+    static final Path IMAGES = TrainBench.IMAGES;
+
+    /** What to run. */
+    record Options(List<String> models, List<Integer> batches, List<Integer> threads, int runs, int examples,
+                   boolean encode, int encodeBatch, int encodePasses, boolean check, boolean profile, boolean quick,
+                   String python, Path script) {
+    }
+
+    /** One row of the table. */
+    record Row(String model, boolean encode, int batch, int threads) {
+        String label() {
+            return encode ? "encode-only " + model + " 784-256-64" : CompareModels.label(model);
+        }
+
+        double flopsPerExample() {
+            return encode ? CompareModels.encodeFlopsPerExample(model) : CompareModels.trainFlopsPerExample(model);
+        }
+    }
+
+    /** One side's measurements for a row. */
+    record SideResult(double[] rates, double initialLoss, double finalLoss, long rssKb, Map<String, Object> ready) {
+        double median() {
+            return CompareBench.median(rates);
+        }
+
+        /** (max - min) / median of the runs' rates, in percent. */
+        double spreadPercent() {
+            return 100 * (Arrays.stream(rates).max().orElse(0) - Arrays.stream(rates).min().orElse(0)) / median();
+        }
+    }
+
+    static final String USAGE = """
+            usage: ae4j bench compare [--quick] [--check] [--models LIST] [--batches LIST] [--threads LIST]
+                                      [--runs N] [--examples N] [--encode-batch N] [--encode-passes N] [--no-encode]
+                                      [--python PATH]
+              --models     comma-separated, of mid, deep, dae, cae (default: all)
+              --batches    default 32,128;  --threads  default 1,2;  --runs  default 3 (median)
+              --examples   first N Fashion-MNIST training images (default: all 60,000)
+              --encode-batch / --encode-passes   the encode-only row of mid (default 1024 / 10 passes)
+              --no-encode  leave the encode-only row out
+              --quick      smoke run: 10,000 examples, 1 run, mid and cae at batch 128 on the most threads,
+                           encode 2 passes (explicit options still win)
+              --check      no timing: both sides compute the objective and its gradient on the same weights
+                           and data; exit 1 if they disagree
+              --profile    ae4j side only: where its training time goes, for each selected model, batch and
+                           thread count (a JFR recording of the timed epochs, and an epoch timed per phase)
+            """;
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ae4j bench compare: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (!Files.isReadable(IMAGES)) {
+            System.err.println("ae4j bench compare: Fashion-MNIST is not installed (" + IMAGES + " is missing).\n"
+                    + "  Install it with: sudo apt-get install dataset-fashion-mnist   (./ae4j bench compare installs it)");
+            System.exit(1);
+        }
+        int status = o.check() ? check(o, System.out) : o.profile() ? profile(o, System.out) : compare(o, System.out);
+        System.exit(status);
+    }
+
+    // ------------------------------------------------------------------------------------------ options
+
+    static Options parse(String[] args) {
+        Map<String, String> v = new LinkedHashMap<>();
+        List<String> flags = new ArrayList<>();
+        List<String> valued = List.of("--models", "--batches", "--threads", "--runs", "--examples", "--encode-batch",
+                "--encode-passes", "--python", "--script");
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (valued.contains(a)) {
+                if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
+                v.put(a, args[++i]);
+            } else if (List.of("--quick", "--check", "--profile", "--no-encode").contains(a)) {
+                flags.add(a);
+            } else {
+                throw new IllegalArgumentException("unknown option '" + a + "'");
+            }
+        }
+        boolean quick = flags.contains("--quick");
+        int maxThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        List<String> models = v.containsKey("--models") ? List.of(v.get("--models").split(","))
+                : quick ? List.of("mid", "cae") : CompareModels.NAMES;
+        for (String m : models) {
+            if (!CompareModels.NAMES.contains(m)) {
+                throw new IllegalArgumentException("unknown model '" + m + "' (models: " + String.join(", ", CompareModels.NAMES) + ")");
+            }
+        }
+        List<Integer> batches = v.containsKey("--batches") ? ints("--batches", v.get("--batches"))
+                : quick ? List.of(128) : List.of(32, 128);
+        List<Integer> threads = v.containsKey("--threads") ? ints("--threads", v.get("--threads"))
+                : quick ? List.of(maxThreads) : maxThreads >= 2 ? List.of(1, 2) : List.of(1);
+        int runs = v.containsKey("--runs") ? ints("--runs", v.get("--runs")).getFirst() : quick ? 1 : 3;
+        int examples = v.containsKey("--examples") ? ints("--examples", v.get("--examples")).getFirst() : quick ? 10_000 : 0;
+        int encodeBatch = v.containsKey("--encode-batch") ? ints("--encode-batch", v.get("--encode-batch")).getFirst() : 1024;
+        int encodePasses = v.containsKey("--encode-passes") ? ints("--encode-passes", v.get("--encode-passes")).getFirst()
+                : quick ? 2 : 10;
+        boolean encode = !flags.contains("--no-encode") && (models.contains("mid") || !v.containsKey("--models"));
+        String python = v.getOrDefault("--python", System.getProperty("ae4j.python", "/usr/bin/python3"));
+        Path script = Path.of(v.getOrDefault("--script", System.getProperty("ae4j.compare.script", defaultScript().toString())));
+        return new Options(models, batches, threads, runs, examples, encode, encodeBatch, encodePasses,
+                flags.contains("--check"), flags.contains("--profile"), quick, python, script);
+    }
+
+    private static List<Integer> ints(String name, String text) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : text.split(",")) {
+            try {
+                int x = Integer.parseInt(s.trim());
+                if (x < 1) throw new NumberFormatException();
+                out.add(x);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " takes positive integers, got '" + text + "'");
+            }
+        }
+        return out;
+    }
+
+    /** bench/python/compare_torch.py next to this class's bench/target/classes (a source checkout). */
+    static Path defaultScript() {
+        try {
+            Path classes = Path.of(CompareBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return classes.getParent().getParent().resolve("python").resolve("compare_torch.py");
+        } catch (Exception e) {
+            return Path.of("bench", "python", "compare_torch.py");
+        }
+    }
+
+    static List<Row> rows(Options o) {
+        List<Row> rows = new ArrayList<>();
+        for (String m : o.models()) {
+            for (int b : o.batches()) {
+                for (int t : o.threads()) rows.add(new Row(m, false, b, t));
+            }
+        }
+        if (o.encode()) {
+            for (int t : o.threads()) rows.add(new Row("mid", true, o.encodeBatch(), t));
+        }
+        return rows;
+    }
+
+    // ------------------------------------------------------------------------------------------ compare
+
+    static int compare(Options o, PrintStream out) throws Exception {
+        List<Row> rows = rows(o);
+        Path tmp = Files.createTempDirectory("ae4j-compare");
+        int imagesInFile = imagesIn(IMAGES);
+        int n = o.examples() > 0 ? Math.min(o.examples(), imagesInFile) : imagesInFile;
+        out.println(ae4j.vecmath.SystemInfo.report());
+        out.println("date: " + java.time.ZonedDateTime.now().withNano(0));
+        out.println("load average at start: " + loadAverage());
+        out.printf(Locale.ROOT, "data: Fashion-MNIST train, first %,d images, scaled 1/255; Adam lr 1e-3; seed 1; %d run%s per side "
+                + "per row, alternating sides; median%n", n, o.runs(), o.runs() == 1 ? "" : "s");
+        warmClassCache(o);
+
+        double[] peak = peakFma(out);
+        double peak2 = peak[peak.length - 1];
+        out.println();
+
+        Map<Integer, String> torchConfigShown = new LinkedHashMap<>();
+        List<Row> done = new ArrayList<>();
+        List<SideResult[]> results = new ArrayList<>();
+        for (Row row : rows) {
+            SideResult[] r = measure(o, row, n, tmp, out, torchConfigShown);
+            done.add(row);
+            results.add(r);
+        }
+        out.println();
+        out.println("load average at end: " + loadAverage());
+        out.println();
+        printTable(out, done, results, peak2, n);
+        deleteTree(tmp);
+        return 0;
+    }
+
+    private static SideResult[] measure(Options o, Row row, int n, Path tmp, PrintStream out,
+                                        Map<Integer, String> torchConfigShown) throws Exception {
+        Path init = tmp.resolve(row.model() + "-" + row.batch() + "-" + row.threads() + ".safetensors");
+        String mode = row.encode() ? "encode" : "train";
+        List<String> common = List.of("--model", row.model(), "--mode", mode, "--batch", Integer.toString(row.batch()),
+                "--threads", Integer.toString(row.threads()), "--examples", Integer.toString(n),
+                "--passes", Integer.toString(o.encodePasses()));
+        try (Worker ae = Worker.start("ae4j", javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
+            Map<String, Object> aeReady = ae.await("ready");
+            try (Worker torch = Worker.start("pytorch", pythonCommand(o, common, "--init", init.toString()), tmp)) {
+                Map<String, Object> ptReady = torch.await("ready");
+                showTorchConfig(out, row.threads(), ptReady, torchConfigShown);
+                double[][] rates = new double[2][o.runs()];
+                double[] initial = new double[2];
+                double[] fin = new double[2];
+                for (int r = 0; r < o.runs(); r++) {
+                    // Alternate which side goes first, so a slow drift of the machine hits both alike.
+                    int[] order = r % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0};
+                    StringBuilder line = new StringBuilder();
+                    line.append(String.format(Locale.ROOT, "%-34s b%-5d t%d run %d/%d:", row.label(), row.batch(),
+                            row.threads(), r + 1, o.runs()));
+                    String[] parts = new String[2];
+                    for (int s : order) {
+                        Worker w = s == 0 ? ae : torch;
+                        w.send("run");
+                        Map<String, Object> res = w.await("result");
+                        double secs = num(res.get("seconds"));
+                        double examples = num(res.get("examples"));
+                        rates[s][r] = examples / secs;
+                        initial[s] = num(res.get("initial_loss"));
+                        fin[s] = num(res.get("final_loss"));
+                        parts[s] = String.format(Locale.ROOT, " %s %,.0f ex/s (%.2f s%s)", s == 0 ? "ae4j" : "pytorch",
+                                rates[s][r], secs, row.encode() ? "" : String.format(Locale.ROOT, ", loss %.4f -> %.4f",
+                                        initial[s], fin[s]));
+                    }
+                    line.append(parts[0]).append(" |").append(parts[1]).append(" | load ").append(loadAverage().split(" ")[0]);
+                    out.println(line);
+                }
+                long aeRss = ae.quit();
+                long ptRss = torch.quit();
+                return new SideResult[] {
+                        new SideResult(rates[0], initial[0], fin[0], aeRss, aeReady),
+                        new SideResult(rates[1], initial[1], fin[1], ptRss, ptReady)};
+            }
+        }
+    }
+
+    private static void showTorchConfig(PrintStream out, int threads, Map<String, Object> ready, Map<Integer, String> shown) {
+        if (shown.containsKey(threads)) return;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> blas = (Map<String, Object>) ready.getOrDefault("blas", Map.of());
+        String text = String.format(Locale.ROOT, "PyTorch %s, %s thread(s): BLAS %s %s, kernel %s, threading %s, %s; "
+                        + "1024^3 matmul %.1f GFLOP/s; env %s",
+                ready.get("torch"), ready.get("threads"), blas.get("internal_api"), blas.get("version"),
+                blas.get("architecture"), blas.get("threading_layer"), blas.get("filepath"),
+                num(ready.get("gemm1024_gflops")), ready.get("env"));
+        shown.put(threads, text);
+        out.println(text);
+    }
+
+    static void printTable(PrintStream out, List<Row> rows, List<SideResult[]> results, double peak2, int n) {
+        out.printf(Locale.ROOT, "one epoch of %,d Fashion-MNIST images (encode-only: passes over them); examples/s median of runs; "
+                + "GFLOP/s of the GEMMs (same count both sides) and %% of the 2-core FMA peak (%.1f GFLOP/s); "
+                + "spread = (max - min) / median of the runs%n", n, peak2 / 1e9);
+        out.printf(Locale.ROOT, "%-34s %5s %3s | %10s %10s %6s | %16s %16s | %s%n", "model", "batch", "thr", "ae4j ex/s",
+                "torch ex/s", "ratio", "ae4j GFLOP/s", "torch GFLOP/s", "spread ae4j/torch");
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            SideResult a = results.get(i)[0], p = results.get(i)[1];
+            double fa = row.flopsPerExample() * a.median(), fp = row.flopsPerExample() * p.median();
+            out.printf(Locale.ROOT, "%-34s %5d %3d | %10.0f %10.0f %5.2fx | %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%%%n",
+                    row.label(), row.batch(), row.threads(), a.median(), p.median(), a.median() / p.median(), fa / 1e9,
+                    100 * fa / peak2, fp / 1e9, 100 * fp / peak2, a.spreadPercent(), p.spreadPercent());
+        }
+        out.println();
+        out.println("objective (nats per example: initial = before training, on the first rows, no corruption; final = mean "
+                + "over the epoch's steps) and peak resident memory (VmHWM) of each worker process");
+        out.printf(Locale.ROOT, "%-34s %5s %3s | %10s %10s %8s | %10s %10s | %8s %8s%n", "model", "batch", "thr",
+                "init ae4j", "init torch", "rel.diff", "final ae4j", "final torch", "RSS ae4j", "RSS torch");
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            SideResult a = results.get(i)[0], p = results.get(i)[1];
+            String fa = row.encode() ? "-" : String.format(Locale.ROOT, "%.4f", a.finalLoss());
+            String fp = row.encode() ? "-" : String.format(Locale.ROOT, "%.4f", p.finalLoss());
+            out.printf(Locale.ROOT, "%-34s %5d %3d | %10.4f %10.4f %8.1e | %10s %10s | %5d MB %5d MB%n", row.label(),
+                    row.batch(), row.threads(), a.initialLoss(), p.initialLoss(), relDiff(a.initialLoss(), p.initialLoss()),
+                    fa, fp, a.rssKb() >> 10, p.rssKb() >> 10);
+        }
+        out.println("(encode-only rows: 'init' is the mean code value over the first rows, a checksum of both encoders)");
+    }
+
+    // ------------------------------------------------------------------------------------------ check
+
+    /** Both sides on identical weights and data: the objective over the first rows and the first batch's gradient. */
+    static int check(Options o, PrintStream out) throws Exception {
+        Path tmp = Files.createTempDirectory("ae4j-compare-check");
+        int imagesInFile = imagesIn(IMAGES);
+        int n = o.examples() > 0 ? Math.min(o.examples(), imagesInFile) : Math.min(2048, imagesInFile);
+        int batch = o.batches().getFirst();
+        int threads = o.threads().getFirst();
+        warmClassCache(o);
+        int failures = 0;
+        out.printf(Locale.ROOT, "objective check: ae4j and PyTorch on the same initial weights and the first %,d images, "
+                + "batch %d, %d thread(s)%n", n, batch, threads);
+        List<Row> rows = new ArrayList<>();
+        for (String m : o.models()) rows.add(new Row(m, false, batch, threads));
+        if (o.encode()) rows.add(new Row("mid", true, batch, threads));
+        for (Row row : rows) {
+            Path init = tmp.resolve(row.model() + ".safetensors");
+            List<String> common = List.of("--model", row.model(), "--mode", row.encode() ? "encode" : "train", "--batch",
+                    Integer.toString(batch), "--threads", Integer.toString(threads), "--examples", Integer.toString(n),
+                    "--warmup", "0", "--passes", "1", "--check-rows", Integer.toString(n));
+            try (Worker ae = Worker.start("ae4j", javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
+                ae.await("ready");
+                try (Worker torch = Worker.start("pytorch", pythonCommand(o, common, "--init", init.toString()), tmp)) {
+                    torch.await("ready");
+                    ae.send("initial");
+                    torch.send("initial");
+                    double la = num(ae.await("initial").get("loss"));
+                    double lp = num(torch.await("initial").get("loss"));
+                    double rd = relDiff(la, lp);
+                    boolean ok = rd <= 1e-4;
+                    out.printf(Locale.ROOT, "%-34s %s %.6f (ae4j) vs %.6f (pytorch): rel. diff %.1e  %s%n", row.label(),
+                            row.encode() ? "mean code" : "objective", la, lp, rd, ok ? "ok" : "MISMATCH");
+                    if (!ok) failures++;
+                    if (!row.encode() && !row.model().equals("dae")) {
+                        ae.send("grads");
+                        torch.send("grads");
+                        Map<String, Object> ga = ae.await("grads"), gp = torch.await("grads");
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> na = (Map<String, Object>) ga.get("norms");
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> np = (Map<String, Object>) gp.get("norms");
+                        double worst = 0;
+                        String worstName = "";
+                        for (var e : na.entrySet()) {
+                            double d = np.containsKey(e.getKey()) ? relDiff(num(e.getValue()), num(np.get(e.getKey()))) : 1;
+                            if (d >= worst) {
+                                worst = d;
+                                worstName = e.getKey();
+                            }
+                        }
+                        boolean gok = worst <= 1e-3 && na.keySet().equals(np.keySet());
+                        out.printf(Locale.ROOT, "%-34s gradient of the first batch: %d tensors, largest rel. diff of a norm "
+                                + "%.1e (%s)  %s%n", "", na.size(), worst, worstName, gok ? "ok" : "MISMATCH");
+                        if (!gok) failures++;
+                    } else if (row.model().equals("dae")) {
+                        out.printf(Locale.ROOT, "%-34s (gradient not compared: a training step draws corruption noise, "
+                                + "which differs between the sides by design)%n", "");
+                    }
+                    ae.quit();
+                    torch.quit();
+                }
+            }
+        }
+        deleteTree(tmp);
+        out.println(failures == 0 ? "both sides compute the same objective" : failures + " mismatch(es)");
+        return failures == 0 ? 0 : 1;
+    }
+
+    // ------------------------------------------------------------------------------------------ profile
+
+    /**
+     * The ae4j side alone, under Java Flight Recorder: the timed epochs' execution samples per thread and
+     * category ({@link JfrBreakdown}), then one more epoch with a timer around each phase of the loop.
+     */
+    static int profile(Options o, PrintStream out) throws Exception {
+        Path tmp = Files.createTempDirectory("ae4j-compare-profile");
+        int imagesInFile = imagesIn(IMAGES);
+        int n = o.examples() > 0 ? Math.min(o.examples(), imagesInFile) : imagesInFile;
+        warmClassCache(o);
+        out.println(ae4j.vecmath.SystemInfo.report());
+        out.println("date: " + java.time.ZonedDateTime.now().withNano(0) + "; load average at start: " + loadAverage());
+        for (Row row : rows(o)) {
+            if (row.encode()) continue;
+            Path jfr = tmp.resolve(row.model() + "-" + row.batch() + "-" + row.threads() + ".jfr");
+            List<String> common = List.of("--model", row.model(), "--batch", Integer.toString(row.batch()), "--threads",
+                    Integer.toString(row.threads()), "--examples", Integer.toString(n));
+            List<String> cmd = javaCommand(row.model(), common);
+            cmd.add(cmd.indexOf("-cp"), "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,"
+                    + "jdk.ExecutionSample#period=5ms");
+            List<JfrBreakdown.Window> windows = new ArrayList<>();
+            double[] secs = new double[o.runs()];
+            Map<String, Object> split;
+            out.println();
+            out.printf(Locale.ROOT, "%s, batch %d, %d thread(s), %,d examples per epoch%n", row.label(), row.batch(),
+                    row.threads(), n);
+            try (Worker ae = Worker.start("ae4j", cmd, tmp)) {
+                ae.await("ready");
+                for (int r = 0; r < o.runs(); r++) {
+                    ae.send("run");
+                    Map<String, Object> res = ae.await("result");
+                    secs[r] = num(res.get("seconds"));
+                    windows.add(new JfrBreakdown.Window(java.time.Instant.ofEpochMilli((long) num(res.get("wall_start_ms"))),
+                            java.time.Instant.ofEpochMilli((long) num(res.get("wall_end_ms")))));
+                }
+                ae.send("split");
+                split = ae.await("split");
+                ae.quit();
+            }
+            out.printf(Locale.ROOT, "  timed epochs: %s s (median %.2f s, %,.0f examples/s)%n", Arrays.toString(secs),
+                    median(secs), n / median(secs));
+            double total = num(split.get("seconds"));
+            out.printf(Locale.ROOT, "  one epoch timed per phase: %.2f s = forward+backward %.1f%%, Adam update %.1f%%, "
+                            + "batch gather %.1f%%, shuffle %.2f%%, rest %.1f%% (%d steps, %.0f us per step)%n", total,
+                    pct(split, "forward_backward", total), pct(split, "optimizer", total), pct(split, "gather", total),
+                    pct(split, "shuffle", total), 100 - pct(split, "forward_backward", total) - pct(split, "optimizer", total)
+                            - pct(split, "gather", total) - pct(split, "shuffle", total),
+                    (long) num(split.get("steps")), 1e6 * total / num(split.get("steps")));
+            out.println("  JFR execution samples during the timed epochs (share of each thread's samples; a thread is "
+                    + "sampled only while it runs Java code, not while parked):");
+            JfrBreakdown.read(jfr, windows).print(out);
+        }
+        deleteTree(tmp);
+        return 0;
+    }
+
+    private static double pct(Map<String, Object> split, String key, double total) {
+        return 100 * num(split.get(key)) / total;
+    }
+
+    // ------------------------------------------------------------------------------------------ workers
+
+    /** Compiles every selected model once here, so the workers load their class from the cache (no javac in them). */
+    private static void warmClassCache(Options o) throws ReflectiveOperationException {
+        ModelCompiler c = ModelCompiler.withDefaultCache();
+        for (String m : o.models()) CompareModels.compile(m, 1, c);
+        if (o.encode()) CompareModels.compile("mid", 1, c);
+    }
+
+    /** The ae4j worker's JVM: this JDK and class path, a heap sized from the data set and the model. */
+    static List<String> javaCommand(String model, List<String> common, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
+        cmd.add("-Xmx" + heapMb(model) + "m");
+        // The training loop allocates nothing: the serial collector has the smallest footprint and no GC threads
+        // competing with the compute threads.
+        cmd.add("-XX:+UseSerialGC");
+        for (String p : List.of("ae4j.cache", "ae4j.jit.noDirectives")) {
+            if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CompareWorker.class.getName()));
+        cmd.addAll(common);
+        cmd.addAll(List.of(extra));
+        return cmd;
+    }
+
+    /**
+     * The worker's maximum heap: the images as floats plus half of that for reading them (the decompressed
+     * bytes live next to the floats while they are converted), eight copies of the parameters (weights,
+     * gradients, two Adam moments, the initial weights, the weights file being written) and 64 MB for the
+     * rest (activations, classes).
+     */
+    static long heapMb(String model) throws Exception {
+        long data = 4L * imagesIn(IMAGES) * 784;
+        CompiledModel m = CompareModels.compile(model, 1, ModelCompiler.withDefaultCache());
+        long params = 0;
+        for (float[] p : m.params()) params += 4L * p.length;
+        return (data * 3 / 2 + 8 * params) / (1 << 20) + 64;
+    }
+
+    static List<String> pythonCommand(Options o, List<String> common, String... extra) {
+        if (!Files.isReadable(o.script())) {
+            throw new IllegalStateException("the PyTorch side's script " + o.script() + " is missing");
+        }
+        List<String> cmd = new ArrayList<>(List.of(o.python(), o.script().toString()));
+        cmd.addAll(common);
+        cmd.addAll(List.of(extra));
+        return cmd;
+    }
+
+    /** A worker process speaking JSON lines on stdout, commands on stdin; its stderr goes to a log file. */
+    static final class Worker implements AutoCloseable {
+        final String name;
+        final Process process;
+        final BufferedReader out;
+        final Writer in;
+        final Path log;
+
+        private Worker(String name, Process process, Path log) {
+            this.name = name;
+            this.process = process;
+            this.log = log;
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        /** Workers still running, ended by a shutdown hook if the harness itself is interrupted. */
+        private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroy)));
+        }
+
+        static Worker start(String name, List<String> command, Path dir) throws IOException {
+            Path log = Files.createTempFile(dir, name + "-", ".log");
+            ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
+            Process p = pb.start();
+            LIVE.add(p);
+            return new Worker(name, p, log);
+        }
+
+        void send(String command) throws IOException {
+            in.write(command + "\n");
+            in.flush();
+        }
+
+        /** Reads messages until one of the given type; an error message or the process ending is an exception. */
+        Map<String, Object> await(String type) throws IOException {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (!line.startsWith("{")) continue;
+                Map<String, Object> msg;
+                try {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> parsed = (Map<String, Object>) Json.parse(line);
+                    msg = parsed;
+                } catch (Json.ParseException e) {
+                    continue;
+                }
+                if (type.equals(msg.get("type"))) return msg;
+                if ("error".equals(msg.get("type"))) throw failure("reported: " + msg.get("message"));
+            }
+            throw failure("ended before sending '" + type + "'");
+        }
+
+        /** Asks the worker to exit; returns its peak resident memory in KiB. */
+        long quit() throws IOException {
+            send("quit");
+            long kb = (long) num(await("memory").get("vmhwm_kb"));
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return kb;
+        }
+
+        private IllegalStateException failure(String what) {
+            String tail = "";
+            try {
+                List<String> lines = Files.readAllLines(log);
+                tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
+            } catch (IOException | UncheckedIOException e) {
+                // no log
+            }
+            return new IllegalStateException("the " + name + " worker " + what + (tail.isBlank() ? "" : "; its stderr:\n" + tail));
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) process.destroy();
+            LIVE.remove(process);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    /** Peak FMA GFLOP/s on 1 and 2 threads (index = threads), measured now in this process. */
+    static double[] peakFma(PrintStream out) {
+        int maxThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        Harness h = new Harness(800, 60, 7);
+        double[] peak = new double[maxThreads + 1];
+        for (int t = 1; t <= maxThreads; t++) {
+            int threads = t;
+            Harness.Result r = h.rate(() -> peakOn(threads), PeakFma.flopsPerCall() * threads);
+            peak[t] = r.median();
+            out.printf(Locale.ROOT, "peak FMA loop (Java, %d thread%s): %.1f GFLOP/s [%.1f .. %.1f]%n", t, t == 1 ? "" : "s",
+                    r.median() / 1e9, r.min() / 1e9, r.max() / 1e9);
+        }
+        return peak;
+    }
+
+    private static double peakOn(int threads) {
+        if (threads == 1) return PeakFma.run();
+        double[] out = new double[threads];
+        Parallel.setThreads(threads);
+        Parallel.run(threads, t -> out[t] = PeakFma.run());
+        double s = 0;
+        for (double v : out) s += v;
+        return s;
+    }
+
+    /** The number of images in an IDX images file (gzip), from its header. */
+    static int imagesIn(Path file) throws IOException {
+        try (InputStream raw = Files.newInputStream(file);
+             DataInputStream in = new DataInputStream(file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw)) {
+            in.readInt();
+            return in.readInt();
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2] + " (1, 5, 15 min)";
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int k = s.length;
+        return k % 2 == 1 ? s[k / 2] : 0.5 * (s[k / 2 - 1] + s[k / 2]);
+    }
+
+    static double relDiff(double a, double b) {
+        double scale = Math.max(Math.abs(a), Math.abs(b));
+        return scale == 0 ? 0 : Math.abs(a - b) / scale;
+    }
+
+    static double num(Object o) {
+        return o instanceof Number x ? x.doubleValue() : Double.NaN;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind
+        }
+    }
+
+    private CompareBench() {
+    }
+}

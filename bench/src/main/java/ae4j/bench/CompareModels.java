@@ -1,0 +1,193 @@
+package ae4j.bench;
+
+import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.check.CheckedModel.LayerInfo;
+import ae4j.dsl.check.FrontEnd;
+import ae4j.dsl.compile.JavaEmitter;
+import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.ModelCompiler;
+import ae4j.dsl.ir.Graph;
+import ae4j.dsl.runtime.CompiledModel;
+import ae4j.vecmath.Activation;
+import ae4j.vecmath.Epilogue;
+import ae4j.vecmath.Gemm;
+import ae4j.vecmath.Gemm.Op;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The models of {@code ae4j bench compare}, as .ae source (the PyTorch side, bench/python/compare_torch.py,
+ * declares the same architectures; the harness checks that both sides compute the same objective on the
+ * same weights), and what the harness needs to know about them: how to build the compiled class, the
+ * multiply-add work per example, and an encoder-only forward pass.
+ */
+final class CompareModels {
+
+    static final String SOURCE = """
+            model mid {
+              input x[784]
+              encoder f { dense 256 relu; dense 64 sigmoid }
+              decoder g { dense 256 relu; dense 784 sigmoid }
+              output bernoulli
+              minimize bernoulli_nll(x, g(f(x)))
+            }
+
+            model deep {
+              input x[784]
+              encoder f { dense 1000 sigmoid; dense 500 sigmoid; dense 250 sigmoid; dense 30 linear }
+              decoder g { dense 250 sigmoid; dense 500 sigmoid; dense 1000 sigmoid; dense 784 sigmoid }
+              output bernoulli
+              minimize bernoulli_nll(x, g(f(x)))
+            }
+
+            model dae {
+              input x[784]
+              encoder f { dense 256 relu; dense 64 sigmoid }
+              decoder g { dense 256 relu; dense 784 sigmoid }
+              output bernoulli
+              corrupt x~ = gaussian(x, sigma: 0.3)
+              minimize bernoulli_nll(x, g(f(x~)))
+            }
+
+            model cae {
+              input x[784]
+              encoder f { dense 512 sigmoid }
+              decoder g tied
+              output bernoulli
+              minimize bernoulli_nll(x, g(f(x))) + 0.1 * jacobian_frobenius(f, x)
+            }
+            """;
+
+    /** Model names in table order. */
+    static final List<String> NAMES = List.of("mid", "deep", "dae", "cae");
+
+    /** One-line descriptions for the table. */
+    static String label(String name) {
+        return switch (name) {
+            case "mid" -> "mid 784-256-64-256-784";
+            case "deep" -> "deep 784-1000-500-250-30-...-784";
+            case "dae" -> "dae (mid, gaussian 0.3)";
+            case "cae" -> "cae tied 784-512, 0.1 J";
+            default -> name;
+        };
+    }
+
+    private static volatile ae4j.dsl.check.CheckedProgram checked;
+
+    static CheckedModel checked(String name) {
+        if (checked == null) {
+            FrontEnd.Result r = FrontEnd.check("bench-compare.ae", SOURCE);
+            if (!r.ok() || r.checked() == null) {
+                throw new IllegalStateException("ae4j bug: the comparison's models do not check:\n" + r.diagnostics().render());
+            }
+            checked = r.checked();
+        }
+        CheckedModel m = checked.model(name);
+        if (m == null) throw new IllegalArgumentException("unknown model '" + name + "' (models: " + String.join(", ", NAMES) + ")");
+        return m;
+    }
+
+    /** The generated class of a model (compiled, or loaded from the compiler's class cache), for maxBatch rows. */
+    static CompiledModel compile(String name, int maxBatch, ModelCompiler compiler) throws ReflectiveOperationException {
+        Graph g = Lowering.lowerWithRoles(checked(name)).graph();
+        String pkg = "ae4j.generated.bench";
+        return (CompiledModel) compiler.load(pkg + "." + JavaEmitter.classNameFor(g), JavaEmitter.emit(g, pkg))
+                .getConstructor(int.class).newInstance(maxBatch);
+    }
+
+    /** Every dense layer the model applies to an example, encoder then decoder (a tied decoder's mirrored ones too). */
+    static List<LayerInfo> layers(String name) {
+        CheckedModel m = checked(name);
+        List<LayerInfo> out = new ArrayList<>(m.encoder());
+        if (m.tied()) {
+            for (int i = m.encoder().size() - 1; i >= 0; i--) {
+                LayerInfo l = m.encoder().get(i);
+                out.add(new LayerInfo(l.kind(), l.out(), l.in(), l.activation()));
+            }
+        } else {
+            out.addAll(m.decoder());
+        }
+        return out;
+    }
+
+    /**
+     * Floating-point operations of one training example's GEMMs, counted the same way for both sides: per
+     * dense layer in x out, 2 in out forward, 2 in out for the weight gradient and 2 in out for the input
+     * gradient, except for the first layer (no gradient with respect to the data). Elementwise work, the
+     * optimizer and the contractive penalty (per batch, not per example) are not counted.
+     */
+    static double trainFlopsPerExample(String name) {
+        List<LayerInfo> ls = layers(name);
+        double f = 0;
+        for (int i = 0; i < ls.size(); i++) {
+            double mac = (double) ls.get(i).in() * ls.get(i).out();
+            f += (i == 0 ? 4 : 6) * mac;
+        }
+        return f;
+    }
+
+    /** Floating-point operations of the encoder's GEMMs for one example (2 in out per layer). */
+    static double encodeFlopsPerExample(String name) {
+        double f = 0;
+        for (LayerInfo l : checked(name).encoder()) f += 2.0 * l.in() * l.out();
+        return f;
+    }
+
+    /**
+     * The encoder alone, on a compiled model's parameters: one GEMM per layer with bias and activation fused
+     * into its epilogue (vecmath's {@link Epilogue}). The generated model class has no encode-only entry
+     * point yet; this is what one would run, and what the encode-only row of the comparison measures.
+     */
+    static final class Encoder {
+        private final int[] in;
+        private final int[] out;
+        private final float[][] weights;
+        private final Epilogue[] epilogues;
+        private final float[][] buffers;
+
+        Encoder(String name, CompiledModel m, int maxBatch) {
+            List<LayerInfo> enc = checked(name).encoder();
+            String f = checked(name).encoderName();
+            int k = enc.size();
+            in = new int[k];
+            out = new int[k];
+            weights = new float[k][];
+            epilogues = new Epilogue[k];
+            buffers = new float[k][];
+            for (int i = 0; i < k; i++) {
+                in[i] = enc.get(i).in();
+                out[i] = enc.get(i).out();
+                weights[i] = param(m, f + "." + i + ".weight");
+                epilogues[i] = Epilogue.bias(param(m, f + "." + i + ".bias"), Activation.byName(enc.get(i).activation()));
+                buffers[i] = new float[maxBatch * out[i]];
+            }
+        }
+
+        int codeWidth() {
+            return out[out.length - 1];
+        }
+
+        /** Codes of rows [row, row + rows) of x (width = the input width), in the returned buffer's first rows. */
+        float[] encode(float[] x, int row, int rows) {
+            float[] src = x;
+            int srcOff = row * in[0];
+            for (int i = 0; i < in.length; i++) {
+                Gemm.gemm(Op.N, Op.T, rows, out[i], in[i], 1f, src, srcOff, in[i], weights[i], 0, in[i], 0f, buffers[i], 0,
+                        out[i], epilogues[i]);
+                src = buffers[i];
+                srcOff = 0;
+            }
+            return src;
+        }
+
+        private static float[] param(CompiledModel m, String name) {
+            for (int i = 0; i < m.paramInfo().size(); i++) {
+                if (m.paramInfo().get(i).name().equals(name)) return m.params()[i];
+            }
+            throw new IllegalStateException("model " + m.name() + " has no parameter " + name);
+        }
+    }
+
+    private CompareModels() {
+    }
+}
