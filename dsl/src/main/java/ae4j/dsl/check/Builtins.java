@@ -262,8 +262,8 @@ public final class Builtins {
         k = Kind.ANALYSIS;
         add(k, "reconstruction", "inputs next to their reconstructions", "", opt("images", Type.INT, 16.0));
         add(k, "loss", "the objective on the data", "");
-        add(k, "pca_baseline", "reconstruction error of PCA with k components, for comparison", "section 14.1",
-                derived("k", Type.INT, "code size"));
+        add(k, "pca_baseline", "reconstruction error of PCA with k components, fitted on `fit` (default: the analysed data), for comparison",
+                "sections 14.1, 14.9", derived("k", Type.INT, "code size"), derived("fit", Type.DATA, "the analysed data"));
         add(k, "score_field", "the reconstruction vector field g(f(x)) - x, an estimate of the score (DAE only)", "section 14.5.1",
                 opt("grid", Type.INT, 20.0), derived("sigma", Type.POSITIVE, "corruption sigma"));
         add(k, "jacobian_spectrum", "singular values of the encoder's Jacobian", "section 14.7", opt("samples", Type.INT, 100.0));

@@ -345,7 +345,7 @@ public final class Runner {
                         Files.createDirectories(dir);
                         try {
                             impl.run(new ae4j.dsl.analysis.AnalysisContext(an.name(), an.args(), l.model(), l.ir(), l.checked(),
-                                    ds, dir, out, err));
+                                    ds, dir, out, err, data::get));
                         } catch (IllegalArgumentException e) {
                             // An analysis rejects arguments or data it cannot use: the user's to fix, no stack trace.
                             throw new UserError(a.verb() + " " + a.model() + " on " + a.data() + ": " + e.getMessage());
