@@ -251,7 +251,9 @@ public final class Builtins {
         add(k, "early_stopping", "patience in epochs", "", none("value", Type.INT));
         add(k, "checkpoint", "path of a checkpoint file", "", none("value", Type.STRING));
         add(k, "clip", "gradient norm clipping", "", none("value", Type.POSITIVE));
-        add(k, "pretrain", "greedy layer-wise pretraining", "section 14.3", choice("value", "none", "greedy", "none"));
+        add(k, "pretrain", "greedy layer-wise pretraining: each encoder layer first trained as a shallow autoencoder", "section 14.3",
+                choice("value", "none", "greedy", "none"));
+        add(k, "pretrain_epochs", "epochs of each level of greedy pretraining", "section 14.3", derived("value", Type.INT, "epochs"));
         add(k, "algorithm", "backprop, or recirculation (Hinton & McClelland 1988; one hidden layer only)", "section 14.1",
                 choice("value", "backprop", "backprop", "recirculation"));
         // ------------------------------------------------ free code
