@@ -70,6 +70,8 @@ public final class Runner {
     private CheckedProgram program;
     private DataLoader data;
     private final Map<String, Loaded> models = new HashMap<>();
+    /** The Jacobian spectra measured so far ("model on data"), for the side-by-side picture. */
+    private final Map<String, ae4j.dsl.analysis.JacobianSpectrum.Result> spectra = new LinkedHashMap<>();
     /** The checkpoint named by --resume, until a train statement of its model has consumed it. */
     private Checkpoint resume;
 
@@ -405,8 +407,14 @@ public final class Runner {
                         Path dir = options.out().resolve(a.model());
                         Files.createDirectories(dir);
                         try {
-                            impl.run(new ae4j.dsl.analysis.AnalysisContext(an.name(), an.args(), l.model(), l.ir(), l.checked(),
-                                    ds, dir, out, err, data::get));
+                            var ctx = new ae4j.dsl.analysis.AnalysisContext(an.name(), an.args(), l.model(), l.ir(), l.checked(),
+                                    ds, dir, out, err, data::get);
+                            if (impl instanceof ae4j.dsl.analysis.JacobianSpectrum js) {
+                                spectra.put(a.model() + " on " + a.data(), js.report(ctx));
+                                if (spectra.size() >= 2) compareSpectra();
+                            } else {
+                                impl.run(ctx);
+                            }
                         } catch (IllegalArgumentException e) {
                             // An analysis rejects arguments or data it cannot use: the user's to fix, no stack trace.
                             throw new UserError(a.verb() + " " + a.model() + " on " + a.data() + ": " + e.getMessage());
@@ -415,6 +423,16 @@ public final class Runner {
                 }
             }
         }
+    }
+
+    /** Every model's spectrum side by side, rewritten after each new one: OUT/jacobian-spectra.png and .csv. */
+    private void compareSpectra() throws IOException {
+        Path png = options.out().resolve("jacobian-spectra.png");
+        ae4j.dsl.runtime.AtomicFile.write(png, ae4j.dsl.analysis.JacobianSpectrum.comparisonPng(spectra));
+        ae4j.dsl.runtime.AtomicFile.writeString(options.out().resolve("jacobian-spectra.csv"),
+                ae4j.dsl.analysis.JacobianSpectrum.comparisonCsv(spectra));
+        out.println("jacobian_spectrum: " + String.join(", ", spectra.keySet()) + " side by side in " + png
+                + " (and jacobian-spectra.csv)");
     }
 
     static double meanLoss(CompiledModel m, Dataset ds) {
