@@ -114,7 +114,8 @@ public final class LocalPca implements Analysis {
         int n = fit.size();
         if (k < 2) throw new IllegalArgumentException("local_pca: k must be at least 2, got " + k);
         if (k > n) {
-            ctx.err().printf(Locale.ROOT, "local_pca: k = %d but %s has %d examples; using %d%n", k, fit.name(), n, n);
+            ctx.err().printf(Locale.ROOT, "local_pca: k = %d but %s has %d examples; using %d%n", k,
+                    fit == data ? "the data" : fit.name(), n, n);
             k = n;
         }
         int[] samples = sampleIndices(data.size(), SAMPLES);

@@ -268,7 +268,7 @@ public final class Builtins {
                 "sections 14.1, 14.9", derived("k", Type.INT, "code size"), derived("fit", Type.DATA, "the analysed data"));
         add(k, "score_field", "the reconstruction vector field g(f(x)) - x, an estimate of the score (DAE only)", "section 14.5.1",
                 opt("grid", Type.INT, 20.0), derived("sigma", Type.POSITIVE, "corruption sigma"), none("from", Type.COUNT),
-                none("to", Type.COUNT), opt("steps", Type.INT, 50.0));
+                none("to", Type.COUNT), derived("steps", Type.INT, "50"));
         add(k, "jacobian_spectrum", "singular values of the encoder's Jacobian", "section 14.7", opt("samples", Type.INT, 100.0));
         add(k, "tangents", "tangent directions of the learned manifold", "section 14.6, figure 14.10",
                 opt("k", Type.INT, 3.0), opt("samples", Type.INT, 4.0));
