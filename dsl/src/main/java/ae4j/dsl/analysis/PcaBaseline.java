@@ -37,7 +37,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <p>The analysis {@code pca_baseline(k: int, fit: data)} (k defaults to the code size) prints a table
  * and writes {@code pca-baseline.csv} (the table), {@code pca-errors.csv} and {@code pca-errors.png} (PCA's
  * error for every number of components up to max(4k, 64), with the autoencoder's error as a line: where
- * they cross is the number of components PCA needs to match the autoencoder), and, for image data,
+ * they cross is the number of components PCA needs to match the autoencoder; the table is printed in
+ * the picture too), and, for image data,
  * {@code pca-reconstructions.png} (originals, PCA-k and autoencoder reconstructions of 8 examples, as in
  * figure 2 of Hinton and Salakhutdinov).
  */
@@ -334,7 +335,7 @@ public final class PcaBaseline implements Analysis {
         return side * side == ds.dim() && side >= 8 ? new int[] {side, side} : null;
     }
 
-    /** PCA-j's error against j, the autoencoder's error as a horizontal line and a marker at its code size. */
+    /** PCA-j's error against j, the autoencoder's error as a horizontal line and a marker at its code size, and the error table. */
     static byte[] errorChartPng(Comparison c, String model, int codeSize, String data, String fitted) throws IOException {
         int maxK = c.pcaErrors().length - 1;
         double[] j = new double[maxK];
@@ -362,6 +363,11 @@ public final class PcaBaseline implements Analysis {
         at.setMarker(SeriesMarkers.DIAMOND);
         at.setMarkerColor(new Color(0xd62728));
         at.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        // The error table, in the plot's lower left.
+        String table = String.format(Locale.ROOT, "PCA-%d: %.4g%nautoencoder (code %d): %.4g%nratio: %.4f%nPCA matches it at k %s",
+                c.k(), c.pcaError(), codeSize, c.aeError(), c.ratio(),
+                c.componentsToMatch() >= 0 ? "= " + c.componentsToMatch() : "> " + maxK);
+        chart.addAnnotation(new org.knowm.xchart.AnnotationTextPanel(table, 0.55 * maxK, 0.6 * e[0] + 0.4 * e[maxK - 1], false));
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 }
