@@ -7,15 +7,24 @@ import ae4j.dsl.runtime.CompiledModel;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What an analysis gets: its defaulted arguments (as the checker resolved them), the trained model (its
  * parameters are {@code model.params()}, named by {@code model.paramInfo()}), the model's IR with the roles
  * of its nodes, the checked declaration (layers, activations, corruption), the data set, a folder for
- * files, and where to print.
+ * files, where to print, and the program's other data sets by name (for arguments such as
+ * {@code pca_baseline(fit: train)}).
  */
 public record AnalysisContext(String name, Map<String, Object> args, CompiledModel model, Lowering.Lowered ir,
-                              CheckedModel checked, Dataset data, Path dir, PrintStream out, PrintStream err) {
+                              CheckedModel checked, Dataset data, Path dir, PrintStream out, PrintStream err,
+                              Function<String, Dataset> dataSets) {
+
+    /** A context whose only data set is {@code data}. */
+    public AnalysisContext(String name, Map<String, Object> args, CompiledModel model, Lowering.Lowered ir,
+                           CheckedModel checked, Dataset data, Path dir, PrintStream out, PrintStream err) {
+        this(name, args, model, ir, checked, data, dir, out, err, null);
+    }
 
     public double number(String key, double dflt) {
         return args.get(key) instanceof Number n ? n.doubleValue() : dflt;
@@ -23,5 +32,12 @@ public record AnalysisContext(String name, Map<String, Object> args, CompiledMod
 
     public int integer(String key, int dflt) {
         return args.get(key) instanceof Number n ? n.intValue() : dflt;
+    }
+
+    /** The data set named {@code name}: the analysed one, or another data set of the program. */
+    public Dataset dataSet(String name) {
+        if (name.equals(data.name())) return data;
+        if (dataSets == null) throw new IllegalArgumentException("no data set named '" + name + "' is available to " + this.name);
+        return dataSets.apply(name);
     }
 }

@@ -22,7 +22,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * directions it keeps). Reports the fraction of singular values below 1, the mean ||J||_F, the mean
  * largest singular value and, for a sigmoid or tanh code, the fraction of saturated code units (within
  * 0.01 of a bound; Rifai et al. 2011, table 1). Writes {@code jacobian-spectrum.png} (the mean of the
- * sorted singular values, with a line at 1) and {@code jacobian-spectrum.csv}.
+ * sorted singular values, with a line at 1) and {@code jacobian-spectrum.csv}. {@link #comparisonPng} and
+ * {@link #comparisonCsv} put several models' spectra side by side ({@code ae4j run} writes them as
+ * {@code jacobian-spectra.png} and {@code .csv} once a program has measured two or more).
  */
 public final class JacobianSpectrum implements Analysis {
 
@@ -97,6 +99,11 @@ public final class JacobianSpectrum implements Analysis {
 
     @Override
     public Map<String, Double> run(AnalysisContext ctx) throws IOException {
+        return report(ctx).numbers();
+    }
+
+    /** {@link #run}, returning the whole measurement (ae4j run collects them to compare models). */
+    public Result report(AnalysisContext ctx) throws IOException {
         EncoderJacobian jac = EncoderJacobian.of(ctx);
         Result res = measure(jac, ctx.data(), ctx.integer("samples", 100));
         ctx.out().printf(Locale.ROOT, "%s on %s: jacobian_spectrum at %d points (df/dx, %d x %d): singular values below 1 %.4f,"
@@ -111,7 +118,66 @@ public final class JacobianSpectrum implements Analysis {
         }
         AtomicFile.writeString(ctx.dir().resolve("jacobian-spectrum.csv"), csv.toString());
         AtomicFile.write(ctx.dir().resolve("jacobian-spectrum.png"), chartPng(res, ctx.model().name()));
-        return res.numbers();
+        return res;
+    }
+
+    /**
+     * Several models' spectra side by side (on one chart, log scale when all values are positive, with a
+     * line at 1): the mean sorted singular values of each, keyed by a label such as "cae on test".
+     */
+    public static byte[] comparisonPng(Map<String, Result> spectra) throws IOException {
+        if (spectra.isEmpty()) throw new IllegalArgumentException("no spectra to compare");
+        int longest = 1;
+        boolean log = true;
+        for (Result r : spectra.values()) {
+            longest = Math.max(longest, r.meanSingularValues().length);
+            for (double v : r.meanSingularValues()) if (!(v > 0)) log = false;
+        }
+        XYChart chart = new XYChartBuilder().width(900).height(550)
+                .title("Singular values of df/dx (mean over the sample points), " + spectra.size() + " models")
+                .xAxisTitle("index (sorted)").yAxisTitle(log ? "singular value (log scale)" : "singular value").build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setYAxisLogarithmic(log);
+        chart.getStyler().setMarkerSize(5);
+        Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x9467bd),
+                new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+        int i = 0;
+        for (Map.Entry<String, Result> e : spectra.entrySet()) {
+            double[] mean = e.getValue().meanSingularValues();
+            double[] idx = new double[mean.length];
+            for (int j = 0; j < idx.length; j++) idx[j] = j + 1;
+            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s (%.0f%% below 1)", e.getKey(),
+                    100 * e.getValue().fractionBelowOne()), idx, mean);
+            Color c = palette[i++ % palette.length];
+            s.setLineColor(c);
+            s.setMarkerColor(c);
+            s.setMarker(SeriesMarkers.CIRCLE);
+        }
+        XYSeries one = chart.addSeries("1", new double[] {1, longest}, new double[] {1, 1});
+        one.setLineColor(Color.RED);
+        one.setMarker(SeriesMarkers.NONE);
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** The spectra as columns: index, then one mean column per model (empty past a spectrum's length). */
+    public static String comparisonCsv(Map<String, Result> spectra) {
+        StringBuilder b = new StringBuilder("index");
+        int longest = 0;
+        for (Map.Entry<String, Result> e : spectra.entrySet()) {
+            b.append(',').append(e.getKey().replace(',', ' '));
+            longest = Math.max(longest, e.getValue().meanSingularValues().length);
+        }
+        b.append('\n');
+        for (int j = 0; j < longest; j++) {
+            b.append(j + 1);
+            for (Result r : spectra.values()) {
+                b.append(',');
+                if (j < r.meanSingularValues().length) b.append(String.format(Locale.ROOT, "%.8g", r.meanSingularValues()[j]));
+            }
+            b.append('\n');
+        }
+        return b.toString();
     }
 
     static byte[] chartPng(Result res, String model) throws IOException {

@@ -18,7 +18,9 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  * nearest neighbours (Euclidean, brute force; the point itself included when it belongs to the data)
  * gives the leading directions of the local spread, an estimate of the tangent plane.
  *
- * <p>As the analysis {@code local_pca(k)}: on data with known tangents it prints the mean principal angle
+ * <p>As the analysis {@code local_pca(k, fit)}: the neighbours come from {@code fit} (default: the analysed
+ * data itself; e.g. {@code fit: train} to estimate tangents at held-out points from the training set, as
+ * the autoencoder does). On data with known tangents it prints the mean principal angle
  * (degrees) between the local-PCA plane (as many directions as there are known tangents) and the true
  * tangent plane over up to {@value #SAMPLES} sample points; without known tangents it prints the mean
  * local PCA spectrum (standard deviations along the local principal directions). Writes {@code local-pca.csv}.
@@ -100,23 +102,34 @@ public final class LocalPca implements Analysis {
     @Override
     public Map<String, Double> run(AnalysisContext ctx) throws IOException {
         Dataset data = ctx.data();
+        Dataset fit = data;
+        if (ctx.args().get("fit") instanceof String name && !name.equals(data.name())) {
+            fit = ctx.dataSet(name);
+            if (fit.dim() != data.dim()) {
+                throw new IllegalArgumentException("local_pca(fit: " + name + "): " + name + " has " + fit.dim()
+                        + " features per example but " + data.name() + " has " + data.dim());
+            }
+        }
         int k = ctx.integer("k", 10);
-        int n = data.size();
+        int n = fit.size();
         if (k < 2) throw new IllegalArgumentException("local_pca: k must be at least 2, got " + k);
         if (k > n) {
-            ctx.err().printf(Locale.ROOT, "local_pca: k = %d but the data has %d examples; using %d%n", k, n, n);
+            ctx.err().printf(Locale.ROOT, "local_pca: k = %d but %s has %d examples; using %d%n", k,
+                    fit == data ? "the data" : fit.name(), n, n);
             k = n;
         }
-        int[] samples = sampleIndices(n, SAMPLES);
+        int[] samples = sampleIndices(data.size(), SAMPLES);
         Map<String, Double> result = new LinkedHashMap<>();
-        String head = "local_pca(k: " + k + ") of " + ctx.checked().name() + " on " + data.name();
+        String head = "local_pca(k: " + k + ") of " + ctx.checked().name() + " on " + data.name()
+                + (fit == data ? "" : " (neighbours from " + fit.name() + ", " + n + " examples)");
+        final Dataset neighbours = fit;
         try (Writer w = Files.newBufferedWriter(ctx.dir().resolve("local-pca.csv"), StandardCharsets.UTF_8)) {
             if (data.hasTangents()) {
                 int dims = data.tangentCount();
                 w.write("index,mean_angle_deg,largest_angle_deg\n");
                 double sum = 0, worst = 0;
                 for (int i : samples) {
-                    Result r = at(data, i, k, dims);
+                    Result r = around(neighbours.values(), n, data.dim(), data.row(i), k, dims);
                     DMatrixRMaj truth = PrincipalAngles.trueTangents(data, i);
                     double[] ang = PrincipalAngles.degrees(r.basis(), truth);
                     double mean = 0;
@@ -138,7 +151,7 @@ public final class LocalPca implements Analysis {
                 for (int j = 0; j < r; j++) w.write(",sd" + (j + 1));
                 w.write("\n");
                 for (int i : samples) {
-                    Result res = at(data, i, k, 1);
+                    Result res = around(neighbours.values(), n, data.dim(), data.row(i), k, 1);
                     w.write(Integer.toString(i));
                     for (int j = 0; j < r; j++) {
                         double s = j < res.spread().length ? res.spread()[j] : 0;

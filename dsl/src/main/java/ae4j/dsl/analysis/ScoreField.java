@@ -29,7 +29,10 @@ import java.util.Map;
  * grid points for 2-D data, else at the data points) and, for 2-D data, {@code score-field.png}: the data as
  * small gray points and the estimated score as arrows on a grid x grid lattice over the data's bounding box
  * (padded by 10%). Arrows share one scale (the 95th percentile of the lengths fills 90% of a cell; longer
- * arrows are clipped to 1.2 cells and drawn in red).
+ * arrows are clipped to 1.2 cells and drawn in red). With {@code from} and {@code to} (indices of two
+ * examples) it also follows the straight path between them in {@code steps} points: the score's
+ * component along the path and its integral, the estimated change of log p(x) from the start, in
+ * {@code score-path.csv} and {@code score-path.png}.
  */
 public final class ScoreField implements Analysis {
 
@@ -188,6 +191,33 @@ public final class ScoreField implements Analysis {
             appendRows(csv, atData);
         }
         AtomicFile.writeString(ctx.dir().resolve("score-field.csv"), csv.toString());
+        boolean hasFrom = ctx.args().get("from") instanceof Number, hasTo = ctx.args().get("to") instanceof Number;
+        if (hasFrom != hasTo) {
+            throw new IllegalArgumentException("score_field: a path needs both from: and to: (indices of examples of "
+                    + ds.name() + "), got only " + (hasFrom ? "from" : "to"));
+        }
+        if (hasFrom) {
+            int from = ctx.integer("from", 0), to = ctx.integer("to", 0), steps = ctx.integer("steps", 50);
+            for (int i : new int[] {from, to}) {
+                if (i < 0 || i >= ds.size()) {
+                    throw new IllegalArgumentException("score_field: the path's ends are example indices of " + ds.name()
+                            + ", 0.." + (ds.size() - 1) + "; got " + i);
+                }
+            }
+            if (steps < 2) throw new IllegalArgumentException("score_field: steps must be >= 2, got " + steps);
+            PathProfile p = along(ctx.model(), ctx.ir().reconstruction(), sigma, ds.row(from), ds.row(to), steps);
+            StringBuilder pc = new StringBuilder("t,score_along_path,log_density_change\n");
+            for (int i = 0; i < steps; i++) pc.append(String.format(Locale.ROOT, "%.6g,%.8g,%.8g%n", p.t()[i], p.along()[i], p.logDensity()[i]));
+            AtomicFile.writeString(ctx.dir().resolve("score-path.csv"), pc.toString());
+            AtomicFile.write(ctx.dir().resolve("score-path.png"), pathChartPng(p, from, to, sigma, ds.name()));
+            double[] lp = p.logDensity();
+            double min = Arrays.stream(lp).min().orElse(0), max = Arrays.stream(lp).max().orElse(0);
+            result.put("path_log_density_change", lp[steps - 1]);
+            result.put("path_log_density_min", min);
+            ctx.out().printf(Locale.ROOT, "%s: along the path from example %d to example %d (%d points): estimated log p(to) - log p(from)"
+                    + " %.4f, lowest %.4f, highest %.4f on the way; wrote %s and %s%n", who, from, to, steps, lp[steps - 1], min, max,
+                    ctx.dir().resolve("score-path.png"), ctx.dir().resolve("score-path.csv"));
+        }
         ctx.out().printf(Locale.ROOT, "%s: estimated score (r(x) - x) / sigma^2, sigma %.4g: mean |score| at the data %.4f, "
                         + "|mean score| %.4f (the true score averages to 0)%n", who, sigma, meanNorm, meanVecNorm);
         ctx.out().println(who + ": wrote " + (d == 2 ? ctx.dir().resolve("score-field.png") + " (" + grid + " x " + grid
@@ -213,7 +243,25 @@ public final class ScoreField implements Analysis {
         }
     }
 
-    // ------------------------------------------------------------------ picture
+    // ------------------------------------------------------------------ pictures
+
+    /** The score's component along a path and its integral, the estimated change of log p from the start. */
+    static byte[] pathChartPng(PathProfile p, int from, int to, double sigma, String data) throws IOException {
+        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(800).height(500)
+                .title(String.format(Locale.ROOT, "Estimated score along the path from %s[%d] to %s[%d] (sigma %.3g)", data, from, data, to,
+                        sigma))
+                .xAxisTitle("position along the path (0 = from, 1 = to)").yAxisTitle("value").build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setMarkerSize(4);
+        var a = chart.addSeries("log p(x) - log p(from), integrated score", p.t(), p.logDensity());
+        a.setLineColor(new Color(0x1f77b4));
+        a.setMarkerColor(new Color(0x1f77b4));
+        var b = chart.addSeries("score component along the path", p.t(), p.along());
+        b.setLineColor(new Color(0xff7f0e));
+        b.setMarkerColor(new Color(0xff7f0e));
+        return org.knowm.xchart.BitmapEncoder.getBitmapBytes(chart, org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
+    }
 
     /** Figure 14.5: the data as gray points, the estimated score as arrows on the grid. */
     public static BufferedImage picture(Grid g, Dataset data, double sigma, int size) {

@@ -251,7 +251,9 @@ public final class Builtins {
         add(k, "early_stopping", "patience in epochs", "", none("value", Type.INT));
         add(k, "checkpoint", "path of a checkpoint file", "", none("value", Type.STRING));
         add(k, "clip", "gradient norm clipping", "", none("value", Type.POSITIVE));
-        add(k, "pretrain", "greedy layer-wise pretraining", "section 14.3", choice("value", "none", "greedy", "none"));
+        add(k, "pretrain", "greedy layer-wise pretraining: each encoder layer first trained as a shallow autoencoder", "section 14.3",
+                choice("value", "none", "greedy", "none"));
+        add(k, "pretrain_epochs", "epochs of each level of greedy pretraining", "section 14.3", derived("value", Type.INT, "epochs"));
         add(k, "algorithm", "backprop, or recirculation (Hinton & McClelland 1988; one hidden layer only)", "section 14.1",
                 choice("value", "backprop", "backprop", "recirculation"));
         // ------------------------------------------------ free code
@@ -262,14 +264,16 @@ public final class Builtins {
         k = Kind.ANALYSIS;
         add(k, "reconstruction", "inputs next to their reconstructions", "", opt("images", Type.INT, 16.0));
         add(k, "loss", "the objective on the data", "");
-        add(k, "pca_baseline", "reconstruction error of PCA with k components, for comparison", "section 14.1",
-                derived("k", Type.INT, "code size"));
+        add(k, "pca_baseline", "reconstruction error of PCA with k components, fitted on `fit` (default: the analysed data), for comparison",
+                "sections 14.1, 14.9", derived("k", Type.INT, "code size"), derived("fit", Type.DATA, "the analysed data"));
         add(k, "score_field", "the reconstruction vector field g(f(x)) - x, an estimate of the score (DAE only)", "section 14.5.1",
-                opt("grid", Type.INT, 20.0), derived("sigma", Type.POSITIVE, "corruption sigma"));
+                opt("grid", Type.INT, 20.0), derived("sigma", Type.POSITIVE, "corruption sigma"), none("from", Type.COUNT),
+                none("to", Type.COUNT), derived("steps", Type.INT, "50"));
         add(k, "jacobian_spectrum", "singular values of the encoder's Jacobian", "section 14.7", opt("samples", Type.INT, 100.0));
         add(k, "tangents", "tangent directions of the learned manifold", "section 14.6, figure 14.10",
                 opt("k", Type.INT, 3.0), opt("samples", Type.INT, 4.0));
-        add(k, "local_pca", "local PCA of the k nearest neighbours: tangent planes for comparison (figure 14.8)", "section 14.6", opt("k", Type.INT, 10.0));
+        add(k, "local_pca", "local PCA of the k nearest neighbours (in `fit`, default: the analysed data): tangent planes for comparison (figure 14.8)",
+                "section 14.6", opt("k", Type.INT, 10.0), derived("fit", Type.DATA, "the analysed data"));
         add(k, "codes", "2-D scatter of the codes", "");
         add(k, "retrieval", "semantic hashing: binary codes and nearest-neighbour retrieval", "section 14.9",
                 derived("bits", Type.INT, "code size"), opt("k", Type.INT, 10.0));

@@ -763,7 +763,35 @@ public final class Checker {
                     + " encoder and " + m.decoder().size() + " decoder layers");
             return;
         }
+        if (m != null && !pretrainOptions(t, m, opts)) return;
         steps.add(new CheckedProgram.Step.Train(model, data, opts));
+    }
+
+    /** Greedy pretraining needs an encoder-decoder stack; says so at the option. False when that is an error. */
+    private boolean pretrainOptions(Statement.Train t, CheckedModel m, Map<String, Object> opts) {
+        boolean greedy = "greedy".equals(opts.get("pretrain"));
+        Optional<Arg> pretrain = t.args().stream().filter(x -> x.name() != null && x.name().text().equals("pretrain")).findFirst();
+        Optional<Arg> epochs = t.args().stream().filter(x -> x.name() != null && x.name().text().equals("pretrain_epochs")).findFirst();
+        if (!greedy) {
+            epochs.ifPresent(a -> diags.warning(a.name().span(), "pretrain_epochs has no effect without pretrain: greedy"));
+            return true;
+        }
+        var span = pretrain.orElseThrow().value().span();
+        if (m.freeCode() != null) {
+            error(span, "greedy pretraining trains encoder-decoder stacks layer by layer, but model '" + m.name()
+                    + "' has a free code (predictive sparse decomposition)");
+            return false;
+        }
+        if (m.decoder().isEmpty()) {
+            error(span, "greedy pretraining trains each encoder layer as a shallow autoencoder, but model '" + m.name()
+                    + "' has no decoder");
+            return false;
+        }
+        if (m.encoder().size() == 1) {
+            diags.warning(span, "model '" + m.name() + "' has one encoder layer: greedy pretraining trains it as it is, then"
+                    + " training continues end to end");
+        }
+        return true;
     }
 
     private void analyze(Statement.Analyze a, int order) {

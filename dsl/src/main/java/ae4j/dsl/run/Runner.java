@@ -92,6 +92,8 @@ public final class Runner {
     private CheckedProgram program;
     private DataLoader data;
     private final Map<String, Loaded> models = new HashMap<>();
+    /** The Jacobian spectra measured so far ("model on data"), for the side-by-side picture. */
+    private final Map<String, ae4j.dsl.analysis.JacobianSpectrum.Result> spectra = new LinkedHashMap<>();
     /** The checkpoint named by --resume, until a train statement of its model has consumed it. */
     private Checkpoint resume;
 
@@ -247,8 +249,6 @@ public final class Runner {
         if (known != null) return known;
         CheckedModel cm = program.model(name);
         Lowering.Lowered ir = Lowering.lowerWithRoles(cm);
-        String pkg = "ae4j.generated";
-        String cls = pkg + "." + JavaEmitter.classNameFor(ir.graph());
         int maxBatch = 256;
         long seed = 0;
         for (Step s : program.steps()) {
@@ -259,23 +259,28 @@ public final class Runner {
                 break;
             }
         }
-        CompiledModel m;
         if (options.reference()) {
-            m = new ae4j.dsl.ir.ReferenceModel(ir.graph(), maxBatch);
             err.println("model " + name + ": running the reference executor (double precision, no generated code; slow)");
-        } else {
-            try {
-                m = (CompiledModel) ModelCompiler.withDefaultCache().load(cls, JavaEmitter.emit(ir.graph(), pkg))
-                        .getConstructor(int.class).newInstance(maxBatch);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("ae4j bug: cannot instantiate the generated class " + cls, e);
-            }
         }
+        CompiledModel m = instantiate(ir, maxBatch);
         initialise(m, seed);
         String[] terms = cm.objective().stream().map(CheckedModel.Term::loss).toArray(String[]::new);
         Loaded l = new Loaded(cm, m, ir, terms);
         models.put(name, l);
         return l;
+    }
+
+    /** A model instance for the IR: the generated class (compiled or from the cache), or the reference executor. */
+    private CompiledModel instantiate(Lowering.Lowered ir, int maxBatch) {
+        if (options.reference()) return new ae4j.dsl.ir.ReferenceModel(ir.graph(), maxBatch);
+        String pkg = "ae4j.generated";
+        String cls = pkg + "." + JavaEmitter.classNameFor(ir.graph());
+        try {
+            return (CompiledModel) ModelCompiler.withDefaultCache().load(cls, JavaEmitter.emit(ir.graph(), pkg))
+                    .getConstructor(int.class).newInstance(maxBatch);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("ae4j bug: cannot instantiate the generated class " + cls, e);
+        }
     }
 
     /** Glorot-normal weights N(0, 2 / (fan_in + fan_out)) and zero biases, from the training seed. */
@@ -305,21 +310,26 @@ public final class Runner {
                     + " features per example but the model's input has " + l.model().inputWidth()
                     + "; change the model's input size or the data (e.g. flatten)");
         }
-        if ("greedy".equals(t.options().get("pretrain"))) {
-            err.println("train " + t.model() + ": greedy layer-wise pretraining is not implemented yet; the whole "
-                    + "model is trained end to end instead");
-        }
         if ("recirculation".equals(t.options().get("algorithm"))) {
             err.println("train " + t.model() + ": the recirculation algorithm is not implemented yet; the model is "
                     + "trained with backpropagation instead");
         }
         out.printf(Locale.ROOT, "train %s on %s: %d examples, %d epochs, batch %d, %s%n", t.model(), t.data(), ds.size(),
                 c.epochs(), c.batch(), c.optimizer() + c.optimizerArgs());
+        boolean resuming = resume != null && resume.modelName().equals(t.model());
+        if ("greedy".equals(t.options().get("pretrain"))) {
+            if (resuming) {
+                out.printf(Locale.ROOT, "train %s: resuming from a checkpoint, so greedy pretraining is skipped (the checkpoint "
+                        + "holds the weights)%n", t.model());
+            } else {
+                pretrain(l, ds, c, t);
+            }
+        }
         if (c.checkpoint() != null) c = c.withCheckpoint(resolveSave(c.checkpoint()).toString());
         Trainer trainer = new Trainer(l.model(), c, hooks.listener(t.model(), l.termNames(), err), l.termNames())
                 .source(source);
         long resumedAt = 0;
-        if (resume != null && resume.modelName().equals(t.model())) {
+        if (resuming) {
             try {
                 trainer.resume(options.resume());
             } catch (IllegalArgumentException e) {
@@ -363,6 +373,59 @@ public final class Runner {
             throw new UserError("train " + t.model() + ": interrupted after " + res.steps() + " steps; the model keeps the "
                     + "weights it has so far (the statements after this one were not run)");
         }
+    }
+
+    /**
+     * Greedy layer-wise pretraining (section 14.3): each encoder layer trained as a shallow autoencoder on the
+     * codes of the layers below, for pretrain_epochs epochs (default: the train statement's epochs; capped by
+     * --epochs), then copied into the model; prints each level and the model's loss on the training set
+     * before and after, and writes each level's loss per epoch to MODEL/pretrain.csv.
+     */
+    private void pretrain(Loaded l, Dataset ds, TrainConfig c, Step.Train t) throws IOException {
+        int epochs = t.options().get("pretrain_epochs") instanceof Number e ? e.intValue() : c.epochs();
+        if (options.maxEpochs() > 0) epochs = Math.min(epochs, options.maxEpochs());
+        TrainConfig pc = c.withEpochs(epochs);
+        List<ae4j.dsl.train.GreedyPretraining.Level> levels;
+        try {
+            levels = ae4j.dsl.train.GreedyPretraining.plan(l.checked());
+        } catch (IllegalArgumentException e) {
+            throw new UserError("train " + t.model() + ": " + e.getMessage());
+        }
+        double before = meanLoss(l.model(), ds);
+        out.printf(Locale.ROOT, "pretrain %s: greedy, %d levels, %d epochs each%n", t.model(), levels.size(), epochs);
+        String name = t.model();
+        List<ae4j.dsl.train.GreedyPretraining.LevelResult> results = ae4j.dsl.train.GreedyPretraining.pretrain(l.checked(),
+                l.model(), ds.values(), ds.size(), pc, new ae4j.dsl.train.GreedyPretraining.Toolkit() {
+                    @Override
+                    public CompiledModel compile(Lowering.Lowered ir, int maxBatch) {
+                        return instantiate(ir, maxBatch);
+                    }
+
+                    @Override
+                    public void initialise(CompiledModel m, long seed) {
+                        Runner.initialise(m, seed);
+                    }
+
+                    @Override
+                    public ae4j.dsl.train.TrainingListener listener(ae4j.dsl.train.GreedyPretraining.Level level, String[] terms) {
+                        out.printf(Locale.ROOT, "pretrain %s: level %d of %d: %s%n", name, level.index() + 1, levels.size(),
+                                level.describe());
+                        return hooks.listener(name + " (pretraining level " + (level.index() + 1) + "/" + levels.size() + ")", terms, err);
+                    }
+                });
+        StringBuilder csv = new StringBuilder("level,epoch,train_loss\n");
+        for (var r : results) {
+            out.printf(Locale.ROOT, "pretrain %s: level %d: loss %.5f after %d epochs (%.1f s)%n", name, r.level().index() + 1,
+                    r.training().finalTrainLoss(), r.training().epochsRun(), r.training().seconds());
+            List<Double> losses = r.training().trainLoss();
+            for (int e = 0; e < losses.size(); e++) csv.append(r.level().index() + 1).append(',').append(e + 1).append(',').append(losses.get(e)).append('\n');
+        }
+        Path dir = options.out().resolve(name);
+        Files.createDirectories(dir);
+        ae4j.dsl.runtime.AtomicFile.writeString(dir.resolve("pretrain.csv"), csv.toString());
+        double after = meanLoss(l.model(), ds);
+        out.printf(Locale.ROOT, "pretrain %s: objective on %s %.5f at initialisation, %.5f after pretraining%s%n", name, t.data(),
+                before, after, levels.get(0).keepsDecoder() ? "" : " (the decoder is not pretrained: it does not mirror the encoder)");
     }
 
     private static Map<String, Object> stringify(Map<String, Object> options) {
@@ -427,8 +490,14 @@ public final class Runner {
                         Path dir = options.out().resolve(a.model());
                         Files.createDirectories(dir);
                         try {
-                            impl.run(new ae4j.dsl.analysis.AnalysisContext(an.name(), an.args(), l.model(), l.ir(), l.checked(),
-                                    ds, dir, out, err));
+                            var ctx = new ae4j.dsl.analysis.AnalysisContext(an.name(), an.args(), l.model(), l.ir(), l.checked(),
+                                    ds, dir, out, err, data::get);
+                            if (impl instanceof ae4j.dsl.analysis.JacobianSpectrum js) {
+                                spectra.put(a.model() + " on " + a.data(), js.report(ctx));
+                                if (spectra.size() >= 2) compareSpectra();
+                            } else {
+                                impl.run(ctx);
+                            }
                         } catch (IllegalArgumentException e) {
                             // An analysis rejects arguments or data it cannot use: the user's to fix, no stack trace.
                             throw new UserError(a.verb() + " " + a.model() + " on " + a.data() + ": " + e.getMessage());
@@ -437,6 +506,16 @@ public final class Runner {
                 }
             }
         }
+    }
+
+    /** Every model's spectrum side by side, rewritten after each new one: OUT/jacobian-spectra.png and .csv. */
+    private void compareSpectra() throws IOException {
+        Path png = options.out().resolve("jacobian-spectra.png");
+        ae4j.dsl.runtime.AtomicFile.write(png, ae4j.dsl.analysis.JacobianSpectrum.comparisonPng(spectra));
+        ae4j.dsl.runtime.AtomicFile.writeString(options.out().resolve("jacobian-spectra.csv"),
+                ae4j.dsl.analysis.JacobianSpectrum.comparisonCsv(spectra));
+        out.println("jacobian_spectrum: " + String.join(", ", spectra.keySet()) + " side by side in " + png
+                + " (and jacobian-spectra.csv)");
     }
 
     /** The objective's mean over a data set (no corruption), in batches of the model's maxBatch. */

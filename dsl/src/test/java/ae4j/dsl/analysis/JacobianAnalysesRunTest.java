@@ -75,5 +75,57 @@ class JacobianAnalysesRunTest {
             assertEquals((k + 1) * 96 + (k + 2) * 2, grid.getWidth());
             assertEquals(pts * 96 + (pts + 1) * 2, grid.getHeight());
         }
+        // Both spectra side by side: one column per model, equal to each model's own spectrum file.
+        assertTrue(stdout.contains("jacobian_spectrum: cae on shifted, deep on shifted side by side in "), stdout);
+        List<String> both = Files.readAllLines(out.resolve("jacobian-spectra.csv"));
+        assertEquals("index,cae on shifted,deep on shifted", both.get(0));
+        assertEquals(16 + 1, both.size(), "as many rows as the longer spectrum");
+        for (int m = 0; m < 2; m++) {
+            List<String> own = Files.readAllLines(out.resolve(m == 0 ? "cae" : "deep").resolve("jacobian-spectrum.csv"));
+            for (int i = 1; i < both.size(); i++) {
+                String[] cells = both.get(i).split(",", -1);
+                String mine = cells[m + 1];
+                if (i < own.size()) assertEquals(Double.parseDouble(own.get(i).split(",")[1]), Double.parseDouble(mine), 1e-6);
+                else assertEquals("", mine, "the 4-unit code has 4 singular values");
+            }
+        }
+        assertTrue(ImageIO.read(out.resolve("jacobian-spectra.png").toFile()).getWidth() >= 900);
+    }
+
+    /**
+     * The side-by-side spectra of two linear encoders whose singular values are known by construction:
+     * W = U diag(s) V^T with U, V permutations and sign flips, so the Jacobian's singular values are s.
+     */
+    @Test
+    void spectraOfKnownLinearEncodersSideBySide(@TempDir Path dir) throws Exception {
+        String src = """
+                model lin {
+                  input x[5]
+                  encoder f { dense 3 identity }
+                  decoder g { dense 5 identity }
+                  minimize mse(x, g(f(x)))
+                }
+                """;
+        double[][] sv = {{3, 1, 0.5}, {2, 0.8, 0.1}};
+        java.util.Map<String, JacobianSpectrum.Result> spectra = new java.util.LinkedHashMap<>();
+        ae4j.dsl.data.Dataset pts = ae4j.dsl.data.Synthetic.gaussianMixture("pts", 20, 1, 0, 2, 5, 1.0);
+        for (int m = 0; m < 2; m++) {
+            Built b = Built.of(src, "lin", 32, m);
+            float[] w = b.model().params()[0];       // f.0.weight, 3 x 5
+            java.util.Arrays.fill(w, 0f);
+            int[] col = m == 0 ? new int[] {4, 0, 2} : new int[] {1, 3, 0};
+            for (int r = 0; r < 3; r++) w[r * 5 + col[r]] = (float) ((r % 2 == 0 ? 1 : -1) * sv[m][2 - r]);
+            spectra.put("model " + m, JacobianSpectrum.measure(new EncoderJacobian(b.model(), b.ir().graph(), b.ir().code()), pts, 10));
+        }
+        String[] csv = JacobianSpectrum.comparisonCsv(spectra).split("\n");
+        assertEquals("index,model 0,model 1", csv[0]);
+        for (int i = 0; i < 3; i++) {
+            String[] cells = csv[i + 1].split(",");
+            assertEquals(i + 1, Integer.parseInt(cells[0]));
+            for (int m = 0; m < 2; m++) assertEquals(sv[m][i], Double.parseDouble(cells[m + 1]), 1e-6, "model " + m + " sigma " + i);
+        }
+        assertEquals(1.0 / 3, spectra.get("model 0").fractionBelowOne(), 1e-12, "0.5 of {3, 1, 0.5}; 1 is not below 1");
+        java.nio.file.Files.write(dir.resolve("both.png"), JacobianSpectrum.comparisonPng(spectra));
+        assertTrue(ImageIO.read(dir.resolve("both.png").toFile()).getWidth() >= 900);
     }
 }

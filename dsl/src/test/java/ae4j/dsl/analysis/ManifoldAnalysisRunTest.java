@@ -56,6 +56,53 @@ class ManifoldAnalysisRunTest {
         assertTrue(ImageIO.read(dir.resolve("out/ae/codes.png").toFile()).getWidth() > 100);
     }
 
+    /**
+     * local_pca(fit: train) at held-out points: the neighbours come from the training set. Checked against
+     * the same computation done here (local PCA of the 8 nearest training points, principal angle to the
+     * closed-form tangent of the curve), and against local PCA of the sparse test set's own points.
+     */
+    @Test
+    void localPcaWithNeighboursFromTheTrainingSet(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("held.ae");
+        Files.writeString(f, """
+                data train = embedded_manifold(intrinsic: 1, ambient: 10, n: 600, seed: 1)
+                data test = embedded_manifold(intrinsic: 1, ambient: 10, n: 50, seed: 9)
+                model ae {
+                  input x[10]
+                  encoder f { dense 8 tanh; dense 1 tanh }
+                  decoder g { dense 8 tanh; dense 10 }
+                  minimize mse(x, g(f(x)))
+                }
+                train ae on train { epochs: 1, batch: 50, seed: 2 }
+                evaluate ae on test { local_pca(k: 8, fit: train) }
+                evaluate ae on test { local_pca(k: 8) }
+                """);
+        RunOutcome r = run(f, dir.resolve("out"));
+        assertEquals(0, r.code(), r.err());
+        double withTrain = number(r.out(), "local_pca\\(k: 8\\) of ae on test \\(neighbours from train, 600 examples\\): mean principal angle"
+                + " to the true tangent line ([0-9.]+) degrees");
+        double own = number(r.out(), "local_pca\\(k: 8\\) of ae on test: mean principal angle to the true tangent line ([0-9.]+) degrees");
+        ae4j.dsl.data.Dataset train = ae4j.dsl.data.Synthetic.embeddedManifold("train", 600, 1, 0, 1, 10);
+        ae4j.dsl.data.Dataset test = ae4j.dsl.data.Synthetic.embeddedManifold("test", 50, 9, 0, 1, 10);
+        double sum = 0;
+        for (int i = 0; i < test.size(); i++) {
+            LocalPca.Result lp = LocalPca.around(train.values(), 600, 10, test.row(i), 8, 1);
+            double[] v = new double[10];
+            for (int c = 0; c < 10; c++) v[c] = lp.basis().get(c, 0);
+            float[] t = test.tangent(i, 0);
+            double dot = 0, nt = 0;
+            for (int c = 0; c < 10; c++) {
+                dot += v[c] * t[c];
+                nt += t[c] * (double) t[c];
+            }
+            sum += Math.toDegrees(Math.acos(Math.min(1, Math.abs(dot) / Math.sqrt(nt))));
+        }
+        System.out.printf("local_pca at 50 held-out points: neighbours from 600 training points %.3f degrees (computed here %.3f),"
+                + " from the 50 test points themselves %.3f%n", withTrain, sum / 50, own);
+        assertEquals(sum / 50, withTrain, 0.01);
+        assertTrue(withTrain < 3 && withTrain < own, r.out());
+    }
+
     @Test
     void spectraCodesPrincipalComponentsAndRetrievalOnLabelledClusters(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("blobs.ae");

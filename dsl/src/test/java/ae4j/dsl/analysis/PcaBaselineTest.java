@@ -55,6 +55,46 @@ class PcaBaselineTest {
                 PcaBaseline.meanSquaredError(x, pca.reconstruct(x, n, 3), n, d), pca.discarded(3));
     }
 
+    /**
+     * The two fitting routes agree: from the covariance (a blocked product and EJML's symmetric
+     * eigendecomposition, used when there are at least as many examples as features) and from EJML's SVD of
+     * the centred data. On correlated data with a decaying spectrum, more rows than one block, the
+     * eigenvalues agree and the leading subspaces coincide; {@code errors} on the fitted set is the sum of
+     * the discarded eigenvalues and on another set equals the reconstruction error.
+     */
+    @Test
+    void covarianceAndSvdRoutesAgree() {
+        int n = 5000, d = 40;
+        SplittableRandom r = new SplittableRandom(3);
+        double[][] q = randomOrthonormal(d, r);
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < d; c++) {
+                double z = r.nextGaussian() * 3 * Math.pow(0.8, c);
+                for (int j = 0; j < d; j++) x[i * d + j] += (float) (z * q[c][j]);
+            }
+            for (int j = 0; j < d; j++) x[i * d + j] += 0.5f;    // a mean to remove
+        }
+        PcaBaseline.Pca cov = PcaBaseline.fitByCovariance(x, n, d);
+        PcaBaseline.Pca svd = PcaBaseline.fitBySvd(x, n, d);
+        for (int c = 0; c < d; c++) {
+            assertEquals(svd.eigenvalues()[c], cov.eigenvalues()[c], 1e-5 * svd.eigenvalues()[0], "eigenvalue " + c);
+        }
+        for (int c = 0; c < 10; c++) {
+            double dot = 0;
+            for (int j = 0; j < d; j++) dot += cov.components()[c][j] * svd.components()[c][j];
+            assertEquals(1, Math.abs(dot), 1e-6, "component " + c);
+        }
+        double[] errors = cov.errors(x, n, 12);
+        for (int k = 0; k <= 12; k++) assertEquals(cov.discarded(k), errors[k], 1e-5 * cov.discarded(0), "errors[" + k + "]");
+        float[] other = java.util.Arrays.copyOf(x, 300 * d);
+        for (int i = 0; i < other.length; i++) other[i] += (float) (0.1 * r.nextGaussian());
+        double[] onOther = cov.errors(other, 300, 12);
+        for (int k : new int[] {0, 1, 5, 12}) {
+            assertEquals(PcaBaseline.meanSquaredError(other, cov.reconstruct(other, 300, k), 300, d), onOther[k], 1e-5 * onOther[0]);
+        }
+    }
+
     static final String SPIRAL_AE = """
             model ae {
               input x[2]

@@ -91,6 +91,61 @@ class ScoreFieldTest {
         System.out.printf("14.5.1: log p_sigma(0) - log p_sigma(mode) along the path: estimated %.2f, exact %.2f%n",
                 path.logDensity()[20], exactDrop);
         assertTrue(path.logDensity()[20] < 0, "log density falls away from the mode");
+
+        // The path through the language: score_field(from, to) between the training points nearest to two
+        // neighbouring modes. The estimated change of log p along the path follows the exact log p_sigma.
+        int from = nearest(ds, gm.means()[0]), to = nearest(ds, gm.means()[1]);
+        int steps = 41;
+        o.reset();
+        Map<String, Double> rp = ScoreField.ANALYSIS.run(new AnalysisContext("score_field", Map.of("grid", 10, "from", from, "to", to,
+                "steps", steps), b.model(), b.ir(), b.checked(), ds, dir, new PrintStream(o, true, StandardCharsets.UTF_8), System.err));
+        java.util.List<String> rows = java.nio.file.Files.readAllLines(dir.resolve("score-path.csv"));
+        assertEquals("t,score_along_path,log_density_change", rows.get(0));
+        assertEquals(steps + 1, rows.size());
+        float[] a = ds.row(from), z = ds.row(to);
+        ScoreField.PathProfile direct = ScoreField.along(b.model(), b.ir().reconstruction(), SIGMA, a, z, steps);
+        double[] est = new double[steps], exactProfile = new double[steps];
+        double exact0 = gm.logDensity(new double[] {a[0], a[1]}, SIGMA);
+        for (int i = 0; i < steps; i++) {
+            double t = i / (steps - 1.0);
+            est[i] = Double.parseDouble(rows.get(i + 1).split(",")[2]);
+            assertEquals(direct.logDensity()[i], est[i], 1e-5 * (1 + Math.abs(est[i])), "csv row " + i);
+            exactProfile[i] = gm.logDensity(new double[] {a[0] + t * (z[0] - a[0]), a[1] + t * (z[1] - a[1])}, SIGMA) - exact0;
+        }
+        double corr = pearson(est, exactProfile);
+        double estMin = java.util.Arrays.stream(est).min().orElseThrow();
+        System.out.printf("14.5.1: path between two modes (examples %d and %d): estimated log p change at the end %.2f (exact %.2f),"
+                + " lowest %.2f (exact %.2f); correlation of the profiles %.4f%n", from, to, est[steps - 1], exactProfile[steps - 1],
+                estMin, java.util.Arrays.stream(exactProfile).min().orElseThrow(), corr);
+        assertTrue(corr >= 0.9, "correlation of estimated and exact log p profiles " + corr);
+        assertTrue(estMin < Math.min(est[0], est[steps - 1]) - 1, "the estimate dips between the modes: " + java.util.Arrays.toString(est));
+        assertEquals(est[steps - 1], rp.get("path_log_density_change"), 1e-6);
+        assertTrue(javax.imageio.ImageIO.read(dir.resolve("score-path.png").toFile()).getWidth() == 800);
+        assertTrue(o.toString(StandardCharsets.UTF_8).contains("along the path from example " + from + " to example " + to), o.toString());
+    }
+
+    private static int nearest(Dataset ds, double[] p) {
+        int best = 0;
+        double bd = Double.MAX_VALUE;
+        for (int i = 0; i < ds.size(); i++) {
+            double d = Math.hypot(ds.values()[2 * i] - p[0], ds.values()[2 * i + 1] - p[1]);
+            if (d < bd) {
+                bd = d;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static double pearson(double[] x, double[] y) {
+        double mx = java.util.Arrays.stream(x).average().orElseThrow(), my = java.util.Arrays.stream(y).average().orElseThrow();
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxy / Math.sqrt(sxx * syy);
     }
 
     /** Without a gaussian corruption and without sigma the analysis says what to give, and writes nothing. */

@@ -227,6 +227,34 @@ class CheckerTest {
         assertEquals(new CheckedProgram.Step.Export("m", "m.onnx", "onnx"), p.steps().get(2));
     }
 
+    /** Greedy pretraining (14.3) needs an encoder-decoder stack; pretrain_epochs alone does nothing. */
+    @Test
+    void greedyPretrainingOptions() {
+        String deep = model("dense 64 relu; dense 8", "dense 64 relu; dense 784 sigmoid");
+        var ok = FrontEnd.check("t.ae", deep.replace("train m on d\n", "train m on d { pretrain: greedy, pretrain_epochs: 2 }\n"));
+        assertTrue(ok.ok(), ok.diagnostics().render());
+        Map<String, Object> opts = ((CheckedProgram.Step.Train) ok.checked().steps().get(0)).options();
+        assertEquals("greedy", opts.get("pretrain"));
+        assertEquals(2, opts.get("pretrain_epochs"));
+        assertEquals(List.of("pretrain_epochs has no effect without pretrain: greedy"),
+                messages(deep.replace("train m on d\n", "train m on d { pretrain_epochs: 2 }\n")));
+        assertEquals(List.of("model 'm' has one encoder layer: greedy pretraining trains it as it is, then training continues end to end"),
+                messages(model("dense 8 sigmoid", "dense 784 sigmoid").replace("train m on d\n", "train m on d { pretrain: greedy }\n")));
+        List<String> psd = messages("""
+                data d = spiral()
+                model p {
+                  input x[2]
+                  encoder f { dense 8 tanh }
+                  decoder g { dense 2 }
+                  free code h { steps: 5, lr: 0.1 }
+                  minimize mse(x, g(h)) + 0.5 * l1(h) + mse(h, f(x))
+                }
+                train p on d { pretrain: greedy }
+                """);
+        assertEquals(List.of("greedy pretraining trains encoder-decoder stacks layer by layer, but model 'p' has a free code"
+                + " (predictive sparse decomposition)"), psd);
+    }
+
     // ------------------------------------------------------------- robustness
 
     @Test

@@ -22,7 +22,7 @@ class ExamplesTest {
     static final Set<String> EXPECTED = Set.of("14.1-undercomplete.ae", "14.2-sparse.ae", "14.2-denoising.ae",
             "14.2-gradient-penalty.ae", "14.3-deep-greedy.ae", "14.4-stochastic.ae", "14.5-score.ae",
             "14.6-manifold.ae", "14.7-contractive.ae", "14.8-psd.ae", "14.9-dimensionality.ae",
-            "14.9-semantic-hashing.ae", "recirculation.ae");
+            "14.9-semantic-hashing.ae", "recirculation.ae", "14.6-tangents-vs-size.ae");
 
     @Test
     void oneExamplePerSection() {

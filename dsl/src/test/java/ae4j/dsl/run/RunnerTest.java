@@ -54,6 +54,38 @@ class RunnerTest {
         assertTrue(!Files.exists(out.resolve("ae/reconstructions.png")));
     }
 
+    /**
+     * pretrain: greedy (section 14.3) trains one shallow autoencoder per encoder layer, reports each, and hands
+     * the deep model a lower objective than its random initialisation before fine-tuning.
+     */
+    @Test
+    void greedyPretrainingRunsLevelByLevelBeforeFineTuning(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("greedy.ae");
+        Files.writeString(f, """
+                data roll = swiss_roll(n: 800, seed: 2)
+                model deep {
+                  input x[3]
+                  encoder f { dense 32 tanh; dense 16 tanh; dense 2 identity }
+                  decoder g { dense 16 tanh; dense 32 tanh; dense 3 identity }
+                  minimize mse(x, g(f(x)))
+                }
+                train deep on roll { epochs: 2, batch: 32, optimizer: adam(lr: 3e-3), seed: 4, pretrain: greedy, pretrain_epochs: 3 }
+                """);
+        RunOutcome r = run(f, dir.resolve("out"));
+        System.out.print(r.out());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(!r.err().contains("not implemented"), r.err());
+        assertTrue(r.out().contains("pretrain deep: greedy, 3 levels, 3 epochs each"), r.out());
+        assertTrue(r.out().contains("pretrain deep: level 1 of 3: 3 -> 32 tanh, decoder 32 -> 3 identity (becomes g.2), mse"), r.out());
+        assertTrue(r.out().contains("pretrain deep: level 3 of 3: 16 -> 2 identity, decoder 2 -> 16 tanh (becomes g.0), mse"), r.out());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "objective on roll ([0-9.]+) at initialisation, ([0-9.]+) after pretraining").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertTrue(Double.parseDouble(m.group(2)) < Double.parseDouble(m.group(1)), m.group());
+        assertTrue(r.out().indexOf("after pretraining") < r.out().indexOf("train deep: loss"), "fine-tuning follows pretraining");
+        assertTrue(Files.readString(dir.resolve("out/deep/pretrain.csv")).startsWith("level,epoch,train_loss\n1,1,"));
+    }
+
     @Test
     void programErrorsAndDataMismatchesExitWithOne(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.ae");
