@@ -1,5 +1,10 @@
 package ae4j.api;
 
+import ae4j.dsl.analysis.EncoderJacobian;
+import ae4j.dsl.analysis.JacobianSpectrum;
+import ae4j.dsl.analysis.PcaBaseline;
+import ae4j.dsl.analysis.ScoreField;
+import ae4j.dsl.analysis.Tangents;
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.ModelFile;
@@ -103,6 +108,95 @@ public final class Model {
      */
     public void train(Data data, String options) {
         Ae4j.evalOrThrow(session, "train " + name + " on " + data.name() + " { " + options + " }");
+    }
+
+    // ------------------------------------------------------------------ analyses (sections 14.5.1, 14.7, 14.9)
+
+    /**
+     * The score estimate (r(x) - x) / sigma^2 of grad log p(x) at each row (section 14.5.1), with sigma the
+     * model's gaussian corruption.
+     */
+    public float[][] score(float[][] x) {
+        Double sigma = ScoreField.gaussianSigma(declaration());
+        if (sigma == null) {
+            throw new IllegalStateException("model '" + name + "' has no gaussian corruption: the score estimate (r(x) - x) / sigma^2 "
+                    + "needs a denoising autoencoder trained with corrupt x~ = gaussian(x, sigma: ...)");
+        }
+        return score(x, sigma);
+    }
+
+    /** The score estimate with an explicit sigma. */
+    public float[][] score(float[][] x, double sigma) {
+        Runner.Loaded l = loaded();
+        int d = inputWidth();
+        ScoreField.Field f = ScoreField.at(l.model(), reconstructionNode(l), sigma, flatten(x, d), x.length, d);
+        float[][] out = new float[x.length][d];
+        for (int i = 0; i < x.length; i++) System.arraycopy(f.scores(), i * d, out[i], 0, d);
+        return out;
+    }
+
+    /** The exact encoder Jacobian df/dx at x: codeWidth rows of inputWidth (section 14.7). */
+    public double[][] jacobian(float[] x) {
+        check(x.length);
+        EncoderJacobian.Batch b = encoderJacobian().at(x, 1);
+        double[][] j = new double[b.codeWidth()][b.inputWidth()];
+        for (int r = 0; r < b.codeWidth(); r++) System.arraycopy(b.jacobians()[0], r * b.inputWidth(), j[r], 0, b.inputWidth());
+        return j;
+    }
+
+    /**
+     * The singular values of the encoder Jacobian at {@code samples} examples of the data: their mean
+     * spectrum, the fraction below 1, the mean Frobenius norm and the fraction of saturated units (14.7).
+     */
+    public JacobianSpectrum.Result spectrum(Data data, int samples) {
+        check(data.dim());
+        return JacobianSpectrum.measure(encoderJacobian(), data.dataset(), samples);
+    }
+
+    /** The k leading right singular vectors of the encoder Jacobian (tangent directions) at a few examples. */
+    public Tangents.Result tangents(Data data, int k, int samples) {
+        check(data.dim());
+        return Tangents.measure(encoderJacobian(), data.dataset(), k, samples);
+    }
+
+    /**
+     * Reconstruction error of PCA-k (fitted on {@code fit}) against this model on {@code test}, per example
+     * (section 14.9; Hinton and Salakhutdinov 2006).
+     */
+    public PcaBaseline.Comparison versusPca(Data fit, Data test, int k) {
+        check(test.dim());
+        check(fit.dim());
+        Runner.Loaded l = loaded();
+        return PcaBaseline.compare(l.model(), reconstructionNode(l), fit.dataset().values(), fit.size(), test.dataset().values(),
+                test.size(), test.dim(), k);
+    }
+
+    /**
+     * Runs analyses as an {@code analyze} statement would, e.g. {@code analyze(test, "score_field(grid: 20)")}:
+     * they print their numbers and write their pictures (in a notebook, shown under the cell).
+     */
+    public void analyze(Data data, String analyses) {
+        Ae4j.evalOrThrow(session, "analyze " + name + " on " + data.name() + " { " + analyses + " }");
+    }
+
+    private EncoderJacobian encoderJacobian() {
+        Runner.Loaded l = loaded();
+        if (l.ir().code() < 0) throw new IllegalStateException("model '" + name + "' has no code layer");
+        return new EncoderJacobian(l.model(), l.ir().graph(), l.ir().code());
+    }
+
+    private int reconstructionNode(Runner.Loaded l) {
+        if (l.ir().reconstruction() < 0) throw new IllegalStateException("model '" + name + "' has no reconstruction");
+        return l.ir().reconstruction();
+    }
+
+    private float[] flatten(float[][] x, int d) {
+        float[] flat = new float[x.length * d];
+        for (int i = 0; i < x.length; i++) {
+            check(x[i].length);
+            System.arraycopy(x[i], 0, flat, i * d, d);
+        }
+        return flat;
     }
 
     /** Writes the weights to a safetensors file (relative paths start at the working folder). */

@@ -2,6 +2,8 @@ package ae4j.kernel;
 
 import ae4j.api.Data;
 import ae4j.api.Model;
+import ae4j.dsl.analysis.JacobianSpectrum;
+import ae4j.dsl.analysis.PcaBaseline;
 import ae4j.dsl.report.Pictures;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
@@ -41,12 +43,38 @@ final class Displays {
             case DisplayData dd -> {
                 return dd;
             }
+            case JacobianSpectrum.Result r -> {
+                d.putText("jacobian spectrum " + r.numbers());
+                d.putHTML(numbersTable(r.numbers()));
+                try {
+                    d.putData(MIMEType.IMAGE_PNG, base64(JacobianSpectrum.comparisonPng(java.util.Map.of("encoder", r))));
+                } catch (IOException e) {
+                    // the table alone
+                }
+            }
+            case PcaBaseline.Comparison c -> {
+                java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+                m.put("k", (double) c.k());
+                m.put("PCA error per example", c.pcaError());
+                m.put("autoencoder error per example", c.aeError());
+                m.put("ratio autoencoder / PCA", c.ratio());
+                d.putText(m.toString());
+                d.putHTML(numbersTable(m));
+            }
             case float[] a -> d.putText(shortArray(a));
             case float[][] a -> d.putText(shortMatrix(a));
             case null, default -> {
             }
         }
         return d;
+    }
+
+    static String numbersTable(java.util.Map<String, Double> numbers) {
+        StringBuilder b = new StringBuilder("<table>");
+        numbers.forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>")
+                .append(v == Math.rint(v) && Math.abs(v) < 1e9 ? String.valueOf(v.longValue()) : String.format(Locale.ROOT, "%.5g", v))
+                .append("</td></tr>"));
+        return b.append("</table>").toString();
     }
 
     static byte[] chartPng(Chart<?, ?> chart) {

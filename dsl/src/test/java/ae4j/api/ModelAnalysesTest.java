@@ -1,0 +1,94 @@
+package ae4j.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ae4j.dsl.run.Session;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The analyses reached from Java through the facade, against independent computations. */
+class ModelAnalysesTest {
+
+    @TempDir
+    Path dir;
+
+    private Model trained() {
+        Ae4j.use(new Session(dir, dir.resolve("r"), null));
+        Ae4j.eval("""
+                data pts = gaussian_mixture(k: 3, dim: 5, n: 600, seed: 2)
+                model dae {
+                  input x[5]
+                  encoder f { dense 8 tanh; dense 3 sigmoid }
+                  decoder g { dense 8 tanh; dense 5 }
+                  corrupt x~ = gaussian(x, sigma: 0.2)
+                  minimize mse(x, g(f(x~)))
+                }
+                train dae on pts { epochs: 3, batch: 50, seed: 1 }
+                """);
+        return Ae4j.model("dae");
+    }
+
+    @Test
+    void jacobianMatchesCentralDifferencesOfEncode() {
+        Model m = trained();
+        float[] x = Ae4j.data("pts").row(11);
+        double[][] j = m.jacobian(x);
+        assertEquals(3, j.length);
+        assertEquals(5, j[0].length);
+        double h = 1e-2;
+        for (int c = 0; c < 5; c++) {
+            float[] plus = x.clone();
+            float[] minus = x.clone();
+            plus[c] += (float) h;
+            minus[c] -= (float) h;
+            float[] fp = m.encode(plus);
+            float[] fm = m.encode(minus);
+            for (int r = 0; r < 3; r++) {
+                double fd = (fp[r] - fm[r]) / (2 * h);
+                assertEquals(fd, j[r][c], 2e-3 + 1e-2 * Math.abs(fd), "dh_" + r + "/dx_" + c);
+            }
+        }
+    }
+
+    @Test
+    void scoreIsReconstructionMinusInputOverSigmaSquared() {
+        Model m = trained();
+        float[][] x = Ae4j.data("pts").rows(0, 4);
+        float[][] s = m.score(x);
+        float[][] r = m.reconstruct(x);
+        for (int i = 0; i < 4; i++) {
+            for (int c = 0; c < 5; c++) assertEquals((r[i][c] - x[i][c]) / 0.04, s[i][c], 1e-3 * (1 + Math.abs(s[i][c])));
+        }
+    }
+
+    @Test
+    void spectrumAndPcaComparisonAreConsistentWithTheJacobianAndReconstructions() {
+        Model m = trained();
+        Data pts = Ae4j.data("pts");
+        var spec = m.spectrum(pts, pts.size());   // every example
+        double frob = 0;
+        for (int i = 0; i < pts.size(); i++) {
+            double sq = 0;
+            for (double[] row : m.jacobian(pts.row(i))) for (double v : row) sq += v * v;
+            frob += Math.sqrt(sq);
+        }
+        assertEquals(frob / pts.size(), spec.meanFrobenius(), 1e-6 * (1 + frob / pts.size()));
+        assertTrue(spec.fractionBelowOne() >= 0 && spec.fractionBelowOne() <= 1);
+        var cmp = m.versusPca(pts, pts, 3);
+        // The autoencoder's error, recomputed from reconstruct(): sum of squares per example.
+        float[][] x = pts.rows(0, pts.size());
+        float[][] r = m.reconstruct(x);
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) for (int c = 0; c < 5; c++) sum += (x[i][c] - r[i][c]) * (x[i][c] - r[i][c]);
+        assertEquals(sum / x.length, cmp.aeError(), 1e-4 * (1 + sum / x.length));
+        assertEquals(cmp.aeError() / cmp.pcaError(), cmp.ratio(), 1e-9);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+            Ae4j.eval("model plain { input x[5] encoder f { dense 2 } decoder g { dense 5 } minimize mse(x, g(f(x))) }");
+            Ae4j.model("plain").score(x);
+        });
+        assertTrue(e.getMessage().contains("gaussian corruption"), e.getMessage());
+    }
+}
