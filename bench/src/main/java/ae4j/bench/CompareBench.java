@@ -252,6 +252,7 @@ public final class CompareBench {
                                         initial[s], fin[s]));
                     }
                     line.append(parts[0]).append(" |").append(parts[1]).append(" | load ").append(loadAverage().split(" ")[0]);
+                    if (r == 0 && !row.encode()) line.append(" | torch Adam foreach=").append(ptReady.get("adam_foreach"));
                     out.println(line);
                 }
                 long aeRss = ae.quit();
