@@ -166,14 +166,21 @@ def read_safetensors(torch, path):
     return out
 
 
-def read_images(path):
-    import numpy as np
+def read_images(torch, path):
+    """All images of an IDX file as one float32 tensor (count x pixels), scaled 1/255, without extra copies."""
+    import warnings
     with gzip.open(path, "rb") as fh:
         raw = fh.read()
     magic, count, rows, cols = struct.unpack(">IIII", raw[:16])
     if magic != 2051:
         fail("%s is not an IDX images file" % path)
-    return np.frombuffer(raw, dtype=np.uint8, count=count * rows * cols, offset=16).reshape(count, rows * cols)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the bytes object is read-only; only .float() below reads it
+        pixels = torch.frombuffer(raw, dtype=torch.uint8, count=count * rows * cols, offset=16)
+    x = pixels.reshape(count, rows * cols).float()
+    del pixels, raw
+    x.mul_(1.0 / 255.0)
+    return x
 
 
 def vmhwm_kb():
@@ -230,9 +237,7 @@ def main():
     gflops = gemm_gflops(torch)
 
     # All images in memory as float32, as the ae4j worker holds them (--examples only limits the rows used).
-    images = read_images(args.images)
-    x = torch.from_numpy(images.copy()).float() * (1.0 / 255.0)
-    del images
+    x = read_images(torch, args.images)
     n = min(args.examples, x.shape[0]) if args.examples > 0 else x.shape[0]
     x = x[:n]
     d = x.shape[1]
