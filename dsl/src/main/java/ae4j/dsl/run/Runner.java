@@ -89,6 +89,8 @@ public final class Runner {
     private PrintStream err;
     private Hooks hooks = new Hooks() {
     };
+    /** Whether this runner serves a notebook session (cells) rather than a file. */
+    private boolean session;
     private CheckedProgram program;
     private DataLoader data;
     private final Map<String, Loaded> models = new HashMap<>();
@@ -170,6 +172,7 @@ public final class Runner {
     static Runner forSession(Options options, Hooks hooks) {
         Runner r = new Runner(null, "", options, System.out, System.err);
         r.hooks = hooks;
+        r.session = true;
         return r;
     }
 
@@ -366,9 +369,11 @@ public final class Runner {
         metrics.put("seconds", res.seconds());
         ModelFile.save(dir.resolve(t.model() + ".safetensors"), l.model(), source, t.options() == null ? Map.of()
                 : stringify(t.options()), metrics);
-        out.printf(Locale.ROOT, "train %s: loss %.5f after %d epochs (%.1f s, %,.0f examples/s); wrote %s%n", t.model(),
+        // In a notebook the reports folder is temporary and its pictures are shown under the cell: no path.
+        out.printf(Locale.ROOT, "train %s: loss %.5f after %d epochs (%.1f s, %,.0f examples/s)%s%n", t.model(),
                 res.finalTrainLoss(), res.epochsRun(), res.seconds(),
-                (res.steps() - resumedAt) * (double) Math.min(c.batch(), ds.size()) / Math.max(res.seconds(), 1e-9), dir);
+                (res.steps() - resumedAt) * (double) Math.min(c.batch(), ds.size()) / Math.max(res.seconds(), 1e-9),
+                session ? "" : "; wrote " + dir);
         if (res.cancelled()) {
             throw new UserError("train " + t.model() + ": interrupted after " + res.steps() + " steps; the model keeps the "
                     + "weights it has so far (the statements after this one were not run)");
