@@ -91,6 +91,18 @@ public final class Ae4jKernel extends BaseKernel {
 
     @Override
     public DisplayData eval(String code) throws Exception {
+        try {
+            return evalCell(code);
+        } catch (Error e) {
+            // The base kernel only catches Exceptions; an Error (out of memory, stack overflow) would end the
+            // request loop and with it the kernel. Report it as the cell's error instead.
+            throw CellError.of("JavaException", e.toString(), List.of(e.toString(),
+                    e instanceof OutOfMemoryError ? "the kernel's heap is full: free large objects or start Jupyter with "
+                            + "a larger -Xmx in the kernelspec" : "the kernel is still running"));
+        }
+    }
+
+    private DisplayData evalCell(String code) throws Exception {
         interruptRequested = false;
         String name = cellName();
         if (isAeCell(code)) return aeCell(code.substring(code.indexOf(MAGIC) + MAGIC.length()), name);
