@@ -44,11 +44,79 @@ public final class JavaEmitter {
     private final StringBuilder out = new StringBuilder();
     private int indent;
     private String lastOrigin;
+    /** The nodes the objective depends on: the training step (forwardBackward) computes only these. */
+    private final boolean[] live;
+    /** Gradient buffers written so far, in the emission order of objective() then backward(). */
+    private final java.util.Set<String> written = new java.util.HashSet<>();
+    /** Gradient buffers whose first write overwrites (no zeroing needed), filled by the dry run. */
+    private final java.util.Set<String> overwritten = new java.util.HashSet<>();
+    /** The gradient buffers objective() zeroes: those read or handed out whose first write accumulates. */
+    private final List<String> zeroed = new ArrayList<>();
 
     private JavaEmitter(Graph g, String className) {
         this.g = g;
         this.className = className;
         this.free = g.freeCode();
+        this.live = liveNodes(g);
+    }
+
+    /**
+     * The nodes some objective term depends on (node 0 always). With a free code every node counts: the
+     * code's steps re-run the forward from the code on.
+     */
+    static boolean[] liveNodes(Graph g) {
+        int n = g.nodes().size();
+        boolean[] live = new boolean[n];
+        if (g.freeCode() != null) {
+            java.util.Arrays.fill(live, true);
+            return live;
+        }
+        live[0] = true;
+        for (Term t : g.objective()) {
+            for (int id : termNodes(t)) live[id] = true;
+        }
+        for (int id = n - 1; id >= 0; id--) {
+            if (!live[id]) continue;
+            int in = switch (g.node(id)) {
+                case Input x -> -1;
+                case Corrupt c -> c.input();
+                case Dense d -> d.input();
+                case Activate a -> a.input();
+                case AddNoise a -> a.input();
+                case Probe pr -> pr.input();
+                case Softmax sm -> sm.input();
+                case FreeCode fc -> fc.init();
+            };
+            if (in >= 0) live[in] = true;
+        }
+        return live;
+    }
+
+    private static int[] termNodes(Term t) {
+        return switch (t) {
+            case Mse m -> new int[] {m.a(), m.b()};
+            case BernoulliNll b -> new int[] {b.target(), b.logits()};
+            case GaussianNll gn -> new int[] {gn.target(), gn.mean()};
+            case CategoricalNll c -> new int[] {c.target(), c.logits()};
+            case KlSparsity kl -> new int[] {kl.node()};
+            case JacobianEstimate je -> new int[] {je.perturbed(), je.clean()};
+            case L1 l -> new int[] {l.node()};
+            case L2 l -> new int[] {l.node()};
+            case WeightDecay w -> new int[0];
+            case Contractive c -> new int[] {c.code()};
+        };
+    }
+
+    /**
+     * Records a write into gradient buffer {@code buf}; true when the write may overwrite it instead of
+     * accumulating: it is the buffer's first write of the step and the operation can overwrite. A free
+     * code's steps re-run objective and backward with their own guards, so there every buffer is zeroed.
+     */
+    private boolean claim(String buf, boolean canOverwrite) {
+        boolean first = written.add(buf);
+        boolean ow = first && canOverwrite && free == null;
+        if (ow) overwritten.add(buf);
+        return ow;
     }
 
     /** The simple class name generated for a model. */
@@ -71,6 +139,18 @@ public final class JavaEmitter {
         line("");
         line("public final class " + className + " implements CompiledModel {");
         indent++;
+        // Dry run of the gradient code: which buffers' first write overwrites them (no zeroing needed).
+        StringBuilder real = new StringBuilder(out);
+        out.setLength(0);
+        objective();
+        backward();
+        for (int i = 0; i < g.params().size(); i++) if (!overwritten.contains("g" + i)) zeroed.add("g" + i);
+        for (Node n : g.nodes()) {
+            String d = "d" + n.id();
+            if (live[n.id()] && needsGradient(n.id()) && !overwritten.contains(d)) zeroed.add(d);
+        }
+        out.setLength(0);
+        out.append(real);
         constants();
         fields();
         constructor();
@@ -168,11 +248,24 @@ public final class JavaEmitter {
     }
 
     private void forward() {
-        line("/** Runs nodes from {@code from} on (0: all; after the free code: the nodes that depend on it). */");
-        line("private void forward(float[] x, int batch, long seed, long step, boolean training, int from) {");
+        line("/**");
+        line(" * Runs nodes from {@code from} on (0: all; after the free code: the nodes that depend on it); without");
+        line(" * {@code all}, only the nodes the objective depends on (the training step).");
+        line(" */");
+        line("private void forward(float[] x, int batch, long seed, long step, boolean training, int from, boolean all) {");
         indent++;
         lastOrigin = null;
+        boolean open = false;
         for (Node n : g.nodes()) {
+            if (!live[n.id()] && !open) {
+                line("if (all) {   // not needed by the objective: only for loss(...) and value(id)");
+                indent++;
+                open = true;
+            } else if (live[n.id()] && open) {
+                indent--;
+                line("}");
+                open = false;
+            }
             boolean guarded = free != null && n.id() <= free.id();
             if (guarded && n.id() == 0) {
                 line("if (from == 0) {");
@@ -226,6 +319,10 @@ public final class JavaEmitter {
                 line("}");
             }
         }
+        if (open) {
+            indent--;
+            line("}");
+        }
         indent--;
         line("}");
         line("");
@@ -242,7 +339,7 @@ public final class JavaEmitter {
         line("objective(batch, true);");
         line("backward(batch, true);");
         line("Elementwise.axpy(batch * W" + h + ", (float) (" + f(-free.lr()) + " * batch), d" + h + ", 0, v" + h + ", 0);");
-        line("forward(x, batch, seed, step, training, " + (h + 1) + ");");
+        line("forward(x, batch, seed, step, training, " + (h + 1) + ", true);");
         indent--;
         line("}");
         indent--;
@@ -287,15 +384,24 @@ public final class JavaEmitter {
     }
 
     private void objective() {
-        line("/** Zeroes the gradients, computes every term (batch mean) and seeds the node gradients. */");
+        written.clear();
+        overwritten.clear();
+        line("/**");
+        line(" * Computes every term (batch mean) and seeds the node gradients. Zeroes only the gradient buffers whose");
+        line(" * first write in the step accumulates; the others are overwritten by their first write.");
+        line(" */");
         line("private double objective(int batch, boolean seedGradients) {");
         indent++;
-        line("if (seedGradients) {");
-        indent++;
-        for (Node n : g.nodes()) line("java.util.Arrays.fill(d" + n.id() + ", 0, batch * W" + n.id() + ", 0f);");
-        for (int i = 0; i < g.params().size(); i++) line("java.util.Arrays.fill(g" + i + ", 0f);");
-        indent--;
-        line("}");
+        if (!zeroed.isEmpty()) {
+            line("if (seedGradients) {");
+            indent++;
+            for (String b : zeroed) {
+                if (b.startsWith("d")) line("java.util.Arrays.fill(" + b + ", 0, batch * W" + b.substring(1) + ", 0f);");
+                else line("java.util.Arrays.fill(" + b + ", 0f);");
+            }
+            indent--;
+            line("}");
+        }
         line("double inv = 1.0 / batch;");
         line("double total = 0;");
         for (int k = 0; k < g.objective().size(); k++) {
@@ -321,29 +427,20 @@ public final class JavaEmitter {
             case Mse m -> {
                 String n = "batch * W" + m.a();
                 line("terms[" + k + "] = Losses.mse(" + n + ", v" + m.a() + ", 0, v" + m.b() + ", 0, scale, seedGradients ? scratch : null, 0) * inv;");
-                line("if (seedGradients) {");
-                line("    Elementwise.axpy(" + n + ", 1f, scratch, 0, d" + m.a() + ", 0);");
-                line("    Elementwise.axpy(" + n + ", -1f, scratch, 0, d" + m.b() + ", 0);");
-                line("}");
+                seedBlock(n, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {m.a(), m.b()});
             }
             case BernoulliNll b -> {
                 String n = "batch * W" + b.logits();
                 line("terms[" + k + "] = Losses.bceWithLogits(" + n + ", v" + b.logits() + ", 0, v" + b.target()
                         + ", 0, scale, seedGradients ? scratch : null, 0) * inv;");
-                line("if (seedGradients) {");
-                line("    Elementwise.axpy(" + n + ", 1f, scratch, 0, d" + b.logits() + ", 0);");
-                line("    Elementwise.axpy(" + n + ", -scale, v" + b.logits() + ", 0, d" + b.target() + ", 0);");
-                line("}");
+                seedBlock(n, new String[] {"1f", "-scale"}, new String[] {"scratch", "v" + b.logits()}, new int[] {b.logits(), b.target()});
             }
             case GaussianNll gn -> {
                 String n = "batch * W" + gn.mean();
                 double c = 1 / (2 * gn.sigma() * gn.sigma());
                 line("terms[" + k + "] = " + f(c) + " * Losses.mse(" + n + ", v" + gn.mean() + ", 0, v" + gn.target()
                         + ", 0, (float) (scale * " + f(c) + "), seedGradients ? scratch : null, 0) * inv;");
-                line("if (seedGradients) {");
-                line("    Elementwise.axpy(" + n + ", 1f, scratch, 0, d" + gn.mean() + ", 0);");
-                line("    Elementwise.axpy(" + n + ", -1f, scratch, 0, d" + gn.target() + ", 0);");
-                line("}");
+                seedBlock(n, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {gn.mean(), gn.target()});
             }
             case CategoricalNll c -> {
                 String w = "W" + c.logits();
@@ -353,7 +450,7 @@ public final class JavaEmitter {
                         + ", scale, seedGradients ? scratch : null, 0, " + w + ") * inv;");
                 line("if (seedGradients) {");
                 indent++;
-                line("Elementwise.axpy(batch * " + w + ", 1f, scratch, 0, d" + c.logits() + ", 0);   // scale * (softmax - t)");
+                seed("batch * " + w, "1f", "scratch", c.logits());   // scale * (softmax - t)
                 line("for (int r = 0; r < batch; r++) {   // exact for rows not summing to 1: + scale * (T - 1) softmax");
                 line("    float rowTotal = (float) Elementwise.sum(" + w + ", " + tg + ", r * " + w + ");");
                 line("    if (rowTotal == 1f) continue;");
@@ -361,6 +458,7 @@ public final class JavaEmitter {
                 line("    Elementwise.axpy(" + w + ", (rowTotal - 1f) * scale, rowBuf, 0, d" + c.logits() + ", r * " + w + ");");
                 line("}");
                 if (needsGradient(c.target())) {
+                    claim("d" + c.target(), false);
                     line("for (int r = 0; r < batch; r++) {   // d/dt = lse(z) - z");
                     line("    int o = r * " + w + ";");
                     line("    double m = Double.NEGATIVE_INFINITY, sum = 0;");
@@ -385,7 +483,10 @@ public final class JavaEmitter {
                 line("    colBuf[j] = (float) ((-" + rho + " / q + " + (1 - rho) + " / (1 - q)) * scale);");
                 line("}");
                 line("terms[" + k + "] = value;   // a batch-level penalty, not a per-example mean");
-                line("if (seedGradients) Elementwise.addBias(batch, " + w + ", colBuf, 0, d" + kl.node() + ", 0, " + w + ");");
+                if (needsGradient(kl.node())) {
+                    claim("d" + kl.node(), false);
+                    line("if (seedGradients) Elementwise.addBias(batch, " + w + ", colBuf, 0, d" + kl.node() + ", 0, " + w + ");");
+                }
             }
             case JacobianEstimate je -> {
                 String n = "batch * W" + je.perturbed();
@@ -393,27 +494,31 @@ public final class JavaEmitter {
                 line("// ||f(x + sigma eps) - f(x)||^2 / sigma^2: a one-sample estimate of ||df/dx||_F^2");
                 line("terms[" + k + "] = " + c + " * Losses.mse(" + n + ", v" + je.perturbed() + ", 0, v" + je.clean()
                         + ", 0, (float) (scale * " + c + "), seedGradients ? scratch : null, 0) * inv;");
-                line("if (seedGradients) {");
-                line("    Elementwise.axpy(" + n + ", 1f, scratch, 0, d" + je.perturbed() + ", 0);");
-                line("    Elementwise.axpy(" + n + ", -1f, scratch, 0, d" + je.clean() + ", 0);");
-                line("}");
+                seedBlock(n, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {je.perturbed(), je.clean()});
             }
             case L1 l -> {
                 String n = "batch * W" + l.node();
                 line("terms[" + k + "] = Norms.l1(" + n + ", v" + l.node() + ", 0) * inv;");
-                line("if (seedGradients) Norms.l1Grad(" + n + ", scale, v" + l.node() + ", 0, d" + l.node() + ", 0, true);");
+                if (needsGradient(l.node())) {
+                    boolean ow = claim("d" + l.node(), true);
+                    line("if (seedGradients) Norms.l1Grad(" + n + ", scale, v" + l.node() + ", 0, d" + l.node() + ", 0, " + !ow + ");");
+                }
             }
             case L2 l -> {
                 String n = "batch * W" + l.node();
                 line("terms[" + k + "] = Norms.l2sq(" + n + ", v" + l.node() + ", 0) * inv;");
-                line("if (seedGradients) Norms.l2sqGrad(" + n + ", scale, v" + l.node() + ", 0, d" + l.node() + ", 0, true);");
+                if (needsGradient(l.node())) {
+                    boolean ow = claim("d" + l.node(), true);
+                    line("if (seedGradients) Norms.l2sqGrad(" + n + ", scale, v" + l.node() + ", 0, d" + l.node() + ", 0, " + !ow + ");");
+                }
             }
             case WeightDecay w -> {
                 line("terms[" + k + "] = 0;");
                 for (int pi : denseWeights()) {
                     line("terms[" + k + "] += Norms.l2sq(p" + pi + ".length, p" + pi + ", 0);");
+                    boolean ow = claim("g" + pi, true);
                     line("if (seedGradients) Norms.l2sqGrad(p" + pi + ".length, " + f(w.weight()) + ", p" + pi + ", 0, g"
-                            + pi + ", 0, true);");
+                            + pi + ", 0, " + !ow + ");");
                 }
             }
             case Contractive c -> {
@@ -423,6 +528,8 @@ public final class JavaEmitter {
                 String h = "v" + c.code();
                 String deriv = c.activation() == Activation.SIGMOID ? "hv * (1f - hv)" : "1f - hv * hv";
                 String dd = c.activation() == Activation.SIGMOID ? "1f - 2f * hv" : "-2f * hv";
+                claim("d" + c.code(), false);
+                claim("g" + c.encoderWeight(), false);
                 line("// ||dh/dx||_F^2 = sum_j s'(h_j)^2 ||W_j||^2 (closed form for one " + c.activation() + " layer)");
                 line("double value = 0;");
                 line("for (int j = 0; j < " + m + "; j++) {");
@@ -445,6 +552,25 @@ public final class JavaEmitter {
         }
     }
 
+    /** The seeding of a term's node gradients, in one {@code if (seedGradients)} block. */
+    private void seedBlock(String n, String[] alpha, String[] src, int[] nodes) {
+        line("if (seedGradients) {");
+        indent++;
+        for (int i = 0; i < nodes.length; i++) seed(n, alpha[i], src[i], nodes[i]);
+        indent--;
+        line("}");
+    }
+
+    /**
+     * d[node] += alpha * src over n floats, or a copy when alpha is 1 and this is the buffer's first write;
+     * nothing when no parameter lies upstream of the node (its gradient is never read).
+     */
+    private void seed(String n, String alpha, String src, int node) {
+        if (!needsGradient(node)) return;
+        if (claim("d" + node, alpha.equals("1f"))) line("System.arraycopy(" + src + ", 0, d" + node + ", 0, " + n + ");");
+        else line("Elementwise.axpy(" + n + ", " + alpha + ", " + src + ", 0, d" + node + ", 0);");
+    }
+
     private void backward() {
         if (free != null) {
             line("/** Reverse mode; {@code inner}: only down to the free code and without parameter gradients. */");
@@ -456,44 +582,58 @@ public final class JavaEmitter {
             Node n = g.node(id);
             if (free != null && id == free.id()) line("if (inner) return;   // the steps need gradients down to the code only");
             if (n instanceof Input || n instanceof Corrupt || n instanceof FreeCode) continue;
+            if (!live[id] || !needsGradient(id)) continue;   // not in the objective, or no parameter upstream
             origin(g.nodeOrigin(id));
             line("// " + id + ": " + describe(n));
             String count = "batch * W" + id;
             String paramGuard = free != null && id > free.id() ? "if (!inner) " : "";
             switch (n) {
-                case AddNoise a -> line("Elementwise.axpy(" + count + ", 1f, d" + id + ", 0, d" + a.input() + ", 0);");
-                case Probe pr -> line("Elementwise.axpy(" + count + ", 1f, d" + id + ", 0, d" + pr.input() + ", 0);");
+                case AddNoise a -> seed(count, "1f", "d" + id, a.input());
+                case Probe pr -> seed(count, "1f", "d" + id, pr.input());
                 case Softmax sm -> {
-                    line("for (int r = 0; r < batch; r++) {   // dz = y (dy - <y, dy>) per row");
-                    line("    int o = r * W" + id + ";");
-                    line("    float dot = (float) Elementwise.dot(W" + id + ", v" + id + ", o, d" + id + ", o);");
-                    line("    for (int j = 0; j < W" + id + "; j++) d" + sm.input() + "[o + j] += v" + id + "[o + j] * (d" + id
-                            + "[o + j] - dot);");
-                    line("}");
+                    if (needsGradient(sm.input())) {
+                        String op = claim("d" + sm.input(), true) ? " = " : " += ";
+                        line("for (int r = 0; r < batch; r++) {   // dz = y (dy - <y, dy>) per row");
+                        line("    int o = r * W" + id + ";");
+                        line("    float dot = (float) Elementwise.dot(W" + id + ", v" + id + ", o, d" + id + ", o);");
+                        line("    for (int j = 0; j < W" + id + "; j++) d" + sm.input() + "[o + j]" + op + "v" + id + "[o + j] * (d" + id
+                                + "[o + j] - dot);");
+                        line("}");
+                    }
                 }
                 case Activate a -> {
-                    line("Activation." + a.activation() + ".backward(" + count + ", v" + id + ", 0, d" + id + ", 0, scratch, 0);");
-                    line("Elementwise.axpy(" + count + ", 1f, scratch, 0, d" + a.input() + ", 0);");
+                    if (needsGradient(a.input())) {
+                        if (claim("d" + a.input(), true)) {
+                            line("Activation." + a.activation() + ".backward(" + count + ", v" + id + ", 0, d" + id + ", 0, d" + a.input() + ", 0);");
+                        } else {
+                            line("Activation." + a.activation() + ".backward(" + count + ", v" + id + ", 0, d" + id + ", 0, scratch, 0);");
+                            line("Elementwise.axpy(" + count + ", 1f, scratch, 0, d" + a.input() + ", 0);");
+                        }
+                    }
                 }
                 case Dense d -> {
                     String in = "W" + d.input();
                     String o = "W" + id;
                     boolean needsDx = needsGradient(d.input());
+                    // beta 0 where this is the buffer's first write of the step (no zeroing before)
+                    String bx = needsDx && claim("d" + d.input(), true) ? "0f" : "1f";
+                    String bw = claim("g" + d.weight(), true) ? "0f" : "1f";
                     if (d.transposed()) {
                         // Y = X W, W: in x out. dX += dY W^T; dW += X^T dY.
                         if (needsDx) line("Gemm.gemm(Op.N, Op.T, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", p"
-                                + d.weight() + ", 0, " + o + ", 1f, d" + d.input() + ", 0, " + in + ");");
+                                + d.weight() + ", 0, " + o + ", " + bx + ", d" + d.input() + ", 0, " + in + ");");
                         line(paramGuard + "Gemm.gemm(Op.T, Op.N, " + in + ", " + o + ", batch, 1f, v" + d.input() + ", 0, " + in + ", d" + id
-                                + ", 0, " + o + ", 1f, g" + d.weight() + ", 0, " + o + ");");
+                                + ", 0, " + o + ", " + bw + ", g" + d.weight() + ", 0, " + o + ");");
                     } else {
                         // Y = X W^T, W: out x in. dX += dY W; dW += dY^T X.
                         if (needsDx) line("Gemm.gemm(Op.N, Op.N, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", p"
-                                + d.weight() + ", 0, " + in + ", 1f, d" + d.input() + ", 0, " + in + ");");
+                                + d.weight() + ", 0, " + in + ", " + bx + ", d" + d.input() + ", 0, " + in + ");");
                         line(paramGuard + "Gemm.gemm(Op.T, Op.N, " + o + ", " + in + ", batch, 1f, d" + id + ", 0, " + o + ", v" + d.input()
-                                + ", 0, " + in + ", 1f, g" + d.weight() + ", 0, " + in + ");");
+                                + ", 0, " + in + ", " + bw + ", g" + d.weight() + ", 0, " + in + ");");
                     }
                     if (d.bias() >= 0) {
-                        line(paramGuard + "Elementwise.colSums(batch, " + o + ", d" + id + ", 0, " + o + ", g" + d.bias() + ", 0, true);");
+                        boolean ow = claim("g" + d.bias(), true);
+                        line(paramGuard + "Elementwise.colSums(batch, " + o + ", d" + id + ", 0, " + o + ", g" + d.bias() + ", 0, " + !ow + ");");
                     }
                 }
                 default -> { }
@@ -508,7 +648,7 @@ public final class JavaEmitter {
         line("@Override");
         line("public double forwardBackward(float[] x, int batch, long seed, long step) {");
         line("    check(x, batch);");
-        line("    forward(x, batch, seed, step, true, 0);");
+        line("    forward(x, batch, seed, step, true, 0, false);");
         if (free != null) line("    optimizeCode(x, batch, seed, step, true);");
         line("    double loss = objective(batch, true);");
         line("    backward(batch, false);");
@@ -518,7 +658,7 @@ public final class JavaEmitter {
         line("@Override");
         line("public double loss(float[] x, int batch, long seed, long step, boolean training) {");
         line("    check(x, batch);");
-        line("    forward(x, batch, seed, step, training, 0);");
+        line("    forward(x, batch, seed, step, training, 0, true);");
         if (free != null) line("    optimizeCode(x, batch, seed, step, training);");
         line("    return objective(batch, false);");
         line("}");

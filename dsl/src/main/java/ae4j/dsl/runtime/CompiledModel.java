@@ -29,7 +29,9 @@ public interface CompiledModel {
     /**
      * Forward and backward on rows [0, batch) of x (row-major, batch x inputWidth): fills {@link #grads()}
      * with the gradient of the objective (the batch mean) and returns it. Corruption and noise are drawn
-     * from Philox4x32 at (seed, stream = node id, counter = step * maxBatch * width + element).
+     * from Philox4x32 at (seed, stream = node id, counter = step * maxBatch * width + element). Computes
+     * only the nodes the objective depends on (not, say, a denoising model's clean code f(x) or the
+     * decoder's output sigmoid under a Bernoulli loss on the logits): read {@link #value} after {@link #loss}.
      */
     double forwardBackward(float[] x, int batch, long seed, long step);
 
@@ -39,6 +41,9 @@ public interface CompiledModel {
     /** The weighted objective's terms (unweighted, batch means) of the last forward pass. */
     double[] lastTerms();
 
-    /** The value of IR node {@code id} from the last forward pass (rows [0, batch) are valid). */
+    /**
+     * The value of IR node {@code id} from the last forward pass (rows [0, batch) are valid). After
+     * {@link #loss} every node is current; after {@link #forwardBackward} only those the objective depends on.
+     */
     float[] value(int id);
 }

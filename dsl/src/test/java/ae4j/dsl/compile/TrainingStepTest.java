@@ -1,0 +1,172 @@
+package ae4j.dsl.compile;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ae4j.dsl.ir.Graph;
+import ae4j.dsl.ir.Graph.Dense;
+import ae4j.dsl.runtime.CompiledModel;
+import ae4j.vecmath.Activation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The training step (forwardBackward) computes only what the objective's gradient needs: nodes no term
+ * depends on are skipped (the clean code of a denoising model, the decoder's output sigmoid under a
+ * Bernoulli loss), and a gradient buffer written once per step is overwritten instead of zeroed and
+ * accumulated. loss(...) still computes every node, for value(id).
+ */
+class TrainingStepTest {
+
+    static final String PKG = GeneratedCodeTest.PKG;
+
+    static Lowering.Lowered lower(String src) {
+        var r = ae4j.dsl.check.FrontEnd.check("m.ae", src);
+        assertTrue(r.ok(), r.diagnostics().render());
+        return Lowering.lowerWithRoles(r.checked().models().get(0));
+    }
+
+    static final String DAE = """
+            model daeStep {
+              input x[20]
+              encoder f { dense 9 relu; dense 4 sigmoid }
+              decoder g { dense 9 relu; dense 20 sigmoid }
+              output bernoulli
+              corrupt x~ = gaussian(x, sigma: 0.3)
+              code h = f(x)
+              minimize bernoulli_nll(x, g(f(x~)))
+            }
+            """;
+
+    static final String MID = """
+            model midStep {
+              input x[20]
+              encoder f { dense 9 relu; dense 4 sigmoid }
+              decoder g { dense 9 relu; dense 20 sigmoid }
+              output bernoulli
+              minimize bernoulli_nll(x, g(f(x)))
+            }
+            """;
+
+    static final String CAE = """
+            model caeStep {
+              input x[20]
+              encoder f { dense 7 sigmoid }
+              decoder g tied
+              output bernoulli
+              minimize bernoulli_nll(x, g(f(x))) + 0.1 * jacobian_frobenius(f, x) + 0.01 * weight_decay()
+            }
+            """;
+
+    private static String method(String src, String signature) {
+        int from = src.indexOf(signature);
+        assertTrue(from >= 0, signature + " in\n" + src);
+        int to = src.indexOf("\n    }\n", from);
+        return src.substring(from, to);
+    }
+
+    @Test
+    void theDenoisingTrainingStepSkipsTheCleanCodeAndTheOutputSigmoid() {
+        Lowering.Lowered l = lower(DAE);
+        Graph g = l.graph();
+        // the clean path: the encoder applied to x (node 0), which the objective does not use
+        List<Integer> clean = new ArrayList<>();
+        for (Graph.Node n : g.nodes()) if (n instanceof Dense d && d.input() == 0) clean.add(d.id());
+        assertEquals(1, clean.size(), "one dense layer reads the clean input");
+        assertTrue(l.code() > clean.get(0) && l.code() < l.reconstruction(), "code " + l.code());
+
+        String src = JavaEmitter.emit(g, PKG);
+        // the backward pass takes no gradient through the clean path: nothing in it reads x
+        String backward = method(src, "private void backward(");
+        assertFalse(backward.contains(", v0, "), backward);
+        assertFalse(backward.contains("d" + l.code() + ","), backward);
+
+        CompiledModel m = GeneratedCodeTest.instantiate(g, 6);
+        SplittableRandom r = new SplittableRandom(5);
+        for (float[] p : m.params()) for (int j = 0; j < p.length; j++) p[j] = (float) (r.nextGaussian() * 0.5);
+        float[] x = new float[6 * 20];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+        java.util.Arrays.fill(m.value(l.code()), Float.NaN);
+        java.util.Arrays.fill(m.value(l.reconstruction()), Float.NaN);
+        double loss = m.forwardBackward(x, 6, 1, 2);
+        assertTrue(Double.isFinite(loss));
+        assertTrue(Float.isNaN(m.value(l.code())[0]), "the training step computed the clean code");
+        assertTrue(Float.isNaN(m.value(l.reconstruction())[0]), "the training step computed the output sigmoid");
+
+        // the roles are right after loss(...): the clean code f(x), the reconstruction sigmoid(logits)
+        m.loss(x, 6, 1, 2, false);
+        float[] logits = m.value(((Graph.Activate) g.node(l.reconstruction())).input());
+        float[] want = new float[6 * 20];
+        Activation.SIGMOID.forward(want.length, logits, 0, want, 0);
+        assertArrayEquals(want, java.util.Arrays.copyOf(m.value(l.reconstruction()), want.length));
+        double[][] pd = new double[m.params().length][];
+        for (int i = 0; i < pd.length; i++) {
+            pd[i] = new double[m.params()[i].length];
+            for (int j = 0; j < pd[i].length; j++) pd[i][j] = m.params()[i][j];
+        }
+        double[] xd = new double[x.length];
+        for (int i = 0; i < x.length; i++) xd[i] = x[i];
+        double[][] sampled = new double[g.nodes().size()][];
+        sampled[l.corrupted()] = xd;   // no corruption in evaluation: x~ = x
+        var ref = new ae4j.dsl.ir.ReferenceExecutor(g).run(pd, xd, 6, sampled, false);
+        float[] h = m.value(l.code());
+        for (int i = 0; i < 6 * 4; i++) assertEquals(ref.values()[l.code()][i], h[i], 1e-5, "code[" + i + "]");
+    }
+
+    @Test
+    void gradientsWrittenOnceAreNotZeroedFirst() {
+        String mid = JavaEmitter.emit(lower(MID).graph(), PKG);
+        assertFalse(method(mid, "private double objective(").contains("Arrays.fill"), mid);
+        // a tied weight has two contributions and the closed-form penalty accumulates: still correct below
+        String cae = JavaEmitter.emit(lower(CAE).graph(), PKG);
+        assertTrue(method(cae, "private double objective(").contains("Arrays.fill"), cae);
+    }
+
+    /**
+     * Without zeroing, a step must not see the previous step's buffers: two steps on different batches
+     * give, to the bit, the gradients of one step on a fresh model (whose buffers start at zero).
+     */
+    @Test
+    void aStepAfterAnotherGivesTheGradientsOfAFreshModel() {
+        SplittableRandom r = new SplittableRandom(77);
+        List<Graph> graphs = new ArrayList<>();
+        for (int i = 0; i < GeneratedCodeTest.RANDOM_MODELS; i++) {
+            Graph g = GeneratedCodeTest.randomGraph(r, i);
+            graphs.add(new Graph(g.name() + "_step", g.params(), g.nodes(), g.objective(), g.origins()));
+        }
+        for (String s : List.of(DAE, MID, CAE)) graphs.add(lower(s).graph());
+        graphs.add(GeneratedCodeTest.psd(3));
+        Map<Graph, CompiledModel> first = GeneratedCodeTest.instantiateAll(graphs, 9);
+        Map<Graph, CompiledModel> fresh = GeneratedCodeTest.instantiateAll(graphs, 9);
+        for (Graph g : graphs) {
+            CompiledModel a = first.get(g);
+            CompiledModel b = fresh.get(g);
+            for (int i = 0; i < a.params().length; i++) {
+                for (int j = 0; j < a.params()[i].length; j++) {
+                    a.params()[i][j] = b.params()[i][j] = (float) (r.nextGaussian() * 0.5);
+                }
+            }
+            int in = g.width(0);
+            float[] x1 = new float[9 * in];
+            float[] x2 = new float[9 * in];
+            for (int i = 0; i < x1.length; i++) {
+                x1[i] = (float) r.nextDouble();
+                x2[i] = (float) r.nextDouble();
+            }
+            int batch = 1 + r.nextInt(9);
+            a.forwardBackward(x1, 9, 3, 1);
+            a.loss(x1, 9, 3, 1, false);
+            double la = a.forwardBackward(x2, batch, 4, 2);
+            double lb = b.forwardBackward(x2, batch, 4, 2);
+            assertEquals(lb, la, 0.0, g.name() + " loss");
+            for (int i = 0; i < a.grads().length; i++) {
+                assertArrayEquals(b.grads()[i], a.grads()[i], g.name() + ": gradient of " + g.params().get(i).name());
+            }
+        }
+    }
+}
