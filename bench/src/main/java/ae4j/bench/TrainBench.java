@@ -28,23 +28,8 @@ public final class TrainBench {
 
     static final Path IMAGES = Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
 
-    static final String SOURCE = """
-            model mid {
-              input x[784]
-              encoder f { dense 256 relu; dense 64 sigmoid }
-              decoder g { dense 256 relu; dense 784 sigmoid }
-              output bernoulli
-              minimize bernoulli_nll(x, g(f(x)))
-            }
-
-            model cae {
-              input x[784]
-              encoder f { dense 512 sigmoid }
-              decoder g tied
-              output bernoulli
-              minimize bernoulli_nll(x, g(f(x))) + 0.1 * jacobian_frobenius(f, x)
-            }
-            """;
+    /** The models (mid and cae are used here), shared with the PyTorch comparison. */
+    static final String SOURCE = CompareModels.SOURCE;
 
     record Case(String label, String model, int batch, int threads) {
     }

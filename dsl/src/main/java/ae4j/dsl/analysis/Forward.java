@@ -3,7 +3,7 @@ package ae4j.dsl.analysis;
 import ae4j.dsl.runtime.CompiledModel;
 
 /** Runs a compiled model without corruption or noise and gathers one node's values for all rows. */
-final class Forward {
+public final class Forward {
 
     private Forward() {
     }
@@ -12,7 +12,7 @@ final class Forward {
      * The values of node {@code id} (width {@code width}) for the n rows of x (n x d, row-major), evaluated
      * in batches of the model's maxBatch with {@code training = false} (no corruption: x~ = x).
      */
-    static float[] values(CompiledModel m, int id, float[] x, int n, int d, int width) {
+    public static float[] values(CompiledModel m, int id, float[] x, int n, int d, int width) {
         if (id < 0) throw new IllegalArgumentException("the model has no such node (id " + id + ")");
         float[] out = new float[n * width];
         int b = m.maxBatch();

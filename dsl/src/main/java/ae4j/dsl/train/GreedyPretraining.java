@@ -248,15 +248,6 @@ public final class GreedyPretraining {
 
     /** The code node's values for the n rows of x, without corruption or noise. */
     static float[] codes(CompiledModel m, int code, float[] x, int n, int d, int width) {
-        float[] out = new float[n * width];
-        int b = m.maxBatch();
-        float[] buf = new float[b * d];
-        for (int from = 0; from < n; from += b) {
-            int rows = Math.min(b, n - from);
-            System.arraycopy(x, from * d, buf, 0, rows * d);
-            m.loss(buf, rows, 0, 0, false);
-            System.arraycopy(m.value(code), 0, out, from * width, rows * width);
-        }
-        return out;
+        return ae4j.dsl.analysis.Forward.values(m, code, x, n, d, width);
     }
 }
