@@ -55,12 +55,7 @@ public final class Ae4j {
      * with the problem when running it fails (bad data, diverging training).
      */
     public static void eval(String source) {
-        Session s = session();
-        String name;
-        synchronized (Ae4j.class) {
-            name = "eval[" + (++cells) + "]";
-        }
-        evalOrThrow(s, name, source);
+        evalOrThrow(session(), source);
     }
 
     static void evalOrThrow(Session s, String source) {

@@ -1,6 +1,7 @@
 package ae4j.api;
 
 import ae4j.dsl.analysis.EncoderJacobian;
+import ae4j.dsl.analysis.Forward;
 import ae4j.dsl.analysis.JacobianSpectrum;
 import ae4j.dsl.analysis.PcaBaseline;
 import ae4j.dsl.analysis.ScoreField;
@@ -275,22 +276,11 @@ public final class Model {
 
     private float[][] forward(float[][] x, int node) {
         Runner.Loaded l = loaded();
-        CompiledModel m = l.model();
         int d = inputWidth();
         int width = l.ir().graph().width(node);
+        float[] flat = Forward.values(l.model(), node, flatten(x, d), x.length, d, width);
         float[][] out = new float[x.length][width];
-        int b = m.maxBatch();
-        float[] buf = new float[b * d];
-        for (int from = 0; from < x.length; from += b) {
-            int rows = Math.min(b, x.length - from);
-            for (int r = 0; r < rows; r++) {
-                check(x[from + r].length);
-                System.arraycopy(x[from + r], 0, buf, r * d, d);
-            }
-            m.loss(buf, rows, 0, 0, false);
-            float[] v = m.value(node);
-            for (int r = 0; r < rows; r++) System.arraycopy(v, r * width, out[from + r], 0, width);
-        }
+        for (int r = 0; r < x.length; r++) System.arraycopy(flat, r * width, out[r], 0, width);
         return out;
     }
 

@@ -138,7 +138,7 @@ public final class Ae4jKernel extends BaseKernel {
             out.flush();
             err.flush();
         }
-        bind(o);
+        bind();
         for (String m : o.declaredModels()) {
             try {
                 display(Displays.of(Ae4j.model(m), null));
@@ -161,7 +161,7 @@ public final class Ae4jKernel extends BaseKernel {
     }
 
     /** Declared models and data sets become JShell variables of the same name (when the name is a Java one). */
-    private void bind(Session.Outcome o) {
+    private void bind() {
         List<String> snippets = new ArrayList<>();
         for (String m : session.modelNames()) {
             if (javaName(m)) snippets.add("ae4j.api.Model " + m + " = ae4j.api.Ae4j.model(\"" + m + "\");");
