@@ -110,9 +110,103 @@ public final class Gemm {
                             float[] a, int ao, int lda, float[] b, int bo, int ldb,
                             float beta, float[] c, int co, int ldc, Epilogue ep) {
         check(opA, opB, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, ep);
+        run(MR, parts(m, n, k), opA, opB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, ep);
+    }
+
+    /** How many parts a product is split into: one below the flop threshold or inside a parallel loop. */
+    private static int parts(int m, int n, int k) {
         long flops = 2L * m * n * k;
-        int parts = flops < PARALLEL_MIN_FLOPS ? 1 : Parallel.threads();
-        run(MR, parts, opA, opB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, ep);
+        return flops < PARALLEL_MIN_FLOPS || Parallel.nested() ? 1 : Parallel.threads();
+    }
+
+    /**
+     * op(B) packed once for many products (the weights of a layer, used by every row block of a batch and
+     * by every part of a batch split across threads): the panels the micro-kernel reads, for every K block,
+     * in the layout {@link #run} shares between threads. A product with a packed B computes exactly what
+     * the same product with B unpacked computes, bit for bit.
+     */
+    public static final class PackedB {
+        final int k;
+        final int n;
+        final int nPad;
+        final int kcMax;
+        final float[] data;
+
+        /** Room for a packed k x n op(B). */
+        public PackedB(int k, int n) {
+            if (k < 1 || n < 1) throw new IllegalArgumentException("packed B needs k, n >= 1, got k=" + k + " n=" + n);
+            this.k = k;
+            this.n = n;
+            this.nPad = roundUp(n, NR);
+            this.kcMax = kcBlock(k);
+            this.data = new float[k * nPad];
+        }
+
+        public int k() {
+            return k;
+        }
+
+        public int n() {
+            return n;
+        }
+    }
+
+    /**
+     * Packs op(B) (k x n) into {@code into}; {@code part} of {@code parts} does its share of the column
+     * panels, so the parts of a parallel loop can pack one matrix together (parts = 1: all of it).
+     */
+    public static void pack(Op opB, float[] b, int bo, int ldb, PackedB into, int part, int parts) {
+        int k = into.k;
+        int n = into.n;
+        checkOperand("B", b, bo, ldb, opB == Op.N ? k : n, opB == Op.N ? n : k);
+        if (part < 0 || part >= parts) throw new IllegalArgumentException("part " + part + " outside [0, " + parts + ")");
+        int colUnits = into.nPad / NR;
+        int j0 = (int) ((long) colUnits * part / parts) * NR;
+        int j1 = Math.min(n, (int) ((long) colUnits * (part + 1) / parts) * NR);
+        if (j1 <= j0) return;
+        for (int pc = 0; pc < k; pc += into.kcMax) {
+            int kc = Math.min(into.kcMax, k - pc);
+            packB(opB, b, bo, ldb, pc, kc, j0, j1 - j0, into.data, pc * into.nPad + j0 * kc);
+        }
+    }
+
+    /**
+     * {@code C = f(alpha * op(A) * B + beta * C + bias)} with B packed by {@link #pack}: op(A) is m x k,
+     * B is k x n. Splits the rows of C across threads when the product is large enough and the caller is
+     * not already inside a parallel loop.
+     */
+    public static void gemm(Op opA, int m, int n, int k, float alpha, float[] a, int ao, int lda, PackedB b,
+                            float beta, float[] c, int co, int ldc, Epilogue ep) {
+        if (b == null) throw new IllegalArgumentException("gemm operand B (packed) is null");
+        if (b.k != k || b.n != n) {
+            throw new IllegalArgumentException("gemm shape mismatch: packed B is " + b.k + "x" + b.n + ", the product needs "
+                    + k + "x" + n);
+        }
+        if (ep == null) throw new IllegalArgumentException("epilogue is null; use Epilogue.NONE");
+        if (m == 0) return;
+        checkOperand("C", c, co, ldc, m, n);
+        checkOperand("A", a, ao, lda, opA == Op.N ? m : k, opA == Op.N ? k : m);
+        if (ep.bias() != null && ep.biasOffset() + (long) n > ep.bias().length) {
+            throw new IllegalArgumentException("bias needs " + n + " values from offset " + ep.biasOffset()
+                    + ", but holds " + ep.bias().length);
+        }
+        if (alpha == 0f) {
+            scaleOnly(m, n, beta, c, co, ldc, ep);
+            return;
+        }
+        int rowUnits = (m + MR - 1) / MR;
+        int p = Math.min(parts(m, n, k), rowUnits);
+        if (p <= 1) {
+            serial(MR, opA, Op.N, m, n, k, alpha, a, ao, lda, null, 0, 0, beta, c, co, ldc, ep, 0, b.data);
+            return;
+        }
+        Parallel.run(p, t -> {
+            int i0 = (int) ((long) rowUnits * t / p) * MR;
+            int i1 = Math.min(m, (int) ((long) rowUnits * (t + 1) / p) * MR);
+            int aShift = opA == Op.N ? i0 * lda : i0;
+            serial(MR, opA, Op.N, i1 - i0, n, k, alpha, a, ao + aShift, lda, null, 0, 0,
+                    beta, c, co + i0 * ldc, ldc, ep, 0, b.data);
+        });
     }
 
     /**
@@ -222,17 +316,22 @@ public final class Gemm {
                         int biasIndex = ep.biasOffset() + biasCol + jc + jr;
                         for (int ir = 0; ir < mc; ir += mr) {
                             int ai = ir * kc;
+                            int ci0 = cj + (ic + ir) * ldc;
+                            if (mr == 4 && nr == NR && mc - ir >= 4 && alpha == 1f && (!last || act == Activation.IDENTITY)) {
+                                // A whole tile, nothing but beta and bias to apply: store from the registers.
+                                kernel4Store(kc, ap, ai, bp, bi, c, ci0, ldc, betaBlock, last ? bias : null, biasIndex);
+                                continue;
+                            }
                             if (mr == 8) {
                                 kernel8(kc, ap, ai, bp, bi, t);
                             } else {
                                 kernel4(kc, ap, ai, bp, bi, t);
                             }
                             int rows = Math.min(mr, mc - ir);
-                            int ci = cj + (ic + ir) * ldc;
                             if (last) {
-                                store(t, rows, nr, alpha, betaBlock, c, ci, ldc, bias, biasIndex, act);
+                                store(t, rows, nr, alpha, betaBlock, c, ci0, ldc, bias, biasIndex, act);
                             } else {
-                                store(t, rows, nr, alpha, betaBlock, c, ci, ldc, null, 0, Activation.IDENTITY);
+                                store(t, rows, nr, alpha, betaBlock, c, ci0, ldc, null, 0, Activation.IDENTITY);
                             }
                         }
                     }
@@ -274,6 +373,72 @@ public final class Gemm {
         c21.intoArray(t, 2 * NR + L);
         c30.intoArray(t, 3 * NR);
         c31.intoArray(t, 3 * NR + L);
+    }
+
+    /**
+     * {@link #kernel4} for a whole 4 x NR tile of C with alpha = 1 and no activation, merged into C straight
+     * from the registers: c = fma(c, beta, acc) when beta != 0, then + bias; the same operations, in the same
+     * order, as {@link #store}, so the bits do not depend on which path a tile takes.
+     */
+    static void kernel4Store(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                             float beta, float[] bias, int biasIndex) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bk = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bk);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
+            int ak = ai + p * 4;
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[ak]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ak + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ak + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ak + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+        }
+        int r1 = ci + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        if (beta != 0f) {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00 = FloatVector.fromArray(S, c, ci).fma(vb, c00);
+            c01 = FloatVector.fromArray(S, c, ci + L).fma(vb, c01);
+            c10 = FloatVector.fromArray(S, c, r1).fma(vb, c10);
+            c11 = FloatVector.fromArray(S, c, r1 + L).fma(vb, c11);
+            c20 = FloatVector.fromArray(S, c, r2).fma(vb, c20);
+            c21 = FloatVector.fromArray(S, c, r2 + L).fma(vb, c21);
+            c30 = FloatVector.fromArray(S, c, r3).fma(vb, c30);
+            c31 = FloatVector.fromArray(S, c, r3 + L).fma(vb, c31);
+        }
+        if (bias != null) {
+            FloatVector x0 = FloatVector.fromArray(S, bias, biasIndex);
+            FloatVector x1 = FloatVector.fromArray(S, bias, biasIndex + L);
+            c00 = c00.add(x0);
+            c01 = c01.add(x1);
+            c10 = c10.add(x0);
+            c11 = c11.add(x1);
+            c20 = c20.add(x0);
+            c21 = c21.add(x1);
+            c30 = c30.add(x0);
+            c31 = c31.add(x1);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
     }
 
     /** 8 x NR block: broadcast one packed A value per row, FMA with two packed B vectors. */

@@ -86,10 +86,18 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Whether the calling thread is inside a parallel loop's body (a worker, or the caller of a running
+     * loop): a loop started here would run serially, so kernels should not split their work.
+     */
+    public static boolean nested() {
+        return Thread.currentThread() instanceof Worker || SUBMIT.isHeldByCurrentThread();
+    }
+
     /** Runs body(t) for t in [0, tasks). Exceptions thrown by a task are rethrown on the caller. */
     public static void run(int tasks, IntConsumer body) {
         if (tasks <= 0) return;
-        if (tasks == 1 || threads == 1 || !SUBMIT.tryLock()) {
+        if (tasks == 1 || threads == 1 || SUBMIT.isHeldByCurrentThread() || !SUBMIT.tryLock()) {
             for (int t = 0; t < tasks; t++) body.accept(t);
             return;
         }
@@ -116,12 +124,18 @@ public final class Parallel {
         if (workers.length >= wanted) return;
         Thread[] grown = java.util.Arrays.copyOf(workers, wanted);
         for (int i = workers.length; i < wanted; i++) {
-            Thread w = new Thread(Parallel::workerLoop, "ae4j-worker-" + (i + 1));
+            Thread w = new Worker("ae4j-worker-" + (i + 1));
             w.setDaemon(true);
             grown[i] = w;
             w.start();
         }
         workers = grown;
+    }
+
+    private static final class Worker extends Thread {
+        Worker(String name) {
+            super(Parallel::workerLoop, name);
+        }
     }
 
     private static void workerLoop() {

@@ -38,7 +38,7 @@ class GemmTest {
             {7, 783, 9}, {9, 785, 13}, {5, 13, 785}, {17, 3, 783}, {31, 65, 33}, {100, 100, 100},
             {200, 20, 40}, {3, 1200, 5}, {128, 64, 48}
         };
-        float[][] alphaBeta = {{1f, 0f}, {0.5f, -1.5f}, {-2f, 1f}};
+        float[][] alphaBeta = {{1f, 0f}, {0.5f, -1.5f}, {-2f, 1f}, {1f, 1f}};
         List<Arguments> out = new ArrayList<>();
         int seed = 1;
         for (int[] s : shapes) {
@@ -105,6 +105,37 @@ class GemmTest {
             Gemm.run(mr, parts, opA, opB, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld,
                     beta, split, c.off, c.ld, ep);
             assertArrayEquals(one, split, 0f, "split into " + parts + " parts must be bit-identical");
+        }
+    }
+
+    /** A product with op(B) packed once (in parts, on any thread count) has the bits of the unpacked product. */
+    @ParameterizedTest(name = "op{0}{1} m={2} k={3} n={4}")
+    @MethodSource("cases")
+    void prepackedBGivesTheSameBits(Op opA, Op opB, int m, int k, int n, float alpha, float beta, int mr, int seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Stored a = opA == Op.N ? Stored.random(rnd, m, k) : Stored.random(rnd, k, m);
+        Stored b = opB == Op.N ? Stored.random(rnd, k, n) : Stored.random(rnd, n, k);
+        Stored c = Stored.random(rnd, m, n);
+        float[] bias = new float[n + 2];
+        for (int j = 0; j < bias.length; j++) bias[j] = (float) rnd.nextGaussian();
+        Epilogue ep = new Epilogue(bias, 2, Activation.RELU);
+        float[] expected = c.data.clone();
+        Gemm.run(Gemm.MR, 1, opA, opB, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, expected, c.off, c.ld, ep);
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                for (int parts : new int[] {1, 3}) {
+                    Parallel.setThreads(threads);
+                    Gemm.PackedB packed = new Gemm.PackedB(k, n);
+                    java.util.Arrays.fill(packed.data, Float.NaN);   // every float the kernel reads must be written
+                    for (int part = 0; part < parts; part++) Gemm.pack(opB, b.data, b.off, b.ld, packed, part, parts);
+                    float[] actual = c.data.clone();
+                    Gemm.gemm(opA, m, n, k, alpha, a.data, a.off, a.ld, packed, beta, actual, c.off, c.ld, ep);
+                    assertArrayEquals(expected, actual, 0f, threads + " thread(s), packed in " + parts + " part(s)");
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
         }
     }
 

@@ -52,12 +52,33 @@ public final class JavaEmitter {
     private final java.util.Set<String> overwritten = new java.util.HashSet<>();
     /** The gradient buffers objective() zeroes: those read or handed out whose first write accumulates. */
     private final List<String> zeroed = new ArrayList<>();
+    /** Packed weights of the training step, by field name: {param index, 1 if op T else 0, k, n}. */
+    private final java.util.Map<String, int[]> packs = new java.util.LinkedHashMap<>();
+    /**
+     * Whether a training step may split its batch into parts run by separate threads: every node and term
+     * is computed row by row (no batch statistic such as the KL sparsity's mean activation, no free code).
+     */
+    private final boolean splittable;
 
     private JavaEmitter(Graph g, String className) {
         this.g = g;
         this.className = className;
         this.free = g.freeCode();
         this.live = liveNodes(g);
+        this.splittable = g.freeCode() == null && g.objective().stream().noneMatch(t -> t instanceof KlSparsity);
+        for (Node n : g.nodes()) {
+            if (!(n instanceof Dense d) || !live[n.id()]) continue;
+            pack(d.weight(), !d.transposed());                                  // forward: op(W) as B
+            if (needsGradient(d.input())) pack(d.weight(), d.transposed());     // backward dX: the other op
+        }
+    }
+
+    /** The field holding param {@code param} packed as op(B) (op T when {@code t}); registers it. */
+    private String pack(int param, boolean t) {
+        Graph.Param p = g.params().get(param);
+        String name = "k" + param + (t ? "T" : "N");
+        packs.putIfAbsent(name, new int[] {param, t ? 1 : 0, t ? p.cols() : p.rows(), t ? p.rows() : p.cols()});
+        return name;
     }
 
     /**
@@ -134,6 +155,7 @@ public final class JavaEmitter {
         line("");
         line("import ae4j.vecmath.*;");
         line("import ae4j.vecmath.Gemm.Op;");
+        line("import ae4j.dsl.runtime.BatchSplit;");
         line("import ae4j.dsl.runtime.CompiledModel;");
         line("import java.util.List;");
         line("");
@@ -171,6 +193,9 @@ public final class JavaEmitter {
 
     private void fields() {
         line("private final int maxBatch;");
+        line("private final int streamRows;   // rows per step in the noise counters: the first instance's maxBatch");
+        line("private int rowOffset;          // the first row of x this instance works on (a part of a split step)");
+        line("private boolean prepacked;      // in a training step: the weights are packed in the k* buffers");
         for (int i = 0; i < g.params().size(); i++) {
             Graph.Param p = g.params().get(i);
             line("final float[] p" + i + ", g" + i + ";   // " + p.name() + " [" + p.rows() + " x " + p.cols() + "]");
@@ -182,18 +207,46 @@ public final class JavaEmitter {
             if (n instanceof Dense d && d.bias() >= 0) line("final Epilogue e" + d.id() + ";");
         }
         line("final double[] terms = new double[" + g.objective().size() + "];");
+        if (!packs.isEmpty()) {
+            line("Gemm.PackedB " + String.join(", ", packs.keySet()) + ";   // op(weight) packed once per training step");
+        }
+        if (splittable) {
+            line("final float[][] gradArrays;");
+            line("private " + className + "[] split;   // the parts of a split training step ([0] is this), made on the first");
+            line("private float[][][] splitGrads;");
+            line("private double partLoss;");
+        }
         line("");
     }
 
     private void constructor() {
         line("public " + className + "(int maxBatch) {");
+        line("    this(maxBatch, null);");
+        line("}");
+        line("");
+        line("/** With {@code main}: a part of main's split training steps, sharing its parameters and packed weights. */");
+        line("private " + className + "(int maxBatch, " + className + " main) {");
         indent++;
         line("if (maxBatch < 1) throw new IllegalArgumentException(\"maxBatch must be >= 1, got \" + maxBatch);");
         line("this.maxBatch = maxBatch;");
+        line("this.streamRows = main == null ? maxBatch : main.streamRows;");
         for (int i = 0; i < g.params().size(); i++) {
             Graph.Param p = g.params().get(i);
-            line("p" + i + " = new float[" + p.size() + "];");
+            line("p" + i + " = main == null ? new float[" + p.size() + "] : main.p" + i + ";");
             line("g" + i + " = new float[" + p.size() + "];");
+        }
+        if (!packs.isEmpty()) {
+            line("if (main != null) {");
+            indent++;
+            for (String k : packs.keySet()) line(k + " = main." + k + ";");
+            line("prepacked = true;");
+            indent--;
+            line("}");
+        }
+        if (splittable) {
+            StringBuilder gs = new StringBuilder();
+            for (int i = 0; i < g.params().size(); i++) gs.append(i > 0 ? ", " : "").append("g").append(i);
+            line("gradArrays = new float[][] {" + gs + "};");
         }
         int maxWidth = 1;
         for (Node n : g.nodes()) {
@@ -275,29 +328,34 @@ public final class JavaEmitter {
             line("// " + n.id() + ": " + describe(n));
             String count = "batch * W" + n.id();
             switch (n) {
-                case Input in -> line("System.arraycopy(x, 0, v" + in.id() + ", 0, " + count + ");");
+                case Input in -> line("System.arraycopy(x, rowOffset * W" + in.id() + ", v" + in.id() + ", 0, " + count + ");");
                 case Corrupt c -> {
                     line("System.arraycopy(v" + c.input() + ", 0, v" + c.id() + ", 0, " + count + ");");
                     line("if (training) {");
                     indent++;
-                    line("long base = step * (long) maxBatch * W" + c.id() + ";");
+                    line("long base = (step * (long) streamRows + rowOffset) * W" + c.id() + ";");
                     corruption(c.process(), c.id(), new int[] {0}, count);
                     indent--;
                     line("}");
                 }
                 case AddNoise a -> {
                     line("System.arraycopy(v" + a.input() + ", 0, v" + a.id() + ", 0, " + count + ");");
-                    line("if (training) Philox.addGaussian(seed, " + (a.id() * 8) + ", step * (long) maxBatch * W" + a.id()
+                    line("if (training) Philox.addGaussian(seed, " + (a.id() * 8) + ", (step * (long) streamRows + rowOffset) * W" + a.id()
                             + ", " + f(a.sigma()) + ", v" + a.id() + ", 0, " + count + ");");
                 }
                 case Dense d -> {
                     String ep = d.bias() >= 0 ? "e" + d.id() : "Epilogue.NONE";
+                    if (live[d.id()]) {
+                        line("if (prepacked) Gemm.gemm(Op.N, batch, W" + d.id() + ", W" + d.input() + ", 1f, v" + d.input() + ", 0, W"
+                                + d.input() + ", " + pack(d.weight(), !d.transposed()) + ", 0f, v" + d.id() + ", 0, W" + d.id() + ", " + ep + ");");
+                    }
+                    String pre = live[d.id()] ? "else " : "";
                     if (d.transposed()) {
-                        line("Gemm.gemm(Op.N, Op.N, batch, W" + d.id() + ", W" + d.input() + ", 1f, v" + d.input() + ", 0, W"
+                        line(pre + "Gemm.gemm(Op.N, Op.N, batch, W" + d.id() + ", W" + d.input() + ", 1f, v" + d.input() + ", 0, W"
                                 + d.input() + ", p" + d.weight() + ", 0, W" + d.id() + ", 0f, v" + d.id() + ", 0, W" + d.id()
                                 + ", " + ep + ");");
                     } else {
-                        line("Gemm.gemm(Op.N, Op.T, batch, W" + d.id() + ", W" + d.input() + ", 1f, v" + d.input() + ", 0, W"
+                        line(pre + "Gemm.gemm(Op.N, Op.T, batch, W" + d.id() + ", W" + d.input() + ", 1f, v" + d.input() + ", 0, W"
                                 + d.input() + ", p" + d.weight() + ", 0, W" + d.input() + ", 0f, v" + d.id() + ", 0, W" + d.id()
                                 + ", " + ep + ");");
                     }
@@ -306,7 +364,7 @@ public final class JavaEmitter {
                         + a.id() + ", 0);");
                 case Probe pr -> {
                     line("System.arraycopy(v" + pr.input() + ", 0, v" + pr.id() + ", 0, " + count + ");");
-                    line("Philox.addGaussian(seed, " + (pr.id() * 8) + ", step * (long) maxBatch * W" + pr.id() + ", " + f(pr.sigma())
+                    line("Philox.addGaussian(seed, " + (pr.id() * 8) + ", (step * (long) streamRows + rowOffset) * W" + pr.id() + ", " + f(pr.sigma())
                             + ", v" + pr.id() + ", 0, " + count + ");   // always: the probe of the Jacobian estimate");
                 }
                 case Softmax sm -> line("Losses.softmax(batch, W" + sm.id() + ", v" + sm.input() + ", 0, W" + sm.id() + ", v" + sm.id()
@@ -336,7 +394,7 @@ public final class JavaEmitter {
         indent++;
         line("for (int s = 0; s < " + free.steps() + "; s++) {");
         indent++;
-        line("objective(batch, true);");
+        line("objective(batch, batch, true);");
         line("backward(batch, true);");
         line("Elementwise.axpy(batch * W" + h + ", (float) (" + f(-free.lr()) + " * batch), d" + h + ", 0, v" + h + ", 0);");
         line("forward(x, batch, seed, step, training, " + (h + 1) + ", true);");
@@ -390,7 +448,7 @@ public final class JavaEmitter {
         line(" * Computes every term (batch mean) and seeds the node gradients. Zeroes only the gradient buffers whose");
         line(" * first write in the step accumulates; the others are overwritten by their first write.");
         line(" */");
-        line("private double objective(int batch, boolean seedGradients) {");
+        line("private double objective(int batch, int meanOver, boolean seedGradients) {");
         indent++;
         if (!zeroed.isEmpty()) {
             line("if (seedGradients) {");
@@ -402,7 +460,7 @@ public final class JavaEmitter {
             indent--;
             line("}");
         }
-        line("double inv = 1.0 / batch;");
+        line("double inv = 1.0 / meanOver;   // the mean over the whole batch, also in a part of a split step");
         line("double total = 0;");
         for (int k = 0; k < g.objective().size(); k++) {
             Term t = g.objective().get(k);
@@ -514,11 +572,27 @@ public final class JavaEmitter {
             }
             case WeightDecay w -> {
                 line("terms[" + k + "] = 0;");
+                List<String> fills = new ArrayList<>();
+                if (splittable) {
+                    line("if (rowOffset == 0) {   // a penalty on the parameters: once per step, in the first part of a split one");
+                    indent++;
+                }
                 for (int pi : denseWeights()) {
                     line("terms[" + k + "] += Norms.l2sq(p" + pi + ".length, p" + pi + ", 0);");
                     boolean ow = claim("g" + pi, true);
                     line("if (seedGradients) Norms.l2sqGrad(p" + pi + ".length, " + f(w.weight()) + ", p" + pi + ", 0, g"
                             + pi + ", 0, " + !ow + ");");
+                    if (ow) fills.add("g" + pi);
+                }
+                if (splittable) {
+                    indent--;
+                    if (fills.isEmpty()) {
+                        line("}");
+                    } else {
+                        line("} else if (seedGradients) {   // the other parts: later writes accumulate into these");
+                        for (String b : fills) line("    java.util.Arrays.fill(" + b + ", 0f);");
+                        line("}");
+                    }
                 }
             }
             case Contractive c -> {
@@ -618,15 +692,19 @@ public final class JavaEmitter {
                     // beta 0 where this is the buffer's first write of the step (no zeroing before)
                     String bx = needsDx && claim("d" + d.input(), true) ? "0f" : "1f";
                     String bw = claim("g" + d.weight(), true) ? "0f" : "1f";
+                    if (needsDx) {
+                        line("if (prepacked) Gemm.gemm(Op.N, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", "
+                                + pack(d.weight(), d.transposed()) + ", " + bx + ", d" + d.input() + ", 0, " + in + ", Epilogue.NONE);");
+                    }
                     if (d.transposed()) {
                         // Y = X W, W: in x out. dX += dY W^T; dW += X^T dY.
-                        if (needsDx) line("Gemm.gemm(Op.N, Op.T, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", p"
+                        if (needsDx) line("else Gemm.gemm(Op.N, Op.T, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", p"
                                 + d.weight() + ", 0, " + o + ", " + bx + ", d" + d.input() + ", 0, " + in + ");");
                         line(paramGuard + "Gemm.gemm(Op.T, Op.N, " + in + ", " + o + ", batch, 1f, v" + d.input() + ", 0, " + in + ", d" + id
                                 + ", 0, " + o + ", " + bw + ", g" + d.weight() + ", 0, " + o + ");");
                     } else {
                         // Y = X W^T, W: out x in. dX += dY W; dW += dY^T X.
-                        if (needsDx) line("Gemm.gemm(Op.N, Op.N, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", p"
+                        if (needsDx) line("else Gemm.gemm(Op.N, Op.N, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", p"
                                 + d.weight() + ", 0, " + in + ", " + bx + ", d" + d.input() + ", 0, " + in + ");");
                         line(paramGuard + "Gemm.gemm(Op.T, Op.N, " + o + ", " + in + ", batch, 1f, d" + id + ", 0, " + o + ", v" + d.input()
                                 + ", 0, " + in + ", " + bw + ", g" + d.weight() + ", 0, " + in + ");");
@@ -645,22 +723,98 @@ public final class JavaEmitter {
     }
 
     private void entryPoints() {
+        String cn = className;
         line("@Override");
         line("public double forwardBackward(float[] x, int batch, long seed, long step) {");
-        line("    check(x, batch);");
-        line("    forward(x, batch, seed, step, true, 0, false);");
-        if (free != null) line("    optimizeCode(x, batch, seed, step, true);");
-        line("    double loss = objective(batch, true);");
-        line("    backward(batch, false);");
-        line("    return loss;");
+        indent++;
+        line("check(x, batch);");
+        if (!packs.isEmpty()) line("packWeights();");
+        if (splittable) {
+            line("int n = BatchSplit.parts(batch);");
+            line("if (n == 1) return stepRows(x, 0, batch, batch, seed, step);");
+            line("// Data parallel: each part runs rows [start(t), start(t + 1)) through the whole step with its own");
+            line("// activations and gradients; the parts' gradients are then summed in part order.");
+            line(cn + "[] ps = split();");
+            line("Parallel.run(n, t -> {");
+            line("    int r0 = BatchSplit.start(batch, t, n);");
+            line("    ps[t].partLoss = ps[t].stepRows(x, r0, BatchSplit.start(batch, t + 1, n) - r0, batch, seed, step);");
+            line("});");
+            line("double loss = partLoss;");
+            line("for (int t = 1; t < n; t++) {");
+            line("    loss += ps[t].partLoss;");
+            line("    for (int k = 0; k < terms.length; k++) terms[k] += ps[t].terms[k];");
+            line("}");
+            line("BatchSplit.sumGradients(n, splitGrads);");
+            line("return loss;");
+        } else {
+            line("rowOffset = 0;");
+            line("forward(x, batch, seed, step, true, 0, false);");
+            if (free != null) line("optimizeCode(x, batch, seed, step, true);");
+            line("double loss = objective(batch, batch, true);");
+            line("backward(batch, false);");
+            line("return loss;");
+        }
+        indent--;
         line("}");
         line("");
+        if (splittable) {
+            line("/** Rows [r0, r0 + rows) of x through the training step of a batch of {@code total} rows. */");
+            line("private double stepRows(float[] x, int r0, int rows, int total, long seed, long step) {");
+            line("    rowOffset = r0;");
+            line("    forward(x, rows, seed, step, true, 0, false);");
+            line("    double loss = objective(rows, total, true);");
+            line("    backward(rows, false);");
+            line("    return loss;");
+            line("}");
+            line("");
+            line("private " + cn + "[] split() {");
+            line("    if (split == null) {");
+            line("        int n = BatchSplit.parts(maxBatch);");
+            line("        " + cn + "[] s = new " + cn + "[n];");
+            line("        float[][][] gs = new float[n][][];");
+            line("        for (int t = 0; t < n; t++) {");
+            line("            s[t] = t == 0 ? this : new " + cn + "(BatchSplit.capacity(maxBatch), this);");
+            line("            gs[t] = s[t].gradArrays;");
+            line("        }");
+            line("        split = s;");
+            line("        splitGrads = gs;");
+            line("    }");
+            line("    return split;");
+            line("}");
+            line("");
+        }
+        if (!packs.isEmpty()) {
+            line("/** Packs every weight the training step multiplies by, once per step; the threads share the work. */");
+            line("private void packWeights() {");
+            indent++;
+            line("if (" + packs.keySet().iterator().next() + " == null) {");
+            indent++;
+            for (var e : packs.entrySet()) line(e.getKey() + " = new Gemm.PackedB(" + e.getValue()[2] + ", " + e.getValue()[3] + ");");
+            indent--;
+            line("}");
+            line("prepacked = true;");
+            line("int parts = Parallel.threads();");
+            line("Parallel.run(parts, t -> {");
+            indent++;
+            for (var e : packs.entrySet()) {
+                int[] v = e.getValue();
+                Graph.Param p = g.params().get(v[0]);
+                line("Gemm.pack(Op." + (v[1] == 1 ? "T" : "N") + ", p" + v[0] + ", 0, " + p.cols() + ", " + e.getKey() + ", t, parts);");
+            }
+            indent--;
+            line("});");
+            indent--;
+            line("}");
+            line("");
+        }
         line("@Override");
         line("public double loss(float[] x, int batch, long seed, long step, boolean training) {");
         line("    check(x, batch);");
+        line("    rowOffset = 0;");
+        line("    prepacked = false;");
         line("    forward(x, batch, seed, step, training, 0, true);");
         if (free != null) line("    optimizeCode(x, batch, seed, step, training);");
-        line("    return objective(batch, false);");
+        line("    return objective(batch, batch, false);");
         line("}");
         line("");
         line("private void check(float[] x, int batch) {");

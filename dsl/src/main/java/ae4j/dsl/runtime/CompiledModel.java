@@ -32,6 +32,8 @@ public interface CompiledModel {
      * from Philox4x32 at (seed, stream = node id, counter = step * maxBatch * width + element). Computes
      * only the nodes the objective depends on (not, say, a denoising model's clean code f(x) or the
      * decoder's output sigmoid under a Bernoulli loss on the logits): read {@link #value} after {@link #loss}.
+     * A batch of at least two parts' worth of rows is split across threads ({@link BatchSplit}); the
+     * result does not depend on the thread count.
      */
     double forwardBackward(float[] x, int batch, long seed, long step);
 

@@ -169,4 +169,68 @@ class TrainingStepTest {
             }
         }
     }
+
+    /**
+     * A batch split into parts (each run through the whole step with its own activations and gradients,
+     * then summed) gives the gradients and terms of the unsplit step up to float summation order, draws the
+     * same corruption noise (a wrong noise counter would move the gradients far more than rounding), counts
+     * a parameter penalty once, and gives the same bits on one thread as on two.
+     */
+    @Test
+    void aSplitBatchGivesTheGradientsOfTheWholeBatch() {
+        SplittableRandom r = new SplittableRandom(91);
+        List<Graph> graphs = new ArrayList<>();
+        for (int i = 0; i < GeneratedCodeTest.RANDOM_MODELS; i++) {
+            Graph g = GeneratedCodeTest.randomGraph(r, i);
+            graphs.add(new Graph(g.name() + "_split", g.params(), g.nodes(), g.objective(), g.origins()));
+        }
+        for (String s : List.of(DAE, MID, CAE)) graphs.add(lower(s).graph());
+        assertTrue(JavaEmitter.emit(lower(DAE).graph(), PKG).contains("BatchSplit.parts(batch)"));
+        Map<Graph, CompiledModel> models = GeneratedCodeTest.instantiateAll(graphs, 96);
+        int threadsBefore = ae4j.vecmath.Parallel.threads();
+        int split = 0;
+        try {
+            for (Graph g : graphs) {
+                CompiledModel m = models.get(g);
+                for (float[] p : m.params()) for (int j = 0; j < p.length; j++) p[j] = (float) (r.nextGaussian() * 0.5);
+                float[] x = new float[96 * g.width(0)];
+                for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+                int batch = 64 + r.nextInt(33);
+                ae4j.dsl.runtime.BatchSplit.setMinRows(1 << 20);
+                double whole = m.forwardBackward(x, batch, 5, 3);
+                double[] wholeTerms = m.lastTerms();
+                float[][] wholeGrads = copy(m.grads());
+                ae4j.dsl.runtime.BatchSplit.setMinRows(32);
+                if (JavaEmitter.emit(g, PKG).contains("BatchSplit.parts(batch)")) split++;
+                float[][][] byThreads = new float[2][][];
+                for (int t = 1; t <= 2; t++) {
+                    ae4j.vecmath.Parallel.setThreads(t);
+                    double parts = m.forwardBackward(x, batch, 5, 3);
+                    assertEquals(whole, parts, 1e-5 * Math.abs(whole) + 1e-9, g.name() + " loss");
+                    double[] terms = m.lastTerms();
+                    for (int k = 0; k < terms.length; k++) {
+                        assertEquals(wholeTerms[k], terms[k], 1e-5 * Math.abs(wholeTerms[k]) + 1e-9, g.name() + " term " + k);
+                    }
+                    byThreads[t - 1] = copy(m.grads());
+                }
+                for (int i = 0; i < wholeGrads.length; i++) {
+                    float scale = 0;
+                    for (float v : wholeGrads[i]) scale = Math.max(scale, Math.abs(v));
+                    assertArrayEquals(wholeGrads[i], byThreads[0][i], 1e-5f * scale + 1e-12f,
+                            g.name() + ": gradient of " + g.params().get(i).name());
+                    assertArrayEquals(byThreads[0][i], byThreads[1][i], 0f, g.name() + ": one thread vs two");
+                }
+            }
+        } finally {
+            ae4j.dsl.runtime.BatchSplit.setMinRows(32);
+            ae4j.vecmath.Parallel.setThreads(threadsBefore);
+        }
+        assertTrue(split >= graphs.size() / 2, "only " + split + " of " + graphs.size() + " models split their batch");
+    }
+
+    private static float[][] copy(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int i = 0; i < a.length; i++) c[i] = a[i].clone();
+        return c;
+    }
 }
