@@ -306,6 +306,11 @@ public final class Gemm {
                 } else {
                     bBase = pc * nPad;
                 }
+                // Whole 4 x NR tiles with alpha = 1 and at most a ReLU merge into C from the registers.
+                // (Reading op(A) = A unpacked, rows contiguous in k, measured no faster: A is packed always.)
+                boolean direct = mr == 4 && alpha == 1f && (!last || act == Activation.IDENTITY || act == Activation.RELU);
+                boolean relu = last && act == Activation.RELU;
+                float[] lastBias = last ? bias : null;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(mr, opA, a, ao, lda, ic, mc, pc, kc, ap);
@@ -317,9 +322,8 @@ public final class Gemm {
                         for (int ir = 0; ir < mc; ir += mr) {
                             int ai = ir * kc;
                             int ci0 = cj + (ic + ir) * ldc;
-                            if (mr == 4 && nr == NR && mc - ir >= 4 && alpha == 1f && (!last || act == Activation.IDENTITY)) {
-                                // A whole tile, nothing but beta and bias to apply: store from the registers.
-                                kernel4Store(kc, ap, ai, bp, bi, c, ci0, ldc, betaBlock, last ? bias : null, biasIndex);
+                            if (direct && nr == NR && mc - ir >= 4) {
+                                kernel4Store(kc, ap, ai, bp, bi, c, ci0, ldc, betaBlock, lastBias, biasIndex, relu);
                                 continue;
                             }
                             if (mr == 8) {
@@ -376,12 +380,12 @@ public final class Gemm {
     }
 
     /**
-     * {@link #kernel4} for a whole 4 x NR tile of C with alpha = 1 and no activation, merged into C straight
-     * from the registers: c = fma(c, beta, acc) when beta != 0, then + bias; the same operations, in the same
-     * order, as {@link #store}, so the bits do not depend on which path a tile takes.
+     * {@link #kernel4} for a whole 4 x NR tile of C with alpha = 1 and no activation or a ReLU, merged into C
+     * straight from the registers: c = fma(c, beta, acc) when beta != 0, then + bias, then max(c, 0); the same
+     * operations, in the same order, as {@link #store}, so the bits do not depend on which path a tile takes.
      */
     static void kernel4Store(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                             float beta, float[] bias, int biasIndex) {
+                             float beta, float[] bias, int biasIndex, boolean relu) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -430,6 +434,16 @@ public final class Gemm {
             c21 = c21.add(x1);
             c30 = c30.add(x0);
             c31 = c31.add(x1);
+        }
+        if (relu) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
