@@ -166,6 +166,7 @@ public final class JavaEmitter {
         out.setLength(0);
         objective();
         backward();
+        paramGradients();
         for (int i = 0; i < g.params().size(); i++) if (!overwritten.contains("g" + i)) zeroed.add("g" + i);
         for (Node n : g.nodes()) {
             String d = "d" + n.id();
@@ -180,6 +181,7 @@ public final class JavaEmitter {
         forward();
         objective();
         backward();
+        paramGradients();
         entryPoints();
         indent--;
         line("}");
@@ -188,65 +190,42 @@ public final class JavaEmitter {
 
     private void constants() {
         for (Node n : g.nodes()) line("static final int W" + n.id() + " = " + n.width() + ";   // " + describe(n));
+        int maxWidth = 1;
+        for (Node n : g.nodes()) maxWidth = Math.max(maxWidth, n.width());
+        line("static final int SW = " + maxWidth + ";   // scratch row stride: the rows of a part never meet another part's");
         line("");
     }
 
     private void fields() {
         line("private final int maxBatch;");
-        line("private final int streamRows;   // rows per step in the noise counters: the first instance's maxBatch");
-        line("private int rowOffset;          // the first row of x this instance works on (a part of a split step)");
-        line("private boolean prepacked;      // in a training step: the weights are packed in the k* buffers");
+        line("private boolean prepacked;   // in a training step: the weights are packed in the k* buffers");
         for (int i = 0; i < g.params().size(); i++) {
             Graph.Param p = g.params().get(i);
             line("final float[] p" + i + ", g" + i + ";   // " + p.name() + " [" + p.rows() + " x " + p.cols() + "]");
         }
         for (Node n : g.nodes()) line("final float[] v" + n.id() + ", d" + n.id() + ";");
         line("final float[] scratch;");
-        line("final float[] rowBuf, colBuf;   // one row / one column statistic (softmax corrections, batch means)");
+        line("final float[] rowBuf, colBuf;   // one row / one column statistic (batch means)");
         for (Node n : g.nodes()) {
             if (n instanceof Dense d && d.bias() >= 0) line("final Epilogue e" + d.id() + ";");
         }
         line("final double[] terms = new double[" + g.objective().size() + "];");
+        line("final double[][] partTerms;   // the terms of each part of a split batch, summed in part order");
         if (!packs.isEmpty()) {
             line("Gemm.PackedB " + String.join(", ", packs.keySet()) + ";   // op(weight) packed once per training step");
-        }
-        if (splittable) {
-            line("final float[][] gradArrays;");
-            line("private " + className + "[] split;   // the parts of a split training step ([0] is this), made on the first");
-            line("private float[][][] splitGrads;");
-            line("private double partLoss;");
         }
         line("");
     }
 
     private void constructor() {
         line("public " + className + "(int maxBatch) {");
-        line("    this(maxBatch, null);");
-        line("}");
-        line("");
-        line("/** With {@code main}: a part of main's split training steps, sharing its parameters and packed weights. */");
-        line("private " + className + "(int maxBatch, " + className + " main) {");
         indent++;
         line("if (maxBatch < 1) throw new IllegalArgumentException(\"maxBatch must be >= 1, got \" + maxBatch);");
         line("this.maxBatch = maxBatch;");
-        line("this.streamRows = main == null ? maxBatch : main.streamRows;");
         for (int i = 0; i < g.params().size(); i++) {
             Graph.Param p = g.params().get(i);
-            line("p" + i + " = main == null ? new float[" + p.size() + "] : main.p" + i + ";");
+            line("p" + i + " = new float[" + p.size() + "];");
             line("g" + i + " = new float[" + p.size() + "];");
-        }
-        if (!packs.isEmpty()) {
-            line("if (main != null) {");
-            indent++;
-            for (String k : packs.keySet()) line(k + " = main." + k + ";");
-            line("prepacked = true;");
-            indent--;
-            line("}");
-        }
-        if (splittable) {
-            StringBuilder gs = new StringBuilder();
-            for (int i = 0; i < g.params().size(); i++) gs.append(i > 0 ? ", " : "").append("g").append(i);
-            line("gradArrays = new float[][] {" + gs + "};");
         }
         int maxWidth = 1;
         for (Node n : g.nodes()) {
@@ -254,9 +233,10 @@ public final class JavaEmitter {
             line("d" + n.id() + " = new float[maxBatch * W" + n.id() + "];");
             maxWidth = Math.max(maxWidth, n.width());
         }
-        line("scratch = new float[maxBatch * " + maxWidth + "];");
+        line("scratch = new float[maxBatch * SW];");
         line("rowBuf = new float[" + maxWidth + "];");
         line("colBuf = new float[" + maxWidth + "];");
+        line("partTerms = new double[BatchSplit.maxParts()][" + g.objective().size() + "];");
         for (Node n : g.nodes()) {
             if (n instanceof Dense d && d.bias() >= 0) line("e" + d.id() + " = Epilogue.bias(p" + d.bias() + ", Activation.IDENTITY);");
         }
@@ -300,12 +280,20 @@ public final class JavaEmitter {
         line("");
     }
 
+    /** Where rows [r0, r0 + batch) of the scratch buffer start (any width up to SW fits in its rows). */
+    private static final String SCR = "r0 * SW";
+
+    /** Where rows [r0, r0 + batch) of node {@code id}'s buffers start. */
+    private static String off(int id) {
+        return "r0 * W" + id;
+    }
+
     private void forward() {
         line("/**");
-        line(" * Runs nodes from {@code from} on (0: all; after the free code: the nodes that depend on it); without");
-        line(" * {@code all}, only the nodes the objective depends on (the training step).");
+        line(" * Rows [r0, r0 + batch) of the nodes from {@code from} on (0: all; after the free code: the nodes that");
+        line(" * depend on it); without {@code all}, only the nodes the objective depends on (the training step).");
         line(" */");
-        line("private void forward(float[] x, int batch, long seed, long step, boolean training, int from, boolean all) {");
+        line("private void forward(float[] x, int r0, int batch, long seed, long step, boolean training, int from, boolean all) {");
         indent++;
         lastOrigin = null;
         boolean open = false;
@@ -326,50 +314,54 @@ public final class JavaEmitter {
             }
             origin(g.nodeOrigin(n.id()));
             line("// " + n.id() + ": " + describe(n));
-            String count = "batch * W" + n.id();
+            int id = n.id();
+            String count = "batch * W" + id;
+            String o = off(id);
+            // noise counters: element (step * maxBatch + row) * width + column, the same however the batch is split
+            String counter = "(step * (long) maxBatch + r0) * W" + id;
             switch (n) {
-                case Input in -> line("System.arraycopy(x, rowOffset * W" + in.id() + ", v" + in.id() + ", 0, " + count + ");");
+                case Input in -> line("System.arraycopy(x, " + o + ", v" + id + ", " + o + ", " + count + ");");
                 case Corrupt c -> {
-                    line("System.arraycopy(v" + c.input() + ", 0, v" + c.id() + ", 0, " + count + ");");
+                    line("System.arraycopy(v" + c.input() + ", " + o + ", v" + id + ", " + o + ", " + count + ");");
                     line("if (training) {");
                     indent++;
-                    line("long base = (step * (long) streamRows + rowOffset) * W" + c.id() + ";");
-                    corruption(c.process(), c.id(), new int[] {0}, count);
+                    line("long base = " + counter + ";");
+                    corruption(c.process(), id, new int[] {0}, count);
                     indent--;
                     line("}");
                 }
                 case AddNoise a -> {
-                    line("System.arraycopy(v" + a.input() + ", 0, v" + a.id() + ", 0, " + count + ");");
-                    line("if (training) Philox.addGaussian(seed, " + (a.id() * 8) + ", (step * (long) streamRows + rowOffset) * W" + a.id()
-                            + ", " + f(a.sigma()) + ", v" + a.id() + ", 0, " + count + ");");
+                    line("System.arraycopy(v" + a.input() + ", " + o + ", v" + id + ", " + o + ", " + count + ");");
+                    line("if (training) Philox.addGaussian(seed, " + (id * 8) + ", " + counter + ", " + f(a.sigma()) + ", v" + id
+                            + ", " + o + ", " + count + ");");
                 }
                 case Dense d -> {
-                    String ep = d.bias() >= 0 ? "e" + d.id() : "Epilogue.NONE";
-                    if (live[d.id()]) {
-                        line("if (prepacked) Gemm.gemm(Op.N, batch, W" + d.id() + ", W" + d.input() + ", 1f, v" + d.input() + ", 0, W"
-                                + d.input() + ", " + pack(d.weight(), !d.transposed()) + ", 0f, v" + d.id() + ", 0, W" + d.id() + ", " + ep + ");");
+                    String ep = d.bias() >= 0 ? "e" + id : "Epilogue.NONE";
+                    String args = "v" + d.input() + ", " + off(d.input()) + ", W" + d.input();
+                    String cArgs = "v" + id + ", " + o + ", W" + id + ", " + ep;
+                    if (live[id]) {
+                        line("if (prepacked) Gemm.gemm(Op.N, batch, W" + id + ", W" + d.input() + ", 1f, " + args + ", "
+                                + pack(d.weight(), !d.transposed()) + ", 0f, " + cArgs + ");");
                     }
-                    String pre = live[d.id()] ? "else " : "";
+                    String pre = live[id] ? "else " : "";
                     if (d.transposed()) {
-                        line(pre + "Gemm.gemm(Op.N, Op.N, batch, W" + d.id() + ", W" + d.input() + ", 1f, v" + d.input() + ", 0, W"
-                                + d.input() + ", p" + d.weight() + ", 0, W" + d.id() + ", 0f, v" + d.id() + ", 0, W" + d.id()
-                                + ", " + ep + ");");
+                        line(pre + "Gemm.gemm(Op.N, Op.N, batch, W" + id + ", W" + d.input() + ", 1f, " + args + ", p" + d.weight()
+                                + ", 0, W" + id + ", 0f, " + cArgs + ");");
                     } else {
-                        line(pre + "Gemm.gemm(Op.N, Op.T, batch, W" + d.id() + ", W" + d.input() + ", 1f, v" + d.input() + ", 0, W"
-                                + d.input() + ", p" + d.weight() + ", 0, W" + d.input() + ", 0f, v" + d.id() + ", 0, W" + d.id()
-                                + ", " + ep + ");");
+                        line(pre + "Gemm.gemm(Op.N, Op.T, batch, W" + id + ", W" + d.input() + ", 1f, " + args + ", p" + d.weight()
+                                + ", 0, W" + d.input() + ", 0f, " + cArgs + ");");
                     }
                 }
-                case Activate a -> line("Activation." + a.activation() + ".forward(" + count + ", v" + a.input() + ", 0, v"
-                        + a.id() + ", 0);");
+                case Activate a -> line("Activation." + a.activation() + ".forward(" + count + ", v" + a.input() + ", " + o + ", v"
+                        + id + ", " + o + ");");
                 case Probe pr -> {
-                    line("System.arraycopy(v" + pr.input() + ", 0, v" + pr.id() + ", 0, " + count + ");");
-                    line("Philox.addGaussian(seed, " + (pr.id() * 8) + ", (step * (long) streamRows + rowOffset) * W" + pr.id() + ", " + f(pr.sigma())
-                            + ", v" + pr.id() + ", 0, " + count + ");   // always: the probe of the Jacobian estimate");
+                    line("System.arraycopy(v" + pr.input() + ", " + o + ", v" + id + ", " + o + ", " + count + ");");
+                    line("Philox.addGaussian(seed, " + (id * 8) + ", " + counter + ", " + f(pr.sigma()) + ", v" + id + ", " + o + ", "
+                            + count + ");   // always: the probe of the Jacobian estimate");
                 }
-                case Softmax sm -> line("Losses.softmax(batch, W" + sm.id() + ", v" + sm.input() + ", 0, W" + sm.id() + ", v" + sm.id()
-                        + ", 0, W" + sm.id() + ");");
-                case FreeCode fc -> line("System.arraycopy(v" + fc.init() + ", 0, v" + fc.id() + ", 0, " + count
+                case Softmax sm -> line("Losses.softmax(batch, W" + id + ", v" + sm.input() + ", " + o + ", W" + id + ", v" + id
+                        + ", " + o + ", W" + id + ");");
+                case FreeCode fc -> line("System.arraycopy(v" + fc.init() + ", " + o + ", v" + id + ", " + o + ", " + count
                         + ");   // h starts at its initial value; optimizeCode improves it");
             }
             if (guarded && n.id() == free.id()) {
@@ -390,14 +382,15 @@ public final class JavaEmitter {
     private void optimizeCode() {
         int h = free.id();
         line("/** " + free.steps() + " gradient steps of size " + f(free.lr()) + " on the per-example objective w.r.t. the free code. */");
-        line("private void optimizeCode(float[] x, int batch, long seed, long step, boolean training) {");
+        line("private void optimizeCode(float[] x, int r0, int batch, long seed, long step, boolean training) {");
         indent++;
         line("for (int s = 0; s < " + free.steps() + "; s++) {");
         indent++;
-        line("objective(batch, batch, true);");
-        line("backward(batch, true);");
-        line("Elementwise.axpy(batch * W" + h + ", (float) (" + f(-free.lr()) + " * batch), d" + h + ", 0, v" + h + ", 0);");
-        line("forward(x, batch, seed, step, training, " + (h + 1) + ", true);");
+        line("objective(r0, batch, batch, true, partTerms[0]);");
+        line("backward(r0, batch, true);");
+        line("Elementwise.axpy(batch * W" + h + ", (float) (" + f(-free.lr()) + " * batch), d" + h + ", " + off(h) + ", v" + h + ", "
+                + off(h) + ");");
+        line("forward(x, r0, batch, seed, step, training, " + (h + 1) + ", true);");
         indent--;
         line("}");
         indent--;
@@ -421,17 +414,18 @@ public final class JavaEmitter {
                 corruption(t.then(), node, k, count);
             }
             case Corruption.Gaussian gs -> line("Philox.addGaussian(seed, " + stream(node, k) + ", base, " + f(gs.sigma())
-                    + ", v" + node + ", 0, " + count + ");   // x~ = x + sigma * N(0, I)");
+                    + ", v" + node + ", " + off(node) + ", " + count + ");   // x~ = x + sigma * N(0, I)");
             case Corruption.Masking m -> {
-                line("Philox.bernoulli(seed, " + stream(node, k) + ", base, " + f(1 - m.p()) + ", 1f, scratch, 0, " + count
+                String o = off(node);
+                line("Philox.bernoulli(seed, " + stream(node, k) + ", base, " + f(1 - m.p()) + ", 1f, scratch, " + SCR + ", " + count
                         + ");   // keep with probability 1 - p");
-                line("Elementwise.mul(" + count + ", v" + node + ", 0, scratch, 0, v" + node + ", 0);");
+                line("Elementwise.mul(" + count + ", v" + node + ", " + o + ", scratch, " + SCR + ", v" + node + ", " + o + ");");
             }
             case Corruption.SaltPepper sp -> {
-                line("Philox.uniform(seed, " + stream(node, k) + ", base, scratch, 0, " + count + ");");
-                line("for (int i = 0, n = " + count + "; i < n; i++) {   // with probability p/2 each: 0 or 1");
-                line("    if (scratch[i] < " + f(sp.p() / 2) + ") v" + node + "[i] = 0f;");
-                line("    else if (scratch[i] < " + f(sp.p()) + ") v" + node + "[i] = 1f;");
+                line("Philox.uniform(seed, " + stream(node, k) + ", base, scratch, " + SCR + ", " + count + ");");
+                line("for (int i = 0, n = " + count + ", o = " + off(node) + ", so = " + SCR + "; i < n; i++) {   // with probability p/2 each: 0 or 1");
+                line("    if (scratch[so + i] < " + f(sp.p() / 2) + ") v" + node + "[o + i] = 0f;");
+                line("    else if (scratch[so + i] < " + f(sp.p()) + ") v" + node + "[o + i] = 1f;");
                 line("}");
             }
         }
@@ -445,22 +439,24 @@ public final class JavaEmitter {
         written.clear();
         overwritten.clear();
         line("/**");
-        line(" * Computes every term (batch mean) and seeds the node gradients. Zeroes only the gradient buffers whose");
-        line(" * first write in the step accumulates; the others are overwritten by their first write.");
+        line(" * The terms over rows [r0, r0 + batch) (each a sum over the rows divided by {@code meanOver}, the whole");
+        line(" * batch, into {@code tm}) and the node gradients they seed; returns their weighted sum. Zeroes only the");
+        line(" * node gradients whose first write in the step accumulates; the others are overwritten by their first write.");
         line(" */");
-        line("private double objective(int batch, int meanOver, boolean seedGradients) {");
+        line("private double objective(int r0, int batch, int meanOver, boolean seedGradients, double[] tm) {");
         indent++;
-        if (!zeroed.isEmpty()) {
+        List<String> nodeZeroed = zeroed.stream().filter(b -> b.startsWith("d")).toList();
+        if (!nodeZeroed.isEmpty()) {
             line("if (seedGradients) {");
             indent++;
-            for (String b : zeroed) {
-                if (b.startsWith("d")) line("java.util.Arrays.fill(" + b + ", 0, batch * W" + b.substring(1) + ", 0f);");
-                else line("java.util.Arrays.fill(" + b + ", 0f);");
+            for (String b : nodeZeroed) {
+                String w = "W" + b.substring(1);
+                line("java.util.Arrays.fill(" + b + ", r0 * " + w + ", (r0 + batch) * " + w + ", 0f);");
             }
             indent--;
             line("}");
         }
-        line("double inv = 1.0 / meanOver;   // the mean over the whole batch, also in a part of a split step");
+        line("double inv = 1.0 / meanOver;");
         line("double total = 0;");
         for (int k = 0; k < g.objective().size(); k++) {
             Term t = g.objective().get(k);
@@ -470,7 +466,7 @@ public final class JavaEmitter {
             indent++;
             line("float scale = (float) (" + f(t.weight()) + " * inv);");
             term(t, k);
-            line("total += " + f(t.weight()) + " * terms[" + k + "];");
+            line("total += " + f(t.weight()) + " * tm[" + k + "];");
             indent--;
             line("}");
         }
@@ -481,43 +477,50 @@ public final class JavaEmitter {
     }
 
     private void term(Term t, int k) {
+        String tk = "tm[" + k + "]";
         switch (t) {
             case Mse m -> {
                 String n = "batch * W" + m.a();
-                line("terms[" + k + "] = Losses.mse(" + n + ", v" + m.a() + ", 0, v" + m.b() + ", 0, scale, seedGradients ? scratch : null, 0) * inv;");
-                seedBlock(n, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {m.a(), m.b()});
+                String o = off(m.a());
+                line(tk + " = Losses.mse(" + n + ", v" + m.a() + ", " + o + ", v" + m.b() + ", " + o
+                        + ", scale, seedGradients ? scratch : null, " + SCR + ") * inv;");
+                seedBlock(n, o, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {m.a(), m.b()});
             }
             case BernoulliNll b -> {
                 String n = "batch * W" + b.logits();
-                line("terms[" + k + "] = Losses.bceWithLogits(" + n + ", v" + b.logits() + ", 0, v" + b.target()
-                        + ", 0, scale, seedGradients ? scratch : null, 0) * inv;");
-                seedBlock(n, new String[] {"1f", "-scale"}, new String[] {"scratch", "v" + b.logits()}, new int[] {b.logits(), b.target()});
+                String o = off(b.logits());
+                line(tk + " = Losses.bceWithLogits(" + n + ", v" + b.logits() + ", " + o + ", v" + b.target() + ", " + o
+                        + ", scale, seedGradients ? scratch : null, " + SCR + ") * inv;");
+                seedBlock(n, o, new String[] {"1f", "-scale"}, new String[] {"scratch", "v" + b.logits()}, new int[] {b.logits(), b.target()});
             }
             case GaussianNll gn -> {
                 String n = "batch * W" + gn.mean();
+                String o = off(gn.mean());
                 double c = 1 / (2 * gn.sigma() * gn.sigma());
-                line("terms[" + k + "] = " + f(c) + " * Losses.mse(" + n + ", v" + gn.mean() + ", 0, v" + gn.target()
-                        + ", 0, (float) (scale * " + f(c) + "), seedGradients ? scratch : null, 0) * inv;");
-                seedBlock(n, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {gn.mean(), gn.target()});
+                line(tk + " = " + f(c) + " * Losses.mse(" + n + ", v" + gn.mean() + ", " + o + ", v" + gn.target() + ", " + o
+                        + ", (float) (scale * " + f(c) + "), seedGradients ? scratch : null, " + SCR + ") * inv;");
+                seedBlock(n, o, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {gn.mean(), gn.target()});
             }
             case CategoricalNll c -> {
                 String w = "W" + c.logits();
+                String o = off(c.logits());
                 String z = "v" + c.logits();
                 String tg = "v" + c.target();
-                line("terms[" + k + "] = Losses.softmaxCrossEntropy(batch, " + w + ", " + z + ", 0, " + w + ", " + tg + ", 0, " + w
-                        + ", scale, seedGradients ? scratch : null, 0, " + w + ") * inv;");
+                line(tk + " = Losses.softmaxCrossEntropy(batch, " + w + ", " + z + ", " + o + ", " + w + ", " + tg + ", " + o + ", " + w
+                        + ", scale, seedGradients ? scratch : null, " + SCR + ", " + w + ") * inv;");
                 line("if (seedGradients) {");
                 indent++;
-                seed("batch * " + w, "1f", "scratch", c.logits());   // scale * (softmax - t)
-                line("for (int r = 0; r < batch; r++) {   // exact for rows not summing to 1: + scale * (T - 1) softmax");
+                seed("batch * " + w, o, "1f", "scratch", c.logits());   // scale * (softmax - t)
+                line("for (int r = r0; r < r0 + batch; r++) {   // exact for rows not summing to 1: + scale * (T - 1) softmax");
                 line("    float rowTotal = (float) Elementwise.sum(" + w + ", " + tg + ", r * " + w + ");");
                 line("    if (rowTotal == 1f) continue;");
-                line("    Losses.softmax(1, " + w + ", " + z + ", r * " + w + ", " + w + ", rowBuf, 0, " + w + ");");
-                line("    Elementwise.axpy(" + w + ", (rowTotal - 1f) * scale, rowBuf, 0, d" + c.logits() + ", r * " + w + ");");
+                line("    Losses.softmax(1, " + w + ", " + z + ", r * " + w + ", " + w + ", scratch, r * SW, " + w
+                        + ");   // scratch is free again once copied");
+                line("    Elementwise.axpy(" + w + ", (rowTotal - 1f) * scale, scratch, r * SW, d" + c.logits() + ", r * " + w + ");");
                 line("}");
                 if (needsGradient(c.target())) {
                     claim("d" + c.target(), false);
-                    line("for (int r = 0; r < batch; r++) {   // d/dt = lse(z) - z");
+                    line("for (int r = r0; r < r0 + batch; r++) {   // d/dt = lse(z) - z");
                     line("    int o = r * " + w + ";");
                     line("    double m = Double.NEGATIVE_INFINITY, sum = 0;");
                     line("    for (int j = 0; j < " + w + "; j++) m = Math.max(m, " + z + "[o + j]);");
@@ -533,123 +536,113 @@ public final class JavaEmitter {
                 String w = "W" + kl.node();
                 double rho = kl.rho();
                 line("// q_j = mean over the batch of h_j; sum_j KL(rho || q_j), q clamped to [1e-6, 1 - 1e-6]");
-                line("Elementwise.colSums(batch, " + w + ", v" + kl.node() + ", 0, " + w + ", rowBuf, 0, false);");
+                line("Elementwise.colSums(batch, " + w + ", v" + kl.node() + ", " + off(kl.node()) + ", " + w + ", rowBuf, 0, false);");
                 line("double value = 0;");
                 line("for (int j = 0; j < " + w + "; j++) {");
                 line("    double q = Math.min(Math.max(rowBuf[j] * inv, 1e-6), 1 - 1e-6);");
                 line("    value += " + rho + " * Math.log(" + rho + " / q) + " + (1 - rho) + " * Math.log(" + (1 - rho) + " / (1 - q));");
                 line("    colBuf[j] = (float) ((-" + rho + " / q + " + (1 - rho) + " / (1 - q)) * scale);");
                 line("}");
-                line("terms[" + k + "] = value;   // a batch-level penalty, not a per-example mean");
+                line(tk + " = value;   // a batch-level penalty, not a per-example mean (the batch is never split)");
                 if (needsGradient(kl.node())) {
                     claim("d" + kl.node(), false);
-                    line("if (seedGradients) Elementwise.addBias(batch, " + w + ", colBuf, 0, d" + kl.node() + ", 0, " + w + ");");
+                    line("if (seedGradients) Elementwise.addBias(batch, " + w + ", colBuf, 0, d" + kl.node() + ", " + off(kl.node()) + ", "
+                            + w + ");");
                 }
             }
             case JacobianEstimate je -> {
                 String n = "batch * W" + je.perturbed();
+                String o = off(je.perturbed());
                 double c = 1 / (je.sigma() * je.sigma());
                 line("// ||f(x + sigma eps) - f(x)||^2 / sigma^2: a one-sample estimate of ||df/dx||_F^2");
-                line("terms[" + k + "] = " + c + " * Losses.mse(" + n + ", v" + je.perturbed() + ", 0, v" + je.clean()
-                        + ", 0, (float) (scale * " + c + "), seedGradients ? scratch : null, 0) * inv;");
-                seedBlock(n, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {je.perturbed(), je.clean()});
+                line(tk + " = " + c + " * Losses.mse(" + n + ", v" + je.perturbed() + ", " + o + ", v" + je.clean() + ", " + o
+                        + ", (float) (scale * " + c + "), seedGradients ? scratch : null, " + SCR + ") * inv;");
+                seedBlock(n, o, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {je.perturbed(), je.clean()});
             }
             case L1 l -> {
                 String n = "batch * W" + l.node();
-                line("terms[" + k + "] = Norms.l1(" + n + ", v" + l.node() + ", 0) * inv;");
+                String o = off(l.node());
+                line(tk + " = Norms.l1(" + n + ", v" + l.node() + ", " + o + ") * inv;");
                 if (needsGradient(l.node())) {
                     boolean ow = claim("d" + l.node(), true);
-                    line("if (seedGradients) Norms.l1Grad(" + n + ", scale, v" + l.node() + ", 0, d" + l.node() + ", 0, " + !ow + ");");
+                    line("if (seedGradients) Norms.l1Grad(" + n + ", scale, v" + l.node() + ", " + o + ", d" + l.node() + ", " + o + ", "
+                            + !ow + ");");
                 }
             }
             case L2 l -> {
                 String n = "batch * W" + l.node();
-                line("terms[" + k + "] = Norms.l2sq(" + n + ", v" + l.node() + ", 0) * inv;");
+                String o = off(l.node());
+                line(tk + " = Norms.l2sq(" + n + ", v" + l.node() + ", " + o + ") * inv;");
                 if (needsGradient(l.node())) {
                     boolean ow = claim("d" + l.node(), true);
-                    line("if (seedGradients) Norms.l2sqGrad(" + n + ", scale, v" + l.node() + ", 0, d" + l.node() + ", 0, " + !ow + ");");
+                    line("if (seedGradients) Norms.l2sqGrad(" + n + ", scale, v" + l.node() + ", " + o + ", d" + l.node() + ", " + o + ", "
+                            + !ow + ");");
                 }
             }
             case WeightDecay w -> {
-                line("terms[" + k + "] = 0;");
-                List<String> fills = new ArrayList<>();
-                if (splittable) {
-                    line("if (rowOffset == 0) {   // a penalty on the parameters: once per step, in the first part of a split one");
-                    indent++;
-                }
-                for (int pi : denseWeights()) {
-                    line("terms[" + k + "] += Norms.l2sq(p" + pi + ".length, p" + pi + ", 0);");
-                    boolean ow = claim("g" + pi, true);
-                    line("if (seedGradients) Norms.l2sqGrad(p" + pi + ".length, " + f(w.weight()) + ", p" + pi + ", 0, g"
-                            + pi + ", 0, " + !ow + ");");
-                    if (ow) fills.add("g" + pi);
-                }
-                if (splittable) {
-                    indent--;
-                    if (fills.isEmpty()) {
-                        line("}");
-                    } else {
-                        line("} else if (seedGradients) {   // the other parts: later writes accumulate into these");
-                        for (String b : fills) line("    java.util.Arrays.fill(" + b + ", 0f);");
-                        line("}");
-                    }
-                }
+                line(tk + " = 0;");
+                line("if (r0 == 0) {   // a penalty on the parameters: counted once, in the first part (gradient: paramGradients)");
+                for (int pi : denseWeights()) line("    " + tk + " += Norms.l2sq(p" + pi + ".length, p" + pi + ", 0);");
+                line("}");
             }
             case Contractive c -> {
                 int m = g.width(c.code());
                 Graph.Param wp = g.params().get(c.encoderWeight());
                 int in = wp.cols();
                 String h = "v" + c.code();
-                String deriv = c.activation() == Activation.SIGMOID ? "hv * (1f - hv)" : "1f - hv * hv";
-                String dd = c.activation() == Activation.SIGMOID ? "1f - 2f * hv" : "-2f * hv";
                 claim("d" + c.code(), false);
-                claim("g" + c.encoderWeight(), false);
-                line("// ||dh/dx||_F^2 = sum_j s'(h_j)^2 ||W_j||^2 (closed form for one " + c.activation() + " layer)");
+                line("// ||dh/dx||_F^2 = sum_j s'(h_j)^2 ||W_j||^2 (closed form for one " + c.activation() + " layer;");
+                line("// the weights' share of its gradient: paramGradients)");
                 line("double value = 0;");
                 line("for (int j = 0; j < " + m + "; j++) {");
                 indent++;
                 line("float rn = (float) Norms.l2sq(" + in + ", p" + c.encoderWeight() + ", j * " + in + ");");
-                line("double sumD2 = 0;");
-                line("for (int r = 0; r < batch; r++) {");
+                line("for (int r = r0; r < r0 + batch; r++) {");
                 line("    float hv = " + h + "[r * " + m + " + j];");
-                line("    float s = " + deriv + ";");
+                line("    float s = " + contractiveDeriv(c) + ";");
                 line("    value += (double) s * s * rn;");
-                line("    sumD2 += (double) s * s;");
-                line("    if (seedGradients) d" + c.code() + "[r * " + m + " + j] += 2f * s * (" + dd + ") * rn * scale;");
+                line("    if (seedGradients) d" + c.code() + "[r * " + m + " + j] += 2f * s * ("
+                        + (c.activation() == Activation.SIGMOID ? "1f - 2f * hv" : "-2f * hv") + ") * rn * scale;");
                 line("}");
-                line("if (seedGradients) Elementwise.axpy(" + in + ", (float) (2 * sumD2) * scale, p" + c.encoderWeight()
-                        + ", j * " + in + ", g" + c.encoderWeight() + ", j * " + in + ");");
                 indent--;
                 line("}");
-                line("terms[" + k + "] = value * inv;");
+                line(tk + " = value * inv;");
             }
         }
     }
 
-    /** The seeding of a term's node gradients, in one {@code if (seedGradients)} block. */
-    private void seedBlock(String n, String[] alpha, String[] src, int[] nodes) {
+    private static String contractiveDeriv(Contractive c) {
+        return c.activation() == Activation.SIGMOID ? "hv * (1f - hv)" : "1f - hv * hv";
+    }
+
+    /** The seeding of a term's node gradients (rows at {@code o}), in one {@code if (seedGradients)} block. */
+    private void seedBlock(String n, String o, String[] alpha, String[] src, int[] nodes) {
         line("if (seedGradients) {");
         indent++;
-        for (int i = 0; i < nodes.length; i++) seed(n, alpha[i], src[i], nodes[i]);
+        for (int i = 0; i < nodes.length; i++) seed(n, o, alpha[i], src[i], nodes[i]);
         indent--;
         line("}");
     }
 
     /**
-     * d[node] += alpha * src over n floats, or a copy when alpha is 1 and this is the buffer's first write;
-     * nothing when no parameter lies upstream of the node (its gradient is never read).
+     * d[node] += alpha * src over n floats from {@code o}, or a copy when alpha is 1 and this is the buffer's
+     * first write; nothing when no parameter lies upstream of the node (its gradient is never read).
      */
-    private void seed(String n, String alpha, String src, int node) {
+    private void seed(String n, String o, String alpha, String src, int node) {
         if (!needsGradient(node)) return;
-        if (claim("d" + node, alpha.equals("1f"))) line("System.arraycopy(" + src + ", 0, d" + node + ", 0, " + n + ");");
-        else line("Elementwise.axpy(" + n + ", " + alpha + ", " + src + ", 0, d" + node + ", 0);");
+        String so = src.equals("scratch") ? SCR : o;
+        if (claim("d" + node, alpha.equals("1f"))) line("System.arraycopy(" + src + ", " + so + ", d" + node + ", " + o + ", " + n + ");");
+        else line("Elementwise.axpy(" + n + ", " + alpha + ", " + src + ", " + so + ", d" + node + ", " + o + ");");
     }
 
+    /** The node gradients, rows [r0, r0 + batch): everything of the backward pass but the parameters' gradients. */
     private void backward() {
         if (free != null) {
-            line("/** Reverse mode; {@code inner}: only down to the free code and without parameter gradients. */");
+            line("/** Node gradients of rows [r0, r0 + batch); {@code inner}: only down to the free code. */");
+        } else {
+            line("/** Node gradients of rows [r0, r0 + batch), output to input: the backward pass but the parameters' gradients. */");
         }
-        line("private void backward(int batch, boolean inner) {");
+        line("private void backward(int r0, int batch, boolean inner) {");
         indent++;
         lastOrigin = null;
         for (int id = g.nodes().size() - 1; id >= 0; id--) {
@@ -657,17 +650,25 @@ public final class JavaEmitter {
             if (free != null && id == free.id()) line("if (inner) return;   // the steps need gradients down to the code only");
             if (n instanceof Input || n instanceof Corrupt || n instanceof FreeCode) continue;
             if (!live[id] || !needsGradient(id)) continue;   // not in the objective, or no parameter upstream
-            origin(g.nodeOrigin(id));
-            line("// " + id + ": " + describe(n));
             String count = "batch * W" + id;
-            String paramGuard = free != null && id > free.id() ? "if (!inner) " : "";
+            String o = off(id);
             switch (n) {
-                case AddNoise a -> seed(count, "1f", "d" + id, a.input());
-                case Probe pr -> seed(count, "1f", "d" + id, pr.input());
+                case AddNoise a -> {
+                    origin(g.nodeOrigin(id));
+                    line("// " + id + ": " + describe(n));
+                    seed(count, o, "1f", "d" + id, a.input());
+                }
+                case Probe pr -> {
+                    origin(g.nodeOrigin(id));
+                    line("// " + id + ": " + describe(n));
+                    seed(count, o, "1f", "d" + id, pr.input());
+                }
                 case Softmax sm -> {
                     if (needsGradient(sm.input())) {
+                        origin(g.nodeOrigin(id));
+                        line("// " + id + ": " + describe(n));
                         String op = claim("d" + sm.input(), true) ? " = " : " += ";
-                        line("for (int r = 0; r < batch; r++) {   // dz = y (dy - <y, dy>) per row");
+                        line("for (int r = r0; r < r0 + batch; r++) {   // dz = y (dy - <y, dy>) per row");
                         line("    int o = r * W" + id + ";");
                         line("    float dot = (float) Elementwise.dot(W" + id + ", v" + id + ", o, d" + id + ", o);");
                         line("    for (int j = 0; j < W" + id + "; j++) d" + sm.input() + "[o + j]" + op + "v" + id + "[o + j] * (d" + id
@@ -677,41 +678,34 @@ public final class JavaEmitter {
                 }
                 case Activate a -> {
                     if (needsGradient(a.input())) {
+                        origin(g.nodeOrigin(id));
+                        line("// " + id + ": " + describe(n));
                         if (claim("d" + a.input(), true)) {
-                            line("Activation." + a.activation() + ".backward(" + count + ", v" + id + ", 0, d" + id + ", 0, d" + a.input() + ", 0);");
+                            line("Activation." + a.activation() + ".backward(" + count + ", v" + id + ", " + o + ", d" + id + ", " + o
+                                    + ", d" + a.input() + ", " + o + ");");
                         } else {
-                            line("Activation." + a.activation() + ".backward(" + count + ", v" + id + ", 0, d" + id + ", 0, scratch, 0);");
-                            line("Elementwise.axpy(" + count + ", 1f, scratch, 0, d" + a.input() + ", 0);");
+                            line("Activation." + a.activation() + ".backward(" + count + ", v" + id + ", " + o + ", d" + id + ", " + o
+                                    + ", scratch, " + SCR + ");");
+                            line("Elementwise.axpy(" + count + ", 1f, scratch, " + SCR + ", d" + a.input() + ", " + o + ");");
                         }
                     }
                 }
                 case Dense d -> {
+                    if (!needsGradient(d.input())) continue;
+                    origin(g.nodeOrigin(id));
+                    line("// " + id + ": " + describe(n) + ": dX " + (d.transposed() ? "+= dY W^T" : "+= dY W"));
                     String in = "W" + d.input();
-                    String o = "W" + id;
-                    boolean needsDx = needsGradient(d.input());
+                    String ow = "W" + id;
                     // beta 0 where this is the buffer's first write of the step (no zeroing before)
-                    String bx = needsDx && claim("d" + d.input(), true) ? "0f" : "1f";
-                    String bw = claim("g" + d.weight(), true) ? "0f" : "1f";
-                    if (needsDx) {
-                        line("if (prepacked) Gemm.gemm(Op.N, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", "
-                                + pack(d.weight(), d.transposed()) + ", " + bx + ", d" + d.input() + ", 0, " + in + ", Epilogue.NONE);");
-                    }
+                    String bx = claim("d" + d.input(), true) ? "0f" : "1f";
+                    String a = "d" + id + ", " + o + ", " + ow;
+                    String c = bx + ", d" + d.input() + ", " + off(d.input()) + ", " + in;
+                    line("if (prepacked) Gemm.gemm(Op.N, batch, " + in + ", " + ow + ", 1f, " + a + ", "
+                            + pack(d.weight(), d.transposed()) + ", " + c + ", Epilogue.NONE);");
                     if (d.transposed()) {
-                        // Y = X W, W: in x out. dX += dY W^T; dW += X^T dY.
-                        if (needsDx) line("else Gemm.gemm(Op.N, Op.T, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", p"
-                                + d.weight() + ", 0, " + o + ", " + bx + ", d" + d.input() + ", 0, " + in + ");");
-                        line(paramGuard + "Gemm.gemm(Op.T, Op.N, " + in + ", " + o + ", batch, 1f, v" + d.input() + ", 0, " + in + ", d" + id
-                                + ", 0, " + o + ", " + bw + ", g" + d.weight() + ", 0, " + o + ");");
+                        line("else Gemm.gemm(Op.N, Op.T, batch, " + in + ", " + ow + ", 1f, " + a + ", p" + d.weight() + ", 0, " + ow + ", " + c + ");");
                     } else {
-                        // Y = X W^T, W: out x in. dX += dY W; dW += dY^T X.
-                        if (needsDx) line("else Gemm.gemm(Op.N, Op.N, batch, " + in + ", " + o + ", 1f, d" + id + ", 0, " + o + ", p"
-                                + d.weight() + ", 0, " + in + ", " + bx + ", d" + d.input() + ", 0, " + in + ");");
-                        line(paramGuard + "Gemm.gemm(Op.T, Op.N, " + o + ", " + in + ", batch, 1f, d" + id + ", 0, " + o + ", v" + d.input()
-                                + ", 0, " + in + ", " + bw + ", g" + d.weight() + ", 0, " + in + ");");
-                    }
-                    if (d.bias() >= 0) {
-                        boolean ow = claim("g" + d.bias(), true);
-                        line(paramGuard + "Elementwise.colSums(batch, " + o + ", d" + id + ", 0, " + o + ", g" + d.bias() + ", 0, " + !ow + ");");
+                        line("else Gemm.gemm(Op.N, Op.N, batch, " + in + ", " + ow + ", 1f, " + a + ", p" + d.weight() + ", 0, " + in + ", " + c + ");");
                     }
                 }
                 default -> { }
@@ -722,67 +716,156 @@ public final class JavaEmitter {
         line("");
     }
 
-    private void entryPoints() {
-        String cn = className;
-        line("@Override");
-        line("public double forwardBackward(float[] x, int batch, long seed, long step) {");
+    /** The units lo and hi were last computed for in paramGradients (-1: none yet). */
+    private int rangeUnits = -1;
+
+    /** Whether parameter pi is a dense layer's bias (its gradient is split by columns, a weight's by rows). */
+    private boolean isBias(int pi) {
+        for (Node n : g.nodes()) if (n instanceof Dense d && d.bias() == pi) return true;
+        return false;
+    }
+
+    /** The units [lo, hi) of parameter pi that part t of parts computes: rows of a weight, columns of a bias. */
+    private void range(int pi) {
+        Graph.Param p = g.params().get(pi);
+        int units = isBias(pi) ? p.cols() : p.rows();
+        if (units == rangeUnits) return;   // lo and hi are already these
+        rangeUnits = units;
+        line("lo = " + units + " * t / parts;");
+        line("hi = " + units + " * (t + 1) / parts;");
+    }
+
+    /** The flat offset of unit {@code u} (lo or hi) of parameter pi. */
+    private String unitOffset(int pi, String u) {
+        return isBias(pi) ? u : u + " * " + g.params().get(pi).cols();
+    }
+
+    /**
+     * The parameters' gradients over the whole batch, after every part's node gradients: part t of parts
+     * computes rows [lo, hi) of every weight (columns of a bias), whole products over the batch with no
+     * partial sums to add, so the bits do not depend on the number of parts.
+     */
+    private void paramGradients() {
+        line("/** Gradients of the parameters over the whole batch: part t of parts computes rows [lo, hi) of each. */");
+        line("private void paramGradients(int t, int parts, int batch) {");
         indent++;
-        line("check(x, batch);");
-        if (!packs.isEmpty()) line("packWeights();");
-        if (splittable) {
-            line("int n = BatchSplit.parts(batch);");
-            line("if (n == 1) return stepRows(x, 0, batch, batch, seed, step);");
-            line("// Data parallel: each part runs rows [start(t), start(t + 1)) through the whole step with its own");
-            line("// activations and gradients; the parts' gradients are then summed in part order.");
-            line(cn + "[] ps = split();");
-            line("Parallel.run(n, t -> {");
-            line("    int r0 = BatchSplit.start(batch, t, n);");
-            line("    ps[t].partLoss = ps[t].stepRows(x, r0, BatchSplit.start(batch, t + 1, n) - r0, batch, seed, step);");
-            line("});");
-            line("double loss = partLoss;");
-            line("for (int t = 1; t < n; t++) {");
-            line("    loss += ps[t].partLoss;");
-            line("    for (int k = 0; k < terms.length; k++) terms[k] += ps[t].terms[k];");
-            line("}");
-            line("BatchSplit.sumGradients(n, splitGrads);");
-            line("return loss;");
-        } else {
-            line("rowOffset = 0;");
-            line("forward(x, batch, seed, step, true, 0, false);");
-            if (free != null) line("optimizeCode(x, batch, seed, step, true);");
-            line("double loss = objective(batch, batch, true);");
-            line("backward(batch, false);");
-            line("return loss;");
+        rangeUnits = -1;
+        if (g.objective().stream().anyMatch(t -> t instanceof Contractive)) line("double inv = 1.0 / batch;");
+        line("int lo, hi;");
+        lastOrigin = null;
+        for (String b : zeroed) {
+            if (!b.startsWith("g")) continue;
+            int pi = Integer.parseInt(b.substring(1));
+            range(pi);
+            line("java.util.Arrays.fill(" + b + ", " + unitOffset(pi, "lo") + ", " + unitOffset(pi, "hi") + ", 0f);");
+        }
+        for (int k = 0; k < g.objective().size(); k++) {
+            Term t = g.objective().get(k);
+            if (t instanceof WeightDecay w) {
+                origin(g.termOrigin(k));
+                for (int pi : denseWeights()) {
+                    boolean ow = claim("g" + pi, true);
+                    range(pi);
+                    line("Norms.l2sqGrad(" + unitOffset(pi, "(hi - lo)") + ", " + f(w.weight()) + ", p" + pi + ", " + unitOffset(pi, "lo")
+                            + ", g" + pi + ", " + unitOffset(pi, "lo") + ", " + !ow + ");");
+                }
+            } else if (t instanceof Contractive c) {
+                origin(g.termOrigin(k));
+                int m = g.width(c.code());
+                int pi = c.encoderWeight();
+                int in = g.params().get(pi).cols();
+                claim("g" + pi, false);
+                line("{   // term " + k + ": the weights' share, 2 sum_r s'(h_rj)^2 W_j per code unit j");
+                indent++;
+                line("float scale = (float) (" + f(t.weight()) + " * inv);");
+                range(pi);
+                line("for (int j = lo; j < hi; j++) {");
+                line("    float rn = (float) Norms.l2sq(" + in + ", p" + pi + ", j * " + in + ");");
+                line("    double sumD2 = 0;");
+                line("    for (int r = 0; r < batch; r++) {");
+                line("        float hv = v" + c.code() + "[r * " + m + " + j];");
+                line("        float s = " + contractiveDeriv(c) + ";");
+                line("        sumD2 += (double) s * s;");
+                line("    }");
+                line("    Elementwise.axpy(" + in + ", (float) (2 * sumD2) * scale, p" + pi + ", j * " + in + ", g" + pi + ", j * " + in + ");");
+                line("}");
+                indent--;
+                line("}");
+            }
+        }
+        for (int id = g.nodes().size() - 1; id >= 0; id--) {
+            if (!(g.node(id) instanceof Dense d) || !live[id]) continue;
+            origin(g.nodeOrigin(id));
+            line("// " + id + ": " + describe(d) + ": dW " + (d.transposed() ? "+= X^T dY" : "+= dY^T X") + ", db += column sums of dY");
+            String in = "W" + d.input();
+            String o = "W" + id;
+            String bw = claim("g" + d.weight(), true) ? "0f" : "1f";
+            range(d.weight());
+            if (d.transposed()) {
+                // Y = X W, W: in x out; rows [lo, hi) of dW = columns [lo, hi) of X, transposed, times dY
+                line("Gemm.gemm(Op.T, Op.N, hi - lo, " + o + ", batch, 1f, v" + d.input() + ", lo, " + in + ", d" + id + ", 0, " + o
+                        + ", " + bw + ", g" + d.weight() + ", lo * " + o + ", " + o + ");");
+            } else {
+                // Y = X W^T, W: out x in; rows [lo, hi) of dW = columns [lo, hi) of dY, transposed, times X
+                line("Gemm.gemm(Op.T, Op.N, hi - lo, " + in + ", batch, 1f, d" + id + ", lo, " + o + ", v" + d.input() + ", 0, " + in
+                        + ", " + bw + ", g" + d.weight() + ", lo * " + in + ", " + in + ");");
+            }
+            if (d.bias() >= 0) {
+                boolean ow = claim("g" + d.bias(), true);
+                range(d.bias());
+                line("Elementwise.colSums(batch, hi - lo, d" + id + ", lo, " + o + ", g" + d.bias() + ", lo, " + !ow + ");");
+            }
         }
         indent--;
         line("}");
         line("");
+    }
+
+    private void entryPoints() {
+        line("@Override");
+        line("public double forwardBackward(float[] x, int batch, long seed, long step) {");
+        indent++;
+        line("check(x, batch);");
+        line("prepacked = " + !packs.isEmpty() + ";");
+        if (!packs.isEmpty()) line("packWeights();");
         if (splittable) {
-            line("/** Rows [r0, r0 + rows) of x through the training step of a batch of {@code total} rows. */");
-            line("private double stepRows(float[] x, int r0, int rows, int total, long seed, long step) {");
-            line("    rowOffset = r0;");
-            line("    forward(x, rows, seed, step, true, 0, false);");
-            line("    double loss = objective(rows, total, true);");
-            line("    backward(rows, false);");
-            line("    return loss;");
+            line("// Rows: each part of the batch goes through the forward pass, the objective and the node gradients on");
+            line("// its own rows (no hand-off between layers). The parts depend on the batch size only, not the threads.");
+            line("int n = BatchSplit.parts(batch);");
+            line("if (n == 1) {");
+            line("    rows(x, 0, batch, batch, seed, step, partTerms[0]);");
+            line("} else {");
+            line("    Parallel.run(n, t -> {");
+            line("        int r0 = BatchSplit.start(batch, t, n);");
+            line("        rows(x, r0, BatchSplit.start(batch, t + 1, n) - r0, batch, seed, step, partTerms[t]);");
+            line("    });");
             line("}");
-            line("");
-            line("private " + cn + "[] split() {");
-            line("    if (split == null) {");
-            line("        int n = BatchSplit.parts(maxBatch);");
-            line("        " + cn + "[] s = new " + cn + "[n];");
-            line("        float[][][] gs = new float[n][][];");
-            line("        for (int t = 0; t < n; t++) {");
-            line("            s[t] = t == 0 ? this : new " + cn + "(BatchSplit.capacity(maxBatch), this);");
-            line("            gs[t] = s[t].gradArrays;");
-            line("        }");
-            line("        split = s;");
-            line("        splitGrads = gs;");
-            line("    }");
-            line("    return split;");
-            line("}");
-            line("");
+        } else {
+            line("int n = 1;   // a batch statistic (or a free code) in the objective: the rows are not split");
+            line("rows(x, 0, batch, batch, seed, step, partTerms[0]);");
         }
+        line("double loss = 0;");
+        line("for (int k = 0; k < terms.length; k++) {");
+        line("    double sum = 0;");
+        line("    for (int t = 0; t < n; t++) sum += partTerms[t][k];");
+        line("    terms[k] = sum;");
+        line("}");
+        for (int k = 0; k < g.objective().size(); k++) line("loss += " + f(g.objective().get(k).weight()) + " * terms[" + k + "];");
+        line("// Parameters: whole products over the batch, the rows of each gradient shared among the threads.");
+        line("int parts = Parallel.threads();");
+        line("Parallel.run(parts, t -> paramGradients(t, parts, batch));");
+        line("return loss;");
+        indent--;
+        line("}");
+        line("");
+        line("/** Rows [r0, r0 + rows) of a training step on a batch of {@code total} rows: all but the parameters' gradients. */");
+        line("private void rows(float[] x, int r0, int rows, int total, long seed, long step, double[] tm) {");
+        line("    forward(x, r0, rows, seed, step, true, 0, false);");
+        if (free != null) line("    optimizeCode(x, r0, rows, seed, step, true);");
+        line("    objective(r0, rows, total, true, tm);");
+        line("    backward(r0, rows, false);");
+        line("}");
+        line("");
         if (!packs.isEmpty()) {
             line("/** Packs every weight the training step multiplies by, once per step; the threads share the work. */");
             line("private void packWeights() {");
@@ -792,7 +875,6 @@ public final class JavaEmitter {
             for (var e : packs.entrySet()) line(e.getKey() + " = new Gemm.PackedB(" + e.getValue()[2] + ", " + e.getValue()[3] + ");");
             indent--;
             line("}");
-            line("prepacked = true;");
             line("int parts = Parallel.threads();");
             line("Parallel.run(parts, t -> {");
             indent++;
@@ -810,11 +892,10 @@ public final class JavaEmitter {
         line("@Override");
         line("public double loss(float[] x, int batch, long seed, long step, boolean training) {");
         line("    check(x, batch);");
-        line("    rowOffset = 0;");
         line("    prepacked = false;");
-        line("    forward(x, batch, seed, step, training, 0, true);");
-        if (free != null) line("    optimizeCode(x, batch, seed, step, training);");
-        line("    return objective(batch, batch, false);");
+        line("    forward(x, 0, batch, seed, step, training, 0, true);");
+        if (free != null) line("    optimizeCode(x, 0, batch, seed, step, training);");
+        line("    return objective(0, batch, batch, false, terms);");
         line("}");
         line("");
         line("private void check(float[] x, int batch) {");

@@ -1,39 +1,36 @@
 package ae4j.dsl.runtime;
 
-import ae4j.vecmath.Elementwise;
-import ae4j.vecmath.Parallel;
-
 /**
- * How a generated model splits a training batch into parts that run on separate threads, each part
- * through the whole forward and backward pass with its own activations and its own parameter gradients,
- * which are summed at the end (data parallelism inside one step: no hand-off between layers).
+ * How a generated model splits a training batch into parts that run on separate threads: each part takes
+ * its rows through the forward pass, the objective and the node gradients (the per-example chain, with no
+ * hand-off between layers); then the parameters' gradients are computed over the whole batch, each thread
+ * taking a share of every gradient's rows.
  *
  * <p>The number of parts depends only on the batch size and the machine's processor count, never on the
- * configured thread count: one thread runs the same parts one after the other, so the weights a training
- * run produces are bit-identical for any thread count.
+ * configured thread count, and the terms of the parts are summed in part order: the weights a training run
+ * produces are bit-identical for any thread count.
  */
 public final class BatchSplit {
 
-    /** The fewest rows a part gets: below this, storing and summing a layer's gradient costs more than it saves. */
+    /** The fewest rows a part gets: smaller parts cost more in per-call overhead than they save. */
     private static volatile int minRows = Integer.getInteger("ae4j.split.minRows", 32);
     /** Most parts a batch is split into: the processors of this machine (at least 2). */
-    static final int MAX_PARTS = Integer.getInteger("ae4j.split.maxParts",
-            Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private static final int MAX_PARTS = Math.max(2, Integer.getInteger("ae4j.split.maxParts",
+            Runtime.getRuntime().availableProcessors()));
     /** Part boundaries fall on multiples of this many rows (whole GEMM row tiles). */
     static final int ALIGN = 8;
 
     private BatchSplit() {
     }
 
+    /** The most parts any batch is split into. */
+    public static int maxParts() {
+        return MAX_PARTS;
+    }
+
     /** The number of parts a batch of {@code batch} rows is split into (1: not split). */
     public static int parts(int batch) {
         return Math.max(1, Math.min(MAX_PARTS, batch / minRows));
-    }
-
-    /** Sets the fewest rows per part (benchmarks compare splits with it; a huge value turns splitting off). */
-    public static void setMinRows(int rows) {
-        if (rows < 1) throw new IllegalArgumentException("rows per part must be >= 1, got " + rows);
-        minRows = rows;
     }
 
     /** The first row of part {@code t} of {@code n} (t == n: the batch size). */
@@ -44,28 +41,9 @@ public final class BatchSplit {
         return Math.min(batch, (r + ALIGN - 1) / ALIGN * ALIGN);
     }
 
-    /** Rows a part other than the first may need, for batches of at most {@code maxBatch} rows. */
-    public static int capacity(int maxBatch) {
-        return maxBatch / 2 + ALIGN + 1;
-    }
-
-    /**
-     * grads[0][i] += grads[1][i] + ... + grads[n-1][i] for every tensor i, added in part order (the same
-     * bits whichever thread adds which slice).
-     */
-    public static void sumGradients(int n, float[][][] grads) {
-        if (n <= 1) return;
-        int threads = Parallel.threads();
-        float[][] into = grads[0];
-        Parallel.run(threads, t -> {
-            for (int i = 0; i < into.length; i++) {
-                int len = into[i].length;
-                int chunk = (len + threads - 1) / threads;
-                int lo = Math.min(len, t * chunk);
-                int hi = Math.min(len, lo + chunk);
-                if (hi <= lo) continue;
-                for (int p = 1; p < n; p++) Elementwise.axpy(hi - lo, 1f, grads[p][i], lo, into[i], lo);
-            }
-        });
+    /** Sets the fewest rows per part (benchmarks compare splits with it; a huge value turns splitting off). */
+    public static void setMinRows(int rows) {
+        if (rows < 1) throw new IllegalArgumentException("rows per part must be >= 1, got " + rows);
+        minRows = rows;
     }
 }
