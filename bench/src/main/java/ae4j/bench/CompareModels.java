@@ -7,11 +7,13 @@ import ae4j.dsl.compile.JavaEmitter;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.compile.ModelCompiler;
 import ae4j.dsl.ir.Graph;
+import ae4j.dsl.runtime.BatchSplit;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
 import ae4j.vecmath.Epilogue;
 import ae4j.vecmath.Gemm;
 import ae4j.vecmath.Gemm.Op;
+import ae4j.vecmath.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -135,13 +137,17 @@ final class CompareModels {
 
     /**
      * The encoder alone, on a compiled model's parameters: one GEMM per layer with bias and activation fused
-     * into its epilogue (vecmath's {@link Epilogue}). The generated model class has no encode-only entry
-     * point yet; this is what one would run, and what the encode-only row of the comparison measures.
+     * into its epilogue (vecmath's {@link Epilogue}). As the generated training step does, each call packs
+     * every layer's weights once (the threads sharing the work), then splits the rows among the threads,
+     * each taking its rows through all the layers with no hand-off between them. The generated model class
+     * has no encode-only entry point yet; this is what one would run, and what the encode-only row of the
+     * comparison measures.
      */
     static final class Encoder {
         private final int[] in;
         private final int[] out;
         private final float[][] weights;
+        private final Gemm.PackedB[] packed;
         private final Epilogue[] epilogues;
         private final float[][] buffers;
 
@@ -152,12 +158,14 @@ final class CompareModels {
             in = new int[k];
             out = new int[k];
             weights = new float[k][];
+            packed = new Gemm.PackedB[k];
             epilogues = new Epilogue[k];
             buffers = new float[k][];
             for (int i = 0; i < k; i++) {
                 in[i] = enc.get(i).in();
                 out[i] = enc.get(i).out();
                 weights[i] = param(m, f + "." + i + ".weight");
+                packed[i] = new Gemm.PackedB(in[i], out[i]);
                 epilogues[i] = Epilogue.bias(param(m, f + "." + i + ".bias"), Activation.byName(enc.get(i).activation()));
                 buffers[i] = new float[maxBatch * out[i]];
             }
@@ -169,15 +177,24 @@ final class CompareModels {
 
         /** Codes of rows [row, row + rows) of x (width = the input width), in the returned buffer's first rows. */
         float[] encode(float[] x, int row, int rows) {
-            float[] src = x;
-            int srcOff = row * in[0];
-            for (int i = 0; i < in.length; i++) {
-                Gemm.gemm(Op.N, Op.T, rows, out[i], in[i], 1f, src, srcOff, in[i], weights[i], 0, in[i], 0f, buffers[i], 0,
-                        out[i], epilogues[i]);
-                src = buffers[i];
-                srcOff = 0;
-            }
-            return src;
+            int threads = Parallel.threads();
+            Parallel.run(threads, t -> {
+                for (int i = 0; i < in.length; i++) Gemm.pack(Op.T, weights[i], 0, in[i], packed[i], t, threads);
+            });
+            int parts = Math.max(1, Math.min(threads, rows / 32));
+            Parallel.run(parts, t -> {
+                int r0 = BatchSplit.start(rows, t, parts);
+                int n = BatchSplit.start(rows, t + 1, parts) - r0;
+                float[] src = x;
+                int srcOff = (row + r0) * in[0];
+                for (int i = 0; i < in.length; i++) {
+                    Gemm.gemm(Op.N, n, out[i], in[i], 1f, src, srcOff, in[i], packed[i], 0f, buffers[i], r0 * out[i], out[i],
+                            epilogues[i]);
+                    src = buffers[i];
+                    srcOff = r0 * out[i];
+                }
+            });
+            return buffers[in.length - 1];
         }
 
         private static float[] param(CompiledModel m, String name) {
