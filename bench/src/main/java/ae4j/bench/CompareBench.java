@@ -39,8 +39,15 @@ public final class CompareBench {
     /** What to run. */
     record Options(List<String> models, List<Integer> batches, List<Integer> threads, int runs, int examples,
                    boolean encode, int encodeBatch, int encodePasses, boolean check, boolean profile, boolean quick,
-                   String python, Path script) {
+                   String python, Path script, String dl4jClasspath) {
+        /** Whether the Deeplearning4j column is measured (its worker was built: the launcher's profile dl4j). */
+        boolean dl4j() {
+            return dl4jClasspath != null && !dl4jClasspath.isBlank();
+        }
     }
+
+    /** Models the Deeplearning4j side can express as a MultiLayerNetwork of standard layers (not the tied CAE). */
+    static final List<String> DL4J_MODELS = List.of("mid", "deep", "dae");
 
     /** One row of the table. */
     record Row(String model, boolean encode, int batch, int threads) {
@@ -68,12 +75,13 @@ public final class CompareBench {
     static final String USAGE = """
             usage: ae4j bench compare [--quick] [--check] [--models LIST] [--batches LIST] [--threads LIST]
                                       [--runs N] [--examples N] [--encode-batch N] [--encode-passes N] [--no-encode]
-                                      [--python PATH]
+                                      [--no-dl4j] [--python PATH]
               --models     comma-separated, of mid, deep, dae, cae (default: all)
               --batches    default 32,128;  --threads  default 1,2;  --runs  default 3 (median)
               --examples   first N Fashion-MNIST training images (default: all 60,000)
               --encode-batch / --encode-passes   the encode-only row of mid (default 1024 / 10 passes)
               --no-encode  leave the encode-only row out
+              --no-dl4j    leave the Deeplearning4j column out (the launcher then does not build its worker)
               --quick      smoke run: 10,000 examples, 1 run, mid and cae at batch 128 on the most threads,
                            encode 2 passes (explicit options still win)
               --check      no timing: both sides compute the objective and its gradient on the same weights
@@ -113,7 +121,7 @@ public final class CompareBench {
             if (valued.contains(a)) {
                 if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
                 v.put(a, args[++i]);
-            } else if (List.of("--quick", "--check", "--profile", "--no-encode").contains(a)) {
+            } else if (List.of("--quick", "--check", "--profile", "--no-encode", "--no-dl4j").contains(a)) {
                 flags.add(a);
             } else {
                 throw new IllegalArgumentException("unknown option '" + a + "'");
@@ -140,8 +148,9 @@ public final class CompareBench {
         boolean encode = !flags.contains("--no-encode") && (models.contains("mid") || !v.containsKey("--models"));
         String python = v.getOrDefault("--python", System.getProperty("ae4j.python", "/usr/bin/python3"));
         Path script = Path.of(v.getOrDefault("--script", System.getProperty("ae4j.compare.script", defaultScript().toString())));
+        String dl4j = flags.contains("--no-dl4j") ? null : System.getProperty("ae4j.dl4j.classpath");
         return new Options(models, batches, threads, runs, examples, encode, encodeBatch, encodePasses,
-                flags.contains("--check"), flags.contains("--profile"), quick, python, script);
+                flags.contains("--check"), flags.contains("--profile"), quick, python, script, dl4j);
     }
 
     private static List<Integer> ints(String name, String text) {
@@ -223,23 +232,35 @@ public final class CompareBench {
         List<String> common = List.of("--model", row.model(), "--mode", mode, "--batch", Integer.toString(row.batch()),
                 "--threads", Integer.toString(row.threads()), "--examples", Integer.toString(n),
                 "--passes", Integer.toString(o.encodePasses()));
+        boolean withDl4j = o.dl4j() && !row.encode() && DL4J_MODELS.contains(row.model());
+        String[] names = {"ae4j", "pytorch", "dl4j"};
         try (Worker ae = Worker.start("ae4j", javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
             Map<String, Object> aeReady = ae.await("ready");
-            try (Worker torch = Worker.start("pytorch", pythonCommand(o, common, "--init", init.toString()), tmp)) {
+            try (Worker torch = Worker.start("pytorch", pythonCommand(o, common, "--init", init.toString()), tmp);
+                 Worker dl4j = withDl4j ? Worker.start("dl4j", dl4jCommand(o, row, common, "--init", init.toString()), tmp,
+                         dl4jEnvironment(row.threads())) : null) {
                 Map<String, Object> ptReady = torch.await("ready");
+                Map<String, Object> djReady = dl4j == null ? null : dl4j.await("ready");
                 showTorchConfig(out, row.threads(), ptReady, torchConfigShown);
-                double[][] rates = new double[2][o.runs()];
-                double[] initial = new double[2];
-                double[] fin = new double[2];
+                if (djReady != null && !torchConfigShown.containsKey(-row.threads())) {
+                    torchConfigShown.put(-row.threads(), "shown");
+                    out.printf(Locale.ROOT, "Deeplearning4j 1.0.0-M2.1, %s thread(s): ND4J %s, BLAS %s, OMP_NUM_THREADS %s%n",
+                            djReady.get("threads"), djReady.get("backend"), djReady.get("blas"), djReady.get("omp_threads"));
+                }
+                Worker[] sides = {ae, torch, dl4j};
+                int count = dl4j == null ? 2 : 3;
+                double[][] rates = new double[count][o.runs()];
+                double[] initial = new double[count];
+                double[] fin = new double[count];
                 for (int r = 0; r < o.runs(); r++) {
-                    // Alternate which side goes first, so a slow drift of the machine hits both alike.
-                    int[] order = r % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0};
+                    // Rotate which side goes first, so a slow drift of the machine hits all sides alike.
                     StringBuilder line = new StringBuilder();
                     line.append(String.format(Locale.ROOT, "%-34s b%-5d t%d run %d/%d:", row.label(), row.batch(),
                             row.threads(), r + 1, o.runs()));
-                    String[] parts = new String[2];
-                    for (int s : order) {
-                        Worker w = s == 0 ? ae : torch;
+                    String[] parts = new String[count];
+                    for (int k = 0; k < count; k++) {
+                        int s = (r + k) % count;
+                        Worker w = sides[s];
                         w.send("run");
                         Map<String, Object> res = w.await("result");
                         double secs = num(res.get("seconds"));
@@ -247,21 +268,42 @@ public final class CompareBench {
                         rates[s][r] = examples / secs;
                         initial[s] = num(res.get("initial_loss"));
                         fin[s] = num(res.get("final_loss"));
-                        parts[s] = String.format(Locale.ROOT, " %s %,.0f ex/s (%.2f s%s)", s == 0 ? "ae4j" : "pytorch",
-                                rates[s][r], secs, row.encode() ? "" : String.format(Locale.ROOT, ", loss %.4f -> %.4f",
-                                        initial[s], fin[s]));
+                        parts[s] = String.format(Locale.ROOT, " %s %,.0f ex/s (%.2f s%s)", names[s], rates[s][r], secs,
+                                row.encode() ? "" : String.format(Locale.ROOT, ", loss %.4f -> %.4f", initial[s], fin[s]));
                     }
-                    line.append(parts[0]).append(" |").append(parts[1]).append(" | load ").append(loadAverage().split(" ")[0]);
+                    line.append(String.join(" |", parts)).append(" | load ").append(loadAverage().split(" ")[0]);
                     if (r == 0 && !row.encode()) line.append(" | torch Adam foreach=").append(ptReady.get("adam_foreach"));
                     out.println(line);
                 }
                 long aeRss = ae.quit();
                 long ptRss = torch.quit();
+                SideResult dj = null;
+                if (dl4j != null) dj = new SideResult(rates[2], initial[2], fin[2], dl4j.quit(), djReady);
                 return new SideResult[] {
                         new SideResult(rates[0], initial[0], fin[0], aeRss, aeReady),
-                        new SideResult(rates[1], initial[1], fin[1], ptRss, ptReady)};
+                        new SideResult(rates[1], initial[1], fin[1], ptRss, ptReady),
+                        dj};
             }
         }
+    }
+
+    /**
+     * The Deeplearning4j worker's JVM: this JDK, its own class path (the dl4j profile's), OpenMP and
+     * OpenBLAS set to the row's thread count, and the machine's OpenBLAS core overrides removed as for PyTorch.
+     */
+    static Map<String, String> dl4jEnvironment(int threads) {
+        String t = Integer.toString(threads);
+        return Map.of("OMP_NUM_THREADS", t, "OPENBLAS_NUM_THREADS", t, "OPENBLAS_CORETYPE", "", "OPENBLAS_L2_SIZE", "");
+    }
+
+    static List<String> dl4jCommand(Options o, Row row, List<String> common, String... extra) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        cmd.addAll(List.of("-cp", o.dl4jClasspath(), "ae4j.bench.dl4j.Dl4jWorker"));
+        cmd.addAll(common);
+        cmd.addAll(List.of(extra));
+        return cmd;
     }
 
     private static void showTorchConfig(PrintStream out, int threads, Map<String, Object> ready, Map<Integer, String> shown) {
@@ -278,32 +320,42 @@ public final class CompareBench {
     }
 
     static void printTable(PrintStream out, List<Row> rows, List<SideResult[]> results, double peak2, int n) {
+        boolean dl4j = results.stream().anyMatch(r -> r.length > 2 && r[2] != null);
         out.printf(Locale.ROOT, "one epoch of %,d Fashion-MNIST images (encode-only: passes over them); examples/s median of runs; "
                 + "GFLOP/s of the GEMMs (same count both sides) and %% of the 2-core FMA peak (%.1f GFLOP/s, the best measurement); "
-                + "spread = (max - min) / median of the runs%n", n, peak2 / 1e9);
-        out.printf(Locale.ROOT, "%-34s %5s %3s | %10s %10s %6s | %16s %16s | %s%n", "model", "batch", "thr", "ae4j ex/s",
-                "torch ex/s", "ratio", "ae4j GFLOP/s", "torch GFLOP/s", "spread ae4j/torch");
+                + "spread = (max - min) / median of the runs%s%n", n, peak2 / 1e9,
+                dl4j ? "; dl4j: Deeplearning4j (- where a model is not expressible as its standard layers)" : "");
+        out.printf(Locale.ROOT, "%-34s %5s %3s | %10s %10s %6s |%s %16s %16s | %s%n", "model", "batch", "thr", "ae4j ex/s",
+                "torch ex/s", "ratio", dl4j ? String.format(Locale.ROOT, " %10s %7s |", "dl4j ex/s", "ratio") : "",
+                "ae4j GFLOP/s", "torch GFLOP/s", "spread ae4j/torch");
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             SideResult a = results.get(i)[0], p = results.get(i)[1];
+            SideResult d = results.get(i).length > 2 ? results.get(i)[2] : null;
             double fa = row.flopsPerExample() * a.median(), fp = row.flopsPerExample() * p.median();
-            out.printf(Locale.ROOT, "%-34s %5d %3d | %10.0f %10.0f %5.2fx | %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%%%n",
-                    row.label(), row.batch(), row.threads(), a.median(), p.median(), a.median() / p.median(), fa / 1e9,
+            String dcol = !dl4j ? "" : d == null ? String.format(Locale.ROOT, " %10s %7s |", "-", "-")
+                    : String.format(Locale.ROOT, " %10.0f %6.1fx |", d.median(), a.median() / d.median());
+            out.printf(Locale.ROOT, "%-34s %5d %3d | %10.0f %10.0f %5.2fx |%s %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%%%n",
+                    row.label(), row.batch(), row.threads(), a.median(), p.median(), a.median() / p.median(), dcol, fa / 1e9,
                     100 * fa / peak2, fp / 1e9, 100 * fp / peak2, a.spreadPercent(), p.spreadPercent());
         }
         out.println();
         out.println("objective (nats per example: initial = before training, on the first rows, no corruption; final = mean "
                 + "over the epoch's steps) and peak resident memory (VmHWM) of each worker process");
-        out.printf(Locale.ROOT, "%-34s %5s %3s | %10s %10s %8s | %10s %10s | %8s %8s%n", "model", "batch", "thr",
-                "init ae4j", "init torch", "rel.diff", "final ae4j", "final torch", "RSS ae4j", "RSS torch");
+        out.printf(Locale.ROOT, "%-34s %5s %3s | %10s %10s %8s | %10s %10s%s | %8s %8s%s%n", "model", "batch", "thr",
+                "init ae4j", "init torch", "rel.diff", "final ae4j", "final torch", dl4j ? String.format(" %10s", "final dl4j") : "",
+                "RSS ae4j", "RSS torch", dl4j ? String.format(" %8s", "RSS dl4j") : "");
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             SideResult a = results.get(i)[0], p = results.get(i)[1];
+            SideResult d = results.get(i).length > 2 ? results.get(i)[2] : null;
             String fa = row.encode() ? "-" : String.format(Locale.ROOT, "%.4f", a.finalLoss());
             String fp = row.encode() ? "-" : String.format(Locale.ROOT, "%.4f", p.finalLoss());
-            out.printf(Locale.ROOT, "%-34s %5d %3d | %10.4f %10.4f %8.1e | %10s %10s | %5d MB %5d MB%n", row.label(),
+            String fd = !dl4j ? "" : String.format(Locale.ROOT, " %10s", d == null ? "-" : String.format(Locale.ROOT, "%.4f", d.finalLoss()));
+            String rd = !dl4j ? "" : d == null ? String.format(" %8s", "-") : String.format(Locale.ROOT, " %5d MB", d.rssKb() >> 10);
+            out.printf(Locale.ROOT, "%-34s %5d %3d | %10.4f %10.4f %8.1e | %10s %10s%s | %5d MB %5d MB%s%n", row.label(),
                     row.batch(), row.threads(), a.initialLoss(), p.initialLoss(), relDiff(a.initialLoss(), p.initialLoss()),
-                    fa, fp, a.rssKb() >> 10, p.rssKb() >> 10);
+                    fa, fp, fd, a.rssKb() >> 10, p.rssKb() >> 10, rd);
         }
         out.println("(encode-only rows: 'init' is the mean code value over the first rows, a checksum of both encoders)");
     }
@@ -513,8 +565,17 @@ public final class CompareBench {
         }
 
         static Worker start(String name, List<String> command, Path dir) throws IOException {
+            return start(name, command, dir, Map.of());
+        }
+
+        /** With environment changes: a variable mapped to the empty string is removed. */
+        static Worker start(String name, List<String> command, Path dir, Map<String, String> env) throws IOException {
             Path log = Files.createTempFile(dir, name + "-", ".log");
             ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
+            env.forEach((k, v) -> {
+                if (v.isEmpty()) pb.environment().remove(k);
+                else pb.environment().put(k, v);
+            });
             Process p = pb.start();
             LIVE.add(p);
             return new Worker(name, p, log);
