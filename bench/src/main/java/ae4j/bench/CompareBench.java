@@ -39,7 +39,7 @@ public final class CompareBench {
     /** What to run. */
     record Options(List<String> models, List<Integer> batches, List<Integer> threads, int runs, int examples,
                    boolean encode, int encodeBatch, int encodePasses, boolean check, boolean profile, boolean quick,
-                   String python, Path script, String dl4jClasspath) {
+                   String python, Path script, String dl4jClasspath, int dl4jExamples) {
         /** Whether the Deeplearning4j column is measured (its worker was built: the launcher's profile dl4j). */
         boolean dl4j() {
             return dl4jClasspath != null && !dl4jClasspath.isBlank();
@@ -75,13 +75,15 @@ public final class CompareBench {
     static final String USAGE = """
             usage: ae4j bench compare [--quick] [--check] [--models LIST] [--batches LIST] [--threads LIST]
                                       [--runs N] [--examples N] [--encode-batch N] [--encode-passes N] [--no-encode]
-                                      [--no-dl4j] [--python PATH]
+                                      [--no-dl4j] [--dl4j-examples N] [--python PATH]
               --models     comma-separated, of mid, deep, dae, cae (default: all)
               --batches    default 32,128;  --threads  default 1,2;  --runs  default 3 (median)
               --examples   first N Fashion-MNIST training images (default: all 60,000)
               --encode-batch / --encode-passes   the encode-only row of mid (default 1024 / 10 passes)
               --no-encode  leave the encode-only row out
               --no-dl4j    leave the Deeplearning4j column out (the launcher then does not build its worker)
+              --dl4j-examples  examples per timed Deeplearning4j run, the first of the same shuffled epoch
+                           (default 10,000: it is about ten times slower; its final loss is then after fewer steps)
               --quick      smoke run: 10,000 examples, 1 run, mid and cae at batch 128 on the most threads,
                            encode 2 passes (explicit options still win)
               --check      no timing: both sides compute the objective and its gradient on the same weights
@@ -115,7 +117,7 @@ public final class CompareBench {
         Map<String, String> v = new LinkedHashMap<>();
         List<String> flags = new ArrayList<>();
         List<String> valued = List.of("--models", "--batches", "--threads", "--runs", "--examples", "--encode-batch",
-                "--encode-passes", "--python", "--script");
+                "--encode-passes", "--python", "--script", "--dl4j-examples");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (valued.contains(a)) {
@@ -149,8 +151,9 @@ public final class CompareBench {
         String python = v.getOrDefault("--python", System.getProperty("ae4j.python", "/usr/bin/python3"));
         Path script = Path.of(v.getOrDefault("--script", System.getProperty("ae4j.compare.script", defaultScript().toString())));
         String dl4j = flags.contains("--no-dl4j") ? null : System.getProperty("ae4j.dl4j.classpath");
+        int dl4jExamples = v.containsKey("--dl4j-examples") ? ints("--dl4j-examples", v.get("--dl4j-examples")).getFirst() : 10_000;
         return new Options(models, batches, threads, runs, examples, encode, encodeBatch, encodePasses,
-                flags.contains("--check"), flags.contains("--profile"), quick, python, script, dl4j);
+                flags.contains("--check"), flags.contains("--profile"), quick, python, script, dl4j, dl4jExamples);
     }
 
     private static List<Integer> ints(String name, String text) {
@@ -302,6 +305,7 @@ public final class CompareBench {
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
         cmd.addAll(List.of("-cp", o.dl4jClasspath(), "ae4j.bench.dl4j.Dl4jWorker"));
         cmd.addAll(common);
+        cmd.addAll(List.of("--limit", Integer.toString(o.dl4jExamples())));
         cmd.addAll(List.of(extra));
         return cmd;
     }
@@ -358,6 +362,9 @@ public final class CompareBench {
                     fa, fp, fd, a.rssKb() >> 10, p.rssKb() >> 10, rd);
         }
         out.println("(encode-only rows: 'init' is the mean code value over the first rows, a checksum of both encoders)");
+        if (dl4j) {
+            out.println("(final dl4j: the mean over the steps Deeplearning4j was timed on, the first --dl4j-examples of the epoch)");
+        }
     }
 
     // ------------------------------------------------------------------------------------------ check

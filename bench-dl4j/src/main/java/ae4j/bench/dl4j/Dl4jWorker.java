@@ -34,7 +34,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * layers as the ae4j model, on the ND4J CPU backend (native, OpenBLAS), trained with the same objective
  * (Bernoulli NLL summed over pixels, batch mean: an {@code XENT} output layer), Adam 1e-3, batch and thread
  * count, from the initial weights the ae4j worker wrote. It speaks the JSON-lines protocol of
- * bench/python/compare_torch.py ({@code ready}; commands {@code run}, {@code initial}, {@code quit}).
+ * bench/python/compare_torch.py ({@code ready}; commands {@code run}, {@code initial}, {@code quit}). With
+ * {@code --limit N} a run times the first N examples of the shuffled epoch only (Deeplearning4j is an order
+ * of magnitude slower; its examples per second are the same on a part of the epoch).
  *
  * <p>The contractive model is not expressible as a MultiLayerNetwork of standard layers (tied weights and
  * a penalty on the encoder's Jacobian): for it the worker reports an error the harness shows as a dash.
@@ -63,6 +65,7 @@ public final class Dl4jWorker {
         int examples = Integer.parseInt(o.getOrDefault("examples", "0"));
         int warmup = Integer.parseInt(o.getOrDefault("warmup", "40"));
         int checkRows = Integer.parseInt(o.getOrDefault("check-rows", "10000"));
+        int limit = Integer.parseInt(o.getOrDefault("limit", "0"));   // examples per timed run (0: the whole epoch)
         Path images = Path.of(o.getOrDefault("images", "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"));
 
         Dataset ds = IdxReader.read("train", images, null);
@@ -98,7 +101,7 @@ public final class Dl4jWorker {
                     w.reset();
                     double before = w.initialObjective();
                     long t0 = System.nanoTime();
-                    double[] r = w.epoch(n);
+                    double[] r = w.epoch(limit > 0 ? Math.min(limit, n) : n);
                     double secs = (System.nanoTime() - t0) / 1e9;
                     emit(Map.of("type", "result", "seconds", secs, "examples", r[1], "initial_loss", before, "final_loss", r[0]));
                 }
