@@ -329,7 +329,7 @@ public final class Gemm {
                             if (mr == 8) {
                                 kernel8(kc, ap, ai, bp, bi, t);
                             } else {
-                                kernel4(kc, ap, ai, bp, bi, t);
+                                kernel4Store(kc, ap, ai, bp, bi, t, 0, NR, 0f, null, 0, false);   // into the tile
                             }
                             int rows = Math.min(mr, mc - ir);
                             if (last) {
@@ -344,45 +344,12 @@ public final class Gemm {
         }
     }
 
-    /** 4 x NR block: broadcast one packed A value per row, FMA with two packed B vectors. */
-    static void kernel4(int kc, float[] ap, int ai, float[] bp, int bi, float[] t) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bk = bi + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bk);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
-            int ak = ai + p * 4;
-            FloatVector a;
-            a = FloatVector.broadcast(S, ap[ak]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ak + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ak + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ak + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-        }
-        c00.intoArray(t, 0);
-        c01.intoArray(t, 0 + L);
-        c10.intoArray(t, 1 * NR);
-        c11.intoArray(t, 1 * NR + L);
-        c20.intoArray(t, 2 * NR);
-        c21.intoArray(t, 2 * NR + L);
-        c30.intoArray(t, 3 * NR);
-        c31.intoArray(t, 3 * NR + L);
-    }
-
     /**
-     * {@link #kernel4} for a whole 4 x NR tile of C with alpha = 1 and no activation or a ReLU, merged into C
-     * straight from the registers: c = fma(c, beta, acc) when beta != 0, then + bias, then max(c, 0); the same
-     * operations, in the same order, as {@link #store}, so the bits do not depend on which path a tile takes.
+     * 4 x NR block: broadcast one packed A value per row, FMA with two packed B vectors; then merged into C
+     * (row stride ldc) straight from the registers: c = fma(c, beta, acc) when beta != 0, then + bias, then
+     * max(c, 0) with {@code relu}. The same operations, in the same order, as {@link #store}, so the bits do not
+     * depend on which path a tile takes. With beta 0, no bias and C the tile buffer (ldc = NR), it fills the
+     * tile that {@link #store} then merges for edge tiles and other epilogues.
      */
     static void kernel4Store(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
                              float beta, float[] bias, int biasIndex, boolean relu) {

@@ -72,6 +72,19 @@ class GemmTest {
         }
     }
 
+    /** Random stored op(A) (m x k), op(B) (k x n), C (m x n) and a bias of n values from offset 2. */
+    record Operands(Stored a, Stored b, Stored c, float[] bias) {
+        static Operands random(int seed, Op opA, Op opB, int m, int k, int n) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            Stored a = opA == Op.N ? Stored.random(rnd, m, k) : Stored.random(rnd, k, m);
+            Stored b = opB == Op.N ? Stored.random(rnd, k, n) : Stored.random(rnd, n, k);
+            Stored c = Stored.random(rnd, m, n);
+            float[] bias = new float[n + 2];
+            for (int j = 0; j < bias.length; j++) bias[j] = (float) rnd.nextGaussian();
+            return new Operands(a, b, c, bias);
+        }
+    }
+
     @ParameterizedTest(name = "op{0}{1} m={2} k={3} n={4} alpha={5} beta={6} mr={7}")
     @MethodSource("cases")
     void matchesScalarTwin(Op opA, Op opB, int m, int k, int n, float alpha, float beta, int mr, int seed) {
@@ -91,13 +104,9 @@ class GemmTest {
     @ParameterizedTest(name = "op{0}{1} m={2} k={3} n={4} mr={7}")
     @MethodSource("cases")
     void resultDoesNotDependOnTheSplit(Op opA, Op opB, int m, int k, int n, float alpha, float beta, int mr, int seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        Stored a = opA == Op.N ? Stored.random(rnd, m, k) : Stored.random(rnd, k, m);
-        Stored b = opB == Op.N ? Stored.random(rnd, k, n) : Stored.random(rnd, n, k);
-        Stored c = Stored.random(rnd, m, n);
-        float[] bias = new float[n + 2];
-        for (int j = 0; j < bias.length; j++) bias[j] = (float) rnd.nextGaussian();
-        Epilogue ep = new Epilogue(bias, 2, Activation.SIGMOID);
+        Operands o = Operands.random(seed, opA, opB, m, k, n);
+        Stored a = o.a(), b = o.b(), c = o.c();
+        Epilogue ep = new Epilogue(o.bias(), 2, Activation.SIGMOID);
         float[] one = c.data.clone();
         Gemm.run(mr, 1, opA, opB, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, one, c.off, c.ld, ep);
         for (int parts : new int[] {2, 3, 5}) {
@@ -112,13 +121,9 @@ class GemmTest {
     @ParameterizedTest(name = "op{0}{1} m={2} k={3} n={4}")
     @MethodSource("cases")
     void prepackedBGivesTheSameBits(Op opA, Op opB, int m, int k, int n, float alpha, float beta, int mr, int seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        Stored a = opA == Op.N ? Stored.random(rnd, m, k) : Stored.random(rnd, k, m);
-        Stored b = opB == Op.N ? Stored.random(rnd, k, n) : Stored.random(rnd, n, k);
-        Stored c = Stored.random(rnd, m, n);
-        float[] bias = new float[n + 2];
-        for (int j = 0; j < bias.length; j++) bias[j] = (float) rnd.nextGaussian();
-        Epilogue ep = new Epilogue(bias, 2, Activation.RELU);
+        Operands o = Operands.random(seed, opA, opB, m, k, n);
+        Stored a = o.a(), b = o.b(), c = o.c();
+        Epilogue ep = new Epilogue(o.bias(), 2, Activation.RELU);
         float[] expected = c.data.clone();
         Gemm.run(Gemm.MR, 1, opA, opB, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, expected, c.off, c.ld, ep);
         int before = Parallel.threads();
