@@ -54,6 +54,8 @@ public final class JavaEmitter {
     private final List<String> zeroed = new ArrayList<>();
     /** Packed weights of the training step, by field name: {param index, 1 if op T else 0, k, n}. */
     private final java.util.Map<String, int[]> packs = new java.util.LinkedHashMap<>();
+    /** The packs a forward pass uses (loss(...) packs only these). */
+    private final java.util.Set<String> forwardPacks = new java.util.HashSet<>();
     /**
      * Whether a training step may split its batch into parts run by separate threads: every node and term
      * is computed row by row (no batch statistic such as the KL sparsity's mean activation, no free code).
@@ -68,7 +70,7 @@ public final class JavaEmitter {
         this.splittable = g.freeCode() == null && g.objective().stream().noneMatch(t -> t instanceof KlSparsity);
         for (Node n : g.nodes()) {
             if (!(n instanceof Dense d) || !live[n.id()]) continue;
-            pack(d.weight(), !d.transposed());                                  // forward: op(W) as B
+            forwardPacks.add(pack(d.weight(), !d.transposed()));                // forward: op(W) as B
             if (needsGradient(d.input())) pack(d.weight(), d.transposed());     // backward dX: the other op
         }
     }
@@ -827,7 +829,7 @@ public final class JavaEmitter {
         indent++;
         line("check(x, batch);");
         line("prepacked = " + !packs.isEmpty() + ";");
-        if (!packs.isEmpty()) line("packWeights();");
+        if (!packs.isEmpty()) line("packWeights(true);");
         if (splittable) {
             line("// Rows: each part of the batch goes through the forward pass, the objective and the node gradients on");
             line("// its own rows (no hand-off between layers). The parts depend on the batch size only, not the threads.");
@@ -844,6 +846,17 @@ public final class JavaEmitter {
             line("int n = 1;   // a batch statistic (or a free code) in the objective: the rows are not split");
             line("rows(x, 0, batch, batch, seed, step, partTerms[0]);");
         }
+        line("double loss = sumParts(n);");
+        line("// Parameters: whole products over the batch, the rows of each gradient shared among the threads.");
+        line("int parts = Parallel.threads();");
+        line("Parallel.run(parts, t -> paramGradients(t, parts, batch));");
+        line("return loss;");
+        indent--;
+        line("}");
+        line("");
+        line("/** The terms of the whole batch, summed over its n parts in part order; returns the objective. */");
+        line("private double sumParts(int n) {");
+        indent++;
         line("double loss = 0;");
         line("for (int k = 0; k < terms.length; k++) {");
         line("    double sum = 0;");
@@ -851,9 +864,6 @@ public final class JavaEmitter {
         line("    terms[k] = sum;");
         line("}");
         for (int k = 0; k < g.objective().size(); k++) line("loss += " + f(g.objective().get(k).weight()) + " * terms[" + k + "];");
-        line("// Parameters: whole products over the batch, the rows of each gradient shared among the threads.");
-        line("int parts = Parallel.threads();");
-        line("Parallel.run(parts, t -> paramGradients(t, parts, batch));");
         line("return loss;");
         indent--;
         line("}");
@@ -867,8 +877,8 @@ public final class JavaEmitter {
         line("}");
         line("");
         if (!packs.isEmpty()) {
-            line("/** Packs every weight the training step multiplies by, once per step; the threads share the work. */");
-            line("private void packWeights() {");
+            line("/** Packs the weights the step multiplies by (without {@code backward}: the forward pass's); the threads share the work. */");
+            line("private void packWeights(boolean backward) {");
             indent++;
             line("if (" + packs.keySet().iterator().next() + " == null) {");
             indent++;
@@ -881,7 +891,8 @@ public final class JavaEmitter {
             for (var e : packs.entrySet()) {
                 int[] v = e.getValue();
                 Graph.Param p = g.params().get(v[0]);
-                line("Gemm.pack(Op." + (v[1] == 1 ? "T" : "N") + ", p" + v[0] + ", 0, " + p.cols() + ", " + e.getKey() + ", t, parts);");
+                line((forwardPacks.contains(e.getKey()) ? "" : "if (backward) ") + "Gemm.pack(Op." + (v[1] == 1 ? "T" : "N") + ", p"
+                        + v[0] + ", 0, " + p.cols() + ", " + e.getKey() + ", t, parts);");
             }
             indent--;
             line("});");
@@ -891,11 +902,29 @@ public final class JavaEmitter {
         }
         line("@Override");
         line("public double loss(float[] x, int batch, long seed, long step, boolean training) {");
-        line("    check(x, batch);");
-        line("    prepacked = false;");
-        line("    forward(x, 0, batch, seed, step, training, 0, true);");
-        if (free != null) line("    optimizeCode(x, 0, batch, seed, step, training);");
-        line("    return objective(0, batch, batch, false, terms);");
+        indent++;
+        line("check(x, batch);");
+        if (splittable && !packs.isEmpty()) {
+            line("int n = BatchSplit.parts(batch);");
+            line("if (n > 1) {   // as in a training step: packed weights, the rows split among threads");
+            indent++;
+            line("prepacked = true;");
+            line("packWeights(false);");
+            line("Parallel.run(n, t -> {");
+            line("    int r0 = BatchSplit.start(batch, t, n);");
+            line("    int rows = BatchSplit.start(batch, t + 1, n) - r0;");
+            line("    forward(x, r0, rows, seed, step, training, 0, true);");
+            line("    objective(r0, rows, batch, false, partTerms[t]);");
+            line("});");
+            line("return sumParts(n);");
+            indent--;
+            line("}");
+        }
+        line("prepacked = false;");
+        line("forward(x, 0, batch, seed, step, training, 0, true);");
+        if (free != null) line("optimizeCode(x, 0, batch, seed, step, training);");
+        line("return objective(0, batch, batch, false, terms);");
+        indent--;
         line("}");
         line("");
         line("private void check(float[] x, int batch) {");

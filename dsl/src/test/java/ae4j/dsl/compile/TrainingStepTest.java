@@ -208,6 +208,17 @@ class TrainingStepTest {
                     assertArrayEquals(wholeGrads[i], byThreads[0][i], 0f, g.name() + ": gradient of " + g.params().get(i).name());
                     assertArrayEquals(byThreads[0][i], byThreads[1][i], 0f, g.name() + ": one thread vs two");
                 }
+                // loss(...) splits the rows the same way: every node's values to the bit, the terms up to rounding
+                ae4j.dsl.runtime.BatchSplit.setMinRows(1 << 20);
+                double wholeLoss = m.loss(x, batch, 5, 3, true);
+                float[][] wholeValues = values(m, g, batch);
+                ae4j.dsl.runtime.BatchSplit.setMinRows(32);
+                double partsLoss = m.loss(x, batch, 5, 3, true);
+                assertEquals(wholeLoss, partsLoss, 1e-5 * Math.abs(wholeLoss) + 1e-9, g.name() + " loss(...)");
+                float[][] partValues = values(m, g, batch);
+                for (int id = 0; id < wholeValues.length; id++) {
+                    assertArrayEquals(wholeValues[id], partValues[id], 0f, g.name() + ": node " + id + " after loss(...)");
+                }
             }
         } finally {
             ae4j.dsl.runtime.BatchSplit.setMinRows(32);
@@ -225,6 +236,13 @@ class TrainingStepTest {
         }
         for (String s : List.of(DAE, MID, CAE)) graphs.add(lower(s).graph());
         return graphs;
+    }
+
+    /** Rows [0, batch) of every node's values. */
+    private static float[][] values(CompiledModel m, Graph g, int batch) {
+        float[][] v = new float[g.nodes().size()][];
+        for (int id = 0; id < v.length; id++) v[id] = java.util.Arrays.copyOf(m.value(id), batch * g.width(id));
+        return v;
     }
 
     private static float[][] copy(float[][] a) {
