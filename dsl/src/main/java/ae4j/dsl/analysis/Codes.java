@@ -45,7 +45,7 @@ public final class Codes implements Analysis {
         for (int from = 0; from < n; from += b) {
             int rows = Math.min(b, n - from);
             data.batch(from, rows, buf);
-            model.loss(buf, rows, 0, 0, false);
+            model.forwardTo(buf, rows, codeNode);
             System.arraycopy(model.value(codeNode), 0, out, from * width, rows * width);
         }
         return out;

@@ -24,7 +24,7 @@ import java.util.List;
  * code node. Supported links: {@link Dense} (plain or transposed for a tied layer), {@link Activate} (any
  * {@link Activation}), {@link Softmax}, and {@link AddNoise} (identity outside training). A {@link FreeCode}
  * code is differentiated through its initialisation f(x). Forward values come from the model itself
- * ({@code model.loss(x, n, 0, 0, false)}, then {@code model.value(id)}); the product
+ * ({@code model.forwardTo(x, n, code)}, then {@code model.value(id)}); the product
  * J = D_L W_L ... D_1 W_1 is formed in double from the model's current float parameters, with the
  * derivatives D_l of the activations computed in double from the float pre-activations.
  */
@@ -133,7 +133,7 @@ public final class EncoderJacobian {
         for (int from = 0; from < n; from += b) {
             int rows = Math.min(b, n - from);
             System.arraycopy(x, from * d, buf, 0, rows * d);
-            model.loss(buf, rows, 0, 0, false);
+            model.forwardTo(buf, rows, code);
             System.arraycopy(model.value(code), 0, codes, from * k, rows * k);
             for (int r = 0; r < rows; r++) jac[from + r] = jacobianOfRow(r);
         }

@@ -20,7 +20,7 @@ public final class Forward {
         for (int from = 0; from < n; from += b) {
             int rows = Math.min(b, n - from);
             System.arraycopy(x, from * d, buf, 0, rows * d);
-            m.loss(buf, rows, 0, 0, false);
+            m.forwardTo(buf, rows, id);
             System.arraycopy(m.value(id), 0, out, from * width, rows * width);
         }
         return out;

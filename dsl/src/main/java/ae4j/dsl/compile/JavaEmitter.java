@@ -293,9 +293,10 @@ public final class JavaEmitter {
     private void forward() {
         line("/**");
         line(" * Rows [r0, r0 + batch) of the nodes from {@code from} on (0: all; after the free code: the nodes that");
-        line(" * depend on it); without {@code all}, only the nodes the objective depends on (the training step).");
+        line(" * depend on it) up to node {@code to} (-1: the last); without {@code all}, only the nodes the objective");
+        line(" * depends on (the training step).");
         line(" */");
-        line("private void forward(float[] x, int r0, int batch, long seed, long step, boolean training, int from, boolean all) {");
+        line("private void forward(float[] x, int r0, int batch, long seed, long step, boolean training, int from, boolean all, int to) {");
         indent++;
         lastOrigin = null;
         boolean open = false;
@@ -370,6 +371,7 @@ public final class JavaEmitter {
                 indent--;
                 line("}");
             }
+            if (free == null && n.id() < g.nodes().size() - 1) line("if (to == " + n.id() + ") return;");
         }
         if (open) {
             indent--;
@@ -392,7 +394,7 @@ public final class JavaEmitter {
         line("backward(r0, batch, true);");
         line("Elementwise.axpy(batch * W" + h + ", (float) (" + f(-free.lr()) + " * batch), d" + h + ", " + off(h) + ", v" + h + ", "
                 + off(h) + ");");
-        line("forward(x, r0, batch, seed, step, training, " + (h + 1) + ", true);");
+        line("forward(x, r0, batch, seed, step, training, " + (h + 1) + ", true, -1);");
         indent--;
         line("}");
         indent--;
@@ -870,7 +872,7 @@ public final class JavaEmitter {
         line("");
         line("/** Rows [r0, r0 + rows) of a training step on a batch of {@code total} rows: all but the parameters' gradients. */");
         line("private void rows(float[] x, int r0, int rows, int total, long seed, long step, double[] tm) {");
-        line("    forward(x, r0, rows, seed, step, true, 0, false);");
+        line("    forward(x, r0, rows, seed, step, true, 0, false, -1);");
         if (free != null) line("    optimizeCode(x, r0, rows, seed, step, true);");
         line("    objective(r0, rows, total, true, tm);");
         line("    backward(r0, rows, false);");
@@ -913,7 +915,7 @@ public final class JavaEmitter {
             line("Parallel.run(n, t -> {");
             line("    int r0 = BatchSplit.start(batch, t, n);");
             line("    int rows = BatchSplit.start(batch, t + 1, n) - r0;");
-            line("    forward(x, r0, rows, seed, step, training, 0, true);");
+            line("    forward(x, r0, rows, seed, step, training, 0, true, -1);");
             line("    objective(r0, rows, batch, false, partTerms[t]);");
             line("});");
             line("return sumParts(n);");
@@ -921,12 +923,38 @@ public final class JavaEmitter {
             line("}");
         }
         line("prepacked = false;");
-        line("forward(x, 0, batch, seed, step, training, 0, true);");
+        line("forward(x, 0, batch, seed, step, training, 0, true, -1);");
         if (free != null) line("optimizeCode(x, 0, batch, seed, step, training);");
         line("return objective(0, batch, batch, false, terms);");
         indent--;
         line("}");
         line("");
+        if (free == null) {
+            line("@Override");
+            line("public void forwardTo(float[] x, int batch, int node) {");
+            indent++;
+            line("check(x, batch);");
+            line("if (node < 0 || node >= " + g.nodes().size() + ") throw new IllegalArgumentException(\"no node \" + node);");
+            if (splittable && !packs.isEmpty()) {
+                line("int n = BatchSplit.parts(batch);");
+                line("if (n > 1) {");
+                indent++;
+                line("prepacked = true;");
+                line("packWeights(false);");
+                line("Parallel.run(n, t -> {");
+                line("    int r0 = BatchSplit.start(batch, t, n);");
+                line("    forward(x, r0, BatchSplit.start(batch, t + 1, n) - r0, 0, 0, false, 0, true, node);");
+                line("});");
+                line("return;");
+                indent--;
+                line("}");
+            }
+            line("prepacked = false;");
+            line("forward(x, 0, batch, 0, 0, false, 0, true, node);");
+            indent--;
+            line("}");
+            line("");
+        }
         line("private void check(float[] x, int batch) {");
         line("    if (batch < 1 || batch > maxBatch) throw new IllegalArgumentException(\"batch \" + batch + \" outside [1, \" + maxBatch + \"]\");");
         line("    if (x.length < batch * W0) throw new IllegalArgumentException(\"input holds \" + x.length + \" floats; a batch of \" + batch + \" needs \" + batch * W0);");

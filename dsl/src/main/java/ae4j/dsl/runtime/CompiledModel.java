@@ -40,6 +40,16 @@ public interface CompiledModel {
     /** The objective without gradients (no corruption or training noise unless {@code training}). */
     double loss(float[] x, int batch, long seed, long step, boolean training);
 
+    /**
+     * Evaluates rows [0, batch) of x without corruption or noise up to node {@code id}: afterwards
+     * {@link #value} holds, for that node and every node before it, what {@code loss(x, batch, 0, 0, false)}
+     * would leave there (the nodes after it are not computed: an encoder without its decoder). A model with a
+     * free code runs everything (its code comes from steps through the decoder).
+     */
+    default void forwardTo(float[] x, int batch, int id) {
+        loss(x, batch, 0, 0, false);
+    }
+
     /** The weighted objective's terms (unweighted, batch means) of the last forward pass. */
     double[] lastTerms();
 

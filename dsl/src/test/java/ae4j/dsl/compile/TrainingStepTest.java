@@ -219,6 +219,20 @@ class TrainingStepTest {
                 for (int id = 0; id < wholeValues.length; id++) {
                     assertArrayEquals(wholeValues[id], partValues[id], 0f, g.name() + ": node " + id + " after loss(...)");
                 }
+                // forwardTo(node): the values loss(..., training = false) gives, up to that node and no further
+                m.loss(x, batch, 0, 0, false);
+                float[][] evalValues = values(m, g, batch);
+                int last = g.nodes().size() - 1;
+                int to = last / 2;
+                java.util.Arrays.fill(m.value(last), Float.NaN);
+                m.forwardTo(x, batch, to);
+                float[][] toValues = values(m, g, batch);
+                for (int id = 0; id <= to; id++) {
+                    assertArrayEquals(evalValues[id], toValues[id], 0f, g.name() + ": node " + id + " after forwardTo(" + to + ")");
+                }
+                if (g.freeCode() == null) {   // a free code's steps run the decoder: the whole model is computed
+                    assertTrue(Float.isNaN(m.value(last)[0]), g.name() + ": forwardTo(" + to + ") computed the last node");
+                }
             }
         } finally {
             ae4j.dsl.runtime.BatchSplit.setMinRows(32);
