@@ -33,6 +33,12 @@ import java.util.Locale;
  * kernels (bias fused into the GEMM store), elementwise work through vecmath's vector kernels. The source
  * is meant to be read: one commented block per IR node, with the DSL line it comes from.
  *
+ * <p>The training step runs in two data-parallel phases: the rows of the batch, split into parts
+ * ({@link ae4j.dsl.runtime.BatchSplit}), each go through forward, objective and node gradients
+ * ({@code rows}: every buffer access is offset by the part's first row); then {@code paramGradients}
+ * computes each parameter gradient over the whole batch, the threads sharing its rows. Weights are packed
+ * once per step ({@code packWeights}). The split never changes a gradient bit.
+ *
  * <p>A free code (14.19) adds {@code optimizeCode}: its steps run a forward of the nodes after the code,
  * the objective and a backward down to the code (no parameter gradients), then move the code.
  */
