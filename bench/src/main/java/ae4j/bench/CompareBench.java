@@ -515,7 +515,7 @@ public final class CompareBench {
         // The training loop allocates nothing: the serial collector has the smallest footprint and no GC threads
         // competing with the compute threads.
         cmd.add("-XX:+UseSerialGC");
-        for (String p : List.of("ae4j.cache", "ae4j.jit.noDirectives")) {
+        for (String p : List.of("ae4j.cache", "ae4j.jit.noDirectives", "ae4j.split.minRows")) {
             if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CompareWorker.class.getName()));

@@ -13,7 +13,7 @@ package ae4j.dsl.runtime;
 public final class BatchSplit {
 
     /** The fewest rows a part gets: smaller parts cost more in per-call overhead than they save. */
-    private static volatile int minRows = Integer.getInteger("ae4j.split.minRows", 32);
+    private static volatile int minRows = Integer.getInteger("ae4j.split.minRows", 16);
     /** Most parts a batch is split into: the processors of this machine (at least 2). */
     private static final int MAX_PARTS = Math.max(2, Integer.getInteger("ae4j.split.maxParts",
             Runtime.getRuntime().availableProcessors()));
@@ -39,6 +39,11 @@ public final class BatchSplit {
         if (t >= n) return batch;
         int r = (int) ((long) batch * t / n);
         return Math.min(batch, (r + ALIGN - 1) / ALIGN * ALIGN);
+    }
+
+    /** The fewest rows a part gets. */
+    public static int minRows() {
+        return minRows;
     }
 
     /** Sets the fewest rows per part (benchmarks compare splits with it; a huge value turns splitting off). */

@@ -179,6 +179,7 @@ class TrainingStepTest {
         assertTrue(JavaEmitter.emit(lower(DAE).graph(), PKG).contains("BatchSplit.parts(batch)"));
         Map<Graph, CompiledModel> models = GeneratedCodeTest.instantiateAll(graphs, 96);
         int threadsBefore = ae4j.vecmath.Parallel.threads();
+        int minRowsBefore = ae4j.dsl.runtime.BatchSplit.minRows();
         int split = 0;
         try {
             for (Graph g : graphs) {
@@ -235,7 +236,7 @@ class TrainingStepTest {
                 }
             }
         } finally {
-            ae4j.dsl.runtime.BatchSplit.setMinRows(32);
+            ae4j.dsl.runtime.BatchSplit.setMinRows(minRowsBefore);
             ae4j.vecmath.Parallel.setThreads(threadsBefore);
         }
         assertTrue(split >= graphs.size() / 2, "only " + split + " of " + graphs.size() + " models split their batch");
