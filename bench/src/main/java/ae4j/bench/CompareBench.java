@@ -240,7 +240,7 @@ public final class CompareBench {
         try (Worker ae = Worker.start("ae4j", javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
             Map<String, Object> aeReady = ae.await("ready");
             try (Worker torch = Worker.start("pytorch", pythonCommand(o, common, "--init", init.toString()), tmp);
-                 Worker dl4j = withDl4j ? Worker.start("dl4j", dl4jCommand(o, row, common, "--init", init.toString()), tmp,
+                 Worker dl4j = withDl4j ? Worker.start("dl4j", dl4jCommand(o, common, "--init", init.toString()), tmp,
                          dl4jEnvironment(row.threads())) : null) {
                 Map<String, Object> ptReady = torch.await("ready");
                 Map<String, Object> djReady = dl4j == null ? null : dl4j.await("ready");
@@ -299,7 +299,7 @@ public final class CompareBench {
         return Map.of("OMP_NUM_THREADS", t, "OPENBLAS_NUM_THREADS", t, "OPENBLAS_CORETYPE", "", "OPENBLAS_L2_SIZE", "");
     }
 
-    static List<String> dl4jCommand(Options o, Row row, List<String> common, String... extra) {
+    static List<String> dl4jCommand(Options o, List<String> common, String... extra) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));

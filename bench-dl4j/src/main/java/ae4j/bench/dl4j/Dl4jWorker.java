@@ -2,6 +2,7 @@ package ae4j.bench.dl4j;
 
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.data.IdxReader;
+import ae4j.dsl.runtime.Json;
 import ae4j.dsl.runtime.Safetensors;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -168,6 +168,7 @@ public final class Dl4jWorker {
         final int checkRows;
         final boolean noise;
         final int[] perm;
+        final float[] buf;
 
         Worker(MultiLayerNetwork net, INDArray initial, float[] x, int n, int d, int batch, int checkRows, boolean noise) {
             this.net = net;
@@ -179,6 +180,7 @@ public final class Dl4jWorker {
             this.checkRows = checkRows;
             this.noise = noise;
             this.perm = new int[n];
+            this.buf = new float[batch * d];
         }
 
         /** Fresh copy of the initial weights and a fresh Adam. */
@@ -221,13 +223,13 @@ public final class Dl4jWorker {
             return new double[] {total / Math.max(1, seen), seen};
         }
 
+        /** Rows of x (shuffled by order, or in order) as a rows x d array (ND4J copies the buffer). */
         private INDArray rows(int from, int rows, int[] order) {
-            float[] buf = new float[rows * d];
             for (int k = 0; k < rows; k++) {
                 int src = order == null ? from + k : order[from + k];
                 System.arraycopy(x, src * d, buf, k * d, d);
             }
-            return Nd4j.create(buf, new long[] {rows, d}, 'c');
+            return Nd4j.create(rows * d == buf.length ? buf : java.util.Arrays.copyOf(buf, rows * d), new long[] {rows, d}, 'c');
         }
     }
 
@@ -243,15 +245,7 @@ public final class Dl4jWorker {
     }
 
     static void emit(Map<String, Object> m) {
-        StringBuilder b = new StringBuilder("{");
-        for (var e : m.entrySet()) {
-            if (b.length() > 1) b.append(", ");
-            b.append('"').append(e.getKey()).append("\": ");
-            Object v = e.getValue();
-            if (v instanceof Number num) b.append(String.format(Locale.ROOT, "%s", num));
-            else b.append('"').append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-        }
-        System.out.println(b.append('}'));
+        System.out.println(Json.write(m));
         System.out.flush();
     }
 

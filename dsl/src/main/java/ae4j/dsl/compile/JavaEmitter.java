@@ -235,15 +235,13 @@ public final class JavaEmitter {
             line("p" + i + " = new float[" + p.size() + "];");
             line("g" + i + " = new float[" + p.size() + "];");
         }
-        int maxWidth = 1;
         for (Node n : g.nodes()) {
             line("v" + n.id() + " = new float[maxBatch * W" + n.id() + "];");
             line("d" + n.id() + " = new float[maxBatch * W" + n.id() + "];");
-            maxWidth = Math.max(maxWidth, n.width());
         }
         line("scratch = new float[maxBatch * SW];");
-        line("rowBuf = new float[" + maxWidth + "];");
-        line("colBuf = new float[" + maxWidth + "];");
+        line("rowBuf = new float[SW];");
+        line("colBuf = new float[SW];");
         line("partTerms = new double[BatchSplit.maxParts()][" + g.objective().size() + "];");
         for (Node n : g.nodes()) {
             if (n instanceof Dense d && d.bias() >= 0) line("e" + d.id() + " = Epilogue.bias(p" + d.bias() + ", Activation.IDENTITY);");
