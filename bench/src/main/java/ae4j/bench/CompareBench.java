@@ -502,8 +502,8 @@ public final class CompareBench {
     /** Compiles every selected model once here, so the workers load their class from the cache (no javac in them). */
     private static void warmClassCache(Options o) throws ReflectiveOperationException {
         ModelCompiler c = ModelCompiler.withDefaultCache();
-        for (String m : o.models()) CompareModels.compile(m, 1, c);
-        if (o.encode()) CompareModels.compile("mid", 1, c);
+        for (String m : o.models()) CompareModels.compile(m, 1, c, 0);
+        if (o.encode()) CompareModels.compile("mid", 1, c, 0);
     }
 
     /** The ae4j worker's JVM: this JDK and class path, a heap sized from the data set and the model. */
@@ -532,7 +532,7 @@ public final class CompareBench {
      */
     static long heapMb(String model) throws Exception {
         long data = 4L * imagesIn(IMAGES) * 784;
-        CompiledModel m = CompareModels.compile(model, 1, ModelCompiler.withDefaultCache());
+        CompiledModel m = CompareModels.compile(model, 1, ModelCompiler.withDefaultCache(), 0);
         long params = 0;
         for (float[] p : m.params()) params += 4L * p.length;
         return (data * 3 / 2 + 8 * params) / (1 << 20) + 64;

@@ -1,18 +1,16 @@
 package ae4j.bench;
 
-import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedModel.LayerInfo;
+import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.FrontEnd;
-import ae4j.dsl.compile.JavaEmitter;
-import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.compile.ModelCompiler;
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.BatchSplit;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
 import ae4j.vecmath.Epilogue;
-import ae4j.vecmath.Gemm;
 import ae4j.vecmath.Gemm.Op;
+import ae4j.vecmath.Gemm;
 import ae4j.vecmath.Parallel;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,12 +87,9 @@ final class CompareModels {
         return m;
     }
 
-    /** The generated class of a model (compiled, or loaded from the compiler's class cache), for maxBatch rows. */
-    static CompiledModel compile(String name, int maxBatch, ModelCompiler compiler) throws ReflectiveOperationException {
-        Graph g = Lowering.lowerWithRoles(checked(name)).graph();
-        String pkg = "ae4j.generated.bench";
-        return (CompiledModel) compiler.load(pkg + "." + JavaEmitter.classNameFor(g), JavaEmitter.emit(g, pkg))
-                .getConstructor(int.class).newInstance(maxBatch);
+    /** The generated class of a model (compiled, or loaded from the compiler's class cache), for maxBatch rows, initialised from seed. */
+    static CompiledModel compile(String name, int maxBatch, ModelCompiler compiler, long seed) {
+        return ModelBuilder.generated(compiler).build(checked(name), maxBatch, seed).model();
     }
 
     /** Every dense layer the model applies to an example, encoder then decoder (a tied decoder's mirrored ones too). */

@@ -53,9 +53,8 @@ public final class CompareWorker {
         float[] x = ds.values();   // owned by this process: scaled in place, no copy
         for (int i = 0; i < n * d; i++) x[i] *= 1f / 255f;
 
-        CompiledModel m = CompareModels.compile(model, batch, ModelCompiler.withDefaultCache());
+        CompiledModel m = CompareModels.compile(model, batch, ModelCompiler.withDefaultCache(), SEED);
         Parallel.setThreads(threads);
-        TrainBench.initialise(m, SEED);
         float[][] init = copy(m.params());
         if (o.containsKey("init-out")) Safetensors.write(Path.of(o.get("init-out")), ModelFile.paramTensors(m), Map.of());
 

@@ -1,18 +1,18 @@
 package ae4j.bench;
 
-import ae4j.dsl.compile.JavaEmitter;
+import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.compile.ModelCompiler;
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.BernoulliNll;
 import ae4j.dsl.ir.Graph.Dense;
 import ae4j.dsl.ir.Graph.Input;
 import ae4j.dsl.ir.Graph.Param;
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.ReferenceExecutor;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
-import ae4j.vecmath.Gemm;
 import ae4j.vecmath.Gemm.Op;
+import ae4j.vecmath.Gemm;
 import ae4j.vecmath.Parallel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,15 +60,9 @@ public final class StepBench {
         System.out.println("model 784-256(relu)-64(sigmoid)-256(relu)-784, Bernoulli loss, batch " + BATCH);
         Graph g = midGraph("bench_mid");
         Path cache = Files.createTempDirectory("ae4j-bench-cache");
-        CompiledModel m = (CompiledModel) new ModelCompiler(cache)
-                .load("ae4j.generated.bench." + JavaEmitter.classNameFor(g), JavaEmitter.emit(g, "ae4j.generated.bench"))
-                .getConstructor(int.class).newInstance(BATCH);
-        SplittableRandom r = new SplittableRandom(1);
+        CompiledModel m = ModelBuilder.generated(new ModelCompiler(cache)).instantiate(g, BATCH, 1);
         float[][] p = m.params();
-        for (int i = 0; i < p.length; i++) {
-            double scale = Math.sqrt(2.0 / (m.paramInfo().get(i).cols() + m.paramInfo().get(i).rows()));
-            for (int j = 0; j < p[i].length; j++) p[i][j] = (float) (r.nextGaussian() * scale);
-        }
+        SplittableRandom r = new SplittableRandom(1);
         float[] x = new float[BATCH * SIZES[0]];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
 

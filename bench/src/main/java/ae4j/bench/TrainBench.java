@@ -3,11 +3,12 @@ package ae4j.bench;
 import ae4j.dsl.check.FrontEnd;
 import ae4j.dsl.compile.JavaEmitter;
 import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.compile.ModelCompiler;
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.data.IdxReader;
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.runtime.Initializer;
 import ae4j.dsl.train.TrainConfig;
 import ae4j.dsl.train.Trainer;
 import ae4j.vecmath.Parallel;
@@ -17,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * {@code ae4j bench train}: examples per second for one epoch of Fashion-MNIST through the whole training
@@ -75,36 +75,17 @@ public final class TrainBench {
         System.out.printf(Locale.ROOT, "%-32s %6s %8s %12s %10s %12s%n", "model", "batch", "threads", "examples/s",
                 "seconds", "final loss");
         for (Case c : cases) {
-            Graph g = Lowering.lowerWithRoles(checked.checked().model(c.model())).graph();
-            String pkg = "ae4j.generated.bench";
-            CompiledModel m = (CompiledModel) compiler.load(pkg + "." + JavaEmitter.classNameFor(g), JavaEmitter.emit(g, pkg))
-                    .getConstructor(int.class).newInstance(c.batch());
+            CompiledModel m = ModelBuilder.generated(compiler).build(checked.checked().model(c.model()), c.batch(), 1).model();
             TrainConfig cfg = TrainConfig.defaults().withEpochs(1).withBatch(c.batch()).withSeed(1)
                     .withOptimizer("adam", Map.of("lr", 1e-3));
             Parallel.setThreads(c.threads());
             // Warm-up: the JIT compiles the step on a small subset; then fresh weights for the timed epoch.
             int warm = Math.min(n, 40 * c.batch());
-            initialise(m, 1);
             new Trainer(m, cfg, null).train(Arrays.copyOf(x, warm * d), warm, d);
-            initialise(m, 1);
+            Initializer.glorot(m, 1);
             Trainer.Result r = new Trainer(m, cfg, null).train(x, n, d);
             System.out.printf(Locale.ROOT, "%-32s %6d %8d %12.0f %10.2f %12.4f%n", c.label(), c.batch(), c.threads(),
                     n / r.seconds(), r.seconds(), r.finalTrainLoss());
-        }
-    }
-
-    /** Glorot-normal weights and zero biases, as {@code ae4j run} initialises them. */
-    static void initialise(CompiledModel m, long seed) {
-        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
-        for (int i = 0; i < m.params().length; i++) {
-            CompiledModel.ParamInfo info = m.paramInfo().get(i);
-            float[] p = m.params()[i];
-            if (info.rows() == 1) {
-                Arrays.fill(p, 0f);
-                continue;
-            }
-            double sd = Math.sqrt(2.0 / (info.rows() + info.cols()));
-            for (int j = 0; j < p.length; j++) p[j] = (float) (r.nextGaussian() * sd);
         }
     }
 }

@@ -8,11 +8,11 @@ import ae4j.dsl.check.CheckedModel.LayerInfo;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.compile.ModelCompiler;
 import ae4j.dsl.runtime.CompiledModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The comparison's models, its work counts and its encoder-only pass; no PyTorch needed. */
 class CompareModelsTest {
@@ -37,8 +37,7 @@ class CompareModelsTest {
     @Test
     void encoderOnlyPassGivesTheCompiledModelsCode() throws Exception {
         int batch = 5;
-        CompiledModel m = CompareModels.compile("mid", batch, new ModelCompiler(cache));
-        TrainBench.initialise(m, 3);
+        CompiledModel m = CompareModels.compile("mid", batch, new ModelCompiler(cache), 3);
         SplittableRandom r = new SplittableRandom(9);
         float[] x = new float[(batch + 2) * 784];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();

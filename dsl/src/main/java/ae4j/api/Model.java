@@ -1,19 +1,18 @@
 package ae4j.api;
 
 import ae4j.dsl.analysis.EncoderJacobian;
-import ae4j.dsl.analysis.Forward;
 import ae4j.dsl.analysis.JacobianSpectrum;
 import ae4j.dsl.analysis.PcaBaseline;
 import ae4j.dsl.analysis.ScoreField;
 import ae4j.dsl.analysis.Tangents;
 import ae4j.dsl.check.CheckedModel;
-import ae4j.dsl.runtime.CompiledModel;
-import ae4j.dsl.runtime.ModelFile;
-import ae4j.dsl.run.Runner;
+import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.run.Session;
+import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.runtime.Forward;
+import ae4j.dsl.runtime.ModelFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,7 +40,7 @@ public final class Model {
         return name;
     }
 
-    private Runner.Loaded loaded() {
+    private BuiltModel loaded() {
         return session.model(name);
     }
 
@@ -70,7 +69,7 @@ public final class Model {
 
     /** The code h = f(x) of each row (no corruption or noise). */
     public float[][] encode(float[][] x) {
-        Runner.Loaded l = loaded();
+        BuiltModel l = loaded();
         if (l.ir().code() < 0) throw new IllegalStateException("model '" + name + "' has no code layer to read");
         return forward(x, l.ir().code());
     }
@@ -87,7 +86,7 @@ public final class Model {
 
     /** The reconstruction r(x) = g(f(x)) of each row (the decoder's mean; no corruption). */
     public float[][] reconstruct(float[][] x) {
-        Runner.Loaded l = loaded();
+        BuiltModel l = loaded();
         if (l.ir().reconstruction() < 0) throw new IllegalStateException("model '" + name + "' has no reconstruction to read");
         return forward(x, l.ir().reconstruction());
     }
@@ -100,7 +99,7 @@ public final class Model {
     /** The objective's mean over a data set (no corruption), as {@code evaluate ... { loss }} reports it. */
     public double loss(Data data) {
         check(data.dim());
-        return Runner.meanLoss(loaded().model(), data.dataset());
+        return Forward.meanLoss(loaded().model(), data.dataset().values(), data.dataset().size(), data.dataset().dim());
     }
 
     /**
@@ -128,7 +127,7 @@ public final class Model {
 
     /** The score estimate with an explicit sigma. */
     public float[][] score(float[][] x, double sigma) {
-        Runner.Loaded l = loaded();
+        BuiltModel l = loaded();
         int d = inputWidth();
         ScoreField.Field f = ScoreField.at(l.model(), reconstructionNode(l), sigma, flatten(x, d), x.length, d);
         float[][] out = new float[x.length][d];
@@ -167,7 +166,7 @@ public final class Model {
     public PcaBaseline.Comparison versusPca(Data fit, Data test, int k) {
         check(test.dim());
         check(fit.dim());
-        Runner.Loaded l = loaded();
+        BuiltModel l = loaded();
         return PcaBaseline.compare(l.model(), reconstructionNode(l), fit.dataset().values(), fit.size(), test.dataset().values(),
                 test.size(), test.dim(), k);
     }
@@ -181,12 +180,12 @@ public final class Model {
     }
 
     private EncoderJacobian encoderJacobian() {
-        Runner.Loaded l = loaded();
+        BuiltModel l = loaded();
         if (l.ir().code() < 0) throw new IllegalStateException("model '" + name + "' has no code layer");
         return new EncoderJacobian(l.model(), l.ir().graph(), l.ir().code());
     }
 
-    private int reconstructionNode(Runner.Loaded l) {
+    private int reconstructionNode(BuiltModel l) {
         if (l.ir().reconstruction() < 0) throw new IllegalStateException("model '" + name + "' has no reconstruction");
         return l.ir().reconstruction();
     }
@@ -275,7 +274,7 @@ public final class Model {
     }
 
     private float[][] forward(float[][] x, int node) {
-        Runner.Loaded l = loaded();
+        BuiltModel l = loaded();
         int d = inputWidth();
         int width = l.ir().graph().width(node);
         float[] flat = Forward.values(l.model(), node, flatten(x, d), x.length, d, width);

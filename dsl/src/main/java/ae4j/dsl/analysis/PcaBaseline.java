@@ -4,15 +4,8 @@ import ae4j.dsl.data.Dataset;
 import ae4j.dsl.report.Pictures;
 import ae4j.dsl.runtime.AtomicFile;
 import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.runtime.Forward;
 import ae4j.vecmath.Gemm;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -24,6 +17,14 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Sections 14.1 and 14.9 (Hinton and Salakhutdinov 2006): the autoencoder's reconstruction error against

@@ -5,6 +5,7 @@ import ae4j.dsl.data.Dataset;
 import ae4j.dsl.report.Pictures;
 import ae4j.dsl.runtime.AtomicFile;
 import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.runtime.Forward;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

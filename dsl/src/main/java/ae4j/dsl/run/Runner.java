@@ -1,12 +1,12 @@
 package ae4j.dsl.run;
 
 import ae4j.dsl.check.CheckedModel;
-import ae4j.dsl.check.CheckedProgram;
 import ae4j.dsl.check.CheckedProgram.Step;
+import ae4j.dsl.check.CheckedProgram;
 import ae4j.dsl.check.FrontEnd;
-import ae4j.dsl.compile.JavaEmitter;
+import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.compile.Lowering;
-import ae4j.dsl.compile.ModelCompiler;
+import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.data.DataException;
 import ae4j.dsl.data.DataLoader;
 import ae4j.dsl.data.Dataset;
@@ -14,10 +14,12 @@ import ae4j.dsl.report.MetricsLog;
 import ae4j.dsl.report.Pictures;
 import ae4j.dsl.runtime.Checkpoint;
 import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.runtime.Forward;
 import ae4j.dsl.runtime.ModelFile;
 import ae4j.dsl.runtime.ModelMismatchException;
 import ae4j.dsl.train.ConsoleProgress;
 import ae4j.dsl.train.DivergenceException;
+import ae4j.dsl.train.GreedyPretraining;
 import ae4j.dsl.train.TrainConfig;
 import ae4j.dsl.train.Trainer;
 import ae4j.dsl.train.TrainingListener;
@@ -33,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * {@code ae4j run FILE.ae}: checks the file, compiles its models, and executes its statements in order:
@@ -85,6 +86,7 @@ public final class Runner {
     private Path file;
     private String source;
     private final Options options;
+    private final ModelBuilder builder;
     private PrintStream out;
     private PrintStream err;
     private Hooks hooks = new Hooks() {
@@ -93,20 +95,17 @@ public final class Runner {
     private boolean session;
     private CheckedProgram program;
     private DataLoader data;
-    private final Map<String, Loaded> models = new HashMap<>();
+    private final Map<String, BuiltModel> models = new HashMap<>();
     /** The Jacobian spectra measured so far ("model on data"), for the side-by-side picture. */
     private final Map<String, ae4j.dsl.analysis.JacobianSpectrum.Result> spectra = new LinkedHashMap<>();
     /** The checkpoint named by --resume, until a train statement of its model has consumed it. */
     private Checkpoint resume;
 
-    /** A compiled model with the IR roles a report needs. */
-    public record Loaded(CheckedModel checked, CompiledModel model, Lowering.Lowered ir, String[] termNames) {
-    }
-
     private Runner(Path file, String source, Options options, PrintStream out, PrintStream err) {
         this.file = file;
         this.source = source;
         this.options = options;
+        this.builder = options.reference() ? ModelBuilder.reference() : ModelBuilder.generated();
         this.out = out;
         this.err = err;
     }
@@ -199,7 +198,7 @@ public final class Runner {
     }
 
     /** The compiled model called {@code name}, compiling it on first use. */
-    Loaded loaded(String name) {
+    BuiltModel built(String name) {
         return model(name);
     }
 
@@ -247,64 +246,31 @@ public final class Runner {
 
     // ------------------------------------------------------------------ models
 
-    private Loaded model(String name) {
-        Loaded known = models.get(name);
+    private BuiltModel model(String name) {
+        BuiltModel known = models.get(name);
         if (known != null) return known;
-        CheckedModel cm = program.model(name);
-        Lowering.Lowered ir = Lowering.lowerWithRoles(cm);
-        int maxBatch = 256;
+        int batch = 1;
         long seed = 0;
         for (Step s : program.steps()) {
             if (s instanceof Step.Train t && t.model().equals(name)) {
                 TrainConfig c = TrainConfig.from(t.options());
-                maxBatch = Math.max(maxBatch, c.batch());
+                batch = c.batch();
                 seed = c.seed();
                 break;
             }
         }
-        if (options.reference()) {
+        if (builder.isReference()) {
             err.println("model " + name + ": running the reference executor (double precision, no generated code; slow)");
         }
-        CompiledModel m = instantiate(ir, maxBatch);
-        initialise(m, seed);
-        String[] terms = cm.objective().stream().map(CheckedModel.Term::loss).toArray(String[]::new);
-        Loaded l = new Loaded(cm, m, ir, terms);
+        BuiltModel l = builder.build(program.model(name), ModelBuilder.rowsFor(batch), seed);
         models.put(name, l);
         return l;
-    }
-
-    /** A model instance for the IR: the generated class (compiled or from the cache), or the reference executor. */
-    private CompiledModel instantiate(Lowering.Lowered ir, int maxBatch) {
-        if (options.reference()) return new ae4j.dsl.ir.ReferenceModel(ir.graph(), maxBatch);
-        String pkg = "ae4j.generated";
-        String cls = pkg + "." + JavaEmitter.classNameFor(ir.graph());
-        try {
-            return (CompiledModel) ModelCompiler.withDefaultCache().load(cls, JavaEmitter.emit(ir.graph(), pkg))
-                    .getConstructor(int.class).newInstance(maxBatch);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("ae4j bug: cannot instantiate the generated class " + cls, e);
-        }
-    }
-
-    /** Glorot-normal weights N(0, 2 / (fan_in + fan_out)) and zero biases, from the training seed. */
-    static void initialise(CompiledModel m, long seed) {
-        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
-        for (int i = 0; i < m.params().length; i++) {
-            CompiledModel.ParamInfo info = m.paramInfo().get(i);
-            float[] p = m.params()[i];
-            if (info.rows() == 1) {
-                java.util.Arrays.fill(p, 0f);
-                continue;
-            }
-            double sd = Math.sqrt(2.0 / (info.rows() + info.cols()));
-            for (int j = 0; j < p.length; j++) p[j] = (float) (r.nextGaussian() * sd);
-        }
     }
 
     // ------------------------------------------------------------------ statements
 
     private void train(Step.Train t) throws IOException {
-        Loaded l = model(t.model());
+        BuiltModel l = model(t.model());
         Dataset ds = data.get(t.data());
         TrainConfig c = TrainConfig.from(t.options());
         if (options.maxEpochs() > 0 && c.epochs() > options.maxEpochs()) c = c.withEpochs(options.maxEpochs());
@@ -386,37 +352,24 @@ public final class Runner {
      * --epochs), then copied into the model; prints each level and the model's loss on the training set
      * before and after, and writes each level's loss per epoch to MODEL/pretrain.csv.
      */
-    private void pretrain(Loaded l, Dataset ds, TrainConfig c, Step.Train t) throws IOException {
+    private void pretrain(BuiltModel l, Dataset ds, TrainConfig c, Step.Train t) throws IOException {
         int epochs = t.options().get("pretrain_epochs") instanceof Number e ? e.intValue() : c.epochs();
         if (options.maxEpochs() > 0) epochs = Math.min(epochs, options.maxEpochs());
         TrainConfig pc = c.withEpochs(epochs);
-        List<ae4j.dsl.train.GreedyPretraining.Level> levels;
+        List<GreedyPretraining.Level> levels;
         try {
-            levels = ae4j.dsl.train.GreedyPretraining.plan(l.checked());
+            levels = GreedyPretraining.plan(l.checked());
         } catch (IllegalArgumentException e) {
             throw new UserError("train " + t.model() + ": " + e.getMessage());
         }
-        double before = meanLoss(l.model(), ds);
+        double before = Forward.meanLoss(l.model(), ds.values(), ds.size(), ds.dim());
         out.printf(Locale.ROOT, "pretrain %s: greedy, %d levels, %d epochs each%n", t.model(), levels.size(), epochs);
         String name = t.model();
-        List<ae4j.dsl.train.GreedyPretraining.LevelResult> results = ae4j.dsl.train.GreedyPretraining.pretrain(l.checked(),
-                l.model(), ds.values(), ds.size(), pc, new ae4j.dsl.train.GreedyPretraining.Toolkit() {
-                    @Override
-                    public CompiledModel compile(Lowering.Lowered ir, int maxBatch) {
-                        return instantiate(ir, maxBatch);
-                    }
-
-                    @Override
-                    public void initialise(CompiledModel m, long seed) {
-                        Runner.initialise(m, seed);
-                    }
-
-                    @Override
-                    public ae4j.dsl.train.TrainingListener listener(ae4j.dsl.train.GreedyPretraining.Level level, String[] terms) {
-                        out.printf(Locale.ROOT, "pretrain %s: level %d of %d: %s%n", name, level.index() + 1, levels.size(),
-                                level.describe());
-                        return hooks.listener(name + " (pretraining level " + (level.index() + 1) + "/" + levels.size() + ")", terms, err);
-                    }
+        List<GreedyPretraining.LevelResult> results = GreedyPretraining.pretrain(l.checked(), l.model(), ds.values(), ds.size(),
+                pc, builder, (level, terms) -> {
+                    out.printf(Locale.ROOT, "pretrain %s: level %d of %d: %s%n", name, level.index() + 1, levels.size(),
+                            level.describe());
+                    return hooks.listener(name + " (pretraining level " + (level.index() + 1) + "/" + levels.size() + ")", terms, err);
                 });
         StringBuilder csv = new StringBuilder("level,epoch,train_loss\n");
         for (var r : results) {
@@ -428,7 +381,7 @@ public final class Runner {
         Path dir = options.out().resolve(name);
         Files.createDirectories(dir);
         ae4j.dsl.runtime.AtomicFile.writeString(dir.resolve("pretrain.csv"), csv.toString());
-        double after = meanLoss(l.model(), ds);
+        double after = Forward.meanLoss(l.model(), ds.values(), ds.size(), ds.dim());
         out.printf(Locale.ROOT, "pretrain %s: objective on %s %.5f at initialisation, %.5f after pretraining%s%n", name, t.data(),
                 before, after, levels.get(0).keepsDecoder() ? "" : " (the decoder is not pretrained: it does not mirror the encoder)");
     }
@@ -440,7 +393,7 @@ public final class Runner {
     }
 
     /** Originals, corrupted inputs and reconstructions of the first 8 examples, for image-shaped data. */
-    private void reconstructions(Loaded l, Dataset ds, Path png) throws IOException {
+    private void reconstructions(BuiltModel l, Dataset ds, Path png) throws IOException {
         int[] shape = ds.shape();
         int h;
         int w;
@@ -468,7 +421,7 @@ public final class Runner {
     }
 
     private void analyze(Step.Analyze a) throws IOException {
-        Loaded l = model(a.model());
+        BuiltModel l = model(a.model());
         Dataset ds = data.get(a.data());
         if (ds.dim() != l.model().inputWidth()) {
             throw new UserError(a.verb() + " " + a.model() + " on " + a.data() + ": the data has " + ds.dim()
@@ -477,7 +430,7 @@ public final class Runner {
         for (CheckedModel.Call an : a.analyses()) {
             switch (an.name()) {
                 case "loss", "reconstruction" -> {
-                    double loss = meanLoss(l.model(), ds);
+                    double loss = Forward.meanLoss(l.model(), ds.values(), ds.size(), ds.dim());
                     out.printf(Locale.ROOT, "%s %s on %s: %s %.5f (objective, no corruption)%n", a.verb(), a.model(), a.data(),
                             an.name(), loss);
                     if (an.name().equals("reconstruction")) {
@@ -523,21 +476,8 @@ public final class Runner {
                 + " (and jacobian-spectra.csv)");
     }
 
-    /** The objective's mean over a data set (no corruption), in batches of the model's maxBatch. */
-    public static double meanLoss(CompiledModel m, Dataset ds) {
-        int b = m.maxBatch();
-        float[] buf = new float[b * ds.dim()];
-        double sum = 0;
-        for (int from = 0; from < ds.size(); from += b) {
-            int rows = Math.min(b, ds.size() - from);
-            ds.batch(from, rows, buf);
-            sum += m.loss(buf, rows, 0, 0, false) * rows;
-        }
-        return sum / ds.size();
-    }
-
     private void save(String name, Path path, String format) throws IOException {
-        Loaded l = model(name);
+        BuiltModel l = model(name);
         Files.createDirectories(path.toAbsolutePath().getParent());
         switch (format) {
             case "safetensors" -> ModelFile.save(path, l.model(), source, Map.of(), Map.of());
@@ -564,7 +504,7 @@ public final class Runner {
     }
 
     private void load(Step.Load s, Path folder) throws IOException {
-        Loaded l = model(s.model());
+        BuiltModel l = model(s.model());
         Path p = Path.of(s.path());
         if (!p.isAbsolute()) p = folder.resolve(p);
         if (!Files.exists(p)) {

@@ -5,6 +5,7 @@ import ae4j.dsl.ast.Statement;
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedProgram;
 import ae4j.dsl.check.FrontEnd;
+import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.data.DataException;
 import ae4j.dsl.data.DataLoader;
@@ -177,9 +178,9 @@ public final class Session {
     }
 
     /** The compiled model {@code name} (compiled on first use, then kept with its weights). */
-    public synchronized Runner.Loaded model(String name) {
+    public synchronized BuiltModel model(String name) {
         if (checkedModel(name) == null) throw new IllegalArgumentException("no model named '" + name + "' is declared");
-        return runner.loaded(name);
+        return runner.built(name);
     }
 
     /** The data set {@code name} (read or generated on first use, then kept). */

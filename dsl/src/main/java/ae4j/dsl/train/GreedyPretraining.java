@@ -1,11 +1,14 @@
 package ae4j.dsl.train;
 
-import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedModel.LayerInfo;
 import ae4j.dsl.check.CheckedModel.MExpr;
 import ae4j.dsl.check.CheckedModel.Term;
+import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.runtime.Forward;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,18 +46,10 @@ import java.util.Map;
  */
 public final class GreedyPretraining {
 
-    /** What pretraining needs from its caller (ae4j run, tests): compiling, initialising and watching a model. */
-    public interface Toolkit {
-        /** A loaded instance of the model whose IR this is, with room for {@code maxBatch} rows. */
-        CompiledModel compile(Lowering.Lowered ir, int maxBatch);
-
-        /** Initial weights (the same scheme as for the deep model). */
-        void initialise(CompiledModel m, long seed);
-
-        /** Progress of one level's training. */
-        default TrainingListener listener(Level level, String[] termNames) {
-            return null;
-        }
+    /** Watches each level's training (ae4j run shows a progress bar per level; tests pass none). */
+    public interface LevelListener {
+        /** The listener of one level's training, or null for none. */
+        TrainingListener listener(Level level, String[] termNames);
     }
 
     /**
@@ -83,8 +78,8 @@ public final class GreedyPretraining {
         }
     }
 
-    /** How one level trained. */
-    public record LevelResult(Level level, Trainer.Result training) {
+    /** How one level trained, and its trained shallow model. */
+    public record LevelResult(Level level, Trainer.Result training, BuiltModel model) {
     }
 
     private GreedyPretraining() {
@@ -209,21 +204,21 @@ public final class GreedyPretraining {
      * are the epochs of each level; validation, early stopping and checkpoints are not used).
      */
     public static List<LevelResult> pretrain(CheckedModel m, CompiledModel deep, float[] x, int n, TrainConfig config,
-                                             Toolkit toolkit) {
+                                             ModelBuilder builder, LevelListener listener) {
         List<Level> levels = plan(m);
         TrainConfig levelConfig = config.withValidation(0, 0).withCheckpoint(null);
         List<LevelResult> results = new ArrayList<>();
         float[] input = x;
         for (Level level : levels) {
-            Lowering.Lowered ir = Lowering.lowerWithRoles(level.shallow());
-            CompiledModel shallow = toolkit.compile(ir, Math.max(256, config.batch()));
-            toolkit.initialise(shallow, config.seed() * 31 + level.index() + 1);
-            String[] termNames = level.shallow().objective().stream().map(Term::loss).toArray(String[]::new);
+            BuiltModel built = builder.build(level.shallow(), ModelBuilder.rowsFor(config.batch()), config.seed() * 31 + level.index() + 1);
+            CompiledModel shallow = built.model();
+            String[] termNames = built.termNames();
             int width = level.shallow().inputSize();
-            Trainer.Result r = new Trainer(shallow, levelConfig, toolkit.listener(level, termNames), termNames).train(input, n, width);
+            TrainingListener watch = listener == null ? null : listener.listener(level, termNames);
+            Trainer.Result r = new Trainer(shallow, levelConfig, watch, termNames).train(input, n, width);
             copy(shallow, deep, level.destinations());
-            results.add(new LevelResult(level, r));
-            if (level.index() < levels.size() - 1) input = codes(shallow, ir.code(), input, n, width, level.shallow().codeSize());
+            results.add(new LevelResult(level, r, built));
+            if (level.index() < levels.size() - 1) input = codes(shallow, built.ir().code(), input, n, width, level.shallow().codeSize());
         }
         return results;
     }
@@ -248,6 +243,6 @@ public final class GreedyPretraining {
 
     /** The code node's values for the n rows of x, without corruption or noise. */
     static float[] codes(CompiledModel m, int code, float[] x, int n, int d, int width) {
-        return ae4j.dsl.analysis.Forward.values(m, code, x, n, d, width);
+        return Forward.values(m, code, x, n, d, width);
     }
 }

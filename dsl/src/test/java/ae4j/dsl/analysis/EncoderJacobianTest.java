@@ -1,11 +1,9 @@
 package ae4j.dsl.analysis;
 
+import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ae4j.dsl.compile.InMemoryCompiler;
-import ae4j.dsl.compile.JavaEmitter;
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
 import ae4j.dsl.ir.Graph.Corrupt;
@@ -16,35 +14,28 @@ import ae4j.dsl.ir.Graph.Mse;
 import ae4j.dsl.ir.Graph.Node;
 import ae4j.dsl.ir.Graph.Param;
 import ae4j.dsl.ir.Graph.Softmax;
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
+import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 /** The exact encoder Jacobian against central finite differences of the compiled model's code node. */
 class EncoderJacobianTest {
 
-    private static int counter;
-
     /** Compiles an IR graph with random parameters (biases too, so every unit sits somewhere else). */
-    static synchronized CompiledModel compile(Graph g, int maxBatch, long seed, double gain) {
-        Graph named = new Graph(g.name() + "_" + (counter++), g.params(), g.nodes(), g.objective());
-        try {
-            CompiledModel m = (CompiledModel) InMemoryCompiler.compile("ae4j.generated.jac." + JavaEmitter.classNameFor(named),
-                    JavaEmitter.emit(named, "ae4j.generated.jac")).getConstructor(int.class).newInstance(maxBatch);
-            SplittableRandom r = new SplittableRandom(seed);
-            for (int i = 0; i < m.params().length; i++) {
-                var info = m.paramInfo().get(i);
-                double scale = info.rows() == 1 ? 0.5 : gain * Math.sqrt(2.0 / (info.rows() + info.cols()));
-                float[] p = m.params()[i];
-                for (int j = 0; j < p.length; j++) p[j] = (float) (r.nextGaussian() * scale);
-            }
-            return m;
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
+    static CompiledModel compile(Graph g, int maxBatch, long seed, double gain) {
+        CompiledModel m = ModelBuilder.generated().instantiate(g, maxBatch, seed);
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < m.params().length; i++) {
+            var info = m.paramInfo().get(i);
+            double scale = info.rows() == 1 ? 0.5 : gain * Math.sqrt(2.0 / (info.rows() + info.cols()));
+            float[] p = m.params()[i];
+            for (int j = 0; j < p.length; j++) p[j] = (float) (r.nextGaussian() * scale);
         }
+        return m;
     }
 
     /**

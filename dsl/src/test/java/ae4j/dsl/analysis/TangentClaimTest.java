@@ -1,24 +1,23 @@
 package ae4j.dsl.analysis;
 
+import ae4j.dsl.compile.BuiltModel;
+import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.FrontEnd;
-import ae4j.dsl.compile.JavaEmitter;
 import ae4j.dsl.compile.Lowering;
-import ae4j.dsl.compile.ModelCompiler;
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.data.Synthetic;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.train.TrainConfig;
 import ae4j.dsl.train.Trainer;
-import java.util.Map;
-import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * Section 14.6 / figure 14.10: with few training points on a known manifold, the tangent plane an
@@ -34,22 +33,9 @@ class TangentClaimTest {
         FrontEnd.Result r = FrontEnd.check(name + ".ae", source);
         assertTrue(r.ok(), r.diagnostics().render());
         CheckedModel cm = r.checked().model(name);
-        Lowering.Lowered ir = Lowering.lowerWithRoles(cm);
-        String pkg = "ae4j.generated.tangenttest";
-        CompiledModel m;
-        try {
-            m = (CompiledModel) ModelCompiler.withDefaultCache().load(pkg + "." + JavaEmitter.classNameFor(ir.graph()),
-                    JavaEmitter.emit(ir.graph(), pkg)).getConstructor(int.class).newInstance(256);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int i = 0; i < m.params().length; i++) {
-            var info = m.paramInfo().get(i);
-            double sd = info.rows() == 1 ? 0 : Math.sqrt(2.0 / (info.rows() + info.cols()));
-            float[] p = m.params()[i];
-            for (int j = 0; j < p.length; j++) p[j] = (float) (rnd.nextGaussian() * sd);
-        }
+        BuiltModel b = ModelBuilder.generated().build(cm, 256, seed);
+        CompiledModel m = b.model();
+        Lowering.Lowered ir = b.ir();
         new Trainer(m, TrainConfig.defaults().withEpochs(epochs).withBatch(batch).withOptimizer("adam", Map.of("lr", 0.005))
                 .withSeed(seed), null).train(data.values(), data.size(), data.dim());
         return new Trained(m, ir.code(), cm.codeSize(), ir.reconstruction());

@@ -1,14 +1,13 @@
 package ae4j.dsl.ir;
 
+import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ae4j.dsl.check.FrontEnd;
-import ae4j.dsl.compile.InMemoryCompiler;
-import ae4j.dsl.compile.JavaEmitter;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.runtime.CompiledModel;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import java.util.SplittableRandom;
 
 /** The reference model sees the same corruption and noise as the generated class: same loss, same gradients. */
 class ReferenceModelTest {
@@ -28,8 +27,7 @@ class ReferenceModelTest {
                 """;
         FrontEnd.Result r = FrontEnd.check("m.ae", src);
         Graph g = Lowering.lower(r.checked().models().get(0));
-        CompiledModel gen = (CompiledModel) InMemoryCompiler.compile("ae4j.generated.refmodel." + JavaEmitter.classNameFor(g),
-                JavaEmitter.emit(g, "ae4j.generated.refmodel")).getConstructor(int.class).newInstance(8);
+        CompiledModel gen = ModelBuilder.generated().instantiate(g, 8, 0);
         ReferenceModel ref = new ReferenceModel(g, 8);
         SplittableRandom rnd = new SplittableRandom(1);
         for (int i = 0; i < gen.params().length; i++) {

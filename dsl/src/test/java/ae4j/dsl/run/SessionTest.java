@@ -1,17 +1,18 @@
 package ae4j.dsl.run;
 
+import ae4j.dsl.runtime.Forward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SessionTest {
 
@@ -46,9 +47,9 @@ class SessionTest {
         assertTrue(t.ok(), t.diagnostics() + t.error());
         float[] after1 = s.model("ae").model().params()[0].clone();
         assertFalse(java.util.Arrays.equals(before, after1), "training changed the weights");
-        double loss1 = Runner.meanLoss(s.model("ae").model(), s.data("blobs"));
+        double loss1 = meanLoss(s);
         assertTrue(eval(s, "cell4", "train ae on blobs { epochs: 2, batch: 50, seed: 3 }\n").ok());
-        double loss2 = Runner.meanLoss(s.model("ae").model(), s.data("blobs"));
+        double loss2 = meanLoss(s);
         // Training again continues from the trained weights (a fresh model would start back at the initial loss).
         assertTrue(loss2 < loss1, "second training continued: " + loss1 + " -> " + loss2);
         assertTrue(outBytes.toString(StandardCharsets.UTF_8).contains("train ae on blobs"));
@@ -71,10 +72,10 @@ class SessionTest {
         Session s = new Session(dir, dir.resolve("reports"), null);
         assertTrue(eval(s, "c1", DATA + MODEL).ok());
         assertTrue(eval(s, "c2", "train ae on blobs { epochs: 3, batch: 50 }").ok());
-        double trained = Runner.meanLoss(s.model("ae").model(), s.data("blobs"));
+        double trained = meanLoss(s);
         assertTrue(eval(s, "c3", MODEL.replace("dense 3 tanh", "dense 2 tanh")).ok());
         assertEquals(2, s.model("ae").model().paramInfo().get(0).rows() * s.model("ae").model().paramInfo().get(0).cols() / 4);
-        assertNotEquals(trained, Runner.meanLoss(s.model("ae").model(), s.data("blobs")));
+        assertNotEquals(trained, meanLoss(s));
         assertEquals(1, s.modelNames().size());
     }
 
@@ -88,5 +89,10 @@ class SessionTest {
         // save paths start at the working folder
         assertTrue(eval(s, "c2", DATA + "train ae on blobs { epochs: 1 }\nsave ae to \"ae.safetensors\"\n").ok());
         assertTrue(Files.exists(dir.resolve("ae.safetensors")));
+    }
+
+    private static double meanLoss(Session s) {
+        var d = s.data("blobs");
+        return Forward.meanLoss(s.model("ae").model(), d.values(), d.size(), d.dim());
     }
 }

@@ -1,17 +1,16 @@
 package ae4j.dsl.runtime;
 
+import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import ae4j.dsl.compile.InMemoryCompiler;
-import ae4j.dsl.compile.JavaEmitter;
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.Dense;
 import ae4j.dsl.ir.Graph.Input;
 import ae4j.dsl.ir.Graph.Mse;
 import ae4j.dsl.ir.Graph.Param;
+import ae4j.dsl.ir.Graph;
 import ae4j.vecmath.Activation;
 
 import java.nio.file.Path;
@@ -29,9 +28,7 @@ class GeneratedModelPersistenceTest {
     Path dir;
 
     private static CompiledModel instantiate(Graph g) throws ReflectiveOperationException {
-        String pkg = "ae4j.generated.persist";
-        Class<?> c = InMemoryCompiler.compile(pkg + "." + JavaEmitter.classNameFor(g), JavaEmitter.emit(g, pkg));
-        return (CompiledModel) c.getConstructor(int.class).newInstance(4);
+        return ModelBuilder.generated().instantiate(g, 4, 0);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package ae4j.dsl.train;
 
+import ae4j.dsl.compile.BuiltModel;
+import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,20 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedModel.MExpr;
+import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.FrontEnd;
-import ae4j.dsl.compile.InMemoryCompiler;
-import ae4j.dsl.compile.JavaEmitter;
 import ae4j.dsl.compile.Lowering;
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
+import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 /** {@link GreedyPretraining}: greedy layer-wise pretraining of a deep autoencoder (section 14.3). */
 class GreedyPretrainingTest {
@@ -31,38 +30,6 @@ class GreedyPretrainingTest {
         FrontEnd.Result r = FrontEnd.check("test.ae", source);
         if (!r.ok()) throw new AssertionError(r.diagnostics().render());
         return r.checked().model(name);
-    }
-
-    /** Compiles in memory and initialises Glorot-normal weights (zero biases), as ae4j run does. */
-    static final class Kit implements GreedyPretraining.Toolkit {
-        final List<CompiledModel> compiled = new ArrayList<>();
-        final List<Lowering.Lowered> lowered = new ArrayList<>();
-
-        @Override
-        public synchronized CompiledModel compile(Lowering.Lowered ir, int maxBatch) {
-            Graph g = ir.graph();
-            Graph named = new Graph(g.name() + "_gp" + (counter++), g.params(), g.nodes(), g.objective());
-            try {
-                CompiledModel m = (CompiledModel) InMemoryCompiler.compile("ae4j.generated.pretrain." + JavaEmitter.classNameFor(named),
-                        JavaEmitter.emit(named, "ae4j.generated.pretrain")).getConstructor(int.class).newInstance(maxBatch);
-                compiled.add(m);
-                lowered.add(ir);
-                return m;
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        @Override
-        public void initialise(CompiledModel m, long seed) {
-            SplittableRandom r = new SplittableRandom(seed);
-            for (int i = 0; i < m.params().length; i++) {
-                var info = m.paramInfo().get(i);
-                double sd = info.rows() == 1 ? 0 : Math.sqrt(2.0 / (info.rows() + info.cols()));
-                float[] p = m.params()[i];
-                for (int j = 0; j < p.length; j++) p[j] = (float) (r.nextGaussian() * sd);
-            }
-        }
     }
 
     static final String DEEP = """
@@ -208,15 +175,14 @@ class GreedyPretrainingTest {
         float[] x = blobImages(n, 1);
         float[] test = blobImages(nt, 2);
         CheckedModel m = model(DEEP, "deep");
-        Kit kit = new Kit();
-        Lowering.Lowered deepIr = Lowering.lowerWithRoles(m);
-        CompiledModel pre = kit.compile(deepIr, 256);
-        CompiledModel rnd = kit.compile(deepIr, 256);
-        kit.initialise(pre, 7);
-        kit.initialise(rnd, 7);
+        ModelBuilder builder = ModelBuilder.generated();
+        BuiltModel deep = builder.build(m, 256, 7);
+        Lowering.Lowered deepIr = deep.ir();
+        CompiledModel pre = deep.model();
+        CompiledModel rnd = builder.build(m, 256, 7).model();
         TrainConfig c = TrainConfig.defaults().withEpochs(4).withBatch(64).withSeed(3);
         double initial = meanLoss(rnd, x, n, d);
-        List<GreedyPretraining.LevelResult> levels = GreedyPretraining.pretrain(m, pre, x, n, c, kit);
+        List<GreedyPretraining.LevelResult> levels = GreedyPretraining.pretrain(m, pre, x, n, c, builder, null);
         double afterPretraining = meanLoss(pre, x, n, d);
         double heldOutPre = meanLoss(pre, test, nt, d), heldOutRnd = meanLoss(rnd, test, nt, d);
         for (GreedyPretraining.LevelResult r : levels) {
@@ -230,9 +196,9 @@ class GreedyPretrainingTest {
         float[] codes = probe;
         int width = d;
         for (int i = 0; i < 3; i++) {
-            CompiledModel s = kit.compiled.get(2 + i);
+            BuiltModel s = levels.get(i).model();
             int out = levels.get(i).level().shallow().codeSize();
-            codes = GreedyPretraining.codes(s, kit.lowered.get(2 + i).code(), codes, 50, width, out);
+            codes = GreedyPretraining.codes(s.model(), s.ir().code(), codes, 50, width, out);
             width = out;
         }
         float[] deepCodes = GreedyPretraining.codes(pre, deepIr.code(), probe, 50, d, 10);

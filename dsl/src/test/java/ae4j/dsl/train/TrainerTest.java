@@ -1,13 +1,11 @@
 package ae4j.dsl.train;
 
+import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ae4j.dsl.compile.InMemoryCompiler;
-import ae4j.dsl.compile.JavaEmitter;
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.Corrupt;
 import ae4j.dsl.ir.Graph.Corruption;
@@ -15,14 +13,15 @@ import ae4j.dsl.ir.Graph.Dense;
 import ae4j.dsl.ir.Graph.Input;
 import ae4j.dsl.ir.Graph.Mse;
 import ae4j.dsl.ir.Graph.Param;
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
 import ae4j.vecmath.Parallel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
 
@@ -42,15 +41,10 @@ class TrainerTest {
         nodes.add(new Dense(nodes.size(), nodes.size() - 1, 2, 3, false, in));
         Graph g = new Graph("trainer" + (counter++), List.of(new Param("f.0.weight", hidden, in), new Param("f.0.bias", 1, hidden),
                 new Param("g.0.weight", in, hidden), new Param("g.0.bias", 1, in)), nodes, List.of(new Mse(1, 0, nodes.size() - 1)));
-        try {
-            CompiledModel m = (CompiledModel) InMemoryCompiler.compile("ae4j.generated.train." + JavaEmitter.classNameFor(g),
-                    JavaEmitter.emit(g, "ae4j.generated.train")).getConstructor(int.class).newInstance(maxBatch);
-            SplittableRandom r = new SplittableRandom(initSeed);
-            for (float[] p : m.params()) for (int i = 0; i < p.length; i++) p[i] = (float) (r.nextGaussian() * 0.3);
-            return m;
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        CompiledModel m = ModelBuilder.generated().instantiate(g, maxBatch, initSeed);
+        SplittableRandom r = new SplittableRandom(initSeed);   // N(0, 0.3^2) weights and biases, not Glorot: biases move too
+        for (float[] p : m.params()) for (int i = 0; i < p.length; i++) p[i] = (float) (r.nextGaussian() * 0.3);
+        return m;
     }
 
     /** n points near a 2-D plane in R^d (a known low-rank structure) plus small noise. */

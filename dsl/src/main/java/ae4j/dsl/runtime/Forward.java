@@ -1,8 +1,6 @@
-package ae4j.dsl.analysis;
+package ae4j.dsl.runtime;
 
-import ae4j.dsl.runtime.CompiledModel;
-
-/** Runs a compiled model without corruption or noise and gathers one node's values for all rows. */
+/** Runs a compiled model without corruption or noise over a whole data set, in batches of its maxBatch. */
 public final class Forward {
 
     private Forward() {
@@ -24,5 +22,18 @@ public final class Forward {
             System.arraycopy(m.value(id), 0, out, from * width, rows * width);
         }
         return out;
+    }
+
+    /** The objective's mean over the n rows of x (n x d, row-major), without corruption or noise. */
+    public static double meanLoss(CompiledModel m, float[] x, int n, int d) {
+        int b = m.maxBatch();
+        float[] buf = new float[b * d];
+        double sum = 0;
+        for (int from = 0; from < n; from += b) {
+            int rows = Math.min(b, n - from);
+            System.arraycopy(x, from * d, buf, 0, rows * d);
+            sum += m.loss(buf, rows, 0, 0, false) * rows;
+        }
+        return sum / n;
     }
 }
