@@ -81,6 +81,8 @@ public final class Lowering {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<Integer, String> nodeOrigins = new HashMap<>();
     private final Map<Integer, String> termOrigins = new HashMap<>();
+    private final Map<Integer, String> names = new HashMap<>();
+    private final Map<Integer, String> sizes = new HashMap<>();
     private final Map<String, Integer> applications = new HashMap<>();
     private final int[] encWeight;
     private final int[] encBias;
@@ -88,6 +90,12 @@ public final class Lowering {
     private final int[] decBias;
     private int corrupt = -1;
     private int code = -1;
+    /** The argument of the code's application of the encoder (its nodes are named by layer alone). */
+    private int codeArg = -1;
+    /** The functions whose first application has been named (by layer alone). */
+    private final java.util.Set<String> primaryNamed = new java.util.HashSet<>();
+    /** The name suffix of each application's output node ("" for the first applications, "OfXTilde" ...). */
+    private final Map<Integer, String> suffixes = new HashMap<>();
     private MExpr.Encode codeApplication;
 
     private Lowering(CheckedModel m) {
@@ -139,8 +147,11 @@ public final class Lowering {
             }
             decBias[i] = param(g + "." + i + ".bias", 1, l.out());
         }
-        add(new Input(0, m.inputSize()), m.origin("input"));
-        if (m.corruption() != null) corrupt = add(new Corrupt(1, 0, corruption(m.corruption()), m.inputSize()), m.origin("corrupt"));
+        String x = m.inputName();
+        add(new Input(0, m.inputSize()), m.origin("input"), x, x);
+        if (m.corruption() != null) {
+            corrupt = add(new Corrupt(1, 0, corruption(m.corruption()), m.inputSize()), m.origin("corrupt"), x + "Tilde", x);
+        }
         // The code: the declared application of the encoder, or a free variable initialised there.
         MExpr cv = m.codeValue();
         if (!(cv instanceof MExpr.Encode en)) throw new LoweringException("the code must be an application of the encoder, got " + cv);
@@ -149,7 +160,7 @@ public final class Lowering {
         if (m.freeCode() != null) {
             int steps = ((Number) m.freeCode().getOrDefault("steps", 10)).intValue();
             double lr = ((Number) m.freeCode().getOrDefault("lr", 0.1)).doubleValue();
-            code = add(new FreeCode(nodes.size(), applied, steps, lr, m.codeSize()), m.origin("free"));
+            code = add(new FreeCode(nodes.size(), applied, steps, lr, m.codeSize()), m.origin("free"), m.codeName(), m.codeName());
         } else {
             code = applied;
         }
@@ -166,7 +177,7 @@ public final class Lowering {
                     : new MExpr.Code(m.codeName());
             reconstruction = value(new MExpr.Decode(m.decoderName(), shown));
         }
-        return new Graph(m.name(), params, nodes, terms, new Graph.Origins(nodeOrigins, termOrigins));
+        return new Graph(m.name(), params, nodes, terms, new Graph.Origins(nodeOrigins, termOrigins, names, sizes));
     }
 
     // ------------------------------------------------------------------ parameters and nodes
@@ -176,11 +187,30 @@ public final class Lowering {
         return params.size() - 1;
     }
 
-    private int add(Node n, String origin) {
+    /** Adds a node with its DSL origin, its name and the name of its width (see {@link Graph.Origins}). */
+    private int add(Node n, String origin, String name, String size) {
         if (n.id() != nodes.size()) throw new IllegalStateException("node id " + n.id() + " at position " + nodes.size());
         nodes.add(n);
         if (origin != null) nodeOrigins.put(n.id(), origin);
+        names.put(n.id(), name);
+        sizes.put(n.id(), size);
         return n.id();
+    }
+
+    /**
+     * How the nodes of one application of the encoder or decoder are named: the first application of each
+     * (the code's, and the decoder's of the code) by layer alone ("f0Pre", "f0"), any other with its argument
+     * ("f0OfX"); the code application's output is the code ("h").
+     */
+    private String applicationSuffix(String function, int arg) {
+        boolean primary = function.equals(m.encoderName()) ? arg == codeArg : arg == code;
+        if (primary && primaryNamed.add(function)) return "";
+        String inherited = suffixes.get(arg);   // g(f(x~)): named after x~, like f(x~)
+        return inherited != null && !inherited.isEmpty() ? inherited : "Of" + capitalize(names.get(arg));
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private int next() {
@@ -234,36 +264,54 @@ public final class Lowering {
 
     /** The encoder applied to node {@code arg}; {@code origin} overrides the layers' own. */
     private int encode(int arg, boolean noisy, String origin) {
+        if (codeArg < 0) codeArg = arg;   // the first application is the code's
+        String f = m.encoderName();
+        String suffix = applicationSuffix(f, arg);
+        int last = m.encoder().size() - 1;
         int cur = arg;
-        for (int i = 0; i < m.encoder().size(); i++) {
+        for (int i = 0; i <= last; i++) {
             LayerInfo l = m.encoder().get(i);
             String o = origin != null ? origin : l.origin();
-            cur = add(new Dense(next(), cur, encWeight[i], encBias[i], false, l.out()), o);
-            if (noisy && i == m.encoder().size() - 1) {
+            // The code application's last layer is the code itself (unless the code is a free variable).
+            String layer = i == last && suffix.isEmpty() && m.freeCode() == null ? m.codeName() : f + i + suffix;
+            String size = i == last ? m.codeName() : f + i;
+            boolean activated = !isIdentity(l);
+            cur = add(new Dense(next(), cur, encWeight[i], encBias[i], false, l.out()), o, activated ? layer + "Pre" : layer, size);
+            if (noisy && i == last) {
                 double sigma = noiseSigma(m.noiseBeforeCode());
-                cur = add(new AddNoise(next(), cur, sigma, l.out()), m.origin("noise"));
+                cur = add(new AddNoise(next(), cur, sigma, l.out()), m.origin("noise"), layer + "Noisy", size);
             }
-            cur = activate(cur, l, o);
+            cur = activate(cur, l, o, layer, size);
         }
+        suffixes.put(cur, suffix);
         return cur;
     }
 
     private int decode(int arg) {
+        String g = m.decoderName();
+        String suffix = applicationSuffix(g, arg);
+        int last = m.decoder().size() - 1;
         int cur = arg;
-        for (int i = 0; i < m.decoder().size(); i++) {
+        for (int i = 0; i <= last; i++) {
             LayerInfo l = m.decoder().get(i);
-            cur = add(new Dense(next(), cur, decWeight[i], decBias[i], m.tied(), l.out()), l.origin());
-            cur = activate(cur, l, l.origin());
+            String layer = g + i + suffix;
+            String size = i == last && l.out() == m.inputSize() ? m.inputName() : g + i;
+            cur = add(new Dense(next(), cur, decWeight[i], decBias[i], m.tied(), l.out()), l.origin(),
+                    isIdentity(l) ? layer : layer + "Pre", size);
+            cur = activate(cur, l, l.origin(), layer, size);
         }
+        suffixes.put(cur, suffix);
         return cur;
     }
 
-    private int activate(int in, LayerInfo l, String origin) {
-        return switch (l.activation()) {
-            case "identity", "linear" -> in;
-            case "softmax" -> add(new Softmax(next(), in, l.out()), origin);
-            default -> add(new Activate(next(), in, activation(l.activation()), l.out()), origin);
-        };
+    private static boolean isIdentity(LayerInfo l) {
+        return l.activation().equals("identity") || l.activation().equals("linear");
+    }
+
+    private int activate(int in, LayerInfo l, String origin, String name, String size) {
+        if (isIdentity(l)) return in;
+        if (l.activation().equals("softmax")) return add(new Softmax(next(), in, l.out()), origin, name, size);
+        return add(new Activate(next(), in, activation(l.activation()), l.out()), origin, name, size);
     }
 
     private static Activation activation(String name) {
@@ -346,7 +394,7 @@ public final class Lowering {
                 return new Contractive(w, clean, encWeight[0], activation(act));
             }
         }
-        int probe = add(new Probe(next(), arg, PROBE_SIGMA, m.inputSize()), origin);
+        int probe = add(new Probe(next(), arg, PROBE_SIGMA, m.inputSize()), origin, names.get(arg) + "Probe", sizes.get(arg));
         int perturbed = encode(probe, false, origin);
         return new JacobianEstimate(w, perturbed, clean, PROBE_SIGMA);
     }

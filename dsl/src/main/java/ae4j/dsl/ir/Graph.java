@@ -32,16 +32,41 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
     }
 
     /**
-     * Where nodes and terms come from in the DSL ("line 7: dense 256 relu"), for comments in generated code.
-     * Both are optional: a missing entry means unknown.
+     * What the model calls its nodes and terms, for generated code: where each comes from in the DSL
+     * ("line 7: dense 256 relu"), each node's name ("x", "xTilde", "f0Pre", "h", "g1OfX": the input, x~, a layer's
+     * pre-activation, the code, a layer of the encoder applied to x) and the name of its width ("x", "f0", "h").
+     * Every entry is optional: a missing one means unknown (the generator then numbers the node).
      */
-    public record Origins(java.util.Map<Integer, String> nodes, java.util.Map<Integer, String> terms) {
-        public static final Origins NONE = new Origins(java.util.Map.of(), java.util.Map.of());
+    public record Origins(java.util.Map<Integer, String> nodes, java.util.Map<Integer, String> terms,
+                          java.util.Map<Integer, String> names, java.util.Map<Integer, String> sizes) {
+        public static final Origins NONE = new Origins(java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
 
         public Origins {
             nodes = java.util.Map.copyOf(nodes);
             terms = java.util.Map.copyOf(terms);
+            names = java.util.Map.copyOf(names);
+            sizes = java.util.Map.copyOf(sizes);
         }
+
+        /** Origins without names. */
+        public Origins(java.util.Map<Integer, String> nodes, java.util.Map<Integer, String> terms) {
+            this(nodes, terms, java.util.Map.of(), java.util.Map.of());
+        }
+    }
+
+    /** The model's name for node id ("xTilde", "h"), or null. */
+    public String nodeName(int id) {
+        return origins.names().get(id);
+    }
+
+    /** The name of node id's width ("x", "f0", "h"), or null. */
+    public String sizeName(int id) {
+        return origins.sizes().get(id);
+    }
+
+    /** The same graph under another name (a test compiles one graph under several class names). */
+    public Graph renamed(String newName) {
+        return new Graph(newName, params, nodes, objective, origins);
     }
 
     /** The DSL origin of node id, or null. */
