@@ -1,18 +1,11 @@
 package ae4j.bench;
 
 import ae4j.dsl.compile.ModelCompiler;
-import ae4j.dsl.runtime.CompiledModel;
-import ae4j.dsl.runtime.Json;
 import ae4j.vecmath.Parallel;
-import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -237,11 +230,11 @@ public final class CompareBench {
                 "--passes", Integer.toString(o.encodePasses()));
         boolean withDl4j = o.dl4j() && !row.encode() && DL4J_MODELS.contains(row.model());
         String[] names = {"ae4j", "pytorch", "dl4j"};
-        try (Worker ae = Worker.start("ae4j", javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
+        try (Workers.Worker ae = Workers.Worker.start("ae4j", Workers.javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
             Map<String, Object> aeReady = ae.await("ready");
-            try (Worker torch = Worker.start("pytorch", pythonCommand(o, common, "--init", init.toString()), tmp);
-                 Worker dl4j = withDl4j ? Worker.start("dl4j", dl4jCommand(o, common, "--init", init.toString()), tmp,
-                         dl4jEnvironment(row.threads())) : null) {
+            try (Workers.Worker torch = Workers.Worker.start("pytorch", Workers.pythonCommand(o, common, "--init", init.toString()), tmp);
+                 Workers.Worker dl4j = withDl4j ? Workers.Worker.start("dl4j", Workers.dl4jCommand(o, common, "--init", init.toString()), tmp,
+                         Workers.dl4jEnvironment(row.threads())) : null) {
                 Map<String, Object> ptReady = torch.await("ready");
                 Map<String, Object> djReady = dl4j == null ? null : dl4j.await("ready");
                 showTorchConfig(out, row.threads(), ptReady, torchConfigShown);
@@ -250,7 +243,7 @@ public final class CompareBench {
                     out.printf(Locale.ROOT, "Deeplearning4j 1.0.0-M2.1, %s thread(s): ND4J %s, BLAS %s, OMP_NUM_THREADS %s%n",
                             djReady.get("threads"), djReady.get("backend"), djReady.get("blas"), djReady.get("omp_threads"));
                 }
-                Worker[] sides = {ae, torch, dl4j};
+                Workers.Worker[] sides = {ae, torch, dl4j};
                 int count = dl4j == null ? 2 : 3;
                 double[][] rates = new double[count][o.runs()];
                 double[] initial = new double[count];
@@ -263,7 +256,7 @@ public final class CompareBench {
                     String[] parts = new String[count];
                     for (int k = 0; k < count; k++) {
                         int s = (r + k) % count;
-                        Worker w = sides[s];
+                        Workers.Worker w = sides[s];
                         w.send("run");
                         Map<String, Object> res = w.await("result");
                         double secs = num(res.get("seconds"));
@@ -288,26 +281,6 @@ public final class CompareBench {
                         dj};
             }
         }
-    }
-
-    /**
-     * The Deeplearning4j worker's JVM: this JDK, its own class path (the dl4j profile's), OpenMP and
-     * OpenBLAS set to the row's thread count, and the machine's OpenBLAS core overrides removed as for PyTorch.
-     */
-    static Map<String, String> dl4jEnvironment(int threads) {
-        String t = Integer.toString(threads);
-        return Map.of("OMP_NUM_THREADS", t, "OPENBLAS_NUM_THREADS", t, "OPENBLAS_CORETYPE", "", "OPENBLAS_L2_SIZE", "");
-    }
-
-    static List<String> dl4jCommand(Options o, List<String> common, String... extra) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
-        cmd.addAll(List.of("-cp", o.dl4jClasspath(), "ae4j.bench.dl4j.Dl4jWorker"));
-        cmd.addAll(common);
-        cmd.addAll(List.of("--limit", Integer.toString(o.dl4jExamples())));
-        cmd.addAll(List.of(extra));
-        return cmd;
     }
 
     private static void showTorchConfig(PrintStream out, int threads, Map<String, Object> ready, Map<Integer, String> shown) {
@@ -388,9 +361,9 @@ public final class CompareBench {
             List<String> common = List.of("--model", row.model(), "--mode", row.encode() ? "encode" : "train", "--batch",
                     Integer.toString(batch), "--threads", Integer.toString(threads), "--examples", Integer.toString(n),
                     "--warmup", "0", "--passes", "1", "--check-rows", Integer.toString(n));
-            try (Worker ae = Worker.start("ae4j", javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
+            try (Workers.Worker ae = Workers.Worker.start("ae4j", Workers.javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
                 ae.await("ready");
-                try (Worker torch = Worker.start("pytorch", pythonCommand(o, common, "--init", init.toString()), tmp)) {
+                try (Workers.Worker torch = Workers.Worker.start("pytorch", Workers.pythonCommand(o, common, "--init", init.toString()), tmp)) {
                     torch.await("ready");
                     ae.send("initial");
                     torch.send("initial");
@@ -454,7 +427,7 @@ public final class CompareBench {
             Path jfr = tmp.resolve(row.model() + "-" + row.batch() + "-" + row.threads() + ".jfr");
             List<String> common = List.of("--model", row.model(), "--batch", Integer.toString(row.batch()), "--threads",
                     Integer.toString(row.threads()), "--examples", Integer.toString(n));
-            List<String> cmd = javaCommand(row.model(), common);
+            List<String> cmd = Workers.javaCommand(row.model(), common);
             cmd.add(cmd.indexOf("-cp"), "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,"
                     + "jdk.ExecutionSample#period=5ms");
             List<JfrBreakdown.Window> windows = new ArrayList<>();
@@ -463,7 +436,7 @@ public final class CompareBench {
             out.println();
             out.printf(Locale.ROOT, "%s, batch %d, %d thread(s), %,d examples per epoch%n", row.label(), row.batch(),
                     row.threads(), n);
-            try (Worker ae = Worker.start("ae4j", cmd, tmp)) {
+            try (Workers.Worker ae = Workers.Worker.start("ae4j", cmd, tmp)) {
                 ae.await("ready");
                 for (int r = 0; r < o.runs(); r++) {
                     ae.send("run");
@@ -505,144 +478,6 @@ public final class CompareBench {
         for (String m : o.models()) CompareModels.compile(m, 1, c, 0);
         if (o.encode()) CompareModels.compile("mid", 1, c, 0);
     }
-
-    /** The ae4j worker's JVM: this JDK and class path, a heap sized from the data set and the model. */
-    static List<String> javaCommand(String model, List<String> common, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
-        cmd.add("-Xmx" + heapMb(model) + "m");
-        // The training loop allocates nothing: the serial collector has the smallest footprint and no GC threads
-        // competing with the compute threads.
-        cmd.add("-XX:+UseSerialGC");
-        for (String p : List.of("ae4j.cache", "ae4j.jit.noDirectives", "ae4j.split.minRows")) {
-            if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CompareWorker.class.getName()));
-        cmd.addAll(common);
-        cmd.addAll(List.of(extra));
-        return cmd;
-    }
-
-    /**
-     * The worker's maximum heap: the images as floats plus half of that for reading them (the decompressed
-     * bytes live next to the floats while they are converted), eight copies of the parameters (weights,
-     * gradients, two Adam moments, the initial weights, the weights file being written) and 64 MB for the
-     * rest (activations, classes).
-     */
-    static long heapMb(String model) throws Exception {
-        long data = 4L * imagesIn(IMAGES) * 784;
-        CompiledModel m = CompareModels.compile(model, 1, ModelCompiler.withDefaultCache(), 0);
-        long params = 0;
-        for (float[] p : m.params()) params += 4L * p.length;
-        return (data * 3 / 2 + 8 * params) / (1 << 20) + 64;
-    }
-
-    static List<String> pythonCommand(Options o, List<String> common, String... extra) {
-        if (!Files.isReadable(o.script())) {
-            throw new IllegalStateException("the PyTorch side's script " + o.script() + " is missing");
-        }
-        List<String> cmd = new ArrayList<>(List.of(o.python(), o.script().toString()));
-        cmd.addAll(common);
-        cmd.addAll(List.of(extra));
-        return cmd;
-    }
-
-    /** A worker process speaking JSON lines on stdout, commands on stdin; its stderr goes to a log file. */
-    static final class Worker implements AutoCloseable {
-        final String name;
-        final Process process;
-        final BufferedReader out;
-        final Writer in;
-        final Path log;
-
-        private Worker(String name, Process process, Path log) {
-            this.name = name;
-            this.process = process;
-            this.log = log;
-            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        }
-
-        /** Workers still running, ended by a shutdown hook if the harness itself is interrupted. */
-        private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-        static {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroy)));
-        }
-
-        static Worker start(String name, List<String> command, Path dir) throws IOException {
-            return start(name, command, dir, Map.of());
-        }
-
-        /** With environment changes: a variable mapped to the empty string is removed. */
-        static Worker start(String name, List<String> command, Path dir, Map<String, String> env) throws IOException {
-            Path log = Files.createTempFile(dir, name + "-", ".log");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
-            env.forEach((k, v) -> {
-                if (v.isEmpty()) pb.environment().remove(k);
-                else pb.environment().put(k, v);
-            });
-            Process p = pb.start();
-            LIVE.add(p);
-            return new Worker(name, p, log);
-        }
-
-        void send(String command) throws IOException {
-            in.write(command + "\n");
-            in.flush();
-        }
-
-        /** Reads messages until one of the given type; an error message or the process ending is an exception. */
-        Map<String, Object> await(String type) throws IOException {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (!line.startsWith("{")) continue;
-                Map<String, Object> msg;
-                try {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> parsed = (Map<String, Object>) Json.parse(line);
-                    msg = parsed;
-                } catch (Json.ParseException e) {
-                    continue;
-                }
-                if (type.equals(msg.get("type"))) return msg;
-                if ("error".equals(msg.get("type"))) throw failure("reported: " + msg.get("message"));
-            }
-            throw failure("ended before sending '" + type + "'");
-        }
-
-        /** Asks the worker to exit; returns its peak resident memory in KiB. */
-        long quit() throws IOException {
-            send("quit");
-            long kb = (long) num(await("memory").get("vmhwm_kb"));
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return kb;
-        }
-
-        private IllegalStateException failure(String what) {
-            String tail = "";
-            try {
-                List<String> lines = Files.readAllLines(log);
-                tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
-            } catch (IOException | UncheckedIOException e) {
-                // no log
-            }
-            return new IllegalStateException("the " + name + " worker " + what + (tail.isBlank() ? "" : "; its stderr:\n" + tail));
-        }
-
-        @Override
-        public void close() {
-            if (process.isAlive()) process.destroy();
-            LIVE.remove(process);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------ helpers
 
     /**
      * The FMA peak on 1 and 2 threads (index = threads), measured now in this process: the best of several

@@ -10,7 +10,7 @@ import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.run.Session;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Forward;
-import ae4j.dsl.runtime.ModelFile;
+import ae4j.dsl.io.ModelFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;

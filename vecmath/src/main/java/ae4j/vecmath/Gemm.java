@@ -166,7 +166,7 @@ public final class Gemm {
         if (j1 <= j0) return;
         for (int pc = 0; pc < k; pc += into.kcMax) {
             int kc = Math.min(into.kcMax, k - pc);
-            packB(opB, b, bo, ldb, pc, kc, j0, j1 - j0, into.data, pc * into.nPad + j0 * kc);
+            GemmPacking.packB(opB, b, bo, ldb, pc, kc, j0, j1 - j0, into.data, pc * into.nPad + j0 * kc);
         }
     }
 
@@ -240,7 +240,7 @@ public final class Gemm {
                 if (j1 <= j0) return;
                 for (int pc = 0; pc < k; pc += kcMax) {
                     int kc = Math.min(kcMax, k - pc);
-                    packB(opB, b, bo, ldb, pc, kc, j0, j1 - j0, shared, pc * nPad + j0 * kc);
+                    GemmPacking.packB(opB, b, bo, ldb, pc, kc, j0, j1 - j0, shared, pc * nPad + j0 * kc);
                 }
             });
             int p = Math.min(parts, rowUnits);
@@ -302,7 +302,7 @@ public final class Gemm {
                 float betaBlock = pc == 0 ? beta : 1f;
                 int bBase = 0;
                 if (packedB == null) {
-                    packB(opB, b, bo, ldb, pc, kc, jc, nc, bp, 0);
+                    GemmPacking.packB(opB, b, bo, ldb, pc, kc, jc, nc, bp, 0);
                 } else {
                     bBase = pc * nPad;
                 }
@@ -313,7 +313,7 @@ public final class Gemm {
                 float[] lastBias = last ? bias : null;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(mr, opA, a, ao, lda, ic, mc, pc, kc, ap);
+                    GemmPacking.packA(mr, opA, a, ao, lda, ic, mc, pc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bi = bBase + jr * kc;
@@ -323,13 +323,13 @@ public final class Gemm {
                             int ai = ir * kc;
                             int ci0 = cj + (ic + ir) * ldc;
                             if (direct && nr == NR && mc - ir >= 4) {
-                                kernel4Store(kc, ap, ai, bp, bi, c, ci0, ldc, betaBlock, lastBias, biasIndex, relu);
+                                GemmKernels.kernel4Store(kc, ap, ai, bp, bi, c, ci0, ldc, betaBlock, lastBias, biasIndex, relu);
                                 continue;
                             }
                             if (mr == 8) {
-                                kernel8(kc, ap, ai, bp, bi, t);
+                                GemmKernels.kernel8(kc, ap, ai, bp, bi, t);
                             } else {
-                                kernel4Store(kc, ap, ai, bp, bi, t, 0, NR, 0f, null, 0, false);   // into the tile
+                                GemmKernels.kernel4Store(kc, ap, ai, bp, bi, t, 0, NR, 0f, null, 0, false);   // into the tile
                             }
                             int rows = Math.min(mr, mc - ir);
                             if (last) {
@@ -342,143 +342,6 @@ public final class Gemm {
                 }
             }
         }
-    }
-
-    /**
-     * 4 x NR block: broadcast one packed A value per row, FMA with two packed B vectors; then merged into C
-     * (row stride ldc) straight from the registers: c = fma(c, beta, acc) when beta != 0, then + bias, then
-     * max(c, 0) with {@code relu}. The same operations, in the same order, as {@link #store}, so the bits do not
-     * depend on which path a tile takes. With beta 0, no bias and C the tile buffer (ldc = NR), it fills the
-     * tile that {@link #store} then merges for edge tiles and other epilogues.
-     */
-    static void kernel4Store(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                             float beta, float[] bias, int biasIndex, boolean relu) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bk = bi + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bk);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
-            int ak = ai + p * 4;
-            FloatVector a;
-            a = FloatVector.broadcast(S, ap[ak]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ak + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ak + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ak + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-        }
-        int r1 = ci + ldc;
-        int r2 = r1 + ldc;
-        int r3 = r2 + ldc;
-        if (beta != 0f) {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c00 = FloatVector.fromArray(S, c, ci).fma(vb, c00);
-            c01 = FloatVector.fromArray(S, c, ci + L).fma(vb, c01);
-            c10 = FloatVector.fromArray(S, c, r1).fma(vb, c10);
-            c11 = FloatVector.fromArray(S, c, r1 + L).fma(vb, c11);
-            c20 = FloatVector.fromArray(S, c, r2).fma(vb, c20);
-            c21 = FloatVector.fromArray(S, c, r2 + L).fma(vb, c21);
-            c30 = FloatVector.fromArray(S, c, r3).fma(vb, c30);
-            c31 = FloatVector.fromArray(S, c, r3 + L).fma(vb, c31);
-        }
-        if (bias != null) {
-            FloatVector x0 = FloatVector.fromArray(S, bias, biasIndex);
-            FloatVector x1 = FloatVector.fromArray(S, bias, biasIndex + L);
-            c00 = c00.add(x0);
-            c01 = c01.add(x1);
-            c10 = c10.add(x0);
-            c11 = c11.add(x1);
-            c20 = c20.add(x0);
-            c21 = c21.add(x1);
-            c30 = c30.add(x0);
-            c31 = c31.add(x1);
-        }
-        if (relu) {
-            c00 = c00.max(0f);
-            c01 = c01.max(0f);
-            c10 = c10.max(0f);
-            c11 = c11.max(0f);
-            c20 = c20.max(0f);
-            c21 = c21.max(0f);
-            c30 = c30.max(0f);
-            c31 = c31.max(0f);
-        }
-        c00.intoArray(c, ci);
-        c01.intoArray(c, ci + L);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + L);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + L);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + L);
-    }
-
-    /** 8 x NR block: broadcast one packed A value per row, FMA with two packed B vectors. */
-    static void kernel8(int kc, float[] ap, int ai, float[] bp, int bi, float[] t) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bk = bi + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bk);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
-            int ak = ai + p * 8;
-            FloatVector a;
-            a = FloatVector.broadcast(S, ap[ak]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ak + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ak + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ak + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[ak + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ak + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(S, ap[ak + 6]);
-            c60 = a.fma(b0, c60);
-            c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(S, ap[ak + 7]);
-            c70 = a.fma(b0, c70);
-            c71 = a.fma(b1, c71);
-        }
-        c00.intoArray(t, 0);
-        c01.intoArray(t, 0 + L);
-        c10.intoArray(t, 1 * NR);
-        c11.intoArray(t, 1 * NR + L);
-        c20.intoArray(t, 2 * NR);
-        c21.intoArray(t, 2 * NR + L);
-        c30.intoArray(t, 3 * NR);
-        c31.intoArray(t, 3 * NR + L);
-        c40.intoArray(t, 4 * NR);
-        c41.intoArray(t, 4 * NR + L);
-        c50.intoArray(t, 5 * NR);
-        c51.intoArray(t, 5 * NR + L);
-        c60.intoArray(t, 6 * NR);
-        c61.intoArray(t, 6 * NR + L);
-        c70.intoArray(t, 7 * NR);
-        c71.intoArray(t, 7 * NR + L);
     }
 
     /**
@@ -527,105 +390,6 @@ public final class Gemm {
                 v.intoArray(c, cr + j, mask);
             }
             if (act != Activation.IDENTITY) act.forward(n, c, cr, c, cr);
-        }
-    }
-
-    /**
-     * Packs op(B)[pc, pc+kc) x [jc, jc+nc) into panels of NR columns: panel p holds, for each k, NR
-     * consecutive floats (zero past the matrix edge), at bp[p * kc * NR + k * NR + j].
-     */
-    static void packB(Op opB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc, float[] bp, int bpOff) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int w = Math.min(NR, nc - jr);
-            int dst = bpOff + jr * kc;
-            if (opB == Op.N) {
-                int src = bo + pc * ldb + jc + jr;
-                if (w == NR) {
-                    for (int p = 0; p < kc; p++) {
-                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
-                        src += ldb;
-                        dst += NR;
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        for (int j = 0; j < w; j++) bp[dst + j] = b[src + j];
-                        for (int j = w; j < NR; j++) bp[dst + j] = 0f;
-                        src += ldb;
-                        dst += NR;
-                    }
-                }
-            } else {
-                // op(B) = B^T: column j of the panel is row (jc + jr + j) of B, contiguous in k. (Measured:
-                // one row at a time with strided writes beats reading the NR rows side by side, 62 vs 109 us
-                // for a 392 x 256 block.)
-                for (int j = 0; j < w; j++) {
-                    int src = bo + (jc + jr + j) * ldb + pc;
-                    int d = dst + j;
-                    for (int p = 0; p < kc; p++) {
-                        bp[d] = b[src + p];
-                        d += NR;
-                    }
-                }
-                for (int j = w; j < NR; j++) {
-                    int d = dst + j;
-                    for (int p = 0; p < kc; p++) {
-                        bp[d] = 0f;
-                        d += NR;
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Packs op(A)[ic, ic+mc) x [pc, pc+kc) into panels of mr rows: panel q holds, for each k, mr
-     * consecutive floats (zero past the matrix edge), at ap[q * kc * mr + k * mr + r].
-     */
-    static void packA(int mr, Op opA, float[] a, int ao, int lda, int ic, int mc, int pc, int kc, float[] ap) {
-        for (int ir = 0; ir < mc; ir += mr) {
-            int h = Math.min(mr, mc - ir);
-            int dst = ir * kc;
-            if (opA == Op.N) {
-                for (int r = 0; r < h; r++) {
-                    int src = ao + (ic + ir + r) * lda + pc;
-                    int d = dst + r;
-                    for (int p = 0; p < kc; p++) {
-                        ap[d] = a[src + p];
-                        d += mr;
-                    }
-                }
-                for (int r = h; r < mr; r++) {
-                    int d = dst + r;
-                    for (int p = 0; p < kc; p++) {
-                        ap[d] = 0f;
-                        d += mr;
-                    }
-                }
-            } else {
-                // op(A) = A^T: the panel's mr values for each k are contiguous in A; copy them as one vector.
-                int src = ao + pc * lda + ic + ir;
-                int d = dst;
-                if (h == 4 && mr == 4) {
-                    // Plain copies: a 128-bit species here would make the Vector API call sites shared with
-                    // the 256-bit kernels polymorphic, and then C2 boxes vectors in every GEMM.
-                    for (int p = 0; p < kc; p++) {
-                        ap[d] = a[src];
-                        ap[d + 1] = a[src + 1];
-                        ap[d + 2] = a[src + 2];
-                        ap[d + 3] = a[src + 3];
-                        src += lda;
-                        d += 4;
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        for (int r = 0; r < h; r++) ap[d + r] = a[src + r];
-                        for (int r = h; r < mr; r++) ap[d + r] = 0f;
-                        src += lda;
-                        d += mr;
-                    }
-                }
-            }
         }
     }
 

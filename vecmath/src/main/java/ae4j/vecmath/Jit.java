@@ -22,7 +22,7 @@ final class Jit {
 
     private static final String DIRECTIVE = "[{ match: \"*.*\", inline: ["
             + "\"-ae4j/vecmath/Elementwise.*\", \"-ae4j/vecmath/Losses.*\", \"-ae4j/vecmath/Norms.*\", "
-            + "\"-ae4j/vecmath/Activation.*\", \"-ae4j/vecmath/Philox.*\", \"-ae4j/vecmath/Gemm.*\", \"-ae4j/vecmath/Updates.*\"] }]";
+            + "\"-ae4j/vecmath/Activation.*\", \"-ae4j/vecmath/Philox.*\", \"-ae4j/vecmath/Gemm.*\", \"-ae4j/vecmath/GemmKernels.*\", \"-ae4j/vecmath/GemmPacking.*\", \"-ae4j/vecmath/Updates.*\"] }]";
 
     private static volatile boolean installed;
 

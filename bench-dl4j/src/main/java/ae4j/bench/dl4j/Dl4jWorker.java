@@ -2,8 +2,8 @@ package ae4j.bench.dl4j;
 
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.data.IdxReader;
-import ae4j.dsl.runtime.Json;
-import ae4j.dsl.runtime.Safetensors;
+import ae4j.dsl.io.Json;
+import ae4j.dsl.io.Safetensors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

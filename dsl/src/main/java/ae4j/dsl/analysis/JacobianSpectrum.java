@@ -1,7 +1,7 @@
 package ae4j.dsl.analysis;
 
 import ae4j.dsl.data.Dataset;
-import ae4j.dsl.runtime.AtomicFile;
+import ae4j.dsl.io.AtomicFile;
 import ae4j.vecmath.Activation;
 import java.awt.Color;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package ae4j.dsl.analysis;
 
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.report.Pictures;
-import ae4j.dsl.runtime.AtomicFile;
+import ae4j.dsl.io.AtomicFile;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Forward;
 import ae4j.vecmath.Gemm;

@@ -1,7 +1,7 @@
 package ae4j.dsl.report;
 
-import ae4j.dsl.runtime.AtomicFile;
-import ae4j.dsl.runtime.Json;
+import ae4j.dsl.io.AtomicFile;
+import ae4j.dsl.io.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;

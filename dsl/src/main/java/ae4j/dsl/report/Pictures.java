@@ -1,6 +1,6 @@
 package ae4j.dsl.report;
 
-import ae4j.dsl.runtime.AtomicFile;
+import ae4j.dsl.io.AtomicFile;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;

@@ -1,5 +1,9 @@
 package ae4j.dsl.run;
 
+import ae4j.dsl.analysis.Analyses;
+import ae4j.dsl.analysis.Analysis;
+import ae4j.dsl.analysis.AnalysisContext;
+import ae4j.dsl.analysis.JacobianSpectrum;
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedProgram.Step;
 import ae4j.dsl.check.CheckedProgram;
@@ -10,13 +14,11 @@ import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.data.DataException;
 import ae4j.dsl.data.DataLoader;
 import ae4j.dsl.data.Dataset;
-import ae4j.dsl.report.MetricsLog;
-import ae4j.dsl.report.Pictures;
-import ae4j.dsl.runtime.Checkpoint;
-import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.io.AtomicFile;
+import ae4j.dsl.io.Checkpoint;
+import ae4j.dsl.io.ModelFile;
+import ae4j.dsl.io.ModelMismatchException;
 import ae4j.dsl.runtime.Forward;
-import ae4j.dsl.runtime.ModelFile;
-import ae4j.dsl.runtime.ModelMismatchException;
 import ae4j.dsl.train.ConsoleProgress;
 import ae4j.dsl.train.DivergenceException;
 import ae4j.dsl.train.GreedyPretraining;
@@ -29,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +98,7 @@ public final class Runner {
     private DataLoader data;
     private final Map<String, BuiltModel> models = new HashMap<>();
     /** The Jacobian spectra measured so far ("model on data"), for the side-by-side picture. */
-    private final Map<String, ae4j.dsl.analysis.JacobianSpectrum.Result> spectra = new LinkedHashMap<>();
+    private final Map<String, JacobianSpectrum.Result> spectra = new LinkedHashMap<>();
     /** The checkpoint named by --resume, until a train statement of its model has consumed it. */
     private Checkpoint resume;
 
@@ -318,16 +319,8 @@ public final class Runner {
         }
         Path dir = options.out().resolve(t.model());
         Files.createDirectories(dir);
-        MetricsLog log = new MetricsLog();
-        for (int e = 0; e < res.trainLoss().size(); e++) {
-            Map<String, Double> row = new LinkedHashMap<>();
-            row.put("train_loss", res.trainLoss().get(e));
-            if (!Double.isNaN(res.validationLoss().get(e))) row.put("validation_loss", res.validationLoss().get(e));
-            log.add(e + 1, row);
-        }
-        log.write(dir);
-        Pictures.lossCurve(dir.resolve("loss.png"), log, "train_loss", "validation_loss", false);
-        reconstructions(l, ds, dir.resolve("reconstructions.png"));
+        RunReports.lossHistory(dir, res);
+        RunReports.reconstructions(l, ds, dir.resolve("reconstructions.png"));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("train_loss", res.finalTrainLoss());
         metrics.put("epochs", res.epochsRun());
@@ -380,7 +373,7 @@ public final class Runner {
         }
         Path dir = options.out().resolve(name);
         Files.createDirectories(dir);
-        ae4j.dsl.runtime.AtomicFile.writeString(dir.resolve("pretrain.csv"), csv.toString());
+        AtomicFile.writeString(dir.resolve("pretrain.csv"), csv.toString());
         double after = Forward.meanLoss(l.model(), ds.values(), ds.size(), ds.dim());
         out.printf(Locale.ROOT, "pretrain %s: objective on %s %.5f at initialisation, %.5f after pretraining%s%n", name, t.data(),
                 before, after, levels.get(0).keepsDecoder() ? "" : " (the decoder is not pretrained: it does not mirror the encoder)");
@@ -390,34 +383,6 @@ public final class Runner {
         Map<String, Object> m = new LinkedHashMap<>();
         options.forEach((k, v) -> m.put(k, v instanceof Number || v instanceof Boolean || v instanceof String ? v : String.valueOf(v)));
         return m;
-    }
-
-    /** Originals, corrupted inputs and reconstructions of the first 8 examples, for image-shaped data. */
-    private void reconstructions(BuiltModel l, Dataset ds, Path png) throws IOException {
-        int[] shape = ds.shape();
-        int h;
-        int w;
-        if (shape.length == 2) {
-            h = shape[0];
-            w = shape[1];
-        } else {
-            int side = (int) Math.round(Math.sqrt(ds.dim()));
-            if (side * side != ds.dim() || side < 8) return;   // not an image: no grid
-            h = side;
-            w = side;
-        }
-        int n = Math.min(8, Math.min(ds.size(), l.model().maxBatch()));
-        if (l.ir().reconstruction() < 0) return;
-        float[] x = new float[n * ds.dim()];
-        ds.batch(0, n, x);
-        l.model().loss(x, n, 12345, 0, true);
-        List<float[]> rows = new ArrayList<>();
-        rows.add(x);
-        if (l.ir().corrupted() >= 0) rows.add(java.util.Arrays.copyOf(l.model().value(l.ir().corrupted()), n * ds.dim()));
-        rows.add(java.util.Arrays.copyOf(l.model().value(l.ir().reconstruction()), n * ds.dim()));
-        List<float[]> perRow = new ArrayList<>();
-        for (float[] r : rows) perRow.add(r);
-        Pictures.imageGrid(png, perRow, n, h, w, 3);
     }
 
     private void analyze(Step.Analyze a) throws IOException {
@@ -436,11 +401,11 @@ public final class Runner {
                     if (an.name().equals("reconstruction")) {
                         Path dir = options.out().resolve(a.model());
                         Files.createDirectories(dir);
-                        reconstructions(l, ds, dir.resolve("reconstructions-" + a.data() + ".png"));
+                        RunReports.reconstructions(l, ds, dir.resolve("reconstructions-" + a.data() + ".png"));
                     }
                 }
                 default -> {
-                    ae4j.dsl.analysis.Analysis impl = ae4j.dsl.analysis.Analyses.get(an.name());
+                    Analysis impl = Analyses.get(an.name());
                     if (impl == null) {
                         err.printf(Locale.ROOT, "%s %s: the analysis '%s' is not implemented yet (it comes with the "
                                 + "analyses of sections 14.5-14.9); skipped%n", a.verb(), a.model(), an.name());
@@ -448,9 +413,9 @@ public final class Runner {
                         Path dir = options.out().resolve(a.model());
                         Files.createDirectories(dir);
                         try {
-                            var ctx = new ae4j.dsl.analysis.AnalysisContext(an.name(), an.args(), l.model(), l.ir(), l.checked(),
+                            var ctx = new AnalysisContext(an.name(), an.args(), l.model(), l.ir(), l.checked(),
                                     ds, dir, out, err, data::get);
-                            if (impl instanceof ae4j.dsl.analysis.JacobianSpectrum js) {
+                            if (impl instanceof JacobianSpectrum js) {
                                 spectra.put(a.model() + " on " + a.data(), js.report(ctx));
                                 if (spectra.size() >= 2) compareSpectra();
                             } else {
@@ -469,9 +434,9 @@ public final class Runner {
     /** Every model's spectrum side by side, rewritten after each new one: OUT/jacobian-spectra.png and .csv. */
     private void compareSpectra() throws IOException {
         Path png = options.out().resolve("jacobian-spectra.png");
-        ae4j.dsl.runtime.AtomicFile.write(png, ae4j.dsl.analysis.JacobianSpectrum.comparisonPng(spectra));
-        ae4j.dsl.runtime.AtomicFile.writeString(options.out().resolve("jacobian-spectra.csv"),
-                ae4j.dsl.analysis.JacobianSpectrum.comparisonCsv(spectra));
+        AtomicFile.write(png, JacobianSpectrum.comparisonPng(spectra));
+        AtomicFile.writeString(options.out().resolve("jacobian-spectra.csv"),
+                JacobianSpectrum.comparisonCsv(spectra));
         out.println("jacobian_spectrum: " + String.join(", ", spectra.keySet()) + " side by side in " + png
                 + " (and jacobian-spectra.csv)");
     }
@@ -481,22 +446,7 @@ public final class Runner {
         Files.createDirectories(path.toAbsolutePath().getParent());
         switch (format) {
             case "safetensors" -> ModelFile.save(path, l.model(), source, Map.of(), Map.of());
-            case "csv" -> {
-                StringBuilder b = new StringBuilder();
-                for (int i = 0; i < l.model().params().length; i++) {
-                    CompiledModel.ParamInfo info = l.model().paramInfo().get(i);
-                    float[] p = l.model().params()[i];
-                    b.append("# ").append(info.name()).append(' ').append(info.rows()).append(" x ").append(info.cols()).append('\n');
-                    for (int r = 0; r < info.rows(); r++) {
-                        for (int c = 0; c < info.cols(); c++) {
-                            if (c > 0) b.append(',');
-                            b.append(p[r * info.cols() + c]);
-                        }
-                        b.append('\n');
-                    }
-                }
-                ae4j.dsl.runtime.AtomicFile.writeString(path, b.toString());
-            }
+            case "csv" -> RunReports.exportCsv(l.model(), path);
             default -> throw new UserError("export " + name + " as " + format + " is not available yet; "
                     + "export as safetensors (PyTorch and NumPy load it, see docs/model-format.md) or csv");
         }

@@ -11,7 +11,7 @@ import ae4j.dsl.data.DataException;
 import ae4j.dsl.data.DataLoader;
 import ae4j.dsl.data.DataPaths;
 import ae4j.dsl.data.Dataset;
-import ae4j.dsl.runtime.ModelMismatchException;
+import ae4j.dsl.io.ModelMismatchException;
 import ae4j.dsl.syntax.Diagnostic;
 import ae4j.dsl.syntax.Diagnostics;
 import ae4j.dsl.syntax.SourceParser;

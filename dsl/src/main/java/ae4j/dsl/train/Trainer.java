@@ -1,8 +1,8 @@
 package ae4j.dsl.train;
 
-import ae4j.dsl.runtime.Checkpoint;
+import ae4j.dsl.io.Checkpoint;
 import ae4j.dsl.runtime.CompiledModel;
-import ae4j.dsl.runtime.ModelMismatchException;
+import ae4j.dsl.io.ModelMismatchException;
 import ae4j.vecmath.Norms;
 import ae4j.vecmath.Parallel;
 import java.io.IOException;

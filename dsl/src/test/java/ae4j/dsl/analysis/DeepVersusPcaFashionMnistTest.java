@@ -8,7 +8,7 @@ import ae4j.dsl.data.DataLoader;
 import ae4j.dsl.data.DataPaths;
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.run.RunOutcome;
-import ae4j.dsl.runtime.ModelFile;
+import ae4j.dsl.io.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ae4j.dsl.runtime.Json;
+import ae4j.dsl.io.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;

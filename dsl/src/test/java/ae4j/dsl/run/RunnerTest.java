@@ -3,7 +3,7 @@ package ae4j.dsl.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ae4j.dsl.runtime.ModelFile;
+import ae4j.dsl.io.ModelFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -188,19 +188,19 @@ class RunnerTest {
                 """);
         RunOutcome whole = run(f, new Runner.Options(dir.resolve("whole"), 0));
         assertEquals(0, whole.code(), whole.err());
-        var full = ae4j.dsl.runtime.Checkpoint.read(dir.resolve("whole/ck/ae.ckpt"));
+        var full = ae4j.dsl.io.Checkpoint.read(dir.resolve("whole/ck/ae.ckpt"));
         assertEquals(4, full.progress().epoch());
         assertEquals(java.util.Set.of("m", "v"), full.optimizerState().keySet());
 
         RunOutcome half = run(f, new Runner.Options(dir.resolve("half"), 2));
         assertEquals(0, half.code(), half.err());
         Path ck = dir.resolve("half/ck/ae.ckpt");
-        assertEquals(2, ae4j.dsl.runtime.Checkpoint.read(ck).progress().epoch());
+        assertEquals(2, ae4j.dsl.io.Checkpoint.read(ck).progress().epoch());
 
         RunOutcome rest = run(f, new Runner.Options(dir.resolve("rest"), 0, false, ck));
         assertEquals(0, rest.code(), rest.err());
         assertTrue(rest.out().contains("resuming from " + ck + " after epoch 2"), rest.out());
-        var resumed = ae4j.dsl.runtime.Checkpoint.read(dir.resolve("rest/ck/ae.ckpt"));
+        var resumed = ae4j.dsl.io.Checkpoint.read(dir.resolve("rest/ck/ae.ckpt"));
         assertEquals(4, resumed.progress().epoch());
         for (String p : full.params().keySet()) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(full.params().get(p).data(), resumed.params().get(p).data(), p);

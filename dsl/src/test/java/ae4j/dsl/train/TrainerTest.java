@@ -217,7 +217,7 @@ class TrainerTest {
         Trainer.Result half = self[0].train(x, 300, 8);
         assertTrue(half.cancelled());
         assertEquals(2, half.epochsRun());
-        var written = ae4j.dsl.runtime.Checkpoint.read(cp);
+        var written = ae4j.dsl.io.Checkpoint.read(cp);
         assertEquals(2, written.progress().epoch());
         assertEquals(half.steps(), written.progress().step());
         assertEquals(java.util.Set.of("m", "v", "best"), written.optimizerState().keySet());
@@ -232,7 +232,7 @@ class TrainerTest {
         for (int i = 0; i < straight.params().length; i++) {
             assertArrayEquals(straight.params()[i], resumed.params()[i], "parameter " + i);
         }
-        assertEquals(4, ae4j.dsl.runtime.Checkpoint.read(cp).progress().epoch());
+        assertEquals(4, ae4j.dsl.io.Checkpoint.read(cp).progress().epoch());
 
         // Also the plain form: a 2-epoch run, then the same options with epochs: 4 (constant schedule).
         TrainConfig c4 = four.withSchedule("constant", Map.of());

@@ -1,4 +1,4 @@
-package ae4j.dsl.runtime;
+package ae4j.dsl.io;
 
 import java.util.List;
 

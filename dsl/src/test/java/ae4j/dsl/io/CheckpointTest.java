@@ -1,5 +1,6 @@
-package ae4j.dsl.runtime;
+package ae4j.dsl.io;
 
+import ae4j.dsl.runtime.CompiledModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -104,7 +105,7 @@ class CheckpointTest {
         }
         record Cfg(int epochs, String optimizer, Map<String, Object> optimizerArgs, String checkpoint) {
         }
-        Map<String, Object> config = ae4j.dsl.runtime.Json.fromRecord(new Cfg(3, "adam", Map.of("lr", 0.01), null));
+        Map<String, Object> config = ae4j.dsl.io.Json.fromRecord(new Cfg(3, "adam", Map.of("lr", 0.01), null));
         Path file = dir.resolve("c.safetensors");
         Checkpoint.capture(m, "", "adam", Checkpoint.slotsFromIndexed(state, m.params().length),
                 new Checkpoint.Progress(30, 3, 1, 0), config, Map.of()).write(file);

@@ -1,4 +1,4 @@
-package ae4j.dsl.runtime;
+package ae4j.dsl.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

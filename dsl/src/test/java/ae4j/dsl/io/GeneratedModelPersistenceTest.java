@@ -1,5 +1,6 @@
-package ae4j.dsl.runtime;
+package ae4j.dsl.io;
 
+import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

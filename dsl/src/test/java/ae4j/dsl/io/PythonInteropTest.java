@@ -1,5 +1,6 @@
-package ae4j.dsl.runtime;
+package ae4j.dsl.io;
 
+import ae4j.dsl.runtime.CompiledModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

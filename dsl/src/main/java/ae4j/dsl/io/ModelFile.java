@@ -1,5 +1,6 @@
-package ae4j.dsl.runtime;
+package ae4j.dsl.io;
 
+import ae4j.dsl.runtime.CompiledModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,6 @@
-package ae4j.dsl.runtime;
+package ae4j.dsl.io;
+
+import ae4j.dsl.runtime.CompiledModel;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,82 @@
+package ae4j.dsl.run;
+
+import ae4j.dsl.compile.BuiltModel;
+import ae4j.dsl.data.Dataset;
+import ae4j.dsl.io.AtomicFile;
+import ae4j.dsl.report.MetricsLog;
+import ae4j.dsl.report.Pictures;
+import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The files a run writes besides the model: loss history, reconstruction grids, CSV exports. */
+final class RunReports {
+
+    private RunReports() {
+    }
+
+    /** metrics.csv, metrics.json and loss.png of one train statement, in {@code dir}. */
+    static void lossHistory(Path dir, Trainer.Result res) throws IOException {
+        MetricsLog log = new MetricsLog();
+        for (int e = 0; e < res.trainLoss().size(); e++) {
+            Map<String, Double> row = new LinkedHashMap<>();
+            row.put("train_loss", res.trainLoss().get(e));
+            if (!Double.isNaN(res.validationLoss().get(e))) row.put("validation_loss", res.validationLoss().get(e));
+            log.add(e + 1, row);
+        }
+        log.write(dir);
+        Pictures.lossCurve(dir.resolve("loss.png"), log, "train_loss", "validation_loss", false);
+    }
+
+    /** Originals, corrupted inputs and reconstructions of the first 8 examples, for image-shaped data. */
+    static void reconstructions(BuiltModel l, Dataset ds, Path png) throws IOException {
+        int[] shape = ds.shape();
+        int h;
+        int w;
+        if (shape.length == 2) {
+            h = shape[0];
+            w = shape[1];
+        } else {
+            int side = (int) Math.round(Math.sqrt(ds.dim()));
+            if (side * side != ds.dim() || side < 8) return;   // not an image: no grid
+            h = side;
+            w = side;
+        }
+        int n = Math.min(8, Math.min(ds.size(), l.model().maxBatch()));
+        if (l.ir().reconstruction() < 0) return;
+        float[] x = new float[n * ds.dim()];
+        ds.batch(0, n, x);
+        l.model().loss(x, n, 12345, 0, true);
+        List<float[]> rows = new ArrayList<>();
+        rows.add(x);
+        if (l.ir().corrupted() >= 0) rows.add(Arrays.copyOf(l.model().value(l.ir().corrupted()), n * ds.dim()));
+        rows.add(Arrays.copyOf(l.model().value(l.ir().reconstruction()), n * ds.dim()));
+        List<float[]> perRow = new ArrayList<>();
+        for (float[] r : rows) perRow.add(r);
+        Pictures.imageGrid(png, perRow, n, h, w, 3);
+    }
+
+    /** Every parameter as CSV: a "# name rows x cols" line, then its rows. */
+    static void exportCsv(CompiledModel m, Path path) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < m.params().length; i++) {
+            CompiledModel.ParamInfo info = m.paramInfo().get(i);
+            float[] p = m.params()[i];
+            b.append("# ").append(info.name()).append(' ').append(info.rows()).append(" x ").append(info.cols()).append('\n');
+            for (int r = 0; r < info.rows(); r++) {
+                for (int c = 0; c < info.cols(); c++) {
+                    if (c > 0) b.append(',');
+                    b.append(p[r * info.cols() + c]);
+                }
+                b.append('\n');
+            }
+        }
+        AtomicFile.writeString(path, b.toString());
+    }
+}

@@ -1,0 +1,117 @@
+package ae4j.vecmath;
+
+import static ae4j.vecmath.Gemm.L;
+import static ae4j.vecmath.Gemm.NR;
+import static ae4j.vecmath.Gemm.S;
+
+import ae4j.vecmath.Gemm.Op;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * How {@link Gemm} lays its operands out for the micro-kernel: op(B) in column panels NR wide, op(A) in row
+ * panels MR tall, both zero-padded at the edges so the kernel always runs full-size (see {@link Gemm}).
+ */
+final class GemmPacking {
+
+    private GemmPacking() {
+    }
+
+    /**
+     * Packs op(B)[pc, pc+kc) x [jc, jc+nc) into panels of NR columns: panel p holds, for each k, NR
+     * consecutive floats (zero past the matrix edge), at bp[p * kc * NR + k * NR + j].
+     */
+    static void packB(Op opB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc, float[] bp, int bpOff) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int w = Math.min(NR, nc - jr);
+            int dst = bpOff + jr * kc;
+            if (opB == Op.N) {
+                int src = bo + pc * ldb + jc + jr;
+                if (w == NR) {
+                    for (int p = 0; p < kc; p++) {
+                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                        src += ldb;
+                        dst += NR;
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        for (int j = 0; j < w; j++) bp[dst + j] = b[src + j];
+                        for (int j = w; j < NR; j++) bp[dst + j] = 0f;
+                        src += ldb;
+                        dst += NR;
+                    }
+                }
+            } else {
+                // op(B) = B^T: column j of the panel is row (jc + jr + j) of B, contiguous in k. (Measured:
+                // one row at a time with strided writes beats reading the NR rows side by side, 62 vs 109 us
+                // for a 392 x 256 block.)
+                for (int j = 0; j < w; j++) {
+                    int src = bo + (jc + jr + j) * ldb + pc;
+                    int d = dst + j;
+                    for (int p = 0; p < kc; p++) {
+                        bp[d] = b[src + p];
+                        d += NR;
+                    }
+                }
+                for (int j = w; j < NR; j++) {
+                    int d = dst + j;
+                    for (int p = 0; p < kc; p++) {
+                        bp[d] = 0f;
+                        d += NR;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(A)[ic, ic+mc) x [pc, pc+kc) into panels of mr rows: panel q holds, for each k, mr
+     * consecutive floats (zero past the matrix edge), at ap[q * kc * mr + k * mr + r].
+     */
+    static void packA(int mr, Op opA, float[] a, int ao, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += mr) {
+            int h = Math.min(mr, mc - ir);
+            int dst = ir * kc;
+            if (opA == Op.N) {
+                for (int r = 0; r < h; r++) {
+                    int src = ao + (ic + ir + r) * lda + pc;
+                    int d = dst + r;
+                    for (int p = 0; p < kc; p++) {
+                        ap[d] = a[src + p];
+                        d += mr;
+                    }
+                }
+                for (int r = h; r < mr; r++) {
+                    int d = dst + r;
+                    for (int p = 0; p < kc; p++) {
+                        ap[d] = 0f;
+                        d += mr;
+                    }
+                }
+            } else {
+                // op(A) = A^T: the panel's mr values for each k are contiguous in A; copy them as one vector.
+                int src = ao + pc * lda + ic + ir;
+                int d = dst;
+                if (h == 4 && mr == 4) {
+                    // Plain copies: a 128-bit species here would make the Vector API call sites shared with
+                    // the 256-bit kernels polymorphic, and then C2 boxes vectors in every GEMM.
+                    for (int p = 0; p < kc; p++) {
+                        ap[d] = a[src];
+                        ap[d + 1] = a[src + 1];
+                        ap[d + 2] = a[src + 2];
+                        ap[d + 3] = a[src + 3];
+                        src += lda;
+                        d += 4;
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        for (int r = 0; r < h; r++) ap[d + r] = a[src + r];
+                        for (int r = h; r < mr; r++) ap[d + r] = 0f;
+                        src += lda;
+                        d += mr;
+                    }
+                }
+            }
+        }
+    }
+}
