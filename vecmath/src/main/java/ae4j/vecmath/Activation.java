@@ -19,7 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * Vector loops use {@link VMath} (tier-independent polynomial exp / tanh / log1p). The scalar
  * definitions here ({@link #apply(float)}, {@link #derivativeFromOutput(float)}) are the reference the
- * tests compare against.
+ * tests compare against; the double-precision ones ({@link #apply(double)}, {@link #derivativeFromOutput(double)})
+ * are the reference executor's and the analyses'; the generator inlines {@link #derivativeFromOutputSource}.
+ * Every activation's maths lives in this one file.
  */
 public enum Activation {
     IDENTITY, RELU, SIGMOID, TANH, SOFTPLUS;
@@ -63,6 +65,65 @@ public enum Activation {
             case SIGMOID -> y * (1f - y);
             case TANH -> 1f - y * y;
             case SOFTPLUS -> (float) -Math.expm1(-(double) y);
+        };
+    }
+
+    /** The forward map in double precision: the reference the reference executor and the analyses use. */
+    public double apply(double z) {
+        return switch (this) {
+            case IDENTITY -> z;
+            case RELU -> Math.max(z, 0);
+            case SIGMOID -> 1 / (1 + Math.exp(-z));
+            case TANH -> Math.tanh(z);
+            case SOFTPLUS -> Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+        };
+    }
+
+    /** f'(z) through the output y = f(z), in double precision. */
+    public double derivativeFromOutput(double y) {
+        return switch (this) {
+            case IDENTITY -> 1;
+            case RELU -> y > 0 ? 1 : 0;
+            case SIGMOID -> y * (1 - y);
+            case TANH -> 1 - y * y;
+            case SOFTPLUS -> -Math.expm1(-y);
+        };
+    }
+
+    /**
+     * d f'(z) / dy, with f'(z) written through the output y as in {@link #derivativeFromOutput(double)}: what the
+     * contractive penalty's gradient needs (sigmoid 1 - 2y, tanh -2y).
+     */
+    public double derivativeOfDerivativeFromOutput(double y) {
+        return switch (this) {
+            case IDENTITY, RELU -> 0;
+            case SIGMOID -> 1 - 2 * y;
+            case TANH -> -2 * y;
+            case SOFTPLUS -> Math.exp(-y);
+        };
+    }
+
+    /**
+     * Java source computing {@link #derivativeFromOutput(float)} of the float expression {@code y}, for generated
+     * code, where a call per element would cost more than the arithmetic: the same operations in the same order.
+     */
+    public String derivativeFromOutputSource(String y) {
+        return switch (this) {
+            case IDENTITY -> "1f";
+            case RELU -> "(" + y + " > 0f ? 1f : 0f)";
+            case SIGMOID -> y + " * (1f - " + y + ")";
+            case TANH -> "1f - " + y + " * " + y;
+            case SOFTPLUS -> "(float) -Math.expm1(-(double) " + y + ")";
+        };
+    }
+
+    /** Java source of {@link #derivativeOfDerivativeFromOutput(double)} in float, for generated code. */
+    public String derivativeOfDerivativeFromOutputSource(String y) {
+        return switch (this) {
+            case IDENTITY, RELU -> "0f";
+            case SIGMOID -> "1f - 2f * " + y;
+            case TANH -> "-2f * " + y;
+            case SOFTPLUS -> "(float) Math.exp(-(double) " + y + ")";
         };
     }
 

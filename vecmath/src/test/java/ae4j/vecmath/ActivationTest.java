@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * Activation kernels against their scalar definitions ({@link Activation#apply(float)} and
@@ -137,5 +137,29 @@ class ActivationTest {
         assertEquals(Activation.IDENTITY, Activation.byName("linear"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Activation.byName("gelu"));
         assertEquals(true, e.getMessage().contains("expected one of"));
+    }
+
+    /**
+     * The double-precision definitions (the reference executor's and the analyses') by central differences:
+     * derivativeFromOutput(apply(z)) is f'(z), derivativeOfDerivativeFromOutput(y) is the slope of
+     * derivativeFromOutput in y; and the float definitions agree with them to float precision.
+     */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void doublePrecisionDefinitionsMatchCentralDifferences(Activation a) {
+        SplittableRandom r = new SplittableRandom(31);
+        for (int i = 0; i < 200; i++) {
+            double z = r.nextGaussian() * 3;
+            if (a == Activation.RELU && Math.abs(z) < 1e-3) continue;   // the kink
+            double h = 1e-5;
+            double fd = (a.apply(z + h) - a.apply(z - h)) / (2 * h);
+            double y = a.apply(z);
+            assertEquals(fd, a.derivativeFromOutput(y), 1e-6 * Math.max(1, Math.abs(fd)), a + " f'(" + z + ")");
+            double dd = (a.derivativeFromOutput(y + h) - a.derivativeFromOutput(y - h)) / (2 * h);
+            if (a != Activation.RELU || Math.abs(y) > 1e-3) {
+                assertEquals(dd, a.derivativeOfDerivativeFromOutput(y), 1e-5 * Math.max(1, Math.abs(dd)), a + " d f'/dy at " + y);
+            }
+            assertEquals(a.apply((float) z), (float) a.apply((double) (float) z), 2 * Math.ulp((float) y) + 1e-7, a + " float vs double");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package ae4j.dsl.analysis;
 
+import ae4j.dsl.check.Builtins;
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.data.Dataset;
@@ -26,12 +27,16 @@ public record AnalysisContext(String name, Map<String, Object> args, CompiledMod
         this(name, args, model, ir, checked, data, dir, out, err, null);
     }
 
-    public double number(String key, double dflt) {
-        return args.get(key) instanceof Number n ? n.doubleValue() : dflt;
+    /** An integer argument; when absent, the built-in's default (the registry in {@code Builtins} is where they live). */
+    public int integer(String key) {
+        Object v = args.containsKey(key) ? args.get(key) : Builtins.withDefaults(Builtins.Kind.ANALYSIS, name, args).get(key);
+        if (v instanceof Number n) return n.intValue();
+        throw new IllegalArgumentException(name + " needs an integer " + key + ", got " + v);
     }
 
-    public int integer(String key, int dflt) {
-        return args.get(key) instanceof Number n ? n.intValue() : dflt;
+    /** An integer argument whose default depends on the model or the data ("code size"), or that may be absent. */
+    public int integerOr(String key, int derived) {
+        return args.get(key) instanceof Number n ? n.intValue() : derived;
     }
 
     /** The data set named {@code name}: the analysed one, or another data set of the program. */

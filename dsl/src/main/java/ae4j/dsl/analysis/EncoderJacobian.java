@@ -1,6 +1,5 @@
 package ae4j.dsl.analysis;
 
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
 import ae4j.dsl.ir.Graph.Corrupt;
@@ -9,6 +8,7 @@ import ae4j.dsl.ir.Graph.FreeCode;
 import ae4j.dsl.ir.Graph.Input;
 import ae4j.dsl.ir.Graph.Node;
 import ae4j.dsl.ir.Graph.Softmax;
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
 import java.util.ArrayList;
@@ -210,21 +210,9 @@ public final class EncoderJacobian {
         return m;
     }
 
-    /** f'(z) in double. */
+    /** f'(z) at the pre-activation z, from vecmath's double-precision definition of the activation. */
     static double derivative(Activation a, double z) {
-        return switch (a) {
-            case IDENTITY -> 1;
-            case RELU -> z > 0 ? 1 : 0;
-            case SIGMOID -> {
-                double s = 1 / (1 + Math.exp(-z));
-                yield s * (1 - s);
-            }
-            case TANH -> {
-                double t = Math.tanh(z);
-                yield 1 - t * t;
-            }
-            case SOFTPLUS -> 1 / (1 + Math.exp(-z));
-        };
+        return a.derivativeFromOutput(a.apply(z));
     }
 
     /** ||J||_F of a row-major Jacobian. */

@@ -3,17 +3,17 @@ package ae4j.dsl.analysis;
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.io.AtomicFile;
 import ae4j.vecmath.Activation;
-import java.awt.Color;
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import java.awt.Color;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code jacobian_spectrum(samples)} (section 14.7): the singular values of the encoder's Jacobian
@@ -105,7 +105,7 @@ public final class JacobianSpectrum implements Analysis {
     /** {@link #run}, returning the whole measurement (ae4j run collects them to compare models). */
     public Result report(AnalysisContext ctx) throws IOException {
         EncoderJacobian jac = EncoderJacobian.of(ctx);
-        Result res = measure(jac, ctx.data(), ctx.integer("samples", 100));
+        Result res = measure(jac, ctx.data(), ctx.integer("samples"));
         ctx.out().printf(Locale.ROOT, "%s on %s: jacobian_spectrum at %d points (df/dx, %d x %d): singular values below 1 %.4f,"
                         + " mean ||J||_F %.4f, mean largest singular value %.4f, saturated code units %s%n",
                 ctx.model().name(), ctx.data().name(), res.samples(), jac.codeWidth(), jac.inputWidth(), res.fractionBelowOne(),

@@ -1,6 +1,10 @@
 package ae4j.dsl.analysis;
 
 import ae4j.dsl.data.Dataset;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.SingularOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -8,10 +12,6 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.SingularOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 
 /**
  * The nonparametric tangent-plane estimate of section 14.6 (figure 14.8): around a point, PCA of its k
@@ -110,7 +110,7 @@ public final class LocalPca implements Analysis {
                         + " features per example but " + data.name() + " has " + data.dim());
             }
         }
-        int k = ctx.integer("k", 10);
+        int k = ctx.integer("k");
         int n = fit.size();
         if (k < 2) throw new IllegalArgumentException("local_pca: k must be at least 2, got " + k);
         if (k > n) {

@@ -1,8 +1,8 @@
 package ae4j.dsl.analysis;
 
 import ae4j.dsl.data.Dataset;
-import ae4j.dsl.report.Pictures;
 import ae4j.dsl.io.AtomicFile;
+import ae4j.dsl.report.Pictures;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Forward;
 import ae4j.vecmath.Gemm;
@@ -262,7 +262,7 @@ public final class PcaBaseline implements Analysis {
             return Map.of();
         }
         Dataset ds = ctx.data();
-        int k = ctx.integer("k", ctx.checked().codeSize());
+        int k = ctx.integerOr("k", ctx.checked().codeSize());
         if (k < 1) {
             ctx.err().println(who + ": k must be >= 1, got " + k + "; skipped");
             return Map.of();

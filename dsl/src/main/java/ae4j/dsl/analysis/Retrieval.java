@@ -121,8 +121,8 @@ public final class Retrieval implements Analysis {
         Dataset data = ctx.data();
         CheckedModel m = ctx.checked();
         int width = m.codeSize();
-        int bits = ctx.integer("bits", width);
-        int k = ctx.integer("k", 10);
+        int bits = ctx.integerOr("bits", width);
+        int k = ctx.integer("k");
         if (bits > width) {
             ctx.err().printf(Locale.ROOT, "retrieval: bits = %d but the code has %d units; using %d%n", bits, width, width);
             bits = width;

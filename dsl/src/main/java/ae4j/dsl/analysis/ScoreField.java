@@ -2,8 +2,8 @@ package ae4j.dsl.analysis;
 
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.data.Dataset;
-import ae4j.dsl.report.Pictures;
 import ae4j.dsl.io.AtomicFile;
+import ae4j.dsl.report.Pictures;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Forward;
 import java.awt.BasicStroke;
@@ -163,7 +163,7 @@ public final class ScoreField implements Analysis {
             ctx.err().println(who + ": model '" + ctx.checked().name() + "' has no decoder, so no reconstruction; skipped");
             return Map.of();
         }
-        int grid = ctx.integer("grid", 20);
+        int grid = ctx.integer("grid");
         Dataset ds = ctx.data();
         int d = ds.dim();
         Field atData = at(ctx.model(), ctx.ir().reconstruction(), sigma, ds.values(), ds.size(), d);
@@ -198,7 +198,7 @@ public final class ScoreField implements Analysis {
                     + ds.name() + "), got only " + (hasFrom ? "from" : "to"));
         }
         if (hasFrom) {
-            int from = ctx.integer("from", 0), to = ctx.integer("to", 0), steps = ctx.integer("steps", 50);
+            int from = ctx.integerOr("from", 0), to = ctx.integerOr("to", 0), steps = ctx.integerOr("steps", 50);
             for (int i : new int[] {from, to}) {
                 if (i < 0 || i >= ds.size()) {
                     throw new IllegalArgumentException("score_field: the path's ends are example indices of " + ds.name()

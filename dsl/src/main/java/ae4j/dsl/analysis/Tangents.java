@@ -106,10 +106,10 @@ public final class Tangents implements Analysis {
 
     @Override
     public Map<String, Double> run(AnalysisContext ctx) throws IOException {
-        int k = ctx.integer("k", 3);
+        int k = ctx.integer("k");
         EncoderJacobian jac = EncoderJacobian.of(ctx);
         Dataset data = ctx.data();
-        Result res = measure(jac, data, k, ctx.integer("samples", 4));
+        Result res = measure(jac, data, k, ctx.integer("samples"));
         int kk = res.tangents()[0].length;
         double meanSv = 0;
         for (double[] s : res.singularValues()) for (double v : s) meanSv += v;

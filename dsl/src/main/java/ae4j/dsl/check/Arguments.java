@@ -70,7 +70,7 @@ final class Arguments extends CheckerPart {
         if (!ok) return null;
         Map<String, Object> full = new LinkedHashMap<>();
         for (Builtin b : Builtins.all(kind)) {
-            Object v = out.containsKey(b.name()) ? out.get(b.name()) : defaultValue(b.params().get(0));
+            Object v = out.containsKey(b.name()) ? out.get(b.name()) : Builtins.defaultValue(b.params().get(0));
             if (v != null) full.put(b.name(), v);
         }
         return full;
@@ -132,16 +132,10 @@ final class Arguments extends CheckerPart {
         if (!ok) return null;
         Map<String, Object> out = new LinkedHashMap<>();
         for (Param p : b.params()) {
-            Object v = bound.containsKey(p.name()) ? bound.get(p.name()) : defaultValue(p);
+            Object v = bound.containsKey(p.name()) ? bound.get(p.name()) : Builtins.defaultValue(p);
             if (v != null) out.put(p.name(), v);
         }
         return out;
-    }
-
-    private static Object defaultValue(Param p) {
-        Object v = p.defaultValue();
-        if (v instanceof Double d && (p.type() == Type.INT || p.type() == Type.COUNT)) return d.intValue();
-        return v;
     }
 
     /** One value against its parameter's type; reports and returns null when it does not fit. */

@@ -312,6 +312,41 @@ public final class Builtins {
         return List.copyOf(REGISTRY.getOrDefault(kind, Map.of()).keySet());
     }
 
+    /**
+     * The arguments of built-in {@code name} of {@code kind} with every default filled in: {@code given} first, then
+     * each parameter's default (integer parameters as {@link Integer}), "none" and derived ones absent. What runs a
+     * built-in outside the checker (optimizers, schedules, train defaults, the free code, analyses from Java) takes
+     * its defaults here, so that this registry is the one place they live.
+     */
+    public static Map<String, Object> withDefaults(Kind kind, String name, Map<String, Object> given) {
+        Builtin b = lookup(kind, name).orElseThrow(() -> new IllegalArgumentException("unknown " + kind.words() + " '" + name
+                + "'; expected one of " + String.join(", ", names(kind))));
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Param p : b.params()) {
+            Object v = given.containsKey(p.name()) ? given.get(p.name()) : defaultValue(p);
+            if (v != null) out.put(p.name(), v);
+        }
+        given.forEach(out::putIfAbsent);
+        return out;
+    }
+
+    /** Named options of a kind (train options, free code options) with their defaults: option name to value. */
+    public static Map<String, Object> defaultOptions(Kind kind) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Builtin b : all(kind)) {
+            Object v = b.params().isEmpty() ? null : defaultValue(b.params().get(0));
+            if (v != null) out.put(b.name(), v);
+        }
+        return out;
+    }
+
+    /** A parameter's default as a value: integer types as {@link Integer}; null for none or derived. */
+    static Object defaultValue(Param p) {
+        Object v = p.defaultValue();
+        if (v instanceof Double d && (p.type() == Type.INT || p.type() == Type.COUNT)) return d.intValue();
+        return v;
+    }
+
     /** Every built-in, kind by kind. */
     public static List<Builtin> all() {
         List<Builtin> out = new ArrayList<>();

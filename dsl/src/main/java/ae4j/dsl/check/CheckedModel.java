@@ -15,7 +15,7 @@ import java.util.Map;
  * @param output        the output distribution p_decoder(x | h) with its arguments, or null when not declared
  * @param corruption    the corruption process C(x~ | x), or null
  * @param noiseBeforeCode the noise process on the code's pre-activation ({@code gaussian} with {@code sigma}), or null
- * @param freeCode      {@code steps} and {@code lr} when the code is a free variable (14.19), or null
+ * @param freeCode      the steps on the code when it is a free variable (14.19), or null
  * @param objective     the objective as a sum of weighted loss terms
  * @param origins       where declarations come from, for comments in generated code: keys {@code input},
  *                      {@code decoder}, {@code code}, {@code corrupt}, {@code noise}, {@code free}, {@code minimize}
@@ -24,7 +24,7 @@ import java.util.Map;
 public record CheckedModel(String name, String inputName, List<Integer> inputDims, int inputSize,
                            String encoderName, List<LayerInfo> encoder, String codeName, int codeSize, MExpr codeValue,
                            String decoderName, boolean tied, List<LayerInfo> decoder, Call output, Corruption corruption,
-                           Call noiseBeforeCode, Map<String, Object> freeCode, List<Term> objective, Map<String, String> origins) {
+                           Call noiseBeforeCode, FreeCode freeCode, List<Term> objective, Map<String, String> origins) {
 
     public CheckedModel {
         inputDims = List.copyOf(inputDims);
@@ -38,7 +38,7 @@ public record CheckedModel(String name, String inputName, List<Integer> inputDim
     public CheckedModel(String name, String inputName, List<Integer> inputDims, int inputSize,
                         String encoderName, List<LayerInfo> encoder, String codeName, int codeSize, MExpr codeValue,
                         String decoderName, boolean tied, List<LayerInfo> decoder, Call output, Corruption corruption,
-                        Call noiseBeforeCode, Map<String, Object> freeCode, List<Term> objective) {
+                        Call noiseBeforeCode, FreeCode freeCode, List<Term> objective) {
         this(name, inputName, inputDims, inputSize, encoderName, encoder, codeName, codeSize, codeValue, decoderName, tied, decoder,
                 output, corruption, noiseBeforeCode, freeCode, objective, Map.of());
     }
@@ -67,6 +67,10 @@ public record CheckedModel(String name, String inputName, List<Integer> inputDim
         public int hashCode() {
             return java.util.Objects.hash(kind, in, out, activation);
         }
+    }
+
+    /** A free code (predictive sparse decomposition, 14.19): {@code steps} gradient steps of size {@code lr} on h. */
+    public record FreeCode(int steps, double lr) {
     }
 
     /** A built-in applied to resolved, defaulted arguments: {@code adam(lr: 0.001, beta1: 0.9, ...)}. */

@@ -202,13 +202,16 @@ final class ModelChecker extends CheckerPart {
             }
         }
         // ---- free code
-        Map<String, Object> freeCode = null;
+        CheckedModel.FreeCode freeCode = null;
         if (free != null) {
             if (!free.code().text().equals(s.codeName)) {
                 error(free.code().span(), "'" + free.code().text() + "' is not the code; the code of model '" + s.modelName
                         + "' is '" + s.codeName + "'");
             }
-            freeCode = arguments.options(Kind.FREE_CODE_OPTION, free.args(), Integer.MAX_VALUE, null);
+            Map<String, Object> options = arguments.options(Kind.FREE_CODE_OPTION, free.args(), Integer.MAX_VALUE, null);
+            if (options != null) {
+                freeCode = new CheckedModel.FreeCode(((Number) options.get("steps")).intValue(), ((Number) options.get("lr")).doubleValue());
+            }
         }
         // ---- objective
         List<Term> objective = new ArrayList<>();

@@ -1,9 +1,8 @@
 package ae4j.dsl.compile;
 
-import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedModel.LayerInfo;
 import ae4j.dsl.check.CheckedModel.MExpr;
-import ae4j.dsl.ir.Graph;
+import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
 import ae4j.dsl.ir.Graph.BernoulliNll;
@@ -26,6 +25,7 @@ import ae4j.dsl.ir.Graph.Probe;
 import ae4j.dsl.ir.Graph.Softmax;
 import ae4j.dsl.ir.Graph.Term;
 import ae4j.dsl.ir.Graph.WeightDecay;
+import ae4j.dsl.ir.Graph;
 import ae4j.vecmath.Activation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -158,9 +158,7 @@ public final class Lowering {
         codeApplication = en;
         int applied = value(en);
         if (m.freeCode() != null) {
-            int steps = ((Number) m.freeCode().getOrDefault("steps", 10)).intValue();
-            double lr = ((Number) m.freeCode().getOrDefault("lr", 0.1)).doubleValue();
-            code = add(new FreeCode(nodes.size(), applied, steps, lr, m.codeSize()), m.origin("free"), m.codeName(), m.codeName());
+            code = add(new FreeCode(nodes.size(), applied, m.freeCode().steps(), m.freeCode().lr(), m.codeSize()), m.origin("free"), m.codeName(), m.codeName());
         } else {
             code = applied;
         }

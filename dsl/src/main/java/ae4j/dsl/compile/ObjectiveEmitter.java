@@ -3,7 +3,6 @@ package ae4j.dsl.compile;
 import static ae4j.dsl.compile.ForwardEmitter.SCR;
 import static ae4j.dsl.compile.SourceWriter.f;
 
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.BernoulliNll;
 import ae4j.dsl.ir.Graph.CategoricalNll;
 import ae4j.dsl.ir.Graph.Contractive;
@@ -15,6 +14,7 @@ import ae4j.dsl.ir.Graph.L2;
 import ae4j.dsl.ir.Graph.Mse;
 import ae4j.dsl.ir.Graph.Term;
 import ae4j.dsl.ir.Graph.WeightDecay;
+import ae4j.dsl.ir.Graph;
 import ae4j.vecmath.Activation;
 
 /**
@@ -209,15 +209,15 @@ final class ObjectiveEmitter {
         w.line("    float s = " + contractiveDerivative(c) + ";");
         w.line("    value += (double) s * s * rn;");
         w.line("    if (seedGradients) " + dh + "[r * " + m + " + j] += 2f * s * ("
-                + (c.activation() == Activation.SIGMOID ? "1f - 2f * hv" : "-2f * hv") + ") * rn * scale;");
+                + c.activation().derivativeOfDerivativeFromOutputSource("hv") + ") * rn * scale;");
         w.line("}");
         w.close("}");
         w.line(tk + " = value * inv;");
     }
 
-    /** s'(h) from the code value hv: sigmoid h(1 - h), tanh 1 - h^2. */
+    /** s'(h) from the code value hv (sigmoid h(1 - h), tanh 1 - h^2), as vecmath's Activation defines it. */
     static String contractiveDerivative(Contractive c) {
-        return c.activation() == Activation.SIGMOID ? "hv * (1f - hv)" : "1f - hv * hv";
+        return c.activation().derivativeFromOutputSource("hv");
     }
 
     /** The seeding of a term's node gradients (rows at {@code o}), in one {@code if (seedGradients)} block. */

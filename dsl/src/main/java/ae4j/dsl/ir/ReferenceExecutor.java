@@ -20,7 +20,6 @@ import ae4j.dsl.ir.Graph.Probe;
 import ae4j.dsl.ir.Graph.Softmax;
 import ae4j.dsl.ir.Graph.Term;
 import ae4j.dsl.ir.Graph.WeightDecay;
-import ae4j.vecmath.Activation;
 
 /**
  * The plain scalar interpreter of the IR, in double precision: forward, the objective with each term,
@@ -126,7 +125,7 @@ public final class ReferenceExecutor {
             case Dense d -> dense(d, p, v[d.input()], batch);
             case Activate a -> {
                 double[] y = new double[v[a.input()].length];
-                for (int i = 0; i < y.length; i++) y[i] = activate(a.activation(), v[a.input()][i]);
+                for (int i = 0; i < y.length; i++) y[i] = a.activation().apply(v[a.input()][i]);
                 yield y;
             }
         };
@@ -146,27 +145,6 @@ public final class ReferenceExecutor {
             }
         }
         return y;
-    }
-
-    static double activate(Activation a, double z) {
-        return switch (a) {
-            case IDENTITY -> z;
-            case RELU -> Math.max(z, 0);
-            case SIGMOID -> 1 / (1 + Math.exp(-z));
-            case TANH -> Math.tanh(z);
-            case SOFTPLUS -> Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-        };
-    }
-
-    /** f'(z) from the output y = f(z). */
-    static double derivative(Activation a, double y) {
-        return switch (a) {
-            case IDENTITY -> 1;
-            case RELU -> y > 0 ? 1 : 0;
-            case SIGMOID -> y * (1 - y);
-            case TANH -> 1 - y * y;
-            case SOFTPLUS -> -Math.expm1(-y);
-        };
     }
 
     // ------------------------------------------------------------------ operations: backward
@@ -198,7 +176,7 @@ public final class ReferenceExecutor {
             case Activate a -> {
                 double[] dx = dv[a.input()];
                 double[] y = v[a.id()];
-                for (int i = 0; i < dx.length; i++) dx[i] += dv[a.id()][i] * derivative(a.activation(), y[i]);
+                for (int i = 0; i < dx.length; i++) dx[i] += dv[a.id()][i] * a.activation().derivativeFromOutput(y[i]);
             }
             case Dense d -> {
                 double[] dy = dv[d.id()];
@@ -300,7 +278,7 @@ public final class ReferenceExecutor {
                 int m = g.width(c.code());
                 double s = 0;
                 for (int i = 0; i < h.length; i++) {
-                    double d = derivative(c.activation(), h[i]);
+                    double d = c.activation().derivativeFromOutput(h[i]);
                     s += d * d * rowNorms[i % m];
                 }
                 yield s;
@@ -384,9 +362,9 @@ public final class ReferenceExecutor {
                 double[] rowNorms = rowNorms(w, m);
                 double[] sumD2 = new double[m];
                 for (int i = 0; i < h.length; i++) {
-                    double d = derivative(c.activation(), h[i]);
+                    double d = c.activation().derivativeFromOutput(h[i]);
                     // d/dh of d(h)^2 = 2 d d'(h), with d' = 1 - 2h (sigmoid) or -2h (tanh).
-                    double dd = c.activation() == Activation.SIGMOID ? 1 - 2 * h[i] : -2 * h[i];
+                    double dd = c.activation().derivativeOfDerivativeFromOutput(h[i]);
                     dv[c.code()][i] += 2 * d * dd * rowNorms[i % m] * scale;
                     sumD2[i % m] += d * d;
                 }

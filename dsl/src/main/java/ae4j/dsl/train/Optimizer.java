@@ -1,5 +1,6 @@
 package ae4j.dsl.train;
 
+import ae4j.dsl.check.Builtins;
 import ae4j.vecmath.Updates;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,24 +44,23 @@ public final class Optimizer {
         }
     }
 
-    /** From a checked optimizer call, e.g. adam(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8). */
-    public static Optimizer of(String name, Map<String, Object> args, float[][] params) {
-        double lr = num(args, "lr", 1e-3);
+    /** From a checked optimizer call, e.g. adam(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8); missing arguments take the built-in defaults. */
+    public static Optimizer of(String name, Map<String, Object> given, float[][] params) {
+        Map<String, Object> args = Builtins.withDefaults(Builtins.Kind.OPTIMIZER, name, given);
+        double lr = num(args, "lr");
         return switch (name) {
             case "sgd" -> new Optimizer(Kind.SGD, lr, 0, 0, 0, 0, 0, params);
-            case "momentum" -> new Optimizer(Kind.MOMENTUM, lr, num(args, "momentum", 0.9), 0, 0, 0, 0, params);
-            case "nesterov" -> new Optimizer(Kind.NESTEROV, lr, num(args, "momentum", 0.9), 0, 0, 0, 0, params);
-            case "adam" -> new Optimizer(Kind.ADAM, lr, 0, num(args, "beta1", 0.9), num(args, "beta2", 0.999),
-                    num(args, "eps", 1e-8), 0, params);
-            case "adamw" -> new Optimizer(Kind.ADAMW, lr, 0, num(args, "beta1", 0.9), num(args, "beta2", 0.999),
-                    num(args, "eps", 1e-8), num(args, "weight_decay", 0.01), params);
+            case "momentum" -> new Optimizer(Kind.MOMENTUM, lr, num(args, "momentum"), 0, 0, 0, 0, params);
+            case "nesterov" -> new Optimizer(Kind.NESTEROV, lr, num(args, "momentum"), 0, 0, 0, 0, params);
+            case "adam" -> new Optimizer(Kind.ADAM, lr, 0, num(args, "beta1"), num(args, "beta2"), num(args, "eps"), 0, params);
+            case "adamw" -> new Optimizer(Kind.ADAMW, lr, 0, num(args, "beta1"), num(args, "beta2"), num(args, "eps"),
+                    num(args, "weight_decay"), params);
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'");
         };
     }
 
-    private static double num(Map<String, Object> args, String key, double dflt) {
-        Object v = args.get(key);
-        return v instanceof Number n ? n.doubleValue() : dflt;
+    private static double num(Map<String, Object> args, String key) {
+        return ((Number) args.get(key)).doubleValue();
     }
 
     public double baseLearningRate() {

@@ -1,5 +1,7 @@
 package ae4j.dsl.train;
 
+import ae4j.dsl.check.Builtins;
+import ae4j.dsl.check.CheckedModel;
 import java.util.Map;
 
 /**
@@ -40,14 +42,15 @@ public interface Schedule {
      * From a checked schedule call (name and defaulted arguments, as the checker resolves them).
      * {@code baseLr} turns cosine's absolute {@code min} learning rate into a ratio.
      */
-    static Schedule of(String name, Map<String, Object> args, double baseLr) {
+    static Schedule of(String name, Map<String, Object> given, double baseLr) {
+        Map<String, Object> args = Builtins.withDefaults(Builtins.Kind.SCHEDULE, name, given);
         return switch (name) {
             case "constant" -> CONSTANT;
             case "step" -> step(((Number) args.get("every")).intValue(), ((Number) args.get("factor")).doubleValue());
-            case "cosine" -> cosine(baseLr > 0 ? ((Number) args.getOrDefault("min", 0.0)).doubleValue() / baseLr : 0);
+            case "cosine" -> cosine(baseLr > 0 ? (args.get("min") instanceof Number min ? min.doubleValue() : 0) / baseLr : 0);
             case "warmup" -> {
                 Object then = args.get("then");
-                Schedule next = then instanceof ae4j.dsl.check.CheckedModel.Call c ? of(c.name(), c.args(), baseLr) : CONSTANT;
+                Schedule next = then instanceof CheckedModel.Call c ? of(c.name(), c.args(), baseLr) : CONSTANT;
                 yield warmup(((Number) args.get("epochs")).intValue(), next);
             }
             case "ramp" -> ramp(((Number) args.get("start")).doubleValue(), ((Number) args.get("end")).doubleValue());

@@ -1,6 +1,8 @@
 package ae4j.dsl.train;
 
+import ae4j.dsl.check.Builtins;
 import ae4j.dsl.check.CheckedModel;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,9 +25,9 @@ public record TrainConfig(int epochs, int batch, String optimizer, Map<String, O
         scheduleArgs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scheduleArgs));
     }
 
-    /** Defaults: 10 epochs, batch 128, adam(lr: 1e-3), constant schedule, seed 0. */
+    /** The train options' defaults, from the built-ins registry: 10 epochs, batch 128, adam(lr: 1e-3), constant schedule, seed 0. */
     public static TrainConfig defaults() {
-        return new TrainConfig(10, 128, "adam", Map.of("lr", 1e-3), "constant", Map.of(), 0, 0, 0, 0, 0, null);
+        return from(Builtins.defaultOptions(Builtins.Kind.TRAIN_OPTION));
     }
 
     public TrainConfig withEpochs(int e) {
@@ -69,21 +71,14 @@ public record TrainConfig(int epochs, int batch, String optimizer, Map<String, O
     }
 
     /** From the options of a checked {@code train} statement (every option present or defaulted). */
-    public static TrainConfig from(Map<String, Object> o) {
-        TrainConfig d = defaults();
-        String opt = d.optimizer;
-        Map<String, Object> optArgs = d.optimizerArgs;
-        if (o.get("optimizer") instanceof CheckedModel.Call c) {
-            opt = c.name();
-            optArgs = c.args();
-        }
-        String sched = d.schedule;
-        Map<String, Object> schedArgs = d.scheduleArgs;
-        if (o.get("schedule") instanceof CheckedModel.Call c) {
-            sched = c.name();
-            schedArgs = c.args();
-        }
-        return new TrainConfig(intOr(o, "epochs", d.epochs), intOr(o, "batch", d.batch), opt, optArgs, sched, schedArgs,
+    public static TrainConfig from(Map<String, Object> given) {
+        Map<String, Object> o = new LinkedHashMap<>(Builtins.defaultOptions(Builtins.Kind.TRAIN_OPTION));
+        o.putAll(given);
+        CheckedModel.Call opt = (CheckedModel.Call) o.get("optimizer");
+        CheckedModel.Call sched = (CheckedModel.Call) o.get("schedule");
+        return new TrainConfig(intOr(o, "epochs", 0), intOr(o, "batch", 0), opt.name(),
+                Builtins.withDefaults(Builtins.Kind.OPTIMIZER, opt.name(), opt.args()), sched.name(),
+                Builtins.withDefaults(Builtins.Kind.SCHEDULE, sched.name(), sched.args()),
                 intOr(o, "seed", 0), intOr(o, "threads", 0),
                 o.get("validation") instanceof Number n ? n.doubleValue() : 0, intOr(o, "early_stopping", 0),
                 o.get("clip") instanceof Number n ? n.doubleValue() : 0,

@@ -148,8 +148,8 @@ class TangentClaimTest {
         return out;
     }
 
-    /**
-     * 40 points with noise 0.1 per coordinate on a curve (intrinsic 1) and a surface (intrinsic 2) in R^50, a
+    /*
+     * (Measured earlier, no test asserts it now.) 40 points with noise 0.1 per coordinate on a curve (intrinsic 1) and a surface (intrinsic 2) in R^50, a
      * denoising autoencoder (sigma 0.5, 2-unit code), its tangent estimate = the leading right singular
      * vectors of the encoder Jacobian at 100 clean test points, against local PCA of the k nearest training
      * points for neighbourhoods up to a quarter of the data (k = 4..10). Measured (seed 1): curve 27.4 degrees
