@@ -42,9 +42,9 @@ public final class Gemm {
     static final int KC = Integer.getInteger("ae4j.gemm.kc", L >= 16 ? 256 : 384);
     static final int MC = roundUp(Integer.getInteger("ae4j.gemm.mc", 192), 8);
     static final int NC = roundUp(Integer.getInteger("ae4j.gemm.nc", 4096), NR);
-    /** Below this many flops a product runs on one thread: the hand-off would cost more than it saves. */
     /** Largest op(B) (in floats) packed whole and shared by the threads; beyond it, each thread packs its own. */
     static final long SHARED_B_MAX = 4L << 20;
+    /** Below this many flops a product runs on one thread: the hand-off would cost more than it saves. */
     static final long PARALLEL_MIN_FLOPS = Long.getLong("ae4j.gemm.parallelMinFlops", 6_000_000L);
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
