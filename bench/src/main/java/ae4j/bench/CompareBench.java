@@ -30,9 +30,22 @@ public final class CompareBench {
     static final Path IMAGES = TrainBench.IMAGES;
 
     /** What to run. */
-    record Options(List<String> models, List<Integer> batches, List<Integer> threads, int runs, int examples,
-                   boolean encode, int encodeBatch, int encodePasses, boolean check, boolean profile, boolean quick,
-                   String python, Path script, String dl4jClasspath, int dl4jExamples) {
+    record Options(
+            List<String> models,
+            List<Integer> batches,
+            List<Integer> threads,
+            int runs,
+            int examples,
+            boolean encode,
+            int encodeBatch,
+            int encodePasses,
+            boolean check,
+            boolean profile,
+            boolean quick,
+            String python,
+            Path script,
+            String dl4jClasspath,
+            int dl4jExamples) {
         /** Whether the Deeplearning4j column is measured (its worker was built: the launcher's profile dl4j). */
         boolean dl4j() {
             return dl4jClasspath != null && !dl4jClasspath.isBlank();
@@ -61,7 +74,10 @@ public final class CompareBench {
 
         /** (max - min) / median of the runs' rates, in percent. */
         double spreadPercent() {
-            return 100 * (Arrays.stream(rates).max().orElse(0) - Arrays.stream(rates).min().orElse(0)) / median();
+            return 100
+                    * (Arrays.stream(rates).max().orElse(0)
+                            - Arrays.stream(rates).min().orElse(0))
+                    / median();
         }
     }
 
@@ -96,8 +112,9 @@ public final class CompareBench {
             return;
         }
         if (!Files.isReadable(IMAGES)) {
-            System.err.println("ae4j bench compare: Fashion-MNIST is not installed (" + IMAGES + " is missing).\n"
-                    + "  Install it with: sudo apt-get install dataset-fashion-mnist   (./ae4j bench compare installs it)");
+            System.err.println(
+                    "ae4j bench compare: Fashion-MNIST is not installed (" + IMAGES + " is missing).\n"
+                            + "  Install it with: sudo apt-get install dataset-fashion-mnist   (./ae4j bench compare installs it)");
             System.exit(1);
         }
         int status = o.check() ? check(o, System.out) : o.profile() ? profile(o, System.out) : compare(o, System.out);
@@ -109,14 +126,24 @@ public final class CompareBench {
     static Options parse(String[] args) {
         Map<String, String> v = new LinkedHashMap<>();
         List<String> flags = new ArrayList<>();
-        List<String> valued = List.of("--models", "--batches", "--threads", "--runs", "--examples", "--encode-batch",
-                "--encode-passes", "--python", "--script", "--dl4j-examples");
+        List<String> valued = List.of(
+                "--models",
+                "--batches",
+                "--threads",
+                "--runs",
+                "--examples",
+                "--encode-batch",
+                "--encode-passes",
+                "--python",
+                "--script",
+                "--dl4j-examples");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (valued.contains(a)) {
                 if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
                 v.put(a, args[++i]);
-            } else if (List.of("--quick", "--check", "--profile", "--no-encode", "--no-dl4j").contains(a)) {
+            } else if (List.of("--quick", "--check", "--profile", "--no-encode", "--no-dl4j")
+                    .contains(a)) {
                 flags.add(a);
             } else {
                 throw new IllegalArgumentException("unknown option '" + a + "'");
@@ -124,29 +151,56 @@ public final class CompareBench {
         }
         boolean quick = flags.contains("--quick");
         int maxThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
-        List<String> models = v.containsKey("--models") ? List.of(v.get("--models").split(","))
+        List<String> models = v.containsKey("--models")
+                ? List.of(v.get("--models").split(","))
                 : quick ? List.of("mid", "cae") : CompareModels.NAMES;
         for (String m : models) {
             if (!CompareModels.NAMES.contains(m)) {
-                throw new IllegalArgumentException("unknown model '" + m + "' (models: " + String.join(", ", CompareModels.NAMES) + ")");
+                throw new IllegalArgumentException(
+                        "unknown model '" + m + "' (models: " + String.join(", ", CompareModels.NAMES) + ")");
             }
         }
-        List<Integer> batches = v.containsKey("--batches") ? ints("--batches", v.get("--batches"))
+        List<Integer> batches = v.containsKey("--batches")
+                ? ints("--batches", v.get("--batches"))
                 : quick ? List.of(128) : List.of(32, 128);
-        List<Integer> threads = v.containsKey("--threads") ? ints("--threads", v.get("--threads"))
+        List<Integer> threads = v.containsKey("--threads")
+                ? ints("--threads", v.get("--threads"))
                 : quick ? List.of(maxThreads) : maxThreads >= 2 ? List.of(1, 2) : List.of(1);
         int runs = v.containsKey("--runs") ? ints("--runs", v.get("--runs")).getFirst() : quick ? 1 : 3;
-        int examples = v.containsKey("--examples") ? ints("--examples", v.get("--examples")).getFirst() : quick ? 10_000 : 0;
-        int encodeBatch = v.containsKey("--encode-batch") ? ints("--encode-batch", v.get("--encode-batch")).getFirst() : 1024;
-        int encodePasses = v.containsKey("--encode-passes") ? ints("--encode-passes", v.get("--encode-passes")).getFirst()
+        int examples = v.containsKey("--examples")
+                ? ints("--examples", v.get("--examples")).getFirst()
+                : quick ? 10_000 : 0;
+        int encodeBatch = v.containsKey("--encode-batch")
+                ? ints("--encode-batch", v.get("--encode-batch")).getFirst()
+                : 1024;
+        int encodePasses = v.containsKey("--encode-passes")
+                ? ints("--encode-passes", v.get("--encode-passes")).getFirst()
                 : quick ? 2 : 10;
         boolean encode = !flags.contains("--no-encode") && (models.contains("mid") || !v.containsKey("--models"));
         String python = v.getOrDefault("--python", System.getProperty("ae4j.python", "/usr/bin/python3"));
-        Path script = Path.of(v.getOrDefault("--script", System.getProperty("ae4j.compare.script", defaultScript().toString())));
+        Path script = Path.of(v.getOrDefault(
+                "--script",
+                System.getProperty("ae4j.compare.script", defaultScript().toString())));
         String dl4j = flags.contains("--no-dl4j") ? null : System.getProperty("ae4j.dl4j.classpath");
-        int dl4jExamples = v.containsKey("--dl4j-examples") ? ints("--dl4j-examples", v.get("--dl4j-examples")).getFirst() : 10_000;
-        return new Options(models, batches, threads, runs, examples, encode, encodeBatch, encodePasses,
-                flags.contains("--check"), flags.contains("--profile"), quick, python, script, dl4j, dl4jExamples);
+        int dl4jExamples = v.containsKey("--dl4j-examples")
+                ? ints("--dl4j-examples", v.get("--dl4j-examples")).getFirst()
+                : 10_000;
+        return new Options(
+                models,
+                batches,
+                threads,
+                runs,
+                examples,
+                encode,
+                encodeBatch,
+                encodePasses,
+                flags.contains("--check"),
+                flags.contains("--profile"),
+                quick,
+                python,
+                script,
+                dl4j,
+                dl4jExamples);
     }
 
     private static List<Integer> ints(String name, String text) {
@@ -166,7 +220,11 @@ public final class CompareBench {
     /** bench/python/compare_torch.py next to this class's bench/target/classes (a source checkout). */
     static Path defaultScript() {
         try {
-            Path classes = Path.of(CompareBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path classes = Path.of(CompareBench.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return classes.getParent().getParent().resolve("python").resolve("compare_torch.py");
         } catch (Exception e) {
             return Path.of("bench", "python", "compare_torch.py");
@@ -196,8 +254,13 @@ public final class CompareBench {
         out.println(ae4j.vecmath.SystemInfo.report());
         out.println("date: " + java.time.ZonedDateTime.now().withNano(0));
         out.println("load average at start: " + loadAverage());
-        out.printf(Locale.ROOT, "data: Fashion-MNIST train, first %,d images, scaled 1/255; Adam lr 1e-3; seed 1; %d run%s per side "
-                + "per row, alternating sides; median%n", n, o.runs(), o.runs() == 1 ? "" : "s");
+        out.printf(
+                Locale.ROOT,
+                "data: Fashion-MNIST train, first %,d images, scaled 1/255; Adam lr 1e-3; seed 1; %d run%s per side "
+                        + "per row, alternating sides; median%n",
+                n,
+                o.runs(),
+                o.runs() == 1 ? "" : "s");
         warmClassCache(o);
 
         double[] peak = peakFma(out, "at start");
@@ -221,27 +284,50 @@ public final class CompareBench {
         return 0;
     }
 
-    private static SideResult[] measure(Options o, Row row, int n, Path tmp, PrintStream out,
-                                        Map<Integer, String> torchConfigShown) throws Exception {
+    private static SideResult[] measure(
+            Options o, Row row, int n, Path tmp, PrintStream out, Map<Integer, String> torchConfigShown)
+            throws Exception {
         Path init = tmp.resolve(row.model() + "-" + row.batch() + "-" + row.threads() + ".safetensors");
         String mode = row.encode() ? "encode" : "train";
-        List<String> common = List.of("--model", row.model(), "--mode", mode, "--batch", Integer.toString(row.batch()),
-                "--threads", Integer.toString(row.threads()), "--examples", Integer.toString(n),
-                "--passes", Integer.toString(o.encodePasses()));
+        List<String> common = List.of(
+                "--model",
+                row.model(),
+                "--mode",
+                mode,
+                "--batch",
+                Integer.toString(row.batch()),
+                "--threads",
+                Integer.toString(row.threads()),
+                "--examples",
+                Integer.toString(n),
+                "--passes",
+                Integer.toString(o.encodePasses()));
         boolean withDl4j = o.dl4j() && !row.encode() && DL4J_MODELS.contains(row.model());
         String[] names = {"ae4j", "pytorch", "dl4j"};
-        try (Workers.Worker ae = Workers.Worker.start("ae4j", Workers.javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
+        try (Workers.Worker ae = Workers.Worker.start(
+                "ae4j", Workers.javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
             Map<String, Object> aeReady = ae.await("ready");
-            try (Workers.Worker torch = Workers.Worker.start("pytorch", Workers.pythonCommand(o, common, "--init", init.toString()), tmp);
-                 Workers.Worker dl4j = withDl4j ? Workers.Worker.start("dl4j", Workers.dl4jCommand(o, common, "--init", init.toString()), tmp,
-                         Workers.dl4jEnvironment(row.threads())) : null) {
+            try (Workers.Worker torch = Workers.Worker.start(
+                            "pytorch", Workers.pythonCommand(o, common, "--init", init.toString()), tmp);
+                    Workers.Worker dl4j = withDl4j
+                            ? Workers.Worker.start(
+                                    "dl4j",
+                                    Workers.dl4jCommand(o, common, "--init", init.toString()),
+                                    tmp,
+                                    Workers.dl4jEnvironment(row.threads()))
+                            : null) {
                 Map<String, Object> ptReady = torch.await("ready");
                 Map<String, Object> djReady = dl4j == null ? null : dl4j.await("ready");
                 showTorchConfig(out, row.threads(), ptReady, torchConfigShown);
                 if (djReady != null && !torchConfigShown.containsKey(-row.threads())) {
                     torchConfigShown.put(-row.threads(), "shown");
-                    out.printf(Locale.ROOT, "Deeplearning4j 1.0.0-M2.1, %s thread(s): ND4J %s, BLAS %s, OMP_NUM_THREADS %s%n",
-                            djReady.get("threads"), djReady.get("backend"), djReady.get("blas"), djReady.get("omp_threads"));
+                    out.printf(
+                            Locale.ROOT,
+                            "Deeplearning4j 1.0.0-M2.1, %s thread(s): ND4J %s, BLAS %s, OMP_NUM_THREADS %s%n",
+                            djReady.get("threads"),
+                            djReady.get("backend"),
+                            djReady.get("blas"),
+                            djReady.get("omp_threads"));
                 }
                 Workers.Worker[] sides = {ae, torch, dl4j};
                 int count = dl4j == null ? 2 : 3;
@@ -251,8 +337,14 @@ public final class CompareBench {
                 for (int r = 0; r < o.runs(); r++) {
                     // Rotate which side goes first, so a slow drift of the machine hits all sides alike.
                     StringBuilder line = new StringBuilder();
-                    line.append(String.format(Locale.ROOT, "%-34s b%-5d t%d run %d/%d:", row.label(), row.batch(),
-                            row.threads(), r + 1, o.runs()));
+                    line.append(String.format(
+                            Locale.ROOT,
+                            "%-34s b%-5d t%d run %d/%d:",
+                            row.label(),
+                            row.batch(),
+                            row.threads(),
+                            r + 1,
+                            o.runs()));
                     String[] parts = new String[count];
                     for (int k = 0; k < count; k++) {
                         int s = (r + k) % count;
@@ -264,11 +356,21 @@ public final class CompareBench {
                         rates[s][r] = examples / secs;
                         initial[s] = num(res.get("initial_loss"));
                         fin[s] = num(res.get("final_loss"));
-                        parts[s] = String.format(Locale.ROOT, " %s %,.0f ex/s (%.2f s%s)", names[s], rates[s][r], secs,
-                                row.encode() ? "" : String.format(Locale.ROOT, ", loss %.4f -> %.4f", initial[s], fin[s]));
+                        parts[s] = String.format(
+                                Locale.ROOT,
+                                " %s %,.0f ex/s (%.2f s%s)",
+                                names[s],
+                                rates[s][r],
+                                secs,
+                                row.encode()
+                                        ? ""
+                                        : String.format(Locale.ROOT, ", loss %.4f -> %.4f", initial[s], fin[s]));
                     }
-                    line.append(String.join(" |", parts)).append(" | load ").append(loadAverage().split(" ")[0]);
-                    if (r == 0 && !row.encode()) line.append(" | torch Adam foreach=").append(ptReady.get("adam_foreach"));
+                    line.append(String.join(" |", parts))
+                            .append(" | load ")
+                            .append(loadAverage().split(" ")[0]);
+                    if (r == 0 && !row.encode())
+                        line.append(" | torch Adam foreach=").append(ptReady.get("adam_foreach"));
                     out.println(line);
                 }
                 long aeRss = ae.quit();
@@ -276,67 +378,139 @@ public final class CompareBench {
                 SideResult dj = null;
                 if (dl4j != null) dj = new SideResult(rates[2], initial[2], fin[2], dl4j.quit(), djReady);
                 return new SideResult[] {
-                        new SideResult(rates[0], initial[0], fin[0], aeRss, aeReady),
-                        new SideResult(rates[1], initial[1], fin[1], ptRss, ptReady),
-                        dj};
+                    new SideResult(rates[0], initial[0], fin[0], aeRss, aeReady),
+                    new SideResult(rates[1], initial[1], fin[1], ptRss, ptReady),
+                    dj
+                };
             }
         }
     }
 
-    private static void showTorchConfig(PrintStream out, int threads, Map<String, Object> ready, Map<Integer, String> shown) {
+    private static void showTorchConfig(
+            PrintStream out, int threads, Map<String, Object> ready, Map<Integer, String> shown) {
         if (shown.containsKey(threads)) return;
         @SuppressWarnings("unchecked")
         Map<String, Object> blas = (Map<String, Object>) ready.getOrDefault("blas", Map.of());
-        String text = String.format(Locale.ROOT, "PyTorch %s, %s thread(s): BLAS %s %s, kernel %s, threading %s, %s; "
+        String text = String.format(
+                Locale.ROOT,
+                "PyTorch %s, %s thread(s): BLAS %s %s, kernel %s, threading %s, %s; "
                         + "1024^3 matmul %.1f GFLOP/s; env %s",
-                ready.get("torch"), ready.get("threads"), blas.get("internal_api"), blas.get("version"),
-                blas.get("architecture"), blas.get("threading_layer"), blas.get("filepath"),
-                num(ready.get("gemm1024_gflops")), ready.get("env"));
+                ready.get("torch"),
+                ready.get("threads"),
+                blas.get("internal_api"),
+                blas.get("version"),
+                blas.get("architecture"),
+                blas.get("threading_layer"),
+                blas.get("filepath"),
+                num(ready.get("gemm1024_gflops")),
+                ready.get("env"));
         shown.put(threads, text);
         out.println(text);
     }
 
     static void printTable(PrintStream out, List<Row> rows, List<SideResult[]> results, double peak2, int n) {
         boolean dl4j = results.stream().anyMatch(r -> r.length > 2 && r[2] != null);
-        out.printf(Locale.ROOT, "one epoch of %,d Fashion-MNIST images (encode-only: passes over them); examples/s median of runs; "
-                + "GFLOP/s of the GEMMs (same count both sides) and %% of the 2-core FMA peak (%.1f GFLOP/s, the best measurement); "
-                + "spread = (max - min) / median of the runs%s%n", n, peak2 / 1e9,
+        out.printf(
+                Locale.ROOT,
+                "one epoch of %,d Fashion-MNIST images (encode-only: passes over them); examples/s median of runs; "
+                        + "GFLOP/s of the GEMMs (same count both sides) and %% of the 2-core FMA peak (%.1f GFLOP/s, the best measurement); "
+                        + "spread = (max - min) / median of the runs%s%n",
+                n,
+                peak2 / 1e9,
                 dl4j ? "; dl4j: Deeplearning4j (- where a model is not expressible as its standard layers)" : "");
-        out.printf(Locale.ROOT, "%-34s %5s %3s | %10s %10s %6s |%s %16s %16s | %s%n", "model", "batch", "thr", "ae4j ex/s",
-                "torch ex/s", "ratio", dl4j ? String.format(Locale.ROOT, " %10s %7s |", "dl4j ex/s", "ratio") : "",
-                "ae4j GFLOP/s", "torch GFLOP/s", "spread ae4j/torch");
+        out.printf(
+                Locale.ROOT,
+                "%-34s %5s %3s | %10s %10s %6s |%s %16s %16s | %s%n",
+                "model",
+                "batch",
+                "thr",
+                "ae4j ex/s",
+                "torch ex/s",
+                "ratio",
+                dl4j ? String.format(Locale.ROOT, " %10s %7s |", "dl4j ex/s", "ratio") : "",
+                "ae4j GFLOP/s",
+                "torch GFLOP/s",
+                "spread ae4j/torch");
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             SideResult a = results.get(i)[0], p = results.get(i)[1];
             SideResult d = results.get(i).length > 2 ? results.get(i)[2] : null;
             double fa = row.flopsPerExample() * a.median(), fp = row.flopsPerExample() * p.median();
-            String dcol = !dl4j ? "" : d == null ? String.format(Locale.ROOT, " %10s %7s |", "-", "-")
-                    : String.format(Locale.ROOT, " %10.0f %6.1fx |", d.median(), a.median() / d.median());
-            out.printf(Locale.ROOT, "%-34s %5d %3d | %10.0f %10.0f %5.2fx |%s %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%%%n",
-                    row.label(), row.batch(), row.threads(), a.median(), p.median(), a.median() / p.median(), dcol, fa / 1e9,
-                    100 * fa / peak2, fp / 1e9, 100 * fp / peak2, a.spreadPercent(), p.spreadPercent());
+            String dcol = !dl4j
+                    ? ""
+                    : d == null
+                            ? String.format(Locale.ROOT, " %10s %7s |", "-", "-")
+                            : String.format(Locale.ROOT, " %10.0f %6.1fx |", d.median(), a.median() / d.median());
+            out.printf(
+                    Locale.ROOT,
+                    "%-34s %5d %3d | %10.0f %10.0f %5.2fx |%s %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%%%n",
+                    row.label(),
+                    row.batch(),
+                    row.threads(),
+                    a.median(),
+                    p.median(),
+                    a.median() / p.median(),
+                    dcol,
+                    fa / 1e9,
+                    100 * fa / peak2,
+                    fp / 1e9,
+                    100 * fp / peak2,
+                    a.spreadPercent(),
+                    p.spreadPercent());
         }
         out.println();
-        out.println("objective (nats per example: initial = before training, on the first rows, no corruption; final = mean "
-                + "over the epoch's steps) and peak resident memory (VmHWM) of each worker process");
-        out.printf(Locale.ROOT, "%-34s %5s %3s | %10s %10s %8s | %10s %10s%s | %8s %8s%s%n", "model", "batch", "thr",
-                "init ae4j", "init torch", "rel.diff", "final ae4j", "final torch", dl4j ? String.format(" %10s", "final dl4j") : "",
-                "RSS ae4j", "RSS torch", dl4j ? String.format(" %8s", "RSS dl4j") : "");
+        out.println(
+                "objective (nats per example: initial = before training, on the first rows, no corruption; final = mean "
+                        + "over the epoch's steps) and peak resident memory (VmHWM) of each worker process");
+        out.printf(
+                Locale.ROOT,
+                "%-34s %5s %3s | %10s %10s %8s | %10s %10s%s | %8s %8s%s%n",
+                "model",
+                "batch",
+                "thr",
+                "init ae4j",
+                "init torch",
+                "rel.diff",
+                "final ae4j",
+                "final torch",
+                dl4j ? String.format(" %10s", "final dl4j") : "",
+                "RSS ae4j",
+                "RSS torch",
+                dl4j ? String.format(" %8s", "RSS dl4j") : "");
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             SideResult a = results.get(i)[0], p = results.get(i)[1];
             SideResult d = results.get(i).length > 2 ? results.get(i)[2] : null;
             String fa = row.encode() ? "-" : String.format(Locale.ROOT, "%.4f", a.finalLoss());
             String fp = row.encode() ? "-" : String.format(Locale.ROOT, "%.4f", p.finalLoss());
-            String fd = !dl4j ? "" : String.format(Locale.ROOT, " %10s", d == null ? "-" : String.format(Locale.ROOT, "%.4f", d.finalLoss()));
-            String rd = !dl4j ? "" : d == null ? String.format(" %8s", "-") : String.format(Locale.ROOT, " %5d MB", d.rssKb() >> 10);
-            out.printf(Locale.ROOT, "%-34s %5d %3d | %10.4f %10.4f %8.1e | %10s %10s%s | %5d MB %5d MB%s%n", row.label(),
-                    row.batch(), row.threads(), a.initialLoss(), p.initialLoss(), relDiff(a.initialLoss(), p.initialLoss()),
-                    fa, fp, fd, a.rssKb() >> 10, p.rssKb() >> 10, rd);
+            String fd = !dl4j
+                    ? ""
+                    : String.format(
+                            Locale.ROOT, " %10s", d == null ? "-" : String.format(Locale.ROOT, "%.4f", d.finalLoss()));
+            String rd = !dl4j
+                    ? ""
+                    : d == null ? String.format(" %8s", "-") : String.format(Locale.ROOT, " %5d MB", d.rssKb() >> 10);
+            out.printf(
+                    Locale.ROOT,
+                    "%-34s %5d %3d | %10.4f %10.4f %8.1e | %10s %10s%s | %5d MB %5d MB%s%n",
+                    row.label(),
+                    row.batch(),
+                    row.threads(),
+                    a.initialLoss(),
+                    p.initialLoss(),
+                    relDiff(a.initialLoss(), p.initialLoss()),
+                    fa,
+                    fp,
+                    fd,
+                    a.rssKb() >> 10,
+                    p.rssKb() >> 10,
+                    rd);
         }
-        out.println("(encode-only rows: 'init' is the mean code value over the first rows, a checksum of both encoders)");
+        out.println(
+                "(encode-only rows: 'init' is the mean code value over the first rows, a checksum of both encoders)");
         if (dl4j) {
-            out.println("(final dl4j: the mean over the steps Deeplearning4j was timed on, the first --dl4j-examples of the epoch)");
+            out.println(
+                    "(final dl4j: the mean over the steps Deeplearning4j was timed on, the first --dl4j-examples of the epoch)");
         }
     }
 
@@ -351,19 +525,40 @@ public final class CompareBench {
         int threads = o.threads().getFirst();
         warmClassCache(o);
         int failures = 0;
-        out.printf(Locale.ROOT, "objective check: ae4j and PyTorch on the same initial weights and the first %,d images, "
-                + "batch %d, %d thread(s)%n", n, batch, threads);
+        out.printf(
+                Locale.ROOT,
+                "objective check: ae4j and PyTorch on the same initial weights and the first %,d images, "
+                        + "batch %d, %d thread(s)%n",
+                n,
+                batch,
+                threads);
         List<Row> rows = new ArrayList<>();
         for (String m : o.models()) rows.add(new Row(m, false, batch, threads));
         if (o.encode()) rows.add(new Row("mid", true, batch, threads));
         for (Row row : rows) {
             Path init = tmp.resolve(row.model() + ".safetensors");
-            List<String> common = List.of("--model", row.model(), "--mode", row.encode() ? "encode" : "train", "--batch",
-                    Integer.toString(batch), "--threads", Integer.toString(threads), "--examples", Integer.toString(n),
-                    "--warmup", "0", "--passes", "1", "--check-rows", Integer.toString(n));
-            try (Workers.Worker ae = Workers.Worker.start("ae4j", Workers.javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
+            List<String> common = List.of(
+                    "--model",
+                    row.model(),
+                    "--mode",
+                    row.encode() ? "encode" : "train",
+                    "--batch",
+                    Integer.toString(batch),
+                    "--threads",
+                    Integer.toString(threads),
+                    "--examples",
+                    Integer.toString(n),
+                    "--warmup",
+                    "0",
+                    "--passes",
+                    "1",
+                    "--check-rows",
+                    Integer.toString(n));
+            try (Workers.Worker ae = Workers.Worker.start(
+                    "ae4j", Workers.javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
                 ae.await("ready");
-                try (Workers.Worker torch = Workers.Worker.start("pytorch", Workers.pythonCommand(o, common, "--init", init.toString()), tmp)) {
+                try (Workers.Worker torch = Workers.Worker.start(
+                        "pytorch", Workers.pythonCommand(o, common, "--init", init.toString()), tmp)) {
                     torch.await("ready");
                     ae.send("initial");
                     torch.send("initial");
@@ -371,8 +566,15 @@ public final class CompareBench {
                     double lp = num(torch.await("initial").get("loss"));
                     double rd = relDiff(la, lp);
                     boolean ok = rd <= 1e-4;
-                    out.printf(Locale.ROOT, "%-34s %s %.6f (ae4j) vs %.6f (pytorch): rel. diff %.1e  %s%n", row.label(),
-                            row.encode() ? "mean code" : "objective", la, lp, rd, ok ? "ok" : "MISMATCH");
+                    out.printf(
+                            Locale.ROOT,
+                            "%-34s %s %.6f (ae4j) vs %.6f (pytorch): rel. diff %.1e  %s%n",
+                            row.label(),
+                            row.encode() ? "mean code" : "objective",
+                            la,
+                            lp,
+                            rd,
+                            ok ? "ok" : "MISMATCH");
                     if (!ok) failures++;
                     if (!row.encode() && !row.model().equals("dae")) {
                         ae.send("grads");
@@ -385,19 +587,31 @@ public final class CompareBench {
                         double worst = 0;
                         String worstName = "";
                         for (var e : na.entrySet()) {
-                            double d = np.containsKey(e.getKey()) ? relDiff(num(e.getValue()), num(np.get(e.getKey()))) : 1;
+                            double d = np.containsKey(e.getKey())
+                                    ? relDiff(num(e.getValue()), num(np.get(e.getKey())))
+                                    : 1;
                             if (d >= worst) {
                                 worst = d;
                                 worstName = e.getKey();
                             }
                         }
                         boolean gok = worst <= 1e-3 && na.keySet().equals(np.keySet());
-                        out.printf(Locale.ROOT, "%-34s gradient of the first batch: %d tensors, largest rel. diff of a norm "
-                                + "%.1e (%s)  %s%n", "", na.size(), worst, worstName, gok ? "ok" : "MISMATCH");
+                        out.printf(
+                                Locale.ROOT,
+                                "%-34s gradient of the first batch: %d tensors, largest rel. diff of a norm "
+                                        + "%.1e (%s)  %s%n",
+                                "",
+                                na.size(),
+                                worst,
+                                worstName,
+                                gok ? "ok" : "MISMATCH");
                         if (!gok) failures++;
                     } else if (row.model().equals("dae")) {
-                        out.printf(Locale.ROOT, "%-34s (gradient not compared: a training step draws corruption noise, "
-                                + "which differs between the sides by design)%n", "");
+                        out.printf(
+                                Locale.ROOT,
+                                "%-34s (gradient not compared: a training step draws corruption noise, "
+                                        + "which differs between the sides by design)%n",
+                                "");
                     }
                     ae.quit();
                     torch.quit();
@@ -425,39 +639,68 @@ public final class CompareBench {
         for (Row row : rows(o)) {
             if (row.encode()) continue;
             Path jfr = tmp.resolve(row.model() + "-" + row.batch() + "-" + row.threads() + ".jfr");
-            List<String> common = List.of("--model", row.model(), "--batch", Integer.toString(row.batch()), "--threads",
-                    Integer.toString(row.threads()), "--examples", Integer.toString(n));
+            List<String> common = List.of(
+                    "--model",
+                    row.model(),
+                    "--batch",
+                    Integer.toString(row.batch()),
+                    "--threads",
+                    Integer.toString(row.threads()),
+                    "--examples",
+                    Integer.toString(n));
             List<String> cmd = Workers.javaCommand(row.model(), common);
-            cmd.add(cmd.indexOf("-cp"), "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,"
-                    + "jdk.ExecutionSample#period=5ms");
+            cmd.add(
+                    cmd.indexOf("-cp"),
+                    "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,"
+                            + "jdk.ExecutionSample#period=5ms");
             List<JfrBreakdown.Window> windows = new ArrayList<>();
             double[] secs = new double[o.runs()];
             Map<String, Object> split;
             out.println();
-            out.printf(Locale.ROOT, "%s, batch %d, %d thread(s), %,d examples per epoch%n", row.label(), row.batch(),
-                    row.threads(), n);
+            out.printf(
+                    Locale.ROOT,
+                    "%s, batch %d, %d thread(s), %,d examples per epoch%n",
+                    row.label(),
+                    row.batch(),
+                    row.threads(),
+                    n);
             try (Workers.Worker ae = Workers.Worker.start("ae4j", cmd, tmp)) {
                 ae.await("ready");
                 for (int r = 0; r < o.runs(); r++) {
                     ae.send("run");
                     Map<String, Object> res = ae.await("result");
                     secs[r] = num(res.get("seconds"));
-                    windows.add(new JfrBreakdown.Window(java.time.Instant.ofEpochMilli((long) num(res.get("wall_start_ms"))),
+                    windows.add(new JfrBreakdown.Window(
+                            java.time.Instant.ofEpochMilli((long) num(res.get("wall_start_ms"))),
                             java.time.Instant.ofEpochMilli((long) num(res.get("wall_end_ms")))));
                 }
                 ae.send("split");
                 split = ae.await("split");
                 ae.quit();
             }
-            out.printf(Locale.ROOT, "  timed epochs: %s s (median %.2f s, %,.0f examples/s)%n", Arrays.toString(secs),
-                    median(secs), n / median(secs));
+            out.printf(
+                    Locale.ROOT,
+                    "  timed epochs: %s s (median %.2f s, %,.0f examples/s)%n",
+                    Arrays.toString(secs),
+                    median(secs),
+                    n / median(secs));
             double total = num(split.get("seconds"));
-            out.printf(Locale.ROOT, "  one epoch timed per phase: %.2f s = forward+backward %.1f%%, Adam update %.1f%%, "
-                            + "batch gather %.1f%%, shuffle %.2f%%, rest %.1f%% (%d steps, %.0f us per step)%n", total,
-                    pct(split, "forward_backward", total), pct(split, "optimizer", total), pct(split, "gather", total),
-                    pct(split, "shuffle", total), 100 - pct(split, "forward_backward", total) - pct(split, "optimizer", total)
-                            - pct(split, "gather", total) - pct(split, "shuffle", total),
-                    (long) num(split.get("steps")), 1e6 * total / num(split.get("steps")));
+            out.printf(
+                    Locale.ROOT,
+                    "  one epoch timed per phase: %.2f s = forward+backward %.1f%%, Adam update %.1f%%, "
+                            + "batch gather %.1f%%, shuffle %.2f%%, rest %.1f%% (%d steps, %.0f us per step)%n",
+                    total,
+                    pct(split, "forward_backward", total),
+                    pct(split, "optimizer", total),
+                    pct(split, "gather", total),
+                    pct(split, "shuffle", total),
+                    100
+                            - pct(split, "forward_backward", total)
+                            - pct(split, "optimizer", total)
+                            - pct(split, "gather", total)
+                            - pct(split, "shuffle", total),
+                    (long) num(split.get("steps")),
+                    1e6 * total / num(split.get("steps")));
             out.println("  JFR execution samples during the timed epochs (share of each thread's samples; a thread is "
                     + "sampled only while it runs Java code, not while parked):");
             JfrBreakdown.read(jfr, windows).print(out);
@@ -492,8 +735,15 @@ public final class CompareBench {
             int threads = t;
             Harness.Result r = h.rate(() -> peakOn(threads), PeakFma.flopsPerCall() * threads);
             peak[t] = r.max();
-            out.printf(Locale.ROOT, "peak FMA loop (Java, %d thread%s, %s): best %.1f GFLOP/s, median %.1f, min %.1f%n", t,
-                    t == 1 ? "" : "s", when, r.max() / 1e9, r.median() / 1e9, r.min() / 1e9);
+            out.printf(
+                    Locale.ROOT,
+                    "peak FMA loop (Java, %d thread%s, %s): best %.1f GFLOP/s, median %.1f, min %.1f%n",
+                    t,
+                    t == 1 ? "" : "s",
+                    when,
+                    r.max() / 1e9,
+                    r.median() / 1e9,
+                    r.min() / 1e9);
         }
         return peak;
     }
@@ -511,7 +761,8 @@ public final class CompareBench {
     /** The number of images in an IDX images file (gzip), from its header. */
     static int imagesIn(Path file) throws IOException {
         try (InputStream raw = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw)) {
+                DataInputStream in =
+                        new DataInputStream(file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw)) {
             in.readInt();
             return in.readInt();
         }
@@ -544,12 +795,12 @@ public final class CompareBench {
 
     private static void deleteTree(Path dir) {
         try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // a temporary folder left behind
         }
     }
 
-    private CompareBench() {
-    }
+    private CompareBench() {}
 }

@@ -1,7 +1,7 @@
 package ae4j.bench;
 
-import ae4j.dsl.check.CheckedModel.LayerInfo;
 import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.check.CheckedModel.LayerInfo;
 import ae4j.dsl.check.FrontEnd;
 import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.compile.ModelCompiler;
@@ -9,8 +9,8 @@ import ae4j.dsl.runtime.BatchSplit;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
 import ae4j.vecmath.Epilogue;
-import ae4j.vecmath.Gemm.Op;
 import ae4j.vecmath.Gemm;
+import ae4j.vecmath.Gemm.Op;
 import ae4j.vecmath.Parallel;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,18 +78,23 @@ final class CompareModels {
         if (checked == null) {
             FrontEnd.Result r = FrontEnd.check("bench-compare.ae", SOURCE);
             if (!r.ok() || r.checked() == null) {
-                throw new IllegalStateException("ae4j bug: the comparison's models do not check:\n" + r.diagnostics().render());
+                throw new IllegalStateException("ae4j bug: the comparison's models do not check:\n"
+                        + r.diagnostics().render());
             }
             checked = r.checked();
         }
         CheckedModel m = checked.model(name);
-        if (m == null) throw new IllegalArgumentException("unknown model '" + name + "' (models: " + String.join(", ", NAMES) + ")");
+        if (m == null)
+            throw new IllegalArgumentException(
+                    "unknown model '" + name + "' (models: " + String.join(", ", NAMES) + ")");
         return m;
     }
 
     /** The generated class of a model (compiled, or loaded from the compiler's class cache), for maxBatch rows, initialised from seed. */
     static CompiledModel compile(String name, int maxBatch, ModelCompiler compiler, long seed) {
-        return ModelBuilder.generated(compiler).build(checked(name), maxBatch, seed).model();
+        return ModelBuilder.generated(compiler)
+                .build(checked(name), maxBatch, seed)
+                .model();
     }
 
     /** Every dense layer the model applies to an example, encoder then decoder (a tied decoder's mirrored ones too). */
@@ -161,7 +166,9 @@ final class CompareModels {
                 out[i] = enc.get(i).out();
                 weights[i] = param(m, f + "." + i + ".weight");
                 packed[i] = new Gemm.PackedB(in[i], out[i]);
-                epilogues[i] = Epilogue.bias(param(m, f + "." + i + ".bias"), Activation.byName(enc.get(i).activation()));
+                epilogues[i] = Epilogue.bias(
+                        param(m, f + "." + i + ".bias"),
+                        Activation.byName(enc.get(i).activation()));
                 buffers[i] = new float[maxBatch * out[i]];
             }
         }
@@ -183,7 +190,20 @@ final class CompareModels {
                 float[] src = x;
                 int srcOff = (row + r0) * in[0];
                 for (int i = 0; i < in.length; i++) {
-                    Gemm.gemm(Op.N, n, out[i], in[i], 1f, src, srcOff, in[i], packed[i], 0f, buffers[i], r0 * out[i], out[i],
+                    Gemm.gemm(
+                            Op.N,
+                            n,
+                            out[i],
+                            in[i],
+                            1f,
+                            src,
+                            srcOff,
+                            in[i],
+                            packed[i],
+                            0f,
+                            buffers[i],
+                            r0 * out[i],
+                            out[i],
                             epilogues[i]);
                     src = buffers[i];
                     srcOff = r0 * out[i];
@@ -200,6 +220,5 @@ final class CompareModels {
         }
     }
 
-    private CompareModels() {
-    }
+    private CompareModels() {}
 }

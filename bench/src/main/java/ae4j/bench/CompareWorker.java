@@ -3,10 +3,10 @@ package ae4j.bench;
 import ae4j.dsl.compile.ModelCompiler;
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.data.IdxReader;
-import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.io.Json;
 import ae4j.dsl.io.ModelFile;
 import ae4j.dsl.io.Safetensors;
+import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.train.Optimizer;
 import ae4j.dsl.train.TrainConfig;
 import ae4j.dsl.train.Trainer;
@@ -50,13 +50,14 @@ public final class CompareWorker {
         Dataset ds = IdxReader.read("train", images, null);
         int d = ds.dim();
         int n = examples > 0 ? Math.min(examples, ds.size()) : ds.size();
-        float[] x = ds.values();   // owned by this process: scaled in place, no copy
+        float[] x = ds.values(); // owned by this process: scaled in place, no copy
         for (int i = 0; i < n * d; i++) x[i] *= 1f / 255f;
 
         CompiledModel m = CompareModels.compile(model, batch, ModelCompiler.withDefaultCache(), SEED);
         Parallel.setThreads(threads);
         float[][] init = copy(m.params());
-        if (o.containsKey("init-out")) Safetensors.write(Path.of(o.get("init-out")), ModelFile.paramTensors(m), Map.of());
+        if (o.containsKey("init-out"))
+            Safetensors.write(Path.of(o.get("init-out")), ModelFile.paramTensors(m), Map.of());
 
         Side side = new Side(m, model, x, n, d, batch, Math.min(n, checkRows));
         if (mode.equals("encode")) {
@@ -119,7 +120,8 @@ public final class CompareWorker {
                     r.put("type", "grads");
                     r.put("loss", m.forwardBackward(x, Math.min(batch, n), SEED, 0));
                     Map<String, Object> norms = new LinkedHashMap<>();
-                    for (int i = 0; i < m.paramInfo().size(); i++) norms.put(m.paramInfo().get(i).name(), norm(m.grads()[i]));
+                    for (int i = 0; i < m.paramInfo().size(); i++)
+                        norms.put(m.paramInfo().get(i).name(), norm(m.grads()[i]));
                     r.put("norms", norms);
                 }
                 case "quit" -> {
@@ -159,7 +161,10 @@ public final class CompareWorker {
             this.d = d;
             this.batch = batch;
             this.checkRows = checkRows;
-            this.cfg = TrainConfig.defaults().withEpochs(1).withBatch(batch).withSeed(SEED)
+            this.cfg = TrainConfig.defaults()
+                    .withEpochs(1)
+                    .withBatch(batch)
+                    .withSeed(SEED)
                     .withOptimizer("adam", Map.of("lr", 1e-3));
             this.encoder = new CompareModels.Encoder(model, m, batch);
             this.buf = new float[batch * d];
@@ -249,7 +254,8 @@ public final class CompareWorker {
     static long vmHwmKb() {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith("VmHWM:")) return Long.parseLong(l.substring(6).trim().split("\\s+")[0]);
+                if (l.startsWith("VmHWM:"))
+                    return Long.parseLong(l.substring(6).trim().split("\\s+")[0]);
             }
         } catch (IOException | RuntimeException e) {
             // not Linux: unknown
@@ -289,6 +295,5 @@ public final class CompareWorker {
         return o;
     }
 
-    private CompareWorker() {
-    }
+    private CompareWorker() {}
 }

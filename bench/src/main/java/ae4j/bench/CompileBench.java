@@ -32,16 +32,25 @@ public final class CompileBench {
             cached[i] = timeMs(() -> compile(mc, "m" + k));
         }
         System.out.printf(Locale.ROOT, "first compile in the process (cold javac): %8.1f ms%n", cold);
-        System.out.printf(Locale.ROOT, "compile of a new model (warm javac):       %8.1f ms (median of %d)%n", median(warm), warm.length);
-        System.out.printf(Locale.ROOT, "load of an unchanged model from the cache: %8.1f ms (median of %d; target < 100 ms)%n",
-                median(cached), cached.length);
+        System.out.printf(
+                Locale.ROOT,
+                "compile of a new model (warm javac):       %8.1f ms (median of %d)%n",
+                median(warm),
+                warm.length);
+        System.out.printf(
+                Locale.ROOT,
+                "load of an unchanged model from the cache: %8.1f ms (median of %d; target < 100 ms)%n",
+                median(cached),
+                cached.length);
     }
 
     private static void compile(ModelCompiler mc, String name) {
         Graph g = StepBench.midGraph(name);
         String src = JavaEmitter.emit(g, "ae4j.generated.bench");
         try {
-            mc.load("ae4j.generated.bench." + JavaEmitter.classNameFor(g), src).getConstructor(int.class).newInstance(128);
+            mc.load("ae4j.generated.bench." + JavaEmitter.classNameFor(g), src)
+                    .getConstructor(int.class)
+                    .newInstance(128);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

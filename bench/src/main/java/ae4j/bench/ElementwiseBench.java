@@ -16,8 +16,7 @@ final class ElementwiseBench {
         void run(float[] x, float[] y, float[] bias, int n);
     }
 
-    private record Entry(String name, int arraysTouched, Kernel kernel) {
-    }
+    private record Entry(String name, int arraysTouched, Kernel kernel) {}
 
     static void run(Harness h) {
         Entry[] entries = {
@@ -27,30 +26,50 @@ final class ElementwiseBench {
             new Entry("sigmoid", 2, (x, y, b, n) -> Activation.SIGMOID.forward(n, x, 0, y, 0)),
             new Entry("tanh", 2, (x, y, b, n) -> Activation.TANH.forward(n, x, 0, y, 0)),
             new Entry("softplus", 2, (x, y, b, n) -> Activation.SOFTPLUS.forward(n, x, 0, y, 0)),
-            new Entry("bias + relu (fused)", 2, (x, y, b, n) -> Activation.RELU.biasForward(n / 128, 128, b, 0, x, 0, 128, y, 0, 128)),
-            new Entry("bias + sigmoid (fused)", 2, (x, y, b, n) -> Activation.SIGMOID.biasForward(n / 128, 128, b, 0, x, 0, 128, y, 0, 128)),
+            new Entry(
+                    "bias + relu (fused)",
+                    2,
+                    (x, y, b, n) -> Activation.RELU.biasForward(n / 128, 128, b, 0, x, 0, 128, y, 0, 128)),
+            new Entry(
+                    "bias + sigmoid (fused)",
+                    2,
+                    (x, y, b, n) -> Activation.SIGMOID.biasForward(n / 128, 128, b, 0, x, 0, 128, y, 0, 128)),
             new Entry("sigmoid backward", 3, (x, y, b, n) -> Activation.SIGMOID.backward(n, x, 0, y, 0, y, 0)),
         };
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-26s | %18s | %18s %10s%n", "elementwise, 1 thread", "in L2 (16K floats)",
-                "out of cache (16M)", "GB/s");
+        System.out.printf(
+                Locale.ROOT,
+                "%-26s | %18s | %18s %10s%n",
+                "elementwise, 1 thread",
+                "in L2 (16K floats)",
+                "out of cache (16M)",
+                "GB/s");
         SplittableRandom rnd = new SplittableRandom(3);
         float[] xs = GemmBench.random(rnd, 1 << 14), ys = GemmBench.random(rnd, 1 << 14);
         float[] xl = GemmBench.random(rnd, 1 << 24), yl = GemmBench.random(rnd, 1 << 24);
         float[] bias = GemmBench.random(rnd, 128);
         for (Entry e : entries) {
-            Harness.Result small = h.rate(() -> {
-                e.kernel().run(xs, ys, bias, xs.length);
-                return ys[7];
-            }, xs.length);
-            Harness.Result large = h.rate(() -> {
-                e.kernel().run(xl, yl, bias, xl.length);
-                return yl[7];
-            }, xl.length);
+            Harness.Result small = h.rate(
+                    () -> {
+                        e.kernel().run(xs, ys, bias, xs.length);
+                        return ys[7];
+                    },
+                    xs.length);
+            Harness.Result large = h.rate(
+                    () -> {
+                        e.kernel().run(xl, yl, bias, xl.length);
+                        return yl[7];
+                    },
+                    xl.length);
             // Refresh y so repeated in-place updates (axpy) do not drift to infinity.
             System.arraycopy(xs, 0, ys, 0, ys.length);
-            System.out.printf(Locale.ROOT, "%-26s | %11.2f el/ns | %11.2f el/ns %10.1f%n", e.name(),
-                    small.median() / 1e9, large.median() / 1e9, large.median() * 4 * e.arraysTouched() / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-26s | %11.2f el/ns | %11.2f el/ns %10.1f%n",
+                    e.name(),
+                    small.median() / 1e9,
+                    large.median() / 1e9,
+                    large.median() * 4 * e.arraysTouched() / 1e9);
         }
     }
 }

@@ -27,8 +27,12 @@ public final class GemmBench {
         int maxThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
         System.out.println(ae4j.vecmath.SystemInfo.report());
         System.out.println("date: " + java.time.LocalDate.now());
-        System.out.printf(Locale.ROOT, "harness: warm-up %d ms, %d repetitions of >= %d ms; median [min .. max]%n",
-                h.warmupNanos / 1_000_000, h.reps, h.repNanos / 1_000_000);
+        System.out.printf(
+                Locale.ROOT,
+                "harness: warm-up %d ms, %d repetitions of >= %d ms; median [min .. max]%n",
+                h.warmupNanos / 1_000_000,
+                h.reps,
+                h.repNanos / 1_000_000);
 
         if (elementwiseOnly) {
             ElementwiseBench.run(h);
@@ -39,8 +43,14 @@ public final class GemmBench {
             int threads = t;
             Harness.Result r = h.rate(() -> peakOn(threads), PeakFma.flopsPerCall() * threads);
             peak[t] = r.median();
-            System.out.printf(Locale.ROOT, "peak FMA loop, %d thread%s: %.1f GFLOP/s [%.1f .. %.1f]%n",
-                    t, t == 1 ? "" : "s", r.median() / 1e9, r.min() / 1e9, r.max() / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "peak FMA loop, %d thread%s: %.1f GFLOP/s [%.1f .. %.1f]%n",
+                    t,
+                    t == 1 ? "" : "s",
+                    r.median() / 1e9,
+                    r.min() / 1e9,
+                    r.max() / 1e9);
         }
 
         List<Case> cases = new ArrayList<>();
@@ -57,15 +67,33 @@ public final class GemmBench {
         cases.add(new Case("(1024,1024,1024) A^T*B^T", Op.T, Op.T, 1024, 1024, 1024));
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-32s %5s %6s %6s %6s | %9s %9s %8s%n",
-                "shape (M,K,N) variant", "op", "m", "k", "n", "GFLOP/s", "of peak", "spread");
+        System.out.printf(
+                Locale.ROOT,
+                "%-32s %5s %6s %6s %6s | %9s %9s %8s%n",
+                "shape (M,K,N) variant",
+                "op",
+                "m",
+                "k",
+                "n",
+                "GFLOP/s",
+                "of peak",
+                "spread");
         for (Case c : cases) {
             for (int t = 1; t <= maxThreads; t++) {
                 Parallel.setThreads(t);
                 Harness.Result r = h.rate(gemmOp(c), c.flops());
-                System.out.printf(Locale.ROOT, "%-32s %5s %6d %6d %6d | %9.1f %8.1f%% %7.1f%%  (%dT)%n",
-                        c.label(), c.opA() + "" + c.opB(), c.m(), c.k(), c.n(), r.median() / 1e9,
-                        100 * r.median() / peak[t], r.spreadPercent(), t);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-32s %5s %6d %6d %6d | %9.1f %8.1f%% %7.1f%%  (%dT)%n",
+                        c.label(),
+                        c.opA() + "" + c.opB(),
+                        c.m(),
+                        c.k(),
+                        c.n(),
+                        r.median() / 1e9,
+                        100 * r.median() / peak[t],
+                        r.spreadPercent(),
+                        t);
             }
         }
         Parallel.setThreads(maxThreads);

@@ -42,7 +42,9 @@ final class JfrBreakdown {
                 if (windows.stream().noneMatch(w -> w.contains(t))) continue;
                 var thread = e.getThread("sampledThread");
                 String name = thread == null ? "?" : thread.getJavaName();
-                List<RecordedFrame> frames = e.getStackTrace() == null ? List.of() : e.getStackTrace().getFrames();
+                List<RecordedFrame> frames = e.getStackTrace() == null
+                        ? List.of()
+                        : e.getStackTrace().getFrames();
                 b.byThread.computeIfAbsent(name, k -> new TreeMap<>()).merge(category(frames), 1, Integer::sum);
             }
         }
@@ -56,10 +58,14 @@ final class JfrBreakdown {
             String m = f.getMethod().getName();
             String simple = cls.substring(cls.lastIndexOf('.') + 1);
             if (cls.equals("ae4j.vecmath.Gemm")) {
-                return m.startsWith("pack") ? "GEMM: packing (" + m + ")" : m.startsWith("kernel") ? "GEMM: micro-kernel"
-                        : m.equals("store") ? "GEMM: store of C with the epilogue" : "GEMM: " + m;
+                return m.startsWith("pack")
+                        ? "GEMM: packing (" + m + ")"
+                        : m.startsWith("kernel")
+                                ? "GEMM: micro-kernel"
+                                : m.equals("store") ? "GEMM: store of C with the epilogue" : "GEMM: " + m;
             }
-            if (cls.equals("ae4j.vecmath.Updates") || cls.equals("ae4j.dsl.train.Optimizer")) return "optimizer: Adam update";
+            if (cls.equals("ae4j.vecmath.Updates") || cls.equals("ae4j.dsl.train.Optimizer"))
+                return "optimizer: Adam update";
             if (cls.startsWith("ae4j.vecmath.Parallel")) return "thread hand-off: dispatch, spin, wait";
             if (cls.startsWith("ae4j.vecmath.")) {
                 String k = simple.equals("VMath") ? "Activation/Losses (VMath)" : simple + "." + m;
@@ -69,8 +75,11 @@ final class JfrBreakdown {
             if (cls.equals("ae4j.dsl.train.Trainer")) return "data: shuffle + batch gather";
         }
         RecordedFrame top = frames.isEmpty() ? null : frames.getFirst();
-        return "other: " + (top == null || top.getMethod() == null ? "?" : top.getMethod().getType().getName() + "."
-                + top.getMethod().getName());
+        return "other: "
+                + (top == null || top.getMethod() == null
+                        ? "?"
+                        : top.getMethod().getType().getName() + "."
+                                + top.getMethod().getName());
     }
 
     /** Totals per top-level group (the text before ':'). */
@@ -82,10 +91,12 @@ final class JfrBreakdown {
 
     void print(PrintStream out) {
         for (var t : byThread.entrySet()) {
-            int total = t.getValue().values().stream().mapToInt(Integer::intValue).sum();
+            int total =
+                    t.getValue().values().stream().mapToInt(Integer::intValue).sum();
             if (total < 20) continue;
             out.printf(Locale.ROOT, "  thread %s: %d samples while running Java code%n", t.getKey(), total);
-            List<Map.Entry<String, Integer>> groups = new ArrayList<>(groups(t.getValue()).entrySet());
+            List<Map.Entry<String, Integer>> groups =
+                    new ArrayList<>(groups(t.getValue()).entrySet());
             groups.sort((a, b) -> b.getValue() - a.getValue());
             for (var g : groups) {
                 out.printf(Locale.ROOT, "    %-44s %5.1f%%%n", g.getKey(), 100.0 * g.getValue() / total);
@@ -94,16 +105,23 @@ final class JfrBreakdown {
                     if (c.getKey().startsWith(g.getKey() + ":")) sub.add(c);
                 }
                 sub.sort((a, b) -> b.getValue() - a.getValue());
-                if (sub.size() > 1 || (sub.size() == 1 && !sub.getFirst().getKey().equals(g.getKey()))) {
+                if (sub.size() > 1
+                        || (sub.size() == 1 && !sub.getFirst().getKey().equals(g.getKey()))) {
                     for (var c : sub) {
                         double pct = 100.0 * c.getValue() / total;
-                        if (pct >= 0.5) out.printf(Locale.ROOT, "      %-42s %5.1f%%%n", c.getKey().substring(g.getKey().length() + 1).strip(), pct);
+                        if (pct >= 0.5)
+                            out.printf(
+                                    Locale.ROOT,
+                                    "      %-42s %5.1f%%%n",
+                                    c.getKey()
+                                            .substring(g.getKey().length() + 1)
+                                            .strip(),
+                                    pct);
                     }
                 }
             }
         }
     }
 
-    private JfrBreakdown() {
-    }
+    private JfrBreakdown() {}
 }

@@ -26,11 +26,30 @@ final class PeakFma {
         FloatVector c4 = c0.add(4f), c5 = c0.add(5f), c6 = c0.add(6f), c7 = c0.add(7f);
         FloatVector c8 = c0.add(8f), c9 = c0.add(9f), c10 = c0.add(10f), c11 = c0.add(11f);
         for (int i = 0; i < ITERS; i++) {
-            c0 = c0.fma(m, a); c1 = c1.fma(m, a); c2 = c2.fma(m, a); c3 = c3.fma(m, a);
-            c4 = c4.fma(m, a); c5 = c5.fma(m, a); c6 = c6.fma(m, a); c7 = c7.fma(m, a);
-            c8 = c8.fma(m, a); c9 = c9.fma(m, a); c10 = c10.fma(m, a); c11 = c11.fma(m, a);
+            c0 = c0.fma(m, a);
+            c1 = c1.fma(m, a);
+            c2 = c2.fma(m, a);
+            c3 = c3.fma(m, a);
+            c4 = c4.fma(m, a);
+            c5 = c5.fma(m, a);
+            c6 = c6.fma(m, a);
+            c7 = c7.fma(m, a);
+            c8 = c8.fma(m, a);
+            c9 = c9.fma(m, a);
+            c10 = c10.fma(m, a);
+            c11 = c11.fma(m, a);
         }
-        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
+        return c0.add(c1)
+                .add(c2)
+                .add(c3)
+                .add(c4)
+                .add(c5)
+                .add(c6)
+                .add(c7)
+                .add(c8)
+                .add(c9)
+                .add(c10)
+                .add(c11)
                 .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     }
 }

@@ -2,17 +2,17 @@ package ae4j.bench;
 
 import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.compile.ModelCompiler;
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.BernoulliNll;
 import ae4j.dsl.ir.Graph.Dense;
 import ae4j.dsl.ir.Graph.Input;
 import ae4j.dsl.ir.Graph.Param;
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.ReferenceExecutor;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
-import ae4j.vecmath.Gemm.Op;
 import ae4j.vecmath.Gemm;
+import ae4j.vecmath.Gemm.Op;
 import ae4j.vecmath.Parallel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,9 +75,16 @@ public final class StepBench {
             Harness.Result floor = h.rate(StepBench::gemmsOfOneStep, 1);
             double genUs = 1e6 / gen.median();
             double floorUs = 1e6 / floor.median();
-            System.out.printf(Locale.ROOT, "%-34s %8d %12.1f %10s%n", "GEMMs of one step alone (floor)", t, floorUs, "1.00");
-            System.out.printf(Locale.ROOT, "%-34s %8d %12.1f %9.2fx   (spread %.0f%%)%n", "generated class, forward+backward", t,
-                    genUs, genUs / floorUs, gen.spreadPercent());
+            System.out.printf(
+                    Locale.ROOT, "%-34s %8d %12.1f %10s%n", "GEMMs of one step alone (floor)", t, floorUs, "1.00");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-34s %8d %12.1f %9.2fx   (spread %.0f%%)%n",
+                    "generated class, forward+backward",
+                    t,
+                    genUs,
+                    genUs / floorUs,
+                    gen.spreadPercent());
         }
         Parallel.setThreads(maxThreads);
         // The reference executor in double precision: slow by design; a few steps are enough.
@@ -96,8 +103,13 @@ public final class StepBench {
         double refUs = (System.nanoTime() - t0) / 1e3 / n;
         Parallel.setThreads(1);
         double genUs1 = 1e6 / h.rate(() -> m.forwardBackward(x, BATCH, 1, 0), 1).median();
-        System.out.printf(Locale.ROOT, "%-34s %8d %12.1f %9.0fx slower than generated%n", "reference executor (double)", 1,
-                refUs, refUs / genUs1);
+        System.out.printf(
+                Locale.ROOT,
+                "%-34s %8d %12.1f %9.0fx slower than generated%n",
+                "reference executor (double)",
+                1,
+                refUs,
+                refUs / genUs1);
     }
 
     private static final float[][] A = new float[5][];

@@ -1,8 +1,6 @@
 package ae4j.bench;
 
 import ae4j.dsl.check.FrontEnd;
-import ae4j.dsl.compile.JavaEmitter;
-import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.compile.ModelCompiler;
 import ae4j.dsl.data.Dataset;
@@ -31,8 +29,7 @@ public final class TrainBench {
     /** The models (mid and cae are used here), shared with the PyTorch comparison. */
     static final String SOURCE = CompareModels.SOURCE;
 
-    record Case(String label, String model, int batch, int threads) {
-    }
+    record Case(String label, String model, int batch, int threads) {}
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
@@ -55,8 +52,11 @@ public final class TrainBench {
 
         System.out.println(ae4j.vecmath.SystemInfo.report());
         System.out.println("date: " + java.time.LocalDate.now());
-        System.out.printf(Locale.ROOT, "one epoch of Fashion-MNIST train, %,d examples%s, scaled 1/255; Adam lr 1e-3, seed 1%n",
-                n, quick ? " (--quick subset)" : "");
+        System.out.printf(
+                Locale.ROOT,
+                "one epoch of Fashion-MNIST train, %,d examples%s, scaled 1/255; Adam lr 1e-3, seed 1%n",
+                n,
+                quick ? " (--quick subset)" : "");
 
         FrontEnd.Result checked = FrontEnd.check("bench-train.ae", SOURCE);
         if (!checked.ok() || checked.checked() == null) {
@@ -72,11 +72,23 @@ public final class TrainBench {
         }
         for (int t = 1; t <= maxThreads; t++) cases.add(new Case("tied CAE 784-512, lambda 0.1", "cae", 128, t));
 
-        System.out.printf(Locale.ROOT, "%-32s %6s %8s %12s %10s %12s%n", "model", "batch", "threads", "examples/s",
-                "seconds", "final loss");
+        System.out.printf(
+                Locale.ROOT,
+                "%-32s %6s %8s %12s %10s %12s%n",
+                "model",
+                "batch",
+                "threads",
+                "examples/s",
+                "seconds",
+                "final loss");
         for (Case c : cases) {
-            CompiledModel m = ModelBuilder.generated(compiler).build(checked.checked().model(c.model()), c.batch(), 1).model();
-            TrainConfig cfg = TrainConfig.defaults().withEpochs(1).withBatch(c.batch()).withSeed(1)
+            CompiledModel m = ModelBuilder.generated(compiler)
+                    .build(checked.checked().model(c.model()), c.batch(), 1)
+                    .model();
+            TrainConfig cfg = TrainConfig.defaults()
+                    .withEpochs(1)
+                    .withBatch(c.batch())
+                    .withSeed(1)
                     .withOptimizer("adam", Map.of("lr", 1e-3));
             Parallel.setThreads(c.threads());
             // Warm-up: the JIT compiles the step on a small subset; then fresh weights for the timed epoch.
@@ -84,8 +96,15 @@ public final class TrainBench {
             new Trainer(m, cfg, null).train(Arrays.copyOf(x, warm * d), warm, d);
             Initializer.glorot(m, 1);
             Trainer.Result r = new Trainer(m, cfg, null).train(x, n, d);
-            System.out.printf(Locale.ROOT, "%-32s %6d %8d %12.0f %10.2f %12.4f%n", c.label(), c.batch(), c.threads(),
-                    n / r.seconds(), r.seconds(), r.finalTrainLoss());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-32s %6d %8d %12.0f %10.2f %12.4f%n",
+                    c.label(),
+                    c.batch(),
+                    c.threads(),
+                    n / r.seconds(),
+                    r.seconds(),
+                    r.finalTrainLoss());
         }
     }
 }

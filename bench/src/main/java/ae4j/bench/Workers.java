@@ -15,15 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-
 /**
  * The worker processes of {@code ae4j bench compare}: how each side (ae4j, PyTorch, Deeplearning4j) is started,
  * and a handle that speaks JSON lines with it.
  */
 final class Workers {
 
-    private Workers() {
-    }
+    private Workers() {}
 
     /** The ae4j worker's JVM: this JDK and class path, a heap sized from the data set and the model. */
     static List<String> javaCommand(String model, List<String> common, String... extra) throws Exception {
@@ -171,7 +169,8 @@ final class Workers {
             } catch (IOException | UncheckedIOException e) {
                 // no log
             }
-            return new IllegalStateException("the " + name + " worker " + what + (tail.isBlank() ? "" : "; its stderr:\n" + tail));
+            return new IllegalStateException(
+                    "the " + name + " worker " + what + (tail.isBlank() ? "" : "; its stderr:\n" + tail));
         }
 
         @Override

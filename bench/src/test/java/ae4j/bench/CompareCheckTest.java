@@ -28,13 +28,16 @@ class CompareCheckTest {
     @Timeout(300)
     void bothSidesComputeTheSameObjective() throws Exception {
         assumeTrue(Files.isReadable(CompareBench.IMAGES), "Fashion-MNIST not installed");
-        assumeTrue(Files.isDirectory(Path.of("/usr/lib/x86_64-linux-gnu/openblas-openmp")), "libopenblas0-openmp not installed");
+        assumeTrue(
+                Files.isDirectory(Path.of("/usr/lib/x86_64-linux-gnu/openblas-openmp")),
+                "libopenblas0-openmp not installed");
         assumeTrue(pythonImports("torch, threadpoolctl"), "/usr/bin/python3 cannot import torch and threadpoolctl");
         String before = System.getProperty("ae4j.cache");
         System.setProperty("ae4j.cache", cache.toString());
         try {
-            CompareBench.Options o = CompareBench.parse(new String[] {"--check", "--models", "mid,cae", "--batches", "16",
-                    "--threads", "1", "--examples", "96", "--no-encode"});
+            CompareBench.Options o = CompareBench.parse(new String[] {
+                "--check", "--models", "mid,cae", "--batches", "16", "--threads", "1", "--examples", "96", "--no-encode"
+            });
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             int status = CompareBench.check(o, new PrintStream(text, true, StandardCharsets.UTF_8));
             assertEquals(0, status, text.toString(StandardCharsets.UTF_8));
@@ -47,7 +50,9 @@ class CompareCheckTest {
     private static boolean pythonImports(String modules) throws InterruptedException {
         if (!Files.isExecutable(Path.of("/usr/bin/python3"))) return false;
         try {
-            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import " + modules).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import " + modules)
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {

@@ -8,11 +8,11 @@ import ae4j.dsl.check.CheckedModel.LayerInfo;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.compile.ModelCompiler;
 import ae4j.dsl.runtime.CompiledModel;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The comparison's models, its work counts and its encoder-only pass; no PyTorch needed. */
 class CompareModelsTest {
@@ -28,7 +28,8 @@ class CompareModelsTest {
         assertEquals(mid, CompareModels.trainFlopsPerExample("dae"));
         assertEquals(2.0 * (784 * 256 + 256 * 64), CompareModels.encodeFlopsPerExample("mid"));
         // The tied CAE applies W and W^T: forward twice, weight gradient twice, one input gradient.
-        assertEquals(List.of(new LayerInfo("dense", 784, 512, "sigmoid"), new LayerInfo("dense", 512, 784, "sigmoid")),
+        assertEquals(
+                List.of(new LayerInfo("dense", 784, 512, "sigmoid"), new LayerInfo("dense", 512, 784, "sigmoid")),
                 CompareModels.layers("cae"));
         assertEquals(10.0 * 784 * 512, CompareModels.trainFlopsPerExample("cae"));
         assertEquals(8, CompareModels.layers("deep").size());
@@ -44,7 +45,8 @@ class CompareModelsTest {
         // rows 2..6 through the whole model, and through the encoder alone
         float[] rows = java.util.Arrays.copyOfRange(x, 2 * 784, (2 + batch) * 784);
         m.loss(rows, batch, 0, 0, false);
-        float[] code = m.value(Lowering.lowerWithRoles(CompareModels.checked("mid")).code());
+        float[] code =
+                m.value(Lowering.lowerWithRoles(CompareModels.checked("mid")).code());
         float[] enc = new CompareModels.Encoder("mid", m, batch).encode(x, 2, batch);
         for (int i = 0; i < batch * 64; i++) assertEquals(code[i], enc[i], 1e-6f, "element " + i);
     }
@@ -57,7 +59,9 @@ class CompareModelsTest {
         assertEquals(3, full.runs());
         assertTrue(full.encode());
         int rowsPerThreadCount = 4 * 2 + 1;
-        assertEquals(rowsPerThreadCount * full.threads().size(), CompareBench.rows(full).size());
+        assertEquals(
+                rowsPerThreadCount * full.threads().size(),
+                CompareBench.rows(full).size());
         CompareBench.Options quick = CompareBench.parse(new String[] {"--quick", "--models", "deep"});
         assertEquals(List.of("deep"), quick.models());
         assertEquals(1, quick.runs());

@@ -28,8 +28,7 @@ public final class Ae4j {
     private static Session session;
     private static int cells;
 
-    private Ae4j() {
-    }
+    private Ae4j() {}
 
     /** The shared session: data and save paths relative to the current folder, reports in a temporary folder. */
     public static synchronized Session session() {
@@ -68,7 +67,9 @@ public final class Ae4j {
 
     private static void evalOrThrow(Session s, String name, String source) {
         Session.Outcome o = s.eval(name, source, System.out, System.err);
-        if (!o.ok()) throw new AeException(o.error() != null ? o.error() : o.diagnostics().stripTrailing());
+        if (!o.ok())
+            throw new AeException(
+                    o.error() != null ? o.error() : o.diagnostics().stripTrailing());
     }
 
     /** The model declared as {@code name}. */

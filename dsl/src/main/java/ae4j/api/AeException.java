@@ -8,6 +8,6 @@ public final class AeException extends RuntimeException {
 
     @Override
     public synchronized Throwable fillInStackTrace() {
-        return this;   // the message is the whole story; no stack trace for a user's mistake
+        return this; // the message is the whole story; no stack trace for a user's mistake
     }
 }

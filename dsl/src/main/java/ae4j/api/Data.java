@@ -42,7 +42,8 @@ public final class Data {
 
     /** Example i (a copy). */
     public float[] row(int i) {
-        if (i < 0 || i >= size()) throw new IndexOutOfBoundsException("example " + i + " of " + size() + " in " + name());
+        if (i < 0 || i >= size())
+            throw new IndexOutOfBoundsException("example " + i + " of " + size() + " in " + name());
         return ds().row(i);
     }
 

@@ -7,10 +7,10 @@ import ae4j.dsl.analysis.ScoreField;
 import ae4j.dsl.analysis.Tangents;
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.compile.BuiltModel;
+import ae4j.dsl.io.ModelFile;
 import ae4j.dsl.run.Session;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Forward;
-import ae4j.dsl.io.ModelFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
@@ -87,7 +87,8 @@ public final class Model {
     /** The reconstruction r(x) = g(f(x)) of each row (the decoder's mean; no corruption). */
     public float[][] reconstruct(float[][] x) {
         BuiltModel l = loaded();
-        if (l.ir().reconstruction() < 0) throw new IllegalStateException("model '" + name + "' has no reconstruction to read");
+        if (l.ir().reconstruction() < 0)
+            throw new IllegalStateException("model '" + name + "' has no reconstruction to read");
         return forward(x, l.ir().reconstruction());
     }
 
@@ -99,7 +100,11 @@ public final class Model {
     /** The objective's mean over a data set (no corruption), as {@code evaluate ... { loss }} reports it. */
     public double loss(Data data) {
         check(data.dim());
-        return Forward.meanLoss(loaded().model(), data.dataset().values(), data.dataset().size(), data.dataset().dim());
+        return Forward.meanLoss(
+                loaded().model(),
+                data.dataset().values(),
+                data.dataset().size(),
+                data.dataset().dim());
     }
 
     /**
@@ -119,8 +124,9 @@ public final class Model {
     public float[][] score(float[][] x) {
         Double sigma = ScoreField.gaussianSigma(declaration());
         if (sigma == null) {
-            throw new IllegalStateException("model '" + name + "' has no gaussian corruption: the score estimate (r(x) - x) / sigma^2 "
-                    + "needs a denoising autoencoder trained with corrupt x~ = gaussian(x, sigma: ...)");
+            throw new IllegalStateException(
+                    "model '" + name + "' has no gaussian corruption: the score estimate (r(x) - x) / sigma^2 "
+                            + "needs a denoising autoencoder trained with corrupt x~ = gaussian(x, sigma: ...)");
         }
         return score(x, sigma);
     }
@@ -140,7 +146,8 @@ public final class Model {
         check(x.length);
         EncoderJacobian.Batch b = encoderJacobian().at(x, 1);
         double[][] j = new double[b.codeWidth()][b.inputWidth()];
-        for (int r = 0; r < b.codeWidth(); r++) System.arraycopy(b.jacobians()[0], r * b.inputWidth(), j[r], 0, b.inputWidth());
+        for (int r = 0; r < b.codeWidth(); r++)
+            System.arraycopy(b.jacobians()[0], r * b.inputWidth(), j[r], 0, b.inputWidth());
         return j;
     }
 
@@ -167,8 +174,15 @@ public final class Model {
         check(test.dim());
         check(fit.dim());
         BuiltModel l = loaded();
-        return PcaBaseline.compare(l.model(), reconstructionNode(l), fit.dataset().values(), fit.size(), test.dataset().values(),
-                test.size(), test.dim(), k);
+        return PcaBaseline.compare(
+                l.model(),
+                reconstructionNode(l),
+                fit.dataset().values(),
+                fit.size(),
+                test.dataset().values(),
+                test.size(),
+                test.dim(),
+                k);
     }
 
     /**
@@ -202,7 +216,8 @@ public final class Model {
     /** Writes the weights to a safetensors file (relative paths start at the working folder). */
     public void save(String path) {
         try {
-            ModelFile.save(session.workDir().resolve(path), loaded().model(), session.declarations(), Map.of(), Map.of());
+            ModelFile.save(
+                    session.workDir().resolve(path), loaded().model(), session.declarations(), Map.of(), Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save " + name + " to " + path + ": " + e.getMessage(), e);
         }
@@ -220,7 +235,8 @@ public final class Model {
     /** The layers, one per line: kind, shape, activation, parameters. */
     public String summary() {
         StringBuilder b = new StringBuilder();
-        for (String[] row : layerRows()) b.append(String.format(Locale.ROOT, "%-10s %-16s %-10s %12s%n", (Object[]) row));
+        for (String[] row : layerRows())
+            b.append(String.format(Locale.ROOT, "%-10s %-16s %-10s %12s%n", (Object[]) row));
         b.append("objective: ").append(objective()).append('\n');
         b.append(String.format(Locale.ROOT, "%,d parameters", parameterCount()));
         return b.toString();
@@ -228,15 +244,20 @@ public final class Model {
 
     /** An HTML table of the layers and the objective (how a notebook shows a model). */
     public String html() {
-        StringBuilder b = new StringBuilder("<div class=\"ae4j-model\"><b>model ").append(esc(name)).append("</b> ");
+        StringBuilder b = new StringBuilder("<div class=\"ae4j-model\"><b>model ")
+                .append(esc(name))
+                .append("</b> ");
         b.append(String.format(Locale.ROOT, "(%,d parameters)", parameterCount()));
-        b.append("<table><thead><tr><th>part</th><th>layer</th><th>activation</th><th>parameters</th></tr></thead><tbody>");
+        b.append(
+                "<table><thead><tr><th>part</th><th>layer</th><th>activation</th><th>parameters</th></tr></thead><tbody>");
         for (String[] row : layerRows()) {
             b.append("<tr>");
             for (String c : row) b.append("<td>").append(esc(c)).append("</td>");
             b.append("</tr>");
         }
-        b.append("</tbody></table><div>minimize <code>").append(esc(objective())).append("</code></div></div>");
+        b.append("</tbody></table><div>minimize <code>")
+                .append(esc(objective()))
+                .append("</code></div></div>");
         return b.toString();
     }
 
@@ -251,8 +272,12 @@ public final class Model {
 
     private static String[] layerRow(String part, CheckedModel.LayerInfo li, boolean tied) {
         long params = (tied ? 0L : (long) li.in() * li.out()) + li.out();
-        return new String[] {part, li.kind() + " " + li.in() + " -> " + li.out(), li.activation() == null ? "linear" : li.activation(),
-                String.format(Locale.ROOT, "%,d", params) + (tied ? " (tied)" : "")};
+        return new String[] {
+            part,
+            li.kind() + " " + li.in() + " -> " + li.out(),
+            li.activation() == null ? "linear" : li.activation(),
+            String.format(Locale.ROOT, "%,d", params) + (tied ? " (tied)" : "")
+        };
     }
 
     private String objective() {
@@ -269,7 +294,8 @@ public final class Model {
 
     private void check(int width) {
         if (width != inputWidth()) {
-            throw new IllegalArgumentException("model '" + name + "' takes " + inputWidth() + " features per example, not " + width);
+            throw new IllegalArgumentException(
+                    "model '" + name + "' takes " + inputWidth() + " features per example, not " + width);
         }
     }
 
@@ -288,14 +314,20 @@ public final class Model {
         CheckedModel m = session.checkedModel(name);
         if (m == null) return "model " + name + " (no longer declared)";
         StringBuilder b = new StringBuilder("model ").append(name).append(": ").append(m.inputSize());
-        for (CheckedModel.LayerInfo li : m.encoder()) b.append(" -> ").append(li.out()).append(act(li));
+        for (CheckedModel.LayerInfo li : m.encoder())
+            b.append(" -> ").append(li.out()).append(act(li));
         b.append(" |");
-        for (CheckedModel.LayerInfo li : m.decoder()) b.append(" -> ").append(li.out()).append(act(li));
+        for (CheckedModel.LayerInfo li : m.decoder())
+            b.append(" -> ").append(li.out()).append(act(li));
         if (m.tied()) b.append(" (tied)");
         return b.append("; minimize ").append(objective()).toString();
     }
 
     private static String act(CheckedModel.LayerInfo li) {
-        return li.activation() == null || li.activation().equals("linear") || li.activation().equals("identity") ? "" : " " + li.activation();
+        return li.activation() == null
+                        || li.activation().equals("linear")
+                        || li.activation().equals("identity")
+                ? ""
+                : " " + li.activation();
     }
 }

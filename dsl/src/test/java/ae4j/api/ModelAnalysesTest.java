@@ -60,7 +60,8 @@ class ModelAnalysesTest {
         float[][] s = m.score(x);
         float[][] r = m.reconstruct(x);
         for (int i = 0; i < 4; i++) {
-            for (int c = 0; c < 5; c++) assertEquals((r[i][c] - x[i][c]) / 0.04, s[i][c], 1e-3 * (1 + Math.abs(s[i][c])));
+            for (int c = 0; c < 5; c++)
+                assertEquals((r[i][c] - x[i][c]) / 0.04, s[i][c], 1e-3 * (1 + Math.abs(s[i][c])));
         }
     }
 
@@ -68,7 +69,7 @@ class ModelAnalysesTest {
     void spectrumAndPcaComparisonAreConsistentWithTheJacobianAndReconstructions() {
         Model m = trained();
         Data pts = Ae4j.data("pts");
-        var spec = m.spectrum(pts, pts.size());   // every example
+        var spec = m.spectrum(pts, pts.size()); // every example
         double frob = 0;
         for (int i = 0; i < pts.size(); i++) {
             double sq = 0;
@@ -86,7 +87,8 @@ class ModelAnalysesTest {
         assertEquals(sum / x.length, cmp.aeError(), 1e-4 * (1 + sum / x.length));
         assertEquals(cmp.aeError() / cmp.pcaError(), cmp.ratio(), 1e-9);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
-            Ae4j.eval("model plain { input x[5] encoder f { dense 2 } decoder g { dense 5 } minimize mse(x, g(f(x))) }");
+            Ae4j.eval(
+                    "model plain { input x[5] encoder f { dense 2 } decoder g { dense 5 } minimize mse(x, g(f(x))) }");
             Ae4j.model("plain").score(x);
         });
         assertTrue(e.getMessage().contains("gaussian corruption"), e.getMessage());

@@ -43,7 +43,7 @@ class ModelTest {
         float[] b1 = params[1];
         float[] w2 = params[2];
         float[] b2 = params[3];
-        boolean inMajor = info.get(0).rows() == 3;   // W stored in x out?
+        boolean inMajor = info.get(0).rows() == 3; // W stored in x out?
         for (int j = 0; j < 2; j++) {
             double s = b1[j];
             for (int i = 0; i < 3; i++) s += x[i] * (inMajor ? w1[i * 2 + j] : w1[j * 3 + i]);

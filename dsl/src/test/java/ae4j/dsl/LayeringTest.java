@@ -36,19 +36,62 @@ class LayeringTest {
             Map.entry("ae4j.dsl.io", Set.of("ae4j.dsl.runtime")),
             Map.entry("ae4j.dsl.data", Set.of("ae4j.dsl.check", "ae4j.vecmath")),
             Map.entry("ae4j.dsl.report", Set.of("ae4j.dsl.io")),
-            Map.entry("ae4j.dsl.train", Set.of("ae4j.dsl.check", "ae4j.dsl.compile", "ae4j.dsl.io", "ae4j.dsl.runtime",
-                    "ae4j.vecmath")),
-            Map.entry("ae4j.dsl.analysis", Set.of("ae4j.dsl.check", "ae4j.dsl.compile", "ae4j.dsl.data", "ae4j.dsl.io",
-                    "ae4j.dsl.ir", "ae4j.dsl.report", "ae4j.dsl.runtime", "ae4j.vecmath")),
-            Map.entry("ae4j.dsl.run", Set.of("ae4j.dsl.analysis", "ae4j.dsl.ast", "ae4j.dsl.check", "ae4j.dsl.compile",
-                    "ae4j.dsl.data", "ae4j.dsl.io", "ae4j.dsl.report", "ae4j.dsl.runtime", "ae4j.dsl.syntax", "ae4j.dsl.train")),
-            Map.entry("ae4j.dsl.cli", Set.of("ae4j.dsl.check", "ae4j.dsl.compile", "ae4j.dsl.format", "ae4j.dsl.run",
-                    "ae4j.dsl.syntax", "ae4j.vecmath")),
-            Map.entry("ae4j.api", Set.of("ae4j.dsl.analysis", "ae4j.dsl.check", "ae4j.dsl.compile", "ae4j.dsl.data",
-                    "ae4j.dsl.io", "ae4j.dsl.run", "ae4j.dsl.runtime")),
+            Map.entry(
+                    "ae4j.dsl.train",
+                    Set.of("ae4j.dsl.check", "ae4j.dsl.compile", "ae4j.dsl.io", "ae4j.dsl.runtime", "ae4j.vecmath")),
+            Map.entry(
+                    "ae4j.dsl.analysis",
+                    Set.of(
+                            "ae4j.dsl.check",
+                            "ae4j.dsl.compile",
+                            "ae4j.dsl.data",
+                            "ae4j.dsl.io",
+                            "ae4j.dsl.ir",
+                            "ae4j.dsl.report",
+                            "ae4j.dsl.runtime",
+                            "ae4j.vecmath")),
+            Map.entry(
+                    "ae4j.dsl.run",
+                    Set.of(
+                            "ae4j.dsl.analysis",
+                            "ae4j.dsl.ast",
+                            "ae4j.dsl.check",
+                            "ae4j.dsl.compile",
+                            "ae4j.dsl.data",
+                            "ae4j.dsl.io",
+                            "ae4j.dsl.report",
+                            "ae4j.dsl.runtime",
+                            "ae4j.dsl.syntax",
+                            "ae4j.dsl.train")),
+            Map.entry(
+                    "ae4j.dsl.cli",
+                    Set.of(
+                            "ae4j.dsl.check",
+                            "ae4j.dsl.compile",
+                            "ae4j.dsl.format",
+                            "ae4j.dsl.run",
+                            "ae4j.dsl.syntax",
+                            "ae4j.vecmath")),
+            Map.entry(
+                    "ae4j.api",
+                    Set.of(
+                            "ae4j.dsl.analysis",
+                            "ae4j.dsl.check",
+                            "ae4j.dsl.compile",
+                            "ae4j.dsl.data",
+                            "ae4j.dsl.io",
+                            "ae4j.dsl.run",
+                            "ae4j.dsl.runtime")),
             // The kernel is a thin layer: the facade, a notebook session (run), and what it shows (reports, progress).
-            Map.entry("ae4j.kernel", Set.of("ae4j.api", "ae4j.dsl.analysis", "ae4j.dsl.check", "ae4j.dsl.report",
-                    "ae4j.dsl.run", "ae4j.dsl.train")));
+            Map.entry(
+                    "ae4j.kernel",
+                    Set.of(
+                            "ae4j.api",
+                            "ae4j.dsl.analysis",
+                            "ae4j.dsl.check",
+                            "ae4j.dsl.report",
+                            "ae4j.dsl.run",
+                            "ae4j.dsl.train")));
 
     private static final Pattern REFERENCE = Pattern.compile("\\b(ae4j(?:\\.[a-z]\\w*)+)\\.[A-Z]");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
@@ -67,14 +110,16 @@ class LayeringTest {
                     seen.add(pkg);
                     Set<String> allowed = ALLOWED.get(pkg);
                     if (allowed == null) {
-                        violations.add(f + ": package " + pkg + " is not in the layering table; add it with what it may use");
+                        violations.add(
+                                f + ": package " + pkg + " is not in the layering table; add it with what it may use");
                         continue;
                     }
                     Matcher m = REFERENCE.matcher(text);
                     while (m.find()) {
                         String used = m.group(1);
                         if (used.equals(pkg) || used.startsWith("ae4j.generated")) continue;
-                        if (!allowed.contains(used)) violations.add(f + ": " + pkg + " uses " + used + ", which it may not (see the table)");
+                        if (!allowed.contains(used))
+                            violations.add(f + ": " + pkg + " uses " + used + ", which it may not (see the table)");
                     }
                 }
             }
@@ -94,7 +139,9 @@ class LayeringTest {
     void everyPackageSaysWhatGoesInAndComesOut() {
         List<String> missing = new ArrayList<>();
         for (String pkg : ALLOWED.keySet()) {
-            Path root = pkg.startsWith("ae4j.kernel") ? Path.of("..", "kernel", "src", "main", "java") : Path.of("src", "main", "java");
+            Path root = pkg.startsWith("ae4j.kernel")
+                    ? Path.of("..", "kernel", "src", "main", "java")
+                    : Path.of("src", "main", "java");
             if (!Files.exists(root.resolve(pkg.replace('.', '/')).resolve("package-info.java"))) missing.add(pkg);
         }
         assertTrue(missing.isEmpty(), "packages without package-info.java: " + missing);
@@ -114,12 +161,12 @@ class LayeringTest {
         int i = 0;
         while (i < s.length()) {
             char c = s.charAt(i);
-            if (s.startsWith("\"\"\"", i)) {   // a text block
+            if (s.startsWith("\"\"\"", i)) { // a text block
                 int end = s.indexOf("\"\"\"", i + 3);
                 int j = end < 0 ? s.length() : end + 3;
                 b.append(s, i, j);
                 i = j;
-            } else if (c == '\'') {   // a character literal, such as '"'
+            } else if (c == '\'') { // a character literal, such as '"'
                 int j = i + 1;
                 while (j < s.length() && s.charAt(j) != '\'') j += s.charAt(j) == '\\' ? 2 : 1;
                 b.append(s, i, Math.min(j + 1, s.length()));

@@ -16,8 +16,8 @@ import io.github.spencerpark.jupyter.messages.reply.HistoryReply;
 import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +49,10 @@ public final class Ae4jKernel extends BaseKernel {
         Runner.Hooks hooks = new Runner.Hooks() {
             @Override
             public TrainingListener listener(String model, String[] termNames, PrintStream err) {
-                return new LiveTraining("train " + model, termNames, Ae4jKernel.this::display,
+                return new LiveTraining(
+                        "train " + model,
+                        termNames,
+                        Ae4jKernel.this::display,
                         d -> getIO().display.updateDisplay(d));
             }
 
@@ -71,7 +74,8 @@ public final class Ae4jKernel extends BaseKernel {
 
     @Override
     public LanguageInfo getLanguageInfo() {
-        return new LanguageInfo("java", Runtime.version().toString(), "text/x-java-source", ".jshell", "java", "java", "script");
+        return new LanguageInfo(
+                "java", Runtime.version().toString(), "text/x-java-source", ".jshell", "java", "java", "script");
     }
 
     @Override
@@ -82,7 +86,8 @@ public final class Ae4jKernel extends BaseKernel {
 
     @Override
     public List<LanguageInfo.Help> getHelpLinks() {
-        return List.of(new LanguageInfo.Help("ae4j language", "https://github.com/ae4j/ae4j/blob/main/docs/language.md"));
+        return List.of(
+                new LanguageInfo.Help("ae4j language", "https://github.com/ae4j/ae4j/blob/main/docs/language.md"));
     }
 
     private String cellName() {
@@ -96,9 +101,15 @@ public final class Ae4jKernel extends BaseKernel {
         } catch (Error e) {
             // The base kernel only catches Exceptions; an Error (out of memory, stack overflow) would end the
             // request loop and with it the kernel. Report it as the cell's error instead.
-            throw CellError.of("JavaException", e.toString(), List.of(e.toString(),
-                    e instanceof OutOfMemoryError ? "the kernel's heap is full: free large objects or start Jupyter with "
-                            + "a larger -Xmx in the kernelspec" : "the kernel is still running"));
+            throw CellError.of(
+                    "JavaException",
+                    e.toString(),
+                    List.of(
+                            e.toString(),
+                            e instanceof OutOfMemoryError
+                                    ? "the kernel's heap is full: free large objects or start Jupyter with "
+                                            + "a larger -Xmx in the kernelspec"
+                                    : "the kernel is still running"));
         }
     }
 
@@ -123,8 +134,11 @@ public final class Ae4jKernel extends BaseKernel {
     private DisplayData aeCell(String body, String name) throws CellError, IOException {
         String options = body.contains("\n") ? body.substring(0, body.indexOf('\n')) : body;
         if (!options.isBlank()) {
-            throw CellError.of("AeError", "%%ae takes no options (found '" + options.strip() + "')",
-                    List.of(name + ":1: error: %%ae takes no options (found '" + options.strip() + "'); put the ae4j text on the next lines"));
+            throw CellError.of(
+                    "AeError",
+                    "%%ae takes no options (found '" + options.strip() + "')",
+                    List.of(name + ":1: error: %%ae takes no options (found '" + options.strip()
+                            + "'); put the ae4j text on the next lines"));
         }
         String text = body.contains("\n") ? "\n" + body.substring(body.indexOf('\n') + 1) : "\n";
         Map<Path, Long> before = snapshot();
@@ -179,7 +193,8 @@ public final class Ae4jKernel extends BaseKernel {
     private Map<Path, Long> snapshot() throws IOException {
         Map<Path, Long> m = new HashMap<>();
         try (Stream<Path> files = Files.walk(reports)) {
-            for (Path p : files.filter(Files::isRegularFile).toList()) m.put(p, Files.getLastModifiedTime(p).toMillis());
+            for (Path p : files.filter(Files::isRegularFile).toList())
+                m.put(p, Files.getLastModifiedTime(p).toMillis());
         }
         return m;
     }
@@ -188,14 +203,16 @@ public final class Ae4jKernel extends BaseKernel {
     private void showNewFiles(Map<Path, Long> before) throws IOException {
         List<Path> fresh;
         try (Stream<Path> files = Files.walk(reports)) {
-            fresh = new ArrayList<>(files.filter(Files::isRegularFile).filter(p -> {
-                Long t = before.get(p);
-                try {
-                    return t == null || Files.getLastModifiedTime(p).toMillis() > t;
-                } catch (IOException e) {
-                    return false;
-                }
-            }).toList());
+            fresh = new ArrayList<>(files.filter(Files::isRegularFile)
+                    .filter(p -> {
+                        Long t = before.get(p);
+                        try {
+                            return t == null || Files.getLastModifiedTime(p).toMillis() > t;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .toList());
         }
         fresh.sort((a, b) -> {
             try {
@@ -206,7 +223,8 @@ public final class Ae4jKernel extends BaseKernel {
         });
         for (Path p : fresh) {
             String n = p.getFileName().toString();
-            if (n.endsWith(".csv") && (n.startsWith("metrics") || Files.readAllLines(p).size() > 41)) continue;
+            if (n.endsWith(".csv")
+                    && (n.startsWith("metrics") || Files.readAllLines(p).size() > 41)) continue;
             DisplayData d = Displays.file(p);
             if (d != null) display(d);
         }
@@ -216,8 +234,13 @@ public final class Ae4jKernel extends BaseKernel {
     public ReplacementOptions complete(String code, int at) {
         if (isAeCell(code)) {
             int start = AeWords.wordStart(code, at);
-            List<String> c = AeWords.candidates(code.substring(start, at), code, at, session.modelNames().isEmpty()
-                    ? session.dataNames() : concat(session.modelNames(), session.dataNames()));
+            List<String> c = AeWords.candidates(
+                    code.substring(start, at),
+                    code,
+                    at,
+                    session.modelNames().isEmpty()
+                            ? session.dataNames()
+                            : concat(session.modelNames(), session.dataNames()));
             return new ReplacementOptions(c, start, at);
         }
         JavaCells.Completions c = java.complete(code, at);
@@ -236,7 +259,8 @@ public final class Ae4jKernel extends BaseKernel {
         if (isAeCell(code)) {
             String word = AeWords.wordAt(code, at);
             doc = AeWords.documentation(word);
-            if (doc == null && session.modelNames().contains(word)) doc = Ae4j.model(word).summary();
+            if (doc == null && session.modelNames().contains(word))
+                doc = Ae4j.model(word).summary();
         } else {
             doc = java.documentation(code, at);
         }
@@ -280,7 +304,8 @@ public final class Ae4jKernel extends BaseKernel {
     public List<String> formatError(Exception e) {
         if (e instanceof CellError ce) {
             List<String> out = new ArrayList<>();
-            for (String l : ce.lines()) out.add(l.contains(": error: ") || l.startsWith("Interrupted") ? errorStyler.secondary(l) : l);
+            for (String l : ce.lines())
+                out.add(l.contains(": error: ") || l.startsWith("Interrupted") ? errorStyler.secondary(l) : l);
             return out;
         }
         return super.formatError(e);

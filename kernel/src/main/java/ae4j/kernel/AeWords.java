@@ -17,21 +17,37 @@ final class AeWords {
     static final Map<String, String> KEYWORDS = new LinkedHashMap<>();
 
     static {
-        KEYWORDS.put("data", "data NAME = SOURCE(args) [TRANSFORM ...]: declares a data set (idx, npy, csv or a synthetic source)");
-        KEYWORDS.put("model", "model NAME { input ...; encoder ...; decoder ...; minimize ... }: declares an autoencoder");
+        KEYWORDS.put(
+                "data",
+                "data NAME = SOURCE(args) [TRANSFORM ...]: declares a data set (idx, npy, csv or a synthetic source)");
+        KEYWORDS.put(
+                "model", "model NAME { input ...; encoder ...; decoder ...; minimize ... }: declares an autoencoder");
         KEYWORDS.put("input", "input x[784] or x[28, 28]: the model's input and its shape");
         KEYWORDS.put("encoder", "encoder f { dense 256 relu; dense 64 sigmoid }: the encoder h = f(x) (section 14.1)");
-        KEYWORDS.put("decoder", "decoder g { ... } or decoder g tied: the decoder r = g(h); tied reuses the encoder's weights transposed");
+        KEYWORDS.put(
+                "decoder",
+                "decoder g { ... } or decoder g tied: the decoder r = g(h); tied reuses the encoder's weights transposed");
         KEYWORDS.put("code", "code h: names the code h = f(x) (section 14.1)");
-        KEYWORDS.put("corrupt", "corrupt x~ = gaussian(x, sigma: 0.3): the corruption process C(x~ | x) of a denoising autoencoder (section 14.2.2)");
-        KEYWORDS.put("noise", "noise before code: gaussian(sigma: 4): noise injected before a sigmoid code (semantic hashing, section 14.9)");
-        KEYWORDS.put("output", "output bernoulli | gaussian | categorical: the decoder distribution p_decoder(x | h) (section 14.4)");
+        KEYWORDS.put(
+                "corrupt",
+                "corrupt x~ = gaussian(x, sigma: 0.3): the corruption process C(x~ | x) of a denoising autoencoder (section 14.2.2)");
+        KEYWORDS.put(
+                "noise",
+                "noise before code: gaussian(sigma: 4): noise injected before a sigmoid code (semantic hashing, section 14.9)");
+        KEYWORDS.put(
+                "output",
+                "output bernoulli | gaussian | categorical: the decoder distribution p_decoder(x | h) (section 14.4)");
         KEYWORDS.put("minimize", "minimize LOSS + lambda * PENALTY: the objective, written like the book's equations");
-        KEYWORDS.put("free", "free code h { steps, lr }: a code optimised per example (predictive sparse decomposition, section 14.8)");
+        KEYWORDS.put(
+                "free",
+                "free code h { steps, lr }: a code optimised per example (predictive sparse decomposition, section 14.8)");
         KEYWORDS.put("tied", "decoder g tied: the decoder uses the encoder's weights transposed");
         KEYWORDS.put("train", "train MODEL on DATA { epochs: 10, batch: 128, optimizer: adam(lr: 1e-3), seed: 7 }");
-        KEYWORDS.put("evaluate", "evaluate MODEL on DATA { loss, reconstruction, ANALYSIS(args) }: measures and pictures");
-        KEYWORDS.put("analyze", "analyze MODEL on DATA { score_field, jacobian_spectrum, tangents, ... }: the analyses of sections 14.5-14.9");
+        KEYWORDS.put(
+                "evaluate", "evaluate MODEL on DATA { loss, reconstruction, ANALYSIS(args) }: measures and pictures");
+        KEYWORDS.put(
+                "analyze",
+                "analyze MODEL on DATA { score_field, jacobian_spectrum, tangents, ... }: the analyses of sections 14.5-14.9");
         KEYWORDS.put("save", "save MODEL to \"file.safetensors\": writes the weights");
         KEYWORDS.put("load", "load MODEL from \"file.safetensors\": reads weights saved earlier");
         KEYWORDS.put("export", "export MODEL to \"file\" as FORMAT: writes the weights in another format (csv)");
@@ -42,7 +58,8 @@ final class AeWords {
         KEYWORDS.put("before", "noise before code");
     }
 
-    private static final Pattern DECLARED = Pattern.compile("\\b(?:model|data)\\s+([A-Za-z_][A-Za-z0-9_]*(?:\\s*,\\s*[A-Za-z_][A-Za-z0-9_]*)*)");
+    private static final Pattern DECLARED =
+            Pattern.compile("\\b(?:model|data)\\s+([A-Za-z_][A-Za-z0-9_]*(?:\\s*,\\s*[A-Za-z_][A-Za-z0-9_]*)*)");
 
     private static final Pattern AFTER_DENSE = Pattern.compile("\\bdense\\s+\\d+\\s+$");
 
@@ -52,13 +69,12 @@ final class AeWords {
             char c = text.charAt(i);
             if (c == '(') depth++;
             else if (c == ')' && depth > 0) depth--;
-            else if (c == '\n') depth = 0;   // calls do not span lines in practice; a stray '(' does not stick
+            else if (c == '\n') depth = 0; // calls do not span lines in practice; a stray '(' does not stick
         }
         return depth > 0;
     }
 
-    private AeWords() {
-    }
+    private AeWords() {}
 
     /** The start of the word that ends at {@code cursor}. */
     static int wordStart(String code, int cursor) {
@@ -119,17 +135,20 @@ final class AeWords {
     /** Documentation of a word: a keyword, or every built-in of that name (with parameters and book section). */
     static String documentation(String word) {
         StringBuilder b = new StringBuilder();
-        if (KEYWORDS.containsKey(word)) b.append(word).append(" (keyword): ").append(KEYWORDS.get(word)).append('\n');
+        if (KEYWORDS.containsKey(word))
+            b.append(word).append(" (keyword): ").append(KEYWORDS.get(word)).append('\n');
         for (Builtins.Builtin bi : Builtins.all()) {
             if (!bi.name().equals(word)) continue;
             b.append(bi.name());
             if (!bi.params().isEmpty()) {
                 b.append('(');
-                for (int i = 0; i < bi.params().size(); i++) b.append(i > 0 ? ", " : "").append(bi.params().get(i).signature());
+                for (int i = 0; i < bi.params().size(); i++)
+                    b.append(i > 0 ? ", " : "").append(bi.params().get(i).signature());
                 b.append(')');
             }
             b.append(" (").append(bi.kind().words()).append("): ").append(bi.doc());
-            if (bi.book() != null && !bi.book().isEmpty()) b.append(" [").append(bi.book()).append(']');
+            if (bi.book() != null && !bi.book().isEmpty())
+                b.append(" [").append(bi.book()).append(']');
             b.append('\n');
         }
         return b.isEmpty() ? null : b.toString();

@@ -22,8 +22,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
 /** How objects look in a notebook: models as HTML tables, images and charts as PNG, tables as HTML. */
 final class Displays {
 
-    private Displays() {
-    }
+    private Displays() {}
 
     /** The display of a Java value (text is JShell's own rendering, used when nothing richer applies). */
     static DisplayData of(Object o, String text) {
@@ -47,7 +46,8 @@ final class Displays {
                 d.putText("jacobian spectrum " + r.numbers());
                 d.putHTML(numbersTable(r.numbers()));
                 try {
-                    d.putData(MIMEType.IMAGE_PNG, base64(JacobianSpectrum.comparisonPng(java.util.Map.of("encoder", r))));
+                    d.putData(
+                            MIMEType.IMAGE_PNG, base64(JacobianSpectrum.comparisonPng(java.util.Map.of("encoder", r))));
                 } catch (IOException e) {
                     // the table alone
                 }
@@ -63,16 +63,20 @@ final class Displays {
             }
             case float[] a -> d.putText(shortArray(a));
             case float[][] a -> d.putText(shortMatrix(a));
-            case null, default -> {
-            }
+            case null, default -> {}
         }
         return d;
     }
 
     static String numbersTable(java.util.Map<String, Double> numbers) {
         StringBuilder b = new StringBuilder("<table>");
-        numbers.forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>")
-                .append(v == Math.rint(v) && Math.abs(v) < 1e9 ? String.valueOf(v.longValue()) : String.format(Locale.ROOT, "%.5g", v))
+        numbers.forEach((k, v) -> b.append("<tr><th>")
+                .append(esc(k))
+                .append("</th><td>")
+                .append(
+                        v == Math.rint(v) && Math.abs(v) < 1e9
+                                ? String.valueOf(v.longValue())
+                                : String.format(Locale.ROOT, "%.5g", v))
                 .append("</td></tr>"));
         return b.append("</table>").toString();
     }
@@ -111,11 +115,19 @@ final class Displays {
         for (int i = 0; i < Math.min(lines.size(), maxRows + 1); i++) {
             String tag = i == 0 ? "th" : "td";
             b.append("<tr>");
-            for (String cell : lines.get(i).split(",", -1)) b.append('<').append(tag).append('>').append(esc(cell)).append("</").append(tag).append('>');
+            for (String cell : lines.get(i).split(",", -1))
+                b.append('<')
+                        .append(tag)
+                        .append('>')
+                        .append(esc(cell))
+                        .append("</")
+                        .append(tag)
+                        .append('>');
             b.append("</tr>");
         }
         b.append("</table>");
-        if (lines.size() > maxRows + 1) b.append(String.format(Locale.ROOT, "<div>(%d more rows)</div>", lines.size() - maxRows - 1));
+        if (lines.size() > maxRows + 1)
+            b.append(String.format(Locale.ROOT, "<div>(%d more rows)</div>", lines.size() - maxRows - 1));
         return b.toString();
     }
 
@@ -134,7 +146,8 @@ final class Displays {
 
     static String shortMatrix(float[][] a) {
         StringBuilder b = new StringBuilder("float[" + a.length + "][" + (a.length > 0 ? a[0].length : 0) + "]");
-        for (int i = 0; i < Math.min(a.length, 5); i++) b.append("\n  ").append(shortArray(a[i]).replaceFirst("^float\\[\\d+\\] ", ""));
+        for (int i = 0; i < Math.min(a.length, 5); i++)
+            b.append("\n  ").append(shortArray(a[i]).replaceFirst("^float\\[\\d+\\] ", ""));
         if (a.length > 5) b.append("\n  ...");
         return b.toString();
     }

@@ -20,8 +20,16 @@ import jdk.jshell.execution.LocalExecutionControlProvider;
 final class JavaCells implements AutoCloseable {
 
     static final List<String> IMPORTS = List.of(
-            "java.util.*", "java.util.function.*", "java.util.stream.*", "java.io.*", "java.nio.file.*", "java.math.*",
-            "java.util.concurrent.*", "java.util.regex.*", "ae4j.api.*", "static ae4j.kernel.Notebook.*");
+            "java.util.*",
+            "java.util.function.*",
+            "java.util.stream.*",
+            "java.io.*",
+            "java.nio.file.*",
+            "java.math.*",
+            "java.util.concurrent.*",
+            "java.util.regex.*",
+            "ae4j.api.*",
+            "static ae4j.kernel.Notebook.*");
 
     /** The value of a cell's last expression: JShell's text and the object itself (null if none). */
     record Value(String text, Object object, boolean present) {
@@ -39,7 +47,8 @@ final class JavaCells implements AutoCloseable {
         for (String i : IMPORTS) {
             List<SnippetEvent> ev = shell.eval("import " + i + ";");
             for (SnippetEvent e : ev) {
-                if (e.status() == Snippet.Status.REJECTED) throw new IllegalStateException("cannot import " + i + " in JShell");
+                if (e.status() == Snippet.Status.REJECTED)
+                    throw new IllegalStateException("cannot import " + i + " in JShell");
             }
         }
     }
@@ -71,8 +80,11 @@ final class JavaCells implements AutoCloseable {
             if (info.completeness() == SourceCodeAnalysis.Completeness.DEFINITELY_INCOMPLETE
                     || info.completeness() == SourceCodeAnalysis.Completeness.CONSIDERED_INCOMPLETE && source == null) {
                 int line = lineOf(cell, consumed + leadingBlank(remaining));
-                throw CellError.of("IncompleteInput", cellName + ":" + line + ": the code is incomplete (a missing ';', '}' or ')'?)",
-                        List.of(cellName + ":" + line + ": error: the code is incomplete (a missing ';', '}' or ')'?)"));
+                throw CellError.of(
+                        "IncompleteInput",
+                        cellName + ":" + line + ": the code is incomplete (a missing ';', '}' or ')'?)",
+                        List.of(cellName + ":" + line
+                                + ": error: the code is incomplete (a missing ';', '}' or ')'?)"));
             }
             if (source == null || source.isBlank()) {
                 source = remaining;
@@ -81,7 +93,8 @@ final class JavaCells implements AutoCloseable {
             int start = consumed + (at >= 0 ? at : leadingBlank(remaining));
             last = evalSnippet(source, cell, cellName, start);
             if (interrupted.get()) {
-                throw CellError.of("Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was stopped"));
+                throw CellError.of(
+                        "Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was stopped"));
             }
             consumed += remaining.length() - info.remaining().length();
             remaining = info.remaining();
@@ -102,7 +115,8 @@ final class JavaCells implements AutoCloseable {
             }
             Snippet s = e.snippet();
             if (s.kind() == Snippet.Kind.EXPRESSION || s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
-                String name = s instanceof jdk.jshell.ExpressionSnippet ex ? ex.name()
+                String name = s instanceof jdk.jshell.ExpressionSnippet ex
+                        ? ex.name()
                         : s instanceof jdk.jshell.VarSnippet v ? v.name() : null;
                 if (e.value() != null && name != null && !isVoid(s)) {
                     value = new Value(e.value(), fetch(name), true);
@@ -149,7 +163,8 @@ final class JavaCells implements AutoCloseable {
         }
         if (headline == null) {
             // Rejected without an error diagnostic: usually an unresolved reference in a declaration.
-            headline = cellName + ": the snippet was rejected: " + snippet.source().strip();
+            headline =
+                    cellName + ": the snippet was rejected: " + snippet.source().strip();
             lines.add(headline);
         }
         return CellError.of("CompileError", headline, lines);
@@ -157,8 +172,11 @@ final class JavaCells implements AutoCloseable {
 
     private static CellError runtimeError(Exception ex, String cellName) {
         List<String> lines = new ArrayList<>();
-        String cls = ex instanceof EvalException ee ? ee.getExceptionClassName()
-                : ex instanceof UnresolvedReferenceException ? "UnresolvedReference" : ex.getClass().getName();
+        String cls = ex instanceof EvalException ee
+                ? ee.getExceptionClassName()
+                : ex instanceof UnresolvedReferenceException
+                        ? "UnresolvedReference"
+                        : ex.getClass().getName();
         String msg = ex instanceof UnresolvedReferenceException u
                 ? "'" + u.getSnippet().source().strip() + "' refers to something not defined yet"
                 : ex.getMessage();
@@ -166,10 +184,15 @@ final class JavaCells implements AutoCloseable {
         if (!cls.equals("ae4j.api.AeException")) {
             for (StackTraceElement el : ex.getStackTrace()) {
                 String s = el.toString();
-                if (s.startsWith("jdk.jshell.") || s.startsWith("java.base/jdk.internal.reflect")
+                if (s.startsWith("jdk.jshell.")
+                        || s.startsWith("java.base/jdk.internal.reflect")
                         || s.startsWith("java.base/java.lang.reflect")) continue;
-                boolean snippet = el.getClassName().startsWith("REPL.") || el.getFileName() != null && el.getFileName().startsWith("#");
-                lines.add("\tat " + (snippet ? cellName + (el.getMethodName().startsWith("do_it$") ? "" : " " + el.getMethodName()) : s));
+                boolean snippet = el.getClassName().startsWith("REPL.")
+                        || el.getFileName() != null && el.getFileName().startsWith("#");
+                lines.add("\tat "
+                        + (snippet
+                                ? cellName + (el.getMethodName().startsWith("do_it$") ? "" : " " + el.getMethodName())
+                                : s));
             }
             Throwable cause = ex.getCause();
             while (cause != null) {
@@ -177,16 +200,17 @@ final class JavaCells implements AutoCloseable {
                 cause = cause.getCause();
             }
         }
-        return CellError.of(cls.equals("ae4j.api.AeException") ? "AeError" : "JavaException", msg == null ? cls : msg, lines);
+        return CellError.of(
+                cls.equals("ae4j.api.AeException") ? "AeError" : "JavaException", msg == null ? cls : msg, lines);
     }
 
     /** Completions for Java code at {@code cursor}: the replacement texts and where they go. */
-    record Completions(List<String> texts, int start, int end) {
-    }
+    record Completions(List<String> texts, int start, int end) {}
 
     Completions complete(String code, int cursor) {
         int[] anchor = new int[1];
-        List<SourceCodeAnalysis.Suggestion> sug = shell.sourceCodeAnalysis().completionSuggestions(code, cursor, anchor);
+        List<SourceCodeAnalysis.Suggestion> sug =
+                shell.sourceCodeAnalysis().completionSuggestions(code, cursor, anchor);
         List<String> texts = new ArrayList<>();
         for (SourceCodeAnalysis.Suggestion s : sug) {
             if (!texts.contains(s.continuation())) texts.add(s.continuation());

@@ -15,16 +15,16 @@ import java.util.logging.Logger;
  */
 public final class KernelMain {
 
-    private KernelMain() {
-    }
+    private KernelMain() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("install")) {
             System.exit(KernelSpec.install(args));
         }
         if (args.length != 1) {
-            System.err.println("usage: ae4j.kernel.KernelMain CONNECTION_FILE (Jupyter starts the kernel this way; to install it run "
-                    + "./ae4j kernel install)");
+            System.err.println(
+                    "usage: ae4j.kernel.KernelMain CONNECTION_FILE (Jupyter starts the kernel this way; to install it run "
+                            + "./ae4j kernel install)");
             System.exit(2);
         }
         // The base kernel logs every message at INFO on stderr; only problems are worth showing.

@@ -23,8 +23,7 @@ final class KernelSpec {
     static final String NAME = "ae4j";
     static final String DISPLAY_NAME = "ae4j (Java 25)";
 
-    private KernelSpec() {
-    }
+    private KernelSpec() {}
 
     /** {@code install [--user | --prefix DIR] --java JAVA --classpath CP}; returns the exit code. */
     static int install(String[] args) throws IOException {
@@ -38,13 +37,15 @@ final class KernelSpec {
                 case "--java" -> java = need(args, ++i, "--java PATH");
                 case "--classpath" -> cp = need(args, ++i, "--classpath CP");
                 default -> {
-                    System.err.println("ae4j kernel install: unknown option '" + args[i] + "' (use --user or --prefix DIR)");
+                    System.err.println(
+                            "ae4j kernel install: unknown option '" + args[i] + "' (use --user or --prefix DIR)");
                     return 2;
                 }
             }
         }
         if (java == null || cp == null) {
-            System.err.println("ae4j kernel install: run it through ./ae4j kernel install, which passes --java and --classpath");
+            System.err.println(
+                    "ae4j kernel install: run it through ./ae4j kernel install, which passes --java and --classpath");
             return 2;
         }
         Path dir = kernelsDir(prefix).resolve(NAME);
@@ -64,23 +65,37 @@ final class KernelSpec {
         String dataDir = System.getenv("JUPYTER_DATA_DIR");
         if (dataDir != null && !dataDir.isBlank()) return Path.of(dataDir).resolve("kernels");
         String xdg = System.getenv("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        Path base = xdg != null && !xdg.isBlank()
+                ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".local", "share");
         return base.resolve("jupyter").resolve("kernels");
     }
 
     static void write(Path dir, String java, String classpath) throws IOException {
         Files.createDirectories(dir);
-        List<String> argv = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseParallelGC", "-cp", classpath, "ae4j.kernel.KernelMain", "{connection_file}"));
+        List<String> argv = new ArrayList<>(List.of(
+                java,
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseParallelGC",
+                "-cp",
+                classpath,
+                "ae4j.kernel.KernelMain",
+                "{connection_file}"));
         StringBuilder b = new StringBuilder("{\n  \"argv\": [");
         for (int i = 0; i < argv.size(); i++) b.append(i > 0 ? ", " : "").append(quote(argv.get(i)));
         b.append("],\n  \"display_name\": ").append(quote(DISPLAY_NAME)).append(",\n  \"language\": \"java\",\n");
         b.append("  \"interrupt_mode\": \"message\",\n  \"metadata\": {\"debugger\": false}\n}\n");
         Path tmp = dir.resolve("kernel.json.tmp");
         Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve("kernel.json"), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
-        for (int size : new int[] {32, 64}) ImageIO.write(logo(size), "png", dir.resolve("logo-" + size + "x" + size + ".png").toFile());
+        Files.move(
+                tmp, dir.resolve("kernel.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        for (int size : new int[] {32, 64})
+            ImageIO.write(
+                    logo(size),
+                    "png",
+                    dir.resolve("logo-" + size + "x" + size + ".png").toFile());
     }
 
     /** The logo: "ae" in white on a teal rounded square. */

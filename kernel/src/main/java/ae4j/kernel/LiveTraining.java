@@ -71,7 +71,8 @@ final class LiveTraining implements TrainingListener {
     public void onEnd(Trainer.Result r) {
         String end;
         if (r.cancelled()) end = "interrupted after " + r.steps() + " steps; the model keeps its weights so far";
-        else if (r.stoppedEarly()) end = "stopped early (validation loss stopped improving); best epoch " + r.bestEpoch();
+        else if (r.stoppedEarly())
+            end = "stopped early (validation loss stopped improving); best epoch " + r.bestEpoch();
         else end = String.format(Locale.ROOT, "done: %d epochs in %.1f s", r.epochsRun(), r.seconds());
         publish(end);
     }
@@ -93,32 +94,56 @@ final class LiveTraining implements TrainingListener {
     private String text(String end) {
         Progress p = last;
         if (p == null) return title + (end == null ? "" : ": " + end);
-        return String.format(Locale.ROOT, "%s: step %d/%d, epoch %d/%d, loss %.5f, %,.0f examples/s%s", title, p.step(), p.totalSteps(),
-                Math.min(p.epoch() + 1, p.epochs()), p.epochs(), p.loss(), p.examplesPerSecond(), end == null ? "" : " - " + end);
+        return String.format(
+                Locale.ROOT,
+                "%s: step %d/%d, epoch %d/%d, loss %.5f, %,.0f examples/s%s",
+                title,
+                p.step(),
+                p.totalSteps(),
+                Math.min(p.epoch() + 1, p.epochs()),
+                p.epochs(),
+                p.loss(),
+                p.examplesPerSecond(),
+                end == null ? "" : " - " + end);
     }
 
     private String html(String end) {
         Progress p = last;
-        StringBuilder b = new StringBuilder("<div class=\"ae4j-train\"><b>").append(Displays.esc(title)).append("</b>");
+        StringBuilder b = new StringBuilder("<div class=\"ae4j-train\"><b>")
+                .append(Displays.esc(title))
+                .append("</b>");
         if (p != null) {
             double frac = p.totalSteps() == 0 ? 1 : (double) p.step() / p.totalSteps();
-            b.append(String.format(Locale.ROOT,
-                    "<div><progress value=\"%d\" max=\"%d\" style=\"width:60%%\"></progress> %.0f%%</div>", p.step(), p.totalSteps(),
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<div><progress value=\"%d\" max=\"%d\" style=\"width:60%%\"></progress> %.0f%%</div>",
+                    p.step(),
+                    p.totalSteps(),
                     100 * frac));
-            b.append(String.format(Locale.ROOT, "<div>epoch %d/%d &middot; step %d/%d &middot; loss %.5f", Math.min(p.epoch() + 1, p.epochs()), p.epochs(),
-                    p.step(), p.totalSteps(), p.loss()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<div>epoch %d/%d &middot; step %d/%d &middot; loss %.5f",
+                    Math.min(p.epoch() + 1, p.epochs()),
+                    p.epochs(),
+                    p.step(),
+                    p.totalSteps(),
+                    p.loss()));
             if (p.terms() != null && termNames.length > 1) {
                 for (int i = 0; i < Math.min(termNames.length, p.terms().length); i++) {
                     b.append(String.format(Locale.ROOT, " &middot; %s %.5f", Displays.esc(termNames[i]), p.terms()[i]));
                 }
             }
             b.append(String.format(Locale.ROOT, " &middot; %,.0f examples/s", p.examplesPerSecond()));
-            if (end == null && Double.isFinite(p.secondsLeft())) b.append(String.format(Locale.ROOT, " &middot; %.0f s left", p.secondsLeft()));
+            if (end == null && Double.isFinite(p.secondsLeft()))
+                b.append(String.format(Locale.ROOT, " &middot; %.0f s left", p.secondsLeft()));
             b.append("</div>");
         }
         if (end != null) b.append("<div>").append(Displays.esc(end)).append("</div>");
         byte[] chart = chart();
-        if (chart != null) b.append("<img src=\"data:image/png;base64,").append(Displays.base64(chart)).append("\"/>");
+        if (chart != null)
+            b.append("<img src=\"data:image/png;base64,")
+                    .append(Displays.base64(chart))
+                    .append("\"/>");
         return b.append("</div>").toString();
     }
 
@@ -130,7 +155,8 @@ final class LiveTraining implements TrainingListener {
         if (epochX.size() >= 2) {
             x = epochX.stream().mapToDouble(Double::doubleValue).toArray();
             y = epochTrain.stream().mapToDouble(Double::doubleValue).toArray();
-            if (epochValidation.stream().anyMatch(d -> !d.isNaN())) v = epochValidation.stream().mapToDouble(Double::doubleValue).toArray();
+            if (epochValidation.stream().anyMatch(d -> !d.isNaN()))
+                v = epochValidation.stream().mapToDouble(Double::doubleValue).toArray();
         } else if (stepLoss.size() >= 3) {
             y = stepLoss.stream().mapToDouble(Double::doubleValue).toArray();
             x = stepX.stream().mapToDouble(Double::doubleValue).toArray();
@@ -140,7 +166,7 @@ final class LiveTraining implements TrainingListener {
         try {
             return Pictures.lossCurvePng(x, y, v, false, 360, 200);
         } catch (java.io.IOException | IllegalArgumentException e) {
-            return null;   // no chart this time (e.g. no finite loss yet); the numbers still show
+            return null; // no chart this time (e.g. no finite loss yet); the numbers still show
         }
     }
 }

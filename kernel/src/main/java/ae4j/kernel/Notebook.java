@@ -10,8 +10,7 @@ public final class Notebook {
 
     private static volatile Ae4jKernel kernel;
 
-    private Notebook() {
-    }
+    private Notebook() {}
 
     static void attach(Ae4jKernel k) {
         kernel = k;

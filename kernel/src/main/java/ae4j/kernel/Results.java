@@ -8,8 +8,7 @@ public final class Results {
 
     private static Object held;
 
-    private Results() {
-    }
+    private Results() {}
 
     public static synchronized void hold(Object value) {
         held = value;

@@ -15,7 +15,9 @@ class KernelSpecTest {
 
     @Test
     void writesKernelJsonWithTheVectorModuleAndMessageInterrupts() throws Exception {
-        int rc = KernelSpec.install(new String[] {"install", "--prefix", dir.toString(), "--java", "/jdk/bin/java", "--classpath", "a.jar:b \"c\".jar"});
+        int rc = KernelSpec.install(new String[] {
+            "install", "--prefix", dir.toString(), "--java", "/jdk/bin/java", "--classpath", "a.jar:b \"c\".jar"
+        });
         assertEquals(0, rc);
         Path k = dir.resolve("share/jupyter/kernels/ae4j");
         String json = Files.readString(k.resolve("kernel.json"));

@@ -21,11 +21,13 @@ class LiveTrainingTest {
         long t0 = System.nanoTime();
         int steps = 20_000;
         for (int s = 1; s <= steps; s++) {
-            live.onStep(new TrainingListener.Progress(s, steps, (s - 1) / 10_000, 2, 1.0 / s, new double[] {1.0 / s, 0.5}, 1000, 1));
+            live.onStep(new TrainingListener.Progress(
+                    s, steps, (s - 1) / 10_000, 2, 1.0 / s, new double[] {1.0 / s, 0.5}, 1000, 1));
             if (s % 10_000 == 0) live.onEpoch(s / 10_000, 1.0 / s, Double.NaN);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        live.onEnd(new Trainer.Result(2, steps, List.of(0.5, 0.25), List.of(Double.NaN, Double.NaN), false, false, 2, seconds));
+        live.onEnd(new Trainer.Result(
+                2, steps, List.of(0.5, 0.25), List.of(Double.NaN, Double.NaN), false, false, 2, seconds));
         assertEquals(1, shown.size());
         String id = shown.get(0).getDisplayId();
         assertTrue(updated.stream().allMatch(d -> id.equals(d.getDisplayId())));

@@ -24,7 +24,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Every activation's maths lives in this one file.
  */
 public enum Activation {
-    IDENTITY, RELU, SIGMOID, TANH, SOFTPLUS;
+    IDENTITY,
+    RELU,
+    SIGMOID,
+    TANH,
+    SOFTPLUS;
 
     static {
         Jit.ensureDirectives();
@@ -41,8 +45,9 @@ public enum Activation {
             case "sigmoid" -> SIGMOID;
             case "tanh" -> TANH;
             case "softplus" -> SOFTPLUS;
-            default -> throw new IllegalArgumentException("unknown activation '" + name
-                    + "'; expected one of identity, relu, sigmoid, tanh, softplus");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown activation '" + name + "'; expected one of identity, relu, sigmoid, tanh, softplus");
         };
     }
 
@@ -238,8 +243,8 @@ public enum Activation {
         }
     }
 
-    private static void simpleBackward(Activation act, int n, float[] y, int yo, float[] dy, int dyo,
-                                       float[] dz, int dzo) {
+    private static void simpleBackward(
+            Activation act, int n, float[] y, int yo, float[] dy, int dyo, float[] dz, int dzo) {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += L) {
             FloatVector yv = FloatVector.fromArray(S, y, yo + i);
@@ -247,12 +252,13 @@ public enum Activation {
             FloatVector d = switch (act) {
                 case RELU -> g.blend(0f, yv.compare(VectorOperators.LE, 0f));
                 case SIGMOID -> g.mul(yv.mul(yv.neg().add(1f)));
-                default -> g.mul(yv.mul(yv).neg().add(1f));   // TANH
+                default -> g.mul(yv.mul(yv).neg().add(1f)); // TANH
             };
             d.intoArray(dz, dzo + i);
         }
         for (; i < n; i++) {
-            dz[dzo + i] = act == RELU ? (y[yo + i] <= 0f ? 0f : dy[dyo + i])
+            dz[dzo + i] = act == RELU
+                    ? (y[yo + i] <= 0f ? 0f : dy[dyo + i])
                     : dy[dyo + i] * act.derivativeFromOutputFloat(y[yo + i]);
         }
     }
@@ -285,8 +291,8 @@ public enum Activation {
      * Bias + activation over a row-major block: out[i][j] = f(z[i][j] + bias[j]). out may alias z. Per
      * row: one vector pass adding the bias, then the activation over the row while it is still in L1.
      */
-    public void biasForward(int rows, int cols, float[] bias, int bo, float[] z, int zo, int ldz,
-                            float[] out, int oo, int ldo) {
+    public void biasForward(
+            int rows, int cols, float[] bias, int bo, float[] z, int zo, int ldz, float[] out, int oo, int ldo) {
         for (int r = 0; r < rows; r++) {
             int zr = zo + r * ldz;
             int or = oo + r * ldo;
@@ -298,7 +304,9 @@ public enum Activation {
     private static void addBiasRow(int cols, float[] bias, int bo, float[] z, int zr, float[] out, int or) {
         int j = 0;
         for (int upper = S.loopBound(cols); j < upper; j += L) {
-            FloatVector.fromArray(S, z, zr + j).add(FloatVector.fromArray(S, bias, bo + j)).intoArray(out, or + j);
+            FloatVector.fromArray(S, z, zr + j)
+                    .add(FloatVector.fromArray(S, bias, bo + j))
+                    .intoArray(out, or + j);
         }
         for (; j < cols; j++) out[or + j] = z[zr + j] + bias[bo + j];
     }

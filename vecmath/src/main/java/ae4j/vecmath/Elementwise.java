@@ -1,7 +1,6 @@
 package ae4j.vecmath;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,7 +33,8 @@ public final class Elementwise {
         FloatVector va = FloatVector.broadcast(S, alpha);
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += L) {
-            FloatVector.fromArray(S, x, xo + i).fma(va, FloatVector.fromArray(S, y, yo + i))
+            FloatVector.fromArray(S, x, xo + i)
+                    .fma(va, FloatVector.fromArray(S, y, yo + i))
                     .intoArray(y, yo + i);
         }
         for (; i < n; i++) y[yo + i] = Math.fma(alpha, x[xo + i], y[yo + i]);
@@ -53,7 +53,9 @@ public final class Elementwise {
     public static void add(int n, float[] a, int ao, float[] b, int bo, float[] out, int oo) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += L) {
-            FloatVector.fromArray(S, a, ao + i).add(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+            FloatVector.fromArray(S, a, ao + i)
+                    .add(FloatVector.fromArray(S, b, bo + i))
+                    .intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = a[ao + i] + b[bo + i];
     }
@@ -62,7 +64,9 @@ public final class Elementwise {
     public static void sub(int n, float[] a, int ao, float[] b, int bo, float[] out, int oo) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += L) {
-            FloatVector.fromArray(S, a, ao + i).sub(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+            FloatVector.fromArray(S, a, ao + i)
+                    .sub(FloatVector.fromArray(S, b, bo + i))
+                    .intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = a[ao + i] - b[bo + i];
     }
@@ -71,7 +75,9 @@ public final class Elementwise {
     public static void mul(int n, float[] a, int ao, float[] b, int bo, float[] out, int oo) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += L) {
-            FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+            FloatVector.fromArray(S, a, ao + i)
+                    .mul(FloatVector.fromArray(S, b, bo + i))
+                    .intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = a[ao + i] * b[bo + i];
     }
@@ -99,7 +105,8 @@ public final class Elementwise {
             int row = co + r * ldc;
             int j = 0;
             for (; j < end; j += L) {
-                FloatVector.fromArray(S, c, row + j).add(FloatVector.fromArray(S, bias, bo + j))
+                FloatVector.fromArray(S, c, row + j)
+                        .add(FloatVector.fromArray(S, bias, bo + j))
                         .intoArray(c, row + j);
             }
             for (; j < cols; j++) c[row + j] += bias[bo + j];
@@ -111,8 +118,8 @@ public final class Elementwise {
      * when {@code accumulate}. Element {@code (i, j)} is {@code a[ao + i * lda + j]}. Each column is summed
      * in float, rows in order; the work is vectorized across columns.
      */
-    public static void colSums(int rows, int cols, float[] a, int ao, int lda, float[] out, int oo,
-                               boolean accumulate) {
+    public static void colSums(
+            int rows, int cols, float[] a, int ao, int lda, float[] out, int oo, boolean accumulate) {
         int j = 0;
         for (int end4 = cols - 4 * L; j <= end4; j += 4 * L) {
             FloatVector s0, s1, s2, s3;
@@ -151,8 +158,8 @@ public final class Elementwise {
      * Row sums: {@code out[i] = sum_j a[i][j]}, or {@code out[i] += sum_j a[i][j]} when {@code accumulate}.
      * Element {@code (i, j)} is {@code a[ao + i * lda + j]}. Each row is summed in float vector registers.
      */
-    public static void rowSums(int rows, int cols, float[] a, int ao, int lda, float[] out, int oo,
-                               boolean accumulate) {
+    public static void rowSums(
+            int rows, int cols, float[] a, int ao, int lda, float[] out, int oo, boolean accumulate) {
         for (int r = 0; r < rows; r++) {
             float s = (float) sum(cols, a, ao + r * lda);
             out[oo + r] = accumulate ? out[oo + r] + s : s;

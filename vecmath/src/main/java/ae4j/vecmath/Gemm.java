@@ -31,7 +31,10 @@ public final class Gemm {
     }
 
     /** Whether an operand is used as stored (N) or transposed (T). */
-    public enum Op { N, T }
+    public enum Op {
+        N,
+        T
+    }
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
@@ -39,6 +42,7 @@ public final class Gemm {
     static final int NR = 2 * L;
     /** Tile height for this machine's register file. */
     static final int MR = L >= 16 ? 8 : 4;
+
     static final int KC = Integer.getInteger("ae4j.gemm.kc", L >= 16 ? 256 : 384);
     static final int MC = roundUp(Integer.getInteger("ae4j.gemm.mc", 192), 8);
     static final int NC = roundUp(Integer.getInteger("ae4j.gemm.nc", 4096), NR);
@@ -49,8 +53,7 @@ public final class Gemm {
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
-    private Gemm() {
-    }
+    private Gemm() {}
 
     /** Per-thread packing buffers, grown on demand and then reused: a steady state allocates nothing. */
     private static final class Workspace {
@@ -91,14 +94,44 @@ public final class Gemm {
                     + ", op" + opB + "(B) is " + kb + "x" + n + ", C is " + c.rows() + "x" + c.cols()
                     + "; need op(A) MxK, op(B) KxN and C MxN");
         }
-        gemm(opA, opB, m, n, k, alpha, a.data(), a.offset(), a.ld(), b.data(), b.offset(), b.ld(),
-                beta, c.data(), c.offset(), c.ld(), ep);
+        gemm(
+                opA,
+                opB,
+                m,
+                n,
+                k,
+                alpha,
+                a.data(),
+                a.offset(),
+                a.ld(),
+                b.data(),
+                b.offset(),
+                b.ld(),
+                beta,
+                c.data(),
+                c.offset(),
+                c.ld(),
+                ep);
     }
 
     /** BLAS-style {@code C = alpha * op(A) * op(B) + beta * C}; op(A) is m x k, op(B) is k x n, C is m x n. */
-    public static void gemm(Op opA, Op opB, int m, int n, int k, float alpha,
-                            float[] a, int ao, int lda, float[] b, int bo, int ldb,
-                            float beta, float[] c, int co, int ldc) {
+    public static void gemm(
+            Op opA,
+            Op opB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int ao,
+            int lda,
+            float[] b,
+            int bo,
+            int ldb,
+            float beta,
+            float[] c,
+            int co,
+            int ldc) {
         gemm(opA, opB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, Epilogue.NONE);
     }
 
@@ -106,9 +139,24 @@ public final class Gemm {
      * BLAS-style GEMM with a fused epilogue. When {@code beta == 0}, C is not read (NaNs in it do not
      * propagate). Uses {@link Parallel#threads()} threads when the product is large enough.
      */
-    public static void gemm(Op opA, Op opB, int m, int n, int k, float alpha,
-                            float[] a, int ao, int lda, float[] b, int bo, int ldb,
-                            float beta, float[] c, int co, int ldc, Epilogue ep) {
+    public static void gemm(
+            Op opA,
+            Op opB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int ao,
+            int lda,
+            float[] b,
+            int bo,
+            int ldb,
+            float beta,
+            float[] c,
+            int co,
+            int ldc,
+            Epilogue ep) {
         check(opA, opB, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, ep);
         run(MR, parts(m, n, k), opA, opB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, ep);
     }
@@ -159,7 +207,8 @@ public final class Gemm {
         int k = into.k;
         int n = into.n;
         checkOperand("B", b, bo, ldb, opB == Op.N ? k : n, opB == Op.N ? n : k);
-        if (part < 0 || part >= parts) throw new IllegalArgumentException("part " + part + " outside [0, " + parts + ")");
+        if (part < 0 || part >= parts)
+            throw new IllegalArgumentException("part " + part + " outside [0, " + parts + ")");
         int colUnits = into.nPad / NR;
         int j0 = (int) ((long) colUnits * part / parts) * NR;
         int j1 = Math.min(n, (int) ((long) colUnits * (part + 1) / parts) * NR);
@@ -175,20 +224,33 @@ public final class Gemm {
      * B is k x n. Splits the rows of C across threads when the product is large enough and the caller is
      * not already inside a parallel loop.
      */
-    public static void gemm(Op opA, int m, int n, int k, float alpha, float[] a, int ao, int lda, PackedB b,
-                            float beta, float[] c, int co, int ldc, Epilogue ep) {
+    public static void gemm(
+            Op opA,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int ao,
+            int lda,
+            PackedB b,
+            float beta,
+            float[] c,
+            int co,
+            int ldc,
+            Epilogue ep) {
         if (b == null) throw new IllegalArgumentException("gemm operand B (packed) is null");
         if (b.k != k || b.n != n) {
-            throw new IllegalArgumentException("gemm shape mismatch: packed B is " + b.k + "x" + b.n + ", the product needs "
-                    + k + "x" + n);
+            throw new IllegalArgumentException(
+                    "gemm shape mismatch: packed B is " + b.k + "x" + b.n + ", the product needs " + k + "x" + n);
         }
         if (ep == null) throw new IllegalArgumentException("epilogue is null; use Epilogue.NONE");
         if (m == 0) return;
         checkOperand("C", c, co, ldc, m, n);
         checkOperand("A", a, ao, lda, opA == Op.N ? m : k, opA == Op.N ? k : m);
         if (ep.bias() != null && ep.biasOffset() + (long) n > ep.bias().length) {
-            throw new IllegalArgumentException("bias needs " + n + " values from offset " + ep.biasOffset()
-                    + ", but holds " + ep.bias().length);
+            throw new IllegalArgumentException(
+                    "bias needs " + n + " values from offset " + ep.biasOffset() + ", but holds " + ep.bias().length);
         }
         if (alpha == 0f) {
             scaleOnly(m, n, beta, c, co, ldc, ep);
@@ -204,8 +266,27 @@ public final class Gemm {
             int i0 = (int) ((long) rowUnits * t / p) * MR;
             int i1 = Math.min(m, (int) ((long) rowUnits * (t + 1) / p) * MR);
             int aShift = opA == Op.N ? i0 * lda : i0;
-            serial(MR, opA, Op.N, i1 - i0, n, k, alpha, a, ao + aShift, lda, null, 0, 0,
-                    beta, c, co + i0 * ldc, ldc, ep, 0, b.data);
+            serial(
+                    MR,
+                    opA,
+                    Op.N,
+                    i1 - i0,
+                    n,
+                    k,
+                    alpha,
+                    a,
+                    ao + aShift,
+                    lda,
+                    null,
+                    0,
+                    0,
+                    beta,
+                    c,
+                    co + i0 * ldc,
+                    ldc,
+                    ep,
+                    0,
+                    b.data);
         });
     }
 
@@ -213,9 +294,26 @@ public final class Gemm {
      * The whole algorithm with an explicit tile height (6 or 8) and number of parts C is split into.
      * Package-private so tests can run both micro-kernels and any split on any machine.
      */
-    static void run(int mr, int parts, Op opA, Op opB, int m, int n, int k, float alpha,
-                    float[] a, int ao, int lda, float[] b, int bo, int ldb,
-                    float beta, float[] c, int co, int ldc, Epilogue ep) {
+    static void run(
+            int mr,
+            int parts,
+            Op opA,
+            Op opB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int ao,
+            int lda,
+            float[] b,
+            int bo,
+            int ldb,
+            float beta,
+            float[] c,
+            int co,
+            int ldc,
+            Epilogue ep) {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f) {
             scaleOnly(m, n, beta, c, co, ldc, ep);
@@ -248,8 +346,27 @@ public final class Gemm {
                 int i0 = (int) ((long) rowUnits * t / p) * mr;
                 int i1 = Math.min(m, (int) ((long) rowUnits * (t + 1) / p) * mr);
                 int aShift = opA == Op.N ? i0 * lda : i0;
-                serial(mr, opA, opB, i1 - i0, n, k, alpha, a, ao + aShift, lda, b, bo, ldb,
-                        beta, c, co + i0 * ldc, ldc, ep, 0, shared);
+                serial(
+                        mr,
+                        opA,
+                        opB,
+                        i1 - i0,
+                        n,
+                        k,
+                        alpha,
+                        a,
+                        ao + aShift,
+                        lda,
+                        b,
+                        bo,
+                        ldb,
+                        beta,
+                        c,
+                        co + i0 * ldc,
+                        ldc,
+                        ep,
+                        0,
+                        shared);
             });
             return;
         }
@@ -264,14 +381,52 @@ public final class Gemm {
                 int j0 = u0 * NR;
                 int j1 = Math.min(n, u1 * NR);
                 int bShift = opB == Op.N ? j0 : j0 * ldb;
-                serial(mr, opA, opB, m, j1 - j0, k, alpha, a, ao, lda, b, bo + bShift, ldb,
-                        beta, c, co + j0, ldc, ep, j0, null);
+                serial(
+                        mr,
+                        opA,
+                        opB,
+                        m,
+                        j1 - j0,
+                        k,
+                        alpha,
+                        a,
+                        ao,
+                        lda,
+                        b,
+                        bo + bShift,
+                        ldb,
+                        beta,
+                        c,
+                        co + j0,
+                        ldc,
+                        ep,
+                        j0,
+                        null);
             } else {
                 int i0 = u0 * mr;
                 int i1 = Math.min(m, u1 * mr);
                 int aShift = opA == Op.N ? i0 * lda : i0;
-                serial(mr, opA, opB, i1 - i0, n, k, alpha, a, ao + aShift, lda, b, bo, ldb,
-                        beta, c, co + i0 * ldc, ldc, ep, 0, null);
+                serial(
+                        mr,
+                        opA,
+                        opB,
+                        i1 - i0,
+                        n,
+                        k,
+                        alpha,
+                        a,
+                        ao + aShift,
+                        lda,
+                        b,
+                        bo,
+                        ldb,
+                        beta,
+                        c,
+                        co + i0 * ldc,
+                        ldc,
+                        ep,
+                        0,
+                        null);
             }
         });
     }
@@ -281,9 +436,27 @@ public final class Gemm {
      * With {@code packedB} (all of op(B) packed by {@link #run}, K block at pc starting at pc * nPad), the
      * B packing is skipped and the columns form one block.
      */
-    private static void serial(int mr, Op opA, Op opB, int m, int n, int k, float alpha,
-                               float[] a, int ao, int lda, float[] b, int bo, int ldb,
-                               float beta, float[] c, int co, int ldc, Epilogue ep, int biasCol, float[] packedB) {
+    private static void serial(
+            int mr,
+            Op opA,
+            Op opB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int ao,
+            int lda,
+            float[] b,
+            int bo,
+            int ldb,
+            float beta,
+            float[] c,
+            int co,
+            int ldc,
+            Epilogue ep,
+            int biasCol,
+            float[] packedB) {
         Workspace ws = WORKSPACE.get();
         int kcMax = kcBlock(k);
         int nPad = roundUp(n, NR);
@@ -308,7 +481,8 @@ public final class Gemm {
                 }
                 // Whole 4 x NR tiles with alpha = 1 and at most a ReLU merge into C from the registers.
                 // (Reading op(A) = A unpacked, rows contiguous in k, measured no faster: A is packed always.)
-                boolean direct = mr == 4 && alpha == 1f && (!last || act == Activation.IDENTITY || act == Activation.RELU);
+                boolean direct =
+                        mr == 4 && alpha == 1f && (!last || act == Activation.IDENTITY || act == Activation.RELU);
                 boolean relu = last && act == Activation.RELU;
                 float[] lastBias = last ? bias : null;
                 for (int ic = 0; ic < m; ic += MC) {
@@ -323,13 +497,15 @@ public final class Gemm {
                             int ai = ir * kc;
                             int ci0 = cj + (ic + ir) * ldc;
                             if (direct && nr == NR && mc - ir >= 4) {
-                                GemmKernels.kernel4Store(kc, ap, ai, bp, bi, c, ci0, ldc, betaBlock, lastBias, biasIndex, relu);
+                                GemmKernels.kernel4Store(
+                                        kc, ap, ai, bp, bi, c, ci0, ldc, betaBlock, lastBias, biasIndex, relu);
                                 continue;
                             }
                             if (mr == 8) {
                                 GemmKernels.kernel8(kc, ap, ai, bp, bi, t);
                             } else {
-                                GemmKernels.kernel4Store(kc, ap, ai, bp, bi, t, 0, NR, 0f, null, 0, false);   // into the tile
+                                GemmKernels.kernel4Store(
+                                        kc, ap, ai, bp, bi, t, 0, NR, 0f, null, 0, false); // into the tile
                             }
                             int rows = Math.min(mr, mc - ir);
                             if (last) {
@@ -349,8 +525,18 @@ public final class Gemm {
      * activation runs as a second pass over the tile's rows while they are in L1: inlining every
      * activation into this loop would push C2 past its node budget (and box the vectors).
      */
-    private static void store(float[] t, int rows, int nr, float alpha, float beta, float[] c, int ci, int ldc,
-                              float[] bias, int bi, Activation act) {
+    private static void store(
+            float[] t,
+            int rows,
+            int nr,
+            float alpha,
+            float beta,
+            float[] c,
+            int ci,
+            int ldc,
+            float[] bias,
+            int bi,
+            Activation act) {
         for (int r = 0; r < rows; r++) {
             int cr = ci + r * ldc;
             int tr = r * NR;
@@ -384,7 +570,8 @@ public final class Gemm {
             int cr = co + i * ldc;
             for (int j = 0; j < n; j += L) {
                 VectorMask<Float> mask = S.indexInRange(j, n);
-                FloatVector v = beta == 0f ? FloatVector.zero(S)
+                FloatVector v = beta == 0f
+                        ? FloatVector.zero(S)
                         : FloatVector.fromArray(S, c, cr + j, mask).mul(beta);
                 if (bias != null) v = v.add(FloatVector.fromArray(S, bias, ep.biasOffset() + j, mask));
                 v.intoArray(c, cr + j, mask);
@@ -393,8 +580,22 @@ public final class Gemm {
         }
     }
 
-    private static void check(Op opA, Op opB, int m, int n, int k, float[] a, int ao, int lda,
-                              float[] b, int bo, int ldb, float[] c, int co, int ldc, Epilogue ep) {
+    private static void check(
+            Op opA,
+            Op opB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int ao,
+            int lda,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            Epilogue ep) {
         if (opA == null || opB == null) throw new IllegalArgumentException("gemm op is null; use Gemm.Op.N or T");
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("gemm sizes must be non-negative, got m=" + m + " n=" + n + " k=" + k);
@@ -407,21 +608,22 @@ public final class Gemm {
             checkOperand("B", b, bo, ldb, opB == Op.N ? k : n, opB == Op.N ? n : k);
         }
         if (ep.bias() != null && ep.biasOffset() + (long) n > ep.bias().length) {
-            throw new IllegalArgumentException("bias needs " + n + " values from offset " + ep.biasOffset()
-                    + ", but holds " + ep.bias().length);
+            throw new IllegalArgumentException(
+                    "bias needs " + n + " values from offset " + ep.biasOffset() + ", but holds " + ep.bias().length);
         }
     }
 
     private static void checkOperand(String name, float[] x, int off, int ld, int rows, int cols) {
         if (x == null) throw new IllegalArgumentException("gemm operand " + name + " is null");
         if (ld < cols) {
-            throw new IllegalArgumentException("gemm operand " + name + ": leading dimension " + ld
-                    + " < stored columns " + cols);
+            throw new IllegalArgumentException(
+                    "gemm operand " + name + ": leading dimension " + ld + " < stored columns " + cols);
         }
         long end = off + (long) (rows - 1) * ld + cols;
         if (off < 0 || end > x.length) {
-            throw new IllegalArgumentException("gemm operand " + name + ": a stored " + rows + "x" + cols
-                    + " matrix with ld " + ld + " at offset " + off + " needs " + end + " floats, array has " + x.length);
+            throw new IllegalArgumentException(
+                    "gemm operand " + name + ": a stored " + rows + "x" + cols + " matrix with ld " + ld + " at offset "
+                            + off + " needs " + end + " floats, array has " + x.length);
         }
     }
 

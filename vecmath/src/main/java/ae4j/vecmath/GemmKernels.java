@@ -16,8 +16,7 @@ final class GemmKernels {
         Jit.ensureDirectives();
     }
 
-    private GemmKernels() {
-    }
+    private GemmKernels() {}
 
     /**
      * 4 x NR block: broadcast one packed A value per row, FMA with two packed B vectors; then merged into C
@@ -26,8 +25,19 @@ final class GemmKernels {
      * depend on which path a tile takes. With beta 0, no bias and C the tile buffer (ldc = NR), it fills the
      * tile that {@code Gemm.store} then merges for edge tiles and other epilogues.
      */
-    static void kernel4Store(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                             float beta, float[] bias, int biasIndex, boolean relu) {
+    static void kernel4Store(
+            int kc,
+            float[] ap,
+            int ai,
+            float[] bp,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            float beta,
+            float[] bias,
+            int biasIndex,
+            boolean relu) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);

@@ -13,8 +13,7 @@ import jdk.incubator.vector.FloatVector;
  */
 final class GemmPacking {
 
-    private GemmPacking() {
-    }
+    private GemmPacking() {}
 
     /**
      * Packs op(B)[pc, pc+kc) x [jc, jc+nc) into panels of NR columns: panel p holds, for each k, NR

@@ -26,8 +26,7 @@ final class Jit {
 
     private static volatile boolean installed;
 
-    private Jit() {
-    }
+    private Jit() {}
 
     static void ensureDirectives() {
         if (installed) return;
@@ -39,9 +38,12 @@ final class Jit {
                 Path f = Files.createTempFile("ae4j-jit-", ".json");
                 try {
                     Files.writeString(f, DIRECTIVE);
-                    ManagementFactory.getPlatformMBeanServer().invoke(
-                            new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesAdd",
-                            new Object[] {new String[] {f.toString()}}, new String[] {String[].class.getName()});
+                    ManagementFactory.getPlatformMBeanServer()
+                            .invoke(
+                                    new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                                    "compilerDirectivesAdd",
+                                    new Object[] {new String[] {f.toString()}},
+                                    new String[] {String[].class.getName()});
                 } finally {
                     Files.deleteIfExists(f);
                 }

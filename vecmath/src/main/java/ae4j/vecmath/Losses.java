@@ -29,8 +29,8 @@ public final class Losses {
     /**
      * Squared error: {@code loss = sum_i (pred[i] - target[i])^2}; {@code grad[i] = gradScale * 2 * (pred[i] - target[i])}.
      */
-    public static double mse(int n, float[] pred, int po, float[] target, int to,
-                             float gradScale, float[] grad, int go) {
+    public static double mse(
+            int n, float[] pred, int po, float[] target, int to, float gradScale, float[] grad, int go) {
         float f = 2f * gradScale;
         double total = 0;
         int i = 0;
@@ -61,8 +61,8 @@ public final class Losses {
      * {@code e / (1 + e)} for z < 0, where {@code e = exp(-|z|)}. {@code grad} is used as the buffer for
      * e, so it must not overlap {@code logits} or {@code target}.
      */
-    public static double bceWithLogits(int n, float[] logits, int lo, float[] target, int to,
-                                       float gradScale, float[] grad, int go) {
+    public static double bceWithLogits(
+            int n, float[] logits, int lo, float[] target, int to, float gradScale, float[] grad, int go) {
         // Two passes per chunk: e = exp(-|z|) into a buffer, then the loss and gradient from e. With exp
         // and log1p in one loop C2 stops inlining at its node cutoff and boxes every vector.
         int vecEnd = S.loopBound(n);
@@ -95,6 +95,7 @@ public final class Losses {
 
     /** A multiple of BLOCK, so the partial sums (and so the loss bits) are the same with or without grad. */
     private static final int EXP_SCRATCH_SIZE = BLOCK;
+
     private static final ThreadLocal<float[]> EXP_SCRATCH = ThreadLocal.withInitial(() -> new float[EXP_SCRATCH_SIZE]);
 
     /** e[eo + i] = exp(-|z[lo + i]|) for i in [from, to). */
@@ -108,8 +109,18 @@ public final class Losses {
      * The logistic loss summed over [from, to) given e = exp(-|z|): max(z, 0) - z t + log1p(e), and
      * grad = gradScale * (sigmoid(z) - t) written over e's slot when grad is the e buffer.
      */
-    private static double bceFromExpLoop(int from, int to, float[] logits, int lo, float[] target, int tOff,
-                                         float gradScale, float[] e, int eo, float[] grad, int go) {
+    private static double bceFromExpLoop(
+            int from,
+            int to,
+            float[] logits,
+            int lo,
+            float[] target,
+            int tOff,
+            float gradScale,
+            float[] e,
+            int eo,
+            float[] grad,
+            int go) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
         double total = 0;
@@ -122,7 +133,7 @@ public final class Losses {
                 FloatVector t = FloatVector.fromArray(S, target, tOff + i);
                 FloatVector ev = FloatVector.fromArray(S, e, eo + i);
                 VectorMask<Float> nonneg = z.compare(VectorOperators.GE, 0f);
-                FloatVector lin = z.mul(zero.blend(one, nonneg).sub(t));        // max(z, 0) - z t
+                FloatVector lin = z.mul(zero.blend(one, nonneg).sub(t)); // max(z, 0) - z t
                 acc = acc.add(lin.add(VMath.log1pUnit(ev)));
                 if (grad != null) {
                     FloatVector sig = ev.blend(one, nonneg).div(ev.add(one));
@@ -140,8 +151,8 @@ public final class Losses {
      * {@code grad[i] = gradScale * (p - t) / (p (1 - p))}, the gradient formula evaluated at the clamped
      * {@code p} (not zero where the clamp is active, so saturated outputs still receive a signal).
      */
-    public static double bce(int n, float[] prob, int po, float[] target, int to, float eps,
-                             float gradScale, float[] grad, int go) {
+    public static double bce(
+            int n, float[] prob, int po, float[] target, int to, float eps, float gradScale, float[] grad, int go) {
         float hi = 1f - eps;
         FloatVector one = FloatVector.broadcast(S, 1f);
         double total = 0;
@@ -199,7 +210,8 @@ public final class Losses {
             }
             float inv = 1f / s;
             j = 0;
-            for (; j < end; j += L) FloatVector.fromArray(S, out, or + j).mul(inv).intoArray(out, or + j);
+            for (; j < end; j += L)
+                FloatVector.fromArray(S, out, or + j).mul(inv).intoArray(out, or + j);
             for (; j < cols; j++) out[or + j] *= inv;
         }
     }
@@ -213,9 +225,19 @@ public final class Losses {
      * target row sums to 1 (otherwise the exact one is {@code gradScale * (T_i softmax_j - t_ij)}).
      * Logits must be finite.
      */
-    public static double softmaxCrossEntropy(int rows, int cols, float[] logits, int lo, int ldl,
-                                             float[] target, int to, int ldt,
-                                             float gradScale, float[] grad, int go, int ldg) {
+    public static double softmaxCrossEntropy(
+            int rows,
+            int cols,
+            float[] logits,
+            int lo,
+            int ldl,
+            float[] target,
+            int to,
+            int ldt,
+            float gradScale,
+            float[] grad,
+            int go,
+            int ldg) {
         if (cols == 0) return 0;
         int end = S.loopBound(cols);
         double total = 0;
@@ -228,7 +250,7 @@ public final class Losses {
             FloatVector sumE = FloatVector.zero(S), sumT = sumE, sumTD = sumE;
             int j = 0;
             for (; j < end; j += L) {
-                FloatVector d = FloatVector.fromArray(S, logits, zr + j).sub(vm);      // z - m <= 0
+                FloatVector d = FloatVector.fromArray(S, logits, zr + j).sub(vm); // z - m <= 0
                 FloatVector t = FloatVector.fromArray(S, target, tr + j);
                 FloatVector e = VMath.exp(d);
                 sumE = sumE.add(e);

@@ -22,8 +22,8 @@ public record Matrix(float[] data, int offset, int rows, int cols, int ld) {
         if (offset < 0) throw new IllegalArgumentException("negative offset " + offset);
         long end = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * ld + cols;
         if (end > data.length) {
-            throw new IllegalArgumentException("a " + rows + "x" + cols + " view with ld " + ld + " at offset "
-                    + offset + " needs " + end + " floats, but the array holds " + data.length);
+            throw new IllegalArgumentException("a " + rows + "x" + cols + " view with ld " + ld + " at offset " + offset
+                    + " needs " + end + " floats, but the array holds " + data.length);
         }
     }
 

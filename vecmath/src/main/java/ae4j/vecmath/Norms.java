@@ -36,7 +36,8 @@ public final class Norms {
                 s2 = s2.add(FloatVector.fromArray(S, x, xo + i + 2 * L).abs());
                 s3 = s3.add(FloatVector.fromArray(S, x, xo + i + 3 * L).abs());
             }
-            for (; i < blockEnd; i += L) s0 = s0.add(FloatVector.fromArray(S, x, xo + i).abs());
+            for (; i < blockEnd; i += L)
+                s0 = s0.add(FloatVector.fromArray(S, x, xo + i).abs());
             total += VMath.sumLanes(s0.add(s1).add(s2.add(s3)));
         }
         for (; i < n; i++) total += Math.abs(x[xo + i]);
@@ -54,7 +55,7 @@ public final class Norms {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            VectorMask<Float> nan = v.compare(VectorOperators.NE, v);   // NaN (a compare C2 always intrinsifies)
+            VectorMask<Float> nan = v.compare(VectorOperators.NE, v); // NaN (a compare C2 always intrinsifies)
             FloatVector s = zero.blend(pos, v.compare(VectorOperators.GT, 0f))
                     .blend(neg, v.compare(VectorOperators.LT, 0f))
                     .blend(v, nan);
@@ -110,7 +111,9 @@ public final class Norms {
         if (accumulate) {
             FloatVector vf = FloatVector.broadcast(S, f);
             for (; i < end; i += L) {
-                FloatVector.fromArray(S, x, xo + i).fma(vf, FloatVector.fromArray(S, g, go + i)).intoArray(g, go + i);
+                FloatVector.fromArray(S, x, xo + i)
+                        .fma(vf, FloatVector.fromArray(S, g, go + i))
+                        .intoArray(g, go + i);
             }
             for (; i < n; i++) g[go + i] = Math.fma(f, x[xo + i], g[go + i]);
         } else {

@@ -55,8 +55,7 @@ public final class Parallel {
     private static int threads = defaultThreads();
     private static Thread[] workers = new Thread[0];
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     private static int defaultThreads() {
         String p = System.getProperty("ae4j.threads");

@@ -1,7 +1,6 @@
 package ae4j.vecmath;
 
 import java.util.Objects;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -97,8 +96,9 @@ public final class Philox {
     private static final long LOW = 0xFFFFFFFFL, HIGH = 0xFFFFFFFF_00000000L;
 
     /** Int lanes: the preferred shape, capped at 256 bits so that a vector never spans two blocks. */
-    static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED.length() > 8
-            ? IntVector.SPECIES_256 : IntVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Integer> IS =
+            IntVector.SPECIES_PREFERRED.length() > 8 ? IntVector.SPECIES_256 : IntVector.SPECIES_PREFERRED;
+
     static final VectorSpecies<Float> FS = VectorSpecies.of(float.class, IS.vectorShape());
     static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, IS.vectorShape());
     private static final int LANES = IS.length();
@@ -121,9 +121,15 @@ public final class Philox {
     /** 2 atanh(s) = 2s (1 + s^2/3 + s^4/5 + s^6/7 + s^8/9 + ...), |s| &lt;= 0.1716. */
     static final float L3 = 1f / 3, L5 = 1f / 5, L7 = 1f / 7, L9 = 1f / 9;
     /** Taylor coefficients of sin and cos, for |theta| &lt;= pi/4. */
-    static final float S3 = (float) (-1.0 / 6), S5 = (float) (1.0 / 120), S7 = (float) (-1.0 / 5040),
+    static final float S3 = (float) (-1.0 / 6),
+            S5 = (float) (1.0 / 120),
+            S7 = (float) (-1.0 / 5040),
             S9 = (float) (1.0 / 362880);
-    static final float C2 = -0.5f, C4 = (float) (1.0 / 24), C6 = (float) (-1.0 / 720), C8 = (float) (1.0 / 40320),
+
+    static final float C2 = -0.5f,
+            C4 = (float) (1.0 / 24),
+            C6 = (float) (-1.0 / 720),
+            C8 = (float) (1.0 / 40320),
             C10 = (float) (-1.0 / 3628800);
 
     // ------------------------------------------------------------------ public API
@@ -157,8 +163,8 @@ public final class Philox {
     }
 
     /** {@code out[off + i] = fma(z, sigma, mean)}, z the Box-Muller normal of element {@code start + i}. */
-    public static void gaussian(long seed, int stream, long start, float mean, float sigma, float[] out, int off,
-            int n) {
+    public static void gaussian(
+            long seed, int stream, long start, float mean, float sigma, float[] out, int off, int n) {
         Objects.requireNonNull(out, "out");
         check(start, out.length, off, n);
         run(seed, stream, start, GAUSSIAN, sigma, mean, out, null, off, n);
@@ -168,8 +174,8 @@ public final class Philox {
      * {@code out[off + i] = u < p ? onValue : 0}, u the standard uniform of element {@code start + i}.
      * For inverted-dropout keep masks use p = keep probability and onValue = 1 / p.
      */
-    public static void bernoulli(long seed, int stream, long start, float p, float onValue, float[] out, int off,
-            int n) {
+    public static void bernoulli(
+            long seed, int stream, long start, float p, float onValue, float[] out, int off, int n) {
         Objects.requireNonNull(out, "out");
         check(start, out.length, off, n);
         run(seed, stream, start, BERNOULLI, p, onValue, out, null, off, n);
@@ -195,12 +201,12 @@ public final class Philox {
 
     // ------------------------------------------------------------------ driver
 
-    private static void run(long seed, int stream, long start, int kind, float a, float b, float[] out, int[] iout,
-            int off, int n) {
+    private static void run(
+            long seed, int stream, long start, int kind, float a, float b, float[] out, int[] iout, int off, int n) {
         int k0 = (int) seed, k1 = (int) (seed >>> 32);
         long end = start + n;
-        long fullFrom = start + Math.min(-start & 31, n);    // first element of the first whole block
-        long fullTo = fullFrom + ((end - fullFrom) & ~31L);  // end of the last whole block (no overflow)
+        long fullFrom = start + Math.min(-start & 31, n); // first element of the first whole block
+        long fullTo = fullFrom + ((end - fullFrom) & ~31L); // end of the last whole block (no overflow)
         for (long e = start; e < fullFrom; e++) {
             scalar(k0, k1, stream, e, kind, a, b, out, iout, off + (int) (e - start));
         }
@@ -209,7 +215,19 @@ public final class Philox {
         if (!gauss) {
             for (long c = b0 << 3, cEnd = b1 << 3; c < cEnd; c += 2 * LANES) {
                 int pos = off + (int) (((c >>> 3) << 5) - start) + (int) (c & 7);
-                groupBits(kind, k0, k1, (int) c, (int) (c >>> 32), stream, 0, c + 2 * LANES <= cEnd, a, b, out, iout,
+                groupBits(
+                        kind,
+                        k0,
+                        k1,
+                        (int) c,
+                        (int) (c >>> 32),
+                        stream,
+                        0,
+                        c + 2 * LANES <= cEnd,
+                        a,
+                        b,
+                        out,
+                        iout,
                         pos);
             }
         } else {
@@ -221,8 +239,18 @@ public final class Philox {
     }
 
     /** Whole blocks [b0, b1) of gaussian (sigma = a, mean = b) or addGaussian (sigma = a). */
-    private static void gaussianBlocks(int k0, int k1, int stream, long start, long b0, long b1, boolean add, float a,
-            float b, float[] out, int off) {
+    private static void gaussianBlocks(
+            int k0,
+            int k1,
+            int stream,
+            long start,
+            long b0,
+            long b1,
+            boolean add,
+            float a,
+            float b,
+            float[] out,
+            int off) {
         // Gaussian: chunks of whole blocks in three kernels, as one kernel would exceed C2's inlining
         // budget (and vectors passed between methods that are not inlined get boxed): the uniforms go
         // to the output itself (or to a per-thread scratch chunk for addGaussian), then the radius
@@ -234,8 +262,20 @@ public final class Philox {
             int bpos = add ? 0 : pos;
             for (long c = blk << 3, cEnd = (blk + nb) << 3; c < cEnd; c += 2 * LANES) {
                 int p = bpos + (int) (((c >>> 3) - blk) << 5) + (int) (c & 7);
-                groupBits(UNIFORM, k0, k1, (int) c, (int) (c >>> 32), stream, 0, c + 2 * LANES <= cEnd, 1f, 0f, buf,
-                        null, p);
+                groupBits(
+                        UNIFORM,
+                        k0,
+                        k1,
+                        (int) c,
+                        (int) (c >>> 32),
+                        stream,
+                        0,
+                        c + 2 * LANES <= cEnd,
+                        1f,
+                        0f,
+                        buf,
+                        null,
+                        p);
             }
             radius(buf, bpos, nb);
             angle(buf, bpos, out, pos, nb, add, a, b);
@@ -243,8 +283,8 @@ public final class Philox {
     }
 
     /** One element with scalar code, bit-identical to the vector lanes. */
-    private static void scalar(int k0, int k1, int stream, long e, int kind, float a, float b, float[] out,
-            int[] iout, int i) {
+    private static void scalar(
+            int k0, int k1, int stream, long e, int kind, float a, float b, float[] out, int[] iout, int i) {
         int w = (int) (e >>> 3) & 3;
         switch (kind) {
             case RAW -> iout[i] = scalarWord(k0, k1, stream, e, w);
@@ -252,8 +292,8 @@ public final class Philox {
             case BERNOULLI -> out[i] = unit(scalarWord(k0, k1, stream, e, w)) < a ? b : 0f;
             default -> {
                 int pair = w & 2;
-                float z = normal(scalarWord(k0, k1, stream, e, pair), scalarWord(k0, k1, stream, e, pair + 1),
-                        (w & 1) != 0);
+                float z = normal(
+                        scalarWord(k0, k1, stream, e, pair), scalarWord(k0, k1, stream, e, pair + 1), (w & 1) != 0);
                 out[i] = Math.fma(z, a, kind == GAUSSIAN ? b : out[i]);
             }
         }
@@ -313,8 +353,20 @@ public final class Philox {
     static void rawBlock(long key, long counterBase, int c2, int c3, int[] out) {
         if ((counterBase & 7) != 0 || out.length < 32) throw new IllegalArgumentException();
         for (int h = 0; h < 8; h += LANES) {
-            groupBits(RAW, (int) key, (int) (key >>> 32), (int) counterBase + h, (int) (counterBase >>> 32), c2, c3,
-                    false, 0f, 0f, null, out, h);
+            groupBits(
+                    RAW,
+                    (int) key,
+                    (int) (key >>> 32),
+                    (int) counterBase + h,
+                    (int) (counterBase >>> 32),
+                    c2,
+                    c3,
+                    false,
+                    0f,
+                    0f,
+                    null,
+                    out,
+                    h);
         }
     }
 
@@ -326,8 +378,20 @@ public final class Philox {
      * {@code pos + 8w + (j - LANES) + SECOND} for the second, SECOND being where its counters' elements
      * start relative to the first's (the next block if LANES = 8, else the same block).
      */
-    private static void groupBits(int kind, int k0, int k1, int c0, int c1, int c2, int c3, boolean two, float a,
-            float b, float[] out, int[] iout, int pos) {
+    private static void groupBits(
+            int kind,
+            int k0,
+            int k1,
+            int c0,
+            int c1,
+            int c2,
+            int c3,
+            boolean two,
+            float a,
+            float b,
+            float[] out,
+            int[] iout,
+            int pos) {
         IntVector x0 = IntVector.broadcast(IS, c0).addIndex(1);
         IntVector y0 = IntVector.broadcast(IS, c0 + LANES).addIndex(1);
         IntVector x1 = IntVector.broadcast(IS, c1), y1 = x1;
@@ -335,16 +399,21 @@ public final class Philox {
         IntVector x3 = IntVector.broadcast(IS, c3), y3 = x3;
         // Both factors visibly 32-bit (masked), so that C2 multiplies with vpmuludq (x86) instead of
         // emulating a 64x64-bit multiply where AVX-512DQ is missing: 2x faster on AVX2.
-        LongVector m0 = LongVector.broadcast(LS, M0L).and(LOW), m1 = LongVector.broadcast(LS, M1L).and(LOW);
+        LongVector m0 = LongVector.broadcast(LS, M0L).and(LOW),
+                m1 = LongVector.broadcast(LS, M1L).and(LOW);
         for (int r = 0; r < 10; r++, k0 += W0, k1 += W1) {
             // hi(M x): 32x32->64 products of the int lanes in the low (a) and the high (b) halves of
             // the long lanes. (Written out: a helper taking vectors could be left un-inlined by C2, and
             // then its arguments would be boxed.)
             LongVector l0 = x0.reinterpretAsLongs(), l2 = x2.reinterpretAsLongs();
-            LongVector a0 = l0.and(LOW).mul(m0), b0 = l0.lanewise(VectorOperators.LSHR, 32).mul(m0);
-            LongVector a2 = l2.and(LOW).mul(m1), b2 = l2.lanewise(VectorOperators.LSHR, 32).mul(m1);
-            IntVector hi0 = a0.lanewise(VectorOperators.LSHR, 32).or(b0.and(HIGH)).reinterpretAsInts();
-            IntVector hi2 = a2.lanewise(VectorOperators.LSHR, 32).or(b2.and(HIGH)).reinterpretAsInts();
+            LongVector a0 = l0.and(LOW).mul(m0),
+                    b0 = l0.lanewise(VectorOperators.LSHR, 32).mul(m0);
+            LongVector a2 = l2.and(LOW).mul(m1),
+                    b2 = l2.lanewise(VectorOperators.LSHR, 32).mul(m1);
+            IntVector hi0 =
+                    a0.lanewise(VectorOperators.LSHR, 32).or(b0.and(HIGH)).reinterpretAsInts();
+            IntVector hi2 =
+                    a2.lanewise(VectorOperators.LSHR, 32).or(b2.and(HIGH)).reinterpretAsInts();
             IntVector n0 = hi2.lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.XOR, k0);
             IntVector n2 = hi0.lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.XOR, k1);
             x1 = x2.mul(M1);
@@ -353,10 +422,14 @@ public final class Philox {
             x2 = n2;
             // The same for the second group.
             LongVector g0 = y0.reinterpretAsLongs(), g2 = y2.reinterpretAsLongs();
-            LongVector e0 = g0.and(LOW).mul(m0), f0 = g0.lanewise(VectorOperators.LSHR, 32).mul(m0);
-            LongVector e2 = g2.and(LOW).mul(m1), f2 = g2.lanewise(VectorOperators.LSHR, 32).mul(m1);
-            IntVector gh0 = e0.lanewise(VectorOperators.LSHR, 32).or(f0.and(HIGH)).reinterpretAsInts();
-            IntVector gh2 = e2.lanewise(VectorOperators.LSHR, 32).or(f2.and(HIGH)).reinterpretAsInts();
+            LongVector e0 = g0.and(LOW).mul(m0),
+                    f0 = g0.lanewise(VectorOperators.LSHR, 32).mul(m0);
+            LongVector e2 = g2.and(LOW).mul(m1),
+                    f2 = g2.lanewise(VectorOperators.LSHR, 32).mul(m1);
+            IntVector gh0 =
+                    e0.lanewise(VectorOperators.LSHR, 32).or(f0.and(HIGH)).reinterpretAsInts();
+            IntVector gh2 =
+                    e2.lanewise(VectorOperators.LSHR, 32).or(f2.and(HIGH)).reinterpretAsInts();
             IntVector o0 = gh2.lanewise(VectorOperators.XOR, y1).lanewise(VectorOperators.XOR, k0);
             IntVector o2 = gh0.lanewise(VectorOperators.XOR, y3).lanewise(VectorOperators.XOR, k1);
             y1 = y2.mul(M1);
@@ -378,8 +451,9 @@ public final class Philox {
             if (kind == RAW) {
                 x0.intoArray(iout, pos);
             } else {
-                FloatVector u = ((FloatVector) x0.lanewise(VectorOperators.LSHR, 8)
-                        .convertShape(VectorOperators.I2F, FS, 0)).mul(0x1p-24f);
+                FloatVector u = ((FloatVector)
+                                x0.lanewise(VectorOperators.LSHR, 8).convertShape(VectorOperators.I2F, FS, 0))
+                        .mul(0x1p-24f);
                 (kind == UNIFORM ? u.mul(a).add(b) : FloatVector.zero(FS).blend(b, u.lt(a))).intoArray(out, pos);
             }
             IntVector t = x0;
@@ -402,9 +476,10 @@ public final class Philox {
             int p = bpos + (i & ~7) * 2 + (i & 7); // u_a of the pairs: elements 0..7 and 16..23 of a block
             FloatVector u1 = FloatVector.fromArray(FS, buf, p).add(0x1p-24f);
             IntVector ix = u1.reinterpretAsInts().sub(SQRT_HALF_BITS);
-            FloatVector ex = (FloatVector) ix.lanewise(VectorOperators.ASHR, 23)
-                    .convertShape(VectorOperators.I2F, FS, 0);
-            FloatVector g = ix.and(0x007FFFFF).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
+            FloatVector ex =
+                    (FloatVector) ix.lanewise(VectorOperators.ASHR, 23).convertShape(VectorOperators.I2F, FS, 0);
+            FloatVector g =
+                    ix.and(0x007FFFFF).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
             FloatVector s2x = g.div(g.add(2f)).mul(2f);
             FloatVector s2 = s2x.mul(s2x).mul(0.25f);
             FloatVector q = s2.fma(L9, L7).fma(s2, l5).fma(s2, l3).mul(s2);
@@ -420,8 +495,8 @@ public final class Philox {
      * the u_b positions of {@code dst[dpos..]}, as fma(z, sigma, mean), or fma(z, sigma, dst) when
      * {@code add}. src may be dst at the same position (every lane is read before it is written).
      */
-    private static void angle(float[] src, int spos, float[] dst, int dpos, int blocks, boolean add, float sigma,
-            float mean) {
+    private static void angle(
+            float[] src, int spos, float[] dst, int dpos, int blocks, boolean add, float sigma, float mean) {
         FloatVector s3 = FloatVector.broadcast(FS, S3), s5 = FloatVector.broadcast(FS, S5);
         FloatVector c2 = FloatVector.broadcast(FS, C2), c4 = FloatVector.broadcast(FS, C4);
         FloatVector c6 = FloatVector.broadcast(FS, C6), one = FloatVector.broadcast(FS, 1f);
@@ -429,14 +504,19 @@ public final class Philox {
         for (int i = 0; i < 16 * blocks; i += LANES) {
             int j = (i & ~7) * 2 + (i & 7), sp = spos + j, dp = dpos + j;
             FloatVector radius = FloatVector.fromArray(FS, src, sp);
-            IntVector k = FloatVector.fromArray(FS, src, sp + 8).mul(0x1p24f)
-                    .convertShape(VectorOperators.F2I, IS, 0).reinterpretAsInts();
+            IntVector k = FloatVector.fromArray(FS, src, sp + 8)
+                    .mul(0x1p24f)
+                    .convertShape(VectorOperators.F2I, IS, 0)
+                    .reinterpretAsInts();
             IntVector qd = k.add(1 << 21).lanewise(VectorOperators.LSHR, 22);
             IntVector t = k.sub(qd.lanewise(VectorOperators.LSHL, 22));
             FloatVector theta = ((FloatVector) t.convertShape(VectorOperators.I2F, FS, 0)).mul(TWO_PI_ULP);
             FloatVector t2 = theta.mul(theta);
-            IntVector sn = theta.mul(t2).fma(t2.fma(S9, S7).fma(t2, s5).fma(t2, s3), theta).reinterpretAsInts();
-            IntVector cs = t2.fma(t2.fma(C10, C8).fma(t2, c6).fma(t2, c4).fma(t2, c2), one).reinterpretAsInts();
+            IntVector sn = theta.mul(t2)
+                    .fma(t2.fma(S9, S7).fma(t2, s5).fma(t2, s3), theta)
+                    .reinterpretAsInts();
+            IntVector cs = t2.fma(t2.fma(C10, C8).fma(t2, c6).fma(t2, c4).fma(t2, c2), one)
+                    .reinterpretAsInts();
             // Odd qd: swap; then flip the sign of cos for qd mod 4 in {1, 2}, of sin for qd mod 4 in {2, 3}.
             IntVector swap = cs.lanewise(VectorOperators.XOR, sn).and(qd.and(1).neg());
             FloatVector zc = radius.mul(cs.lanewise(VectorOperators.XOR, swap)

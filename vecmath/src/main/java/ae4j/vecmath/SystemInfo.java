@@ -13,12 +13,28 @@ import jdk.incubator.vector.FloatVector;
 /** What ae4j runs on: its version, the JDK, the Vector API species, the GEMM tile and the CPU's SIMD features. */
 public final class SystemInfo {
 
-    private static final List<String> SIMD_FLAGS = List.of("sse4_2", "avx", "avx2", "fma", "f16c",
-            "avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16",
-            "avx512_fp16", "amx_tile", "amx_bf16", "neon", "asimd", "sve", "sve2");
+    private static final List<String> SIMD_FLAGS = List.of(
+            "sse4_2",
+            "avx",
+            "avx2",
+            "fma",
+            "f16c",
+            "avx512f",
+            "avx512dq",
+            "avx512cd",
+            "avx512bw",
+            "avx512vl",
+            "avx512_vnni",
+            "avx512_bf16",
+            "avx512_fp16",
+            "amx_tile",
+            "amx_bf16",
+            "neon",
+            "asimd",
+            "sve",
+            "sve2");
 
-    private SystemInfo() {
-    }
+    private SystemInfo() {}
 
     public static String version() {
         try (InputStream in = SystemInfo.class.getResourceAsStream("/ae4j-version.properties")) {
@@ -39,8 +55,12 @@ public final class SystemInfo {
             String model = "unknown";
             List<String> features = new ArrayList<>();
             for (String line : Files.readAllLines(info)) {
-                String key = line.contains(":") ? line.substring(0, line.indexOf(':')).trim() : "";
-                String value = line.contains(":") ? line.substring(line.indexOf(':') + 1).trim() : "";
+                String key = line.contains(":")
+                        ? line.substring(0, line.indexOf(':')).trim()
+                        : "";
+                String value = line.contains(":")
+                        ? line.substring(line.indexOf(':') + 1).trim()
+                        : "";
                 if (model.equals("unknown") && key.equals("model name")) model = value;
                 if (features.isEmpty() && (key.equals("flags") || key.equals("Features"))) {
                     List<String> have = List.of(value.split("\\s+"));
@@ -57,14 +77,28 @@ public final class SystemInfo {
         var s = FloatVector.SPECIES_PREFERRED;
         StringBuilder b = new StringBuilder();
         b.append("ae4j ").append(version()).append('\n');
-        b.append("JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
-                .append(Runtime.version()).append(" at ").append(System.getProperty("java.home")).append('\n');
-        b.append(String.format(Locale.ROOT, "Vector API: preferred float species %d-bit, %d lanes%n",
-                s.vectorBitSize(), s.length()));
-        b.append(String.format(Locale.ROOT, "GEMM micro-kernel: %d x %d tile, KC=%d MC=%d NC=%d%n",
-                Gemm.MR, Gemm.NR, Gemm.KC, Gemm.MC, Gemm.NC));
-        b.append("Threads: ").append(Parallel.threads()).append(" of ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" available processors\n");
+        b.append("JDK: ")
+                .append(System.getProperty("java.vm.vendor"))
+                .append(' ')
+                .append(Runtime.version())
+                .append(" at ")
+                .append(System.getProperty("java.home"))
+                .append('\n');
+        b.append(String.format(
+                Locale.ROOT, "Vector API: preferred float species %d-bit, %d lanes%n", s.vectorBitSize(), s.length()));
+        b.append(String.format(
+                Locale.ROOT,
+                "GEMM micro-kernel: %d x %d tile, KC=%d MC=%d NC=%d%n",
+                Gemm.MR,
+                Gemm.NR,
+                Gemm.KC,
+                Gemm.MC,
+                Gemm.NC));
+        b.append("Threads: ")
+                .append(Parallel.threads())
+                .append(" of ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" available processors\n");
         b.append("CPU: ").append(cpu());
         return b.toString();
     }

@@ -19,8 +19,7 @@ public final class Updates {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    private Updates() {
-    }
+    private Updates() {}
 
     /** p -= lr * (g + wd * p): plain SGD with L2 weight decay folded into the gradient. */
     public static void sgd(int n, float lr, float wd, float[] p, float[] g) {
@@ -40,7 +39,8 @@ public final class Updates {
      * Heavy ball: v = mu * v + (g + wd * p); p -= lr * v. With {@code nesterov}, p -= lr * (g' + mu * v)
      * where g' = g + wd * p (the look-ahead form used by PyTorch's SGD with nesterov=True).
      */
-    public static void momentum(int n, float lr, float mu, float wd, boolean nesterov, float[] p, float[] g, float[] v) {
+    public static void momentum(
+            int n, float lr, float mu, float wd, boolean nesterov, float[] p, float[] g, float[] v) {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += L) {
             FloatVector pv = FloatVector.fromArray(S, p, i);
@@ -65,8 +65,20 @@ public final class Updates {
      * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= lr * (m / c1) / (sqrt(v / c2) + eps), with
      * c1 = 1 - b1^t, c2 = 1 - b2^t computed by the caller for step t (1-based).
      */
-    public static void adam(int n, float lr, float b1, float b2, float eps, float wd, boolean decoupled,
-                            float c1, float c2, float[] p, float[] g, float[] m, float[] v) {
+    public static void adam(
+            int n,
+            float lr,
+            float b1,
+            float b2,
+            float eps,
+            float wd,
+            boolean decoupled,
+            float c1,
+            float c2,
+            float[] p,
+            float[] g,
+            float[] m,
+            float[] v) {
         float lrc = lr / c1;
         float ic2 = 1f / c2;
         float gw = decoupled ? 0f : wd;
@@ -76,7 +88,8 @@ public final class Updates {
             FloatVector pv = FloatVector.fromArray(S, p, i);
             FloatVector gv = pv.fma(FloatVector.broadcast(S, gw), FloatVector.fromArray(S, g, i));
             FloatVector mv = FloatVector.fromArray(S, m, i).mul(b1).add(gv.mul(1f - b1));
-            FloatVector vv = FloatVector.fromArray(S, v, i).mul(b2).add(gv.mul(gv).mul(1f - b2));
+            FloatVector vv =
+                    FloatVector.fromArray(S, v, i).mul(b2).add(gv.mul(gv).mul(1f - b2));
             mv.intoArray(m, i);
             vv.intoArray(v, i);
             FloatVector denom = vv.mul(ic2).lanewise(VectorOperators.SQRT).add(eps);

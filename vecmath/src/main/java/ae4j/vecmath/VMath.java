@@ -27,13 +27,12 @@ public final class VMath {
     private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED;
 
     private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693145752f;      // upper bits of ln 2, exact times any n <= 2^11
-    private static final float LN2_LO = 1.42860677e-06f;   // ln 2 - LN2_HI
-    private static final float ROUND_MAGIC = 12582912f;    // 1.5 * 2^23: adding it rounds to an integer
-    private static final float EXP_MAX = 88.72283f;        // ln(FLT_MAX)
+    private static final float LN2_HI = 0.693145752f; // upper bits of ln 2, exact times any n <= 2^11
+    private static final float LN2_LO = 1.42860677e-06f; // ln 2 - LN2_HI
+    private static final float ROUND_MAGIC = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+    private static final float EXP_MAX = 88.72283f; // ln(FLT_MAX)
 
-    private VMath() {
-    }
+    private VMath() {}
 
     /**
      * expm1(r) - r for |r| <= ln2/2, as r^2 * P(r) with P the Taylor polynomial of (e^r - 1 - r) / r^2 to
@@ -72,7 +71,8 @@ public final class VMath {
         // Scale by 2^n in two steps so n = 128 (x just below ln FLT_MAX after rounding) does not overflow the exponent.
         IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
         FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 =
+                ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(s1).mul(s2);
     }
 
@@ -84,11 +84,12 @@ public final class VMath {
         IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND_MAGIC));
         FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector q = expm1Core(r).add(r);                    // e^r - 1
+        FloatVector q = expm1Core(r).add(r); // e^r - 1
         IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
         FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector scale = s1.mul(s2);                          // 2^n, exact
+        FloatVector s2 =
+                ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scale = s1.mul(s2); // 2^n, exact
         // e^x - 1 = 2^n (e^r - 1) + (2^n - 1); for n = 0 this is exactly q.
         FloatVector y = q.fma(scale, scale.sub(1f));
         y = y.blend(-1f, x.compare(VectorOperators.LT, -30f));
@@ -113,7 +114,7 @@ public final class VMath {
     static FloatVector logNormal(FloatVector x) {
         IntVector bits = x.reinterpretAsInts();
         IntVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(127);
-        FloatVector m = bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();   // [1, 2)
+        FloatVector m = bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats(); // [1, 2)
         VectorMask<Float> big = m.compare(VectorOperators.GT, 1.41421356f);
         m = m.blend(m.mul(0.5f), big);
         e = e.blend(e.add(1), big.cast(SI));
@@ -225,13 +226,13 @@ public final class VMath {
         FloatVector f = qf.fma(FloatVector.broadcast(S, -0.25f), u);
         FloatVector th = f.mul((float) (2 * Math.PI));
         FloatVector z = th.mul(th);
-        FloatVector sp = FloatVector.broadcast(S, (float) (1.0 / 39916800.0));   // sin: degree 11
+        FloatVector sp = FloatVector.broadcast(S, (float) (1.0 / 39916800.0)); // sin: degree 11
         sp = sp.fma(z.neg(), FloatVector.broadcast(S, (float) (1.0 / 362880.0)));
         sp = sp.fma(z.neg(), FloatVector.broadcast(S, (float) (1.0 / 5040.0)));
         sp = sp.fma(z.neg(), FloatVector.broadcast(S, (float) (1.0 / 120.0)));
         sp = sp.fma(z.neg(), FloatVector.broadcast(S, (float) (1.0 / 6.0)));
         FloatVector s = sp.mul(z).mul(th).neg().add(th);
-        FloatVector cp = FloatVector.broadcast(S, (float) (1.0 / 479001600.0));  // cos: degree 12
+        FloatVector cp = FloatVector.broadcast(S, (float) (1.0 / 479001600.0)); // cos: degree 12
         cp = cp.fma(z.neg(), FloatVector.broadcast(S, (float) (1.0 / 3628800.0)));
         cp = cp.fma(z.neg(), FloatVector.broadcast(S, (float) (1.0 / 40320.0)));
         cp = cp.fma(z.neg(), FloatVector.broadcast(S, (float) (1.0 / 720.0)));

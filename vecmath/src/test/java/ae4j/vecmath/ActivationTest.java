@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Activation kernels against their scalar definitions ({@link Activation#apply(float)} and
@@ -123,8 +123,11 @@ class ActivationTest {
         for (Activation act : Activation.values()) {
             act.forward(z.length, z, 0, y, 0);
             for (int i = 0; i < z.length; i++) {
-                if (Float.isNaN(y[i]) || (act != Activation.IDENTITY && act != Activation.RELU
-                        && act != Activation.SOFTPLUS && Float.isInfinite(y[i]))) {
+                if (Float.isNaN(y[i])
+                        || (act != Activation.IDENTITY
+                                && act != Activation.RELU
+                                && act != Activation.SOFTPLUS
+                                && Float.isInfinite(y[i]))) {
                     fail(act + "(" + z[i] + ") = " + y[i]);
                 }
             }
@@ -150,16 +153,24 @@ class ActivationTest {
         SplittableRandom r = new SplittableRandom(31);
         for (int i = 0; i < 200; i++) {
             double z = r.nextGaussian() * 3;
-            if (a == Activation.RELU && Math.abs(z) < 1e-3) continue;   // the kink
+            if (a == Activation.RELU && Math.abs(z) < 1e-3) continue; // the kink
             double h = 1e-5;
             double fd = (a.apply(z + h) - a.apply(z - h)) / (2 * h);
             double y = a.apply(z);
             assertEquals(fd, a.derivativeFromOutput(y), 1e-6 * Math.max(1, Math.abs(fd)), a + " f'(" + z + ")");
             double dd = (a.derivativeFromOutput(y + h) - a.derivativeFromOutput(y - h)) / (2 * h);
             if (a != Activation.RELU || Math.abs(y) > 1e-3) {
-                assertEquals(dd, a.derivativeOfDerivativeFromOutput(y), 1e-5 * Math.max(1, Math.abs(dd)), a + " d f'/dy at " + y);
+                assertEquals(
+                        dd,
+                        a.derivativeOfDerivativeFromOutput(y),
+                        1e-5 * Math.max(1, Math.abs(dd)),
+                        a + " d f'/dy at " + y);
             }
-            assertEquals(a.apply((float) z), (float) a.apply((double) (float) z), 2 * Math.ulp((float) y) + 1e-7, a + " float vs double");
+            assertEquals(
+                    a.apply((float) z),
+                    (float) a.apply((double) (float) z),
+                    2 * Math.ulp((float) y) + 1e-7,
+                    a + " float vs double");
         }
     }
 }

@@ -1,7 +1,5 @@
 package ae4j.vecmath;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +15,7 @@ class CompiledPathTest {
 
     private static final int ITERATIONS = 8_000;
     private static final long BUDGET_NANOS = 300_000_000L;
-    private static final int N = 67;   // several full vectors and a tail, for 4, 8 and 16 lanes
+    private static final int N = 67; // several full vectors and a tail, for 4, 8 and 16 lanes
 
     private static void hot(Runnable check) {
         long start = System.nanoTime();
@@ -67,8 +65,8 @@ class CompiledPathTest {
         long start = System.nanoTime();
         for (int it = 0; it < ITERATIONS && System.nanoTime() - start < BUDGET_NANOS; it++) hot = run(x, target);
         for (int i = 0; i < cold.length; i++) {
-            org.junit.jupiter.api.Assertions.assertEquals(Float.floatToRawIntBits(cold[i]),
-                    Float.floatToRawIntBits(hot[i]), "element " + i);
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    Float.floatToRawIntBits(cold[i]), Float.floatToRawIntBits(hot[i]), "element " + i);
         }
     }
 

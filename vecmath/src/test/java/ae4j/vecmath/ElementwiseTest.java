@@ -65,9 +65,18 @@ class ElementwiseTest {
         for (int op = 0; op < 3; op++) {
             float[] out = output(r, OO, n), ref = out.clone();
             switch (op) {
-                case 0 -> { Elementwise.add(n, a, XO, b, YO, out, OO); ScalarElementwise.add(n, a, XO, b, YO, ref, OO); }
-                case 1 -> { Elementwise.sub(n, a, XO, b, YO, out, OO); ScalarElementwise.sub(n, a, XO, b, YO, ref, OO); }
-                default -> { Elementwise.mul(n, a, XO, b, YO, out, OO); ScalarElementwise.mul(n, a, XO, b, YO, ref, OO); }
+                case 0 -> {
+                    Elementwise.add(n, a, XO, b, YO, out, OO);
+                    ScalarElementwise.add(n, a, XO, b, YO, ref, OO);
+                }
+                case 1 -> {
+                    Elementwise.sub(n, a, XO, b, YO, out, OO);
+                    ScalarElementwise.sub(n, a, XO, b, YO, ref, OO);
+                }
+                default -> {
+                    Elementwise.mul(n, a, XO, b, YO, out, OO);
+                    ScalarElementwise.mul(n, a, XO, b, YO, ref, OO);
+                }
             }
             String what = new String[] {"add", "sub", "mul"}[op];
             assertBits(a0, a, what + " input a");
@@ -126,7 +135,17 @@ class ElementwiseTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 1, 1", "1, 1, 4", "3, 17, 17", "3, 17, 20", "17, 3, 5", "33, 785, 790", "128, 257, 263", "0, 5, 7", "4, 0, 3"})
+    @CsvSource({
+        "1, 1, 1",
+        "1, 1, 4",
+        "3, 17, 17",
+        "3, 17, 20",
+        "17, 3, 5",
+        "33, 785, 790",
+        "128, 257, 263",
+        "0, 5, 7",
+        "4, 0, 3"
+    })
     void addBias(int rows, int cols, int ldc) {
         Random r = new Random(31L * rows + cols);
         float[] bias = vector(r, XO, cols);
@@ -140,7 +159,17 @@ class ElementwiseTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 1, 1", "1, 1, 4", "3, 17, 17", "3, 17, 20", "17, 3, 5", "33, 785, 790", "128, 257, 263", "0, 5, 7", "4, 0, 3"})
+    @CsvSource({
+        "1, 1, 1",
+        "1, 1, 4",
+        "3, 17, 17",
+        "3, 17, 20",
+        "17, 3, 5",
+        "33, 785, 790",
+        "128, 257, 263",
+        "0, 5, 7",
+        "4, 0, 3"
+    })
     void colSums(int rows, int cols, int lda) {
         for (boolean accumulate : new boolean[] {false, true}) {
             Random r = new Random(37L * rows + cols + (accumulate ? 1 : 0));
@@ -155,14 +184,27 @@ class ElementwiseTest {
                 double sumAbs = accumulate ? Math.abs(before[OO + j]) : 0;
                 for (int i = 0; i < rows; i++) sumAbs += Math.abs(a[XO + i * lda + j]);
                 int terms = rows + (accumulate ? 1 : 0);
-                assertClose(ref[OO + j], out[OO + j], sumTol(terms + 1, sumAbs),
+                assertClose(
+                        ref[OO + j],
+                        out[OO + j],
+                        sumTol(terms + 1, sumAbs),
                         "colSums accumulate=" + accumulate + " column " + j);
             }
         }
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 1, 1", "1, 1, 4", "3, 17, 17", "3, 17, 20", "17, 3, 5", "33, 785, 790", "128, 257, 263", "0, 5, 7", "4, 0, 3"})
+    @CsvSource({
+        "1, 1, 1",
+        "1, 1, 4",
+        "3, 17, 17",
+        "3, 17, 20",
+        "17, 3, 5",
+        "33, 785, 790",
+        "128, 257, 263",
+        "0, 5, 7",
+        "4, 0, 3"
+    })
     void rowSums(int rows, int cols, int lda) {
         for (boolean accumulate : new boolean[] {false, true}) {
             Random r = new Random(41L * rows + cols + (accumulate ? 1 : 0));
@@ -177,7 +219,10 @@ class ElementwiseTest {
                 double sumAbs = accumulate ? Math.abs(before[OO + i]) : 0;
                 for (int j = 0; j < cols; j++) sumAbs += Math.abs(a[XO + i * lda + j]);
                 int terms = cols + (accumulate ? 1 : 0);
-                assertClose(ref[OO + i], out[OO + i], sumTol(terms + 1, sumAbs),
+                assertClose(
+                        ref[OO + i],
+                        out[OO + i],
+                        sumTol(terms + 1, sumAbs),
                         "rowSums accumulate=" + accumulate + " row " + i);
             }
         }
@@ -196,7 +241,10 @@ class ElementwiseTest {
         }
         double nEff = Math.min(n, Elementwise.BLOCK) + 1;
         assertClose(ScalarElementwise.sum(n, a, XO), Elementwise.sum(n, a, XO), sumTol(nEff, absA), "sum n=" + n);
-        assertClose(ScalarElementwise.dot(n, a, XO, b, YO), Elementwise.dot(n, a, XO, b, YO), sumTol(nEff, absAB),
+        assertClose(
+                ScalarElementwise.dot(n, a, XO, b, YO),
+                Elementwise.dot(n, a, XO, b, YO),
+                sumTol(nEff, absAB),
                 "dot n=" + n);
         assertBits(a0, a, "sum/dot input a");
         assertBits(b0, b, "dot input b");
@@ -217,7 +265,7 @@ class ElementwiseTest {
     void exp(int n) {
         Random r = rng(n, 8);
         float[] x = vector(r, XO, n);
-        for (int i = 0; i < n; i++) x[XO + i] = (float) (r.nextDouble() * 175 - 87);   // results stay normal
+        for (int i = 0; i < n; i++) x[XO + i] = (float) (r.nextDouble() * 175 - 87); // results stay normal
         float[] x0 = x.clone();
         float[] out = output(r, OO, n), ref = out.clone();
         Elementwise.exp(n, x, XO, out, OO);
@@ -236,7 +284,8 @@ class ElementwiseTest {
         float[] x = vector(r, XO, n);
         for (int i = 0; i < n; i++) {
             // Wide range, plus values just around 1 where the result is tiny.
-            x[XO + i] = i % 3 == 0 ? (float) (1 + (r.nextDouble() - 0.5) * 1e-3)
+            x[XO + i] = i % 3 == 0
+                    ? (float) (1 + (r.nextDouble() - 0.5) * 1e-3)
                     : (float) Math.exp(r.nextDouble() * 170 - 85);
         }
         float[] x0 = x.clone();
@@ -252,8 +301,20 @@ class ElementwiseTest {
 
     @Test
     void expAndLogSpecialValues() {
-        float[] specials = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, 0f, -0f, 100f, -1f, 1f,
-                Float.MAX_VALUE, Float.MIN_NORMAL, 89f, -200f};
+        float[] specials = {
+            Float.NEGATIVE_INFINITY,
+            Float.POSITIVE_INFINITY,
+            Float.NaN,
+            0f,
+            -0f,
+            100f,
+            -1f,
+            1f,
+            Float.MAX_VALUE,
+            Float.MIN_NORMAL,
+            89f,
+            -200f
+        };
         // Repeat so each value lands in vector lanes and in the scalar tail.
         int n = 3 * specials.length + 5;
         float[] x = new float[n];

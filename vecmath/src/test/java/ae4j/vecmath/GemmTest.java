@@ -93,11 +93,47 @@ class GemmTest {
         Stored b = opB == Op.N ? Stored.random(rnd, k, n) : Stored.random(rnd, n, k);
         Stored c = Stored.random(rnd, m, n);
         float[] expected = c.data.clone();
-        ScalarGemm.gemm(opA, opB, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld,
-                beta, expected, c.off, c.ld, null, 0, Activation.IDENTITY);
+        ScalarGemm.gemm(
+                opA,
+                opB,
+                m,
+                n,
+                k,
+                alpha,
+                a.data,
+                a.off,
+                a.ld,
+                b.data,
+                b.off,
+                b.ld,
+                beta,
+                expected,
+                c.off,
+                c.ld,
+                null,
+                0,
+                Activation.IDENTITY);
         float[] actual = c.data.clone();
-        Gemm.run(mr, 1, opA, opB, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld,
-                beta, actual, c.off, c.ld, Epilogue.NONE);
+        Gemm.run(
+                mr,
+                1,
+                opA,
+                opB,
+                m,
+                n,
+                k,
+                alpha,
+                a.data,
+                a.off,
+                a.ld,
+                b.data,
+                b.off,
+                b.ld,
+                beta,
+                actual,
+                c.off,
+                c.ld,
+                Epilogue.NONE);
         assertWithinBound(opA, opB, m, n, k, alpha, beta, a, b, c, null, expected, actual, 0f);
     }
 
@@ -111,8 +147,9 @@ class GemmTest {
         Gemm.run(mr, 1, opA, opB, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, one, c.off, c.ld, ep);
         for (int parts : new int[] {2, 3, 5}) {
             float[] split = c.data.clone();
-            Gemm.run(mr, parts, opA, opB, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld,
-                    beta, split, c.off, c.ld, ep);
+            Gemm.run(
+                    mr, parts, opA, opB, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, split, c.off,
+                    c.ld, ep);
             assertArrayEquals(one, split, 0f, "split into " + parts + " parts must be bit-identical");
         }
     }
@@ -125,14 +162,16 @@ class GemmTest {
         Stored a = o.a(), b = o.b(), c = o.c();
         Epilogue ep = new Epilogue(o.bias(), 2, Activation.RELU);
         float[] expected = c.data.clone();
-        Gemm.run(Gemm.MR, 1, opA, opB, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, expected, c.off, c.ld, ep);
+        Gemm.run(
+                Gemm.MR, 1, opA, opB, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, expected, c.off,
+                c.ld, ep);
         int before = Parallel.threads();
         try {
             for (int threads : new int[] {1, 2}) {
                 for (int parts : new int[] {1, 3}) {
                     Parallel.setThreads(threads);
                     Gemm.PackedB packed = new Gemm.PackedB(k, n);
-                    java.util.Arrays.fill(packed.data, Float.NaN);   // every float the kernel reads must be written
+                    java.util.Arrays.fill(packed.data, Float.NaN); // every float the kernel reads must be written
                     for (int part = 0; part < parts; part++) Gemm.pack(opB, b.data, b.off, b.ld, packed, part, parts);
                     float[] actual = c.data.clone();
                     Gemm.gemm(opA, m, n, k, alpha, a.data, a.off, a.ld, packed, beta, actual, c.off, c.ld, ep);
@@ -157,7 +196,23 @@ class GemmTest {
             for (int t = 0; t < 3; t++) {
                 Parallel.setThreads(threadCounts[t]);
                 results[t] = new float[m * n];
-                Gemm.gemm(Op.N, Op.T, m, n, k, 1f, a.data, a.off, a.ld, b.data, b.off, b.ld, 0f, results[t], 0, n,
+                Gemm.gemm(
+                        Op.N,
+                        Op.T,
+                        m,
+                        n,
+                        k,
+                        1f,
+                        a.data,
+                        a.off,
+                        a.ld,
+                        b.data,
+                        b.off,
+                        b.ld,
+                        0f,
+                        results[t],
+                        0,
+                        n,
                         Epilogue.bias(new float[n], Activation.TANH));
             }
             assertArrayEquals(results[0], results[1], 0f);
@@ -179,11 +234,30 @@ class GemmTest {
             float[] bias = new float[n + 1];
             for (int j = 0; j < bias.length; j++) bias[j] = (float) rnd.nextGaussian();
             float[] expected = c.data.clone();
-            ScalarGemm.gemm(Op.N, Op.N, m, n, k, 0.1f, a.data, a.off, a.ld, b.data, b.off, b.ld, 0.5f, expected,
-                    c.off, c.ld, bias, 1, act);
+            ScalarGemm.gemm(
+                    Op.N, Op.N, m, n, k, 0.1f, a.data, a.off, a.ld, b.data, b.off, b.ld, 0.5f, expected, c.off, c.ld,
+                    bias, 1, act);
             float[] actual = c.data.clone();
-            Gemm.run(mr, 1, Op.N, Op.N, m, n, k, 0.1f, a.data, a.off, a.ld, b.data, b.off, b.ld, 0.5f, actual,
-                    c.off, c.ld, new Epilogue(bias, 1, act));
+            Gemm.run(
+                    mr,
+                    1,
+                    Op.N,
+                    Op.N,
+                    m,
+                    n,
+                    k,
+                    0.1f,
+                    a.data,
+                    a.off,
+                    a.ld,
+                    b.data,
+                    b.off,
+                    b.ld,
+                    0.5f,
+                    actual,
+                    c.off,
+                    c.ld,
+                    new Epilogue(bias, 1, act));
             // Every activation here is 1-Lipschitz, so the pre-activation bound carries through; the
             // lanewise EXP/TANH/LOG1P add at most a few ulps of the result (2e-6 relative).
             assertWithinBound(Op.N, Op.N, m, n, k, 0.1f, 0.5f, a, b, c, bias, expected, actual, 2e-6f);
@@ -217,7 +291,23 @@ class GemmTest {
         float[] a = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
         Gemm.gemm(Op.N, Op.N, 2, 2, 2, 0f, a, 0, 2, a, 0, 2, 0.5f, c, 0, 2);
         assertArrayEquals(new float[] {1.5f, 3f, 4.5f, 6f}, c, 0f);
-        Gemm.gemm(Op.N, Op.N, 2, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, 0f, c, 0, 2,
+        Gemm.gemm(
+                Op.N,
+                Op.N,
+                2,
+                2,
+                0,
+                1f,
+                new float[0],
+                0,
+                1,
+                new float[0],
+                0,
+                2,
+                0f,
+                c,
+                0,
+                2,
                 Epilogue.bias(new float[] {1f, -1f}, Activation.RELU));
         assertArrayEquals(new float[] {1f, 0f, 1f, 0f}, c, 0f);
     }
@@ -242,17 +332,30 @@ class GemmTest {
         Gemm.gemm(Op.T, Op.T, 1f, a.transposed(), b.transposed(), 0f, ct);
         for (int i = 0; i < 3; i++) for (int j = 0; j < 5; j++) assertEquals(c.get(i, j), ct.get(i, j), 0f);
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.gemm(Op.N, Op.T, 1f, a, b, 0f, c));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Gemm.gemm(Op.N, Op.T, 1f, a, b, 0f, c));
         assertTrue(e.getMessage().contains("shape mismatch"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Gemm.gemm(Op.N, Op.N, 3, 5, 4, 1f, new float[11], 0, 4, b.data(), 0, 5, 0f, c.data(), 0, 5));
         assertTrue(e.getMessage().contains("operand A"), e.getMessage());
     }
 
-    private static void assertWithinBound(Op opA, Op opB, int m, int n, int k, float alpha, float beta,
-                                          Stored a, Stored b, Stored c, float[] bias,
-                                          float[] expected, float[] actual, float relExtra) {
+    private static void assertWithinBound(
+            Op opA,
+            Op opB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float beta,
+            Stored a,
+            Stored b,
+            Stored c,
+            float[] bias,
+            float[] expected,
+            float[] actual,
+            float relExtra) {
         for (int idx = 0; idx < actual.length; idx++) {
             if (!c.inside(idx)) {
                 if (Float.floatToRawIntBits(actual[idx]) != Float.floatToRawIntBits(c.data[idx])) {
@@ -262,8 +365,10 @@ class GemmTest {
             }
             int i = (idx - c.off) / c.ld;
             int j = (idx - c.off) % c.ld;
-            double scale = Math.abs(alpha) * ScalarGemm.absProduct(opA, opB, k, a.data, a.off, a.ld, b.data, b.off, b.ld, i, j)
-                    + Math.abs(beta * c.data[idx]) + (bias == null ? 0 : Math.abs(bias[j + 1]));
+            double scale =
+                    Math.abs(alpha) * ScalarGemm.absProduct(opA, opB, k, a.data, a.off, a.ld, b.data, b.off, b.ld, i, j)
+                            + Math.abs(beta * c.data[idx])
+                            + (bias == null ? 0 : Math.abs(bias[j + 1]));
             double bound = (k + 4) * EPS * scale + relExtra * Math.abs(expected[idx]) + 0x1p-126;
             double err = Math.abs((double) actual[idx] - expected[idx]);
             if (!(err <= bound)) {

@@ -19,6 +19,7 @@ final class KernelChecks {
     static final float OUT_GUARD = -777.125f;
     /** Guard value around input ranges: a kernel that reads it produces an obviously wrong result. */
     static final float IN_GUARD = 12345.5f;
+
     static final double U = 0x1p-24;
     /** Cells after each range; more than the widest vector (64 lanes), so any overrun lands in them. */
     static final int GUARD = 67;
@@ -83,8 +84,8 @@ final class KernelChecks {
             int rel = i - off;
             boolean inside = rel >= 0 && rel / ld < rows && rel % ld < cols;
             if (!inside && Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(OUT_GUARD)) {
-                fail(what + ": cell " + i + " outside the " + rows + "x" + cols + " block (ld " + ld
-                        + ", offset " + off + ") was written: " + a[i]);
+                fail(what + ": cell " + i + " outside the " + rows + "x" + cols + " block (ld " + ld + ", offset " + off
+                        + ") was written: " + a[i]);
             }
         }
     }

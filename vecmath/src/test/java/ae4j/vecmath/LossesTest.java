@@ -85,7 +85,10 @@ class LossesTest {
             double e = Math.exp(-Math.abs(zi));
             pieces += Math.abs(zi >= 0 ? zi * (1 - ti) : -zi * ti) + Math.log1p(e);
             double sig = zi >= 0 ? 1 / (1 + e) : e / (1 + e);
-            assertClose(ref[GO + i], g[GO + i], 8 * U * GRAD_SCALE * (sig + Math.abs(ti)),
+            assertClose(
+                    ref[GO + i],
+                    g[GO + i],
+                    8 * U * GRAD_SCALE * (sig + Math.abs(ti)),
                     "bceWithLogits grad z=" + zi + " t=" + ti);
         }
         assertClose(lossRef, loss, sumTol(Math.min(n, Elementwise.BLOCK) + 8, pieces), "bceWithLogits loss");
@@ -101,8 +104,13 @@ class LossesTest {
         for (int i = 0; i < n; i++) {
             int k = r.nextInt(8);
             // Mostly interior probabilities; also exact 0 and 1, values beyond the clamp, and values near it.
-            p[PO + i] = k == 0 ? 0f : k == 1 ? 1f : k == 2 ? (float) (r.nextDouble() * 1e-5)
-                    : k == 3 ? 1f - (float) (r.nextDouble() * 1e-5) : r.nextFloat();
+            p[PO + i] = k == 0
+                    ? 0f
+                    : k == 1
+                            ? 1f
+                            : k == 2
+                                    ? (float) (r.nextDouble() * 1e-5)
+                                    : k == 3 ? 1f - (float) (r.nextDouble() * 1e-5) : r.nextFloat();
         }
         float[] t = targets(r, TO, n);
         float[] p0 = p.clone(), t0 = t.clone();
@@ -149,8 +157,17 @@ class LossesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 1, 1, 1", "1, 1, 4, 2", "3, 17, 17, 17", "3, 17, 20, 19", "17, 3, 5, 4", "33, 785, 790, 787",
-            "128, 257, 263, 260", "0, 5, 7, 6", "4, 0, 3, 2"})
+    @CsvSource({
+        "1, 1, 1, 1",
+        "1, 1, 4, 2",
+        "3, 17, 17, 17",
+        "3, 17, 20, 19",
+        "17, 3, 5, 4",
+        "33, 785, 790, 787",
+        "128, 257, 263, 260",
+        "0, 5, 7, 6",
+        "4, 0, 3, 2"
+    })
     void softmax(int rows, int cols, int ldz, int ldo) {
         Random r = new Random(19L * rows + cols);
         float[] z = logitRows(r, PO, rows, cols, ldz);
@@ -166,7 +183,11 @@ class LossesTest {
             for (int j = 0; j < cols; j++) {
                 double d = Math.abs(z[PO + i * ldz + j] - m);
                 float e = ref[GO + i * ldo + j];
-                assertClose(e, out[GO + i * ldo + j], (cols + 8 + d) * U * e + SUBNORMAL_FLOOR, "softmax (" + i + ", " + j + ")");
+                assertClose(
+                        e,
+                        out[GO + i * ldo + j],
+                        (cols + 8 + d) * U * e + SUBNORMAL_FLOOR,
+                        "softmax (" + i + ", " + j + ")");
             }
         }
         // In place (out == z) gives the same result.
@@ -180,8 +201,17 @@ class LossesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 1, 1, 1, 1", "1, 1, 4, 2, 3", "3, 17, 17, 17, 17", "3, 17, 20, 19, 18", "17, 3, 5, 4, 3",
-            "33, 785, 790, 787, 786", "128, 257, 263, 260, 257", "0, 5, 7, 6, 5", "4, 0, 3, 2, 1"})
+    @CsvSource({
+        "1, 1, 1, 1, 1",
+        "1, 1, 4, 2, 3",
+        "3, 17, 17, 17, 17",
+        "3, 17, 20, 19, 18",
+        "17, 3, 5, 4, 3",
+        "33, 785, 790, 787, 786",
+        "128, 257, 263, 260, 257",
+        "0, 5, 7, 6, 5",
+        "4, 0, 3, 2, 1"
+    })
     void softmaxCrossEntropy(int rows, int cols, int ldl, int ldt, int ldg) {
         Random r = new Random(23L * rows + cols);
         float[] z = logitRows(r, PO, rows, cols, ldl);
@@ -204,7 +234,9 @@ class LossesTest {
                 double tij = t[TO + i * ldt + j];
                 double p = Math.exp(-d) / s;
                 magnitude += Math.abs(tij) * (Math.abs(Math.log(s)) + 1 + d);
-                assertClose(ref[GO + i * ldg + j], g[GO + i * ldg + j],
+                assertClose(
+                        ref[GO + i * ldg + j],
+                        g[GO + i * ldg + j],
                         U * GRAD_SCALE * ((cols + 8 + d) * p + 3 * Math.abs(tij)) + SUBNORMAL_FLOOR,
                         "softmaxCrossEntropy grad (" + i + ", " + j + ")");
             }

@@ -35,9 +35,11 @@ class ParallelTest {
 
     @Test
     void taskFailureIsRethrownAndThePoolSurvives() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.run(8, t -> {
-            if (t == 5) throw new IllegalStateException("task 5 failed");
-        }));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> Parallel.run(8, t -> {
+                    if (t == 5) throw new IllegalStateException("task 5 failed");
+                }));
         assertEquals("task 5 failed", e.getMessage());
         AtomicIntegerArray hits = new AtomicIntegerArray(8);
         Parallel.run(8, hits::incrementAndGet);

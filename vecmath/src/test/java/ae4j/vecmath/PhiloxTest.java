@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import ae4j.vecmath.reference.ScalarPhilox;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-
-import ae4j.vecmath.reference.ScalarPhilox;
 import org.junit.jupiter.api.Test;
 
 class PhiloxTest {
@@ -28,12 +27,42 @@ class PhiloxTest {
      * </pre>
      */
     private static final int[][] KAT = {
-        {0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
-            0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8},
-        {0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
-            0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd},
-        {0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0,
-            0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1},
+        {
+            0x00000000,
+            0x00000000,
+            0x00000000,
+            0x00000000,
+            0x00000000,
+            0x00000000,
+            0x6627e8d5,
+            0xe169c58d,
+            0xbc57ac4c,
+            0x9b00dbd8
+        },
+        {
+            0xffffffff,
+            0xffffffff,
+            0xffffffff,
+            0xffffffff,
+            0xffffffff,
+            0xffffffff,
+            0x408f276d,
+            0x41c83b0e,
+            0xa20bc7c6,
+            0x6d5451fd
+        },
+        {
+            0x243f6a88,
+            0x85a308d3,
+            0x13198a2e,
+            0x03707344,
+            0xa4093822,
+            0x299f31d0,
+            0xd16cfe09,
+            0x94fdcceb,
+            0x5001e420,
+            0x24126ea1
+        },
     };
 
     @Test
@@ -146,11 +175,16 @@ class PhiloxTest {
 
     @Test
     void uniformMatchesScalarTwinBitForBit() {
-        assertBitIdentical("uniform", (st, o, off, n) -> Philox.uniform(SEED, STREAM, st, o, off, n),
+        assertBitIdentical(
+                "uniform",
+                (st, o, off, n) -> Philox.uniform(SEED, STREAM, st, o, off, n),
                 (st, o, off, n) -> ScalarPhilox.uniform(SEED, STREAM, st, o, off, n));
-        assertBitIdentical("uniform(-3, 5)", (st, o, off, n) -> Philox.uniform(SEED, STREAM, st, -3f, 5f, o, off, n),
+        assertBitIdentical(
+                "uniform(-3, 5)",
+                (st, o, off, n) -> Philox.uniform(SEED, STREAM, st, -3f, 5f, o, off, n),
                 (st, o, off, n) -> ScalarPhilox.uniform(SEED, STREAM, st, -3f, 5f, o, off, n));
-        assertBitIdentical("uniform(0.1, 0.2)",
+        assertBitIdentical(
+                "uniform(0.1, 0.2)",
                 (st, o, off, n) -> Philox.uniform(SEED, STREAM, st, 0.1f, 0.2f, o, off, n),
                 (st, o, off, n) -> ScalarPhilox.uniform(SEED, STREAM, st, 0.1f, 0.2f, o, off, n));
     }
@@ -158,7 +192,8 @@ class PhiloxTest {
     @Test
     void bernoulliMatchesScalarTwinBitForBit() {
         for (float p : new float[] {0f, 0.1f, 0.5f, 0.9f, 1f}) {
-            assertBitIdentical("bernoulli " + p,
+            assertBitIdentical(
+                    "bernoulli " + p,
                     (st, o, off, n) -> Philox.bernoulli(SEED, STREAM, st, p, 1f / 0.75f, o, off, n),
                     (st, o, off, n) -> ScalarPhilox.bernoulli(SEED, STREAM, st, p, 1f / 0.75f, o, off, n));
         }
@@ -205,13 +240,19 @@ class PhiloxTest {
     @Test
     void gaussianMatchesScalarTwinWithinAFewUlps() {
         for (float sigma : new float[] {1f, 0.1f}) {
-            assertGaussianClose("gaussian", null, sigma,
+            assertGaussianClose(
+                    "gaussian",
+                    null,
+                    sigma,
                     (st, o, off, n) -> Philox.gaussian(SEED, STREAM, st, MEAN, sigma, o, off, n),
                     (st, o, off, n) -> ScalarPhilox.gaussian(SEED, STREAM, st, MEAN, sigma, o, off, n));
         }
         float[] base = new float[4097];
         Philox.uniform(99, 1, 0, -1f, 1f, base, 0, base.length);
-        assertGaussianClose("addGaussian", base, 0.3f,
+        assertGaussianClose(
+                "addGaussian",
+                base,
+                0.3f,
                 (st, o, off, n) -> Philox.addGaussian(SEED, STREAM, st, 0.3f, o, off, n),
                 (st, o, off, n) -> ScalarPhilox.addGaussian(SEED, STREAM, st, 0.3f, o, off, n));
     }
@@ -260,16 +301,15 @@ class PhiloxTest {
     @Test
     void splittingARangeIntoCallsGivesIdenticalResults() {
         assertSplitInvariant("uniform", null, (st, o, off, n) -> Philox.uniform(SEED, STREAM, st, o, off, n));
-        assertSplitInvariant("uniform(lo, hi)", null,
-                (st, o, off, n) -> Philox.uniform(SEED, STREAM, st, -2f, 3f, o, off, n));
-        assertSplitInvariant("gaussian", null,
-                (st, o, off, n) -> Philox.gaussian(SEED, STREAM, st, 1f, 2f, o, off, n));
-        assertSplitInvariant("bernoulli", null,
-                (st, o, off, n) -> Philox.bernoulli(SEED, STREAM, st, 0.3f, 5f, o, off, n));
+        assertSplitInvariant(
+                "uniform(lo, hi)", null, (st, o, off, n) -> Philox.uniform(SEED, STREAM, st, -2f, 3f, o, off, n));
+        assertSplitInvariant("gaussian", null, (st, o, off, n) -> Philox.gaussian(SEED, STREAM, st, 1f, 2f, o, off, n));
+        assertSplitInvariant(
+                "bernoulli", null, (st, o, off, n) -> Philox.bernoulli(SEED, STREAM, st, 0.3f, 5f, o, off, n));
         float[] init = new float[3001];
         Philox.uniform(5, 5, 0, init, 0, init.length);
-        assertSplitInvariant("addGaussian", init,
-                (st, o, off, n) -> Philox.addGaussian(SEED, STREAM, st, 0.5f, o, off, n));
+        assertSplitInvariant(
+                "addGaussian", init, (st, o, off, n) -> Philox.addGaussian(SEED, STREAM, st, 0.5f, o, off, n));
         // addGaussian adds exactly the gaussian values (same z, one FMA from 0).
         float[] zero = new float[3001], g = new float[3001];
         Philox.addGaussian(SEED, STREAM, 77, 0.5f, zero, 0, zero.length);
@@ -300,8 +340,8 @@ class PhiloxTest {
             words(SEED, -STREAM, 0, n),
             words(SEED + 1, STREAM, 0, n),
             words(SEED + (1L << 32), STREAM, 0, n), // only the high key word differs
-            words(SEED, STREAM, 1, n),              // shifted by one element
-            words(SEED, STREAM, n, n),              // the next range
+            words(SEED, STREAM, 1, n), // shifted by one element
+            words(SEED, STREAM, n, n), // the next range
         };
         for (int[] o : others) assertTrue(sameCount(base, o) <= 2, "sequences should be unrelated");
         // Same arguments, same numbers.
@@ -318,6 +358,7 @@ class PhiloxTest {
 
     /** Sample size; bounds are 6 standard errors, so the deterministic test cannot flake. */
     private static final int N = 1 << 20;
+
     private static final double Z = 6;
 
     private static double mean(float[] x) {
@@ -344,7 +385,8 @@ class PhiloxTest {
 
     private static void assertNear(double expected, double actual, double stdErr, String what) {
         double bound = Z * stdErr;
-        assertTrue(Math.abs(actual - expected) <= bound,
+        assertTrue(
+                Math.abs(actual - expected) <= bound,
                 what + ": " + actual + " differs from " + expected + " by more than " + bound);
     }
 
@@ -481,8 +523,8 @@ class PhiloxTest {
         assertThrows(IndexOutOfBoundsException.class, () -> Philox.uniform(1, 1, 0, a, 5, 6));
         assertThrows(IndexOutOfBoundsException.class, () -> Philox.gaussian(1, 1, 0, 0f, 1f, a, -1, 2));
         assertThrows(IllegalArgumentException.class, () -> Philox.uniform(1, 1, -1, a, 0, 1));
-        assertThrows(IllegalArgumentException.class,
-                () -> Philox.bernoulli(1, 1, Long.MAX_VALUE - 3, 0.5f, 1f, a, 0, 5));
+        assertThrows(
+                IllegalArgumentException.class, () -> Philox.bernoulli(1, 1, Long.MAX_VALUE - 3, 0.5f, 1f, a, 0, 5));
         assertThrows(IllegalArgumentException.class, () -> Philox.word(1, 1, -1));
         assertThrows(NullPointerException.class, () -> Philox.uniform(1, 1, 0, null, 0, 0));
         // The very last elements are addressable.

@@ -88,7 +88,10 @@ class ScalarTwinTruthTest {
             for (int j = 0; j < cols; j++) t[i * cols + j] = (float) (t[i * cols + j] / s);
         }
         // Gradient buffer layout equals the logits layout (ld), so checkGradient's index k matches.
-        checkGradient("softmaxCrossEntropy", z, 1e-3,
+        checkGradient(
+                "softmaxCrossEntropy",
+                z,
+                1e-3,
                 (x, g) -> ScalarLosses.softmaxCrossEntropy(rows, cols, x, 0, ld, t, 0, cols, GS, g, 0, ld));
     }
 
@@ -96,7 +99,7 @@ class ScalarTwinTruthTest {
     void l1AndL2Gradients() {
         Random r = new Random(5);
         float[] x = uniform(r, N, -2, 2);
-        for (int i = 0; i < N; i++) if (Math.abs(x[i]) < 0.01f) x[i] = 0.5f;   // keep away from the kink
+        for (int i = 0; i < N; i++) if (Math.abs(x[i]) < 0.01f) x[i] = 0.5f; // keep away from the kink
         checkGradient("l1", x, 1e-3, (v, g) -> {
             if (g != null) ScalarNorms.l1Grad(N, GS, v, 0, g, 0, false);
             return ScalarNorms.l1(N, v, 0);
@@ -114,7 +117,9 @@ class ScalarTwinTruthTest {
 
     @Test
     void extremeLogitsStayFinite() {
-        float[] z = {100f, -100f, 1e4f, -1e4f, 100f, -100f, 1e4f, -1e4f, 0f, 30f, -30f, 88f, -88f, 89f, -89f, 1e4f, -1e4f};
+        float[] z = {
+            100f, -100f, 1e4f, -1e4f, 100f, -100f, 1e4f, -1e4f, 0f, 30f, -30f, 88f, -88f, 89f, -89f, 1e4f, -1e4f
+        };
         int n = z.length;
         float[] t = new float[n];
         for (int i = 0; i < n; i++) t[i] = i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f;
@@ -130,7 +135,10 @@ class ScalarTwinTruthTest {
                 assertClose(GS * (step - t[i]), g[i], 1e-6, "saturated grad z=" + z[i]);
                 float[] one = {z[i]}, tOne = {t[i]};
                 double term = Losses.bceWithLogits(1, one, 0, tOne, 0, GS, null, 0);
-                assertClose(Math.max(z[i], 0) - (double) z[i] * t[i], term, 1e-6 * Math.abs(z[i]) + 1e-12,
+                assertClose(
+                        Math.max(z[i], 0) - (double) z[i] * t[i],
+                        term,
+                        1e-6 * Math.abs(z[i]) + 1e-12,
                         "saturated loss z=" + z[i]);
             }
         }
@@ -182,14 +190,17 @@ class ScalarTwinTruthTest {
         for (int i = 0; i < n; i++) p[i] = (float) (1 / (1 + Math.exp(-z[i])));
         float[] gz = new float[n], gp = new float[n];
         for (boolean vector : new boolean[] {false, true}) {
-            double lz = vector ? Losses.bceWithLogits(n, z, 0, t, 0, GS, gz, 0)
+            double lz = vector
+                    ? Losses.bceWithLogits(n, z, 0, t, 0, GS, gz, 0)
                     : ScalarLosses.bceWithLogits(n, z, 0, t, 0, GS, gz, 0);
-            double lp = vector ? Losses.bce(n, p, 0, t, 0, 1e-7f, GS, gp, 0)
+            double lp = vector
+                    ? Losses.bce(n, p, 0, t, 0, 1e-7f, GS, gp, 0)
                     : ScalarLosses.bce(n, p, 0, t, 0, 1e-7f, GS, gp, 0);
             assertClose(lp, lz, 1e-5 * lp, "bceWithLogits vs bce(sigmoid), vector=" + vector);
             for (int i = 0; i < n; i++) {
                 double chain = gp[i] * (double) p[i] * (1 - p[i]);
-                assertClose(chain, gz[i], 1e-5 * Math.abs(chain) + 1e-7, "grad chain rule, vector=" + vector + " i=" + i);
+                assertClose(
+                        chain, gz[i], 1e-5 * Math.abs(chain) + 1e-7, "grad chain rule, vector=" + vector + " i=" + i);
             }
         }
     }

@@ -49,7 +49,8 @@ class VMathTest {
     private static float[] logUniform(double lo, double hi, int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * r.nextDouble());
+        for (int i = 0; i < n; i++)
+            x[i] = (float) Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * r.nextDouble());
         return x;
     }
 
@@ -63,13 +64,29 @@ class VMathTest {
             // Subnormal results: one rounding to the 2^-149 grid.
             assertEquals(Math.exp(subIn[i]), sub[i], 0x1p-149, "exp(" + subIn[i] + ")");
         }
-        float[] edge = {0f, -0f, 1e-30f, -1e-30f, 88.72f, 88.73f, 1000f, -87.3f, -88f, -1000f,
-            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1f, -1f, 0.5f};
+        float[] edge = {
+            0f,
+            -0f,
+            1e-30f,
+            -1e-30f,
+            88.72f,
+            88.73f,
+            1000f,
+            -87.3f,
+            -88f,
+            -1000f,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.NaN,
+            1f,
+            -1f,
+            0.5f
+        };
         float[] out = apply(VMath::exp, edge);
         assertEquals(1f, out[0]);
         assertEquals(Float.POSITIVE_INFINITY, out[5]);
         assertEquals(Float.POSITIVE_INFINITY, out[6]);
-        assertEquals((float) Math.exp(-88), out[8], Math.ulp((float) Math.exp(-88)));  // subnormal
+        assertEquals((float) Math.exp(-88), out[8], Math.ulp((float) Math.exp(-88))); // subnormal
         assertEquals(0f, out[9]);
         assertEquals(Float.POSITIVE_INFINITY, out[10]);
         assertEquals(0f, out[11]);
@@ -128,8 +145,11 @@ class VMathTest {
         assertTrue(maxUlpError(VMath::sigmoid, x -> 1 / (1 + Math.exp(-x)), uniform(-80, 30, 1 << 16, 10)) <= 3);
         assertTrue(maxUlpError(VMath::tanh, Math::tanh, uniform(-12, 12, 1 << 16, 11)) <= 3);
         assertTrue(maxUlpError(VMath::tanh, Math::tanh, logUniform(1e-20, 1, 1 << 14, 12)) <= 3);
-        assertTrue(maxUlpError(VMath::softplus, x -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
-                uniform(-80, 80, 1 << 16, 13)) <= 3);
+        assertTrue(maxUlpError(
+                        VMath::softplus,
+                        x -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+                        uniform(-80, 80, 1 << 16, 13))
+                <= 3);
         float[] out = apply(VMath::sigmoid, new float[] {-1000f, 1000f, 0f});
         assertEquals(0f, out[0]);
         assertEquals(1f, out[1]);
@@ -170,8 +190,13 @@ class VMathTest {
         float[] out = new float[x.length];
         for (int i = 0; i < x.length; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            VMath.exp(v).add(VMath.tanh(v)).add(VMath.log1p(v.abs())).add(VMath.sin2pi(v))
-                    .add(VMath.softplus(v)).add(VMath.expm1(v.mul(0.1f))).intoArray(out, i);
+            VMath.exp(v)
+                    .add(VMath.tanh(v))
+                    .add(VMath.log1p(v.abs()))
+                    .add(VMath.sin2pi(v))
+                    .add(VMath.softplus(v))
+                    .add(VMath.expm1(v.mul(0.1f)))
+                    .intoArray(out, i);
         }
         return out;
     }
@@ -180,7 +205,8 @@ class VMathTest {
         int n = (xs.length + S.length() - 1) / S.length() * S.length();
         float[] in = java.util.Arrays.copyOf(xs, n);
         float[] out = new float[n];
-        for (int i = 0; i < n; i += S.length()) f.apply(FloatVector.fromArray(S, in, i)).intoArray(out, i);
+        for (int i = 0; i < n; i += S.length())
+            f.apply(FloatVector.fromArray(S, in, i)).intoArray(out, i);
         return java.util.Arrays.copyOf(out, xs.length);
     }
 }

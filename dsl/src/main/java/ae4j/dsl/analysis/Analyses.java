@@ -22,8 +22,7 @@ public final class Analyses {
         REGISTRY.put("tangents", new Tangents());
     }
 
-    private Analyses() {
-    }
+    private Analyses() {}
 
     public static Analysis get(String name) {
         return REGISTRY.get(name);

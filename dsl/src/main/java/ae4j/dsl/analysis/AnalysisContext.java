@@ -17,19 +17,37 @@ import java.util.function.Function;
  * files, where to print, and the program's other data sets by name (for arguments such as
  * {@code pca_baseline(fit: train)}).
  */
-public record AnalysisContext(String name, Map<String, Object> args, CompiledModel model, Lowering.Lowered ir,
-                              CheckedModel checked, Dataset data, Path dir, PrintStream out, PrintStream err,
-                              Function<String, Dataset> dataSets) {
+public record AnalysisContext(
+        String name,
+        Map<String, Object> args,
+        CompiledModel model,
+        Lowering.Lowered ir,
+        CheckedModel checked,
+        Dataset data,
+        Path dir,
+        PrintStream out,
+        PrintStream err,
+        Function<String, Dataset> dataSets) {
 
     /** A context whose only data set is {@code data}. */
-    public AnalysisContext(String name, Map<String, Object> args, CompiledModel model, Lowering.Lowered ir,
-                           CheckedModel checked, Dataset data, Path dir, PrintStream out, PrintStream err) {
+    public AnalysisContext(
+            String name,
+            Map<String, Object> args,
+            CompiledModel model,
+            Lowering.Lowered ir,
+            CheckedModel checked,
+            Dataset data,
+            Path dir,
+            PrintStream out,
+            PrintStream err) {
         this(name, args, model, ir, checked, data, dir, out, err, null);
     }
 
     /** An integer argument; when absent, the built-in's default (the registry in {@code Builtins} is where they live). */
     public int integer(String key) {
-        Object v = args.containsKey(key) ? args.get(key) : Builtins.withDefaults(Builtins.Kind.ANALYSIS, name, args).get(key);
+        Object v = args.containsKey(key)
+                ? args.get(key)
+                : Builtins.withDefaults(Builtins.Kind.ANALYSIS, name, args).get(key);
         if (v instanceof Number n) return n.intValue();
         throw new IllegalArgumentException(name + " needs an integer " + key + ", got " + v);
     }
@@ -42,7 +60,8 @@ public record AnalysisContext(String name, Map<String, Object> args, CompiledMod
     /** The data set named {@code name}: the analysed one, or another data set of the program. */
     public Dataset dataSet(String name) {
         if (name.equals(data.name())) return data;
-        if (dataSets == null) throw new IllegalArgumentException("no data set named '" + name + "' is available to " + this.name);
+        if (dataSets == null)
+            throw new IllegalArgumentException("no data set named '" + name + "' is available to " + this.name);
         return dataSets.apply(name);
     }
 }

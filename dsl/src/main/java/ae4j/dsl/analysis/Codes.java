@@ -152,22 +152,41 @@ public final class Codes implements Analysis {
             }
         }
         scatter(ctx, xy, xName, yName);
-        ctx.out().printf(Locale.ROOT, "codes of %s on %s: %d codes of size %d, mean sd per unit %.4g%s; wrote codes.csv, codes.png%n",
-                ctx.checked().name(), data.name(), n, m, sdSum / m,
-                pcs == null ? "" : String.format(Locale.ROOT, ", first two principal components explain %.1f%% + %.1f%% of the variance",
-                        100 * explained[0], 100 * explained[1]));
+        ctx.out()
+                .printf(
+                        Locale.ROOT,
+                        "codes of %s on %s: %d codes of size %d, mean sd per unit %.4g%s; wrote codes.csv, codes.png%n",
+                        ctx.checked().name(),
+                        data.name(),
+                        n,
+                        m,
+                        sdSum / m,
+                        pcs == null
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT,
+                                        ", first two principal components explain %.1f%% + %.1f%% of the variance",
+                                        100 * explained[0],
+                                        100 * explained[1]));
         return result;
     }
 
     private static void scatter(AnalysisContext ctx, double[][] xy, String xName, String yName) throws IOException {
         Dataset data = ctx.data();
-        XYChart chart = new XYChartBuilder().width(640).height(560).title("codes of " + ctx.checked().name() + " on " + data.name())
-                .xAxisTitle(xName).yAxisTitle(yName).build();
+        XYChart chart = new XYChartBuilder()
+                .width(640)
+                .height(560)
+                .title("codes of " + ctx.checked().name() + " on " + data.name())
+                .xAxisTitle(xName)
+                .yAxisTitle(yName)
+                .build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(4);
         chart.getStyler().setLegendVisible(data.hasLabels());
         Map<Integer, List<Integer>> groups = new TreeMap<>();
-        for (int i = 0; i < xy.length; i++) groups.computeIfAbsent(data.hasLabels() ? data.label(i) : 0, x -> new ArrayList<>()).add(i);
+        for (int i = 0; i < xy.length; i++)
+            groups.computeIfAbsent(data.hasLabels() ? data.label(i) : 0, x -> new ArrayList<>())
+                    .add(i);
         int g = 0;
         for (Map.Entry<Integer, List<Integer>> e : groups.entrySet()) {
             List<Integer> idx = e.getValue();

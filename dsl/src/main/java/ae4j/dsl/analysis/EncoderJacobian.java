@@ -1,5 +1,6 @@
 package ae4j.dsl.analysis;
 
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
 import ae4j.dsl.ir.Graph.Corrupt;
@@ -8,7 +9,6 @@ import ae4j.dsl.ir.Graph.FreeCode;
 import ae4j.dsl.ir.Graph.Input;
 import ae4j.dsl.ir.Graph.Node;
 import ae4j.dsl.ir.Graph.Softmax;
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
 import java.util.ArrayList;
@@ -31,8 +31,7 @@ import java.util.List;
 public final class EncoderJacobian {
 
     /** Jacobians and codes at n points: {@code jacobians[r]} is codeWidth x inputWidth, row-major. */
-    public record Batch(int n, int codeWidth, int inputWidth, double[][] jacobians, float[] codes) {
-    }
+    public record Batch(int n, int codeWidth, int inputWidth, double[][] jacobians, float[] codes) {}
 
     private final CompiledModel model;
     private final Graph graph;
@@ -83,8 +82,9 @@ public final class EncoderJacobian {
                     c.add(s);
                     id = s.input();
                 }
-                default -> throw new IllegalArgumentException("the encoder Jacobian cannot pass node " + id + " (" + n
-                        + ") on the way from the code node " + codeNode + " to the input");
+                default ->
+                    throw new IllegalArgumentException("the encoder Jacobian cannot pass node " + id + " (" + n
+                            + ") on the way from the code node " + codeNode + " to the input");
             }
         }
     }
@@ -125,7 +125,8 @@ public final class EncoderJacobian {
     /** Jacobians and codes at rows [0, n) of x (row-major, n x inputWidth); any n (run in model batches). */
     public Batch at(float[] x, int n) {
         int d = inputWidth(), k = codeWidth();
-        if (x.length < (long) n * d) throw new IllegalArgumentException(n + " rows of " + d + " need " + n * d + " values");
+        if (x.length < (long) n * d)
+            throw new IllegalArgumentException(n + " rows of " + d + " need " + n * d + " values");
         double[][] jac = new double[n][];
         float[] codes = new float[n * k];
         int b = model.maxBatch();
@@ -143,7 +144,7 @@ public final class EncoderJacobian {
     /** The Jacobian at row r of the last forward pass: forward-mode through the chain. */
     private double[] jacobianOfRow(int r) {
         int d = inputWidth();
-        double[] m = null;          // current Jacobian (rows x d); null = identity
+        double[] m = null; // current Jacobian (rows x d); null = identity
         int rows = d;
         float[][] params = model.params();
         for (Node n : chain) {
@@ -200,7 +201,8 @@ public final class EncoderJacobian {
             }
         }
         if (m == null) m = identity(d);
-        if (rows != codeWidth()) throw new IllegalStateException("chain ends with " + rows + " rows, code has " + codeWidth());
+        if (rows != codeWidth())
+            throw new IllegalStateException("chain ends with " + rows + " rows, code has " + codeWidth());
         return m;
     }
 

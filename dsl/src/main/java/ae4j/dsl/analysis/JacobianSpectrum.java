@@ -3,17 +3,17 @@ package ae4j.dsl.analysis;
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.io.AtomicFile;
 import ae4j.vecmath.Activation;
+import java.awt.Color;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import java.awt.Color;
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * {@code jacobian_spectrum(samples)} (section 14.7): the singular values of the encoder's Jacobian
@@ -35,8 +35,15 @@ public final class JacobianSpectrum implements Analysis {
     static final int CHUNK = 16;
 
     /** The measured numbers. {@code saturated} is NaN for codes that are not sigmoid or tanh. */
-    public record Result(int samples, double[] meanSingularValues, double[] minSingularValues, double[] maxSingularValues,
-                         double fractionBelowOne, double meanFrobenius, double meanLargest, double saturated) {
+    public record Result(
+            int samples,
+            double[] meanSingularValues,
+            double[] minSingularValues,
+            double[] maxSingularValues,
+            double fractionBelowOne,
+            double meanFrobenius,
+            double meanLargest,
+            double saturated) {
         public Map<String, Double> numbers() {
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("samples", (double) samples);
@@ -93,7 +100,14 @@ public final class JacobianSpectrum implements Analysis {
         }
         int n = rows.length;
         for (int i = 0; i < m; i++) sum[i] /= n;
-        return new Result(n, sum, min, max, below / (double) (n * m), fro / n, largest / n,
+        return new Result(
+                n,
+                sum,
+                min,
+                max,
+                below / (double) (n * m),
+                fro / n,
+                largest / n,
                 Double.isNaN(lo) ? Double.NaN : saturated / (double) (n * k));
     }
 
@@ -106,18 +120,36 @@ public final class JacobianSpectrum implements Analysis {
     public Result report(AnalysisContext ctx) throws IOException {
         EncoderJacobian jac = EncoderJacobian.of(ctx);
         Result res = measure(jac, ctx.data(), ctx.integer("samples"));
-        ctx.out().printf(Locale.ROOT, "%s on %s: jacobian_spectrum at %d points (df/dx, %d x %d): singular values below 1 %.4f,"
-                        + " mean ||J||_F %.4f, mean largest singular value %.4f, saturated code units %s%n",
-                ctx.model().name(), ctx.data().name(), res.samples(), jac.codeWidth(), jac.inputWidth(), res.fractionBelowOne(),
-                res.meanFrobenius(), res.meanLargest(),
-                Double.isNaN(res.saturated()) ? "n/a (code is not sigmoid or tanh)" : String.format(Locale.ROOT, "%.4f", res.saturated()));
+        ctx.out()
+                .printf(
+                        Locale.ROOT,
+                        "%s on %s: jacobian_spectrum at %d points (df/dx, %d x %d): singular values below 1 %.4f,"
+                                + " mean ||J||_F %.4f, mean largest singular value %.4f, saturated code units %s%n",
+                        ctx.model().name(),
+                        ctx.data().name(),
+                        res.samples(),
+                        jac.codeWidth(),
+                        jac.inputWidth(),
+                        res.fractionBelowOne(),
+                        res.meanFrobenius(),
+                        res.meanLargest(),
+                        Double.isNaN(res.saturated())
+                                ? "n/a (code is not sigmoid or tanh)"
+                                : String.format(Locale.ROOT, "%.4f", res.saturated()));
         StringBuilder csv = new StringBuilder("index,mean,min,max\n");
         for (int i = 0; i < res.meanSingularValues().length; i++) {
-            csv.append(String.format(Locale.ROOT, "%d,%.8g,%.8g,%.8g%n", i + 1, res.meanSingularValues()[i],
-                    res.minSingularValues()[i], res.maxSingularValues()[i]));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%d,%.8g,%.8g,%.8g%n",
+                    i + 1,
+                    res.meanSingularValues()[i],
+                    res.minSingularValues()[i],
+                    res.maxSingularValues()[i]));
         }
         AtomicFile.writeString(ctx.dir().resolve("jacobian-spectrum.csv"), csv.toString());
-        AtomicFile.write(ctx.dir().resolve("jacobian-spectrum.png"), chartPng(res, ctx.model().name()));
+        AtomicFile.write(
+                ctx.dir().resolve("jacobian-spectrum.png"),
+                chartPng(res, ctx.model().name()));
         return res;
     }
 
@@ -133,22 +165,41 @@ public final class JacobianSpectrum implements Analysis {
             longest = Math.max(longest, r.meanSingularValues().length);
             for (double v : r.meanSingularValues()) if (!(v > 0)) log = false;
         }
-        XYChart chart = new XYChartBuilder().width(900).height(550)
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(550)
                 .title("Singular values of df/dx (mean over the sample points), " + spectra.size() + " models")
-                .xAxisTitle("index (sorted)").yAxisTitle(log ? "singular value (log scale)" : "singular value").build();
+                .xAxisTitle("index (sorted)")
+                .yAxisTitle(log ? "singular value (log scale)" : "singular value")
+                .build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setYAxisLogarithmic(log);
         chart.getStyler().setMarkerSize(5);
-        Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x9467bd),
-                new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+        Color[] palette = {
+            new Color(0x1f77b4),
+            new Color(0xff7f0e),
+            new Color(0x2ca02c),
+            new Color(0x9467bd),
+            new Color(0x8c564b),
+            new Color(0xe377c2),
+            new Color(0x7f7f7f),
+            new Color(0xbcbd22),
+            new Color(0x17becf)
+        };
         int i = 0;
         for (Map.Entry<String, Result> e : spectra.entrySet()) {
             double[] mean = e.getValue().meanSingularValues();
             double[] idx = new double[mean.length];
             for (int j = 0; j < idx.length; j++) idx[j] = j + 1;
-            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s (%.0f%% below 1)", e.getKey(),
-                    100 * e.getValue().fractionBelowOne()), idx, mean);
+            XYSeries s = chart.addSeries(
+                    String.format(
+                            Locale.ROOT,
+                            "%s (%.0f%% below 1)",
+                            e.getKey(),
+                            100 * e.getValue().fractionBelowOne()),
+                    idx,
+                    mean);
             Color c = palette[i++ % palette.length];
             s.setLineColor(c);
             s.setMarkerColor(c);
@@ -173,7 +224,8 @@ public final class JacobianSpectrum implements Analysis {
             b.append(j + 1);
             for (Result r : spectra.values()) {
                 b.append(',');
-                if (j < r.meanSingularValues().length) b.append(String.format(Locale.ROOT, "%.8g", r.meanSingularValues()[j]));
+                if (j < r.meanSingularValues().length)
+                    b.append(String.format(Locale.ROOT, "%.8g", r.meanSingularValues()[j]));
             }
             b.append('\n');
         }
@@ -185,9 +237,13 @@ public final class JacobianSpectrum implements Analysis {
         double[] idx = new double[mean.length];
         for (int i = 0; i < idx.length; i++) idx[i] = i + 1;
         boolean log = mean.length > 0 && mean[mean.length - 1] > 0;
-        XYChart chart = new XYChartBuilder().width(800).height(500)
+        XYChart chart = new XYChartBuilder()
+                .width(800)
+                .height(500)
                 .title("Singular values of df/dx, " + model + " (mean over " + res.samples() + " points)")
-                .xAxisTitle("index (sorted)").yAxisTitle(log ? "singular value (log scale)" : "singular value").build();
+                .xAxisTitle("index (sorted)")
+                .yAxisTitle(log ? "singular value (log scale)" : "singular value")
+                .build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setYAxisLogarithmic(log);

@@ -24,7 +24,7 @@ public record JacobianSvd(double[] singularValues, double[][] rightVectors) {
         Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -w[i]));
         double[] sorted = new double[m];
         double[][] v = needV ? new double[m][cols] : null;
-        DMatrixRMaj vm = needV ? svd.getV(null, false) : null;      // cols x m
+        DMatrixRMaj vm = needV ? svd.getV(null, false) : null; // cols x m
         for (int i = 0; i < m; i++) {
             sorted[i] = w[order[i]];
             if (needV) for (int c = 0; c < cols; c++) v[i][c] = vm.get(c, order[i]);

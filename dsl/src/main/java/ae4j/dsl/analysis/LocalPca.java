@@ -1,10 +1,6 @@
 package ae4j.dsl.analysis;
 
 import ae4j.dsl.data.Dataset;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.SingularOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +8,10 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.SingularOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 
 /**
  * The nonparametric tangent-plane estimate of section 14.6 (figure 14.8): around a point, PCA of its k
@@ -38,8 +38,7 @@ public final class LocalPca implements Analysis {
      *                   (singular values of the centred neighbours over sqrt(k - 1))
      * @param neighbours the indices of the k nearest examples, nearest first
      */
-    public record Result(DMatrixRMaj basis, double[] spread, int[] neighbours) {
-    }
+    public record Result(DMatrixRMaj basis, double[] spread, int[] neighbours) {}
 
     /** The indices of the k examples of x (n x d, row-major) nearest to {@code point}, nearest first. */
     public static int[] nearest(float[] x, int n, int d, float[] point, int k) {
@@ -56,7 +55,8 @@ public final class LocalPca implements Analysis {
             dist[i] = s;
             idx[i] = i;
         }
-        java.util.Arrays.sort(idx, (a, b) -> dist[a] != dist[b] ? Double.compare(dist[a], dist[b]) : Integer.compare(a, b));
+        java.util.Arrays.sort(
+                idx, (a, b) -> dist[a] != dist[b] ? Double.compare(dist[a], dist[b]) : Integer.compare(a, b));
         int[] out = new int[k];
         for (int i = 0; i < k; i++) out[i] = idx[i];
         return out;
@@ -114,8 +114,14 @@ public final class LocalPca implements Analysis {
         int n = fit.size();
         if (k < 2) throw new IllegalArgumentException("local_pca: k must be at least 2, got " + k);
         if (k > n) {
-            ctx.err().printf(Locale.ROOT, "local_pca: k = %d but %s has %d examples; using %d%n", k,
-                    fit == data ? "the data" : fit.name(), n, n);
+            ctx.err()
+                    .printf(
+                            Locale.ROOT,
+                            "local_pca: k = %d but %s has %d examples; using %d%n",
+                            k,
+                            fit == data ? "the data" : fit.name(),
+                            n,
+                            n);
             k = n;
         }
         int[] samples = sampleIndices(data.size(), SAMPLES);
@@ -142,8 +148,16 @@ public final class LocalPca implements Analysis {
                 double mean = sum / samples.length;
                 result.put("mean_angle_deg", mean);
                 result.put("largest_angle_deg", worst);
-                ctx.out().printf(Locale.ROOT, "%s: mean principal angle to the true tangent %s %.2f degrees "
-                                + "(largest %.2f) over %d points%n", head, dims == 1 ? "line" : "plane", mean, worst, samples.length);
+                ctx.out()
+                        .printf(
+                                Locale.ROOT,
+                                "%s: mean principal angle to the true tangent %s %.2f degrees "
+                                        + "(largest %.2f) over %d points%n",
+                                head,
+                                dims == 1 ? "line" : "plane",
+                                mean,
+                                worst,
+                                samples.length);
             } else {
                 int r = Math.min(k, data.dim());
                 double[] spectrum = new double[r];
@@ -165,8 +179,15 @@ public final class LocalPca implements Analysis {
                     b.append(j == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.4g", spectrum[j]));
                     result.put("sd" + (j + 1), spectrum[j]);
                 }
-                ctx.out().printf(Locale.ROOT, "%s: mean local spectrum (sd along local principal directions) %s%s "
-                        + "over %d points%n", head, b, r > 8 ? " ..." : "", samples.length);
+                ctx.out()
+                        .printf(
+                                Locale.ROOT,
+                                "%s: mean local spectrum (sd along local principal directions) %s%s "
+                                        + "over %d points%n",
+                                head,
+                                b,
+                                r > 8 ? " ..." : "",
+                                samples.length);
             }
         }
         return result;

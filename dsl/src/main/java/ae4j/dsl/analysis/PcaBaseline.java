@@ -6,6 +6,14 @@ import ae4j.dsl.report.Pictures;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Forward;
 import ae4j.vecmath.Gemm;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -17,14 +25,6 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Sections 14.1 and 14.9 (Hinton and Salakhutdinov 2006): the autoencoder's reconstruction error against
@@ -50,8 +50,7 @@ public final class PcaBaseline implements Analysis {
     /** Rows per block of the covariance accumulation. */
     private static final int CHUNK = 2048;
 
-    private PcaBaseline() {
-    }
+    private PcaBaseline() {}
 
     /**
      * PCA fitted on n x d data: the mean, the principal directions (rows, largest variance first), and the
@@ -62,7 +61,8 @@ public final class PcaBaseline implements Analysis {
         /** The first k components' reconstruction of x (n x d): mean + projection onto their span. */
         public float[] reconstruct(float[] x, int n, int k) {
             int d = mean.length;
-            if (k < 0 || k > components.length) throw new IllegalArgumentException("k must be in 0.." + components.length + ", got " + k);
+            if (k < 0 || k > components.length)
+                throw new IllegalArgumentException("k must be in 0.." + components.length + ", got " + k);
             float[] out = new float[n * d];
             double[] c = new double[d];
             for (int i = 0; i < n; i++) {
@@ -127,7 +127,8 @@ public final class PcaBaseline implements Analysis {
      * eigendecomposition; otherwise by EJML's SVD of the centred data matrix.
      */
     public static Pca fit(float[] x, int n, int d) {
-        if (n < 1 || d < 1) throw new IllegalArgumentException("PCA needs at least one example and one feature, got " + n + " x " + d);
+        if (n < 1 || d < 1)
+            throw new IllegalArgumentException("PCA needs at least one example and one feature, got " + n + " x " + d);
         return n >= d ? fitByCovariance(x, n, d) : fitBySvd(x, n, d);
     }
 
@@ -157,13 +158,15 @@ public final class PcaBaseline implements Analysis {
         DMatrixRMaj c = new DMatrixRMaj(d, d);
         for (int i = 0; i < d; i++) {
             for (int j = i; j < d; j++) {
-                double v = 0.5 * (cov[i * d + j] + cov[j * d + i]) / n;   // exactly symmetric
+                double v = 0.5 * (cov[i * d + j] + cov[j * d + i]) / n; // exactly symmetric
                 c.unsafe_set(i, j, v);
                 c.unsafe_set(j, i, v);
             }
         }
         EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
-        if (!eig.decompose(c)) throw new IllegalStateException("the eigendecomposition of the " + d + " x " + d + " covariance did not converge");
+        if (!eig.decompose(c))
+            throw new IllegalStateException(
+                    "the eigendecomposition of the " + d + " x " + d + " covariance did not converge");
         Integer[] order = new Integer[d];
         double[] values = new double[d];
         for (int i = 0; i < d; i++) {
@@ -189,8 +192,9 @@ public final class PcaBaseline implements Analysis {
         DMatrixRMaj a = new DMatrixRMaj(n, d);
         for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) a.unsafe_set(i, j, x[i * d + j] - mean[j]);
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(n, d, false, true, true);
-        if (!svd.decompose(a)) throw new IllegalStateException("the SVD of the " + n + " x " + d + " data did not converge");
-        DMatrixRMaj v = svd.getV(null, true);       // rows: right singular vectors
+        if (!svd.decompose(a))
+            throw new IllegalStateException("the SVD of the " + n + " x " + d + " data did not converge");
+        DMatrixRMaj v = svd.getV(null, true); // rows: right singular vectors
         double[] s = svd.getSingularValues().clone();
         int m = svd.numberOfSingularValues();
         // sort descending (EJML does not order them)
@@ -221,9 +225,17 @@ public final class PcaBaseline implements Analysis {
      * {@code componentsToMatch}: the fewest components with which PCA reconstructs the measured set at
      * least as well as the autoencoder (-1 when more than {@code pcaErrors.length - 1} are needed).
      */
-    public record Comparison(int k, int n, int d, int fitN, double pcaError, double aeError, double ratio, double explained,
-                             double[] pcaErrors, int componentsToMatch) {
-    }
+    public record Comparison(
+            int k,
+            int n,
+            int d,
+            int fitN,
+            double pcaError,
+            double aeError,
+            double ratio,
+            double explained,
+            double[] pcaErrors,
+            int componentsToMatch) {}
 
     /** PCA-k fitted on the n rows of x vs the model's reconstruction (node {@code reconstruction}, no corruption) of them. */
     public static Comparison compare(CompiledModel m, int reconstruction, float[] x, int n, int d, int k) {
@@ -234,7 +246,8 @@ public final class PcaBaseline implements Analysis {
      * PCA-k fitted on the {@code fitN} rows of {@code fitX} vs the model's reconstruction, both measured on
      * the n rows of x (e.g. fitted on the training set, measured on the test set).
      */
-    public static Comparison compare(CompiledModel m, int reconstruction, float[] fitX, int fitN, float[] x, int n, int d, int k) {
+    public static Comparison compare(
+            CompiledModel m, int reconstruction, float[] fitX, int fitN, float[] x, int n, int d, int k) {
         if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
         Pca pca = fit(fitX, fitN, d);
         int kk = Math.min(k, pca.components().length);
@@ -250,15 +263,27 @@ public final class PcaBaseline implements Analysis {
             }
         }
         double total = pca.discarded(0);
-        return new Comparison(k, n, d, fitN, pcaErr, aeErr, aeErr / pcaErr, total > 0 ? 1 - pca.discarded(kk) / total : 1,
-                errors, match);
+        return new Comparison(
+                k,
+                n,
+                d,
+                fitN,
+                pcaErr,
+                aeErr,
+                aeErr / pcaErr,
+                total > 0 ? 1 - pca.discarded(kk) / total : 1,
+                errors,
+                match);
     }
 
     @Override
     public Map<String, Double> run(AnalysisContext ctx) throws IOException {
-        String who = "pca_baseline " + ctx.checked().name() + " on " + ctx.data().name();
+        String who =
+                "pca_baseline " + ctx.checked().name() + " on " + ctx.data().name();
         if (ctx.ir().reconstruction() < 0) {
-            ctx.err().println(who + ": model '" + ctx.checked().name() + "' has no decoder, so no reconstruction; skipped");
+            ctx.err()
+                    .println(who + ": model '" + ctx.checked().name()
+                            + "' has no decoder, so no reconstruction; skipped");
             return Map.of();
         }
         Dataset ds = ctx.data();
@@ -271,38 +296,83 @@ public final class PcaBaseline implements Analysis {
         if (ctx.args().get("fit") instanceof String fitName && !fitName.equals(ds.name())) {
             fitSet = ctx.dataSet(fitName);
             if (fitSet.dim() != ds.dim()) {
-                throw new IllegalArgumentException("pca_baseline(fit: " + fitName + "): " + fitName + " has " + fitSet.dim()
-                        + " features per example but " + ds.name() + " has " + ds.dim() + "; fit PCA on data of the same shape");
+                throw new IllegalArgumentException("pca_baseline(fit: " + fitName + "): " + fitName + " has "
+                        + fitSet.dim() + " features per example but " + ds.name() + " has " + ds.dim()
+                        + "; fit PCA on data of the same shape");
             }
         }
         if (k > Math.min(fitSet.size(), ds.dim())) {
-            throw new IllegalArgumentException("pca_baseline(k: " + k + "): PCA on " + fitSet.size() + " examples of " + ds.dim()
-                    + " features has at most " + Math.min(fitSet.size(), ds.dim()) + " components; choose a smaller k");
+            throw new IllegalArgumentException("pca_baseline(k: " + k + "): PCA on " + fitSet.size() + " examples of "
+                    + ds.dim() + " features has at most " + Math.min(fitSet.size(), ds.dim())
+                    + " components; choose a smaller k");
         }
-        Comparison c = compare(ctx.model(), ctx.ir().reconstruction(), fitSet.values(), fitSet.size(), ds.values(), ds.size(),
-                ds.dim(), k);
+        Comparison c = compare(
+                ctx.model(),
+                ctx.ir().reconstruction(),
+                fitSet.values(),
+                fitSet.size(),
+                ds.values(),
+                ds.size(),
+                ds.dim(),
+                k);
         String ratio = String.format(Locale.ROOT, "%.4f", c.ratio());
-        String fitted = fitSet == ds ? "fitted on " + ds.name() : "fitted on " + fitSet.name() + " (" + fitSet.size() + " examples)";
-        ctx.out().printf(Locale.ROOT, "%s: mean squared reconstruction error (sum over %d features, mean over %d examples); PCA %s%n",
-                who, c.d(), c.n(), fitted);
+        String fitted = fitSet == ds
+                ? "fitted on " + ds.name()
+                : "fitted on " + fitSet.name() + " (" + fitSet.size() + " examples)";
+        ctx.out()
+                .printf(
+                        Locale.ROOT,
+                        "%s: mean squared reconstruction error (sum over %d features, mean over %d examples); PCA %s%n",
+                        who,
+                        c.d(),
+                        c.n(),
+                        fitted);
         ctx.out().printf(Locale.ROOT, "  %-26s %14s %14s%n", "method", "error", "per feature");
-        ctx.out().printf(Locale.ROOT, "  %-26s %14.6g %14.6g%n", "PCA-" + k + String.format(Locale.ROOT, " (%.1f%% var)", 100 * c.explained()),
-                c.pcaError(), c.pcaError() / c.d());
-        ctx.out().printf(Locale.ROOT, "  %-26s %14.6g %14.6g%n", "autoencoder (code " + ctx.checked().codeSize() + ")",
-                c.aeError(), c.aeError() / c.d());
-        ctx.out().printf(Locale.ROOT, "  ratio autoencoder / PCA: %s (%s)%n", ratio,
-                c.ratio() < 1 ? "the autoencoder reconstructs better" : "PCA reconstructs at least as well");
+        ctx.out()
+                .printf(
+                        Locale.ROOT,
+                        "  %-26s %14.6g %14.6g%n",
+                        "PCA-" + k + String.format(Locale.ROOT, " (%.1f%% var)", 100 * c.explained()),
+                        c.pcaError(),
+                        c.pcaError() / c.d());
+        ctx.out()
+                .printf(
+                        Locale.ROOT,
+                        "  %-26s %14.6g %14.6g%n",
+                        "autoencoder (code " + ctx.checked().codeSize() + ")",
+                        c.aeError(),
+                        c.aeError() / c.d());
+        ctx.out()
+                .printf(
+                        Locale.ROOT,
+                        "  ratio autoencoder / PCA: %s (%s)%n",
+                        ratio,
+                        c.ratio() < 1 ? "the autoencoder reconstructs better" : "PCA reconstructs at least as well");
         int maxK = c.pcaErrors().length - 1;
-        ctx.out().printf(Locale.ROOT, "  PCA needs %s components to match the autoencoder%n",
-                c.componentsToMatch() >= 0 ? Integer.toString(c.componentsToMatch()) : "more than " + maxK);
-        AtomicFile.writeString(ctx.dir().resolve("pca-baseline.csv"), String.format(Locale.ROOT,
-                "method,k,error,error_per_feature\npca,%d,%s,%s\nautoencoder,%d,%s,%s\nratio,,%s,\n",
-                k, c.pcaError(), c.pcaError() / c.d(), ctx.checked().codeSize(), c.aeError(), c.aeError() / c.d(), c.ratio()));
+        ctx.out()
+                .printf(
+                        Locale.ROOT,
+                        "  PCA needs %s components to match the autoencoder%n",
+                        c.componentsToMatch() >= 0 ? Integer.toString(c.componentsToMatch()) : "more than " + maxK);
+        AtomicFile.writeString(
+                ctx.dir().resolve("pca-baseline.csv"),
+                String.format(
+                        Locale.ROOT,
+                        "method,k,error,error_per_feature\npca,%d,%s,%s\nautoencoder,%d,%s,%s\nratio,,%s,\n",
+                        k,
+                        c.pcaError(),
+                        c.pcaError() / c.d(),
+                        ctx.checked().codeSize(),
+                        c.aeError(),
+                        c.aeError() / c.d(),
+                        c.ratio()));
         StringBuilder curve = new StringBuilder("components,pca_error,autoencoder_error\n");
-        for (int j = 0; j <= maxK; j++) curve.append(String.format(Locale.ROOT, "%d,%s,%s%n", j, c.pcaErrors()[j], c.aeError()));
+        for (int j = 0; j <= maxK; j++)
+            curve.append(String.format(Locale.ROOT, "%d,%s,%s%n", j, c.pcaErrors()[j], c.aeError()));
         AtomicFile.writeString(ctx.dir().resolve("pca-errors.csv"), curve.toString());
-        AtomicFile.write(ctx.dir().resolve("pca-errors.png"), errorChartPng(c, ctx.checked().name(), ctx.checked().codeSize(),
-                ds.name(), fitted));
+        AtomicFile.write(
+                ctx.dir().resolve("pca-errors.png"),
+                errorChartPng(c, ctx.checked().name(), ctx.checked().codeSize(), ds.name(), fitted));
         List<String> wrote = new ArrayList<>(List.of("pca-baseline.csv", "pca-errors.csv", "pca-errors.png"));
         int[] hw = imageShape(ds);
         if (hw != null) {
@@ -313,7 +383,13 @@ public final class PcaBaseline implements Analysis {
             float[] byPca = pca.reconstruct(orig, shown, Math.min(k, pca.components().length));
             float[] byAe = Forward.values(ctx.model(), ctx.ir().reconstruction(), orig, shown, ds.dim(), ds.dim());
             int scale = Math.max(1, Math.min(4, 112 / Math.max(hw[0], hw[1])));
-            Pictures.imageGrid(ctx.dir().resolve("pca-reconstructions.png"), List.of(orig, byPca, byAe), shown, hw[0], hw[1], scale);
+            Pictures.imageGrid(
+                    ctx.dir().resolve("pca-reconstructions.png"),
+                    List.of(orig, byPca, byAe),
+                    shown,
+                    hw[0],
+                    hw[1],
+                    scale);
             wrote.add("pca-reconstructions.png (rows: originals, PCA-" + k + ", autoencoder)");
         }
         ctx.out().println(who + ": wrote " + String.join(", ", wrote) + " in " + ctx.dir());
@@ -337,7 +413,8 @@ public final class PcaBaseline implements Analysis {
     }
 
     /** PCA-j's error against j, the autoencoder's error as a horizontal line and a marker at its code size, and the error table. */
-    static byte[] errorChartPng(Comparison c, String model, int codeSize, String data, String fitted) throws IOException {
+    static byte[] errorChartPng(Comparison c, String model, int codeSize, String data, String fitted)
+            throws IOException {
         int maxK = c.pcaErrors().length - 1;
         double[] j = new double[maxK];
         double[] e = new double[maxK];
@@ -345,9 +422,13 @@ public final class PcaBaseline implements Analysis {
             j[i - 1] = i;
             e[i - 1] = c.pcaErrors()[i];
         }
-        XYChart chart = new XYChartBuilder().width(800).height(500)
+        XYChart chart = new XYChartBuilder()
+                .width(800)
+                .height(500)
                 .title("Reconstruction error on " + data + ": PCA-k vs autoencoder " + model + " (PCA " + fitted + ")")
-                .xAxisTitle("PCA components k").yAxisTitle("mean squared error per example").build();
+                .xAxisTitle("PCA components k")
+                .yAxisTitle("mean squared error per example")
+                .build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setMarkerSize(4);
@@ -355,20 +436,31 @@ public final class PcaBaseline implements Analysis {
         p.setLineColor(new Color(0x1f77b4));
         p.setMarkerColor(new Color(0x1f77b4));
         p.setMarker(SeriesMarkers.CIRCLE);
-        XYSeries a = chart.addSeries(String.format(Locale.ROOT, "autoencoder, code %d (ratio %.3f)", codeSize, c.ratio()),
-                new double[] {1, maxK}, new double[] {c.aeError(), c.aeError()});
+        XYSeries a = chart.addSeries(
+                String.format(Locale.ROOT, "autoencoder, code %d (ratio %.3f)", codeSize, c.ratio()),
+                new double[] {1, maxK},
+                new double[] {c.aeError(), c.aeError()});
         a.setLineColor(new Color(0xd62728));
-        a.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        a.setLineStyle(
+                new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         a.setMarker(SeriesMarkers.NONE);
-        XYSeries at = chart.addSeries("autoencoder at k = code size", new double[] {codeSize}, new double[] {c.aeError()});
+        XYSeries at =
+                chart.addSeries("autoencoder at k = code size", new double[] {codeSize}, new double[] {c.aeError()});
         at.setMarker(SeriesMarkers.DIAMOND);
         at.setMarkerColor(new Color(0xd62728));
         at.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         // The error table, in the plot's lower left.
-        String table = String.format(Locale.ROOT, "PCA-%d: %.4g%nautoencoder (code %d): %.4g%nratio: %.4f%nPCA matches it at k %s",
-                c.k(), c.pcaError(), codeSize, c.aeError(), c.ratio(),
+        String table = String.format(
+                Locale.ROOT,
+                "PCA-%d: %.4g%nautoencoder (code %d): %.4g%nratio: %.4f%nPCA matches it at k %s",
+                c.k(),
+                c.pcaError(),
+                codeSize,
+                c.aeError(),
+                c.ratio(),
                 c.componentsToMatch() >= 0 ? "= " + c.componentsToMatch() : "> " + maxK);
-        chart.addAnnotation(new org.knowm.xchart.AnnotationTextPanel(table, 0.55 * maxK, 0.6 * e[0] + 0.4 * e[maxK - 1], false));
+        chart.addAnnotation(
+                new org.knowm.xchart.AnnotationTextPanel(table, 0.55 * maxK, 0.6 * e[0] + 0.4 * e[maxK - 1], false));
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 }

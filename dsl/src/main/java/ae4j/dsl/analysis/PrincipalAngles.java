@@ -14,8 +14,7 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  */
 public final class PrincipalAngles {
 
-    private PrincipalAngles() {
-    }
+    private PrincipalAngles() {}
 
     /** The principal angles in degrees, ascending. */
     public static double[] degrees(DMatrixRMaj a, DMatrixRMaj b) {
@@ -40,8 +39,8 @@ public final class PrincipalAngles {
         CommonOps_DDRM.subtractEquals(r, proj);
         double[] cos = singularValues(c, m);
         double[] sin = singularValues(r, m);
-        java.util.Arrays.sort(cos);                       // ascending cosines: the largest angle first
-        java.util.Arrays.sort(sin);                       // ascending sines: the smallest angle first
+        java.util.Arrays.sort(cos); // ascending cosines: the largest angle first
+        java.util.Arrays.sort(sin); // ascending sines: the smallest angle first
         double[] deg = new double[m];
         for (int i = 0; i < m; i++) {
             double co = Math.max(0, Math.min(1, cos[m - 1 - i]));
@@ -53,7 +52,8 @@ public final class PrincipalAngles {
     }
 
     private static double[] singularValues(DMatrixRMaj x, int m) {
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(x.numRows, x.numCols, false, false, true);
+        SingularValueDecomposition_F64<DMatrixRMaj> svd =
+                DecompositionFactory_DDRM.svd(x.numRows, x.numCols, false, false, true);
         if (!svd.decompose(x.copy())) throw new IllegalStateException("SVD failed");
         double[] s = svd.getSingularValues();
         double[] out = new double[m];
@@ -87,7 +87,8 @@ public final class PrincipalAngles {
         int d = vectors[0].length;
         DMatrixRMaj m = new DMatrixRMaj(d, vectors.length);
         for (int j = 0; j < vectors.length; j++) {
-            if (vectors[j].length != d) throw new IllegalArgumentException("vectors of lengths " + d + " and " + vectors[j].length);
+            if (vectors[j].length != d)
+                throw new IllegalArgumentException("vectors of lengths " + d + " and " + vectors[j].length);
             for (int i = 0; i < d; i++) m.set(i, j, vectors[j][i]);
         }
         return m;

@@ -34,9 +34,16 @@ public final class Retrieval implements Analysis {
     public static final int RADIUS = 2;
 
     /** The numbers of one evaluation; NaN where labels are needed and missing. */
-    public record Stats(int bits, int k, double precisionAtK, double ballPrecision, double meanBallSize, double emptyBallFraction,
-                        double chance, double saturated, int distinctCodes) {
-    }
+    public record Stats(
+            int bits,
+            int k,
+            double precisionAtK,
+            double ballPrecision,
+            double meanBallSize,
+            double emptyBallFraction,
+            double chance,
+            double saturated,
+            int distinctCodes) {}
 
     /** The binary addresses: bit j of example i is set when codes[i * width + j] >= 0.5; words of 64 bits. */
     public static long[][] binarise(float[] codes, int n, int width, int bits) {
@@ -58,7 +65,8 @@ public final class Retrieval implements Analysis {
 
     /** Evaluates retrieval with the first {@code bits} of the n codes (n x width); labels may be null. */
     public static Stats evaluate(float[] codes, int n, int width, int bits, int[] labels, int k) {
-        if (bits < 1 || bits > width) throw new IllegalArgumentException("bits must be in 1.." + width + ", got " + bits);
+        if (bits < 1 || bits > width)
+            throw new IllegalArgumentException("bits must be in 1.." + width + ", got " + bits);
         long[][] addr = binarise(codes, n, width, bits);
         long sat = 0;
         for (int i = 0; i < n; i++) {
@@ -68,7 +76,10 @@ public final class Retrieval implements Analysis {
             }
         }
         double saturated = (double) sat / ((long) n * bits);
-        int distinct = (int) java.util.Arrays.stream(addr).map(java.util.Arrays::toString).distinct().count();
+        int distinct = (int) java.util.Arrays.stream(addr)
+                .map(java.util.Arrays::toString)
+                .distinct()
+                .count();
         if (labels == null || n < 2) {
             return new Stats(bits, k, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, saturated, distinct);
         }
@@ -112,8 +123,16 @@ public final class Retrieval implements Analysis {
                 ballSum += (double) ballSame / ball;
             }
         }
-        return new Stats(bits, k, precSum / qs.length, nonEmpty == 0 ? Double.NaN : ballSum / nonEmpty, ballSize / qs.length,
-                1 - (double) nonEmpty / qs.length, chance, saturated, distinct);
+        return new Stats(
+                bits,
+                k,
+                precSum / qs.length,
+                nonEmpty == 0 ? Double.NaN : ballSum / nonEmpty,
+                ballSize / qs.length,
+                1 - (double) nonEmpty / qs.length,
+                chance,
+                saturated,
+                distinct);
     }
 
     @Override
@@ -124,14 +143,27 @@ public final class Retrieval implements Analysis {
         int bits = ctx.integerOr("bits", width);
         int k = ctx.integer("k");
         if (bits > width) {
-            ctx.err().printf(Locale.ROOT, "retrieval: bits = %d but the code has %d units; using %d%n", bits, width, width);
+            ctx.err()
+                    .printf(
+                            Locale.ROOT,
+                            "retrieval: bits = %d but the code has %d units; using %d%n",
+                            bits,
+                            width,
+                            width);
             bits = width;
         }
         if (bits < 1 || k < 1) throw new IllegalArgumentException("retrieval: bits and k must be at least 1");
-        String act = m.encoder().isEmpty() ? "" : m.encoder().get(m.encoder().size() - 1).activation();
+        String act = m.encoder().isEmpty()
+                ? ""
+                : m.encoder().get(m.encoder().size() - 1).activation();
         if (!"sigmoid".equals(act)) {
-            ctx.err().printf(Locale.ROOT, "retrieval: the code of %s is not a sigmoid layer (%s); semantic hashing thresholds "
-                    + "codes in [0, 1] at 0.5, so the addresses may mean little%n", ctx.checked().name(), act.isEmpty() ? "no layer" : act);
+            ctx.err()
+                    .printf(
+                            Locale.ROOT,
+                            "retrieval: the code of %s is not a sigmoid layer (%s); semantic hashing thresholds "
+                                    + "codes in [0, 1] at 0.5, so the addresses may mean little%n",
+                            ctx.checked().name(),
+                            act.isEmpty() ? "no layer" : act);
         }
         float[] h = Codes.compute(ctx);
         Stats s = evaluate(h, data.size(), width, bits, data.labels(), k);
@@ -139,19 +171,42 @@ public final class Retrieval implements Analysis {
         r.put("bits", (double) s.bits());
         r.put("saturated_fraction", s.saturated());
         r.put("distinct_codes", (double) s.distinctCodes());
-        String head = String.format(Locale.ROOT, "retrieval(bits: %d, k: %d) of %s on %s", bits, s.k(), ctx.checked().name(), data.name());
+        String head = String.format(
+                Locale.ROOT,
+                "retrieval(bits: %d, k: %d) of %s on %s",
+                bits,
+                s.k(),
+                ctx.checked().name(),
+                data.name());
         if (data.hasLabels()) {
             r.put("precision_at_k", s.precisionAtK());
             r.put("ball_precision", s.ballPrecision());
             r.put("mean_ball_size", s.meanBallSize());
             r.put("chance_precision", s.chance());
-            ctx.out().printf(Locale.ROOT, "%s: precision@%d %.4f (chance %.4f); Hamming ball of radius %d: precision %.4f, "
-                            + "mean size %.1f, empty for %.1f%% of queries; %d distinct addresses; %.1f%% of code values saturated%n",
-                    head, s.k(), s.precisionAtK(), s.chance(), RADIUS, s.ballPrecision(), s.meanBallSize(), 100 * s.emptyBallFraction(),
-                    s.distinctCodes(), 100 * s.saturated());
+            ctx.out()
+                    .printf(
+                            Locale.ROOT,
+                            "%s: precision@%d %.4f (chance %.4f); Hamming ball of radius %d: precision %.4f, "
+                                    + "mean size %.1f, empty for %.1f%% of queries; %d distinct addresses; %.1f%% of code values saturated%n",
+                            head,
+                            s.k(),
+                            s.precisionAtK(),
+                            s.chance(),
+                            RADIUS,
+                            s.ballPrecision(),
+                            s.meanBallSize(),
+                            100 * s.emptyBallFraction(),
+                            s.distinctCodes(),
+                            100 * s.saturated());
         } else {
-            ctx.out().printf(Locale.ROOT, "%s: the data has no labels, so no precision; %d distinct addresses; "
-                    + "%.1f%% of code values saturated%n", head, s.distinctCodes(), 100 * s.saturated());
+            ctx.out()
+                    .printf(
+                            Locale.ROOT,
+                            "%s: the data has no labels, so no precision; %d distinct addresses; "
+                                    + "%.1f%% of code values saturated%n",
+                            head,
+                            s.distinctCodes(),
+                            100 * s.saturated());
         }
         try (Writer w = Files.newBufferedWriter(ctx.dir().resolve("retrieval.csv"), StandardCharsets.UTF_8)) {
             w.write("metric,value\n");

@@ -41,8 +41,7 @@ public final class ScoreField implements Analysis {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
     }
 
-    private ScoreField() {
-    }
+    private ScoreField() {}
 
     public static final Analysis ANALYSIS = new ScoreField();
 
@@ -55,12 +54,10 @@ public final class ScoreField implements Analysis {
     }
 
     /** A grid over a 2-D box: {@code grid x grid} points, x fastest. */
-    public record Grid(double x0, double x1, double y0, double y1, int size, Field field) {
-    }
+    public record Grid(double x0, double x1, double y0, double y1, int size, Field field) {}
 
     /** A straight path from {@code from} to {@code to}: the field at its points and the score along the path. */
-    public record PathProfile(Field field, double[] t, double[] along, double[] logDensity) {
-    }
+    public record PathProfile(Field field, double[] t, double[] along, double[] logDensity) {}
 
     // ------------------------------------------------------------------ estimates
 
@@ -75,8 +72,10 @@ public final class ScoreField implements Analysis {
     }
 
     /** The estimate on a size x size grid over [x0, x1] x [y0, y1] (2-D models only). */
-    public static Grid grid(CompiledModel m, int reconstruction, double sigma, double x0, double x1, double y0, double y1, int size) {
-        if (m.inputWidth() != 2) throw new IllegalArgumentException("a grid needs 2-D inputs, the model has " + m.inputWidth());
+    public static Grid grid(
+            CompiledModel m, int reconstruction, double sigma, double x0, double x1, double y0, double y1, int size) {
+        if (m.inputWidth() != 2)
+            throw new IllegalArgumentException("a grid needs 2-D inputs, the model has " + m.inputWidth());
         if (size < 2) throw new IllegalArgumentException("grid must be >= 2, got " + size);
         float[] p = new float[size * size * 2];
         for (int j = 0; j < size; j++) {
@@ -99,9 +98,11 @@ public final class ScoreField implements Analysis {
      * score's component along the path and its integral (the estimated log p relative to the start,
      * trapezoid rule): log p(to) - log p(from) ~ integral of grad log p . dx.
      */
-    public static PathProfile along(CompiledModel m, int reconstruction, double sigma, float[] from, float[] to, int steps) {
+    public static PathProfile along(
+            CompiledModel m, int reconstruction, double sigma, float[] from, float[] to, int steps) {
         int d = from.length;
-        if (to.length != d || steps < 2) throw new IllegalArgumentException("a path needs two points of the same size and steps >= 2");
+        if (to.length != d || steps < 2)
+            throw new IllegalArgumentException("a path needs two points of the same size and steps >= 2");
         float[] p = new float[steps * d];
         double len = 0;
         for (int c = 0; c < d; c++) len += (to[c] - from[c]) * (double) (to[c] - from[c]);
@@ -155,12 +156,15 @@ public final class ScoreField implements Analysis {
         String who = "score_field " + ctx.checked().name() + " on " + ctx.data().name();
         Double sigma = ctx.args().get("sigma") instanceof Number s ? s.doubleValue() : gaussianSigma(ctx.checked());
         if (sigma == null) {
-            ctx.err().println(who + ": needs sigma: model '" + ctx.checked().name() + "' has no gaussian corruption; "
-                    + "give the corruption's noise level, e.g. score_field(sigma: 0.1); skipped");
+            ctx.err()
+                    .println(who + ": needs sigma: model '" + ctx.checked().name() + "' has no gaussian corruption; "
+                            + "give the corruption's noise level, e.g. score_field(sigma: 0.1); skipped");
             return Map.of();
         }
         if (ctx.ir().reconstruction() < 0) {
-            ctx.err().println(who + ": model '" + ctx.checked().name() + "' has no decoder, so no reconstruction; skipped");
+            ctx.err()
+                    .println(who + ": model '" + ctx.checked().name()
+                            + "' has no decoder, so no reconstruction; skipped");
             return Map.of();
         }
         int grid = ctx.integer("grid");
@@ -186,13 +190,15 @@ public final class ScoreField implements Analysis {
             result.put("grid", (double) grid);
             result.put("grid_mean_score_norm", meanNorm(g.field()));
         } else {
-            for (int c = 0; c < d; c++) csv.append(c == 0 ? "" : ",").append("x").append(c + 1);
+            for (int c = 0; c < d; c++)
+                csv.append(c == 0 ? "" : ",").append("x").append(c + 1);
             for (int c = 0; c < d; c++) csv.append(",score").append(c + 1);
             csv.append('\n');
             appendRows(csv, atData);
         }
         AtomicFile.writeString(ctx.dir().resolve("score-field.csv"), csv.toString());
-        boolean hasFrom = ctx.args().get("from") instanceof Number, hasTo = ctx.args().get("to") instanceof Number;
+        boolean hasFrom = ctx.args().get("from") instanceof Number,
+                hasTo = ctx.args().get("to") instanceof Number;
         if (hasFrom != hasTo) {
             throw new IllegalArgumentException("score_field: a path needs both from: and to: (indices of examples of "
                     + ds.name() + "), got only " + (hasFrom ? "from" : "to"));
@@ -201,28 +207,53 @@ public final class ScoreField implements Analysis {
             int from = ctx.integerOr("from", 0), to = ctx.integerOr("to", 0), steps = ctx.integerOr("steps", 50);
             for (int i : new int[] {from, to}) {
                 if (i < 0 || i >= ds.size()) {
-                    throw new IllegalArgumentException("score_field: the path's ends are example indices of " + ds.name()
-                            + ", 0.." + (ds.size() - 1) + "; got " + i);
+                    throw new IllegalArgumentException("score_field: the path's ends are example indices of "
+                            + ds.name() + ", 0.." + (ds.size() - 1) + "; got " + i);
                 }
             }
             if (steps < 2) throw new IllegalArgumentException("score_field: steps must be >= 2, got " + steps);
             PathProfile p = along(ctx.model(), ctx.ir().reconstruction(), sigma, ds.row(from), ds.row(to), steps);
             StringBuilder pc = new StringBuilder("t,score_along_path,log_density_change\n");
-            for (int i = 0; i < steps; i++) pc.append(String.format(Locale.ROOT, "%.6g,%.8g,%.8g%n", p.t()[i], p.along()[i], p.logDensity()[i]));
+            for (int i = 0; i < steps; i++)
+                pc.append(String.format(Locale.ROOT, "%.6g,%.8g,%.8g%n", p.t()[i], p.along()[i], p.logDensity()[i]));
             AtomicFile.writeString(ctx.dir().resolve("score-path.csv"), pc.toString());
             AtomicFile.write(ctx.dir().resolve("score-path.png"), pathChartPng(p, from, to, sigma, ds.name()));
             double[] lp = p.logDensity();
-            double min = Arrays.stream(lp).min().orElse(0), max = Arrays.stream(lp).max().orElse(0);
+            double min = Arrays.stream(lp).min().orElse(0),
+                    max = Arrays.stream(lp).max().orElse(0);
             result.put("path_log_density_change", lp[steps - 1]);
             result.put("path_log_density_min", min);
-            ctx.out().printf(Locale.ROOT, "%s: along the path from example %d to example %d (%d points): estimated log p(to) - log p(from)"
-                    + " %.4f, lowest %.4f, highest %.4f on the way; wrote %s and %s%n", who, from, to, steps, lp[steps - 1], min, max,
-                    ctx.dir().resolve("score-path.png"), ctx.dir().resolve("score-path.csv"));
+            ctx.out()
+                    .printf(
+                            Locale.ROOT,
+                            "%s: along the path from example %d to example %d (%d points): estimated log p(to) - log p(from)"
+                                    + " %.4f, lowest %.4f, highest %.4f on the way; wrote %s and %s%n",
+                            who,
+                            from,
+                            to,
+                            steps,
+                            lp[steps - 1],
+                            min,
+                            max,
+                            ctx.dir().resolve("score-path.png"),
+                            ctx.dir().resolve("score-path.csv"));
         }
-        ctx.out().printf(Locale.ROOT, "%s: estimated score (r(x) - x) / sigma^2, sigma %.4g: mean |score| at the data %.4f, "
-                        + "|mean score| %.4f (the true score averages to 0)%n", who, sigma, meanNorm, meanVecNorm);
-        ctx.out().println(who + ": wrote " + (d == 2 ? ctx.dir().resolve("score-field.png") + " (" + grid + " x " + grid
-                + " grid) and " : "") + ctx.dir().resolve("score-field.csv") + (d == 2 ? "" : " (at the data points: not 2-D, no picture)"));
+        ctx.out()
+                .printf(
+                        Locale.ROOT,
+                        "%s: estimated score (r(x) - x) / sigma^2, sigma %.4g: mean |score| at the data %.4f, "
+                                + "|mean score| %.4f (the true score averages to 0)%n",
+                        who,
+                        sigma,
+                        meanNorm,
+                        meanVecNorm);
+        ctx.out()
+                .println(who + ": wrote "
+                        + (d == 2
+                                ? ctx.dir().resolve("score-field.png") + " (" + grid + " x " + grid + " grid) and "
+                                : "")
+                        + ctx.dir().resolve("score-field.csv")
+                        + (d == 2 ? "" : " (at the data points: not 2-D, no picture)"));
         return result;
     }
 
@@ -248,10 +279,20 @@ public final class ScoreField implements Analysis {
 
     /** The score's component along a path and its integral, the estimated change of log p from the start. */
     static byte[] pathChartPng(PathProfile p, int from, int to, double sigma, String data) throws IOException {
-        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(800).height(500)
-                .title(String.format(Locale.ROOT, "Estimated score along the path from %s[%d] to %s[%d] (sigma %.3g)", data, from, data, to,
+        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder()
+                .width(800)
+                .height(500)
+                .title(String.format(
+                        Locale.ROOT,
+                        "Estimated score along the path from %s[%d] to %s[%d] (sigma %.3g)",
+                        data,
+                        from,
+                        data,
+                        to,
                         sigma))
-                .xAxisTitle("position along the path (0 = from, 1 = to)").yAxisTitle("value").build();
+                .xAxisTitle("position along the path (0 = from, 1 = to)")
+                .yAxisTitle("value")
+                .build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         chart.getStyler().setMarkerSize(4);
@@ -274,7 +315,7 @@ public final class ScoreField implements Analysis {
         int ph = h - margin - top;
         double sx = pw / (g.x1() - g.x0());
         double sy = ph / (g.y1() - g.y0());
-        double scale = Math.min(sx, sy);     // equal aspect: arrows point where the score points
+        double scale = Math.min(sx, sy); // equal aspect: arrows point where the score points
         double ox = margin + (pw - scale * (g.x1() - g.x0())) / 2;
         double oy = top + (ph - scale * (g.y1() - g.y0())) / 2;
         java.util.function.DoubleUnaryOperator px = x -> ox + (x - g.x0()) * scale;
@@ -304,8 +345,11 @@ public final class ScoreField implements Analysis {
                 gr.drawString(ys, (int) fx0 - 6 - gr.getFontMetrics().stringWidth(ys), yp + 4);
             }
             gr.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-            gr.drawString(String.format(Locale.ROOT, "estimated score (r(x) - x) / sigma^2, sigma = %.3g (section 14.5.1)", sigma),
-                    margin, 25);
+            gr.drawString(
+                    String.format(
+                            Locale.ROOT, "estimated score (r(x) - x) / sigma^2, sigma = %.3g (section 14.5.1)", sigma),
+                    margin,
+                    25);
             // data
             gr.setColor(new Color(150, 150, 150));
             float[] v = data.values();
@@ -322,7 +366,7 @@ public final class ScoreField implements Analysis {
             double[] sorted = len.clone();
             Arrays.sort(sorted);
             double ref = sorted[Math.min(sorted.length - 1, (int) (0.95 * sorted.length))];
-            double cell = Math.min((g.x1() - g.x0()), (g.y1() - g.y0())) / (g.size() - 1) * scale;   // pixels
+            double cell = Math.min((g.x1() - g.x0()), (g.y1() - g.y0())) / (g.size() - 1) * scale; // pixels
             double k = ref > 0 ? 0.9 * cell / ref : 0;
             gr.setStroke(new BasicStroke(1.4f));
             for (int i = 0; i < f.n(); i++) {

@@ -21,8 +21,7 @@ import java.util.Map;
 public final class Tangents implements Analysis {
 
     /** The measured tangents: {@code tangents[p][i]} is the i-th direction (unit norm) at point {@code rows[p]}. */
-    public record Result(int[] rows, double[][][] tangents, double[][] singularValues, double meanAngleDegrees) {
-    }
+    public record Result(int[] rows, double[][][] tangents, double[][] singularValues, double meanAngleDegrees) {}
 
     /** The tangents of {@code jac} at {@code samples} points of {@code data}. */
     public static Result measure(EncoderJacobian jac, Dataset data, int k, int samples) {
@@ -114,11 +113,22 @@ public final class Tangents implements Analysis {
         double meanSv = 0;
         for (double[] s : res.singularValues()) for (double v : s) meanSv += v;
         meanSv /= res.rows().length * (double) Math.max(1, kk);
-        ctx.out().printf(Locale.ROOT, "%s on %s: tangents: %d leading right singular vectors of df/dx at %d points "
-                        + "(mean singular value %.4f)%s%n", ctx.model().name(), data.name(), kk, res.rows().length, meanSv,
-                Double.isNaN(res.meanAngleDegrees()) ? ""
-                        : String.format(Locale.ROOT, ", mean principal angle to the true tangents %.2f degrees",
-                        res.meanAngleDegrees()));
+        ctx.out()
+                .printf(
+                        Locale.ROOT,
+                        "%s on %s: tangents: %d leading right singular vectors of df/dx at %d points "
+                                + "(mean singular value %.4f)%s%n",
+                        ctx.model().name(),
+                        data.name(),
+                        kk,
+                        res.rows().length,
+                        meanSv,
+                        Double.isNaN(res.meanAngleDegrees())
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT,
+                                        ", mean principal angle to the true tangents %.2f degrees",
+                                        res.meanAngleDegrees()));
         int[] shape = data.shape();
         if (shape.length == 2) {
             int h = shape[0], w = shape[1], d = h * w;

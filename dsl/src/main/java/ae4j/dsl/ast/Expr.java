@@ -6,16 +6,13 @@ import java.util.List;
 public sealed interface Expr extends Node {
 
     /** A number as written ({@code 1e-3}); {@code value} is its double value. */
-    record Num(double value, String text, Span span) implements Expr {
-    }
+    record Num(double value, String text, Span span) implements Expr {}
 
     /** A string literal; {@code value} is unescaped. */
-    record Str(String value, Span span) implements Expr {
-    }
+    record Str(String value, Span span) implements Expr {}
 
     /** A name: a data set, a model, x, x~, h, a parameter. */
-    record Ref(Name name, Span span) implements Expr {
-    }
+    record Ref(Name name, Span span) implements Expr {}
 
     /** {@code mse(x, g(f(x~)))}, {@code adam(lr: 1e-3)}. */
     record Call(Name fn, List<Arg> args, Span span) implements Expr {
@@ -25,10 +22,8 @@ public sealed interface Expr extends Node {
     }
 
     /** {@code -e}. */
-    record Neg(Expr operand, Span span) implements Expr {
-    }
+    record Neg(Expr operand, Span span) implements Expr {}
 
     /** {@code a + b}, {@code a - b}, {@code a * b}, {@code a / b}; op is one of + - * /. */
-    record Binary(char op, Expr left, Expr right, Span span) implements Expr {
-    }
+    record Binary(char op, Expr left, Expr right, Span span) implements Expr {}
 }

@@ -27,8 +27,7 @@ public sealed interface ModelItem extends Node {
     }
 
     /** {@code code h} or {@code code h = f(x~)}: names the code; value may be null. */
-    record Code(Name name, Expr value, Span span) implements ModelItem {
-    }
+    record Code(Name name, Expr value, Span span) implements ModelItem {}
 
     /** {@code output bernoulli} or {@code output gaussian(sigma: 0.1)}: the decoder's distribution p(x | h). */
     record Output(Name distribution, List<Arg> args, boolean parenthesized, Span span) implements ModelItem {
@@ -38,12 +37,10 @@ public sealed interface ModelItem extends Node {
     }
 
     /** {@code corrupt x~ = gaussian(x, sigma: 0.3)}: the corruption process C(x~ | x). */
-    record Corrupt(Name target, Expr process, Span span) implements ModelItem {
-    }
+    record Corrupt(Name target, Expr process, Span span) implements ModelItem {}
 
     /** {@code noise before h = gaussian(sigma: ramp(0, 16))}: noise added to the code's pre-activation. */
-    record Noise(Name code, Expr process, Span span) implements ModelItem {
-    }
+    record Noise(Name code, Expr process, Span span) implements ModelItem {}
 
     /** {@code free code h { steps: 10, lr: 0.1 }}: h is optimised per example (predictive sparse decomposition). */
     record FreeCode(Name code, List<Arg> args, Span span) implements ModelItem {
@@ -53,6 +50,5 @@ public sealed interface ModelItem extends Node {
     }
 
     /** {@code minimize <objective>}. */
-    record Minimize(Expr objective, Span span) implements ModelItem {
-    }
+    record Minimize(Expr objective, Span span) implements ModelItem {}
 }

@@ -38,14 +38,11 @@ public sealed interface Statement extends Node {
     }
 
     /** {@code save dae to "dae.safetensors"}. */
-    record Save(Name model, Expr.Str path, Span span) implements Statement {
-    }
+    record Save(Name model, Expr.Str path, Span span) implements Statement {}
 
     /** {@code load dae from "dae.safetensors"}. */
-    record Load(Name model, Expr.Str path, Span span) implements Statement {
-    }
+    record Load(Name model, Expr.Str path, Span span) implements Statement {}
 
     /** {@code export dae to "dae.onnx" as onnx}; format may be null (inferred from the extension). */
-    record Export(Name model, Expr.Str path, Name format, Span span) implements Statement {
-    }
+    record Export(Name model, Expr.Str path, Name format, Span span) implements Statement {}
 }

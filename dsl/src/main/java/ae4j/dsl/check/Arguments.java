@@ -47,7 +47,9 @@ final class Arguments extends CheckerPart {
         for (Arg a : args) {
             if (!a.isNamed()) {
                 Optional<String> first = Builtins.names(kind).stream().findFirst();
-                error(a.span(), kind.words() + "s are named, like " + first.orElse("epochs") + ": " + shownPlain(a.value()));
+                error(
+                        a.span(),
+                        kind.words() + "s are named, like " + first.orElse("epochs") + ": " + shownPlain(a.value()));
                 ok = false;
                 continue;
             }
@@ -58,7 +60,9 @@ final class Arguments extends CheckerPart {
                 continue;
             }
             if (seen.containsKey(a.name().text())) {
-                error(a.name().span(), "duplicate " + kind.words() + " '" + a.name().text() + "'");
+                error(
+                        a.name().span(),
+                        "duplicate " + kind.words() + " '" + a.name().text() + "'");
                 ok = false;
                 continue;
             }
@@ -70,7 +74,9 @@ final class Arguments extends CheckerPart {
         if (!ok) return null;
         Map<String, Object> full = new LinkedHashMap<>();
         for (Builtin b : Builtins.all(kind)) {
-            Object v = out.containsKey(b.name()) ? out.get(b.name()) : Builtins.defaultValue(b.params().get(0));
+            Object v = out.containsKey(b.name())
+                    ? out.get(b.name())
+                    : Builtins.defaultValue(b.params().get(0));
             if (v != null) full.put(b.name(), v);
         }
         return full;
@@ -94,7 +100,12 @@ final class Arguments extends CheckerPart {
                 Optional<Param> found = b.param(a.name().text());
                 if (found.isEmpty()) {
                     if (b.params().isEmpty()) error(a.name().span(), b.name() + " takes no arguments");
-                    else unknown("argument", a.name(), b.params().stream().map(Param::name).toList(), " of " + b.name());
+                    else
+                        unknown(
+                                "argument",
+                                a.name(),
+                                b.params().stream().map(Param::name).toList(),
+                                " of " + b.name());
                     ok = false;
                     continue;
                 }
@@ -106,9 +117,12 @@ final class Arguments extends CheckerPart {
                     continue;
                 }
                 if (position >= b.params().size()) {
-                    error(a.span(), b.params().isEmpty() ? b.name() + " takes no arguments"
-                            : b.name() + " takes at most " + b.params().size() + " argument" + (b.params().size() == 1 ? "" : "s")
-                            + ", got " + args.size());
+                    error(
+                            a.span(),
+                            b.params().isEmpty()
+                                    ? b.name() + " takes no arguments"
+                                    : b.name() + " takes at most " + b.params().size() + " argument"
+                                            + (b.params().size() == 1 ? "" : "s") + ", got " + args.size());
                     ok = false;
                     break;
                 }
@@ -150,7 +164,8 @@ final class Arguments extends CheckerPart {
                 return null;
             }
             case BOOL -> {
-                if (e instanceof Expr.Ref r && (r.name().text().equals("true") || r.name().text().equals("false"))) {
+                if (e instanceof Expr.Ref r
+                        && (r.name().text().equals("true") || r.name().text().equals("false"))) {
                     return Boolean.valueOf(r.name().text());
                 }
                 error(e.span(), name + " must be true or false, got " + shown(e));
@@ -186,11 +201,15 @@ final class Arguments extends CheckerPart {
             case ENCODER -> {
                 String encoder = scope == null ? "f" : scope.encoderName;
                 if (e instanceof Expr.Ref r && r.name().text().equals(encoder)) return new MExpr.Function(encoder);
-                error(e.span(), "the first argument of jacobian_frobenius must be the encoder '" + encoder + "', got " + shown(e));
+                error(
+                        e.span(),
+                        "the first argument of jacobian_frobenius must be the encoder '" + encoder + "', got "
+                                + shown(e));
                 return null;
             }
             case CHOICE -> {
-                if (e instanceof Expr.Ref r && p.choices().contains(r.name().text())) return r.name().text();
+                if (e instanceof Expr.Ref r && p.choices().contains(r.name().text()))
+                    return r.name().text();
                 String msg = name + " must be " + String.join(" or ", p.choices()) + ", got " + shown(e);
                 if (e instanceof Expr.Ref r) {
                     Optional<String> s = Names.suggest(r.name().text(), p.choices());
@@ -213,8 +232,13 @@ final class Arguments extends CheckerPart {
             fn = r.name();
             args = List.of();
         } else {
-            error(e.span(), name + " must be " + (kind == Kind.OPTIMIZER ? "an optimizer such as adam(lr: 1e-3)"
-                    : "a number or a schedule such as cosine()") + ", got " + shown(e));
+            error(
+                    e.span(),
+                    name + " must be "
+                            + (kind == Kind.OPTIMIZER
+                                    ? "an optimizer such as adam(lr: 1e-3)"
+                                    : "a number or a schedule such as cosine()")
+                            + ", got " + shown(e));
             return null;
         }
         Optional<Builtin> b = Builtins.lookup(kind, fn.text());

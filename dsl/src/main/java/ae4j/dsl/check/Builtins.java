@@ -18,10 +18,20 @@ public final class Builtins {
 
     /** What a built-in is; also which position of the language it may appear in. */
     public enum Kind {
-        DATA_SOURCE("data source"), TRANSFORM("transform"), LAYER("layer kind"), ACTIVATION("activation"),
-        DISTRIBUTION("output distribution"), CORRUPTION("corruption"), NOISE("noise process"), SCHEDULE("schedule"),
-        LOSS("loss"), OPTIMIZER("optimizer"), TRAIN_OPTION("train option"), FREE_CODE_OPTION("free code option"),
-        ANALYSIS("analysis"), EXPORT_FORMAT("export format");
+        DATA_SOURCE("data source"),
+        TRANSFORM("transform"),
+        LAYER("layer kind"),
+        ACTIVATION("activation"),
+        DISTRIBUTION("output distribution"),
+        CORRUPTION("corruption"),
+        NOISE("noise process"),
+        SCHEDULE("schedule"),
+        LOSS("loss"),
+        OPTIMIZER("optimizer"),
+        TRAIN_OPTION("train option"),
+        FREE_CODE_OPTION("free code option"),
+        ANALYSIS("analysis"),
+        EXPORT_FORMAT("export format");
 
         private final String words;
 
@@ -83,15 +93,23 @@ public final class Builtins {
      * "none"); {@code defaultText} is how the default is written in docs ("none", "code size", "0.5").
      * {@code derived} marks defaults the checker computes from the model ("code size", "corruption sigma").
      */
-    public record Param(String name, Type type, boolean required, Object defaultValue, String defaultText,
-                        List<String> choices, boolean derived) {
+    public record Param(
+            String name,
+            Type type,
+            boolean required,
+            Object defaultValue,
+            String defaultText,
+            List<String> choices,
+            boolean derived) {
         public Param {
             choices = List.copyOf(choices);
         }
 
         /** {@code sigma: positive = 1} style. */
         public String signature() {
-            String t = type == Type.CHOICE ? String.join(" | ", choices) : type.name().toLowerCase();
+            String t = type == Type.CHOICE
+                    ? String.join(" | ", choices)
+                    : type.name().toLowerCase();
             return name + ": " + t + (required ? "" : " = " + defaultText);
         }
     }
@@ -108,7 +126,8 @@ public final class Builtins {
 
         public String signature() {
             StringBuilder b = new StringBuilder(name).append('(');
-            for (int i = 0; i < params.size(); i++) b.append(i == 0 ? "" : ", ").append(params.get(i).signature());
+            for (int i = 0; i < params.size(); i++)
+                b.append(i == 0 ? "" : ", ").append(params.get(i).signature());
             return b.append(')').toString();
         }
     }
@@ -134,8 +153,14 @@ public final class Builtins {
     }
 
     static Param choice(String name, String defaultWord, String... words) {
-        return new Param(name, Type.CHOICE, defaultWord == null, defaultWord, defaultWord == null ? "" : defaultWord,
-                List.of(words), false);
+        return new Param(
+                name,
+                Type.CHOICE,
+                defaultWord == null,
+                defaultWord,
+                defaultWord == null ? "" : defaultWord,
+                List.of(words),
+                false);
     }
 
     private static String text(Object v) {
@@ -145,30 +170,65 @@ public final class Builtins {
     }
 
     private static void add(Kind kind, String name, String doc, String book, Param... params) {
-        REGISTRY.computeIfAbsent(kind, k -> new LinkedHashMap<>()).put(name, new Builtin(kind, name, List.of(params), doc, book));
+        REGISTRY.computeIfAbsent(kind, k -> new LinkedHashMap<>())
+                .put(name, new Builtin(kind, name, List.of(params), doc, book));
     }
 
     static {
         Kind k;
         // ------------------------------------------------ data sources
         k = Kind.DATA_SOURCE;
-        add(k, "idx", "IDX file, gzip or raw (MNIST/Fashion-MNIST format); paths relative to the .ae file, bare fashion-mnist/... also searches /usr/share/datasets/", "",
-                req("path", Type.STRING), none("labels", Type.STRING));
-        add(k, "csv", "CSV file of numbers, one example per row", "",
-                req("path", Type.STRING), opt("header", Type.BOOL, true), none("label_column", Type.COUNT));
-        add(k, "npy", "NumPy .npy array, one example per row", "", req("path", Type.STRING), none("labels", Type.STRING));
+        add(
+                k,
+                "idx",
+                "IDX file, gzip or raw (MNIST/Fashion-MNIST format); paths relative to the .ae file, bare fashion-mnist/... also searches /usr/share/datasets/",
+                "",
+                req("path", Type.STRING),
+                none("labels", Type.STRING));
+        add(
+                k,
+                "csv",
+                "CSV file of numbers, one example per row",
+                "",
+                req("path", Type.STRING),
+                opt("header", Type.BOOL, true),
+                none("label_column", Type.COUNT));
+        add(
+                k,
+                "npy",
+                "NumPy .npy array, one example per row",
+                "",
+                req("path", Type.STRING),
+                none("labels", Type.STRING));
         add(k, "spiral", "2-D spiral (synthetic)", "", synth(opt("turns", Type.POSITIVE, 2.0)));
         add(k, "two_moons", "2-D two interleaved half circles (synthetic)", "", synth());
-        add(k, "gaussian_mixture", "mixture of k Gaussians in dim dimensions (synthetic)", "",
+        add(
+                k,
+                "gaussian_mixture",
+                "mixture of k Gaussians in dim dimensions (synthetic)",
+                "",
                 synth(opt("k", Type.INT, 4.0), opt("dim", Type.INT, 2.0), opt("spread", Type.POSITIVE, 1.0)));
         add(k, "circle", "2-D circle (synthetic)", "", synth(opt("radius", Type.POSITIVE, 1.0)));
         add(k, "swiss_roll", "3-D swiss roll (synthetic)", "", synth());
-        add(k, "translated_template", "one image translated horizontally: a known 1-D manifold with known tangent", "figure 14.6",
+        add(
+                k,
+                "translated_template",
+                "one image translated horizontally: a known 1-D manifold with known tangent",
+                "figure 14.6",
                 synth(opt("size", Type.INT, 28.0), opt("shift", Type.INT, 8.0)));
-        add(k, "embedded_manifold", "a curve/surface embedded in high dimension by a random rotation, known tangents", "section 14.6",
+        add(
+                k,
+                "embedded_manifold",
+                "a curve/surface embedded in high dimension by a random rotation, known tangents",
+                "section 14.6",
                 synth(opt("intrinsic", Type.INT, 1.0), opt("ambient", Type.INT, 100.0)));
-        add(k, "split", "splits a data set in two: data (fit, val) = split(train, 0.9)", "",
-                req("data", Type.DATA), req("fraction", Type.PROBABILITY));
+        add(
+                k,
+                "split",
+                "splits a data set in two: data (fit, val) = split(train, 0.9)",
+                "",
+                req("data", Type.DATA),
+                req("fraction", Type.PROBABILITY));
         // ------------------------------------------------ transforms
         k = Kind.TRANSFORM;
         add(k, "scale", "multiplies every value: scale 1/255", "", req("factor", Type.NUMBER));
@@ -179,8 +239,13 @@ public final class Builtins {
         add(k, "shuffle", "shuffles the examples", "", opt("seed", Type.COUNT, 0.0));
         add(k, "binarize", "values above threshold become 1, others 0", "", opt("threshold", Type.PROBABILITY, 0.5));
         // ------------------------------------------------ layers and activations
-        add(Kind.LAYER, "dense", "fully connected layer: h = activation(W x + b)", "section 14.1",
-                req("units", Type.INT), derived("in", Type.INT, "previous layer's size"));
+        add(
+                Kind.LAYER,
+                "dense",
+                "fully connected layer: h = activation(W x + b)",
+                "section 14.1",
+                req("units", Type.INT),
+                derived("in", Type.INT, "previous layer's size"));
         k = Kind.ACTIVATION;
         add(k, "identity", "no non-linearity (the default)", "");
         add(k, "linear", "alias of identity", "");
@@ -191,70 +256,196 @@ public final class Builtins {
         add(k, "softmax", "exp(z_i) / sum_j exp(z_j); a categorical distribution", "section 14.4");
         // ------------------------------------------------ output distributions
         k = Kind.DISTRIBUTION;
-        add(k, "bernoulli", "p_decoder(x | h) Bernoulli with mean g(h); decoder ends in sigmoid (or identity, logits)", "section 14.4, eq. 14.4");
-        add(k, "gaussian", "p_decoder(x | h) Gaussian with mean g(h) and standard deviation sigma; decoder ends in identity", "section 14.4",
+        add(
+                k,
+                "bernoulli",
+                "p_decoder(x | h) Bernoulli with mean g(h); decoder ends in sigmoid (or identity, logits)",
+                "section 14.4, eq. 14.4");
+        add(
+                k,
+                "gaussian",
+                "p_decoder(x | h) Gaussian with mean g(h) and standard deviation sigma; decoder ends in identity",
+                "section 14.4",
                 opt("sigma", Type.POSITIVE, 1.0));
         add(k, "categorical", "p_decoder(x | h) categorical (softmax); decoder ends in softmax", "section 14.4");
         // ------------------------------------------------ corruptions
         k = Kind.CORRUPTION;
-        add(k, "gaussian", "adds N(0, sigma^2 I) noise: C(x~ | x) = N(x~; x, sigma^2 I)", "eq. 14.17",
-                req("x", Type.EXPRESSION), req("sigma", Type.POSITIVE));
-        add(k, "masking", "sets a fraction p of the inputs to zero", "section 14.5",
-                req("x", Type.EXPRESSION), req("p", Type.PROBABILITY));
-        add(k, "salt_pepper", "sets a fraction p of the inputs to 0 or 1 at random", "section 14.5",
-                req("x", Type.EXPRESSION), req("p", Type.PROBABILITY));
+        add(
+                k,
+                "gaussian",
+                "adds N(0, sigma^2 I) noise: C(x~ | x) = N(x~; x, sigma^2 I)",
+                "eq. 14.17",
+                req("x", Type.EXPRESSION),
+                req("sigma", Type.POSITIVE));
+        add(
+                k,
+                "masking",
+                "sets a fraction p of the inputs to zero",
+                "section 14.5",
+                req("x", Type.EXPRESSION),
+                req("p", Type.PROBABILITY));
+        add(
+                k,
+                "salt_pepper",
+                "sets a fraction p of the inputs to 0 or 1 at random",
+                "section 14.5",
+                req("x", Type.EXPRESSION),
+                req("p", Type.PROBABILITY));
         // ------------------------------------------------ noise before the code
-        add(Kind.NOISE, "gaussian", "additive N(0, sigma^2) noise on the code's pre-activation during training (semantic hashing)",
-                "section 14.9", req("sigma", Type.SCHEDULE));
+        add(
+                Kind.NOISE,
+                "gaussian",
+                "additive N(0, sigma^2) noise on the code's pre-activation during training (semantic hashing)",
+                "section 14.9",
+                req("sigma", Type.SCHEDULE));
         // ------------------------------------------------ schedules
         k = Kind.SCHEDULE;
         add(k, "constant", "the value does not change", "");
-        add(k, "step", "multiplies the value by factor every `every` epochs", "", req("every", Type.INT), req("factor", Type.POSITIVE));
+        add(
+                k,
+                "step",
+                "multiplies the value by factor every `every` epochs",
+                "",
+                req("every", Type.INT),
+                req("factor", Type.POSITIVE));
         add(k, "cosine", "cosine decay down to min", "", opt("min", Type.NON_NEGATIVE, 0.0));
-        add(k, "warmup", "linear warm-up over epochs, then another schedule", "", req("epochs", Type.INT), req("then", Type.SCHEDULE_CALL));
-        add(k, "ramp", "linear ramp from start to end over the training (e.g. a growing noise sigma)", "section 14.9",
-                req("start", Type.NON_NEGATIVE), req("end", Type.NON_NEGATIVE));
+        add(
+                k,
+                "warmup",
+                "linear warm-up over epochs, then another schedule",
+                "",
+                req("epochs", Type.INT),
+                req("then", Type.SCHEDULE_CALL));
+        add(
+                k,
+                "ramp",
+                "linear ramp from start to end over the training (e.g. a growing noise sigma)",
+                "section 14.9",
+                req("start", Type.NON_NEGATIVE),
+                req("end", Type.NON_NEGATIVE));
         // ------------------------------------------------ losses
         k = Kind.LOSS;
-        add(k, "mse", "squared error sum_i (a_i - b_i)^2", "eq. 14.1, 14.16", req("a", Type.EXPRESSION), req("b", Type.EXPRESSION));
-        add(k, "bernoulli_nll", "-log p_decoder(x | h) for a Bernoulli decoder, r the decoder output", "eq. 14.4, 14.14",
-                req("x", Type.EXPRESSION), req("r", Type.EXPRESSION));
-        add(k, "gaussian_nll", "-log p_decoder(x | h) for a Gaussian decoder with standard deviation sigma", "eq. 14.4, 14.14",
-                req("x", Type.EXPRESSION), req("r", Type.EXPRESSION), opt("sigma", Type.POSITIVE, 1.0));
-        add(k, "categorical_nll", "-log p_decoder(x | h) for a categorical (softmax) decoder", "eq. 14.4, 14.14",
-                req("x", Type.EXPRESSION), req("r", Type.EXPRESSION));
+        add(
+                k,
+                "mse",
+                "squared error sum_i (a_i - b_i)^2",
+                "eq. 14.1, 14.16",
+                req("a", Type.EXPRESSION),
+                req("b", Type.EXPRESSION));
+        add(
+                k,
+                "bernoulli_nll",
+                "-log p_decoder(x | h) for a Bernoulli decoder, r the decoder output",
+                "eq. 14.4, 14.14",
+                req("x", Type.EXPRESSION),
+                req("r", Type.EXPRESSION));
+        add(
+                k,
+                "gaussian_nll",
+                "-log p_decoder(x | h) for a Gaussian decoder with standard deviation sigma",
+                "eq. 14.4, 14.14",
+                req("x", Type.EXPRESSION),
+                req("r", Type.EXPRESSION),
+                opt("sigma", Type.POSITIVE, 1.0));
+        add(
+                k,
+                "categorical_nll",
+                "-log p_decoder(x | h) for a categorical (softmax) decoder",
+                "eq. 14.4, 14.14",
+                req("x", Type.EXPRESSION),
+                req("r", Type.EXPRESSION));
         add(k, "l1", "sum_i |h_i|: the sparsity penalty", "eq. 14.6", req("h", Type.EXPRESSION));
         add(k, "l2", "sum_i v_i^2", "", req("v", Type.EXPRESSION));
-        add(k, "kl_sparsity", "KL sparsity target rho on the mean activation of a sigmoid code", "section 14.2.1",
-                req("h", Type.EXPRESSION), req("rho", Type.PROBABILITY));
-        add(k, "jacobian_frobenius", "||df/dx||_F^2: the contractive penalty", "eq. 14.11, 14.18",
-                req("f", Type.ENCODER), req("x", Type.EXPRESSION));
+        add(
+                k,
+                "kl_sparsity",
+                "KL sparsity target rho on the mean activation of a sigmoid code",
+                "section 14.2.1",
+                req("h", Type.EXPRESSION),
+                req("rho", Type.PROBABILITY));
+        add(
+                k,
+                "jacobian_frobenius",
+                "||df/dx||_F^2: the contractive penalty",
+                "eq. 14.11, 14.18",
+                req("f", Type.ENCODER),
+                req("x", Type.EXPRESSION));
         add(k, "weight_decay", "sum of the squared weights", "");
         // ------------------------------------------------ optimizers
         k = Kind.OPTIMIZER;
         add(k, "sgd", "stochastic gradient descent", "", opt("lr", Type.POSITIVE, 0.01));
-        add(k, "momentum", "SGD with momentum", "", opt("lr", Type.POSITIVE, 0.01), opt("momentum", Type.PROBABILITY, 0.9));
-        add(k, "nesterov", "SGD with Nesterov momentum", "", opt("lr", Type.POSITIVE, 0.01), opt("momentum", Type.PROBABILITY, 0.9));
-        add(k, "adam", "Adam", "", opt("lr", Type.POSITIVE, 1e-3), opt("beta1", Type.PROBABILITY, 0.9),
-                opt("beta2", Type.PROBABILITY, 0.999), opt("eps", Type.POSITIVE, 1e-8));
-        add(k, "adamw", "Adam with decoupled weight decay", "", opt("lr", Type.POSITIVE, 1e-3), opt("beta1", Type.PROBABILITY, 0.9),
-                opt("beta2", Type.PROBABILITY, 0.999), opt("eps", Type.POSITIVE, 1e-8), opt("weight_decay", Type.NON_NEGATIVE, 0.01));
+        add(
+                k,
+                "momentum",
+                "SGD with momentum",
+                "",
+                opt("lr", Type.POSITIVE, 0.01),
+                opt("momentum", Type.PROBABILITY, 0.9));
+        add(
+                k,
+                "nesterov",
+                "SGD with Nesterov momentum",
+                "",
+                opt("lr", Type.POSITIVE, 0.01),
+                opt("momentum", Type.PROBABILITY, 0.9));
+        add(
+                k,
+                "adam",
+                "Adam",
+                "",
+                opt("lr", Type.POSITIVE, 1e-3),
+                opt("beta1", Type.PROBABILITY, 0.9),
+                opt("beta2", Type.PROBABILITY, 0.999),
+                opt("eps", Type.POSITIVE, 1e-8));
+        add(
+                k,
+                "adamw",
+                "Adam with decoupled weight decay",
+                "",
+                opt("lr", Type.POSITIVE, 1e-3),
+                opt("beta1", Type.PROBABILITY, 0.9),
+                opt("beta2", Type.PROBABILITY, 0.999),
+                opt("eps", Type.POSITIVE, 1e-8),
+                opt("weight_decay", Type.NON_NEGATIVE, 0.01));
         // ------------------------------------------------ train options (named only)
         k = Kind.TRAIN_OPTION;
         add(k, "epochs", "passes over the data", "", opt("value", Type.INT, 10.0));
         add(k, "batch", "examples per minibatch", "", opt("value", Type.INT, 128.0));
         add(k, "optimizer", "the optimizer", "", opt("value", Type.OPTIMIZER, new CheckedModel.Call("adam", Map.of())));
-        add(k, "schedule", "the learning-rate schedule", "", opt("value", Type.SCHEDULE_CALL, new CheckedModel.Call("constant", Map.of())));
+        add(
+                k,
+                "schedule",
+                "the learning-rate schedule",
+                "",
+                opt("value", Type.SCHEDULE_CALL, new CheckedModel.Call("constant", Map.of())));
         add(k, "seed", "random seed (initialisation, shuffling, corruption)", "", opt("value", Type.COUNT, 0.0));
         add(k, "threads", "worker threads", "", none("value", Type.INT));
-        add(k, "validation", "held-out fraction of the training data, or a data set", "", opt("value", Type.FRACTION_OR_DATA, 0.0));
+        add(
+                k,
+                "validation",
+                "held-out fraction of the training data, or a data set",
+                "",
+                opt("value", Type.FRACTION_OR_DATA, 0.0));
         add(k, "early_stopping", "patience in epochs", "", none("value", Type.INT));
         add(k, "checkpoint", "path of a checkpoint file", "", none("value", Type.STRING));
         add(k, "clip", "gradient norm clipping", "", none("value", Type.POSITIVE));
-        add(k, "pretrain", "greedy layer-wise pretraining: each encoder layer first trained as a shallow autoencoder", "section 14.3",
+        add(
+                k,
+                "pretrain",
+                "greedy layer-wise pretraining: each encoder layer first trained as a shallow autoencoder",
+                "section 14.3",
                 choice("value", "none", "greedy", "none"));
-        add(k, "pretrain_epochs", "epochs of each level of greedy pretraining", "section 14.3", derived("value", Type.INT, "epochs"));
-        add(k, "algorithm", "backprop, or recirculation (Hinton & McClelland 1988; one hidden layer only)", "section 14.1",
+        add(
+                k,
+                "pretrain_epochs",
+                "epochs of each level of greedy pretraining",
+                "section 14.3",
+                derived("value", Type.INT, "epochs"));
+        add(
+                k,
+                "algorithm",
+                "backprop, or recirculation (Hinton & McClelland 1988; one hidden layer only)",
+                "section 14.1",
                 choice("value", "backprop", "backprop", "recirculation"));
         // ------------------------------------------------ free code
         k = Kind.FREE_CODE_OPTION;
@@ -264,19 +455,51 @@ public final class Builtins {
         k = Kind.ANALYSIS;
         add(k, "reconstruction", "inputs next to their reconstructions", "", opt("images", Type.INT, 16.0));
         add(k, "loss", "the objective on the data", "");
-        add(k, "pca_baseline", "reconstruction error of PCA with k components, fitted on `fit` (default: the analysed data), for comparison",
-                "sections 14.1, 14.9", derived("k", Type.INT, "code size"), derived("fit", Type.DATA, "the analysed data"));
-        add(k, "score_field", "the reconstruction vector field g(f(x)) - x, an estimate of the score (DAE only)", "section 14.5.1",
-                opt("grid", Type.INT, 20.0), derived("sigma", Type.POSITIVE, "corruption sigma"), none("from", Type.COUNT),
-                none("to", Type.COUNT), derived("steps", Type.INT, "50"));
-        add(k, "jacobian_spectrum", "singular values of the encoder's Jacobian", "section 14.7", opt("samples", Type.INT, 100.0));
-        add(k, "tangents", "tangent directions of the learned manifold", "section 14.6, figure 14.10",
-                opt("k", Type.INT, 3.0), opt("samples", Type.INT, 4.0));
-        add(k, "local_pca", "local PCA of the k nearest neighbours (in `fit`, default: the analysed data): tangent planes for comparison (figure 14.8)",
-                "section 14.6", opt("k", Type.INT, 10.0), derived("fit", Type.DATA, "the analysed data"));
+        add(
+                k,
+                "pca_baseline",
+                "reconstruction error of PCA with k components, fitted on `fit` (default: the analysed data), for comparison",
+                "sections 14.1, 14.9",
+                derived("k", Type.INT, "code size"),
+                derived("fit", Type.DATA, "the analysed data"));
+        add(
+                k,
+                "score_field",
+                "the reconstruction vector field g(f(x)) - x, an estimate of the score (DAE only)",
+                "section 14.5.1",
+                opt("grid", Type.INT, 20.0),
+                derived("sigma", Type.POSITIVE, "corruption sigma"),
+                none("from", Type.COUNT),
+                none("to", Type.COUNT),
+                derived("steps", Type.INT, "50"));
+        add(
+                k,
+                "jacobian_spectrum",
+                "singular values of the encoder's Jacobian",
+                "section 14.7",
+                opt("samples", Type.INT, 100.0));
+        add(
+                k,
+                "tangents",
+                "tangent directions of the learned manifold",
+                "section 14.6, figure 14.10",
+                opt("k", Type.INT, 3.0),
+                opt("samples", Type.INT, 4.0));
+        add(
+                k,
+                "local_pca",
+                "local PCA of the k nearest neighbours (in `fit`, default: the analysed data): tangent planes for comparison (figure 14.8)",
+                "section 14.6",
+                opt("k", Type.INT, 10.0),
+                derived("fit", Type.DATA, "the analysed data"));
         add(k, "codes", "2-D scatter of the codes", "");
-        add(k, "retrieval", "semantic hashing: binary codes and nearest-neighbour retrieval", "section 14.9",
-                derived("bits", Type.INT, "code size"), opt("k", Type.INT, 10.0));
+        add(
+                k,
+                "retrieval",
+                "semantic hashing: binary codes and nearest-neighbour retrieval",
+                "section 14.9",
+                derived("bits", Type.INT, "code size"),
+                opt("k", Type.INT, 10.0));
         add(k, "samples", "samples drawn from the model", "", opt("n", Type.INT, 16.0));
         add(k, "interpolate", "decodes interpolations between codes", "", opt("steps", Type.INT, 8.0));
         // ------------------------------------------------ export formats
@@ -294,8 +517,7 @@ public final class Builtins {
         return ps.toArray(Param[]::new);
     }
 
-    private Builtins() {
-    }
+    private Builtins() {}
 
     /** The built-in of that kind and name, if any. */
     public static Optional<Builtin> lookup(Kind kind, String name) {
@@ -319,8 +541,9 @@ public final class Builtins {
      * its defaults here, so that this registry is the one place they live.
      */
     public static Map<String, Object> withDefaults(Kind kind, String name, Map<String, Object> given) {
-        Builtin b = lookup(kind, name).orElseThrow(() -> new IllegalArgumentException("unknown " + kind.words() + " '" + name
-                + "'; expected one of " + String.join(", ", names(kind))));
+        Builtin b = lookup(kind, name)
+                .orElseThrow(() -> new IllegalArgumentException("unknown " + kind.words() + " '" + name
+                        + "'; expected one of " + String.join(", ", names(kind))));
         Map<String, Object> out = new LinkedHashMap<>();
         for (Param p : b.params()) {
             Object v = given.containsKey(p.name()) ? given.get(p.name()) : defaultValue(p);

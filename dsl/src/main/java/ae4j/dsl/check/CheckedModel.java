@@ -21,10 +21,25 @@ import java.util.Map;
  *                      {@code decoder}, {@code code}, {@code corrupt}, {@code noise}, {@code free}, {@code minimize}
  *                      map to "line N: source text" (absent when not declared or unknown)
  */
-public record CheckedModel(String name, String inputName, List<Integer> inputDims, int inputSize,
-                           String encoderName, List<LayerInfo> encoder, String codeName, int codeSize, MExpr codeValue,
-                           String decoderName, boolean tied, List<LayerInfo> decoder, Call output, Corruption corruption,
-                           Call noiseBeforeCode, FreeCode freeCode, List<Term> objective, Map<String, String> origins) {
+public record CheckedModel(
+        String name,
+        String inputName,
+        List<Integer> inputDims,
+        int inputSize,
+        String encoderName,
+        List<LayerInfo> encoder,
+        String codeName,
+        int codeSize,
+        MExpr codeValue,
+        String decoderName,
+        boolean tied,
+        List<LayerInfo> decoder,
+        Call output,
+        Corruption corruption,
+        Call noiseBeforeCode,
+        FreeCode freeCode,
+        List<Term> objective,
+        Map<String, String> origins) {
 
     public CheckedModel {
         inputDims = List.copyOf(inputDims);
@@ -35,12 +50,43 @@ public record CheckedModel(String name, String inputName, List<Integer> inputDim
     }
 
     /** Without origins. */
-    public CheckedModel(String name, String inputName, List<Integer> inputDims, int inputSize,
-                        String encoderName, List<LayerInfo> encoder, String codeName, int codeSize, MExpr codeValue,
-                        String decoderName, boolean tied, List<LayerInfo> decoder, Call output, Corruption corruption,
-                        Call noiseBeforeCode, FreeCode freeCode, List<Term> objective) {
-        this(name, inputName, inputDims, inputSize, encoderName, encoder, codeName, codeSize, codeValue, decoderName, tied, decoder,
-                output, corruption, noiseBeforeCode, freeCode, objective, Map.of());
+    public CheckedModel(
+            String name,
+            String inputName,
+            List<Integer> inputDims,
+            int inputSize,
+            String encoderName,
+            List<LayerInfo> encoder,
+            String codeName,
+            int codeSize,
+            MExpr codeValue,
+            String decoderName,
+            boolean tied,
+            List<LayerInfo> decoder,
+            Call output,
+            Corruption corruption,
+            Call noiseBeforeCode,
+            FreeCode freeCode,
+            List<Term> objective) {
+        this(
+                name,
+                inputName,
+                inputDims,
+                inputSize,
+                encoderName,
+                encoder,
+                codeName,
+                codeSize,
+                codeValue,
+                decoderName,
+                tied,
+                decoder,
+                output,
+                corruption,
+                noiseBeforeCode,
+                freeCode,
+                objective,
+                Map.of());
     }
 
     /** The origin of a declaration ("line 7: corrupt x~ = ..."), or null. */
@@ -60,7 +106,11 @@ public record CheckedModel(String name, String inputName, List<Integer> inputDim
         /** The origin is where the layer was written, not what it is: equality ignores it. */
         @Override
         public boolean equals(Object o) {
-            return o instanceof LayerInfo l && kind.equals(l.kind) && in == l.in && out == l.out && activation.equals(l.activation);
+            return o instanceof LayerInfo l
+                    && kind.equals(l.kind)
+                    && in == l.in
+                    && out == l.out
+                    && activation.equals(l.activation);
         }
 
         @Override
@@ -70,8 +120,7 @@ public record CheckedModel(String name, String inputName, List<Integer> inputDim
     }
 
     /** A free code (predictive sparse decomposition, 14.19): {@code steps} gradient steps of size {@code lr} on h. */
-    public record FreeCode(int steps, double lr) {
-    }
+    public record FreeCode(int steps, double lr) {}
 
     /** A built-in applied to resolved, defaulted arguments: {@code adam(lr: 0.001, beta1: 0.9, ...)}. */
     public record Call(String name, Map<String, Object> args) {
@@ -111,7 +160,10 @@ public record CheckedModel(String name, String inputName, List<Integer> inputDim
         /** The origin is where the term was written, not what it is: equality ignores it. */
         @Override
         public boolean equals(Object o) {
-            return o instanceof Term t && Double.compare(weight, t.weight) == 0 && loss.equals(t.loss) && args.equals(t.args);
+            return o instanceof Term t
+                    && Double.compare(weight, t.weight) == 0
+                    && loss.equals(t.loss)
+                    && args.equals(t.args);
         }
 
         @Override

@@ -25,7 +25,8 @@ public record CheckedProgram(List<DataSet> data, List<CheckedModel> models, List
      * data set) then {@code transforms} in order. A {@code split} yields two data sets with {@code part} 0 and 1
      * (the first gets the fraction); {@code part} is -1 otherwise.
      */
-    public record DataSet(String name, CheckedModel.Call source, String from, int part, List<CheckedModel.Call> transforms) {
+    public record DataSet(
+            String name, CheckedModel.Call source, String from, int part, List<CheckedModel.Call> transforms) {
         public DataSet {
             transforms = List.copyOf(transforms);
         }
@@ -47,14 +48,11 @@ public record CheckedProgram(List<DataSet> data, List<CheckedModel> models, List
             }
         }
 
-        record Save(String model, String path) implements Step {
-        }
+        record Save(String model, String path) implements Step {}
 
-        record Load(String model, String path) implements Step {
-        }
+        record Load(String model, String path) implements Step {}
 
         /** {@code format} is always set (inferred from the extension when not written). */
-        record Export(String model, String path, String format) implements Step {
-        }
+        record Export(String model, String path, String format) implements Step {}
     }
 }

@@ -31,10 +31,12 @@ import java.util.Set;
  */
 public final class Checker extends CheckerPart {
 
-    private enum DeclKind { DATA, MODEL }
-
-    private record Decl(DeclKind kind, Name name, int order) {
+    private enum DeclKind {
+        DATA,
+        MODEL
     }
+
+    private record Decl(DeclKind kind, Name name, int order) {}
 
     private final Map<String, Decl> decls = new LinkedHashMap<>();
     private final Set<String> used = new HashSet<>();
@@ -56,7 +58,9 @@ public final class Checker extends CheckerPart {
         try {
             c.run(program);
         } catch (RuntimeException e) {
-            Span at = program.statements().isEmpty() ? new Span(1, 1, 1, 2, 0, 0) : program.statements().get(0).span();
+            Span at = program.statements().isEmpty()
+                    ? new Span(1, 1, 1, 2, 0, 0)
+                    : program.statements().get(0).span();
             diagnostics.add(Diagnostic.error(diagnostics.file(), at, "internal error in the checker: " + e)
                     .withHint("this is a bug in ae4j; please report it with this file"));
         }
@@ -75,10 +79,10 @@ public final class Checker extends CheckerPart {
                 }
                 case Statement.ModelDecl m -> declare(DeclKind.MODEL, m.name(), i);
                 case Statement.Load l -> {
-                    if (!decls.containsKey(l.model().text())) decls.put(l.model().text(), new Decl(DeclKind.MODEL, l.model(), i));
+                    if (!decls.containsKey(l.model().text()))
+                        decls.put(l.model().text(), new Decl(DeclKind.MODEL, l.model(), i));
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         for (int i = 0; i < stmts.size(); i++) {
@@ -92,11 +96,13 @@ public final class Checker extends CheckerPart {
                 case Statement.Analyze a -> analyze(a, i);
                 case Statement.Save s -> {
                     String m = resolve(DeclKind.MODEL, s.model(), i);
-                    if (m != null) steps.add(new CheckedProgram.Step.Save(m, s.path().value()));
+                    if (m != null)
+                        steps.add(new CheckedProgram.Step.Save(m, s.path().value()));
                 }
                 case Statement.Load l -> {
                     String m = resolve(DeclKind.MODEL, l.model(), i);
-                    if (m != null) steps.add(new CheckedProgram.Step.Load(m, l.path().value()));
+                    if (m != null)
+                        steps.add(new CheckedProgram.Step.Load(m, l.path().value()));
                 }
                 case Statement.Export e -> export(e, i);
             }
@@ -108,7 +114,10 @@ public final class Checker extends CheckerPart {
             if (d.kind() == DeclKind.DATA) {
                 diags.warning(d.name().span(), "data set '" + d.name().text() + "' is never used");
             } else {
-                diags.add(Diagnostic.warning(diags.file(), d.name().span(), "model '" + d.name().text() + "' is never used")
+                diags.add(Diagnostic.warning(
+                                diags.file(),
+                                d.name().span(),
+                                "model '" + d.name().text() + "' is never used")
                         .withHint("train, evaluate, save or export it"));
             }
         }
@@ -117,7 +126,10 @@ public final class Checker extends CheckerPart {
     private void declare(DeclKind kind, Name n, int order) {
         Decl old = decls.get(n.text());
         if (old != null) {
-            error(n.span(), "'" + n.text() + "' is already declared on line " + old.name().span().line());
+            error(
+                    n.span(),
+                    "'" + n.text() + "' is already declared on line "
+                            + old.name().span().line());
             return;
         }
         decls.put(n.text(), new Decl(kind, n, order));
@@ -128,16 +140,25 @@ public final class Checker extends CheckerPart {
         String what = kind == DeclKind.DATA ? "data set" : "model";
         Decl d = decls.get(n.text());
         if (d == null) {
-            List<String> candidates = decls.values().stream().filter(x -> x.kind() == kind).map(x -> x.name().text()).toList();
+            List<String> candidates = decls.values().stream()
+                    .filter(x -> x.kind() == kind)
+                    .map(x -> x.name().text())
+                    .toList();
             unknown(what, n, candidates, null);
             return null;
         }
         if (d.kind() != kind) {
-            error(n.span(), "'" + n.text() + "' is a " + (d.kind() == DeclKind.DATA ? "data set" : "model") + ", not a " + what);
+            error(
+                    n.span(),
+                    "'" + n.text() + "' is a " + (d.kind() == DeclKind.DATA ? "data set" : "model") + ", not a "
+                            + what);
             return null;
         }
         if (d.order() > order) {
-            error(n.span(), what + " '" + n.text() + "' is used before its declaration on line " + d.name().span().line());
+            error(
+                    n.span(),
+                    what + " '" + n.text() + "' is used before its declaration on line "
+                            + d.name().span().line());
             return null;
         }
         used.add(n.text());
@@ -154,7 +175,8 @@ public final class Checker extends CheckerPart {
         switch (d.source()) {
             case DataSource.FromCall fc -> {
                 Expr.Call call = fc.call();
-                Optional<Builtin> b = Builtins.lookup(Kind.DATA_SOURCE, call.fn().text());
+                Optional<Builtin> b =
+                        Builtins.lookup(Kind.DATA_SOURCE, call.fn().text());
                 if (b.isEmpty()) {
                     unknownBuiltin(Kind.DATA_SOURCE, call.fn());
                     ok = false;
@@ -166,8 +188,10 @@ public final class Checker extends CheckerPart {
                 }
             }
             case DataSource.FromData fd -> {
-                if (!decls.containsKey(fd.name().text()) && Builtins.lookup(Kind.DATA_SOURCE, fd.name().text()).isPresent()) {
-                    Builtin b = Builtins.lookup(Kind.DATA_SOURCE, fd.name().text()).get();
+                if (!decls.containsKey(fd.name().text())
+                        && Builtins.lookup(Kind.DATA_SOURCE, fd.name().text()).isPresent()) {
+                    Builtin b =
+                            Builtins.lookup(Kind.DATA_SOURCE, fd.name().text()).get();
                     Map<String, Object> args = arguments.bind(b, fd.name(), List.of(), e -> null, order);
                     if (args == null) ok = false;
                     else source = new Call(b.name(), args);
@@ -186,7 +210,10 @@ public final class Checker extends CheckerPart {
             error(d.source().span(), "split produces two data sets; write data (fit, val) = split(...)");
             ok = false;
         } else if (!split && d.names().size() > 1) {
-            error(d.source().span(), "only split produces several data sets; declare " + d.names().size() + " data sets separately");
+            error(
+                    d.source().span(),
+                    "only split produces several data sets; declare "
+                            + d.names().size() + " data sets separately");
             ok = false;
         }
         List<Call> transforms = new ArrayList<>();
@@ -210,7 +237,8 @@ public final class Checker extends CheckerPart {
             unknownBuiltin(Kind.TRANSFORM, t.name());
             return null;
         }
-        List<Arg> args = t.value() != null ? List.of(new Arg(null, t.value(), t.value().span())) : t.args();
+        List<Arg> args =
+                t.value() != null ? List.of(new Arg(null, t.value(), t.value().span())) : t.args();
         Map<String, Object> bound = arguments.bind(b.get(), t.name(), args, e -> null, order);
         return bound == null ? null : new Call(b.get().name(), bound);
     }
@@ -223,11 +251,17 @@ public final class Checker extends CheckerPart {
         Map<String, Object> opts = arguments.options(Kind.TRAIN_OPTION, t.args(), order, t.model());
         if (opts == null || model == null || data == null) return;
         CheckedModel m = models.get(model);
-        if ("recirculation".equals(opts.get("algorithm")) && m != null
+        if ("recirculation".equals(opts.get("algorithm"))
+                && m != null
                 && (m.encoder().size() != 1 || m.decoder().size() != 1)) {
-            Arg a = t.args().stream().filter(x -> x.name() != null && x.name().text().equals("algorithm")).findFirst().orElseThrow();
-            error(a.value().span(), "recirculation needs one hidden layer, but model '" + model + "' has " + m.encoder().size()
-                    + " encoder and " + m.decoder().size() + " decoder layers");
+            Arg a = t.args().stream()
+                    .filter(x -> x.name() != null && x.name().text().equals("algorithm"))
+                    .findFirst()
+                    .orElseThrow();
+            error(
+                    a.value().span(),
+                    "recirculation needs one hidden layer, but model '" + model + "' has "
+                            + m.encoder().size() + " encoder and " + m.decoder().size() + " decoder layers");
             return;
         }
         if (m != null && !pretrainOptions(t, m, opts)) return;
@@ -237,26 +271,37 @@ public final class Checker extends CheckerPart {
     /** Greedy pretraining needs an encoder-decoder stack; says so at the option. False when that is an error. */
     private boolean pretrainOptions(Statement.Train t, CheckedModel m, Map<String, Object> opts) {
         boolean greedy = "greedy".equals(opts.get("pretrain"));
-        Optional<Arg> pretrain = t.args().stream().filter(x -> x.name() != null && x.name().text().equals("pretrain")).findFirst();
-        Optional<Arg> epochs = t.args().stream().filter(x -> x.name() != null && x.name().text().equals("pretrain_epochs")).findFirst();
+        Optional<Arg> pretrain = t.args().stream()
+                .filter(x -> x.name() != null && x.name().text().equals("pretrain"))
+                .findFirst();
+        Optional<Arg> epochs = t.args().stream()
+                .filter(x -> x.name() != null && x.name().text().equals("pretrain_epochs"))
+                .findFirst();
         if (!greedy) {
-            epochs.ifPresent(a -> diags.warning(a.name().span(), "pretrain_epochs has no effect without pretrain: greedy"));
+            epochs.ifPresent(
+                    a -> diags.warning(a.name().span(), "pretrain_epochs has no effect without pretrain: greedy"));
             return true;
         }
         var span = pretrain.orElseThrow().value().span();
         if (m.freeCode() != null) {
-            error(span, "greedy pretraining trains encoder-decoder stacks layer by layer, but model '" + m.name()
-                    + "' has a free code (predictive sparse decomposition)");
+            error(
+                    span,
+                    "greedy pretraining trains encoder-decoder stacks layer by layer, but model '" + m.name()
+                            + "' has a free code (predictive sparse decomposition)");
             return false;
         }
         if (m.decoder().isEmpty()) {
-            error(span, "greedy pretraining trains each encoder layer as a shallow autoencoder, but model '" + m.name()
-                    + "' has no decoder");
+            error(
+                    span,
+                    "greedy pretraining trains each encoder layer as a shallow autoencoder, but model '" + m.name()
+                            + "' has no decoder");
             return false;
         }
         if (m.encoder().size() == 1) {
-            diags.warning(span, "model '" + m.name() + "' has one encoder layer: greedy pretraining trains it as it is, then"
-                    + " training continues end to end");
+            diags.warning(
+                    span,
+                    "model '" + m.name() + "' has one encoder layer: greedy pretraining trains it as it is, then"
+                            + " training continues end to end");
         }
         return true;
     }
@@ -291,21 +336,25 @@ public final class Checker extends CheckerPart {
                     }
                     case "score_field" -> {
                         if (m.corruption() == null) {
-                            error(an.name().span(), "score_field applies to a denoising autoencoder, but model '" + model
-                                    + "' has no corrupt declaration");
+                            error(
+                                    an.name().span(),
+                                    "score_field applies to a denoising autoencoder, but model '" + model
+                                            + "' has no corrupt declaration");
                             ok = false;
                         } else if (!full.containsKey("sigma")) {
                             Double sigma = gaussianSigma(m.corruption());
                             if (sigma == null) {
-                                error(an.name().span(), "score_field needs sigma: the corruption of model '" + model + "' is not gaussian");
+                                error(
+                                        an.name().span(),
+                                        "score_field needs sigma: the corruption of model '" + model
+                                                + "' is not gaussian");
                                 ok = false;
                             } else {
                                 full.put("sigma", sigma);
                             }
                         }
                     }
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             analyses.add(new Call(b.get().name(), full));
@@ -334,10 +383,13 @@ public final class Checker extends CheckerPart {
             if (Builtins.lookup(Kind.EXPORT_FORMAT, ext).isPresent()) {
                 format = ext;
             } else {
-                errorHint(e.path().span(), "cannot tell the export format from \"" + path + "\"",
+                errorHint(
+                        e.path().span(),
+                        "cannot tell the export format from \"" + path + "\"",
                         "add one: as safetensors, as onnx or as csv");
             }
         }
-        if (model != null && format != null) steps.add(new CheckedProgram.Step.Export(model, e.path().value(), format));
+        if (model != null && format != null)
+            steps.add(new CheckedProgram.Step.Export(model, e.path().value(), format));
     }
 }

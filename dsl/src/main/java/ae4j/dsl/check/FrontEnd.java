@@ -20,8 +20,7 @@ public final class FrontEnd {
         }
     }
 
-    private FrontEnd() {
-    }
+    private FrontEnd() {}
 
     public static Result check(String file, String source) {
         SourceParser.Parsed parsed = SourceParser.parse(file, source == null ? "" : source);

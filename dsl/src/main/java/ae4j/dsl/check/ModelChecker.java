@@ -61,10 +61,16 @@ final class ModelChecker extends CheckerPart {
             errorHint(m.name().span(), "model '" + s.modelName + "' has no input", "add one, e.g. input x[784]");
         }
         if (encoder == null) {
-            errorHint(m.name().span(), "model '" + s.modelName + "' has no encoder", "add one, e.g. encoder f { dense 64 sigmoid }");
+            errorHint(
+                    m.name().span(),
+                    "model '" + s.modelName + "' has no encoder",
+                    "add one, e.g. encoder f { dense 64 sigmoid }");
         }
         if (minimize == null) {
-            errorHint(m.name().span(), "model '" + s.modelName + "' has no minimize", "add an objective, e.g. minimize mse(x, g(f(x)))");
+            errorHint(
+                    m.name().span(),
+                    "model '" + s.modelName + "' has no minimize",
+                    "add an objective, e.g. minimize mse(x, g(f(x)))");
         }
         // ---- input
         List<Integer> dims = new ArrayList<>();
@@ -105,17 +111,21 @@ final class ModelChecker extends CheckerPart {
         // ---- output (before the decoder: a tied decoder's last activation follows it)
         Call out = null;
         if (output != null) {
-            Optional<Builtin> b = Builtins.lookup(Kind.DISTRIBUTION, output.distribution().text());
+            Optional<Builtin> b =
+                    Builtins.lookup(Kind.DISTRIBUTION, output.distribution().text());
             if (b.isEmpty()) unknownBuiltin(Kind.DISTRIBUTION, output.distribution());
             else {
-                Map<String, Object> args = arguments.bind(b.get(), output.distribution(), output.args(), e -> null, Integer.MAX_VALUE);
+                Map<String, Object> args =
+                        arguments.bind(b.get(), output.distribution(), output.args(), e -> null, Integer.MAX_VALUE);
                 if (args != null) out = new Call(b.get().name(), args);
             }
         }
         // ---- decoder
         List<LayerInfo> dec = new ArrayList<>();
         if (decoder != null && decoder.tied() && !decoder.layers().isEmpty()) {
-            errorHint(decoder.layers().get(0).span(), "a tied decoder has no layer list",
+            errorHint(
+                    decoder.layers().get(0).span(),
+                    "a tied decoder has no layer list",
                     "decoder " + s.decoderName + " tied mirrors the encoder; remove the layers or the word tied");
         }
         if (decoder != null && decoder.tied()) {
@@ -123,8 +133,16 @@ final class ModelChecker extends CheckerPart {
                 for (int i = enc.size() - 1; i >= 0; i--) {
                     LayerInfo e = enc.get(i);
                     String act = i > 0 ? enc.get(i - 1).activation() : tiedOutputActivation(out);
-                    dec.add(new LayerInfo(e.kind(), e.out(), e.in(), act, origin(decoder.span()) + " (mirrors "
-                            + (e.origin() == null ? "encoder layer " + i : e.origin().substring(e.origin().indexOf(':') + 2)) + ")"));
+                    dec.add(new LayerInfo(
+                            e.kind(),
+                            e.out(),
+                            e.in(),
+                            act,
+                            origin(decoder.span()) + " (mirrors "
+                                    + (e.origin() == null
+                                            ? "encoder layer " + i
+                                            : e.origin().substring(e.origin().indexOf(':') + 2))
+                                    + ")"));
                 }
             }
         } else if (decoder != null) {
@@ -134,20 +152,28 @@ final class ModelChecker extends CheckerPart {
             if (dec != null && !dec.isEmpty() && s.inputSize > 0) {
                 LayerInfo last = dec.get(dec.size() - 1);
                 if (last.out() != s.inputSize) {
-                    error(decoder.layers().get(decoder.layers().size() - 1).size().span(),
-                            "the decoder ends with size " + last.out() + " but the input " + s.inputName + " has size " + s.inputSize);
+                    error(
+                            decoder.layers()
+                                    .get(decoder.layers().size() - 1)
+                                    .size()
+                                    .span(),
+                            "the decoder ends with size " + last.out() + " but the input " + s.inputName + " has size "
+                                    + s.inputSize);
                 }
             }
         }
         if (out != null && dec != null && !dec.isEmpty() && decoder != null && !decoder.tied()) {
             String last = dec.get(dec.size() - 1).activation();
             String want = switch (out.name()) {
-                case "bernoulli" -> last.equals("sigmoid") || last.equals("identity") ? null : "sigmoid (or identity for logits)";
+                case "bernoulli" ->
+                    last.equals("sigmoid") || last.equals("identity") ? null : "sigmoid (or identity for logits)";
                 case "categorical" -> last.equals("softmax") ? null : "softmax";
                 default -> last.equals("identity") ? null : "identity";
             };
             if (want != null) {
-                diags.warning(output.span(), "output " + out.name() + " expects the decoder to end in " + want + ", but it ends in " + last);
+                diags.warning(
+                        output.span(),
+                        "output " + out.name() + " expects the decoder to end in " + want + ", but it ends in " + last);
             }
         }
         // ---- code
@@ -155,11 +181,14 @@ final class ModelChecker extends CheckerPart {
         if (code != null && code.value() != null) {
             MExpr v = objectives.mexpr(code.value(), s);
             if (v != null) {
-                if (v instanceof MExpr.Encode en && (en.arg() instanceof MExpr.Input || en.arg() instanceof MExpr.Corrupted)) {
+                if (v instanceof MExpr.Encode en
+                        && (en.arg() instanceof MExpr.Input || en.arg() instanceof MExpr.Corrupted)) {
                     codeValue = v;
                 } else {
-                    error(code.value().span(), "the code must be the encoder applied to the input, like "
-                            + s.encoderName + "(" + s.inputName + ") or " + s.encoderName + "(" + s.inputName + "~)");
+                    error(
+                            code.value().span(),
+                            "the code must be the encoder applied to the input, like " + s.encoderName + "("
+                                    + s.inputName + ") or " + s.encoderName + "(" + s.inputName + "~)");
                 }
             }
         }
@@ -167,8 +196,10 @@ final class ModelChecker extends CheckerPart {
         Corruption corruption = null;
         if (corrupt != null) {
             if (s.inputName != null && !corrupt.target().base().equals(s.inputName)) {
-                error(corrupt.target().span(), "the corruption target must be '" + s.inputName + "~' (the input with a tilde), got '"
-                        + corrupt.target().text() + "'");
+                error(
+                        corrupt.target().span(),
+                        "the corruption target must be '" + s.inputName + "~' (the input with a tilde), got '"
+                                + corrupt.target().text() + "'");
             }
             corruption = corruption(corrupt.process(), s);
         }
@@ -176,41 +207,61 @@ final class ModelChecker extends CheckerPart {
         Call noiseCall = null;
         if (noise != null) {
             if (!noise.code().text().equals(s.codeName)) {
-                error(noise.code().span(), "'" + noise.code().text() + "' is not the code; the code of model '" + s.modelName
-                        + "' is '" + s.codeName + "'");
+                error(
+                        noise.code().span(),
+                        "'" + noise.code().text() + "' is not the code; the code of model '" + s.modelName + "' is '"
+                                + s.codeName + "'");
             } else if (s.encoderLastActivation != null && !s.encoderLastActivation.equals("sigmoid")) {
-                diags.warning(noise.span(), "noise before the code expects a sigmoid code, but the encoder ends in " + s.encoderLastActivation);
+                diags.warning(
+                        noise.span(),
+                        "noise before the code expects a sigmoid code, but the encoder ends in "
+                                + s.encoderLastActivation);
             }
             if (noise.process() instanceof Expr.Call pc) {
                 Optional<Builtin> b = Builtins.lookup(Kind.NOISE, pc.fn().text());
                 if (b.isEmpty()) unknownBuiltin(Kind.NOISE, pc.fn());
                 else {
-                    Map<String, Object> args = arguments.bind(b.get(), pc.fn(), pc.args(), e -> null, Integer.MAX_VALUE);
-                    if (args != null && args.get("sigma") instanceof Call sched
-                            && !sched.name().equals("ramp") && !sched.name().equals("warmup")) {
-                        // Arguments.constant(), step() and cosine() scale a learning rate; they have no value of their own.
-                        var at = pc.args().stream().filter(x -> x.name() != null && x.name().text().equals("sigma"))
-                                .map(x -> x.value().span()).findFirst().orElse(pc.span());
-                        error(at, "a noise sigma needs a value: a number or ramp(start, end), not "
-                                + sched.name() + "(...), which scales a learning rate");
+                    Map<String, Object> args =
+                            arguments.bind(b.get(), pc.fn(), pc.args(), e -> null, Integer.MAX_VALUE);
+                    if (args != null
+                            && args.get("sigma") instanceof Call sched
+                            && !sched.name().equals("ramp")
+                            && !sched.name().equals("warmup")) {
+                        // Arguments.constant(), step() and cosine() scale a learning rate; they have no value of their
+                        // own.
+                        var at = pc.args().stream()
+                                .filter(x -> x.name() != null && x.name().text().equals("sigma"))
+                                .map(x -> x.value().span())
+                                .findFirst()
+                                .orElse(pc.span());
+                        error(
+                                at,
+                                "a noise sigma needs a value: a number or ramp(start, end), not " + sched.name()
+                                        + "(...), which scales a learning rate");
                     } else if (args != null) {
                         noiseCall = new Call(b.get().name(), args);
                     }
                 }
             } else {
-                error(noise.process().span(), "expected a noise process such as gaussian(sigma: 4), got " + shown(noise.process()));
+                error(
+                        noise.process().span(),
+                        "expected a noise process such as gaussian(sigma: 4), got " + shown(noise.process()));
             }
         }
         // ---- free code
         CheckedModel.FreeCode freeCode = null;
         if (free != null) {
             if (!free.code().text().equals(s.codeName)) {
-                error(free.code().span(), "'" + free.code().text() + "' is not the code; the code of model '" + s.modelName
-                        + "' is '" + s.codeName + "'");
+                error(
+                        free.code().span(),
+                        "'" + free.code().text() + "' is not the code; the code of model '" + s.modelName + "' is '"
+                                + s.codeName + "'");
             }
-            Map<String, Object> options = arguments.options(Kind.FREE_CODE_OPTION, free.args(), Integer.MAX_VALUE, null);
+            Map<String, Object> options =
+                    arguments.options(Kind.FREE_CODE_OPTION, free.args(), Integer.MAX_VALUE, null);
             if (options != null) {
-                freeCode = new CheckedModel.FreeCode(((Number) options.get("steps")).intValue(), ((Number) options.get("lr")).doubleValue());
+                freeCode = new CheckedModel.FreeCode(
+                        ((Number) options.get("steps")).intValue(), ((Number) options.get("lr")).doubleValue());
             }
         }
         // ---- objective
@@ -219,10 +270,12 @@ final class ModelChecker extends CheckerPart {
             objectives.weighted(minimize.objective(), 1.0, objective, s);
         }
         if (corrupt != null && !s.corruptionUsed && minimize != null) {
-            diags.add(Diagnostic.warning(diags.file(), corrupt.span(), "the corruption " + corrupt.target().text()
-                            + " is declared but never used")
-                    .withHint("use it in the objective, e.g. mse(" + s.inputName + ", " + s.decoderName + "(" + s.encoderName + "("
-                            + corrupt.target().text() + ")))"));
+            diags.add(Diagnostic.warning(
+                            diags.file(),
+                            corrupt.span(),
+                            "the corruption " + corrupt.target().text() + " is declared but never used")
+                    .withHint("use it in the objective, e.g. mse(" + s.inputName + ", " + s.decoderName + "("
+                            + s.encoderName + "(" + corrupt.target().text() + ")))"));
         }
         if (errorCount() > errorsBefore || input == null || encoder == null || minimize == null) return null;
         Map<String, String> origins = new LinkedHashMap<>();
@@ -233,9 +286,25 @@ final class ModelChecker extends CheckerPart {
         putOrigin(origins, "noise", noise);
         putOrigin(origins, "free", free);
         putOrigin(origins, "minimize", minimize);
-        return new CheckedModel(s.modelName, s.inputName, dims, s.inputSize, s.encoderName, enc, s.codeName, s.codeSize, codeValue,
-                s.hasDecoder ? s.decoderName : null, decoder != null && decoder.tied(), dec == null ? List.of() : dec, out,
-                corruption, noiseCall, freeCode, objective, origins);
+        return new CheckedModel(
+                s.modelName,
+                s.inputName,
+                dims,
+                s.inputSize,
+                s.encoderName,
+                enc,
+                s.codeName,
+                s.codeSize,
+                codeValue,
+                s.hasDecoder ? s.decoderName : null,
+                decoder != null && decoder.tied(),
+                dec == null ? List.of() : dec,
+                out,
+                corruption,
+                noiseCall,
+                freeCode,
+                objective,
+                origins);
     }
 
     private void putOrigin(Map<String, String> origins, String key, ModelItem item) {
@@ -281,7 +350,8 @@ final class ModelChecker extends CheckerPart {
             Integer size = arguments.positiveInt(l.size(), "layer size");
             String act = "identity";
             if (l.activation() != null) {
-                Optional<Builtin> a = Builtins.lookup(Kind.ACTIVATION, l.activation().text());
+                Optional<Builtin> a =
+                        Builtins.lookup(Kind.ACTIVATION, l.activation().text());
                 if (a.isEmpty()) {
                     unknownBuiltin(Kind.ACTIVATION, l.activation());
                     ok = false;
@@ -291,16 +361,22 @@ final class ModelChecker extends CheckerPart {
             }
             if (kind.isPresent() && !l.args().isEmpty()) {
                 Builtin b = kind.get();
-                Builtin argsOnly = new Builtin(b.kind(), b.name(), b.params().subList(1, b.params().size()), b.doc(), b.book());
+                Builtin argsOnly = new Builtin(
+                        b.kind(), b.name(), b.params().subList(1, b.params().size()), b.doc(), b.book());
                 Map<String, Object> args = arguments.bind(argsOnly, l.kind(), l.args(), e -> null, Integer.MAX_VALUE);
                 if (args == null) ok = false;
                 else if (args.get("in") instanceof Integer declared && prev > 0 && declared != prev) {
-                    Expr at = l.args().stream().filter(a -> a.name() != null && a.name().text().equals("in")).map(Arg::value)
-                            .findFirst().orElse(l.args().get(0).value());
+                    Expr at = l.args().stream()
+                            .filter(a -> a.name() != null && a.name().text().equals("in"))
+                            .map(Arg::value)
+                            .findFirst()
+                            .orElse(l.args().get(0).value());
                     if (i == 0) {
                         error(at.span(), firstWords + " is " + declared + " but " + prevWords + " has size " + prev);
                     } else {
-                        error(at.span(), "this layer's input is " + declared + " but the previous layer has size " + prev);
+                        error(
+                                at.span(),
+                                "this layer's input is " + declared + " but the previous layer has size " + prev);
                     }
                     ok = false;
                 }
@@ -319,7 +395,10 @@ final class ModelChecker extends CheckerPart {
 
     private Corruption corruption(Expr e, ModelScope s) {
         if (!(e instanceof Expr.Call c)) {
-            error(e.span(), "expected a corruption process such as gaussian(" + ModelScope.nameOr(s.inputName) + ", sigma: 0.3), got " + shown(e));
+            error(
+                    e.span(),
+                    "expected a corruption process such as gaussian(" + ModelScope.nameOr(s.inputName)
+                            + ", sigma: 0.3), got " + shown(e));
             return null;
         }
         Optional<Builtin> b = Builtins.lookup(Kind.CORRUPTION, c.fn().text());
@@ -329,17 +408,28 @@ final class ModelChecker extends CheckerPart {
         }
         Corruption[] inner = new Corruption[1];
         boolean[] bad = new boolean[1];
-        Map<String, Object> args = arguments.bind(b.get(), c.fn(), c.args(), arg -> {
-            if (arg instanceof Expr.Ref r && r.name().text().equals(s.inputName)) return new MExpr.Input(s.inputName);
-            if (arg instanceof Expr.Call nested && Builtins.lookup(Kind.CORRUPTION, nested.fn().text()).isPresent()) {
-                inner[0] = corruption(nested, s);
-                if (inner[0] == null) bad[0] = true;
-                return new MExpr.Input(s.inputName);
-            }
-            error(arg.span(), "a corruption applies to the input '" + ModelScope.nameOr(s.inputName) + "' or to another corruption, got " + shown(arg));
-            bad[0] = true;
-            return null;
-        }, Integer.MAX_VALUE);
+        Map<String, Object> args = arguments.bind(
+                b.get(),
+                c.fn(),
+                c.args(),
+                arg -> {
+                    if (arg instanceof Expr.Ref r && r.name().text().equals(s.inputName))
+                        return new MExpr.Input(s.inputName);
+                    if (arg instanceof Expr.Call nested
+                            && Builtins.lookup(Kind.CORRUPTION, nested.fn().text())
+                                    .isPresent()) {
+                        inner[0] = corruption(nested, s);
+                        if (inner[0] == null) bad[0] = true;
+                        return new MExpr.Input(s.inputName);
+                    }
+                    error(
+                            arg.span(),
+                            "a corruption applies to the input '" + ModelScope.nameOr(s.inputName)
+                                    + "' or to another corruption, got " + shown(arg));
+                    bad[0] = true;
+                    return null;
+                },
+                Integer.MAX_VALUE);
         if (args == null || bad[0]) return null;
         Map<String, Object> rest = new LinkedHashMap<>(args);
         rest.remove("x");

@@ -6,8 +6,7 @@ import java.util.Optional;
 /** "Did you mean 'relu'?": the closest candidate by edit distance, when it is close enough. */
 public final class Names {
 
-    private Names() {
-    }
+    private Names() {}
 
     /** Levenshtein distance (insertions, deletions, substitutions; an adjacent swap counts as one). */
     public static int distance(String a, String b) {
@@ -43,6 +42,8 @@ public final class Names {
         if (best == null) return Optional.empty();
         int len = word.length();
         int limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
-        return bestDistance <= limit && bestDistance < Math.max(len, best.length()) ? Optional.of(best) : Optional.empty();
+        return bestDistance <= limit && bestDistance < Math.max(len, best.length())
+                ? Optional.of(best)
+                : Optional.empty();
     }
 }

@@ -4,7 +4,6 @@ import ae4j.dsl.ast.Expr;
 import ae4j.dsl.ast.Name;
 import ae4j.dsl.check.Builtins.Builtin;
 import ae4j.dsl.check.Builtins.Kind;
-import ae4j.dsl.check.CheckedModel.Call;
 import ae4j.dsl.check.CheckedModel.MExpr;
 import ae4j.dsl.check.CheckedModel.Term;
 import ae4j.dsl.syntax.Diagnostics;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The objective of a model: a weighted sum of loss calls (14.1, 14.2, 14.9, ...), each loss's arguments model
@@ -31,12 +29,14 @@ final class ObjectiveChecker extends CheckerPart {
     /** Adds the terms of {@code e}, weighted by w, to {@code out}; reports what is not a weighted sum of losses. */
     void weighted(Expr e, double w, List<Term> out, ModelScope s) {
         switch (e) {
-            case Expr.Binary b when b.op() == '+' || b.op() == '-' -> {
+            case Expr.Binary b
+            when b.op() == '+' || b.op() == '-' -> {
                 weighted(b.left(), w, out, s);
                 weighted(b.right(), b.op() == '-' ? -w : w, out, s);
             }
             case Expr.Neg n -> weighted(n.operand(), -w, out, s);
-            case Expr.Binary b when b.op() == '*' -> {
+            case Expr.Binary b
+            when b.op() == '*' -> {
                 Double l = Arguments.constant(b.left());
                 Double r = Arguments.constant(b.right());
                 if (l != null && r != null) {
@@ -46,7 +46,9 @@ final class ObjectiveChecker extends CheckerPart {
                 } else if (r != null) {
                     weighted(b.left(), w * r, out, s);
                 } else {
-                    errorHint(b.span(), "the objective cannot multiply two terms",
+                    errorHint(
+                            b.span(),
+                            "the objective cannot multiply two terms",
                             "weight a term by a number, like 0.01 * l1(" + s.codeName + ")");
                     // still check both sides for their own errors
                     weighted(b.left(), w, new ArrayList<>(), s);
@@ -79,8 +81,11 @@ final class ObjectiveChecker extends CheckerPart {
     }
 
     private void notATerm(Expr e, ModelScope s) {
-        errorHint(e.span(), "a term of the objective must be a loss call such as mse(" + ModelScope.nameOr(s.inputName) + ", "
-                        + s.decoderName + "(" + s.encoderName + "(" + ModelScope.nameOr(s.inputName) + "))), got " + shown(e),
+        errorHint(
+                e.span(),
+                "a term of the objective must be a loss call such as mse(" + ModelScope.nameOr(s.inputName) + ", "
+                        + s.decoderName + "(" + s.encoderName + "(" + ModelScope.nameOr(s.inputName) + "))), got "
+                        + shown(e),
                 "losses: " + String.join(", ", Builtins.names(Kind.LOSS)));
     }
 
@@ -96,18 +101,21 @@ final class ObjectiveChecker extends CheckerPart {
                 int sa = size(a, s);
                 int sb = size(b, s);
                 if (sa > 0 && sb > 0 && sa != sb) {
-                    error(c.span(), loss.name() + " compares vectors of different sizes: " + a + " has size " + sa + ", " + b
-                            + " has size " + sb);
+                    error(
+                            c.span(),
+                            loss.name() + " compares vectors of different sizes: " + a + " has size " + sa + ", " + b
+                                    + " has size " + sb);
                     return null;
                 }
             }
             case "kl_sparsity" -> {
                 if (s.encoderLastActivation != null && !s.encoderLastActivation.equals("sigmoid")) {
-                    diags.warning(c.fn().span(), "kl_sparsity expects a sigmoid code, but the encoder ends in " + s.encoderLastActivation);
+                    diags.warning(
+                            c.fn().span(),
+                            "kl_sparsity expects a sigmoid code, but the encoder ends in " + s.encoderLastActivation);
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         return new Term(w, loss.name(), args, origin(c.span()));
     }
@@ -134,7 +142,9 @@ final class ObjectiveChecker extends CheckerPart {
                         return null;
                     }
                     if (!s.hasCorrupt) {
-                        errorHint(n.span(), "'" + n.text() + "' is used but model '" + s.modelName + "' has no corrupt declaration",
+                        errorHint(
+                                n.span(),
+                                "'" + n.text() + "' is used but model '" + s.modelName + "' has no corrupt declaration",
                                 "add one, e.g. corrupt " + n.text() + " = gaussian(" + s.inputName + ", sigma: 0.3)");
                         return null;
                     }
@@ -145,7 +155,9 @@ final class ObjectiveChecker extends CheckerPart {
                 if (n.text().equals(s.codeName)) return new MExpr.Code(s.codeName);
                 if (n.text().equals(s.encoderName)) return new MExpr.Function(s.encoderName);
                 if (s.hasDecoder && n.text().equals(s.decoderName)) {
-                    error(n.span(), "'" + n.text() + "' is the decoder; apply it, like " + n.text() + "(" + s.codeName + ")");
+                    error(
+                            n.span(),
+                            "'" + n.text() + "' is the decoder; apply it, like " + n.text() + "(" + s.codeName + ")");
                     return null;
                 }
                 unknown("name", n, modelNames(s), null);
@@ -166,19 +178,26 @@ final class ObjectiveChecker extends CheckerPart {
                     return null;
                 }
                 if (c.args().size() != 1 || c.args().get(0).isNamed()) {
-                    error(c.span(), fn + " takes one argument, like " + fn + "(" + (isEncoder ? s.inputName : s.codeName) + ")");
+                    error(
+                            c.span(),
+                            fn + " takes one argument, like " + fn + "(" + (isEncoder ? s.inputName : s.codeName)
+                                    + ")");
                     return null;
                 }
                 MExpr arg = mexpr(c.args().get(0).value(), s);
                 if (arg == null) return null;
                 if (arg instanceof MExpr.Function) {
-                    error(c.args().get(0).value().span(), "'" + arg + "' is a function; apply it, like " + arg + "(" + s.inputName + ")");
+                    error(
+                            c.args().get(0).value().span(),
+                            "'" + arg + "' is a function; apply it, like " + arg + "(" + s.inputName + ")");
                     return null;
                 }
                 int want = isEncoder ? s.inputSize : s.codeSize;
                 int got = size(arg, s);
                 if (want > 0 && got > 0 && want != got) {
-                    error(c.args().get(0).value().span(), fn + " takes an input of size " + want + ", got " + arg + " of size " + got);
+                    error(
+                            c.args().get(0).value().span(),
+                            fn + " takes an input of size " + want + ", got " + arg + " of size " + got);
                     return null;
                 }
                 if (isEncoder) {
@@ -188,8 +207,11 @@ final class ObjectiveChecker extends CheckerPart {
                 return new MExpr.Decode(fn, arg);
             }
             default -> {
-                error(e.span(), "expected a model expression such as " + ModelScope.nameOr(s.inputName) + ", " + s.codeName + " or "
-                        + s.decoderName + "(" + s.encoderName + "(" + ModelScope.nameOr(s.inputName) + ")), got " + shown(e));
+                error(
+                        e.span(),
+                        "expected a model expression such as " + ModelScope.nameOr(s.inputName) + ", " + s.codeName
+                                + " or " + s.decoderName + "(" + s.encoderName + "(" + ModelScope.nameOr(s.inputName)
+                                + ")), got " + shown(e));
                 return null;
             }
         }

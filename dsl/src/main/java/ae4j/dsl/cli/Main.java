@@ -9,8 +9,8 @@ import ae4j.dsl.syntax.Diagnostics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,8 +23,7 @@ import java.util.List;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -143,7 +142,14 @@ public final class Main {
             CheckedModel one = r.checked().model(model);
             if (one == null) {
                 err.println("ae4j emit: " + file + " has no model '" + model + "'"
-                        + (models.isEmpty() ? "" : "; its models: " + String.join(", ", models.stream().map(CheckedModel::name).toList())));
+                        + (models.isEmpty()
+                                ? ""
+                                : "; its models: "
+                                        + String.join(
+                                                ", ",
+                                                models.stream()
+                                                        .map(CheckedModel::name)
+                                                        .toList())));
                 return 1;
             }
             models = List.of(one);
@@ -194,7 +200,8 @@ public final class Main {
             } else files.add(a);
         }
         if (files.isEmpty()) {
-            err.println("usage: ae4j fmt [--check] FILE...  (rewrites .ae files in canonical form; --check only lists the ones that would change)");
+            err.println(
+                    "usage: ae4j fmt [--check] FILE...  (rewrites .ae files in canonical form; --check only lists the ones that would change)");
             return 2;
         }
         int worst = 0;
@@ -286,7 +293,8 @@ public final class Main {
                     return 2;
                 }
             } else if (a.startsWith("--")) {
-                err.println("ae4j run: unknown option '" + a + "' (options: --out DIR, --epochs N, --resume CHECKPOINT, --reference)");
+                err.println("ae4j run: unknown option '" + a
+                        + "' (options: --out DIR, --epochs N, --resume CHECKPOINT, --reference)");
                 return 2;
             } else if (file == null) {
                 file = a;
@@ -303,6 +311,7 @@ public final class Main {
             String stem = Path.of(file).getFileName().toString().replaceFirst("\\.ae$", "");
             outDir = Path.of("out", stem);
         }
-        return ae4j.dsl.run.Runner.run(Path.of(file), new ae4j.dsl.run.Runner.Options(outDir, maxEpochs, reference, resume), out, err);
+        return ae4j.dsl.run.Runner.run(
+                Path.of(file), new ae4j.dsl.run.Runner.Options(outDir, maxEpochs, reference, resume), out, err);
     }
 }

@@ -38,15 +38,17 @@ final class BackwardEmitter {
             w.line("/** Node gradients of rows [r0, r0 + batch); {@code inner}: only down to the free code. */");
             w.open("private void backward(int r0, int batch, boolean inner) {");
         } else {
-            w.line("/** Node gradients of rows [r0, r0 + batch), output to input: the backward pass but the parameters' gradients. */");
+            w.line(
+                    "/** Node gradients of rows [r0, r0 + batch), output to input: the backward pass but the parameters' gradients. */");
             w.open("private void backward(int r0, int batch) {");
         }
         w.resetOrigin();
         for (int id = g.nodes().size() - 1; id >= 0; id--) {
             Node n = g.node(id);
-            if (free != null && id == free.id()) w.line("if (inner) return;   // the steps need gradients down to the code only");
+            if (free != null && id == free.id())
+                w.line("if (inner) return;   // the steps need gradients down to the code only");
             if (n instanceof Input || n instanceof Corrupt || n instanceof FreeCode) continue;
-            if (!layout.hasGradient(id)) continue;   // not in the objective, or no parameter upstream
+            if (!layout.hasGradient(id)) continue; // not in the objective, or no parameter upstream
             int in = ClassLayout.input(n);
             if (!layout.needsGradient(in)) continue;
             w.origin(g.nodeOrigin(id));
@@ -84,19 +86,19 @@ final class BackwardEmitter {
                 w.line("for (int r = r0; r < r0 + batch; r++) {");
                 w.line("    int o = r * " + wd + ";");
                 w.line("    float dot = (float) Elementwise.dot(" + wd + ", " + y + ", o, " + dy + ", o);");
-                w.line("    for (int j = 0; j < " + wd + "; j++) " + layout.grad(sm.input()) + "[o + j]" + op + y + "[o + j] * (" + dy
-                        + "[o + j] - dot);");
+                w.line("    for (int j = 0; j < " + wd + "; j++) " + layout.grad(sm.input()) + "[o + j]" + op + y
+                        + "[o + j] * (" + dy + "[o + j] - dot);");
                 w.line("}");
             }
             case Activate a -> {
                 String dx = layout.grad(a.input());
                 String y = layout.value(id);
                 if (layout.claimWrite(dx, true)) {
-                    w.line("Activation." + a.activation() + ".backward(" + count + ", " + y + ", " + o + ", " + dy + ", " + o + ", " + dx
-                            + ", " + o + ");");
+                    w.line("Activation." + a.activation() + ".backward(" + count + ", " + y + ", " + o + ", " + dy
+                            + ", " + o + ", " + dx + ", " + o + ");");
                 } else {
-                    w.line("Activation." + a.activation() + ".backward(" + count + ", " + y + ", " + o + ", " + dy + ", " + o
-                            + ", scratch, " + SCR + ");");
+                    w.line("Activation." + a.activation() + ".backward(" + count + ", " + y + ", " + o + ", " + dy
+                            + ", " + o + ", scratch, " + SCR + ");");
                     w.line("Elementwise.axpy(" + count + ", 1f, scratch, " + SCR + ", " + dx + ", " + o + ");");
                 }
             }
@@ -113,15 +115,19 @@ final class BackwardEmitter {
         String bx = layout.claimWrite(layout.grad(d.input()), true) ? "0f" : "1f";
         String a = layout.grad(id) + ", " + layout.off(id) + ", " + wy;
         String c = bx + ", " + layout.grad(d.input()) + ", " + layout.off(d.input()) + ", " + wx;
-        String packed = "Gemm.gemm(Op.N, batch, " + wx + ", " + wy + ", 1f, " + a + ", " + layout.pack(d.weight(), d.transposed()) + ", " + c
-                + ", Epilogue.NONE);";
+        String packed = "Gemm.gemm(Op.N, batch, " + wx + ", " + wy + ", 1f, " + a + ", "
+                + layout.pack(d.weight(), d.transposed()) + ", " + c + ", Epilogue.NONE);";
         if (layout.free == null) {
             w.line(packed);
             return;
         }
         w.line("if (prepacked) " + packed);
         String p = layout.param(d.weight());
-        if (d.transposed()) w.line("else Gemm.gemm(Op.N, Op.T, batch, " + wx + ", " + wy + ", 1f, " + a + ", " + p + ", 0, " + wy + ", " + c + ");");
-        else w.line("else Gemm.gemm(Op.N, Op.N, batch, " + wx + ", " + wy + ", 1f, " + a + ", " + p + ", 0, " + wx + ", " + c + ");");
+        if (d.transposed())
+            w.line("else Gemm.gemm(Op.N, Op.T, batch, " + wx + ", " + wy + ", 1f, " + a + ", " + p + ", 0, " + wy + ", "
+                    + c + ");");
+        else
+            w.line("else Gemm.gemm(Op.N, Op.N, batch, " + wx + ", " + wy + ", 1f, " + a + ", " + p + ", 0, " + wx + ", "
+                    + c + ");");
     }
 }

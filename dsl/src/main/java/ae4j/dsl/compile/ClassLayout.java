@@ -69,6 +69,7 @@ final class ClassLayout {
     private final Set<String> overwritten = new HashSet<>();
     /** Node gradients objective() zeroes (ids) and parameter gradients paramGradients() zeroes (indices). */
     final List<Integer> zeroedNodes = new ArrayList<>();
+
     final List<Integer> zeroedParams = new ArrayList<>();
 
     private final Set<String> taken = new HashSet<>(RESERVED);
@@ -78,19 +79,139 @@ final class ClassLayout {
      * keywords): a model name that would clash gets a suffix.
      */
     private static final Set<String> RESERVED = Set.of(
-            "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const", "continue",
-            "default", "do", "double", "else", "enum", "extends", "final", "finally", "float", "for", "goto", "if",
-            "implements", "import", "instanceof", "int", "interface", "long", "native", "new", "package", "private",
-            "protected", "public", "return", "short", "static", "strictfp", "super", "switch", "synchronized", "this",
-            "throw", "throws", "transient", "try", "void", "volatile", "while", "true", "false", "null", "var", "yield",
-            "record", "sealed", "permits", "when", "_",
-            "data", "r0", "batch", "seed", "step", "noisy", "to", "t", "n", "parts", "lo", "hi", "inv", "total",
-            "scale", "tm", "meanOver", "seedGradients", "inner", "rows", "loss", "k", "sum", "r", "o", "j", "i", "m",
-            "value", "q", "rn", "hv", "s", "dot", "rowTotal", "lse", "base", "so", "sumD2", "backward", "id", "node",
-            "maxBatch", "prepacked", "scratch", "rowBuf", "colBuf", "terms", "partTerms", "SW",
-            "Gemm", "Op", "Epilogue", "Activation", "Philox", "Elementwise", "Losses", "Norms", "Parallel", "BatchSplit",
-            "CompiledModel", "List", "ParamInfo", "Math", "System", "Float", "Double", "Integer", "String", "Object",
-            "IllegalArgumentException", "java", "ae4j");
+            "abstract",
+            "assert",
+            "boolean",
+            "break",
+            "byte",
+            "case",
+            "catch",
+            "char",
+            "class",
+            "const",
+            "continue",
+            "default",
+            "do",
+            "double",
+            "else",
+            "enum",
+            "extends",
+            "final",
+            "finally",
+            "float",
+            "for",
+            "goto",
+            "if",
+            "implements",
+            "import",
+            "instanceof",
+            "int",
+            "interface",
+            "long",
+            "native",
+            "new",
+            "package",
+            "private",
+            "protected",
+            "public",
+            "return",
+            "short",
+            "static",
+            "strictfp",
+            "super",
+            "switch",
+            "synchronized",
+            "this",
+            "throw",
+            "throws",
+            "transient",
+            "try",
+            "void",
+            "volatile",
+            "while",
+            "true",
+            "false",
+            "null",
+            "var",
+            "yield",
+            "record",
+            "sealed",
+            "permits",
+            "when",
+            "_",
+            "data",
+            "r0",
+            "batch",
+            "seed",
+            "step",
+            "noisy",
+            "to",
+            "t",
+            "n",
+            "parts",
+            "lo",
+            "hi",
+            "inv",
+            "total",
+            "scale",
+            "tm",
+            "meanOver",
+            "seedGradients",
+            "inner",
+            "rows",
+            "loss",
+            "k",
+            "sum",
+            "r",
+            "o",
+            "j",
+            "i",
+            "m",
+            "value",
+            "q",
+            "rn",
+            "hv",
+            "s",
+            "dot",
+            "rowTotal",
+            "lse",
+            "base",
+            "so",
+            "sumD2",
+            "backward",
+            "id",
+            "node",
+            "maxBatch",
+            "prepacked",
+            "scratch",
+            "rowBuf",
+            "colBuf",
+            "terms",
+            "partTerms",
+            "SW",
+            "Gemm",
+            "Op",
+            "Epilogue",
+            "Activation",
+            "Philox",
+            "Elementwise",
+            "Losses",
+            "Norms",
+            "Parallel",
+            "BatchSplit",
+            "CompiledModel",
+            "List",
+            "ParamInfo",
+            "Math",
+            "System",
+            "Float",
+            "Double",
+            "Integer",
+            "String",
+            "Object",
+            "IllegalArgumentException",
+            "java",
+            "ae4j");
 
     ClassLayout(Graph g) {
         this.g = g;
@@ -134,8 +255,8 @@ final class ClassLayout {
         }
         for (Node n : g.nodes()) {
             if (!(n instanceof Dense d) || !live[n.id()]) continue;
-            forwardPacks.add(pack(d.weight(), !d.transposed()));                // forward: op(W) as B
-            if (needsGradient(d.input())) pack(d.weight(), d.transposed());     // backward dX: the other op
+            forwardPacks.add(pack(d.weight(), !d.transposed())); // forward: op(W) as B
+            if (needsGradient(d.input())) pack(d.weight(), d.transposed()); // backward dX: the other op
         }
     }
 
@@ -229,7 +350,10 @@ final class ClassLayout {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < camel.length(); i++) {
             char c = camel.charAt(i);
-            if (Character.isUpperCase(c) && i > 0 && !Character.isUpperCase(camel.charAt(i - 1)) && camel.charAt(i - 1) != '_') b.append('_');
+            if (Character.isUpperCase(c)
+                    && i > 0
+                    && !Character.isUpperCase(camel.charAt(i - 1))
+                    && camel.charAt(i - 1) != '_') b.append('_');
             b.append(Character.toUpperCase(c));
         }
         return b.toString();
@@ -299,7 +423,7 @@ final class ClassLayout {
             case Input in -> false;
             case Corrupt c -> false;
             case Dense d -> true;
-            case FreeCode fc -> true;   // the steps on the code need its gradient
+            case FreeCode fc -> true; // the steps on the code need its gradient
             case Node other -> needsGradient(input(other));
         };
     }
@@ -327,7 +451,8 @@ final class ClassLayout {
         zeroedParams.clear();
         zeroedNodes.clear();
         for (int i = 0; i < g.params().size(); i++) if (!overwritten.contains(paramGrad[i])) zeroedParams.add(i);
-        for (Node n : g.nodes()) if (hasGradient(n.id()) && !overwritten.contains(grad[n.id()])) zeroedNodes.add(n.id());
+        for (Node n : g.nodes())
+            if (hasGradient(n.id()) && !overwritten.contains(grad[n.id()])) zeroedNodes.add(n.id());
     }
 
     /** Every dense weight, once each (a tied decoder's shares the encoder's). */

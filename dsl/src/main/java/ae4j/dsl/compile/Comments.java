@@ -41,17 +41,24 @@ final class Comments {
         String y = layout.value(n.id());
         return switch (n) {
             case Input in -> y + ": the input, " + in.width() + " values per example";
-            case Corrupt c -> y + " = " + corruption(c.process(), layout.value(c.input())) + ", fresh noise every training step";
-            case AddNoise a -> y + " = " + layout.value(a.input()) + " + " + number(a.sigma()) + " * N(0, I) in training (noise before the code)";
-            case Dense d -> y + " = " + layout.value(d.input()) + (d.transposed() ? " W + b" : " W^T + b") + " (W = "
-                    + g.params().get(d.weight()).name() + (d.transposed() ? ", tied" : "")
-                    + (d.bias() >= 0 ? ", b = " + g.params().get(d.bias()).name() : ", no b") + ")";
-            case Activate a -> y + " = " + a.activation().name().toLowerCase(Locale.ROOT) + "(" + layout.value(a.input()) + ")";
-            case Probe pr -> y + " = " + layout.value(pr.input()) + " + " + number(pr.sigma())
-                    + " * N(0, I), always: the probe of the Jacobian estimate";
+            case Corrupt c ->
+                y + " = " + corruption(c.process(), layout.value(c.input())) + ", fresh noise every training step";
+            case AddNoise a ->
+                y + " = " + layout.value(a.input()) + " + " + number(a.sigma())
+                        + " * N(0, I) in training (noise before the code)";
+            case Dense d ->
+                y + " = " + layout.value(d.input()) + (d.transposed() ? " W + b" : " W^T + b") + " (W = "
+                        + g.params().get(d.weight()).name() + (d.transposed() ? ", tied" : "")
+                        + (d.bias() >= 0 ? ", b = " + g.params().get(d.bias()).name() : ", no b") + ")";
+            case Activate a ->
+                y + " = " + a.activation().name().toLowerCase(Locale.ROOT) + "(" + layout.value(a.input()) + ")";
+            case Probe pr ->
+                y + " = " + layout.value(pr.input()) + " + " + number(pr.sigma())
+                        + " * N(0, I), always: the probe of the Jacobian estimate";
             case Softmax sm -> y + " = softmax(" + layout.value(sm.input()) + "), row by row";
-            case FreeCode fc -> y + ": the free code, starting at " + layout.value(fc.init()) + ", then " + fc.steps()
-                    + " gradient steps of size " + number(fc.lr());
+            case FreeCode fc ->
+                y + ": the free code, starting at " + layout.value(fc.init()) + ", then " + fc.steps()
+                        + " gradient steps of size " + number(fc.lr());
         };
     }
 
@@ -59,13 +66,17 @@ final class Comments {
     String term(Term t) {
         String body = switch (t) {
             case Mse m -> "mse(" + layout.value(m.a()) + ", " + layout.value(m.b()) + ")";
-            case BernoulliNll b -> "bernoulli_nll(" + layout.value(b.target()) + ", logits " + layout.value(b.logits()) + ")";
-            case GaussianNll gn -> "gaussian_nll(" + layout.value(gn.target()) + ", mean " + layout.value(gn.mean()) + ", sigma: "
-                    + number(gn.sigma()) + ")";
-            case CategoricalNll c -> "categorical_nll(" + layout.value(c.target()) + ", logits " + layout.value(c.logits()) + ")";
+            case BernoulliNll b ->
+                "bernoulli_nll(" + layout.value(b.target()) + ", logits " + layout.value(b.logits()) + ")";
+            case GaussianNll gn ->
+                "gaussian_nll(" + layout.value(gn.target()) + ", mean " + layout.value(gn.mean()) + ", sigma: "
+                        + number(gn.sigma()) + ")";
+            case CategoricalNll c ->
+                "categorical_nll(" + layout.value(c.target()) + ", logits " + layout.value(c.logits()) + ")";
             case KlSparsity kl -> "kl_sparsity(" + layout.value(kl.node()) + ", rho: " + number(kl.rho()) + ")";
-            case JacobianEstimate je -> "jacobian_frobenius, estimated from " + layout.value(je.perturbed()) + " and "
-                    + layout.value(je.clean());
+            case JacobianEstimate je ->
+                "jacobian_frobenius, estimated from " + layout.value(je.perturbed()) + " and "
+                        + layout.value(je.clean());
             case L1 l -> "l1(" + layout.value(l.node()) + ")";
             case L2 l -> "l2(" + layout.value(l.node()) + ")";
             case WeightDecay w -> "weight_decay";

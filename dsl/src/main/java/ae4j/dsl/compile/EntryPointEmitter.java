@@ -27,8 +27,10 @@ final class EntryPointEmitter {
         loss();
         if (layout.free == null) forwardTo();
         w.line("private void check(float[] data, int batch) {");
-        w.line("    if (batch < 1 || batch > maxBatch) throw new IllegalArgumentException(\"batch \" + batch + \" outside [1, \" + maxBatch + \"]\");");
-        w.line("    if (data.length < batch * " + layout.width(0) + ") throw new IllegalArgumentException(\"input holds \" + data.length + \" floats; a batch of \" + batch + \" needs \" + batch * "
+        w.line(
+                "    if (batch < 1 || batch > maxBatch) throw new IllegalArgumentException(\"batch \" + batch + \" outside [1, \" + maxBatch + \"]\");");
+        w.line("    if (data.length < batch * " + layout.width(0)
+                + ") throw new IllegalArgumentException(\"input holds \" + data.length + \" floats; a batch of \" + batch + \" needs \" + batch * "
                 + layout.width(0) + ");");
         w.line("}");
     }
@@ -44,8 +46,10 @@ final class EntryPointEmitter {
         w.line("prepacked = " + packed() + ";");
         if (packed()) w.line("packWeights(true);");
         if (layout.splittable) {
-            w.line("// Rows: each part of the batch goes through the forward pass, the objective and the node gradients on");
-            w.line("// its own rows (no hand-off between layers). The parts depend on the batch size only, not the threads.");
+            w.line(
+                    "// Rows: each part of the batch goes through the forward pass, the objective and the node gradients on");
+            w.line(
+                    "// its own rows (no hand-off between layers). The parts depend on the batch size only, not the threads.");
             w.line("int n = BatchSplit.parts(batch);");
             w.line("if (n == 1) {");
             w.line("    rows(data, 0, batch, batch, seed, step, partTerms[0]);");
@@ -86,7 +90,8 @@ final class EntryPointEmitter {
     }
 
     private void rows() {
-        w.line("/** Rows [r0, r0 + rows) of a training step on a batch of {@code total} rows: all but the parameters' gradients. */");
+        w.line(
+                "/** Rows [r0, r0 + rows) of a training step on a batch of {@code total} rows: all but the parameters' gradients. */");
         w.open("private void rows(float[] data, int r0, int rows, int total, long seed, long step, double[] tm) {");
         w.line("trainingForward(data, r0, rows, seed, step);");
         if (layout.free != null) w.line("optimizeCode(r0, rows, seed, step, true);");
@@ -97,18 +102,21 @@ final class EntryPointEmitter {
     }
 
     private void packWeights() {
-        w.line("/** Packs the weights the step multiplies by (without {@code backward}: the forward pass's); the threads share the work. */");
+        w.line(
+                "/** Packs the weights the step multiplies by (without {@code backward}: the forward pass's); the threads share the work. */");
         w.open("private void packWeights(boolean backward) {");
         w.open("if (" + layout.packs.keySet().iterator().next() + " == null) {");
-        for (var e : layout.packs.entrySet()) w.line(e.getKey() + " = new Gemm.PackedB(" + e.getValue()[2] + ", " + e.getValue()[3] + ");");
+        for (var e : layout.packs.entrySet())
+            w.line(e.getKey() + " = new Gemm.PackedB(" + e.getValue()[2] + ", " + e.getValue()[3] + ");");
         w.close("}");
         w.line("int parts = Parallel.threads();");
         w.open("Parallel.run(parts, t -> {");
         for (var e : layout.packs.entrySet()) {
             int[] v = e.getValue();
             Graph.Param p = g.params().get(v[0]);
-            w.line((layout.forwardPacks.contains(e.getKey()) ? "" : "if (backward) ") + "Gemm.pack(Op." + (v[1] == 1 ? "T" : "N") + ", "
-                    + layout.param(v[0]) + ", 0, " + p.cols() + ", " + e.getKey() + ", t, parts);");
+            w.line((layout.forwardPacks.contains(e.getKey()) ? "" : "if (backward) ") + "Gemm.pack(Op."
+                    + (v[1] == 1 ? "T" : "N") + ", " + layout.param(v[0]) + ", 0, " + p.cols() + ", " + e.getKey()
+                    + ", t, parts);");
         }
         w.close("});");
         w.close("}");
@@ -135,7 +143,10 @@ final class EntryPointEmitter {
             w.close("}");
         }
         w.line("prepacked = false;");
-        w.line(free ? "evaluationForward(data, 0, batch, seed, step, noisy);" : "evaluationForward(data, 0, batch, seed, step, noisy, -1);");
+        w.line(
+                free
+                        ? "evaluationForward(data, 0, batch, seed, step, noisy);"
+                        : "evaluationForward(data, 0, batch, seed, step, noisy, -1);");
         if (free) w.line("optimizeCode(0, batch, seed, step, noisy);");
         w.line("return objective(0, batch, batch, false, terms);");
         w.close("}");
@@ -146,7 +157,8 @@ final class EntryPointEmitter {
         w.line("@Override");
         w.open("public void forwardTo(float[] data, int batch, int node) {");
         w.line("check(data, batch);");
-        w.line("if (node < 0 || node >= " + g.nodes().size() + ") throw new IllegalArgumentException(\"no node \" + node);");
+        w.line("if (node < 0 || node >= " + g.nodes().size()
+                + ") throw new IllegalArgumentException(\"no node \" + node);");
         if (layout.splittable && packed()) {
             w.line("int n = BatchSplit.parts(batch);");
             w.open("if (n > 1) {");

@@ -5,8 +5,7 @@ import static ae4j.dsl.compile.ForwardEmitter.SCR;
 /** The one way generated code adds into a node's gradient buffer (used by the objective and the backward pass). */
 final class GradientSeeds {
 
-    private GradientSeeds() {
-    }
+    private GradientSeeds() {}
 
     /**
      * grad[node] += alpha * src over n floats from {@code o}, or a copy when alpha is 1 and this is the buffer's
@@ -16,7 +15,8 @@ final class GradientSeeds {
         if (!layout.needsGradient(node)) return;
         String so = src.equals("scratch") ? SCR : o;
         String d = layout.grad(node);
-        if (layout.claimWrite(d, alpha.equals("1f"))) w.line("System.arraycopy(" + src + ", " + so + ", " + d + ", " + o + ", " + n + ");");
+        if (layout.claimWrite(d, alpha.equals("1f")))
+            w.line("System.arraycopy(" + src + ", " + so + ", " + d + ", " + o + ", " + n + ");");
         else w.line("Elementwise.axpy(" + n + ", " + alpha + ", " + src + ", " + so + ", " + d + ", " + o + ");");
     }
 }

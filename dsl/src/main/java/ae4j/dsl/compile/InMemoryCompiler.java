@@ -28,10 +28,10 @@ import javax.tools.ToolProvider;
  */
 public final class InMemoryCompiler {
 
-    private static final java.util.concurrent.atomic.AtomicLong COMPILATIONS = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong COMPILATIONS =
+            new java.util.concurrent.atomic.AtomicLong();
 
-    private InMemoryCompiler() {
-    }
+    private InMemoryCompiler() {}
 
     /** How many times javac has run in this process (the class cache's tests use it). */
     public static long compilations() {
@@ -98,8 +98,8 @@ public final class InMemoryCompiler {
         Map<String, ByteArrayOutputStream> classes = new HashMap<>();
         JavaFileManager fm = new ForwardingJavaFileManager<>(std) {
             @Override
-            public JavaFileObject getJavaFileForOutput(Location location, String name, JavaFileObject.Kind kind,
-                                                       FileObject sibling) {
+            public JavaFileObject getJavaFileForOutput(
+                    Location location, String name, JavaFileObject.Kind kind, FileObject sibling) {
                 return new SimpleJavaFileObject(URI.create("mem:///" + name.replace('.', '/') + kind.extension), kind) {
                     @Override
                     public OutputStream openOutputStream() {
@@ -111,16 +111,23 @@ public final class InMemoryCompiler {
             }
         };
         List<JavaFileObject> files = new java.util.ArrayList<>();
-        sources.forEach((className, source) -> files.add(new SimpleJavaFileObject(
-                URI.create("string:///" + className.replace('.', '/') + JavaFileObject.Kind.SOURCE.extension),
-                JavaFileObject.Kind.SOURCE) {
-            @Override
-            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return source;
-            }
-        }));
-        List<String> options = List.of("--add-modules", "jdk.incubator.vector", "-proc:none", "-nowarn",
-                "-XDsuppressNotes", "-classpath", System.getProperty("java.class.path"));
+        sources.forEach((className, source) -> files.add(
+                new SimpleJavaFileObject(
+                        URI.create("string:///" + className.replace('.', '/') + JavaFileObject.Kind.SOURCE.extension),
+                        JavaFileObject.Kind.SOURCE) {
+                    @Override
+                    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                        return source;
+                    }
+                }));
+        List<String> options = List.of(
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-proc:none",
+                "-nowarn",
+                "-XDsuppressNotes",
+                "-classpath",
+                System.getProperty("java.class.path"));
         boolean ok = javac.getTask(null, fm, diags, options, null, files).call();
         if (!ok) {
             String className = null;
@@ -129,15 +136,21 @@ public final class InMemoryCompiler {
                 if (d.getKind() == Diagnostic.Kind.ERROR) {
                     if (className == null && d.getSource() != null) {
                         String path = d.getSource().toUri().getPath();
-                        className = path.substring(1, path.length() - JavaFileObject.Kind.SOURCE.extension.length()).replace('/', '.');
+                        className = path.substring(1, path.length() - JavaFileObject.Kind.SOURCE.extension.length())
+                                .replace('/', '.');
                     }
-                    b.append("  line ").append(d.getLineNumber()).append(": ").append(d.getMessage(null)).append('\n');
+                    b.append("  line ")
+                            .append(d.getLineNumber())
+                            .append(": ")
+                            .append(d.getMessage(null))
+                            .append('\n');
                 }
             }
-            if (className == null || !sources.containsKey(className)) className = sources.keySet().iterator().next();
+            if (className == null || !sources.containsKey(className))
+                className = sources.keySet().iterator().next();
             Path saved = save(className, sources.get(className));
-            throw new IllegalStateException("ae4j bug: the generated code for " + className + " does not compile.\n"
-                    + b + "The source is saved at " + saved + "; please report it with the .ae file.");
+            throw new IllegalStateException("ae4j bug: the generated code for " + className + " does not compile.\n" + b
+                    + "The source is saved at " + saved + "; please report it with the .ae file.");
         }
         Map<String, byte[]> bytes = new HashMap<>();
         classes.forEach((k, v) -> bytes.put(k, v.toByteArray()));

@@ -91,14 +91,17 @@ public final class JavaEmitter {
 
     private void constants() {
         Map<String, List<String>> users = new LinkedHashMap<>();
-        for (Node n : g.nodes()) users.computeIfAbsent(layout.width(n.id()), k -> new ArrayList<>()).add(layout.value(n.id()));
+        for (Node n : g.nodes())
+            users.computeIfAbsent(layout.width(n.id()), k -> new ArrayList<>()).add(layout.value(n.id()));
         w.line("// Widths: values per example.");
         for (var e : layout.widths.entrySet()) {
-            w.line("static final int " + e.getKey() + " = " + e.getValue() + ";   // " + String.join(", ", users.get(e.getKey())));
+            w.line("static final int " + e.getKey() + " = " + e.getValue() + ";   // "
+                    + String.join(", ", users.get(e.getKey())));
         }
         int maxWidth = 1;
         for (Node n : g.nodes()) maxWidth = Math.max(maxWidth, n.width());
-        w.line("static final int SW = " + maxWidth + ";   // scratch row stride: the rows of a part never meet another part's");
+        w.line("static final int SW = " + maxWidth
+                + ";   // scratch row stride: the rows of a part never meet another part's");
         w.line("");
     }
 
@@ -108,7 +111,8 @@ public final class JavaEmitter {
         w.line("// Parameters and their gradients.");
         for (int i = 0; i < g.params().size(); i++) {
             Graph.Param p = g.params().get(i);
-            w.line("final float[] " + layout.param(i) + ", " + layout.paramGrad(i) + ";   // " + p.name() + " [" + p.rows() + " x " + p.cols() + "]");
+            w.line("final float[] " + layout.param(i) + ", " + layout.paramGrad(i) + ";   // " + p.name() + " ["
+                    + p.rows() + " x " + p.cols() + "]");
         }
         w.line("// Node values, maxBatch x width, and the gradients the training step computes.");
         for (Node n : g.nodes()) {
@@ -118,12 +122,14 @@ public final class JavaEmitter {
         w.line("final float[] scratch;");
         if (hasKl()) w.line("final float[] rowBuf, colBuf;   // one row / one column statistic (batch means)");
         if (!layout.epilogues().isEmpty()) {
-            w.line("final Epilogue " + String.join(", ", layout.epilogues().values()) + ";   // biases, added as the GEMMs store");
+            w.line("final Epilogue " + String.join(", ", layout.epilogues().values())
+                    + ";   // biases, added as the GEMMs store");
         }
         w.line("final double[] terms = new double[" + g.objective().size() + "];");
         w.line("final double[][] partTerms;   // the terms of each part of a split batch, summed in part order");
         if (!layout.packs.isEmpty()) {
-            w.line("Gemm.PackedB " + String.join(", ", layout.packs.keySet()) + ";   // weight (T: transposed) packed once per step");
+            w.line("Gemm.PackedB " + String.join(", ", layout.packs.keySet())
+                    + ";   // weight (T: transposed) packed once per step");
         }
         w.line("");
     }

@@ -1,8 +1,9 @@
 package ae4j.dsl.compile;
 
+import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedModel.LayerInfo;
 import ae4j.dsl.check.CheckedModel.MExpr;
-import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
 import ae4j.dsl.ir.Graph.BernoulliNll;
@@ -25,7 +26,6 @@ import ae4j.dsl.ir.Graph.Probe;
 import ae4j.dsl.ir.Graph.Softmax;
 import ae4j.dsl.ir.Graph.Term;
 import ae4j.dsl.ir.Graph.WeightDecay;
-import ae4j.dsl.ir.Graph;
 import ae4j.vecmath.Activation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,6 +96,7 @@ public final class Lowering {
     private final java.util.Set<String> primaryNamed = new java.util.HashSet<>();
     /** The name suffix of each application's output node ("" for the first applications, "OfXTilde" ...). */
     private final Map<Integer, String> suffixes = new HashMap<>();
+
     private MExpr.Encode codeApplication;
 
     private Lowering(CheckedModel m) {
@@ -117,8 +118,7 @@ public final class Lowering {
      * The IR plus the nodes a report needs: the code h, the corrupted input x~ (-1 without corruption) and
      * the reconstruction shown next to it: g(f(x~)) for a denoising model, else g(h).
      */
-    public record Lowered(Graph graph, int code, int corrupted, int reconstruction) {
-    }
+    public record Lowered(Graph graph, int code, int corrupted, int reconstruction) {}
 
     public static Lowered lowerWithRoles(CheckedModel m) {
         Lowering l = new Lowering(m);
@@ -150,15 +150,26 @@ public final class Lowering {
         String x = m.inputName();
         add(new Input(0, m.inputSize()), m.origin("input"), x, x);
         if (m.corruption() != null) {
-            corrupt = add(new Corrupt(1, 0, corruption(m.corruption()), m.inputSize()), m.origin("corrupt"), x + "Tilde", x);
+            corrupt = add(
+                    new Corrupt(1, 0, corruption(m.corruption()), m.inputSize()), m.origin("corrupt"), x + "Tilde", x);
         }
         // The code: the declared application of the encoder, or a free variable initialised there.
         MExpr cv = m.codeValue();
-        if (!(cv instanceof MExpr.Encode en)) throw new LoweringException("the code must be an application of the encoder, got " + cv);
+        if (!(cv instanceof MExpr.Encode en))
+            throw new LoweringException("the code must be an application of the encoder, got " + cv);
         codeApplication = en;
         int applied = value(en);
         if (m.freeCode() != null) {
-            code = add(new FreeCode(nodes.size(), applied, m.freeCode().steps(), m.freeCode().lr(), m.codeSize()), m.origin("free"), m.codeName(), m.codeName());
+            code = add(
+                    new FreeCode(
+                            nodes.size(),
+                            applied,
+                            m.freeCode().steps(),
+                            m.freeCode().lr(),
+                            m.codeSize()),
+                    m.origin("free"),
+                    m.codeName(),
+                    m.codeName());
         } else {
             code = applied;
         }
@@ -187,7 +198,8 @@ public final class Lowering {
 
     /** Adds a node with its DSL origin, its name and the name of its width (see {@link Graph.Origins}). */
     private int add(Node n, String origin, String name, String size) {
-        if (n.id() != nodes.size()) throw new IllegalStateException("node id " + n.id() + " at position " + nodes.size());
+        if (n.id() != nodes.size())
+            throw new IllegalStateException("node id " + n.id() + " at position " + nodes.size());
         nodes.add(n);
         if (origin != null) nodeOrigins.put(n.id(), origin);
         names.put(n.id(), name);
@@ -203,7 +215,7 @@ public final class Lowering {
     private String applicationSuffix(String function, int arg) {
         boolean primary = function.equals(m.encoderName()) ? arg == codeArg : arg == code;
         if (primary && primaryNamed.add(function)) return "";
-        String inherited = suffixes.get(arg);   // g(f(x~)): named after x~, like f(x~)
+        String inherited = suffixes.get(arg); // g(f(x~)): named after x~, like f(x~)
         return inherited != null && !inherited.isEmpty() ? inherited : "Of" + capitalize(names.get(arg));
     }
 
@@ -236,7 +248,8 @@ public final class Lowering {
                 yield corrupt;
             }
             case MExpr.Code c -> code;
-            case MExpr.Encode en -> applyEncoder(value(en.arg()), m.noiseBeforeCode() != null && en.equals(codeApplication));
+            case MExpr.Encode en ->
+                applyEncoder(value(en.arg()), m.noiseBeforeCode() != null && en.equals(codeApplication));
             case MExpr.Decode d -> {
                 int arg = value(d.arg());
                 String key = "dec@" + arg;
@@ -262,7 +275,7 @@ public final class Lowering {
 
     /** The encoder applied to node {@code arg}; {@code origin} overrides the layers' own. */
     private int encode(int arg, boolean noisy, String origin) {
-        if (codeArg < 0) codeArg = arg;   // the first application is the code's
+        if (codeArg < 0) codeArg = arg; // the first application is the code's
         String f = m.encoderName();
         String suffix = applicationSuffix(f, arg);
         int last = m.encoder().size() - 1;
@@ -274,7 +287,11 @@ public final class Lowering {
             String layer = i == last && suffix.isEmpty() && m.freeCode() == null ? m.codeName() : f + i + suffix;
             String size = i == last ? m.codeName() : f + i;
             boolean activated = !isIdentity(l);
-            cur = add(new Dense(next(), cur, encWeight[i], encBias[i], false, l.out()), o, activated ? layer + "Pre" : layer, size);
+            cur = add(
+                    new Dense(next(), cur, encWeight[i], encBias[i], false, l.out()),
+                    o,
+                    activated ? layer + "Pre" : layer,
+                    size);
             if (noisy && i == last) {
                 double sigma = noiseSigma(m.noiseBeforeCode());
                 cur = add(new AddNoise(next(), cur, sigma, l.out()), m.origin("noise"), layer + "Noisy", size);
@@ -294,8 +311,11 @@ public final class Lowering {
             LayerInfo l = m.decoder().get(i);
             String layer = g + i + suffix;
             String size = i == last && l.out() == m.inputSize() ? m.inputName() : g + i;
-            cur = add(new Dense(next(), cur, decWeight[i], decBias[i], m.tied(), l.out()), l.origin(),
-                    isIdentity(l) ? layer : layer + "Pre", size);
+            cur = add(
+                    new Dense(next(), cur, decWeight[i], decBias[i], m.tied(), l.out()),
+                    l.origin(),
+                    isIdentity(l) ? layer : layer + "Pre",
+                    size);
             cur = activate(cur, l, l.origin(), layer, size);
         }
         suffixes.put(cur, suffix);
@@ -325,7 +345,8 @@ public final class Lowering {
      * (ramp(start, end) gives end; warmup(epochs, then) the final value of then).
      */
     static double noiseSigma(CheckedModel.Call noise) {
-        if (!noise.name().equals("gaussian")) throw new LoweringException("unknown noise process '" + noise.name() + "'");
+        if (!noise.name().equals("gaussian"))
+            throw new LoweringException("unknown noise process '" + noise.name() + "'");
         return finalValue(noise.args().get("sigma"));
     }
 
@@ -335,8 +356,9 @@ public final class Lowering {
             return switch (c.name()) {
                 case "ramp" -> number(c.args().get("end"), "end");
                 case "warmup" -> finalValue(c.args().get("then"));
-                default -> throw new LoweringException("the noise sigma schedule " + c.name()
-                        + "() has no value of its own; write a number or ramp(start: ..., end: ...)");
+                default ->
+                    throw new LoweringException("the noise sigma schedule " + c.name()
+                            + "() has no value of its own; write a number or ramp(start: ..., end: ...)");
             };
         }
         throw new LoweringException("expected a number for the noise sigma, got " + v);
@@ -354,12 +376,18 @@ public final class Lowering {
         Map<String, Object> a = t.args();
         return switch (t.loss()) {
             case "mse" -> new Mse(w, value(expr(a, "a")), value(expr(a, "b")));
-            case "gaussian_nll" -> new GaussianNll(w, value(expr(a, "x")), value(expr(a, "r")),
-                    a.containsKey("sigma") ? number(a.get("sigma"), "sigma") : 1.0);
+            case "gaussian_nll" ->
+                new GaussianNll(
+                        w,
+                        value(expr(a, "x")),
+                        value(expr(a, "r")),
+                        a.containsKey("sigma") ? number(a.get("sigma"), "sigma") : 1.0);
             case "bernoulli_nll" -> {
                 int target = value(expr(a, "x"));
                 int r = value(expr(a, "r"));
-                int logits = nodes.get(r) instanceof Activate act && act.activation() == Activation.SIGMOID ? act.input() : r;
+                int logits = nodes.get(r) instanceof Activate act && act.activation() == Activation.SIGMOID
+                        ? act.input()
+                        : r;
                 yield new BernoulliNll(w, target, logits);
             }
             case "categorical_nll" -> {
@@ -385,14 +413,15 @@ public final class Lowering {
     /** ||df/dx||_F^2 at x: closed form for one sigmoid or tanh layer, else the stochastic estimate. */
     private Term jacobian(double w, MExpr x, String origin) {
         int arg = value(x);
-        int clean = applyEncoder(arg, false);   // the Jacobian of the deterministic encoder (no code noise)
+        int clean = applyEncoder(arg, false); // the Jacobian of the deterministic encoder (no code noise)
         if (m.encoder().size() == 1) {
             String act = m.encoder().get(0).activation();
             if ((act.equals("sigmoid") || act.equals("tanh")) && nodes.get(clean) instanceof Activate) {
                 return new Contractive(w, clean, encWeight[0], activation(act));
             }
         }
-        int probe = add(new Probe(next(), arg, PROBE_SIGMA, m.inputSize()), origin, names.get(arg) + "Probe", sizes.get(arg));
+        int probe = add(
+                new Probe(next(), arg, PROBE_SIGMA, m.inputSize()), origin, names.get(arg) + "Probe", sizes.get(arg));
         int perturbed = encode(probe, false, origin);
         return new JacobianEstimate(w, perturbed, clean, PROBE_SIGMA);
     }

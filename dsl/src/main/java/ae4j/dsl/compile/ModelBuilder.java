@@ -69,7 +69,9 @@ public final class ModelBuilder {
     private CompiledModel generate(Graph g, int maxBatch) {
         String cls = PACKAGE + "." + JavaEmitter.classNameFor(g);
         try {
-            return (CompiledModel) compiler.load(cls, JavaEmitter.emit(g, PACKAGE)).getConstructor(int.class).newInstance(maxBatch);
+            return (CompiledModel) compiler.load(cls, JavaEmitter.emit(g, PACKAGE))
+                    .getConstructor(int.class)
+                    .newInstance(maxBatch);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("ae4j bug: cannot instantiate the generated class " + cls, e);
         }

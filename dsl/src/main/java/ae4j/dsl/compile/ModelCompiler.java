@@ -33,7 +33,9 @@ public final class ModelCompiler {
     public static ModelCompiler withDefaultCache() {
         String dir = System.getProperty("ae4j.cache");
         if (dir == null || dir.isBlank()) dir = System.getenv("AE4J_CACHE");
-        if (dir == null || dir.isBlank()) dir = Path.of(System.getProperty("user.home"), ".cache", "ae4j", "classes").toString();
+        if (dir == null || dir.isBlank())
+            dir = Path.of(System.getProperty("user.home"), ".cache", "ae4j", "classes")
+                    .toString();
         return new ModelCompiler(Path.of(dir));
     }
 
@@ -60,7 +62,8 @@ public final class ModelCompiler {
     static String key(String source) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(("jdk " + Runtime.version() + "\nae4j " + SystemInfo.version() + "\n").getBytes(StandardCharsets.UTF_8));
+            sha.update(("jdk " + Runtime.version() + "\nae4j " + SystemInfo.version() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             sha.update(source.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
@@ -86,7 +89,8 @@ public final class ModelCompiler {
         try {
             Files.createDirectories(entry.getParent());
             Path tmp = Files.createTempDirectory(entry.getParent(), ".tmp-");
-            for (Map.Entry<String, byte[]> e : bytes.entrySet()) Files.write(tmp.resolve(e.getKey() + ".class"), e.getValue());
+            for (Map.Entry<String, byte[]> e : bytes.entrySet())
+                Files.write(tmp.resolve(e.getKey() + ".class"), e.getValue());
             try {
                 Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

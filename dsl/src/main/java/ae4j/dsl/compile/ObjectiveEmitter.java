@@ -3,6 +3,7 @@ package ae4j.dsl.compile;
 import static ae4j.dsl.compile.ForwardEmitter.SCR;
 import static ae4j.dsl.compile.SourceWriter.f;
 
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.BernoulliNll;
 import ae4j.dsl.ir.Graph.CategoricalNll;
 import ae4j.dsl.ir.Graph.Contractive;
@@ -14,8 +15,6 @@ import ae4j.dsl.ir.Graph.L2;
 import ae4j.dsl.ir.Graph.Mse;
 import ae4j.dsl.ir.Graph.Term;
 import ae4j.dsl.ir.Graph.WeightDecay;
-import ae4j.dsl.ir.Graph;
-import ae4j.vecmath.Activation;
 
 /**
  * {@code objective(...)} of a generated class: each term of the objective over rows [r0, r0 + batch), and the
@@ -38,16 +37,20 @@ final class ObjectiveEmitter {
     void emit() {
         layout.startGradientPass();
         w.line("/**");
-        w.line(" * The terms over rows [r0, r0 + batch) (each a sum over the rows divided by {@code meanOver}, the whole");
-        w.line(" * batch, into {@code tm}) and the node gradients they seed; returns their weighted sum. Zeroes only the");
-        w.line(" * node gradients whose first write in the step accumulates; the others are overwritten by their first write.");
+        w.line(
+                " * The terms over rows [r0, r0 + batch) (each a sum over the rows divided by {@code meanOver}, the whole");
+        w.line(
+                " * batch, into {@code tm}) and the node gradients they seed; returns their weighted sum. Zeroes only the");
+        w.line(
+                " * node gradients whose first write in the step accumulates; the others are overwritten by their first write.");
         w.line(" */");
         w.open("private double objective(int r0, int batch, int meanOver, boolean seedGradients, double[] tm) {");
         if (!layout.zeroedNodes.isEmpty()) {
             w.open("if (seedGradients) {");
             for (int id : layout.zeroedNodes) {
                 String wd = layout.width(id);
-                w.line("java.util.Arrays.fill(" + layout.grad(id) + ", r0 * " + wd + ", (r0 + batch) * " + wd + ", 0f);");
+                w.line("java.util.Arrays.fill(" + layout.grad(id) + ", r0 * " + wd + ", (r0 + batch) * " + wd
+                        + ", 0f);");
             }
             w.close("}");
         }
@@ -79,45 +82,52 @@ final class ObjectiveEmitter {
             case Mse m -> {
                 String n = layout.count(m.a());
                 String o = layout.off(m.a());
-                w.line(tk + " = Losses.mse(" + n + ", " + layout.value(m.a()) + ", " + o + ", " + layout.value(m.b()) + ", " + o
-                        + ", scale, seedGradients ? scratch : null, " + SCR + ") * inv;");
-                seedBlock(n, o, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {m.a(), m.b()});
+                w.line(tk + " = Losses.mse(" + n + ", " + layout.value(m.a()) + ", " + o + ", " + layout.value(m.b())
+                        + ", " + o + ", scale, seedGradients ? scratch : null, " + SCR + ") * inv;");
+                seedBlock(n, o, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {m.a(), m.b()
+                });
             }
             case BernoulliNll b -> {
                 String n = layout.count(b.logits());
                 String o = layout.off(b.logits());
                 String z = layout.value(b.logits());
-                w.line(tk + " = Losses.bceWithLogits(" + n + ", " + z + ", " + o + ", " + layout.value(b.target()) + ", " + o
-                        + ", scale, seedGradients ? scratch : null, " + SCR + ") * inv;");
-                seedBlock(n, o, new String[] {"1f", "-scale"}, new String[] {"scratch", z}, new int[] {b.logits(), b.target()});
+                w.line(tk + " = Losses.bceWithLogits(" + n + ", " + z + ", " + o + ", " + layout.value(b.target())
+                        + ", " + o + ", scale, seedGradients ? scratch : null, " + SCR + ") * inv;");
+                seedBlock(n, o, new String[] {"1f", "-scale"}, new String[] {"scratch", z}, new int[] {
+                    b.logits(), b.target()
+                });
             }
             case GaussianNll gn -> {
                 String n = layout.count(gn.mean());
                 String o = layout.off(gn.mean());
                 double c = 1 / (2 * gn.sigma() * gn.sigma());
                 w.line(tk + " = " + f(c) + " * Losses.mse(" + n + ", " + layout.value(gn.mean()) + ", " + o + ", "
-                        + layout.value(gn.target()) + ", " + o + ", (float) (scale * " + f(c) + "), seedGradients ? scratch : null, "
+                        + layout.value(gn.target()) + ", " + o + ", (float) (scale * " + f(c)
+                        + "), seedGradients ? scratch : null, "
                         + SCR + ") * inv;");
-                seedBlock(n, o, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {gn.mean(), gn.target()});
+                seedBlock(n, o, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {
+                    gn.mean(), gn.target()
+                });
             }
             case CategoricalNll c -> categorical(c, tk);
             case KlSparsity kl -> {
                 String wd = layout.width(kl.node());
                 double rho = kl.rho();
                 w.line("// q_j = mean over the batch of h_j; sum_j KL(rho || q_j), q clamped to [1e-6, 1 - 1e-6]");
-                w.line("Elementwise.colSums(batch, " + wd + ", " + layout.value(kl.node()) + ", " + layout.off(kl.node()) + ", " + wd
-                        + ", rowBuf, 0, false);");
+                w.line("Elementwise.colSums(batch, " + wd + ", " + layout.value(kl.node()) + ", "
+                        + layout.off(kl.node()) + ", " + wd + ", rowBuf, 0, false);");
                 w.line("double value = 0;");
                 w.line("for (int j = 0; j < " + wd + "; j++) {");
                 w.line("    double q = Math.min(Math.max(rowBuf[j] * inv, 1e-6), 1 - 1e-6);");
-                w.line("    value += " + rho + " * Math.log(" + rho + " / q) + " + (1 - rho) + " * Math.log(" + (1 - rho) + " / (1 - q));");
+                w.line("    value += " + rho + " * Math.log(" + rho + " / q) + " + (1 - rho) + " * Math.log("
+                        + (1 - rho) + " / (1 - q));");
                 w.line("    colBuf[j] = (float) ((-" + rho + " / q + " + (1 - rho) + " / (1 - q)) * scale);");
                 w.line("}");
                 w.line(tk + " = value;   // a batch-level penalty, not a per-example mean (the batch is never split)");
                 if (layout.needsGradient(kl.node())) {
                     layout.claimWrite(layout.grad(kl.node()), false);
-                    w.line("if (seedGradients) Elementwise.addBias(batch, " + wd + ", colBuf, 0, " + layout.grad(kl.node()) + ", "
-                            + layout.off(kl.node()) + ", " + wd + ");");
+                    w.line("if (seedGradients) Elementwise.addBias(batch, " + wd + ", colBuf, 0, "
+                            + layout.grad(kl.node()) + ", " + layout.off(kl.node()) + ", " + wd + ");");
                 }
             }
             case JacobianEstimate je -> {
@@ -126,15 +136,19 @@ final class ObjectiveEmitter {
                 double c = 1 / (je.sigma() * je.sigma());
                 w.line("// ||f(x + sigma eps) - f(x)||^2 / sigma^2: a one-sample estimate of ||df/dx||_F^2");
                 w.line(tk + " = " + c + " * Losses.mse(" + n + ", " + layout.value(je.perturbed()) + ", " + o + ", "
-                        + layout.value(je.clean()) + ", " + o + ", (float) (scale * " + c + "), seedGradients ? scratch : null, " + SCR
+                        + layout.value(je.clean()) + ", " + o + ", (float) (scale * " + c
+                        + "), seedGradients ? scratch : null, " + SCR
                         + ") * inv;");
-                seedBlock(n, o, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {je.perturbed(), je.clean()});
+                seedBlock(n, o, new String[] {"1f", "-1f"}, new String[] {"scratch", "scratch"}, new int[] {
+                    je.perturbed(), je.clean()
+                });
             }
             case L1 l -> norm(tk, l.node(), "Norms.l1", "Norms.l1Grad");
             case L2 l -> norm(tk, l.node(), "Norms.l2sq", "Norms.l2sqGrad");
             case WeightDecay wd -> {
                 w.line(tk + " = 0;");
-                w.line("if (r0 == 0) {   // a penalty on the parameters: counted once, in the first part (gradient: paramGradients)");
+                w.line(
+                        "if (r0 == 0) {   // a penalty on the parameters: counted once, in the first part (gradient: paramGradients)");
                 for (int pi : layout.denseWeights()) {
                     String p = layout.param(pi);
                     w.line("    " + tk + " += Norms.l2sq(" + p + ".length, " + p + ", 0);");
@@ -152,8 +166,8 @@ final class ObjectiveEmitter {
         w.line(tk + " = " + value + "(" + n + ", " + v + ", " + o + ") * inv;");
         if (layout.needsGradient(node)) {
             boolean ow = layout.claimWrite(layout.grad(node), true);
-            w.line("if (seedGradients) " + gradient + "(" + n + ", scale, " + v + ", " + o + ", " + layout.grad(node) + ", " + o + ", "
-                    + !ow + ");");
+            w.line("if (seedGradients) " + gradient + "(" + n + ", scale, " + v + ", " + o + ", " + layout.grad(node)
+                    + ", " + o + ", " + !ow + ");");
         }
     }
 
@@ -162,18 +176,20 @@ final class ObjectiveEmitter {
         String o = layout.off(c.logits());
         String z = layout.value(c.logits());
         String tg = layout.value(c.target());
-        w.line(tk + " = Losses.softmaxCrossEntropy(batch, " + wd + ", " + z + ", " + o + ", " + wd + ", " + tg + ", " + o + ", " + wd
-                + ", scale, seedGradients ? scratch : null, " + SCR + ", " + wd + ") * inv;");
+        w.line(tk + " = Losses.softmaxCrossEntropy(batch, " + wd + ", " + z + ", " + o + ", " + wd + ", " + tg + ", "
+                + o + ", " + wd + ", scale, seedGradients ? scratch : null, " + SCR + ", " + wd + ") * inv;");
         w.open("if (seedGradients) {");
-        seed("batch * " + wd, o, "1f", "scratch", c.logits());   // scale * (softmax - t)
+        seed("batch * " + wd, o, "1f", "scratch", c.logits()); // scale * (softmax - t)
         if (layout.needsGradient(c.logits())) {
             String dz = layout.grad(c.logits());
-            w.line("for (int r = r0; r < r0 + batch; r++) {   // exact for rows not summing to 1: + scale * (T - 1) softmax");
+            w.line(
+                    "for (int r = r0; r < r0 + batch; r++) {   // exact for rows not summing to 1: + scale * (T - 1) softmax");
             w.line("    float rowTotal = (float) Elementwise.sum(" + wd + ", " + tg + ", r * " + wd + ");");
             w.line("    if (rowTotal == 1f) continue;");
             w.line("    Losses.softmax(1, " + wd + ", " + z + ", r * " + wd + ", " + wd + ", scratch, r * SW, " + wd
                     + ");   // scratch is free again once copied");
-            w.line("    Elementwise.axpy(" + wd + ", (rowTotal - 1f) * scale, scratch, r * SW, " + dz + ", r * " + wd + ");");
+            w.line("    Elementwise.axpy(" + wd + ", (rowTotal - 1f) * scale, scratch, r * SW, " + dz + ", r * " + wd
+                    + ");");
             w.line("}");
         }
         if (layout.needsGradient(c.target())) {
@@ -185,7 +201,8 @@ final class ObjectiveEmitter {
             w.line("    for (int j = 0; j < " + wd + "; j++) m = Math.max(m, " + z + "[o + j]);");
             w.line("    for (int j = 0; j < " + wd + "; j++) sum += Math.exp(" + z + "[o + j] - m);");
             w.line("    double lse = m + Math.log(sum);");
-            w.line("    for (int j = 0; j < " + wd + "; j++) " + dt + "[o + j] += (float) ((lse - " + z + "[o + j]) * scale);");
+            w.line("    for (int j = 0; j < " + wd + "; j++) " + dt + "[o + j] += (float) ((lse - " + z
+                    + "[o + j]) * scale);");
             w.line("}");
         }
         w.close("}");

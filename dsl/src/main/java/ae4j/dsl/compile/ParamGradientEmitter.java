@@ -30,7 +30,8 @@ final class ParamGradientEmitter {
     }
 
     void emit() {
-        w.line("/** Gradients of the parameters over the whole batch: part t of parts computes rows [lo, hi) of each. */");
+        w.line(
+                "/** Gradients of the parameters over the whole batch: part t of parts computes rows [lo, hi) of each. */");
         w.open("private void paramGradients(int t, int parts, int batch) {");
         rangeUnits = -1;
         if (g.objective().stream().anyMatch(t -> t instanceof Contractive)) w.line("double inv = 1.0 / batch;");
@@ -38,7 +39,8 @@ final class ParamGradientEmitter {
         w.resetOrigin();
         for (int pi : layout.zeroedParams) {
             range(pi);
-            w.line("java.util.Arrays.fill(" + layout.paramGrad(pi) + ", " + unitOffset(pi, "lo") + ", " + unitOffset(pi, "hi") + ", 0f);");
+            w.line("java.util.Arrays.fill(" + layout.paramGrad(pi) + ", " + unitOffset(pi, "lo") + ", "
+                    + unitOffset(pi, "hi") + ", 0f);");
         }
         for (int k = 0; k < g.objective().size(); k++) {
             Term t = g.objective().get(k);
@@ -47,8 +49,9 @@ final class ParamGradientEmitter {
                 for (int pi : layout.denseWeights()) {
                     boolean ow = layout.claimWrite(layout.paramGrad(pi), true);
                     range(pi);
-                    w.line("Norms.l2sqGrad(" + unitOffset(pi, "(hi - lo)") + ", " + f(wd.weight()) + ", " + layout.param(pi) + ", "
-                            + unitOffset(pi, "lo") + ", " + layout.paramGrad(pi) + ", " + unitOffset(pi, "lo") + ", " + !ow + ");");
+                    w.line("Norms.l2sqGrad(" + unitOffset(pi, "(hi - lo)") + ", " + f(wd.weight()) + ", "
+                            + layout.param(pi) + ", " + unitOffset(pi, "lo") + ", " + layout.paramGrad(pi) + ", "
+                            + unitOffset(pi, "lo") + ", " + !ow + ");");
                 }
             } else if (t instanceof Contractive c) {
                 w.origin(g.termOrigin(k));
@@ -80,7 +83,8 @@ final class ParamGradientEmitter {
         w.line("        float s = " + ObjectiveEmitter.contractiveDerivative(c) + ";");
         w.line("        sumD2 += (double) s * s;");
         w.line("    }");
-        w.line("    Elementwise.axpy(" + in + ", (float) (2 * sumD2) * scale, " + p + ", j * " + in + ", " + dp + ", j * " + in + ");");
+        w.line("    Elementwise.axpy(" + in + ", (float) (2 * sumD2) * scale, " + p + ", j * " + in + ", " + dp
+                + ", j * " + in + ");");
         w.line("}");
         w.close("}");
     }
@@ -91,7 +95,8 @@ final class ParamGradientEmitter {
         String dy = layout.grad(id);
         String x = layout.value(d.input());
         String dw = layout.paramGrad(d.weight());
-        w.line("// " + comments.node(d) + ": " + dw + (d.transposed() ? " += " + x + "^T " + dy : " += " + dy + "^T " + x)
+        w.line("// " + comments.node(d) + ": " + dw
+                + (d.transposed() ? " += " + x + "^T " + dy : " += " + dy + "^T " + x)
                 + (d.bias() >= 0 ? ", " + layout.paramGrad(d.bias()) + " += column sums of " + dy : ""));
         String in = layout.width(d.input());
         String o = layout.width(id);
@@ -99,17 +104,18 @@ final class ParamGradientEmitter {
         range(d.weight());
         if (d.transposed()) {
             // Y = X W, W: in x out; rows [lo, hi) of dW = columns [lo, hi) of X, transposed, times dY
-            w.line("Gemm.gemm(Op.T, Op.N, hi - lo, " + o + ", batch, 1f, " + x + ", lo, " + in + ", " + dy + ", 0, " + o + ", " + bw + ", "
-                    + dw + ", lo * " + o + ", " + o + ");");
+            w.line("Gemm.gemm(Op.T, Op.N, hi - lo, " + o + ", batch, 1f, " + x + ", lo, " + in + ", " + dy + ", 0, " + o
+                    + ", " + bw + ", " + dw + ", lo * " + o + ", " + o + ");");
         } else {
             // Y = X W^T, W: out x in; rows [lo, hi) of dW = columns [lo, hi) of dY, transposed, times X
-            w.line("Gemm.gemm(Op.T, Op.N, hi - lo, " + in + ", batch, 1f, " + dy + ", lo, " + o + ", " + x + ", 0, " + in + ", " + bw + ", "
-                    + dw + ", lo * " + in + ", " + in + ");");
+            w.line("Gemm.gemm(Op.T, Op.N, hi - lo, " + in + ", batch, 1f, " + dy + ", lo, " + o + ", " + x + ", 0, "
+                    + in + ", " + bw + ", " + dw + ", lo * " + in + ", " + in + ");");
         }
         if (d.bias() >= 0) {
             boolean ow = layout.claimWrite(layout.paramGrad(d.bias()), true);
             range(d.bias());
-            w.line("Elementwise.colSums(batch, hi - lo, " + dy + ", lo, " + o + ", " + layout.paramGrad(d.bias()) + ", lo, " + !ow + ");");
+            w.line("Elementwise.colSums(batch, hi - lo, " + dy + ", lo, " + o + ", " + layout.paramGrad(d.bias())
+                    + ", lo, " + !ow + ");");
         }
     }
 
@@ -117,7 +123,7 @@ final class ParamGradientEmitter {
     private void range(int pi) {
         Graph.Param p = g.params().get(pi);
         int units = layout.isBias(pi) ? p.cols() : p.rows();
-        if (units == rangeUnits) return;   // lo and hi are already these
+        if (units == rangeUnits) return; // lo and hi are already these
         rangeUnits = units;
         w.line("lo = " + units + " * t / parts;");
         w.line("hi = " + units + " * (t + 1) / parts;");

@@ -21,14 +21,16 @@ public final class CsvReader {
 
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
-    private CsvReader() {
-    }
+    private CsvReader() {}
 
     public static Dataset read(String name, Path file, boolean header, int labelColumn) {
         FileBytes.Contents c = FileBytes.read(file);
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(c.bytes())).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(c.bytes()))
+                    .toString();
         } catch (CharacterCodingException e) {
             text = new String(c.bytes(), StandardCharsets.ISO_8859_1);
         }
@@ -53,24 +55,27 @@ public final class CsvReader {
                     width = cells.size();
                     widthRow = row;
                     if (labelColumn >= width) {
-                        throw new DataException(file + ": label_column is " + labelColumn + " but row " + row + " has only " + width
-                                + " columns (label_column counts from 0, so the last column is " + (width - 1) + ")");
+                        throw new DataException(file + ": label_column is " + labelColumn + " but row " + row
+                                + " has only " + width + " columns (label_column counts from 0, so the last column is "
+                                + (width - 1) + ")");
                     }
                     if (labelColumn >= 0 && width == 1) {
-                        throw new DataException(file + ": the only column is the label column; there are no features left");
+                        throw new DataException(
+                                file + ": the only column is the label column; there are no features left");
                     }
                 } else if (cells.size() != width) {
-                    throw new DataException(file + ": row " + row + " has " + cells.size() + " columns but row " + widthRow + " has "
-                            + width + "; every row must have the same number of columns");
+                    throw new DataException(file + ": row " + row + " has " + cells.size() + " columns but row "
+                            + widthRow + " has " + width + "; every row must have the same number of columns");
                 }
                 float[] v = new float[labelColumn >= 0 ? width - 1 : width];
                 int k = 0;
                 for (int col = 0; col < width; col++) {
                     String cell = cells.get(col);
                     if (!NUMBER.matcher(cell).matches()) {
-                        String msg = file + ": row " + row + ", column " + (col + 1) + " is " + (cell.isEmpty() ? "empty" : "'" + cell + "'")
-                                + ", not a number";
-                        if (!header && rows.isEmpty() && row == firstRow(text)) msg += "; if the first row holds column names, write header: true";
+                        String msg = file + ": row " + row + ", column " + (col + 1) + " is "
+                                + (cell.isEmpty() ? "empty" : "'" + cell + "'") + ", not a number";
+                        if (!header && rows.isEmpty() && row == firstRow(text))
+                            msg += "; if the first row holds column names, write header: true";
                         else if (cell.isEmpty()) msg += "; fill in the missing value or drop the row";
                         throw new DataException(msg);
                     }
@@ -91,7 +96,8 @@ public final class CsvReader {
             throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
         }
         if (rows.isEmpty()) {
-            throw new DataException(file + " has no data rows" + (header ? " (the first row is taken as the header)" : ""));
+            throw new DataException(
+                    file + " has no data rows" + (header ? " (the first row is taken as the header)" : ""));
         }
         int d = rows.get(0).length;
         float[] values = new float[rows.size() * d];

@@ -2,7 +2,6 @@ package ae4j.dsl.data;
 
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedProgram;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -87,10 +86,15 @@ public final class DataLoader {
         return switch (call.name()) {
             case "idx" -> IdxReader.read(name, paths.resolve((String) a.get("path")), optionalPath(a.get("labels")));
             case "npy" -> NpyReader.read(name, paths.resolve((String) a.get("path")), optionalPath(a.get("labels")));
-            case "csv" -> CsvReader.read(name, paths.resolve((String) a.get("path")),
-                    !Boolean.FALSE.equals(a.get("header")), a.get("label_column") instanceof Number x ? x.intValue() : -1);
+            case "csv" ->
+                CsvReader.read(
+                        name,
+                        paths.resolve((String) a.get("path")),
+                        !Boolean.FALSE.equals(a.get("header")),
+                        a.get("label_column") instanceof Number x ? x.intValue() : -1);
             default -> {
-                if (!Synthetic.isSynthetic(call.name())) throw new IllegalArgumentException("unknown data source " + call.name());
+                if (!Synthetic.isSynthetic(call.name()))
+                    throw new IllegalArgumentException("unknown data source " + call.name());
                 yield Synthetic.generate(name, call.name(), a);
             }
         };

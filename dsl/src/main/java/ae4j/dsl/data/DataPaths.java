@@ -42,18 +42,28 @@ public final class DataPaths {
         }
         Path local = p.isAbsolute() ? p : base.resolve(p);
         if (Files.isRegularFile(local)) return local;
-        if (Files.isDirectory(local)) throw new DataException(local + " is a folder; give the path of a file inside it");
+        if (Files.isDirectory(local))
+            throw new DataException(local + " is a folder; give the path of a file inside it");
         String norm = written.replace('\\', '/');
-        boolean shared = !p.isAbsolute() && sharedRoot != null && (norm.startsWith("fashion-mnist/") || norm.startsWith("mnist/"));
+        boolean shared = !p.isAbsolute()
+                && sharedRoot != null
+                && (norm.startsWith("fashion-mnist/") || norm.startsWith("mnist/"));
         if (shared) {
             Path s = sharedRoot.resolve(p);
             if (Files.isRegularFile(s)) return s;
-            StringBuilder m = new StringBuilder("data file '").append(written).append("' not found: looked for ")
-                    .append(local.toAbsolutePath().normalize()).append(" and ").append(s);
+            StringBuilder m = new StringBuilder("data file '")
+                    .append(written)
+                    .append("' not found: looked for ")
+                    .append(local.toAbsolutePath().normalize())
+                    .append(" and ")
+                    .append(s);
             if (norm.startsWith("fashion-mnist/")) {
                 if (Files.isDirectory(sharedRoot.resolve("fashion-mnist"))) {
-                    m.append("; ").append(sharedRoot.resolve("fashion-mnist")).append(" exists but has no such file (check the name")
-                            .append(listing(sharedRoot.resolve("fashion-mnist"))).append(")");
+                    m.append("; ")
+                            .append(sharedRoot.resolve("fashion-mnist"))
+                            .append(" exists but has no such file (check the name")
+                            .append(listing(sharedRoot.resolve("fashion-mnist")))
+                            .append(")");
                 } else {
                     m.append("; install it with: sudo apt-get install dataset-fashion-mnist");
                 }
@@ -64,15 +74,21 @@ public final class DataPaths {
             throw new DataException(m.toString());
         }
         Path parent = local.toAbsolutePath().normalize().getParent();
-        throw new DataException("data file '" + written + "' not found (looked for " + local.toAbsolutePath().normalize()
-                + "); paths are relative to the folder of the .ae file" + (parent != null && Files.isDirectory(parent)
-                ? listing(parent).replace("; it has:", "; that folder has:") : ""));
+        throw new DataException("data file '" + written + "' not found (looked for "
+                + local.toAbsolutePath().normalize()
+                + "); paths are relative to the folder of the .ae file"
+                + (parent != null && Files.isDirectory(parent)
+                        ? listing(parent).replace("; it has:", "; that folder has:")
+                        : ""));
     }
 
     /** "; it has: a, b, c" (at most 8 regular files, sorted), or "" when the folder is empty or unreadable. */
     static String listing(Path folder) {
         try (var s = Files.list(folder)) {
-            var names = s.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
+            var names = s.filter(Files::isRegularFile)
+                    .map(f -> f.getFileName().toString())
+                    .sorted()
+                    .toList();
             if (names.isEmpty()) return "";
             String shown = String.join(", ", names.subList(0, Math.min(8, names.size())));
             return "; it has: " + shown + (names.size() > 8 ? ", ... (" + names.size() + " files)" : "");

@@ -37,8 +37,16 @@ public final class Dataset {
      * @param latent       n * m floats or null
      * @param latentDim    m (0 when latent is null)
      */
-    public Dataset(String name, float[] values, int n, int[] shape, int[] labels, float[] tangents, int tangentCount,
-                   float[] latent, int latentDim) {
+    public Dataset(
+            String name,
+            float[] values,
+            int n,
+            int[] shape,
+            int[] labels,
+            float[] tangents,
+            int tangentCount,
+            float[] latent,
+            int latentDim) {
         this.name = Objects.requireNonNull(name, "name");
         this.values = Objects.requireNonNull(values, "values");
         this.shape = shape.clone();
@@ -52,8 +60,8 @@ public final class Dataset {
         if (n < 0) throw new IllegalArgumentException("negative size " + n);
         this.n = n;
         if ((long) n * d != values.length) {
-            throw new IllegalArgumentException(n + " examples of shape " + Arrays.toString(shape) + " need " + (long) n * d
-                    + " values, got " + values.length);
+            throw new IllegalArgumentException(n + " examples of shape " + Arrays.toString(shape) + " need "
+                    + (long) n * d + " values, got " + values.length);
         }
         if (labels != null && labels.length != n) {
             throw new IllegalArgumentException(n + " examples but " + labels.length + " labels");
@@ -61,8 +69,8 @@ public final class Dataset {
         this.labels = labels;
         if (tangents == null) tangentCount = 0;
         else if ((long) n * tangentCount * d != tangents.length) {
-            throw new IllegalArgumentException(n + " examples with " + tangentCount + " tangents of dimension " + d + " need "
-                    + (long) n * tangentCount * d + " values, got " + tangents.length);
+            throw new IllegalArgumentException(n + " examples with " + tangentCount + " tangents of dimension " + d
+                    + " need " + (long) n * tangentCount * d + " values, got " + tangents.length);
         }
         this.tangents = tangents;
         this.tangentCount = tangentCount;
@@ -141,7 +149,8 @@ public final class Dataset {
     public void batch(int[] order, int from, int count, float[] out) {
         Objects.checkFromIndexSize(from, count, order.length);
         if ((long) count * d > out.length) {
-            throw new IndexOutOfBoundsException("batch of " + count + " x " + d + " does not fit in " + out.length + " floats");
+            throw new IndexOutOfBoundsException(
+                    "batch of " + count + " x " + d + " does not fit in " + out.length + " floats");
         }
         for (int b = 0; b < count; b++) {
             int i = order[from + b];
@@ -243,10 +252,16 @@ public final class Dataset {
     public Dataset range(int from, int to) {
         Objects.checkFromToIndex(from, to, n);
         int m = to - from;
-        return new Dataset(name, Arrays.copyOfRange(values, from * d, to * d), m, shape,
+        return new Dataset(
+                name,
+                Arrays.copyOfRange(values, from * d, to * d),
+                m,
+                shape,
                 labels == null ? null : Arrays.copyOfRange(labels, from, to),
-                tangents == null ? null : Arrays.copyOfRange(tangents, from * tangentCount * d, to * tangentCount * d), tangentCount,
-                latent == null ? null : Arrays.copyOfRange(latent, from * latentDim, to * latentDim), latentDim);
+                tangents == null ? null : Arrays.copyOfRange(tangents, from * tangentCount * d, to * tangentCount * d),
+                tangentCount,
+                latent == null ? null : Arrays.copyOfRange(latent, from * latentDim, to * latentDim),
+                latentDim);
     }
 
     /** The examples at {@code indices}, in that order (repeats allowed). */
@@ -270,7 +285,8 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder("data ").append(name).append(": ").append(n).append(" x ");
+        StringBuilder b =
+                new StringBuilder("data ").append(name).append(": ").append(n).append(" x ");
         for (int i = 0; i < shape.length; i++) b.append(i == 0 ? "" : " x ").append(shape[i]);
         if (labels != null) b.append(", labelled");
         if (tangents != null) b.append(", ").append(tangentCount).append(tangentCount == 1 ? " tangent" : " tangents");

@@ -20,6 +20,7 @@ public final class EmbeddedManifold {
 
     /** Dimension of the space phi maps into. */
     public static final int BASE = 3;
+
     private static final long FRAME_SEED = 0x5EED_14_06L;
 
     private final int intrinsic;
@@ -29,11 +30,12 @@ public final class EmbeddedManifold {
 
     public EmbeddedManifold(int intrinsic, int ambient) {
         if (intrinsic != 1 && intrinsic != 2) {
-            throw new DataException("embedded_manifold: intrinsic must be 1 (a curve) or 2 (a surface), got " + intrinsic);
+            throw new DataException(
+                    "embedded_manifold: intrinsic must be 1 (a curve) or 2 (a surface), got " + intrinsic);
         }
         if (ambient < BASE) {
-            throw new DataException("embedded_manifold: ambient must be at least " + BASE + " (the " + (intrinsic == 1 ? "curve" : "surface")
-                    + " lives in R^3 before the rotation), got " + ambient);
+            throw new DataException("embedded_manifold: ambient must be at least " + BASE + " (the "
+                    + (intrinsic == 1 ? "curve" : "surface") + " lives in R^3 before the rotation), got " + ambient);
         }
         this.intrinsic = intrinsic;
         this.ambient = ambient;

@@ -14,16 +14,14 @@ import java.util.zip.ZipException;
 /** Reads a whole file, gunzipping it when it starts with the gzip magic bytes 1f 8b (whatever its name). */
 final class FileBytes {
 
-    private FileBytes() {
-    }
+    private FileBytes() {}
 
     static boolean isGzip(byte[] b) {
         return b.length >= 2 && (b[0] & 0xFF) == 0x1F && (b[1] & 0xFF) == 0x8B;
     }
 
     /** The bytes of a file, decompressed when it was gzip. */
-    record Contents(byte[] bytes, boolean gzip) {
-    }
+    record Contents(byte[] bytes, boolean gzip) {}
 
     static Contents read(Path file) {
         byte[] raw;
@@ -42,9 +40,11 @@ final class FileBytes {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), 1 << 16)) {
             return new Contents(in.readAllBytes(), true);
         } catch (EOFException e) {
-            throw new DataException(file + " is a truncated gzip file (the compressed stream ends early); download it again");
+            throw new DataException(
+                    file + " is a truncated gzip file (the compressed stream ends early); download it again");
         } catch (ZipException e) {
-            throw new DataException(file + " starts like a gzip file but is corrupt (" + e.getMessage() + "); download it again");
+            throw new DataException(
+                    file + " starts like a gzip file but is corrupt (" + e.getMessage() + "); download it again");
         } catch (IOException e) {
             throw new DataException("cannot decompress " + file + ": " + e.getMessage(), e);
         }

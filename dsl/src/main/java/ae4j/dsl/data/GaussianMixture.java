@@ -16,7 +16,8 @@ package ae4j.dsl.data;
 public record GaussianMixture(int k, int dim, double[] weights, double[][] means, double variance) {
 
     public static GaussianMixture of(int k, int dim, double spread, double noise) {
-        if (k < 1 || dim < 1) throw new DataException("gaussian_mixture needs k >= 1 and dim >= 1, got k: " + k + ", dim: " + dim);
+        if (k < 1 || dim < 1)
+            throw new DataException("gaussian_mixture needs k >= 1 and dim >= 1, got k: " + k + ", dim: " + dim);
         double r = 4 * Math.max(1.0, k / 4.0);
         double[] w = new double[k];
         double[][] mu = new double[k][dim];

@@ -21,12 +21,10 @@ public final class IdxReader {
     static final int IMAGES_MAGIC = 0x00000803;
     static final int LABELS_MAGIC = 0x00000801;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** An IDX array: its dimensions and its elements as floats. */
-    record Array(int type, int[] dims, float[] values) {
-    }
+    record Array(int type, int[] dims, float[] values) {}
 
     /**
      * Reads an images file (first dimension = examples, the rest the example shape) and, when
@@ -40,8 +38,8 @@ public final class IdxReader {
         if (labelsFile != null) {
             labels = readLabels(labelsFile);
             if (labels.length != n) {
-                throw new DataException("labels file " + labelsFile + " has " + labels.length + " labels but " + imagesFile + " has " + n
-                        + " examples; pass the labels file that belongs to these images");
+                throw new DataException("labels file " + labelsFile + " has " + labels.length + " labels but "
+                        + imagesFile + " has " + n + " examples; pass the labels file that belongs to these images");
             }
         }
         return new Dataset(name, a.values, n, shape, labels, null, 0, null, 0);
@@ -58,10 +56,12 @@ public final class IdxReader {
     static Array readArray(Path file, boolean labels) {
         FileBytes.Contents c = FileBytes.read(file);
         byte[] b = c.bytes();
-        String want = labels ? String.format("0x%08X (IDX labels)", LABELS_MAGIC) : String.format("0x%08X (IDX images)", IMAGES_MAGIC);
+        String want = labels
+                ? String.format("0x%08X (IDX labels)", LABELS_MAGIC)
+                : String.format("0x%08X (IDX images)", IMAGES_MAGIC);
         if (b.length < 4) {
-            throw new DataException(file + " is " + b.length + " bytes long, too short for an IDX file (expected magic number "
-                    + want + "); download it again");
+            throw new DataException(file + " is " + b.length
+                    + " bytes long, too short for an IDX file (expected magic number " + want + "); download it again");
         }
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
         int magic = buf.getInt();
@@ -77,23 +77,25 @@ public final class IdxReader {
                     + " dimensions), expected " + want + ": is it the images file? labels: takes the labels file");
         }
         if (!labels && nd == 1) {
-            throw new DataException(file + " has magic number " + String.format("0x%08X", magic) + ", a labels file; expected "
-                    + want + ": pass the images file as the path and this one as labels:");
+            throw new DataException(
+                    file + " has magic number " + String.format("0x%08X", magic) + ", a labels file; expected " + want
+                            + ": pass the images file as the path and this one as labels:");
         }
         if (labels && type == 0x0D || labels && type == 0x0E) {
-            throw new DataException(file + " holds floating-point values (magic number " + String.format("0x%08X", magic)
-                    + "); labels must be integers, expected " + want);
+            throw new DataException(file + " holds floating-point values (magic number "
+                    + String.format("0x%08X", magic) + "); labels must be integers, expected " + want);
         }
         if (b.length < 4 + 4 * nd) {
-            throw new DataException(file + " is truncated: it ends inside the header (" + b.length + " bytes); download it again");
+            throw new DataException(
+                    file + " is truncated: it ends inside the header (" + b.length + " bytes); download it again");
         }
         int[] dims = new int[nd];
         long count = 1;
         for (int i = 0; i < nd; i++) {
             dims[i] = buf.getInt();
             if (dims[i] < 0) {
-                throw new DataException(file + " has a negative dimension in its header (" + Integer.toUnsignedString(dims[i])
-                        + "); the file is corrupt, download it again");
+                throw new DataException(file + " has a negative dimension in its header ("
+                        + Integer.toUnsignedString(dims[i]) + "); the file is corrupt, download it again");
             }
             count *= dims[i];
         }
@@ -162,9 +164,13 @@ public final class IdxReader {
 
     /** What the file looks like instead, when we can tell. */
     static String guess(byte[] b) {
-        String head = new String(b, 0, Math.min(b.length, 64), StandardCharsets.ISO_8859_1).stripLeading().toLowerCase();
-        if (head.startsWith("<")) return "; the file is text (HTML or XML?): probably a failed download, download it again";
-        if (b.length >= 6 && (b[0] & 0xFF) == 0x93 && head.startsWith("numpy", 1)) return "; it is a NumPy .npy file: use npy(...)";
+        String head = new String(b, 0, Math.min(b.length, 64), StandardCharsets.ISO_8859_1)
+                .stripLeading()
+                .toLowerCase();
+        if (head.startsWith("<"))
+            return "; the file is text (HTML or XML?): probably a failed download, download it again";
+        if (b.length >= 6 && (b[0] & 0xFF) == 0x93 && head.startsWith("numpy", 1))
+            return "; it is a NumPy .npy file: use npy(...)";
         if (b.length >= 2 && b[0] == 'P' && b[1] == 'K') return "; it is a zip archive: unzip it first";
         return "; is it an IDX file?";
     }

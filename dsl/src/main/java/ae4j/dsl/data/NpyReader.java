@@ -25,17 +25,17 @@ public final class NpyReader {
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
 
-    private NpyReader() {
-    }
+    private NpyReader() {}
 
-    record Array(String dtype, int[] shape, float[] values) {
-    }
+    record Array(String dtype, int[] shape, float[] values) {}
 
     /** Reads a data array and, when {@code labelsFile} is not null, a 1-D integer array of labels. */
     public static Dataset read(String name, Path file, Path labelsFile) {
         Array a = readArray(file);
         if (a.shape.length == 0) {
-            throw new DataException(file + " holds a single number (shape ()); a data set needs an array with examples along the first axis");
+            throw new DataException(
+                    file
+                            + " holds a single number (shape ()); a data set needs an array with examples along the first axis");
         }
         int n = a.shape[0];
         int[] shape = a.shape.length == 1 ? new int[] {1} : Arrays.copyOfRange(a.shape, 1, a.shape.length);
@@ -43,8 +43,8 @@ public final class NpyReader {
         if (labelsFile != null) {
             labels = readLabels(labelsFile);
             if (labels.length != n) {
-                throw new DataException("labels file " + labelsFile + " has " + labels.length + " labels but " + file + " has " + n
-                        + " examples; pass the labels that belong to this array");
+                throw new DataException("labels file " + labelsFile + " has " + labels.length + " labels but " + file
+                        + " has " + n + " examples; pass the labels that belong to this array");
             }
         }
         return new Dataset(name, a.values, n, shape, labels, null, 0, null, 0);
@@ -53,11 +53,13 @@ public final class NpyReader {
     public static int[] readLabels(Path file) {
         Array a = readArray(file);
         if (a.shape.length != 1) {
-            throw new DataException("labels file " + file + " has shape " + shapeText(a.shape) + "; labels must be a 1-D array");
+            throw new DataException(
+                    "labels file " + file + " has shape " + shapeText(a.shape) + "; labels must be a 1-D array");
         }
         char kind = a.dtype.charAt(1);
         if (kind == 'f') {
-            throw new DataException("labels file " + file + " holds " + a.dtype + " floats; labels must be integers (save labels.astype('int64'))");
+            throw new DataException("labels file " + file + " holds " + a.dtype
+                    + " floats; labels must be integers (save labels.astype('int64'))");
         }
         int[] out = new int[a.values.length];
         for (int i = 0; i < out.length; i++) out[i] = (int) a.values[i];
@@ -67,10 +69,15 @@ public final class NpyReader {
     static Array readArray(Path file) {
         FileBytes.Contents c = FileBytes.read(file);
         byte[] b = c.bytes();
-        if (b.length < 10 || (b[0] & 0xFF) != 0x93 || !new String(b, 1, 5, StandardCharsets.ISO_8859_1).equals("NUMPY")) {
+        if (b.length < 10
+                || (b[0] & 0xFF) != 0x93
+                || !new String(b, 1, 5, StandardCharsets.ISO_8859_1).equals("NUMPY")) {
             throw new DataException(file + " is not a NumPy .npy file (it does not start with \\x93NUMPY)"
-                    + (b.length >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 8 ? "; it looks like an IDX file: use idx(...)"
-                    : b.length >= 2 && b[0] == 'P' && b[1] == 'K' ? "; it is a zip archive (an .npz?): save a single array with numpy.save" : "")
+                    + (b.length >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 8
+                            ? "; it looks like an IDX file: use idx(...)"
+                            : b.length >= 2 && b[0] == 'P' && b[1] == 'K'
+                                    ? "; it is a zip archive (an .npz?): save a single array with numpy.save"
+                                    : "")
                     + "; write it with numpy.save");
         }
         int major = b[6] & 0xFF;
@@ -90,7 +97,8 @@ public final class NpyReader {
                     + ", which ae4j does not know (it reads 1.0, 2.0 and 3.0); save it with a current numpy");
         }
         if (start + headerLen > b.length) throw truncated(file, "inside the header");
-        String header = new String(b, start, (int) headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String header = new String(
+                b, start, (int) headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Matcher md = DESCR.matcher(header);
         if (!md.find()) {
             throw new DataException(file + " has a structured or unreadable dtype (header " + header.strip()
@@ -99,10 +107,13 @@ public final class NpyReader {
         String dtype = md.group(1);
         Matcher mf = FORTRAN.matcher(header);
         if (mf.find() && mf.group(1).equals("True")) {
-            throw new DataException(file + " is stored in Fortran (column-major) order; save it in C order: numpy.save(path, numpy.ascontiguousarray(a))");
+            throw new DataException(
+                    file
+                            + " is stored in Fortran (column-major) order; save it in C order: numpy.save(path, numpy.ascontiguousarray(a))");
         }
         Matcher ms = SHAPE.matcher(header);
-        if (!ms.find()) throw new DataException(file + " has no shape in its header (" + header.strip() + "); the file is corrupt");
+        if (!ms.find())
+            throw new DataException(file + " has no shape in its header (" + header.strip() + "); the file is corrupt");
         List<Integer> dims = new ArrayList<>();
         long count = 1;
         for (String part : ms.group(1).split(",")) {
@@ -113,7 +124,8 @@ public final class NpyReader {
                 dims.add(v);
                 count *= v;
             } catch (NumberFormatException e) {
-                throw new DataException(file + " has an unreadable shape (" + ms.group(1) + ") in its header; the file is corrupt");
+                throw new DataException(
+                        file + " has an unreadable shape (" + ms.group(1) + ") in its header; the file is corrupt");
             }
         }
         int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
@@ -127,8 +139,8 @@ public final class NpyReader {
             throw unsupported(file, dtype);
         }
         if (order == '>' && size > 1) {
-            throw new DataException(file + " is big-endian (dtype " + dtype + "); convert it: numpy.save(path, a.astype('<"
-                    + dtype.substring(1) + "'))");
+            throw new DataException(file + " is big-endian (dtype " + dtype
+                    + "); convert it: numpy.save(path, a.astype('<" + dtype.substring(1) + "'))");
         }
         if (!(order == '<' || order == '|' || order == '=' || order == '>')) throw unsupported(file, dtype);
         boolean ok = switch (kind) {
@@ -141,11 +153,14 @@ public final class NpyReader {
         long dataStart = start + headerLen;
         long expected = dataStart + count * size;
         if (b.length < expected) {
-            throw new DataException(file + " is truncated: its header says shape " + shapeText(shape) + " of " + dtype + ", which needs "
-                    + expected + " bytes, but the file has " + b.length + (c.gzip() ? " bytes after decompression" : " bytes")
+            throw new DataException(file + " is truncated: its header says shape " + shapeText(shape) + " of " + dtype
+                    + ", which needs "
+                    + expected + " bytes, but the file has " + b.length
+                    + (c.gzip() ? " bytes after decompression" : " bytes")
                     + "; write it again");
         }
-        if (count > Integer.MAX_VALUE - 16) throw new DataException(file + " has " + count + " values, more than one Java array can hold");
+        if (count > Integer.MAX_VALUE - 16)
+            throw new DataException(file + " has " + count + " values, more than one Java array can hold");
         float[] v = new float[(int) count];
         int p = (int) dataStart;
         switch (kind) {
@@ -159,9 +174,15 @@ public final class NpyReader {
             }
             case 'u' -> {
                 switch (size) {
-                    case 1 -> { for (int i = 0; i < v.length; i++) v[i] = b[p + i] & 0xFF; }
-                    case 2 -> { for (int i = 0; i < v.length; i++) v[i] = buf.getShort(p + 2 * i) & 0xFFFF; }
-                    case 4 -> { for (int i = 0; i < v.length; i++) v[i] = buf.getInt(p + 4 * i) & 0xFFFFFFFFL; }
+                    case 1 -> {
+                        for (int i = 0; i < v.length; i++) v[i] = b[p + i] & 0xFF;
+                    }
+                    case 2 -> {
+                        for (int i = 0; i < v.length; i++) v[i] = buf.getShort(p + 2 * i) & 0xFFFF;
+                    }
+                    case 4 -> {
+                        for (int i = 0; i < v.length; i++) v[i] = buf.getInt(p + 4 * i) & 0xFFFFFFFFL;
+                    }
                     default -> {
                         for (int i = 0; i < v.length; i++) {
                             long x = buf.getLong(p + 8 * i);
@@ -172,10 +193,18 @@ public final class NpyReader {
             }
             default -> {
                 switch (size) {
-                    case 1 -> { for (int i = 0; i < v.length; i++) v[i] = b[p + i]; }
-                    case 2 -> { for (int i = 0; i < v.length; i++) v[i] = buf.getShort(p + 2 * i); }
-                    case 4 -> { for (int i = 0; i < v.length; i++) v[i] = buf.getInt(p + 4 * i); }
-                    default -> { for (int i = 0; i < v.length; i++) v[i] = buf.getLong(p + 8 * i); }
+                    case 1 -> {
+                        for (int i = 0; i < v.length; i++) v[i] = b[p + i];
+                    }
+                    case 2 -> {
+                        for (int i = 0; i < v.length; i++) v[i] = buf.getShort(p + 2 * i);
+                    }
+                    case 4 -> {
+                        for (int i = 0; i < v.length; i++) v[i] = buf.getInt(p + 4 * i);
+                    }
+                    default -> {
+                        for (int i = 0; i < v.length; i++) v[i] = buf.getLong(p + 8 * i);
+                    }
                 }
             }
         }
@@ -187,7 +216,8 @@ public final class NpyReader {
     }
 
     private static DataException unsupported(Path file, String dtype) {
-        return new DataException(file + " has dtype '" + dtype + "', which ae4j does not read; convert it: numpy.save(path, a.astype('<f4'))");
+        return new DataException(file + " has dtype '" + dtype
+                + "', which ae4j does not read; convert it: numpy.save(path, a.astype('<f4'))");
     }
 
     static String shapeText(int[] shape) {

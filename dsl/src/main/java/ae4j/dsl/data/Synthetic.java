@@ -1,7 +1,6 @@
 package ae4j.dsl.data;
 
 import ae4j.vecmath.Philox;
-
 import java.util.Map;
 
 /**
@@ -37,13 +36,18 @@ public final class Synthetic {
     static final int NOISE = 1;
     static final int CHOICE = 2;
 
-    private Synthetic() {
-    }
+    private Synthetic() {}
 
     /** Whether {@code source} names a synthetic generator. */
     public static boolean isSynthetic(String source) {
         return switch (source) {
-            case "spiral", "two_moons", "gaussian_mixture", "circle", "swiss_roll", "translated_template", "embedded_manifold" -> true;
+            case "spiral",
+                    "two_moons",
+                    "gaussian_mixture",
+                    "circle",
+                    "swiss_roll",
+                    "translated_template",
+                    "embedded_manifold" -> true;
             default -> false;
         };
     }
@@ -57,13 +61,15 @@ public final class Synthetic {
         return switch (source) {
             case "spiral" -> spiral(name, n, seed, noise, numArg(args, "turns", 2));
             case "two_moons" -> twoMoons(name, n, seed, noise);
-            case "gaussian_mixture" -> gaussianMixture(name, n, seed, noise, intArg(args, "k", 4), intArg(args, "dim", 2),
-                    numArg(args, "spread", 1));
+            case "gaussian_mixture" ->
+                gaussianMixture(
+                        name, n, seed, noise, intArg(args, "k", 4), intArg(args, "dim", 2), numArg(args, "spread", 1));
             case "circle" -> circle(name, n, seed, noise, numArg(args, "radius", 1));
             case "swiss_roll" -> swissRoll(name, n, seed, noise);
-            case "translated_template" -> translatedTemplate(name, n, seed, noise, intArg(args, "size", 28), intArg(args, "shift", 8));
-            case "embedded_manifold" -> embeddedManifold(name, n, seed, noise, intArg(args, "intrinsic", 1),
-                    intArg(args, "ambient", 100));
+            case "translated_template" ->
+                translatedTemplate(name, n, seed, noise, intArg(args, "size", 28), intArg(args, "shift", 8));
+            case "embedded_manifold" ->
+                embeddedManifold(name, n, seed, noise, intArg(args, "intrinsic", 1), intArg(args, "ambient", 100));
             default -> throw new IllegalArgumentException("not a synthetic source: " + source);
         };
     }
@@ -206,7 +212,8 @@ public final class Synthetic {
 
     /** The distribution {@code gaussian_mixture(...)} with these arguments samples from (noise included). */
     public static GaussianMixture mixtureOf(Map<String, Object> args) {
-        return GaussianMixture.of(intArg(args, "k", 4), intArg(args, "dim", 2), numArg(args, "spread", 1), numArg(args, "noise", 0));
+        return GaussianMixture.of(
+                intArg(args, "k", 4), intArg(args, "dim", 2), numArg(args, "spread", 1), numArg(args, "noise", 0));
     }
 
     // ------------------------------------------------------------------ manifolds with known tangents

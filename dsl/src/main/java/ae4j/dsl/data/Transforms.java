@@ -1,7 +1,6 @@
 package ae4j.dsl.data;
 
 import ae4j.vecmath.Philox;
-
 import java.util.Map;
 
 /**
@@ -14,8 +13,7 @@ public final class Transforms {
     /** Philox stream of shuffle's permutation. */
     static final int SHUFFLE_STREAM = 4;
 
-    private Transforms() {
-    }
+    private Transforms() {}
 
     /** Applies the transform {@code name} with the checker's defaulted arguments. */
     public static Dataset apply(Dataset in, String name, Map<String, Object> args) {
@@ -46,8 +44,7 @@ public final class Transforms {
     }
 
     /** Per-feature statistics of a data set: means and (population) standard deviations. */
-    public record Stats(double[] mean, double[] std) {
-    }
+    public record Stats(double[] mean, double[] std) {}
 
     public static Stats stats(Dataset in) {
         int n = in.size(), d = in.dim();
@@ -78,7 +75,9 @@ public final class Transforms {
     /** Standardizes with given statistics (e.g. a training set's, for its test set). */
     public static Dataset standardize(Dataset in, Stats s) {
         int n = in.size(), d = in.dim();
-        if (s.mean().length != d) throw new IllegalArgumentException("statistics of dimension " + s.mean().length + " for data of dimension " + d);
+        if (s.mean().length != d)
+            throw new IllegalArgumentException(
+                    "statistics of dimension " + s.mean().length + " for data of dimension " + d);
         double[] inv = new double[d];
         for (int j = 0; j < d; j++) {
             double tol = 1e-12 * Math.max(1, Math.abs(s.mean()[j]));
@@ -92,7 +91,8 @@ public final class Transforms {
         Dataset out = in.withValues(o);
         if (in.hasTangents()) {
             float[] t = in.tangentValues().clone();
-            for (int r = 0; r < t.length / d; r++) for (int j = 0; j < d; j++) t[r * d + j] = (float) (t[r * d + j] * inv[j]);
+            for (int r = 0; r < t.length / d; r++)
+                for (int j = 0; j < d; j++) t[r * d + j] = (float) (t[r * d + j] * inv[j]);
             out = out.withTangents(t, in.tangentCount());
         }
         return out;
@@ -138,7 +138,8 @@ public final class Transforms {
      * first if the data are sorted).
      */
     public static Dataset[] split(Dataset in, double fraction) {
-        if (!(fraction >= 0 && fraction <= 1)) throw new DataException("split: fraction must be in [0, 1], got " + fraction);
+        if (!(fraction >= 0 && fraction <= 1))
+            throw new DataException("split: fraction must be in [0, 1], got " + fraction);
         int first = (int) Math.round(fraction * in.size());
         return new Dataset[] {in.range(0, first), in.range(first, in.size())};
     }

@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class AstShape {
 
-    private AstShape() {
-    }
+    private AstShape() {}
 
     public static String of(Node node) {
         StringBuilder b = new StringBuilder();
@@ -25,7 +24,10 @@ public final class AstShape {
         switch (value) {
             case null -> b.append("null");
             case Span s -> b.append("_");
-            case String s -> b.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+            case String s ->
+                b.append('"')
+                        .append(s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+                        .append('"');
             case List<?> list -> {
                 b.append('[');
                 for (int i = 0; i < list.size(); i++) {

@@ -39,6 +39,7 @@ public final class Formatter {
 
     /** Line width under which braces stay on one line. */
     public static final int WIDTH = 100;
+
     private static final String INDENT = "  ";
 
     /** The formatted text, or null when the source has syntax errors (then see the diagnostics). */
@@ -63,15 +64,16 @@ public final class Formatter {
     /** Formats a source that must parse; throws IllegalArgumentException with the diagnostics otherwise. */
     public static String format(String source) {
         Result r = format("<input>", source);
-        if (!r.ok()) throw new IllegalArgumentException("syntax errors:\n" + r.diagnostics().render());
+        if (!r.ok())
+            throw new IllegalArgumentException(
+                    "syntax errors:\n" + r.diagnostics().render());
         return r.text();
     }
 
     // ------------------------------------------------------------------ comments and lines
 
     /** A comment: its text (from '#', trailing blanks removed), offset, and where it sits. */
-    private record Comment(String text, int offset, boolean trailing, int prevTokenOffset, boolean blankAfter) {
-    }
+    private record Comment(String text, int offset, boolean trailing, int prevTokenOffset, boolean blankAfter) {}
 
     /** One output line: the source range [start, end) of the code it prints, and the comments placed on it. */
     private static final class Line {
@@ -141,8 +143,7 @@ public final class Formatter {
     private String print() {
         Class<?> previous = null;
         for (Statement s : program.statements()) {
-            boolean blank = previous != null
-                    && (previous != s.getClass() || s instanceof Statement.ModelDecl);
+            boolean blank = previous != null && (previous != s.getClass() || s instanceof Statement.ModelDecl);
             statement(s, blank);
             previous = s.getClass();
         }
@@ -227,8 +228,15 @@ public final class Formatter {
      * Prints {@code head { e1<sep> e2 }} on one line when short and free of comments, else head, entries
      * one per line (indented), and the closing brace.
      */
-    private void block(int indent, String head, Span span, List<String> entries, List<Span> entrySpans, String sep,
-                       String lastSep, boolean blankBefore) {
+    private void block(
+            int indent,
+            String head,
+            Span span,
+            List<String> entries,
+            List<Span> entrySpans,
+            String sep,
+            String lastSep,
+            boolean blankBefore) {
         int open = lbrace(span.start());
         int close = span.end() - 1;
         String oneLine = entries.isEmpty() ? head + " {}" : head + " { " + joinOne(entries, sep) + " }";
@@ -239,7 +247,12 @@ public final class Formatter {
         line(indent, head + " {", span.start(), open + 1, blankBefore);
         for (int i = 0; i < entries.size(); i++) {
             String s = i + 1 < entries.size() ? sep.strip() : lastSep;
-            line(indent + 1, entries.get(i) + s, entrySpans.get(i).start(), entrySpans.get(i).end(), false);
+            line(
+                    indent + 1,
+                    entries.get(i) + s,
+                    entrySpans.get(i).start(),
+                    entrySpans.get(i).end(),
+                    false);
         }
         lines.add(new Line(indent, "}", close, close + 1, indent + 1, false));
     }
@@ -267,7 +280,8 @@ public final class Formatter {
                 else argBlock(0, head, sp, t.args(), blank);
             }
             case Statement.Analyze a -> {
-                String head = a.verb() + " " + a.model().text() + " on " + a.data().text();
+                String head =
+                        a.verb() + " " + a.model().text() + " on " + a.data().text();
                 if (a.analyses().isEmpty()) {
                     line(0, head, sp.start(), sp.end(), blank);
                 } else {
@@ -280,10 +294,18 @@ public final class Formatter {
                     block(0, head, sp, entries, spans, ", ", "", blank);
                 }
             }
-            case Statement.Save v -> line(0, "save " + v.model().text() + " to " + string(v.path().value()), sp.start(), sp.end(), blank);
-            case Statement.Load v -> line(0, "load " + v.model().text() + " from " + string(v.path().value()), sp.start(), sp.end(), blank);
-            case Statement.Export e -> line(0, "export " + e.model().text() + " to " + string(e.path().value())
-                    + (e.format() == null ? "" : " as " + e.format().text()), sp.start(), sp.end(), blank);
+            case Statement.Save v ->
+                line(0, "save " + v.model().text() + " to " + string(v.path().value()), sp.start(), sp.end(), blank);
+            case Statement.Load v ->
+                line(0, "load " + v.model().text() + " from " + string(v.path().value()), sp.start(), sp.end(), blank);
+            case Statement.Export e ->
+                line(
+                        0,
+                        "export " + e.model().text() + " to " + string(e.path().value())
+                                + (e.format() == null ? "" : " as " + e.format().text()),
+                        sp.start(),
+                        sp.end(),
+                        blank);
         }
     }
 
@@ -337,12 +359,24 @@ public final class Formatter {
                 if (d.tied()) line(1, named("decoder", d.name()) + " tied", sp.start(), sp.end(), false);
                 else layerBlock(named("decoder", d.name()), sp, d.layers());
             }
-            case ModelItem.Code c -> line(1, "code " + c.name().text() + (c.value() == null ? "" : " = " + expr(c.value())),
-                    sp.start(), sp.end(), false);
-            case ModelItem.Output o -> line(1, "output " + o.distribution().text()
-                    + (o.parenthesized() ? "(" + args(o.args()) + ")" : ""), sp.start(), sp.end(), false);
-            case ModelItem.Corrupt c -> line(1, "corrupt " + c.target().text() + " = " + expr(c.process()), sp.start(), sp.end(), false);
-            case ModelItem.Noise n -> line(1, "noise before " + n.code().text() + " = " + expr(n.process()), sp.start(), sp.end(), false);
+            case ModelItem.Code c ->
+                line(
+                        1,
+                        "code " + c.name().text() + (c.value() == null ? "" : " = " + expr(c.value())),
+                        sp.start(),
+                        sp.end(),
+                        false);
+            case ModelItem.Output o ->
+                line(
+                        1,
+                        "output " + o.distribution().text() + (o.parenthesized() ? "(" + args(o.args()) + ")" : ""),
+                        sp.start(),
+                        sp.end(),
+                        false);
+            case ModelItem.Corrupt c ->
+                line(1, "corrupt " + c.target().text() + " = " + expr(c.process()), sp.start(), sp.end(), false);
+            case ModelItem.Noise n ->
+                line(1, "noise before " + n.code().text() + " = " + expr(n.process()), sp.start(), sp.end(), false);
             case ModelItem.FreeCode f -> {
                 String head = "free code " + f.code().text();
                 if (f.args().isEmpty()) line(1, head, sp.start(), sp.end(), false);
@@ -370,8 +404,14 @@ public final class Formatter {
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             // Without an activation or arguments, the next layer's kind would read as this one's activation.
-            boolean needsSemi = i + 1 < layers.size() && l.activation() == null && l.args().isEmpty();
-            line(2, texts.get(i) + (needsSemi ? ";" : ""), l.span().start(), l.span().end(), false);
+            boolean needsSemi =
+                    i + 1 < layers.size() && l.activation() == null && l.args().isEmpty();
+            line(
+                    2,
+                    texts.get(i) + (needsSemi ? ";" : ""),
+                    l.span().start(),
+                    l.span().end(),
+                    false);
         }
         lines.add(new Line(1, "}", close, close + 1, 2, false));
     }
@@ -423,7 +463,8 @@ public final class Formatter {
                 }
                 yield b.append(')').toString();
             }
-            case Expr.Neg n -> "-" + (n.operand() instanceof Expr.Binary ? "(" + expr(n.operand()) + ")" : expr(n.operand()));
+            case Expr.Neg n ->
+                "-" + (n.operand() instanceof Expr.Binary ? "(" + expr(n.operand()) + ")" : expr(n.operand()));
             case Expr.Binary bin -> {
                 int p = precedence(bin.op());
                 String left = expr(bin.left());

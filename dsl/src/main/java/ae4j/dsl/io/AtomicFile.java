@@ -27,8 +27,7 @@ public final class AtomicFile {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private AtomicFile() {
-    }
+    private AtomicFile() {}
 
     /** Atomically replaces {@code target} with {@code bytes}. */
     public static void write(Path target, byte[] bytes) throws IOException {
@@ -50,7 +49,8 @@ public final class AtomicFile {
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         boolean done = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 content.writeTo(out);
                 out.flush();
@@ -60,7 +60,8 @@ public final class AtomicFile {
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + target + " atomically on this file system: " + e.getMessage(), e);
+                throw new IOException(
+                        "cannot replace " + target + " atomically on this file system: " + e.getMessage(), e);
             }
             done = true;
             syncDirectory(dir);

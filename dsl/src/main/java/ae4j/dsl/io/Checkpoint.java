@@ -35,9 +35,15 @@ import java.util.SequencedMap;
  * @param config the training configuration (JSON values)
  * @param extra free-form strings
  */
-public record Checkpoint(String modelName, String source, SequencedMap<String, Safetensors.Tensor> params,
-                         String optimizer, SequencedMap<String, SequencedMap<String, Safetensors.Tensor>> optimizerState,
-                         Progress progress, Map<String, Object> config, Map<String, String> extra) {
+public record Checkpoint(
+        String modelName,
+        String source,
+        SequencedMap<String, Safetensors.Tensor> params,
+        String optimizer,
+        SequencedMap<String, SequencedMap<String, Safetensors.Tensor>> optimizerState,
+        Progress progress,
+        Map<String, Object> config,
+        Map<String, String> extra) {
 
     public static final String FORMAT = "ae4j.checkpoint";
     public static final String FORMAT_VERSION = "1";
@@ -52,8 +58,7 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
      * @param seed the run's seed
      * @param rngPosition position of the data-order/noise random stream (counter), 0 if unused
      */
-    public record Progress(long step, int epoch, long seed, long rngPosition) {
-    }
+    public record Progress(long step, int epoch, long seed, long rngPosition) {}
 
     public Checkpoint {
         params = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(params));
@@ -61,12 +66,13 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
         for (var e : optimizerState.entrySet()) {
             String slot = e.getKey();
             if (slot.isEmpty() || slot.contains(".")) {
-                throw new IllegalArgumentException("optimizer slot name \"" + slot + "\" must be non-empty without dots");
+                throw new IllegalArgumentException(
+                        "optimizer slot name \"" + slot + "\" must be non-empty without dots");
             }
             for (String p : e.getValue().keySet()) {
                 if (!params.containsKey(p)) {
-                    throw new IllegalArgumentException("optimizer slot " + slot + " has state for " + p
-                            + ", which is not a parameter");
+                    throw new IllegalArgumentException(
+                            "optimizer slot " + slot + " has state for " + p + ", which is not a parameter");
                 }
             }
             slots.put(slot, Collections.unmodifiableSequencedMap(new LinkedHashMap<>(e.getValue())));
@@ -84,8 +90,14 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
      * @param slots slot name -> arrays in {@link CompiledModel#params()} order, same shapes (e.g. "m", "v");
      *     a null entry means no state for that parameter
      */
-    public static Checkpoint capture(CompiledModel model, String source, String optimizer, Map<String, float[][]> slots,
-                                     Progress progress, Map<String, ?> config, Map<String, String> extra) {
+    public static Checkpoint capture(
+            CompiledModel model,
+            String source,
+            String optimizer,
+            Map<String, float[][]> slots,
+            Progress progress,
+            Map<String, ?> config,
+            Map<String, String> extra) {
         List<CompiledModel.ParamInfo> info = model.paramInfo();
         SequencedMap<String, Safetensors.Tensor> params = new LinkedHashMap<>();
         for (Safetensors.Tensor t : ModelFile.paramTensors(model)) {
@@ -109,14 +121,16 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
                     throw new IllegalArgumentException("optimizer slot " + e.getKey() + ", " + p.name() + ": "
                             + arrays[i].length + " values, need " + n);
                 }
-                one.put(p.name(), Safetensors.Tensor.of(p.name(), p.rows(), p.cols(), java.util.Arrays.copyOf(arrays[i], n)));
+                one.put(
+                        p.name(),
+                        Safetensors.Tensor.of(p.name(), p.rows(), p.cols(), java.util.Arrays.copyOf(arrays[i], n)));
             }
             state.put(e.getKey(), one);
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> cfg = config == null ? Map.of() : (Map<String, Object>) config;
-        return new Checkpoint(model.name(), source, params, optimizer, state, progress, cfg,
-                extra == null ? Map.of() : extra);
+        return new Checkpoint(
+                model.name(), source, params, optimizer, state, progress, cfg, extra == null ? Map.of() : extra);
     }
 
     /** Atomically writes this checkpoint to {@code file}. */
@@ -161,17 +175,19 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
         String listed = meta.get("parameters");
         try {
             if (listed == null || !(Json.parse(listed) instanceof List<?> names)) {
-                throw new SafetensorsException(file + ": checkpoint metadata \"parameters\" must list the parameter names");
+                throw new SafetensorsException(
+                        file + ": checkpoint metadata \"parameters\" must list the parameter names");
             }
             for (Object n : names) {
                 if (!(n instanceof String name) || !c.tensors().containsKey(name)) {
-                    throw new SafetensorsException(file + ": checkpoint lists parameter " + Json.write(n)
-                            + " but holds no such tensor");
+                    throw new SafetensorsException(
+                            file + ": checkpoint lists parameter " + Json.write(n) + " but holds no such tensor");
                 }
                 paramNames.add(name);
             }
         } catch (Json.ParseException e) {
-            throw new SafetensorsException(file + ": checkpoint metadata \"parameters\" is not valid JSON: " + e.getMessage(), e);
+            throw new SafetensorsException(
+                    file + ": checkpoint metadata \"parameters\" is not valid JSON: " + e.getMessage(), e);
         }
         SequencedMap<String, Safetensors.Tensor> params = new LinkedHashMap<>();
         for (String n : paramNames) {
@@ -196,14 +212,24 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
             state.computeIfAbsent(rest.substring(0, dot), k -> new LinkedHashMap<>())
                     .put(param, new Safetensors.Tensor(param, t.shape(), t.data()));
         }
-        Progress progress = new Progress(number(file, meta, "step"), (int) number(file, meta, "epoch"),
-                number(file, meta, "seed"), number(file, meta, "rng_position"));
+        Progress progress = new Progress(
+                number(file, meta, "step"),
+                (int) number(file, meta, "epoch"),
+                number(file, meta, "seed"),
+                number(file, meta, "rng_position"));
         Map<String, String> extra = new LinkedHashMap<>();
         for (var e : ModelFile.jsonObject(file, meta, "extra").entrySet()) {
             extra.put(e.getKey(), String.valueOf(e.getValue()));
         }
-        return new Checkpoint(meta.getOrDefault("model", ""), meta.get("source"), params, meta.get("optimizer"),
-                state, progress, ModelFile.jsonObject(file, meta, "config"), extra);
+        return new Checkpoint(
+                meta.getOrDefault("model", ""),
+                meta.get("source"),
+                params,
+                meta.get("optimizer"),
+                state,
+                progress,
+                ModelFile.jsonObject(file, meta, "config"),
+                extra);
     }
 
     /** Copies the parameters into {@code model} after checking names and shapes (see {@link ModelFile#copyInto}). */
@@ -219,8 +245,8 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
     public float[][] slotArrays(String slot, CompiledModel model) {
         SequencedMap<String, Safetensors.Tensor> s = optimizerState.get(slot);
         if (s == null) {
-            throw new IllegalArgumentException("the checkpoint has no optimizer slot \"" + slot + "\" (it has "
-                    + optimizerState.keySet() + ")");
+            throw new IllegalArgumentException(
+                    "the checkpoint has no optimizer slot \"" + slot + "\" (it has " + optimizerState.keySet() + ")");
         }
         List<CompiledModel.ParamInfo> info = model.paramInfo();
         float[][] out = new float[info.size()][];
@@ -229,8 +255,9 @@ public record Checkpoint(String modelName, String source, SequencedMap<String, S
             Safetensors.Tensor t = s.get(p.name());
             if (t == null || t.data().length != p.rows() * p.cols()) {
                 throw new IllegalArgumentException("optimizer slot " + slot + ": "
-                        + (t == null ? "no state for " + p.name() : p.name() + " has " + t.shapeText()
-                        + ", model has " + p.rows() + " x " + p.cols()));
+                        + (t == null
+                                ? "no state for " + p.name()
+                                : p.name() + " has " + t.shapeText() + ", model has " + p.rows() + " x " + p.cols()));
             }
             out[i] = t.data().clone();
         }

@@ -128,8 +128,9 @@ public final class Json {
             }
             case Object[] a -> write(sb, Arrays.asList(a));
             case Record r -> write(sb, fromRecord(r));
-            default -> throw new IllegalArgumentException(
-                    "cannot write a " + value.getClass().getName() + " as JSON");
+            default ->
+                throw new IllegalArgumentException(
+                        "cannot write a " + value.getClass().getName() + " as JSON");
         }
     }
 
@@ -145,8 +146,10 @@ public final class Json {
                 acc.setAccessible(true);
                 m.put(c.getName(), acc.invoke(r));
             } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new IllegalArgumentException("cannot read component " + c.getName() + " of "
-                        + r.getClass().getName() + ": " + e, e);
+                throw new IllegalArgumentException(
+                        "cannot read component " + c.getName() + " of "
+                                + r.getClass().getName() + ": " + e,
+                        e);
             }
         }
         return m;

@@ -41,16 +41,19 @@ public final class ModelFile {
      * @param metrics final metrics (same value types)
      * @param tensors the parameters, in file order
      */
-    public record Saved(String modelName, String source, Map<String, Object> config, Map<String, Object> metrics,
-                        SequencedMap<String, Safetensors.Tensor> tensors) {
-    }
+    public record Saved(
+            String modelName,
+            String source,
+            Map<String, Object> config,
+            Map<String, Object> metrics,
+            SequencedMap<String, Safetensors.Tensor> tensors) {}
 
-    private ModelFile() {
-    }
+    private ModelFile() {}
 
     /** Atomically writes {@code model}'s parameters and the given description to {@code file}. */
-    public static void save(Path file, CompiledModel model, String source, Map<String, ?> config,
-                            Map<String, ?> metrics) throws IOException {
+    public static void save(
+            Path file, CompiledModel model, String source, Map<String, ?> config, Map<String, ?> metrics)
+            throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("format_version", FORMAT_VERSION);
@@ -82,8 +85,12 @@ public final class ModelFile {
             throw new SafetensorsException(file + ": this is a " + format + " file, not an ae4j model"
                     + (format.equals(Checkpoint.FORMAT) ? " (load checkpoints with Checkpoint.read)" : ""));
         }
-        return new Saved(meta.getOrDefault("model", ""), meta.getOrDefault("source", ""),
-                jsonObject(file, meta, "config"), jsonObject(file, meta, "metrics"), c.tensors());
+        return new Saved(
+                meta.getOrDefault("model", ""),
+                meta.getOrDefault("source", ""),
+                jsonObject(file, meta, "config"),
+                jsonObject(file, meta, "metrics"),
+                c.tensors());
     }
 
     /** Reads {@code file} and copies its tensors into {@code model}; nothing is copied unless all fit. */
@@ -98,8 +105,8 @@ public final class ModelFile {
      * exactly; otherwise throws a {@link ModelMismatchException} listing every difference and leaves the
      * model unchanged. Tensors whose names do not look like parameters of the model are "extra".
      */
-    public static void copyInto(String fileName, SequencedMap<String, Safetensors.Tensor> tensors,
-                                CompiledModel model) throws ModelMismatchException {
+    public static void copyInto(String fileName, SequencedMap<String, Safetensors.Tensor> tensors, CompiledModel model)
+            throws ModelMismatchException {
         List<String> diffs = differences(tensors, model);
         if (!diffs.isEmpty()) {
             throw new ModelMismatchException(fileName + " does not fit model " + model.name(), diffs);

@@ -58,7 +58,8 @@ public final class Safetensors {
             long n = 1;
             for (int d : shape) {
                 if (d < 0) {
-                    throw new IllegalArgumentException(name + ": negative dimension in shape " + Arrays.toString(shape));
+                    throw new IllegalArgumentException(
+                            name + ": negative dimension in shape " + Arrays.toString(shape));
                 }
                 n *= d;
             }
@@ -86,7 +87,9 @@ public final class Safetensors {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Tensor t && name.equals(t.name) && Arrays.equals(shape, t.shape)
+            return o instanceof Tensor t
+                    && name.equals(t.name)
+                    && Arrays.equals(shape, t.shape)
                     && Arrays.equals(data, t.data);
         }
 
@@ -122,7 +125,10 @@ public final class Safetensors {
 
     /** Supported element types and their sizes in bytes. */
     enum DType {
-        F32(4), F64(8), F16(2), BF16(2);
+        F32(4),
+        F64(8),
+        F16(2),
+        BF16(2);
 
         final int size;
 
@@ -131,8 +137,7 @@ public final class Safetensors {
         }
     }
 
-    private Safetensors() {
-    }
+    private Safetensors() {}
 
     /** Atomically writes {@code tensors} (in this order) and {@code metadata} to {@code file}. */
     public static void write(Path file, List<Tensor> tensors, Map<String, String> metadata) throws IOException {
@@ -197,8 +202,13 @@ public final class Safetensors {
             first = false;
             long end = offset + 4L * t.data().length;
             Json.quote(sb, t.name());
-            sb.append(":{\"dtype\":\"F32\",\"shape\":").append(Json.write(t.shape))
-                    .append(",\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+            sb.append(":{\"dtype\":\"F32\",\"shape\":")
+                    .append(Json.write(t.shape))
+                    .append(",\"data_offsets\":[")
+                    .append(offset)
+                    .append(',')
+                    .append(end)
+                    .append("]}");
             offset = end;
         }
         sb.append('}');
@@ -219,8 +229,8 @@ public final class Safetensors {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
-                throw new SafetensorsException(name + ": not a safetensors file: " + size
-                        + " bytes, too short for the 8-byte header length");
+                throw new SafetensorsException(
+                        name + ": not a safetensors file: " + size + " bytes, too short for the 8-byte header length");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, lenBuf, 0, name);
@@ -230,15 +240,15 @@ public final class Safetensors {
                         + Long.toUnsignedString(n) + " is larger than the limit of " + MAX_HEADER + " bytes");
             }
             if (8 + n > size) {
-                throw new SafetensorsException(name + ": truncated or not a safetensors file: the header length is "
-                        + n + " bytes but the file has only " + (size - 8) + " bytes after the length");
+                throw new SafetensorsException(name + ": truncated or not a safetensors file: the header length is " + n
+                        + " bytes but the file has only " + (size - 8) + " bytes after the length");
             }
             ByteBuffer headerBuf = ByteBuffer.allocate((int) n);
             readFully(ch, headerBuf, 8, name);
             long dataSize = size - 8 - n;
             if (dataSize > Integer.MAX_VALUE - 16) {
-                throw new SafetensorsException(name + ": tensor data of " + dataSize
-                        + " bytes is too large to read into memory at once");
+                throw new SafetensorsException(
+                        name + ": tensor data of " + dataSize + " bytes is too large to read into memory at once");
             }
             ByteBuffer data = ByteBuffer.allocate((int) dataSize);
             readFully(ch, data, 8 + n, name);
@@ -261,11 +271,12 @@ public final class Safetensors {
                     + Long.toUnsignedString(n) + " is larger than the limit of " + MAX_HEADER + " bytes");
         }
         if (8 + n > bytes.length) {
-            throw new SafetensorsException(name + ": truncated or not a safetensors file: the header length is "
-                    + n + " bytes but the file has only " + (bytes.length - 8) + " bytes after the length");
+            throw new SafetensorsException(name + ": truncated or not a safetensors file: the header length is " + n
+                    + " bytes but the file has only " + (bytes.length - 8) + " bytes after the length");
         }
         byte[] header = Arrays.copyOfRange(bytes, 8, 8 + (int) n);
-        ByteBuffer data = ByteBuffer.wrap(bytes, 8 + (int) n, bytes.length - 8 - (int) n).slice()
+        ByteBuffer data = ByteBuffer.wrap(bytes, 8 + (int) n, bytes.length - 8 - (int) n)
+                .slice()
                 .order(ByteOrder.LITTLE_ENDIAN);
         return decode(name, header, data);
     }
@@ -284,8 +295,12 @@ public final class Safetensors {
     private static Contents decode(String name, byte[] headerBytes, ByteBuffer data) throws SafetensorsException {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(headerBytes)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(headerBytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new SafetensorsException(name + ": the header is not valid UTF-8 (is this a safetensors file?)", e);
         }
@@ -302,8 +317,7 @@ public final class Safetensors {
             throw new SafetensorsException(name + ": the header is not a JSON object");
         }
         Map<String, String> metadata = new LinkedHashMap<>();
-        record Entry(String name, DType dtype, int[] shape, long begin, long end) {
-        }
+        record Entry(String name, DType dtype, int[] shape, long begin, long end) {}
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<?, ?> e : header.entrySet()) {
             String key = (String) e.getKey();
@@ -336,8 +350,8 @@ public final class Safetensors {
             try {
                 dtype = DType.valueOf(dt);
             } catch (IllegalArgumentException bad) {
-                throw new SafetensorsException(where + ": dtype " + dt
-                        + " is not supported (ae4j reads F32, F64, F16 and BF16)");
+                throw new SafetensorsException(
+                        where + ": dtype " + dt + " is not supported (ae4j reads F32, F64, F16 and BF16)");
             }
             long[] shapeL = longs(info.get("shape"), where, "shape", -1);
             long[] offs = longs(info.get("data_offsets"), where, "data_offsets", 2);
@@ -357,7 +371,8 @@ public final class Safetensors {
             long begin = offs[0];
             long end = offs[1];
             if (end < begin) {
-                throw new SafetensorsException(where + ": data_offsets [" + begin + ", " + end + "] end before they begin");
+                throw new SafetensorsException(
+                        where + ": data_offsets [" + begin + ", " + end + "] end before they begin");
             }
             if (end > data.remaining()) {
                 throw new SafetensorsException(where + ": data_offsets [" + begin + ", " + end
@@ -393,7 +408,10 @@ public final class Safetensors {
             float[] v = new float[count];
             int at = base + (int) en.begin;
             if (en.dtype == DType.F32) {
-                data.slice(at, count * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                data.slice(at, count * 4)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer()
+                        .get(v);
                 tensors.put(en.name, new Tensor(en.name, en.shape, v));
                 continue;
             }
@@ -415,8 +433,8 @@ public final class Safetensors {
             throw new SafetensorsException(where + ": missing or non-array \"" + field + "\"");
         }
         if (length >= 0 && list.size() != length) {
-            throw new SafetensorsException(where + ": \"" + field + "\" must have " + length + " numbers, found "
-                    + list.size());
+            throw new SafetensorsException(
+                    where + ": \"" + field + "\" must have " + length + " numbers, found " + list.size());
         }
         long[] out = new long[list.size()];
         for (int i = 0; i < out.length; i++) {

@@ -20,7 +20,9 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
         objective = List.copyOf(objective);
         origins = origins == null ? Origins.NONE : origins;
         for (int i = 0; i < nodes.size(); i++) {
-            if (nodes.get(i).id() != i) throw new IllegalArgumentException("node " + i + " has id " + nodes.get(i).id());
+            if (nodes.get(i).id() != i)
+                throw new IllegalArgumentException(
+                        "node " + i + " has id " + nodes.get(i).id());
         }
         long free = nodes.stream().filter(n -> n instanceof FreeCode).count();
         if (free > 1) throw new IllegalArgumentException("at most one free code node, got " + free);
@@ -37,9 +39,13 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
      * pre-activation, the code, a layer of the encoder applied to x) and the name of its width ("x", "f0", "h").
      * Every entry is optional: a missing one means unknown (the generator then numbers the node).
      */
-    public record Origins(java.util.Map<Integer, String> nodes, java.util.Map<Integer, String> terms,
-                          java.util.Map<Integer, String> names, java.util.Map<Integer, String> sizes) {
-        public static final Origins NONE = new Origins(java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
+    public record Origins(
+            java.util.Map<Integer, String> nodes,
+            java.util.Map<Integer, String> terms,
+            java.util.Map<Integer, String> names,
+            java.util.Map<Integer, String> sizes) {
+        public static final Origins NONE =
+                new Origins(java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
 
         public Origins {
             nodes = java.util.Map.copyOf(nodes);
@@ -108,38 +114,31 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
     }
 
     /** The data x. */
-    public record Input(int id, int width) implements Node {
-    }
+    public record Input(int id, int width) implements Node {}
 
     /** x~ drawn from C(x~ | x): fresh noise every step; no gradient flows through it. */
-    public record Corrupt(int id, int input, Corruption process, int width) implements Node {
-    }
+    public record Corrupt(int id, int input, Corruption process, int width) implements Node {}
 
     /**
      * {@code Y = X W^T + b} with W = params[weight] (width x in), or, when {@code transposed} (a tied
      * decoder), {@code Y = X W + b} with W = params[weight] (in x width). bias = -1 for none.
      */
-    public record Dense(int id, int input, int weight, int bias, boolean transposed, int width) implements Node {
-    }
+    public record Dense(int id, int input, int weight, int bias, boolean transposed, int width) implements Node {}
 
     /** Y = f(X) elementwise. */
-    public record Activate(int id, int input, Activation activation, int width) implements Node {
-    }
+    public record Activate(int id, int input, Activation activation, int width) implements Node {}
 
     /** Y = X + sigma * N(0, 1) during training (noise before a code nonlinearity, 14.9); identity otherwise. */
-    public record AddNoise(int id, int input, double sigma, int width) implements Node {
-    }
+    public record AddNoise(int id, int input, double sigma, int width) implements Node {}
 
     /**
      * Y = X + sigma * N(0, 1) always, in training and evaluation: the random probe of the stochastic
      * Jacobian estimate (see {@link JacobianEstimate}). Noise in {@code sampled[id]} for the reference.
      */
-    public record Probe(int id, int input, double sigma, int width) implements Node {
-    }
+    public record Probe(int id, int input, double sigma, int width) implements Node {}
 
     /** Row-wise softmax: Y_rj = exp(X_rj) / sum_k exp(X_rk). Backward: dX_rj = Y_rj (dY_rj - sum_k Y_rk dY_rk). */
-    public record Softmax(int id, int input, int width) implements Node {
-    }
+    public record Softmax(int id, int input, int width) implements Node {}
 
     /**
      * A free code (predictive sparse decomposition, 14.19): a variable initialised at the value of
@@ -149,23 +148,18 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
      * are taken at the final h. No gradient flows from h back into {@code init}: the encoder learns only
      * through terms that use {@code init} itself, such as mse(h, f(x)).
      */
-    public record FreeCode(int id, int init, int steps, double lr, int width) implements Node {
-    }
+    public record FreeCode(int id, int init, int steps, double lr, int width) implements Node {}
 
     /** Corruption processes C(x~ | x) (14.5); composed by nesting. */
     public sealed interface Corruption {
-        record Gaussian(double sigma) implements Corruption {
-        }
+        record Gaussian(double sigma) implements Corruption {}
 
-        record Masking(double p) implements Corruption {
-        }
+        record Masking(double p) implements Corruption {}
 
-        record SaltPepper(double p) implements Corruption {
-        }
+        record SaltPepper(double p) implements Corruption {}
 
         /** Apply {@code first}, then {@code then}. */
-        record Then(Corruption first, Corruption then) implements Corruption {
-        }
+        record Then(Corruption first, Corruption then) implements Corruption {}
     }
 
     /** A weighted term of the objective. */
@@ -174,19 +168,16 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
     }
 
     /** sum_i (a_i - b_i)^2. */
-    public record Mse(double weight, int a, int b) implements Term {
-    }
+    public record Mse(double weight, int a, int b) implements Term {}
 
     /**
      * -log p(x | logits) for a Bernoulli decoder: sum_i max(z,0) - z x + log(1 + e^-|z|), on the decoder's
      * pre-sigmoid logits z (stable for large |z|).
      */
-    public record BernoulliNll(double weight, int target, int logits) implements Term {
-    }
+    public record BernoulliNll(double weight, int target, int logits) implements Term {}
 
     /** sum_i (x_i - r_i)^2 / (2 sigma^2) (the constant dropped): a Gaussian decoder with fixed sigma. */
-    public record GaussianNll(double weight, int target, int mean, double sigma) implements Term {
-    }
+    public record GaussianNll(double weight, int target, int mean, double sigma) implements Term {}
 
     /**
      * -log p(x | logits) for a categorical (softmax) decoder, per row: sum_j t_j (lse(z) - z_j) with
@@ -195,8 +186,7 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
      * read as counts over positions) it is the multinomial negative log-likelihood up to a constant, with
      * the exact gradient dz_j = T softmax(z)_j - t_j, T = sum_j t_j.
      */
-    public record CategoricalNll(double weight, int target, int logits) implements Term {
-    }
+    public record CategoricalNll(double weight, int target, int logits) implements Term {}
 
     /**
      * The KL sparsity penalty (14.2.1) of a sigmoid code: sum_j KL(rho || q_j) with q_j the batch mean of
@@ -204,8 +194,7 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
      * [1e-6, 1 - 1e-6] (the gradient evaluated at the clamped q). A batch-level quantity: the term value is
      * the penalty itself, not a per-example mean.
      */
-    public record KlSparsity(double weight, int node, double rho) implements Term {
-    }
+    public record KlSparsity(double weight, int node, double rho) implements Term {}
 
     /**
      * A stochastic estimate of the contractive penalty ||df/dx||_F^2 for any encoder:
@@ -213,25 +202,20 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
      * {@link Probe}), clean = f(x). Its expectation is ||J||_F^2 + O(sigma^2): one sample per example and
      * step, unbiased only as sigma goes to 0.
      */
-    public record JacobianEstimate(double weight, int perturbed, int clean, double sigma) implements Term {
-    }
+    public record JacobianEstimate(double weight, int perturbed, int clean, double sigma) implements Term {}
 
     /** sum_i |h_i| (14.6). */
-    public record L1(double weight, int node) implements Term {
-    }
+    public record L1(double weight, int node) implements Term {}
 
     /** sum_i h_i^2. */
-    public record L2(double weight, int node) implements Term {
-    }
+    public record L2(double weight, int node) implements Term {}
 
     /** sum of squared weights of every dense weight (not biases). */
-    public record WeightDecay(double weight) implements Term {
-    }
+    public record WeightDecay(double weight) implements Term {}
 
     /**
      * The contractive penalty ||dh/dx||_F^2 (14.18) for a single-layer encoder h = s(x W^T + b), in closed
      * form: sum_j (s'_j)^2 ||W_j||^2 with s' from the code h (sigmoid: h(1-h); tanh: 1-h^2).
      */
-    public record Contractive(double weight, int code, int encoderWeight, Activation activation) implements Term {
-    }
+    public record Contractive(double weight, int code, int encoderWeight, Activation activation) implements Term {}
 }

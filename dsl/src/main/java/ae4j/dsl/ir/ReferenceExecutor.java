@@ -41,8 +41,7 @@ public final class ReferenceExecutor {
     }
 
     /** What a forward + backward pass produced. */
-    public record Result(double loss, double[] terms, double[][] values, double[][] paramGrads) {
-    }
+    public record Result(double loss, double[] terms, double[][] values, double[][] paramGrads) {}
 
     /**
      * The objective (batch mean) for inputs x (batch x width, row-major) and its gradient for every
@@ -90,8 +89,8 @@ public final class ReferenceExecutor {
         return switch (node) {
             case Input in -> {
                 if (x.length != batch * in.width()) {
-                    throw new IllegalArgumentException("input holds " + x.length + " values, expected batch "
-                            + batch + " x width " + in.width());
+                    throw new IllegalArgumentException(
+                            "input holds " + x.length + " values, expected batch " + batch + " x width " + in.width());
                 }
                 yield x.clone();
             }
@@ -151,8 +150,8 @@ public final class ReferenceExecutor {
 
     private void backward(Node node, double[][] p, double[][] v, double[][] dv, double[][] dp, int batch) {
         switch (node) {
-            case Input in -> { }
-            case Corrupt c -> { }
+            case Input in -> {}
+            case Corrupt c -> {}
             case AddNoise a -> {
                 double[] dx = dv[a.input()];
                 for (int i = 0; i < dx.length; i++) dx[i] += dv[a.id()][i];
@@ -161,7 +160,7 @@ public final class ReferenceExecutor {
                 double[] dx = dv[pr.input()];
                 for (int i = 0; i < dx.length; i++) dx[i] += dv[pr.id()][i];
             }
-            case FreeCode f -> { }   // h is a variable of its own: no gradient reaches its initial value
+            case FreeCode f -> {} // h is a variable of its own: no gradient reaches its initial value
             case Softmax sm -> {
                 double[] y = v[sm.id()];
                 double[] dy = dv[sm.id()];
@@ -176,7 +175,8 @@ public final class ReferenceExecutor {
             case Activate a -> {
                 double[] dx = dv[a.input()];
                 double[] y = v[a.id()];
-                for (int i = 0; i < dx.length; i++) dx[i] += dv[a.id()][i] * a.activation().derivativeFromOutput(y[i]);
+                for (int i = 0; i < dx.length; i++)
+                    dx[i] += dv[a.id()][i] * a.activation().derivativeFromOutput(y[i]);
             }
             case Dense d -> {
                 double[] dy = dv[d.id()];
@@ -238,8 +238,9 @@ public final class ReferenceExecutor {
             case KlSparsity k -> {
                 double[] q = batchMeans(v[k.node()], g.width(k.node()), batch);
                 double s = 0;
-                for (double qj : q) s += k.rho() * Math.log(k.rho() / qj) + (1 - k.rho()) * Math.log((1 - k.rho()) / (1 - qj));
-                yield s * batch;   // a batch-level value: the caller's division by the batch gives the penalty itself
+                for (double qj : q)
+                    s += k.rho() * Math.log(k.rho() / qj) + (1 - k.rho()) * Math.log((1 - k.rho()) / (1 - qj));
+                yield s * batch; // a batch-level value: the caller's division by the batch gives the penalty itself
             }
             case JacobianEstimate je -> {
                 double s = 0;
@@ -270,7 +271,7 @@ public final class ReferenceExecutor {
             case WeightDecay w -> {
                 double s = 0;
                 for (int pi : denseWeights()) for (double x : p[pi]) s += x * x;
-                yield s * batch;   // a per-example constant: the batch mean is the plain sum
+                yield s * batch; // a per-example constant: the batch mean is the plain sum
             }
             case Contractive c -> {
                 double[] h = v[c.code()];
@@ -287,7 +288,8 @@ public final class ReferenceExecutor {
     }
 
     /** Adds scale * d(term summed over the batch) to the node and parameter gradients. */
-    private void termGradient(Term t, double[][] p, double[][] v, double[][] dv, double[][] dp, int batch, double scale) {
+    private void termGradient(
+            Term t, double[][] p, double[][] v, double[][] dv, double[][] dp, int batch, double scale) {
         switch (t) {
             case Mse m -> {
                 for (int i = 0; i < v[m.a()].length; i++) {
@@ -369,7 +371,8 @@ public final class ReferenceExecutor {
                     sumD2[i % m] += d * d;
                 }
                 for (int j = 0; j < m; j++) {
-                    for (int k = 0; k < in; k++) dp[c.encoderWeight()][j * in + k] += 2 * w[j * in + k] * sumD2[j] * scale;
+                    for (int k = 0; k < in; k++)
+                        dp[c.encoderWeight()][j * in + k] += 2 * w[j * in + k] * sumD2[j] * scale;
                 }
             }
         }
@@ -403,6 +406,10 @@ public final class ReferenceExecutor {
 
     /** Parameter indices of every dense weight, each once (a tied decoder shares its encoder's). */
     private int[] denseWeights() {
-        return g.nodes().stream().filter(nd -> nd instanceof Dense).mapToInt(nd -> ((Dense) nd).weight()).distinct().toArray();
+        return g.nodes().stream()
+                .filter(nd -> nd instanceof Dense)
+                .mapToInt(nd -> ((Dense) nd).weight())
+                .distinct()
+                .toArray();
     }
 }

@@ -95,7 +95,8 @@ public final class ReferenceModel implements CompiledModel {
     }
 
     private double pass(float[] x, int batch, long seed, long step, boolean training, boolean gradients) {
-        if (batch < 1 || batch > maxBatch) throw new IllegalArgumentException("batch " + batch + " outside [1, " + maxBatch + "]");
+        if (batch < 1 || batch > maxBatch)
+            throw new IllegalArgumentException("batch " + batch + " outside [1, " + maxBatch + "]");
         int in = g.width(0);
         double[][] p = new double[params.length][];
         for (int i = 0; i < params.length; i++) p[i] = toDouble(params[i], params[i].length);
@@ -109,9 +110,10 @@ public final class ReferenceModel implements CompiledModel {
                     if (training) corrupt(c.process(), c.id(), new int[] {0}, seed, base, v, count);
                     sampled[c.id()] = toDouble(v, count);
                 }
-                case AddNoise a -> sampled[a.id()] = training ? unitNoise(seed, a.id() * 8, base, count) : new double[count];
+                case AddNoise a ->
+                    sampled[a.id()] = training ? unitNoise(seed, a.id() * 8, base, count) : new double[count];
                 case Probe pr -> sampled[pr.id()] = unitNoise(seed, pr.id() * 8, base, count);
-                default -> { }
+                default -> {}
             }
         }
         ReferenceExecutor.Result r = ex.run(p, toDouble(x, batch * in), batch, sampled, gradients);
@@ -135,7 +137,8 @@ public final class ReferenceModel implements CompiledModel {
                 corrupt(t.first(), node, k, seed, base, v, count);
                 corrupt(t.then(), node, k, seed, base, v, count);
             }
-            case Corruption.Gaussian gs -> Philox.addGaussian(seed, node * 8 + k[0]++, base, (float) gs.sigma(), v, 0, count);
+            case Corruption.Gaussian gs ->
+                Philox.addGaussian(seed, node * 8 + k[0]++, base, (float) gs.sigma(), v, 0, count);
             case Corruption.Masking m -> {
                 float[] keep = new float[count];
                 Philox.bernoulli(seed, node * 8 + k[0]++, base, (float) (1 - m.p()), 1f, keep, 0, count);

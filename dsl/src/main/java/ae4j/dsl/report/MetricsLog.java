@@ -2,7 +2,6 @@ package ae4j.dsl.report;
 
 import ae4j.dsl.io.AtomicFile;
 import ae4j.dsl.io.Json;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,10 @@ public final class MetricsLog {
         SequencedMap<String, Double> values = new LinkedHashMap<>();
         for (var e : metrics.entrySet()) {
             String name = e.getKey();
-            if (name.isEmpty() || name.equals("epoch") || name.contains(",") || name.contains("\"")
+            if (name.isEmpty()
+                    || name.equals("epoch")
+                    || name.contains(",")
+                    || name.contains("\"")
                     || name.contains("\n")) {
                 throw new IllegalArgumentException("metric name \"" + name
                         + "\" must be non-empty, not \"epoch\", without commas, quotes or line breaks");
@@ -155,7 +157,8 @@ public final class MetricsLog {
                 if (e.getValue() != null && !(e.getValue() instanceof Number)) {
                     throw new IOException(json + ": record " + i + ", \"" + e.getKey() + "\" is not a number");
                 }
-                values.put((String) e.getKey(), e.getValue() == null ? Double.NaN : ((Number) e.getValue()).doubleValue());
+                values.put(
+                        (String) e.getKey(), e.getValue() == null ? Double.NaN : ((Number) e.getValue()).doubleValue());
             }
             try {
                 log.add(Math.toIntExact(epoch), values);

@@ -1,7 +1,6 @@
 package ae4j.dsl.report;
 
 import ae4j.dsl.io.AtomicFile;
-
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
@@ -38,8 +36,7 @@ public final class Pictures {
     /** Gray value (0..255) of the gaps between grid cells. */
     public static final int GAP_GRAY = 128;
 
-    private Pictures() {
-    }
+    private Pictures() {}
 
     // ---- loss curve ----
 
@@ -48,10 +45,15 @@ public final class Pictures {
      * Non-finite points are skipped, and so are points {@code <= 0} on a log scale. Callers (the notebook)
      * may restyle the returned chart before encoding it.
      */
-    public static XYChart lossChart(double[] epochs, double[] train, double[] validation, boolean logScale,
-                                    int width, int height) {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title("Loss")
-                .xAxisTitle("epoch").yAxisTitle(logScale ? "loss (log scale)" : "loss").build();
+    public static XYChart lossChart(
+            double[] epochs, double[] train, double[] validation, boolean logScale, int width, int height) {
+        XYChart chart = new XYChartBuilder()
+                .width(width)
+                .height(height)
+                .title("Loss")
+                .xAxisTitle("epoch")
+                .yAxisTitle(logScale ? "loss (log scale)" : "loss")
+                .build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         chart.getStyler().setYAxisLogarithmic(logScale);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -63,8 +65,8 @@ public final class Pictures {
             any |= addSeries(chart, "validation", epochs, validation, logScale, new Color(0xff7f0e));
         }
         if (!any) {
-            throw new IllegalArgumentException("no loss values to plot"
-                    + (logScale ? " (a log scale needs values > 0)" : ""));
+            throw new IllegalArgumentException(
+                    "no loss values to plot" + (logScale ? " (a log scale needs values > 0)" : ""));
         }
         return chart;
     }
@@ -92,26 +94,31 @@ public final class Pictures {
     }
 
     /** The loss chart as PNG bytes. */
-    public static byte[] lossCurvePng(double[] epochs, double[] train, double[] validation, boolean logScale,
-                                      int width, int height) throws IOException {
-        return BitmapEncoder.getBitmapBytes(lossChart(epochs, train, validation, logScale, width, height),
-                BitmapEncoder.BitmapFormat.PNG);
+    public static byte[] lossCurvePng(
+            double[] epochs, double[] train, double[] validation, boolean logScale, int width, int height)
+            throws IOException {
+        return BitmapEncoder.getBitmapBytes(
+                lossChart(epochs, train, validation, logScale, width, height), BitmapEncoder.BitmapFormat.PNG);
     }
 
     /** Writes the loss curve of {@code log}'s two columns (validation may be null or absent) as a PNG. */
-    public static void lossCurve(Path png, MetricsLog log, String trainColumn, String validationColumn,
-                                 boolean logScale) throws IOException {
+    public static void lossCurve(
+            Path png, MetricsLog log, String trainColumn, String validationColumn, boolean logScale)
+            throws IOException {
         double[] val = validationColumn != null && log.columns().contains(validationColumn)
-                ? log.series(validationColumn) : null;
+                ? log.series(validationColumn)
+                : null;
         AtomicFile.write(png, lossCurvePng(log.epochs(), log.series(trainColumn), val, logScale, 800, 500));
     }
 
     /** Writes the loss chart as SVG (vector; for papers and docs). */
-    public static void lossCurveSvg(Path svg, double[] epochs, double[] train, double[] validation,
-                                    boolean logScale) throws IOException {
+    public static void lossCurveSvg(Path svg, double[] epochs, double[] train, double[] validation, boolean logScale)
+            throws IOException {
         XYChart chart = lossChart(epochs, train, validation, logScale, 800, 500);
-        AtomicFile.write(svg, out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out,
-                VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
+        AtomicFile.write(
+                svg,
+                out -> VectorGraphicsEncoder.saveVectorGraphic(
+                        chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
     }
 
     // ---- image grid ----
@@ -130,8 +137,9 @@ public final class Pictures {
      */
     public static BufferedImage imageGrid(List<float[]> rows, int n, int h, int w, int scale, int gap) {
         if (rows.isEmpty() || n <= 0 || h <= 0 || w <= 0 || scale <= 0 || gap < 0) {
-            throw new IllegalArgumentException("image grid needs rows, n, h, w, scale > 0 and gap >= 0 (got "
-                    + rows.size() + " rows, n=" + n + ", h=" + h + ", w=" + w + ", scale=" + scale + ", gap=" + gap + ")");
+            throw new IllegalArgumentException(
+                    "image grid needs rows, n, h, w, scale > 0 and gap >= 0 (got " + rows.size() + " rows, n=" + n
+                            + ", h=" + h + ", w=" + w + ", scale=" + scale + ", gap=" + gap + ")");
         }
         for (int r = 0; r < rows.size(); r++) {
             if (rows.get(r).length < (long) n * h * w) {

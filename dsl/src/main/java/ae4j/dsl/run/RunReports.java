@@ -18,8 +18,7 @@ import java.util.Map;
 /** The files a run writes besides the model: loss history, reconstruction grids, CSV exports. */
 final class RunReports {
 
-    private RunReports() {
-    }
+    private RunReports() {}
 
     /** metrics.csv, metrics.json and loss.png of one train statement, in {@code dir}. */
     static void lossHistory(Path dir, Trainer.Result res) throws IOException {
@@ -27,7 +26,8 @@ final class RunReports {
         for (int e = 0; e < res.trainLoss().size(); e++) {
             Map<String, Double> row = new LinkedHashMap<>();
             row.put("train_loss", res.trainLoss().get(e));
-            if (!Double.isNaN(res.validationLoss().get(e))) row.put("validation_loss", res.validationLoss().get(e));
+            if (!Double.isNaN(res.validationLoss().get(e)))
+                row.put("validation_loss", res.validationLoss().get(e));
             log.add(e + 1, row);
         }
         log.write(dir);
@@ -44,7 +44,7 @@ final class RunReports {
             w = shape[1];
         } else {
             int side = (int) Math.round(Math.sqrt(ds.dim()));
-            if (side * side != ds.dim() || side < 8) return;   // not an image: no grid
+            if (side * side != ds.dim() || side < 8) return; // not an image: no grid
             h = side;
             w = side;
         }
@@ -68,7 +68,13 @@ final class RunReports {
         for (int i = 0; i < m.params().length; i++) {
             CompiledModel.ParamInfo info = m.paramInfo().get(i);
             float[] p = m.params()[i];
-            b.append("# ").append(info.name()).append(' ').append(info.rows()).append(" x ").append(info.cols()).append('\n');
+            b.append("# ")
+                    .append(info.name())
+                    .append(' ')
+                    .append(info.rows())
+                    .append(" x ")
+                    .append(info.cols())
+                    .append('\n');
             for (int r = 0; r < info.rows(); r++) {
                 for (int c = 0; c < info.cols(); c++) {
                     if (c > 0) b.append(',');

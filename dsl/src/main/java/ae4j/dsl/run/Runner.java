@@ -5,8 +5,8 @@ import ae4j.dsl.analysis.Analysis;
 import ae4j.dsl.analysis.AnalysisContext;
 import ae4j.dsl.analysis.JacobianSpectrum;
 import ae4j.dsl.check.CheckedModel;
-import ae4j.dsl.check.CheckedProgram.Step;
 import ae4j.dsl.check.CheckedProgram;
+import ae4j.dsl.check.CheckedProgram.Step;
 import ae4j.dsl.check.FrontEnd;
 import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.compile.Lowering;
@@ -80,8 +80,7 @@ public final class Runner {
         }
 
         /** A trainer is about to run (null once it has ended). */
-        default void training(Trainer trainer) {
-        }
+        default void training(Trainer trainer) {}
     }
 
     private Path file;
@@ -90,10 +89,10 @@ public final class Runner {
     private final ModelBuilder builder;
     private PrintStream out;
     private PrintStream err;
-    private Hooks hooks = new Hooks() {
-    };
+    private Hooks hooks = new Hooks() {};
     /** Whether this runner serves a notebook session (cells) rather than a file. */
     private boolean session;
+
     private CheckedProgram program;
     private DataLoader data;
     private final Map<String, BuiltModel> models = new HashMap<>();
@@ -222,10 +221,11 @@ public final class Runner {
                     + "checkpoint: option says, relative to the output folder " + options.out() + ")");
         }
         Checkpoint cp = Checkpoint.read(p);
-        boolean trained = program.steps().stream().anyMatch(s -> s instanceof Step.Train t && t.model().equals(cp.modelName()));
+        boolean trained = program.steps().stream()
+                .anyMatch(s -> s instanceof Step.Train t && t.model().equals(cp.modelName()));
         if (!trained) {
-            throw new UserError("--resume " + p + ": the checkpoint is of model '" + cp.modelName() + "', which no train "
-                    + "statement of " + file + " trains");
+            throw new UserError("--resume " + p + ": the checkpoint is of model '" + cp.modelName()
+                    + "', which no train " + "statement of " + file + " trains");
         }
         if (!cp.source().isEmpty() && !cp.source().equals(source)) {
             err.println("ae4j: warning: " + file + " has changed since " + p + " was written; resuming model '"
@@ -261,7 +261,8 @@ public final class Runner {
             }
         }
         if (builder.isReference()) {
-            err.println("model " + name + ": running the reference executor (double precision, no generated code; slow)");
+            err.println(
+                    "model " + name + ": running the reference executor (double precision, no generated code; slow)");
         }
         BuiltModel l = builder.build(program.model(name), ModelBuilder.rowsFor(batch), seed);
         models.put(name, l);
@@ -277,27 +278,39 @@ public final class Runner {
         if (options.maxEpochs() > 0 && c.epochs() > options.maxEpochs()) c = c.withEpochs(options.maxEpochs());
         if (ds.dim() != l.model().inputWidth()) {
             throw new UserError("train " + t.model() + " on " + t.data() + ": the data has " + ds.dim()
-                    + " features per example but the model's input has " + l.model().inputWidth()
+                    + " features per example but the model's input has "
+                    + l.model().inputWidth()
                     + "; change the model's input size or the data (e.g. flatten)");
         }
         if ("recirculation".equals(t.options().get("algorithm"))) {
             err.println("train " + t.model() + ": the recirculation algorithm is not implemented yet; the model is "
                     + "trained with backpropagation instead");
         }
-        out.printf(Locale.ROOT, "train %s on %s: %d examples, %d epochs, batch %d, %s%n", t.model(), t.data(), ds.size(),
-                c.epochs(), c.batch(), c.optimizer() + c.optimizerArgs());
+        out.printf(
+                Locale.ROOT,
+                "train %s on %s: %d examples, %d epochs, batch %d, %s%n",
+                t.model(),
+                t.data(),
+                ds.size(),
+                c.epochs(),
+                c.batch(),
+                c.optimizer() + c.optimizerArgs());
         boolean resuming = resume != null && resume.modelName().equals(t.model());
         if ("greedy".equals(t.options().get("pretrain"))) {
             if (resuming) {
-                out.printf(Locale.ROOT, "train %s: resuming from a checkpoint, so greedy pretraining is skipped (the checkpoint "
-                        + "holds the weights)%n", t.model());
+                out.printf(
+                        Locale.ROOT,
+                        "train %s: resuming from a checkpoint, so greedy pretraining is skipped (the checkpoint "
+                                + "holds the weights)%n",
+                        t.model());
             } else {
                 pretrain(l, ds, c, t);
             }
         }
-        if (c.checkpoint() != null) c = c.withCheckpoint(resolveSave(c.checkpoint()).toString());
-        Trainer trainer = new Trainer(l.model(), c, hooks.listener(t.model(), l.termNames(), err), l.termNames())
-                .source(source);
+        if (c.checkpoint() != null)
+            c = c.withCheckpoint(resolveSave(c.checkpoint()).toString());
+        Trainer trainer =
+                new Trainer(l.model(), c, hooks.listener(t.model(), l.termNames(), err), l.termNames()).source(source);
         long resumedAt = 0;
         if (resuming) {
             try {
@@ -306,8 +319,13 @@ public final class Runner {
                 throw new UserError("train " + t.model() + ": cannot resume: " + e.getMessage());
             }
             resumedAt = resume.progress().step();
-            out.printf(Locale.ROOT, "train %s: resuming from %s after epoch %d (step %d)%n", t.model(), options.resume(),
-                    resume.progress().epoch(), resumedAt);
+            out.printf(
+                    Locale.ROOT,
+                    "train %s: resuming from %s after epoch %d (step %d)%n",
+                    t.model(),
+                    options.resume(),
+                    resume.progress().epoch(),
+                    resumedAt);
             resume = null;
         }
         Trainer.Result res;
@@ -326,16 +344,26 @@ public final class Runner {
         metrics.put("epochs", res.epochsRun());
         metrics.put("steps", res.steps());
         metrics.put("seconds", res.seconds());
-        ModelFile.save(dir.resolve(t.model() + ".safetensors"), l.model(), source, t.options() == null ? Map.of()
-                : stringify(t.options()), metrics);
+        ModelFile.save(
+                dir.resolve(t.model() + ".safetensors"),
+                l.model(),
+                source,
+                t.options() == null ? Map.of() : stringify(t.options()),
+                metrics);
         // In a notebook the reports folder is temporary and its pictures are shown under the cell: no path.
-        out.printf(Locale.ROOT, "train %s: loss %.5f after %d epochs (%.1f s, %,.0f examples/s)%s%n", t.model(),
-                res.finalTrainLoss(), res.epochsRun(), res.seconds(),
+        out.printf(
+                Locale.ROOT,
+                "train %s: loss %.5f after %d epochs (%.1f s, %,.0f examples/s)%s%n",
+                t.model(),
+                res.finalTrainLoss(),
+                res.epochsRun(),
+                res.seconds(),
                 (res.steps() - resumedAt) * (double) Math.min(c.batch(), ds.size()) / Math.max(res.seconds(), 1e-9),
                 session ? "" : "; wrote " + dir);
         if (res.cancelled()) {
-            throw new UserError("train " + t.model() + ": interrupted after " + res.steps() + " steps; the model keeps the "
-                    + "weights it has so far (the statements after this one were not run)");
+            throw new UserError(
+                    "train " + t.model() + ": interrupted after " + res.steps() + " steps; the model keeps the "
+                            + "weights it has so far (the statements after this one were not run)");
         }
     }
 
@@ -358,30 +386,57 @@ public final class Runner {
         double before = Forward.meanLoss(l.model(), ds.values(), ds.size(), ds.dim());
         out.printf(Locale.ROOT, "pretrain %s: greedy, %d levels, %d epochs each%n", t.model(), levels.size(), epochs);
         String name = t.model();
-        List<GreedyPretraining.LevelResult> results = GreedyPretraining.pretrain(l.checked(), l.model(), ds.values(), ds.size(),
-                pc, builder, (level, terms) -> {
-                    out.printf(Locale.ROOT, "pretrain %s: level %d of %d: %s%n", name, level.index() + 1, levels.size(),
+        List<GreedyPretraining.LevelResult> results = GreedyPretraining.pretrain(
+                l.checked(), l.model(), ds.values(), ds.size(), pc, builder, (level, terms) -> {
+                    out.printf(
+                            Locale.ROOT,
+                            "pretrain %s: level %d of %d: %s%n",
+                            name,
+                            level.index() + 1,
+                            levels.size(),
                             level.describe());
-                    return hooks.listener(name + " (pretraining level " + (level.index() + 1) + "/" + levels.size() + ")", terms, err);
+                    return hooks.listener(
+                            name + " (pretraining level " + (level.index() + 1) + "/" + levels.size() + ")",
+                            terms,
+                            err);
                 });
         StringBuilder csv = new StringBuilder("level,epoch,train_loss\n");
         for (var r : results) {
-            out.printf(Locale.ROOT, "pretrain %s: level %d: loss %.5f after %d epochs (%.1f s)%n", name, r.level().index() + 1,
-                    r.training().finalTrainLoss(), r.training().epochsRun(), r.training().seconds());
+            out.printf(
+                    Locale.ROOT,
+                    "pretrain %s: level %d: loss %.5f after %d epochs (%.1f s)%n",
+                    name,
+                    r.level().index() + 1,
+                    r.training().finalTrainLoss(),
+                    r.training().epochsRun(),
+                    r.training().seconds());
             List<Double> losses = r.training().trainLoss();
-            for (int e = 0; e < losses.size(); e++) csv.append(r.level().index() + 1).append(',').append(e + 1).append(',').append(losses.get(e)).append('\n');
+            for (int e = 0; e < losses.size(); e++)
+                csv.append(r.level().index() + 1)
+                        .append(',')
+                        .append(e + 1)
+                        .append(',')
+                        .append(losses.get(e))
+                        .append('\n');
         }
         Path dir = options.out().resolve(name);
         Files.createDirectories(dir);
         AtomicFile.writeString(dir.resolve("pretrain.csv"), csv.toString());
         double after = Forward.meanLoss(l.model(), ds.values(), ds.size(), ds.dim());
-        out.printf(Locale.ROOT, "pretrain %s: objective on %s %.5f at initialisation, %.5f after pretraining%s%n", name, t.data(),
-                before, after, levels.get(0).keepsDecoder() ? "" : " (the decoder is not pretrained: it does not mirror the encoder)");
+        out.printf(
+                Locale.ROOT,
+                "pretrain %s: objective on %s %.5f at initialisation, %.5f after pretraining%s%n",
+                name,
+                t.data(),
+                before,
+                after,
+                levels.get(0).keepsDecoder() ? "" : " (the decoder is not pretrained: it does not mirror the encoder)");
     }
 
     private static Map<String, Object> stringify(Map<String, Object> options) {
         Map<String, Object> m = new LinkedHashMap<>();
-        options.forEach((k, v) -> m.put(k, v instanceof Number || v instanceof Boolean || v instanceof String ? v : String.valueOf(v)));
+        options.forEach((k, v) ->
+                m.put(k, v instanceof Number || v instanceof Boolean || v instanceof String ? v : String.valueOf(v)));
         return m;
     }
 
@@ -390,14 +445,21 @@ public final class Runner {
         Dataset ds = data.get(a.data());
         if (ds.dim() != l.model().inputWidth()) {
             throw new UserError(a.verb() + " " + a.model() + " on " + a.data() + ": the data has " + ds.dim()
-                    + " features per example but the model's input has " + l.model().inputWidth());
+                    + " features per example but the model's input has "
+                    + l.model().inputWidth());
         }
         for (CheckedModel.Call an : a.analyses()) {
             switch (an.name()) {
                 case "loss", "reconstruction" -> {
                     double loss = Forward.meanLoss(l.model(), ds.values(), ds.size(), ds.dim());
-                    out.printf(Locale.ROOT, "%s %s on %s: %s %.5f (objective, no corruption)%n", a.verb(), a.model(), a.data(),
-                            an.name(), loss);
+                    out.printf(
+                            Locale.ROOT,
+                            "%s %s on %s: %s %.5f (objective, no corruption)%n",
+                            a.verb(),
+                            a.model(),
+                            a.data(),
+                            an.name(),
+                            loss);
                     if (an.name().equals("reconstruction")) {
                         Path dir = options.out().resolve(a.model());
                         Files.createDirectories(dir);
@@ -407,14 +469,19 @@ public final class Runner {
                 default -> {
                     Analysis impl = Analyses.get(an.name());
                     if (impl == null) {
-                        err.printf(Locale.ROOT, "%s %s: the analysis '%s' is not implemented yet (it comes with the "
-                                + "analyses of sections 14.5-14.9); skipped%n", a.verb(), a.model(), an.name());
+                        err.printf(
+                                Locale.ROOT,
+                                "%s %s: the analysis '%s' is not implemented yet (it comes with the "
+                                        + "analyses of sections 14.5-14.9); skipped%n",
+                                a.verb(),
+                                a.model(),
+                                an.name());
                     } else {
                         Path dir = options.out().resolve(a.model());
                         Files.createDirectories(dir);
                         try {
-                            var ctx = new AnalysisContext(an.name(), an.args(), l.model(), l.ir(), l.checked(),
-                                    ds, dir, out, err, data::get);
+                            var ctx = new AnalysisContext(
+                                    an.name(), an.args(), l.model(), l.ir(), l.checked(), ds, dir, out, err, data::get);
                             if (impl instanceof JacobianSpectrum js) {
                                 spectra.put(a.model() + " on " + a.data(), js.report(ctx));
                                 if (spectra.size() >= 2) compareSpectra();
@@ -435,8 +502,7 @@ public final class Runner {
     private void compareSpectra() throws IOException {
         Path png = options.out().resolve("jacobian-spectra.png");
         AtomicFile.write(png, JacobianSpectrum.comparisonPng(spectra));
-        AtomicFile.writeString(options.out().resolve("jacobian-spectra.csv"),
-                JacobianSpectrum.comparisonCsv(spectra));
+        AtomicFile.writeString(options.out().resolve("jacobian-spectra.csv"), JacobianSpectrum.comparisonCsv(spectra));
         out.println("jacobian_spectrum: " + String.join(", ", spectra.keySet()) + " side by side in " + png
                 + " (and jacobian-spectra.csv)");
     }
@@ -447,8 +513,9 @@ public final class Runner {
         switch (format) {
             case "safetensors" -> ModelFile.save(path, l.model(), source, Map.of(), Map.of());
             case "csv" -> RunReports.exportCsv(l.model(), path);
-            default -> throw new UserError("export " + name + " as " + format + " is not available yet; "
-                    + "export as safetensors (PyTorch and NumPy load it, see docs/model-format.md) or csv");
+            default ->
+                throw new UserError("export " + name + " as " + format + " is not available yet; "
+                        + "export as safetensors (PyTorch and NumPy load it, see docs/model-format.md) or csv");
         }
         out.println(("safetensors".equals(format) ? "saved " : "exported ") + name + " to " + path);
     }
@@ -460,8 +527,9 @@ public final class Runner {
         if (!Files.exists(p)) {
             Path inOut = options.out().resolve(s.path());
             if (Files.exists(inOut)) p = inOut;
-            else throw new UserError("load " + s.model() + ": " + s.path() + " not found (looked in " + folder + " and "
-                    + options.out() + ")");
+            else
+                throw new UserError("load " + s.model() + ": " + s.path() + " not found (looked in " + folder + " and "
+                        + options.out() + ")");
         }
         ModelFile.load(p, l.model());
         out.println("loaded " + s.model() + " from " + p);

@@ -39,12 +39,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Session {
 
     /** One declaration kept from an earlier cell: the names it declares and its text. */
-    private record Decl(List<String> names, boolean model, String text) {
-    }
+    private record Decl(List<String> names, boolean model, String text) {}
 
     /** What a cell did: whether it ran, its diagnostics (rendered against the cell), the names it declared. */
-    public record Outcome(boolean ok, String diagnostics, List<String> declaredModels, List<String> declaredData,
-                          String error) {
+    public record Outcome(
+            boolean ok, String diagnostics, List<String> declaredModels, List<String> declaredData, String error) {
         public Outcome {
             declaredModels = List.copyOf(declaredModels);
             declaredData = List.copyOf(declaredData);
@@ -66,8 +65,7 @@ public final class Session {
      */
     public Session(Path workDir, Path reports, Runner.Hooks hooks) {
         this.workDir = workDir.toAbsolutePath();
-        Runner.Hooks base = hooks != null ? hooks : new Runner.Hooks() {
-        };
+        Runner.Hooks base = hooks != null ? hooks : new Runner.Hooks() {};
         Runner.Hooks tracking = new Runner.Hooks() {
             @Override
             public ae4j.dsl.train.TrainingListener listener(String model, String[] termNames, PrintStream err) {
@@ -137,7 +135,7 @@ public final class Session {
         decls.addAll(next);
         lastProgram = r.checked();
         lastSource = combined;
-        if (!rendered.isEmpty()) err.print(rendered);   // warnings
+        if (!rendered.isEmpty()) err.print(rendered); // warnings
         DataLoader loader = new DataLoader(r.checked(), new DataPaths(workDir), dataCache);
         try {
             runner.runCell(workDir.resolve(cellName), combined, r.checked(), loader, out, err);
@@ -164,12 +162,18 @@ public final class Session {
 
     /** The names of the declared models, in declaration order. */
     public synchronized List<String> modelNames() {
-        return decls.stream().filter(Decl::model).flatMap(d -> d.names().stream()).toList();
+        return decls.stream()
+                .filter(Decl::model)
+                .flatMap(d -> d.names().stream())
+                .toList();
     }
 
     /** The names of the declared data sets, in declaration order. */
     public synchronized List<String> dataNames() {
-        return decls.stream().filter(d -> !d.model()).flatMap(d -> d.names().stream()).toList();
+        return decls.stream()
+                .filter(d -> !d.model())
+                .flatMap(d -> d.names().stream())
+                .toList();
     }
 
     /** The checked declaration of a model (null if none). */
@@ -210,7 +214,8 @@ public final class Session {
             // `from` and `split` chains are cheap to rebuild compared with a stale result).
             Map<String, Dataset> keep = new LinkedHashMap<>();
             for (var e : dataCache.entrySet()) {
-                if (!old.names().contains(e.getKey()) && independent(e.getKey(), old.names())) keep.put(e.getKey(), e.getValue());
+                if (!old.names().contains(e.getKey()) && independent(e.getKey(), old.names()))
+                    keep.put(e.getKey(), e.getValue());
             }
             dataCache.clear();
             dataCache.putAll(keep);
@@ -222,7 +227,8 @@ public final class Session {
         for (Decl d : decls) {
             if (!d.model() && d.names().contains(name)) {
                 for (String c : changed) {
-                    if (d.text().matches("(?s).*\\b" + java.util.regex.Pattern.quote(c) + "\\b.*") && !d.names().contains(c)) {
+                    if (d.text().matches("(?s).*\\b" + java.util.regex.Pattern.quote(c) + "\\b.*")
+                            && !d.names().contains(c)) {
                         return false;
                     }
                 }
@@ -239,19 +245,28 @@ public final class Session {
      * Diagnostics of the combined text, with the cell's ones moved back onto the cell's lines (an error in
      * an earlier declaration, which cannot normally happen, is shown against the combined text).
      */
-    private static String renderAgainstCell(Diagnostics all, String cellName, String cell, String combined, int lineOffset,
-                                            int charOffset) {
+    private static String renderAgainstCell(
+            Diagnostics all, String cellName, String cell, String combined, int lineOffset, int charOffset) {
         StringBuilder b = new StringBuilder();
         for (Diagnostic d : all.all()) {
             // In a notebook, declaring now and using in a later cell is the normal way: no "never used" warnings.
             if (!d.isError() && d.message().contains("is never used")) continue;
             Span s = d.span();
             if (s.start() >= charOffset || s == Span.NONE) {
-                Span moved = s == Span.NONE ? s : new Span(s.line() - lineOffset, s.col(), s.endLine() - lineOffset, s.endCol(),
-                        s.start() - charOffset, s.end() - charOffset);
-                b.append(Diagnostics.render(new Diagnostic(d.severity(), cellName, moved, d.message(), d.hint()), cell));
+                Span moved = s == Span.NONE
+                        ? s
+                        : new Span(
+                                s.line() - lineOffset,
+                                s.col(),
+                                s.endLine() - lineOffset,
+                                s.endCol(),
+                                s.start() - charOffset,
+                                s.end() - charOffset);
+                b.append(
+                        Diagnostics.render(new Diagnostic(d.severity(), cellName, moved, d.message(), d.hint()), cell));
             } else {
-                b.append(Diagnostics.render(new Diagnostic(d.severity(), "(an earlier cell)", s, d.message(), d.hint()), combined));
+                b.append(Diagnostics.render(
+                        new Diagnostic(d.severity(), "(an earlier cell)", s, d.message(), d.hint()), combined));
             }
         }
         return b.toString();

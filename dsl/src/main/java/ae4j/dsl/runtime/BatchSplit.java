@@ -15,13 +15,12 @@ public final class BatchSplit {
     /** The fewest rows a part gets: smaller parts cost more in per-call overhead than they save. */
     private static volatile int minRows = Integer.getInteger("ae4j.split.minRows", 16);
     /** Most parts a batch is split into: the processors of this machine (at least 2). */
-    private static final int MAX_PARTS = Math.max(2, Integer.getInteger("ae4j.split.maxParts",
-            Runtime.getRuntime().availableProcessors()));
+    private static final int MAX_PARTS = Math.max(
+            2, Integer.getInteger("ae4j.split.maxParts", Runtime.getRuntime().availableProcessors()));
     /** Part boundaries fall on multiples of this many rows (whole GEMM row tiles). */
     static final int ALIGN = 8;
 
-    private BatchSplit() {
-    }
+    private BatchSplit() {}
 
     /** The most parts any batch is split into. */
     public static int maxParts() {

@@ -9,8 +9,7 @@ import java.util.List;
 public interface CompiledModel {
 
     /** A trainable tensor of the model: rows x cols floats. */
-    record ParamInfo(String name, int rows, int cols) {
-    }
+    record ParamInfo(String name, int rows, int cols) {}
 
     String name();
 

@@ -3,8 +3,7 @@ package ae4j.dsl.runtime;
 /** Runs a compiled model without corruption or noise over a whole data set, in batches of its maxBatch. */
 public final class Forward {
 
-    private Forward() {
-    }
+    private Forward() {}
 
     /**
      * The values of node {@code id} (width {@code width}) for the n rows of x (n x d, row-major), evaluated

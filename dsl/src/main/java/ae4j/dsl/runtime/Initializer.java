@@ -10,8 +10,7 @@ import java.util.SplittableRandom;
  */
 public final class Initializer {
 
-    private Initializer() {
-    }
+    private Initializer() {}
 
     /** Fills the model's parameters in {@link CompiledModel#paramInfo()} order; biases take no draws. */
     public static void glorot(CompiledModel m, long seed) {

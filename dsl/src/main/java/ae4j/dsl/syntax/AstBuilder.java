@@ -57,7 +57,8 @@ final class AstBuilder {
             return new Statement.Load(name(s.modelName), string(s.path), span(s));
         }
         var e = ctx.exportStmt();
-        return new Statement.Export(name(e.modelName), string(e.path), e.format == null ? null : name(e.format), span(e));
+        return new Statement.Export(
+                name(e.modelName), string(e.path), e.format == null ? null : name(e.format), span(e));
     }
 
     private Statement data(AeParser.DataDeclContext ctx) {
@@ -98,9 +99,12 @@ final class AstBuilder {
                 case AeParser.STAR, AeParser.SLASH -> pendingOp = tok.getText().charAt(0);
                 default -> {
                     Expr num = number(tok);
-                    if (negate) num = new Expr.Neg(num, SourceParser.spanOf(negToken).to(num.span()));
+                    if (negate)
+                        num = new Expr.Neg(num, SourceParser.spanOf(negToken).to(num.span()));
                     negate = false;
-                    acc = acc == null ? num : new Expr.Binary(pendingOp, acc, num, acc.span().to(num.span()));
+                    acc = acc == null
+                            ? num
+                            : new Expr.Binary(pendingOp, acc, num, acc.span().to(num.span()));
                 }
             }
         }
@@ -121,9 +125,12 @@ final class AstBuilder {
                 yield new ModelItem.Input(name(c.name), dims, span(c));
             }
             case AeParser.EncoderItemContext c -> new ModelItem.Encoder(optName(c.name), layers(c.layer()), span(c));
-            case AeParser.DecoderItemContext c -> new ModelItem.Decoder(optName(c.name), layers(c.layer()), false, span(c));
-            case AeParser.TiedDecoderItemContext c -> new ModelItem.Decoder(optName(c.name), layers(c.layer()), true, span(c));
-            case AeParser.CodeItemContext c -> new ModelItem.Code(name(c.name), c.value == null ? null : expr(c.value), span(c));
+            case AeParser.DecoderItemContext c ->
+                new ModelItem.Decoder(optName(c.name), layers(c.layer()), false, span(c));
+            case AeParser.TiedDecoderItemContext c ->
+                new ModelItem.Decoder(optName(c.name), layers(c.layer()), true, span(c));
+            case AeParser.CodeItemContext c ->
+                new ModelItem.Code(name(c.name), c.value == null ? null : expr(c.value), span(c));
             case AeParser.OutputItemContext c -> {
                 Expr.Call call = call(c.dist);
                 yield new ModelItem.Output(call.fn(), call.args(), true, span(c));
@@ -133,7 +140,9 @@ final class AstBuilder {
             case AeParser.NoiseItemContext c -> new ModelItem.Noise(name(c.code), expr(c.process), span(c));
             case AeParser.FreeCodeItemContext c -> new ModelItem.FreeCode(name(c.code), args(c.argList()), span(c));
             case AeParser.MinimizeItemContext c -> new ModelItem.Minimize(expr(c.objective), span(c));
-            default -> throw new IllegalStateException("unhandled model item " + ctx.getClass().getSimpleName());
+            default ->
+                throw new IllegalStateException(
+                        "unhandled model item " + ctx.getClass().getSimpleName());
         };
     }
 
@@ -159,10 +168,14 @@ final class AstBuilder {
     private Expr expr(AeParser.ExprContext ctx) {
         return switch (ctx) {
             case AeParser.NegateContext c -> new Expr.Neg(expr(c.expr()), span(c));
-            case AeParser.MulDivContext c -> new Expr.Binary(c.op.getText().charAt(0), expr(c.left), expr(c.right), span(c));
-            case AeParser.AddSubContext c -> new Expr.Binary(c.op.getText().charAt(0), expr(c.left), expr(c.right), span(c));
+            case AeParser.MulDivContext c ->
+                new Expr.Binary(c.op.getText().charAt(0), expr(c.left), expr(c.right), span(c));
+            case AeParser.AddSubContext c ->
+                new Expr.Binary(c.op.getText().charAt(0), expr(c.left), expr(c.right), span(c));
             case AeParser.AtomExprContext c -> atom(c.atom());
-            default -> throw new IllegalStateException("unhandled expression " + ctx.getClass().getSimpleName());
+            default ->
+                throw new IllegalStateException(
+                        "unhandled expression " + ctx.getClass().getSimpleName());
         };
     }
 
@@ -174,7 +187,9 @@ final class AstBuilder {
             case AeParser.TildeRefContext c -> new Expr.Ref(name(c.TILDE_ID().getSymbol()), span(c));
             case AeParser.RefContext c -> new Expr.Ref(name(c.ident()), span(c));
             case AeParser.ParenContext c -> expr(c.expr());
-            default -> throw new IllegalStateException("unhandled atom " + ctx.getClass().getSimpleName());
+            default ->
+                throw new IllegalStateException(
+                        "unhandled atom " + ctx.getClass().getSimpleName());
         };
     }
 
@@ -189,11 +204,12 @@ final class AstBuilder {
             char c = raw.charAt(i);
             if (c == '\\' && i + 1 < raw.length() - 1) {
                 char n = raw.charAt(++i);
-                b.append(switch (n) {
-                    case 'n' -> '\n';
-                    case 't' -> '\t';
-                    default -> n;
-                });
+                b.append(
+                        switch (n) {
+                            case 'n' -> '\n';
+                            case 't' -> '\t';
+                            default -> n;
+                        });
             } else {
                 b.append(c);
             }

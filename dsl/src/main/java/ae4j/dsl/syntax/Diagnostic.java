@@ -10,7 +10,8 @@ import ae4j.dsl.ast.Span;
 public record Diagnostic(Severity severity, String file, Span span, String message, String hint) {
 
     public enum Severity {
-        ERROR, WARNING;
+        ERROR,
+        WARNING;
 
         public String word() {
             return this == ERROR ? "error" : "warning";

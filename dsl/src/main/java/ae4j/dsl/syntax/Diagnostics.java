@@ -36,7 +36,9 @@ public final class Diagnostics {
     public Diagnostic add(Diagnostic d) {
         // Error recovery can report the same position twice; keep the first.
         for (Diagnostic old : list) {
-            if (old.span().start() == d.span().start() && old.severity() == d.severity() && old.span().line() == d.span().line()
+            if (old.span().start() == d.span().start()
+                    && old.severity() == d.severity()
+                    && old.span().line() == d.span().line()
                     && old.message().equals(d.message())) {
                 return old;
             }
@@ -52,7 +54,8 @@ public final class Diagnostics {
 
     public List<Diagnostic> all() {
         List<Diagnostic> sorted = new ArrayList<>(list);
-        sorted.sort(Comparator.comparingInt((Diagnostic d) -> d.span().line()).thenComparingInt(d -> d.span().col()));
+        sorted.sort(Comparator.comparingInt((Diagnostic d) -> d.span().line())
+                .thenComparingInt(d -> d.span().col()));
         return sorted;
     }
 
@@ -90,9 +93,14 @@ public final class Diagnostics {
             String shown = line.replace('\t', ' ');
             b.append("    ").append(shown).append('\n');
             int col = Math.max(1, d.span().col());
-            int width = d.span().endLine() == d.span().line() ? Math.max(1, d.span().endCol() - d.span().col()) : 1;
+            int width = d.span().endLine() == d.span().line()
+                    ? Math.max(1, d.span().endCol() - d.span().col())
+                    : 1;
             width = Math.max(1, Math.min(width, Math.max(1, shown.length() - col + 1)));
-            b.append("    ").append(" ".repeat(col - 1)).append("^".repeat(width)).append('\n');
+            b.append("    ")
+                    .append(" ".repeat(col - 1))
+                    .append("^".repeat(width))
+                    .append('\n');
         }
         if (d.hint() != null) b.append("    = help: ").append(d.hint()).append('\n');
         return b.toString();

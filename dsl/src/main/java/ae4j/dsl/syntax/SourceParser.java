@@ -31,13 +31,27 @@ public final class SourceParser {
         }
     }
 
-    private static final Set<Integer> STATEMENT_STARTS = Set.of(AeLexer.DATA, AeLexer.MODEL, AeLexer.TRAIN,
-            AeLexer.EVALUATE, AeLexer.ANALYZE, AeLexer.SAVE, AeLexer.LOAD, AeLexer.EXPORT);
-    private static final Set<Integer> MODEL_ITEM_STARTS = Set.of(AeLexer.INPUT, AeLexer.ENCODER, AeLexer.DECODER,
-            AeLexer.CODE, AeLexer.OUTPUT, AeLexer.CORRUPT, AeLexer.NOISE, AeLexer.FREE, AeLexer.MINIMIZE);
+    private static final Set<Integer> STATEMENT_STARTS = Set.of(
+            AeLexer.DATA,
+            AeLexer.MODEL,
+            AeLexer.TRAIN,
+            AeLexer.EVALUATE,
+            AeLexer.ANALYZE,
+            AeLexer.SAVE,
+            AeLexer.LOAD,
+            AeLexer.EXPORT);
+    private static final Set<Integer> MODEL_ITEM_STARTS = Set.of(
+            AeLexer.INPUT,
+            AeLexer.ENCODER,
+            AeLexer.DECODER,
+            AeLexer.CODE,
+            AeLexer.OUTPUT,
+            AeLexer.CORRUPT,
+            AeLexer.NOISE,
+            AeLexer.FREE,
+            AeLexer.MINIMIZE);
 
-    private SourceParser() {
-    }
+    private SourceParser() {}
 
     public static Parsed parse(String file, String source) {
         Diagnostics diagnostics = new Diagnostics(file, source);
@@ -105,10 +119,13 @@ public final class SourceParser {
             }
             text.append('"');
             int stop = _input.index() - 1;
-            Token t = _factory.create(_tokenFactorySourcePair, STRING, text.toString(), Token.DEFAULT_CHANNEL, start, stop, line, col);
+            Token t = _factory.create(
+                    _tokenFactorySourcePair, STRING, text.toString(), Token.DEFAULT_CHANNEL, start, stop, line, col);
             Span span = spanOf(t);
-            Span shown = new Span(span.line(), span.col(), span.line(), span.col() + (stop - start + 1), start, stop + 1);
-            diagnostics.add(Diagnostic.error(diagnostics.file(), shown, closed ? "strings use double quotes" : "unterminated string")
+            Span shown =
+                    new Span(span.line(), span.col(), span.line(), span.col() + (stop - start + 1), start, stop + 1);
+            diagnostics.add(Diagnostic.error(
+                            diagnostics.file(), shown, closed ? "strings use double quotes" : "unterminated string")
                     .withHint("write " + text));
             repairedStrings.add(start);
             return t;
@@ -124,8 +141,9 @@ public final class SourceParser {
                 ct.setText(t.getText() + "\"");
                 repairedStrings.add(t.getStartIndex());
             } else if (t.getType() == ERROR_CHAR && t instanceof org.antlr.v4.runtime.CommonToken ct) {
-                diagnostics.add(Diagnostic.error(diagnostics.file(), spanOf(t), "unexpected character '" + t.getText() + "'")
-                        .withHint(FriendlyErrors.charHint(t.getText())));
+                diagnostics.add(
+                        Diagnostic.error(diagnostics.file(), spanOf(t), "unexpected character '" + t.getText() + "'")
+                                .withHint(FriendlyErrors.charHint(t.getText())));
                 ct.setChannel(Token.HIDDEN_CHANNEL);
             }
             return t;
@@ -181,10 +199,16 @@ public final class SourceParser {
         }
 
         @Override
-        public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
-                                String msg, RecognitionException e) {
+        public void syntaxError(
+                Recognizer<?, ?> recognizer,
+                Object offendingSymbol,
+                int line,
+                int charPositionInLine,
+                String msg,
+                RecognitionException e) {
             Token t = offendingSymbol instanceof Token tok ? tok : null;
-            Span span = t == null ? new Span(line, charPositionInLine + 1, line, charPositionInLine + 2, 0, 0) : spanOf(t);
+            Span span =
+                    t == null ? new Span(line, charPositionInLine + 1, line, charPositionInLine + 2, 0, 0) : spanOf(t);
             if (t != null && t.getType() == AeLexer.ERROR_CHAR) {
                 diagnostics.add(Diagnostic.error(diagnostics.file(), span, "unexpected character '" + t.getText() + "'")
                         .withHint(charHint(t.getText())));
@@ -245,7 +269,8 @@ public final class SourceParser {
                     bestDistance = d;
                 }
             }
-            String m = "expected a statement (data, model, train, evaluate, analyze, save, load or export), found '" + word + "'";
+            String m = "expected a statement (data, model, train, evaluate, analyze, save, load or export), found '"
+                    + word + "'";
             if (best != null) m = "unknown statement '" + word + "'; did you mean '" + best + "'?";
             diagnostics.add(Diagnostic.error(diagnostics.file(), spanOf(first), m));
             return true;
@@ -257,7 +282,9 @@ public final class SourceParser {
             for (int j = 0; j <= b.length(); j++) d[0][j] = j;
             for (int i = 1; i <= a.length(); i++) {
                 for (int j = 1; j <= b.length(); j++) {
-                    d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                    d[i][j] = Math.min(
+                            Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1),
+                            d[i - 1][j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
                     if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
                         d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
                     }
@@ -304,12 +331,15 @@ public final class SourceParser {
             }
             if (types.containsAll(MODEL_ITEM_STARTS)) {
                 types.removeAll(MODEL_ITEM_STARTS);
-                words.add("a model item (input, encoder, decoder, code, output, corrupt, noise, free code or minimize)");
+                words.add(
+                        "a model item (input, encoder, decoder, code, output, corrupt, noise, free code or minimize)");
             }
-            if (types.contains(AeLexer.NUMBER) && types.contains(AeLexer.ID) && types.contains(AeLexer.LPAREN)
+            if (types.contains(AeLexer.NUMBER)
+                    && types.contains(AeLexer.ID)
+                    && types.contains(AeLexer.LPAREN)
                     && types.contains(AeLexer.MINUS)) {
-                types.removeAll(Set.of(AeLexer.NUMBER, AeLexer.ID, AeLexer.LPAREN, AeLexer.MINUS, AeLexer.STRING,
-                        AeLexer.TILDE_ID));
+                types.removeAll(Set.of(
+                        AeLexer.NUMBER, AeLexer.ID, AeLexer.LPAREN, AeLexer.MINUS, AeLexer.STRING, AeLexer.TILDE_ID));
                 words.add("an expression");
             }
             for (int type : types) {
@@ -335,7 +365,12 @@ public final class SourceParser {
 
     static Span spanOf(Token t) {
         int len = Math.max(1, t.getType() == Token.EOF ? 1 : t.getText().length());
-        return new Span(t.getLine(), t.getCharPositionInLine() + 1, t.getLine(), t.getCharPositionInLine() + 1 + len,
-                Math.max(0, t.getStartIndex()), Math.max(0, t.getStopIndex() + 1));
+        return new Span(
+                t.getLine(),
+                t.getCharPositionInLine() + 1,
+                t.getLine(),
+                t.getCharPositionInLine() + 1 + len,
+                Math.max(0, t.getStartIndex()),
+                Math.max(0, t.getStopIndex() + 1));
     }
 }

@@ -29,9 +29,15 @@ public final class ConsoleProgress implements TrainingListener {
     @Override
     public void onStep(Progress p) {
         if (bar == null) {
-            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(p.totalSteps()).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(System.console() == null ? 2000 : 200).setUnit(" steps", 1)
-                    .setConsumer(new ConsoleProgressBarConsumer(out)).showSpeed().build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName(task)
+                    .setInitialMax(p.totalSteps())
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(System.console() == null ? 2000 : 200)
+                    .setUnit(" steps", 1)
+                    .setConsumer(new ConsoleProgressBarConsumer(out))
+                    .showSpeed()
+                    .build();
         }
         long now = System.nanoTime();
         if (now - lastUpdate < 100_000_000L && p.step() < p.totalSteps()) return;
@@ -41,12 +47,14 @@ public final class ConsoleProgress implements TrainingListener {
     }
 
     private String message(Progress p) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, " epoch %d/%d loss %.4f", p.epoch() + 1, p.epochs(), p.loss()));
+        StringBuilder b = new StringBuilder(
+                String.format(Locale.ROOT, " epoch %d/%d loss %.4f", p.epoch() + 1, p.epochs(), p.loss()));
         if (p.terms() != null && p.terms().length > 1) {
             b.append(" (");
             for (int k = 0; k < p.terms().length; k++) {
                 if (k > 0) b.append(", ");
-                b.append(k < termNames.length ? termNames[k] : "t" + (k + 1)).append(' ')
+                b.append(k < termNames.length ? termNames[k] : "t" + (k + 1))
+                        .append(' ')
                         .append(String.format(Locale.ROOT, "%.4g", p.terms()[k]));
             }
             b.append(')');
@@ -57,8 +65,15 @@ public final class ConsoleProgress implements TrainingListener {
 
     @Override
     public void onEpoch(int epoch, double trainLoss, double validationLoss) {
-        if (bar != null) bar.setExtraMessage(String.format(Locale.ROOT, " epoch %d done: train %.4f%s", epoch + 1, trainLoss,
-                Double.isNaN(validationLoss) ? "" : String.format(Locale.ROOT, ", validation %.4f", validationLoss)));
+        if (bar != null)
+            bar.setExtraMessage(String.format(
+                    Locale.ROOT,
+                    " epoch %d done: train %.4f%s",
+                    epoch + 1,
+                    trainLoss,
+                    Double.isNaN(validationLoss)
+                            ? ""
+                            : String.format(Locale.ROOT, ", validation %.4f", validationLoss)));
     }
 
     @Override
@@ -69,10 +84,16 @@ public final class ConsoleProgress implements TrainingListener {
         }
         for (int e = 0; e < r.trainLoss().size(); e++) {
             double v = r.validationLoss().get(e);
-            out.printf(Locale.ROOT, "  epoch %3d  train %.5f%s%n", e + 1, r.trainLoss().get(e),
+            out.printf(
+                    Locale.ROOT,
+                    "  epoch %3d  train %.5f%s%n",
+                    e + 1,
+                    r.trainLoss().get(e),
                     Double.isNaN(v) ? "" : String.format(Locale.ROOT, "  validation %.5f", v));
         }
-        String how = r.cancelled() ? "cancelled" : r.stoppedEarly() ? "stopped early (best epoch " + (r.bestEpoch() + 1) + ", restored)" : "done";
+        String how = r.cancelled()
+                ? "cancelled"
+                : r.stoppedEarly() ? "stopped early (best epoch " + (r.bestEpoch() + 1) + ", restored)" : "done";
         out.printf(Locale.ROOT, "%s: %s after %d steps in %.1f s%n", task, how, r.steps(), r.seconds());
     }
 }

@@ -1,9 +1,9 @@
 package ae4j.dsl.train;
 
+import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedModel.LayerInfo;
 import ae4j.dsl.check.CheckedModel.MExpr;
 import ae4j.dsl.check.CheckedModel.Term;
-import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.compile.ModelBuilder;
@@ -64,26 +64,33 @@ public final class GreedyPretraining {
             LayerInfo d = shallow.decoder().get(0);
             List<String> losses = new ArrayList<>();
             for (Term t : shallow.objective()) losses.add(t.loss());
-            return String.format(Locale.ROOT, "%d -> %d %s, decoder %s%d -> %d %s (%s), %s", e.in(), e.out(), e.activation(),
-                    shallow.tied() ? "tied " : "", d.in(), d.out(), d.activation(),
+            return String.format(
+                    Locale.ROOT,
+                    "%d -> %d %s, decoder %s%d -> %d %s (%s), %s",
+                    e.in(),
+                    e.out(),
+                    e.activation(),
+                    shallow.tied() ? "tied " : "",
+                    d.in(),
+                    d.out(),
+                    d.activation(),
                     keepsDecoder ? "becomes " + shallow.decoderName() + "." + destinationLayer() : "temporary",
                     String.join(" + ", losses));
         }
 
         private String destinationLayer() {
             for (var en : destinations.entrySet()) {
-                if (en.getKey().startsWith(shallow.decoderName() + ".")) return en.getValue().split("\\.")[1];
+                if (en.getKey().startsWith(shallow.decoderName() + "."))
+                    return en.getValue().split("\\.")[1];
             }
             return "?";
         }
     }
 
     /** How one level trained, and its trained shallow model. */
-    public record LevelResult(Level level, Trainer.Result training, BuiltModel model) {
-    }
+    public record LevelResult(Level level, Trainer.Result training, BuiltModel model) {}
 
-    private GreedyPretraining() {
-    }
+    private GreedyPretraining() {}
 
     /**
      * The levels of {@code m}'s greedy pretraining, one per encoder layer.
@@ -92,17 +99,20 @@ public final class GreedyPretraining {
      */
     public static List<Level> plan(CheckedModel m) {
         if (m.freeCode() != null) {
-            throw new IllegalArgumentException("model '" + m.name() + "' has a free code (predictive sparse decomposition);"
-                    + " greedy pretraining applies to encoder-decoder stacks: remove pretrain: greedy");
+            throw new IllegalArgumentException(
+                    "model '" + m.name() + "' has a free code (predictive sparse decomposition);"
+                            + " greedy pretraining applies to encoder-decoder stacks: remove pretrain: greedy");
         }
         if (m.decoder().isEmpty()) {
-            throw new IllegalArgumentException("model '" + m.name() + "' has no decoder; greedy pretraining trains each encoder"
-                    + " layer as a shallow autoencoder and needs one");
+            throw new IllegalArgumentException(
+                    "model '" + m.name() + "' has no decoder; greedy pretraining trains each encoder"
+                            + " layer as a shallow autoencoder and needs one");
         }
         int depth = m.encoder().size();
         boolean mirrored = mirrors(m);
         if (m.tied() && !mirrored) {
-            throw new IllegalArgumentException("model '" + m.name() + "': a tied decoder must mirror the encoder for greedy pretraining");
+            throw new IllegalArgumentException(
+                    "model '" + m.name() + "': a tied decoder must mirror the encoder for greedy pretraining");
         }
         List<Level> levels = new ArrayList<>();
         for (int i = 0; i < depth; i++) {
@@ -112,7 +122,9 @@ public final class GreedyPretraining {
                 LayerInfo mirror = m.decoder().get(depth - 1 - i);
                 dec = new LayerInfo(mirror.kind(), mirror.in(), mirror.out(), mirror.activation(), mirror.origin());
             } else {
-                String act = i == 0 ? m.decoder().get(m.decoder().size() - 1).activation() : m.encoder().get(i - 1).activation();
+                String act = i == 0
+                        ? m.decoder().get(m.decoder().size() - 1).activation()
+                        : m.encoder().get(i - 1).activation();
                 dec = new LayerInfo("dense", enc.out(), enc.in(), act, null);
             }
             boolean top = i == depth - 1;
@@ -126,10 +138,25 @@ public final class GreedyPretraining {
                 }
             }
             String f = m.encoderName(), g = m.decoderName();
-            CheckedModel shallow = new CheckedModel(m.name() + "_pretrain" + (i + 1), m.inputName(),
-                    i == 0 ? m.inputDims() : List.of(enc.in()), enc.in(), f, List.of(enc), m.codeName(), enc.out(), m.codeValue(), g,
-                    m.tied(), List.of(dec), i == 0 ? m.output() : null, m.corruption(), top ? m.noiseBeforeCode() : null, null,
-                    terms, m.origins());
+            CheckedModel shallow = new CheckedModel(
+                    m.name() + "_pretrain" + (i + 1),
+                    m.inputName(),
+                    i == 0 ? m.inputDims() : List.of(enc.in()),
+                    enc.in(),
+                    f,
+                    List.of(enc),
+                    m.codeName(),
+                    enc.out(),
+                    m.codeValue(),
+                    g,
+                    m.tied(),
+                    List.of(dec),
+                    i == 0 ? m.output() : null,
+                    m.corruption(),
+                    top ? m.noiseBeforeCode() : null,
+                    null,
+                    terms,
+                    m.origins());
             Map<String, String> dest = new LinkedHashMap<>();
             dest.put(f + ".0.weight", f + "." + i + ".weight");
             dest.put(f + ".0.bias", f + "." + i + ".bias");
@@ -203,14 +230,21 @@ public final class GreedyPretraining {
      * codes and copies its parameters into {@code deep}. {@code config} is the train statement's (its epochs
      * are the epochs of each level; validation, early stopping and checkpoints are not used).
      */
-    public static List<LevelResult> pretrain(CheckedModel m, CompiledModel deep, float[] x, int n, TrainConfig config,
-                                             ModelBuilder builder, LevelListener listener) {
+    public static List<LevelResult> pretrain(
+            CheckedModel m,
+            CompiledModel deep,
+            float[] x,
+            int n,
+            TrainConfig config,
+            ModelBuilder builder,
+            LevelListener listener) {
         List<Level> levels = plan(m);
         TrainConfig levelConfig = config.withValidation(0, 0).withCheckpoint(null);
         List<LevelResult> results = new ArrayList<>();
         float[] input = x;
         for (Level level : levels) {
-            BuiltModel built = builder.build(level.shallow(), ModelBuilder.rowsFor(config.batch()), config.seed() * 31 + level.index() + 1);
+            BuiltModel built = builder.build(
+                    level.shallow(), ModelBuilder.rowsFor(config.batch()), config.seed() * 31 + level.index() + 1);
             CompiledModel shallow = built.model();
             String[] termNames = built.termNames();
             int width = level.shallow().inputSize();
@@ -218,7 +252,14 @@ public final class GreedyPretraining {
             Trainer.Result r = new Trainer(shallow, levelConfig, watch, termNames).train(input, n, width);
             copy(shallow, deep, level.destinations());
             results.add(new LevelResult(level, r, built));
-            if (level.index() < levels.size() - 1) input = codes(shallow, built.ir().code(), input, n, width, level.shallow().codeSize());
+            if (level.index() < levels.size() - 1)
+                input = codes(
+                        shallow,
+                        built.ir().code(),
+                        input,
+                        n,
+                        width,
+                        level.shallow().codeSize());
         }
         return results;
     }
@@ -229,15 +270,16 @@ public final class GreedyPretraining {
             float[] src = param(from, e.getKey());
             float[] dst = param(to, e.getValue());
             if (src.length != dst.length) {
-                throw new IllegalStateException("ae4j bug: pretrained " + e.getKey() + " has " + src.length + " values but "
-                        + e.getValue() + " has " + dst.length);
+                throw new IllegalStateException("ae4j bug: pretrained " + e.getKey() + " has " + src.length
+                        + " values but " + e.getValue() + " has " + dst.length);
             }
             System.arraycopy(src, 0, dst, 0, src.length);
         }
     }
 
     private static float[] param(CompiledModel m, String name) {
-        for (int i = 0; i < m.paramInfo().size(); i++) if (m.paramInfo().get(i).name().equals(name)) return m.params()[i];
+        for (int i = 0; i < m.paramInfo().size(); i++)
+            if (m.paramInfo().get(i).name().equals(name)) return m.params()[i];
         throw new IllegalStateException("ae4j bug: model " + m.name() + " has no parameter " + name);
     }
 

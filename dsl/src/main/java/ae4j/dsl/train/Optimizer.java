@@ -11,7 +11,13 @@ import java.util.Map;
  */
 public final class Optimizer {
 
-    public enum Kind { SGD, MOMENTUM, NESTEROV, ADAM, ADAMW }
+    public enum Kind {
+        SGD,
+        MOMENTUM,
+        NESTEROV,
+        ADAM,
+        ADAMW
+    }
 
     private final Kind kind;
     private final double lr;
@@ -24,8 +30,15 @@ public final class Optimizer {
     private final float[][] state2;
     private long t;
 
-    public Optimizer(Kind kind, double lr, double momentum, double beta1, double beta2, double eps, double weightDecay,
-                     float[][] params) {
+    public Optimizer(
+            Kind kind,
+            double lr,
+            double momentum,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            float[][] params) {
         if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
         this.kind = kind;
         this.lr = lr;
@@ -52,9 +65,18 @@ public final class Optimizer {
             case "sgd" -> new Optimizer(Kind.SGD, lr, 0, 0, 0, 0, 0, params);
             case "momentum" -> new Optimizer(Kind.MOMENTUM, lr, num(args, "momentum"), 0, 0, 0, 0, params);
             case "nesterov" -> new Optimizer(Kind.NESTEROV, lr, num(args, "momentum"), 0, 0, 0, 0, params);
-            case "adam" -> new Optimizer(Kind.ADAM, lr, 0, num(args, "beta1"), num(args, "beta2"), num(args, "eps"), 0, params);
-            case "adamw" -> new Optimizer(Kind.ADAMW, lr, 0, num(args, "beta1"), num(args, "beta2"), num(args, "eps"),
-                    num(args, "weight_decay"), params);
+            case "adam" ->
+                new Optimizer(Kind.ADAM, lr, 0, num(args, "beta1"), num(args, "beta2"), num(args, "eps"), 0, params);
+            case "adamw" ->
+                new Optimizer(
+                        Kind.ADAMW,
+                        lr,
+                        0,
+                        num(args, "beta1"),
+                        num(args, "beta2"),
+                        num(args, "eps"),
+                        num(args, "weight_decay"),
+                        params);
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'");
         };
     }
@@ -99,8 +121,20 @@ public final class Optimizer {
             case ADAM, ADAMW -> {
                 float c1 = (float) (1 - Math.pow(beta1, t));
                 float c2 = (float) (1 - Math.pow(beta2, t));
-                Updates.adam(p.length, r, beta1, beta2, eps, weightDecay, kind == Kind.ADAMW, c1, c2, p, g,
-                        state1[i], state2[i]);
+                Updates.adam(
+                        p.length,
+                        r,
+                        beta1,
+                        beta2,
+                        eps,
+                        weightDecay,
+                        kind == Kind.ADAMW,
+                        c1,
+                        c2,
+                        p,
+                        g,
+                        state1[i],
+                        state2[i]);
             }
         }
     }
@@ -127,7 +161,8 @@ public final class Optimizer {
     private static void copyInto(String key, Map<String, float[]> saved, float[] dst) {
         float[] src = saved.get(key);
         if (src == null || src.length != dst.length) {
-            throw new IllegalArgumentException("optimizer state '" + key + "' is missing or has the wrong size in the checkpoint");
+            throw new IllegalArgumentException(
+                    "optimizer state '" + key + "' is missing or has the wrong size in the checkpoint");
         }
         System.arraycopy(src, 0, dst, 0, dst.length);
     }

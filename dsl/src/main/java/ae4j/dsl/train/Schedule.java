@@ -47,7 +47,8 @@ public interface Schedule {
         return switch (name) {
             case "constant" -> CONSTANT;
             case "step" -> step(((Number) args.get("every")).intValue(), ((Number) args.get("factor")).doubleValue());
-            case "cosine" -> cosine(baseLr > 0 ? (args.get("min") instanceof Number min ? min.doubleValue() : 0) / baseLr : 0);
+            case "cosine" ->
+                cosine(baseLr > 0 ? (args.get("min") instanceof Number min ? min.doubleValue() : 0) / baseLr : 0);
             case "warmup" -> {
                 Object then = args.get("then");
                 Schedule next = then instanceof CheckedModel.Call c ? of(c.name(), c.args(), baseLr) : CONSTANT;

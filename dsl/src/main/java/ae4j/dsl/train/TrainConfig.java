@@ -13,9 +13,19 @@ import java.util.Map;
  * @param clip global gradient-norm clip (0 = off)
  * @param checkpoint path of the checkpoint written at the end of each epoch, or null
  */
-public record TrainConfig(int epochs, int batch, String optimizer, Map<String, Object> optimizerArgs, String schedule,
-                          Map<String, Object> scheduleArgs, long seed, int threads, double validation, int earlyStopping,
-                          double clip, String checkpoint) {
+public record TrainConfig(
+        int epochs,
+        int batch,
+        String optimizer,
+        Map<String, Object> optimizerArgs,
+        String schedule,
+        Map<String, Object> scheduleArgs,
+        long seed,
+        int threads,
+        double validation,
+        int earlyStopping,
+        double clip,
+        String checkpoint) {
 
     public TrainConfig {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
@@ -31,43 +41,131 @@ public record TrainConfig(int epochs, int batch, String optimizer, Map<String, O
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batch, optimizer, optimizerArgs, schedule, scheduleArgs, seed, threads, validation,
-                earlyStopping, clip, checkpoint);
+        return new TrainConfig(
+                e,
+                batch,
+                optimizer,
+                optimizerArgs,
+                schedule,
+                scheduleArgs,
+                seed,
+                threads,
+                validation,
+                earlyStopping,
+                clip,
+                checkpoint);
     }
 
     public TrainConfig withBatch(int b) {
-        return new TrainConfig(epochs, b, optimizer, optimizerArgs, schedule, scheduleArgs, seed, threads, validation,
-                earlyStopping, clip, checkpoint);
+        return new TrainConfig(
+                epochs,
+                b,
+                optimizer,
+                optimizerArgs,
+                schedule,
+                scheduleArgs,
+                seed,
+                threads,
+                validation,
+                earlyStopping,
+                clip,
+                checkpoint);
     }
 
     public TrainConfig withOptimizer(String name, Map<String, Object> args) {
-        return new TrainConfig(epochs, batch, name, args, schedule, scheduleArgs, seed, threads, validation,
-                earlyStopping, clip, checkpoint);
+        return new TrainConfig(
+                epochs,
+                batch,
+                name,
+                args,
+                schedule,
+                scheduleArgs,
+                seed,
+                threads,
+                validation,
+                earlyStopping,
+                clip,
+                checkpoint);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, batch, optimizer, optimizerArgs, schedule, scheduleArgs, s, threads, validation,
-                earlyStopping, clip, checkpoint);
+        return new TrainConfig(
+                epochs,
+                batch,
+                optimizer,
+                optimizerArgs,
+                schedule,
+                scheduleArgs,
+                s,
+                threads,
+                validation,
+                earlyStopping,
+                clip,
+                checkpoint);
     }
 
     public TrainConfig withValidation(double fraction, int patience) {
-        return new TrainConfig(epochs, batch, optimizer, optimizerArgs, schedule, scheduleArgs, seed, threads, fraction,
-                patience, clip, checkpoint);
+        return new TrainConfig(
+                epochs,
+                batch,
+                optimizer,
+                optimizerArgs,
+                schedule,
+                scheduleArgs,
+                seed,
+                threads,
+                fraction,
+                patience,
+                clip,
+                checkpoint);
     }
 
     public TrainConfig withClip(double c) {
-        return new TrainConfig(epochs, batch, optimizer, optimizerArgs, schedule, scheduleArgs, seed, threads, validation,
-                earlyStopping, c, checkpoint);
+        return new TrainConfig(
+                epochs,
+                batch,
+                optimizer,
+                optimizerArgs,
+                schedule,
+                scheduleArgs,
+                seed,
+                threads,
+                validation,
+                earlyStopping,
+                c,
+                checkpoint);
     }
 
     public TrainConfig withSchedule(String name, Map<String, Object> args) {
-        return new TrainConfig(epochs, batch, optimizer, optimizerArgs, name, args, seed, threads, validation,
-                earlyStopping, clip, checkpoint);
+        return new TrainConfig(
+                epochs,
+                batch,
+                optimizer,
+                optimizerArgs,
+                name,
+                args,
+                seed,
+                threads,
+                validation,
+                earlyStopping,
+                clip,
+                checkpoint);
     }
 
     public TrainConfig withCheckpoint(String path) {
-        return new TrainConfig(epochs, batch, optimizer, optimizerArgs, schedule, scheduleArgs, seed, threads, validation,
-                earlyStopping, clip, path);
+        return new TrainConfig(
+                epochs,
+                batch,
+                optimizer,
+                optimizerArgs,
+                schedule,
+                scheduleArgs,
+                seed,
+                threads,
+                validation,
+                earlyStopping,
+                clip,
+                path);
     }
 
     /** From the options of a checked {@code train} statement (every option present or defaulted). */
@@ -76,11 +174,17 @@ public record TrainConfig(int epochs, int batch, String optimizer, Map<String, O
         o.putAll(given);
         CheckedModel.Call opt = (CheckedModel.Call) o.get("optimizer");
         CheckedModel.Call sched = (CheckedModel.Call) o.get("schedule");
-        return new TrainConfig(intOr(o, "epochs", 0), intOr(o, "batch", 0), opt.name(),
-                Builtins.withDefaults(Builtins.Kind.OPTIMIZER, opt.name(), opt.args()), sched.name(),
+        return new TrainConfig(
+                intOr(o, "epochs", 0),
+                intOr(o, "batch", 0),
+                opt.name(),
+                Builtins.withDefaults(Builtins.Kind.OPTIMIZER, opt.name(), opt.args()),
+                sched.name(),
                 Builtins.withDefaults(Builtins.Kind.SCHEDULE, sched.name(), sched.args()),
-                intOr(o, "seed", 0), intOr(o, "threads", 0),
-                o.get("validation") instanceof Number n ? n.doubleValue() : 0, intOr(o, "early_stopping", 0),
+                intOr(o, "seed", 0),
+                intOr(o, "threads", 0),
+                o.get("validation") instanceof Number n ? n.doubleValue() : 0,
+                intOr(o, "early_stopping", 0),
                 o.get("clip") instanceof Number n ? n.doubleValue() : 0,
                 o.get("checkpoint") instanceof String s ? s : null);
     }

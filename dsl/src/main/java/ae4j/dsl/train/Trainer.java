@@ -1,8 +1,8 @@
 package ae4j.dsl.train;
 
 import ae4j.dsl.io.Checkpoint;
-import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.io.ModelMismatchException;
+import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Norms;
 import ae4j.vecmath.Parallel;
 import java.io.IOException;
@@ -35,8 +35,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Trainer {
 
     /** How training ended and what it measured. */
-    public record Result(int epochsRun, long steps, List<Double> trainLoss, List<Double> validationLoss,
-                         boolean cancelled, boolean stoppedEarly, int bestEpoch, double seconds) {
+    public record Result(
+            int epochsRun,
+            long steps,
+            List<Double> trainLoss,
+            List<Double> validationLoss,
+            boolean cancelled,
+            boolean stoppedEarly,
+            int bestEpoch,
+            double seconds) {
         public double finalTrainLoss() {
             return trainLoss.isEmpty() ? Double.NaN : trainLoss.get(trainLoss.size() - 1);
         }
@@ -53,7 +60,7 @@ public final class Trainer {
     public Trainer(CompiledModel model, TrainConfig config, TrainingListener listener, String... termNames) {
         this.model = model;
         this.config = config;
-        this.listener = listener == null ? new TrainingListener() { } : listener;
+        this.listener = listener == null ? new TrainingListener() {} : listener;
         this.termNames = termNames;
     }
 
@@ -79,13 +86,14 @@ public final class Trainer {
         for (String key : List.of("batch", "optimizer", "optimizer_args", "validation", "clip")) {
             Object theirs = cp.config().get(key);
             if (theirs != null && !String.valueOf(theirs).equals(String.valueOf(mine.get(key)))) {
-                throw new IllegalArgumentException(checkpoint + " was written with " + key + " " + theirs + " but this run has "
-                        + mine.get(key) + "; resume with the same training options, or start afresh without the checkpoint");
+                throw new IllegalArgumentException(
+                        checkpoint + " was written with " + key + " " + theirs + " but this run has " + mine.get(key)
+                                + "; resume with the same training options, or start afresh without the checkpoint");
             }
         }
         if (cp.progress().seed() != config.seed()) {
-            throw new IllegalArgumentException(checkpoint + " was written with seed " + cp.progress().seed()
-                    + " but this run has seed " + config.seed() + "; resume with the same seed");
+            throw new IllegalArgumentException(checkpoint + " was written with seed "
+                    + cp.progress().seed() + " but this run has seed " + config.seed() + "; resume with the same seed");
         }
         cp.restoreParams(checkpoint.toString(), model);
         this.resumeFrom = cp;
@@ -199,8 +207,15 @@ public final class Trainer {
                 seen += rows;
                 double secs = (System.nanoTime() - start) / 1e9;
                 double rate = (step - firstStep) * (double) batch / Math.max(secs, 1e-9);
-                listener.onStep(new TrainingListener.Progress(step, totalSteps, epoch, config.epochs(), loss,
-                        model.lastTerms(), rate, (totalSteps - step) * (secs / (step - firstStep))));
+                listener.onStep(new TrainingListener.Progress(
+                        step,
+                        totalSteps,
+                        epoch,
+                        config.epochs(),
+                        loss,
+                        model.lastTerms(),
+                        rate,
+                        (totalSteps - step) * (secs / (step - firstStep))));
             }
             if (seen == 0) break;
             trainLoss.add(sum / seen);
@@ -218,22 +233,50 @@ public final class Trainer {
                 }
             }
             if (config.checkpoint() != null) {
-                writeCheckpoint(Path.of(config.checkpoint()), opt, params.length, step, epoch + 1, trainLoss, valLoss,
-                        best, bestVal, bestEpoch, sinceBest, stoppedEarly);
+                writeCheckpoint(
+                        Path.of(config.checkpoint()),
+                        opt,
+                        params.length,
+                        step,
+                        epoch + 1,
+                        trainLoss,
+                        valLoss,
+                        best,
+                        bestVal,
+                        bestEpoch,
+                        sinceBest,
+                        stoppedEarly);
             }
         }
         if (stoppedEarly && best != null) {
             for (int i = 0; i < params.length; i++) System.arraycopy(best[i], 0, params[i], 0, params[i].length);
         }
-        Result result = new Result(trainLoss.size(), step, List.copyOf(trainLoss), List.copyOf(valLoss), cancelled,
-                stoppedEarly, bestEpoch, (System.nanoTime() - start) / 1e9);
+        Result result = new Result(
+                trainLoss.size(),
+                step,
+                List.copyOf(trainLoss),
+                List.copyOf(valLoss),
+                cancelled,
+                stoppedEarly,
+                bestEpoch,
+                (System.nanoTime() - start) / 1e9);
         listener.onEnd(result);
         return result;
     }
 
-    private void writeCheckpoint(Path file, Optimizer opt, int paramCount, long step, int epochsDone,
-                                 List<Double> trainLoss, List<Double> valLoss, float[][] best, double bestVal,
-                                 int bestEpoch, int sinceBest, boolean stoppedEarly) {
+    private void writeCheckpoint(
+            Path file,
+            Optimizer opt,
+            int paramCount,
+            long step,
+            int epochsDone,
+            List<Double> trainLoss,
+            List<Double> valLoss,
+            float[][] best,
+            double bestVal,
+            int bestEpoch,
+            int sinceBest,
+            boolean stoppedEarly) {
         Map<String, float[][]> slots = new LinkedHashMap<>(Checkpoint.slotsFromIndexed(opt.state(), paramCount));
         if (best != null) slots.put("best", best);
         Map<String, String> extra = new LinkedHashMap<>();
@@ -246,8 +289,15 @@ public final class Trainer {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) java.nio.file.Files.createDirectories(parent);
-            Checkpoint.capture(model, source, config.optimizer(), slots,
-                    new Checkpoint.Progress(step, epochsDone, config.seed(), step), configMap(config), extra).write(file);
+            Checkpoint.capture(
+                            model,
+                            source,
+                            config.optimizer(),
+                            slots,
+                            new Checkpoint.Progress(step, epochsDone, config.seed(), step),
+                            configMap(config),
+                            extra)
+                    .write(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint " + file + ": " + e.getMessage(), e);
         }
@@ -289,9 +339,11 @@ public final class Trainer {
                 break;
             }
         }
-        return new DivergenceException("training diverged: " + which + " became " + loss + " at step " + step
-                + " (epoch " + (epoch + 1) + "). Try a smaller learning rate (lr: " + lr + " -> " + lr / 10
-                + "), gradient clipping (clip: 1.0), or inputs scaled to [0, 1] (scale 1/255).", step);
+        return new DivergenceException(
+                "training diverged: " + which + " became " + loss + " at step " + step
+                        + " (epoch " + (epoch + 1) + "). Try a smaller learning rate (lr: " + lr + " -> " + lr / 10
+                        + "), gradient clipping (clip: 1.0), or inputs scaled to [0, 1] (scale 1/255).",
+                step);
     }
 
     private static void clip(float[][] grads, double maxNorm) {

@@ -4,19 +4,22 @@ package ae4j.dsl.train;
 public interface TrainingListener {
 
     /** After each optimisation step; {@code terms} are the objective's unweighted terms (batch means). */
-    default void onStep(Progress p) {
-    }
+    default void onStep(Progress p) {}
 
     /** After each epoch, with the mean training loss and the validation loss (NaN without validation). */
-    default void onEpoch(int epoch, double trainLoss, double validationLoss) {
-    }
+    default void onEpoch(int epoch, double trainLoss, double validationLoss) {}
 
     /** Once, when training ends (normally, early, cancelled, or diverged). */
-    default void onEnd(Trainer.Result result) {
-    }
+    default void onEnd(Trainer.Result result) {}
 
     /** A snapshot of progress: counts, loss and throughput. */
-    record Progress(long step, long totalSteps, int epoch, int epochs, double loss, double[] terms,
-                    double examplesPerSecond, double secondsLeft) {
-    }
+    record Progress(
+            long step,
+            long totalSteps,
+            int epoch,
+            int epochs,
+            double loss,
+            double[] terms,
+            double examplesPerSecond,
+            double secondsLeft) {}
 }

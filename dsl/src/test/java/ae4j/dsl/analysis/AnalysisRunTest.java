@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ae4j.dsl.run.RunOutcome;
-import ae4j.dsl.run.Runner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,8 +39,10 @@ class AnalysisRunTest {
         RunOutcome r = run(f, dir.resolve("out"));
         System.out.print(r.out());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("score_field dae on gm: estimated score (r(x) - x) / sigma^2, sigma 0.35"), r.out());
-        Matcher m = Pattern.compile("mean \\|score\\| at the data ([0-9.]+), \\|mean score\\| ([0-9.]+)").matcher(r.out());
+        assertTrue(
+                r.out().contains("score_field dae on gm: estimated score (r(x) - x) / sigma^2, sigma 0.35"), r.out());
+        Matcher m = Pattern.compile("mean \\|score\\| at the data ([0-9.]+), \\|mean score\\| ([0-9.]+)")
+                .matcher(r.out());
         assertTrue(m.find(), r.out());
         assertTrue(Double.parseDouble(m.group(1)) > 0, r.out());
         List<String> csv = Files.readAllLines(dir.resolve("out/dae/score-field.csv"));
@@ -51,7 +52,9 @@ class AnalysisRunTest {
         String[] corner = csv.get(1).split(",");
         assertTrue(Double.parseDouble(corner[0]) < 0 && Double.parseDouble(corner[1]) < 0);
         assertTrue(Double.parseDouble(corner[2]) > 0 && Double.parseDouble(corner[3]) > 0, csv.get(1));
-        assertEquals(800, ImageIO.read(dir.resolve("out/dae/score-field.png").toFile()).getWidth());
+        assertEquals(
+                800,
+                ImageIO.read(dir.resolve("out/dae/score-field.png").toFile()).getWidth());
     }
 
     /** Section 14.9: pca_baseline with k defaulting to the code size; printed numbers match the csv. */

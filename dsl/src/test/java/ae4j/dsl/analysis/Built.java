@@ -21,8 +21,16 @@ record Built(CheckedModel checked, Lowering.Lowered ir, CompiledModel model) {
     }
 
     Built train(float[] x, int n, int d, int epochs, int batch, double lr, long seed) {
-        new Trainer(model, TrainConfig.defaults().withEpochs(epochs).withBatch(batch).withOptimizer("adam", Map.of("lr", lr))
-                .withSchedule("cosine", Map.of("min", lr / 20)).withSeed(seed), null).train(x, n, d);
+        new Trainer(
+                        model,
+                        TrainConfig.defaults()
+                                .withEpochs(epochs)
+                                .withBatch(batch)
+                                .withOptimizer("adam", Map.of("lr", lr))
+                                .withSchedule("cosine", Map.of("min", lr / 20))
+                                .withSeed(seed),
+                        null)
+                .train(x, n, d);
         return this;
     }
 }

@@ -7,8 +7,8 @@ import ae4j.dsl.check.FrontEnd;
 import ae4j.dsl.data.DataLoader;
 import ae4j.dsl.data.DataPaths;
 import ae4j.dsl.data.Dataset;
-import ae4j.dsl.run.RunOutcome;
 import ae4j.dsl.io.ModelFile;
+import ae4j.dsl.run.RunOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,8 +57,10 @@ class DeepVersusPcaFashionMnistTest {
     void deepAutoencoderReconstructsTestImagesBetterThanPca30_14_9(@TempDir Path dir) throws Exception {
         Path root = DataPaths.SHARED_ROOT.resolve("fashion-mnist");
         for (String f : List.of("train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz")) {
-            assertTrue(Files.isRegularFile(root.resolve(f)), "this test needs Fashion-MNIST: " + root.resolve(f) + " is missing;"
-                    + " ./ae4j test installs it (or: sudo apt-get install dataset-fashion-mnist)");
+            assertTrue(
+                    Files.isRegularFile(root.resolve(f)),
+                    "this test needs Fashion-MNIST: " + root.resolve(f) + " is missing;"
+                            + " ./ae4j test installs it (or: sudo apt-get install dataset-fashion-mnist)");
         }
         Path file = dir.resolve("deep.ae");
         Files.writeString(file, PROGRAM);
@@ -88,13 +90,25 @@ class DeepVersusPcaFashionMnistTest {
         PcaBaseline.Pca pca = PcaBaseline.fit(train.values(), train.size(), d);
         double pcaErr = PcaBaseline.meanSquaredError(test.values(), pca.reconstruct(test.values(), n, CODE), n, d);
         double ratio = ae / pcaErr;
-        System.out.printf(Locale.ROOT, "14.9: Fashion-MNIST test set (%d images), code size %d: deep autoencoder %.4f, PCA-%d"
+        System.out.printf(
+                Locale.ROOT,
+                "14.9: Fashion-MNIST test set (%d images), code size %d: deep autoencoder %.4f, PCA-%d"
                         + " (fitted on %d training images) %.4f per image; ratio %.4f (Hinton & Salakhutdinov, MNIST:"
-                        + " 3.00 / 13.87 = %.4f); training and analysis %.1f s%n", n, CODE, ae, CODE, train.size(), pcaErr,
-                ratio, 3.00 / 13.87, seconds);
+                        + " 3.00 / 13.87 = %.4f); training and analysis %.1f s%n",
+                n,
+                CODE,
+                ae,
+                CODE,
+                train.size(),
+                pcaErr,
+                ratio,
+                3.00 / 13.87,
+                seconds);
 
-        Matcher pcaRow = Pattern.compile("PCA-30 \\([0-9.]+% var\\)\\s+([0-9.e+-]+)").matcher(r.out());
-        Matcher aeRow = Pattern.compile("autoencoder \\(code 30\\)\\s+([0-9.e+-]+)").matcher(r.out());
+        Matcher pcaRow =
+                Pattern.compile("PCA-30 \\([0-9.]+% var\\)\\s+([0-9.e+-]+)").matcher(r.out());
+        Matcher aeRow =
+                Pattern.compile("autoencoder \\(code 30\\)\\s+([0-9.e+-]+)").matcher(r.out());
         Matcher ratioRow = Pattern.compile("ratio autoencoder / PCA: ([0-9.]+)").matcher(r.out());
         assertTrue(pcaRow.find() && aeRow.find() && ratioRow.find(), r.out());
         assertEquals(pcaErr, Double.parseDouble(pcaRow.group(1)), 1e-4 * pcaErr, "printed PCA-30 error");
@@ -104,6 +118,9 @@ class DeepVersusPcaFashionMnistTest {
         assertTrue(Files.isRegularFile(dir.resolve("out/deep/pca-errors.png")));
         assertTrue(Files.isRegularFile(dir.resolve("out/deep/pca-reconstructions.png")));
 
-        assertTrue(ratio < 1, "the deep autoencoder's test error " + ae + " is not below PCA-30's " + pcaErr + " (ratio " + ratio + ")");
+        assertTrue(
+                ratio < 1,
+                "the deep autoencoder's test error " + ae + " is not below PCA-30's " + pcaErr + " (ratio " + ratio
+                        + ")");
     }
 }

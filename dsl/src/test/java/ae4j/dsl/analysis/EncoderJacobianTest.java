@@ -1,9 +1,10 @@
 package ae4j.dsl.analysis;
 
-import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ae4j.dsl.compile.ModelBuilder;
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
 import ae4j.dsl.ir.Graph.Corrupt;
@@ -14,13 +15,12 @@ import ae4j.dsl.ir.Graph.Mse;
 import ae4j.dsl.ir.Graph.Node;
 import ae4j.dsl.ir.Graph.Param;
 import ae4j.dsl.ir.Graph.Softmax;
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
-import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /** The exact encoder Jacobian against central finite differences of the compiled model's code node. */
 class EncoderJacobianTest {
@@ -43,8 +43,14 @@ class EncoderJacobianTest {
      * MSE objective; returns the graph and the code node. Options: a gaussian corruption on the input (the
      * code is f(x~)), noise before the code's activation, the last layer transposed (tied-style), softmax code.
      */
-    static Graph encoder(int d, int[] widths, Activation a, boolean corrupt, boolean noise, boolean transposedLast,
-                         boolean softmaxCode) {
+    static Graph encoder(
+            int d,
+            int[] widths,
+            Activation a,
+            boolean corrupt,
+            boolean noise,
+            boolean transposedLast,
+            boolean softmaxCode) {
         List<Param> params = new ArrayList<>();
         List<Node> nodes = new ArrayList<>();
         nodes.add(new Input(0, d));
@@ -57,7 +63,10 @@ class EncoderJacobianTest {
         for (int l = 0; l < widths.length; l++) {
             boolean last = l == widths.length - 1;
             boolean tr = last && transposedLast;
-            params.add(tr ? new Param("f." + l + ".weight", in, widths[l]) : new Param("f." + l + ".weight", widths[l], in));
+            params.add(
+                    tr
+                            ? new Param("f." + l + ".weight", in, widths[l])
+                            : new Param("f." + l + ".weight", widths[l], in));
             params.add(new Param("f." + l + ".bias", 1, widths[l]));
             nodes.add(new Dense(nodes.size(), src, params.size() - 2, params.size() - 1, tr, widths[l]));
             src = nodes.size() - 1;
@@ -118,7 +127,8 @@ class EncoderJacobianTest {
                     norm += j[o * d + i] * j[o * d + i];
                 }
             }
-            worst = Math.max(worst, norm == 0 ? Math.sqrt(err) : Math.sqrt(err / norm));   // a dead relu net: J = 0 exactly
+            worst = Math.max(
+                    worst, norm == 0 ? Math.sqrt(err) : Math.sqrt(err / norm)); // a dead relu net: J = 0 exactly
             // The codes returned with the Jacobians are the model's.
             m.loss(java.util.Arrays.copyOfRange(x, p * d, p * d + d), 1, 0, 0, false);
             for (int o = 0; o < k; o++) assertEquals(m.value(code)[o], b.codes()[p * k + o], 0f);
@@ -136,7 +146,7 @@ class EncoderJacobianTest {
         for (Activation a : Activation.values()) {
             for (int[] widths : List.of(new int[] {6, 5, 4})) {
                 Graph g = encoder(d, widths, a, false, false, false, false);
-                CompiledModel m = compile(g, 4, seed++, 1.5);       // maxBatch 4 < n: the batching is exercised
+                CompiledModel m = compile(g, 4, seed++, 1.5); // maxBatch 4 < n: the batching is exercised
                 // A small step for relu (no kink crossed), a larger one for smooth maps (float rounding).
                 double e = relativeError(m, g, codeNode(g), x, n, d, a == Activation.RELU ? 1e-3 : 1e-2);
                 System.out.printf("EncoderJacobian %s depth %d: max relative error %.2e%n", a, widths.length, e);
@@ -151,7 +161,8 @@ class EncoderJacobianTest {
             EncoderJacobian jac = new EncoderJacobian(m, g, codeNode(g));
             assertEquals(1, jac.sourceNode());
             double e = relativeError(m, g, codeNode(g), x, n, d, 1e-2);
-            System.out.printf("EncoderJacobian corrupt+noise+transposed softmax=%b: max relative error %.2e%n", softmax, e);
+            System.out.printf(
+                    "EncoderJacobian corrupt+noise+transposed softmax=%b: max relative error %.2e%n", softmax, e);
             assertTrue(e < 1e-3, "softmax=" + softmax + ": relative error " + e);
         }
     }

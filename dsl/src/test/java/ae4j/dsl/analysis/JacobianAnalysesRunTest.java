@@ -3,7 +3,6 @@ package ae4j.dsl.analysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ae4j.dsl.run.Runner;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,31 +46,39 @@ class JacobianAnalysesRunTest {
         assertEquals(0, code, stderr);
         assertTrue(!stderr.contains("not implemented"), stderr);
 
-        for (String[] m : new String[][] {{"cae", "30", "16 x 144", "16", "3", "2"}, {"deep", "20", "4 x 144", "4", "5", "1"}}) {
+        for (String[] m :
+                new String[][] {{"cae", "30", "16 x 144", "16", "3", "2"}, {"deep", "20", "4 x 144", "4", "5", "1"}}) {
             Matcher s = Pattern.compile(m[0] + " on shifted: jacobian_spectrum at " + m[1] + " points \\(df/dx, " + m[2]
-                    + "\\): singular values below 1 ([0-9.]+), mean \\|\\|J\\|\\|_F ([0-9.]+), mean largest singular value "
-                    + "([0-9.]+), saturated code units ([0-9.]+)").matcher(stdout);
+                            + "\\): singular values below 1 ([0-9.]+), mean \\|\\|J\\|\\|_F ([0-9.]+), mean largest singular value "
+                            + "([0-9.]+), saturated code units ([0-9.]+)")
+                    .matcher(stdout);
             assertTrue(s.find(), stdout);
-            double below = Double.parseDouble(s.group(1)), fro = Double.parseDouble(s.group(2)),
-                    largest = Double.parseDouble(s.group(3)), sat = Double.parseDouble(s.group(4));
+            double below = Double.parseDouble(s.group(1)),
+                    fro = Double.parseDouble(s.group(2)),
+                    largest = Double.parseDouble(s.group(3)),
+                    sat = Double.parseDouble(s.group(4));
             assertTrue(below >= 0 && below <= 1 && sat >= 0 && sat <= 1, stdout);
             assertTrue(largest > 0 && fro >= largest - 1e-3, "||J||_F >= sigma_max: " + stdout);
             List<String> csv = Files.readAllLines(out.resolve(m[0]).resolve("jacobian-spectrum.csv"));
             assertEquals("index,mean,min,max", csv.get(0));
             assertEquals(Integer.parseInt(m[3]) + 1, csv.size());
             assertEquals(largest, Double.parseDouble(csv.get(1).split(",")[1]), 1e-3);
-            BufferedImage chart = ImageIO.read(out.resolve(m[0]).resolve("jacobian-spectrum.png").toFile());
+            BufferedImage chart = ImageIO.read(
+                    out.resolve(m[0]).resolve("jacobian-spectrum.png").toFile());
             assertTrue(chart.getWidth() >= 800, "chart width " + chart.getWidth());
 
-            Matcher t = Pattern.compile(m[0] + " on shifted: tangents: " + m[5] + " leading right singular vectors of df/dx at "
-                    + m[4] + " points \\(mean singular value ([0-9.]+)\\), mean principal angle to the true tangents ([0-9.]+) degrees")
+            Matcher t = Pattern.compile(
+                            m[0] + " on shifted: tangents: " + m[5] + " leading right singular vectors of df/dx at "
+                                    + m[4]
+                                    + " points \\(mean singular value ([0-9.]+)\\), mean principal angle to the true tangents ([0-9.]+) degrees")
                     .matcher(stdout);
             assertTrue(t.find(), stdout);
             double angle = Double.parseDouble(t.group(2));
             assertTrue(angle >= 0 && angle <= 90, stdout);
             // One row per point, k + 1 cells of 12 x 12 at scale 8, gaps of 2.
             int k = Integer.parseInt(m[5]), pts = Integer.parseInt(m[4]);
-            BufferedImage grid = ImageIO.read(out.resolve(m[0]).resolve("tangents.png").toFile());
+            BufferedImage grid =
+                    ImageIO.read(out.resolve(m[0]).resolve("tangents.png").toFile());
             assertEquals((k + 1) * 96 + (k + 2) * 2, grid.getWidth());
             assertEquals(pts * 96 + (pts + 1) * 2, grid.getHeight());
         }
@@ -81,11 +88,13 @@ class JacobianAnalysesRunTest {
         assertEquals("index,cae on shifted,deep on shifted", both.get(0));
         assertEquals(16 + 1, both.size(), "as many rows as the longer spectrum");
         for (int m = 0; m < 2; m++) {
-            List<String> own = Files.readAllLines(out.resolve(m == 0 ? "cae" : "deep").resolve("jacobian-spectrum.csv"));
+            List<String> own =
+                    Files.readAllLines(out.resolve(m == 0 ? "cae" : "deep").resolve("jacobian-spectrum.csv"));
             for (int i = 1; i < both.size(); i++) {
                 String[] cells = both.get(i).split(",", -1);
                 String mine = cells[m + 1];
-                if (i < own.size()) assertEquals(Double.parseDouble(own.get(i).split(",")[1]), Double.parseDouble(mine), 1e-6);
+                if (i < own.size())
+                    assertEquals(Double.parseDouble(own.get(i).split(",")[1]), Double.parseDouble(mine), 1e-6);
                 else assertEquals("", mine, "the 4-unit code has 4 singular values");
             }
         }
@@ -111,18 +120,21 @@ class JacobianAnalysesRunTest {
         ae4j.dsl.data.Dataset pts = ae4j.dsl.data.Synthetic.gaussianMixture("pts", 20, 1, 0, 2, 5, 1.0);
         for (int m = 0; m < 2; m++) {
             Built b = Built.of(src, "lin", 32, m);
-            float[] w = b.model().params()[0];       // f.0.weight, 3 x 5
+            float[] w = b.model().params()[0]; // f.0.weight, 3 x 5
             java.util.Arrays.fill(w, 0f);
             int[] col = m == 0 ? new int[] {4, 0, 2} : new int[] {1, 3, 0};
             for (int r = 0; r < 3; r++) w[r * 5 + col[r]] = (float) ((r % 2 == 0 ? 1 : -1) * sv[m][2 - r]);
-            spectra.put("model " + m, JacobianSpectrum.measure(new EncoderJacobian(b.model(), b.ir().graph(), b.ir().code()), pts, 10));
+            spectra.put(
+                    "model " + m,
+                    JacobianSpectrum.measure(new EncoderJacobian(b.model(), b.ir().graph(), b.ir().code()), pts, 10));
         }
         String[] csv = JacobianSpectrum.comparisonCsv(spectra).split("\n");
         assertEquals("index,model 0,model 1", csv[0]);
         for (int i = 0; i < 3; i++) {
             String[] cells = csv[i + 1].split(",");
             assertEquals(i + 1, Integer.parseInt(cells[0]));
-            for (int m = 0; m < 2; m++) assertEquals(sv[m][i], Double.parseDouble(cells[m + 1]), 1e-6, "model " + m + " sigma " + i);
+            for (int m = 0; m < 2; m++)
+                assertEquals(sv[m][i], Double.parseDouble(cells[m + 1]), 1e-6, "model " + m + " sigma " + i);
         }
         assertEquals(1.0 / 3, spectra.get("model 0").fractionBelowOne(), 1e-12, "0.5 of {3, 1, 0.5}; 1 is not below 1");
         java.nio.file.Files.write(dir.resolve("both.png"), JacobianSpectrum.comparisonPng(spectra));

@@ -15,7 +15,8 @@ class LocalPcaTest {
         double s = 0;
         int[] idx = LocalPca.sampleIndices(data.size(), samples);
         for (int i : idx) {
-            s += PrincipalAngles.mean(LocalPca.at(data, i, k, data.tangentCount()).basis(), PrincipalAngles.trueTangents(data, i));
+            s += PrincipalAngles.mean(
+                    LocalPca.at(data, i, k, data.tangentCount()).basis(), PrincipalAngles.trueTangents(data, i));
         }
         return s / idx.length;
     }
@@ -55,10 +56,14 @@ class LocalPcaTest {
         }
         LocalPca.Result res = LocalPca.around(x, 300, 3, new float[] {0, 0, 0}, 50, 2);
         assertEquals(3, res.spread().length);
-        assertTrue(res.spread()[0] >= res.spread()[1] && res.spread()[1] > 0.05, java.util.Arrays.toString(res.spread()));
+        assertTrue(
+                res.spread()[0] >= res.spread()[1] && res.spread()[1] > 0.05, java.util.Arrays.toString(res.spread()));
         assertEquals(0, res.spread()[2], 1e-6);
         // The two kept directions span the plane z = 0.
-        assertEquals(0, PrincipalAngles.largest(res.basis(),
-                PrincipalAngles.columns(new double[] {1, 0, 0}, new double[] {0, 1, 0})), 1e-3);
+        assertEquals(
+                0,
+                PrincipalAngles.largest(
+                        res.basis(), PrincipalAngles.columns(new double[] {1, 0, 0}, new double[] {0, 1, 0})),
+                1e-3);
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ae4j.dsl.run.RunOutcome;
-import ae4j.dsl.run.Runner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -79,9 +78,13 @@ class ManifoldAnalysisRunTest {
                 """);
         RunOutcome r = run(f, dir.resolve("out"));
         assertEquals(0, r.code(), r.err());
-        double withTrain = number(r.out(), "local_pca\\(k: 8\\) of ae on test \\(neighbours from train, 600 examples\\): mean principal angle"
-                + " to the true tangent line ([0-9.]+) degrees");
-        double own = number(r.out(), "local_pca\\(k: 8\\) of ae on test: mean principal angle to the true tangent line ([0-9.]+) degrees");
+        double withTrain = number(
+                r.out(),
+                "local_pca\\(k: 8\\) of ae on test \\(neighbours from train, 600 examples\\): mean principal angle"
+                        + " to the true tangent line ([0-9.]+) degrees");
+        double own = number(
+                r.out(),
+                "local_pca\\(k: 8\\) of ae on test: mean principal angle to the true tangent line ([0-9.]+) degrees");
         ae4j.dsl.data.Dataset train = ae4j.dsl.data.Synthetic.embeddedManifold("train", 600, 1, 0, 1, 10);
         ae4j.dsl.data.Dataset test = ae4j.dsl.data.Synthetic.embeddedManifold("test", 50, 9, 0, 1, 10);
         double sum = 0;
@@ -97,8 +100,10 @@ class ManifoldAnalysisRunTest {
             }
             sum += Math.toDegrees(Math.acos(Math.min(1, Math.abs(dot) / Math.sqrt(nt))));
         }
-        System.out.printf("local_pca at 50 held-out points: neighbours from 600 training points %.3f degrees (computed here %.3f),"
-                + " from the 50 test points themselves %.3f%n", withTrain, sum / 50, own);
+        System.out.printf(
+                "local_pca at 50 held-out points: neighbours from 600 training points %.3f degrees (computed here %.3f),"
+                        + " from the 50 test points themselves %.3f%n",
+                withTrain, sum / 50, own);
         assertEquals(sum / 50, withTrain, 0.01);
         assertTrue(withTrain < 3 && withTrain < own, r.out());
     }
@@ -122,9 +127,13 @@ class ManifoldAnalysisRunTest {
         System.out.print(r.out());
         // No known tangents: the mean local spectrum, 8 standard deviations.
         assertTrue(r.out().contains("mean local spectrum"), r.out());
-        assertEquals("index,sd1,sd2,sd3,sd4,sd5,sd6,sd7,sd8", Files.readAllLines(dir.resolve("out/hash/local-pca.csv")).get(0));
+        assertEquals(
+                "index,sd1,sd2,sd3,sd4,sd5,sd6,sd7,sd8",
+                Files.readAllLines(dir.resolve("out/hash/local-pca.csv")).get(0));
         // A 6-unit code: labels and the first two principal components in the table, a scatter of them.
-        assertEquals("index,label,h1,h2,h3,h4,h5,h6,pc1,pc2", Files.readAllLines(dir.resolve("out/hash/codes.csv")).get(0));
+        assertEquals(
+                "index,label,h1,h2,h3,h4,h5,h6,pc1,pc2",
+                Files.readAllLines(dir.resolve("out/hash/codes.csv")).get(0));
         assertTrue(r.out().contains("first two principal components explain"), r.out());
         assertTrue(Files.exists(dir.resolve("out/hash/codes.png")));
         double precision = number(r.out(), "precision@5 ([0-9.]+)");
@@ -149,12 +158,19 @@ class ManifoldAnalysisRunTest {
                 """);
         RunOutcome r = run(f, dir.resolve("out"));
         assertEquals(0, r.code(), r.err());
-        assertEquals("index,h1", Files.readAllLines(dir.resolve("out/one/codes.csv")).get(0));
+        assertEquals(
+                "index,h1", Files.readAllLines(dir.resolve("out/one/codes.csv")).get(0));
         assertTrue(Files.exists(dir.resolve("out/one/codes.png")));
-        assertTrue(r.out().contains("retrieval(bits: 1, k: 10) of one on ring: the data has no labels, so no precision"), r.out());
+        assertTrue(
+                r.out().contains("retrieval(bits: 1, k: 10) of one on ring: the data has no labels, so no precision"),
+                r.out());
         assertTrue(r.err().contains("local_pca: k = 500 but the data has 200 examples; using 200"), r.err());
         // The circle has known tangents; with all 200 points as "neighbours" local PCA is global PCA, far from them.
-        assertTrue(number(r.out(), "local_pca\\(k: 200\\) of one on ring: mean principal angle to the true tangent line ([0-9.]+)") > 20,
+        assertTrue(
+                number(
+                                r.out(),
+                                "local_pca\\(k: 200\\) of one on ring: mean principal angle to the true tangent line ([0-9.]+)")
+                        > 20,
                 r.out());
     }
 }

@@ -39,7 +39,8 @@ class PcaBaselineTest {
             }
         }
         PcaBaseline.Pca pca = PcaBaseline.fit(x, n, d);
-        for (int c = 0; c < d; c++) assertEquals(sd[c] * sd[c], pca.eigenvalues()[c], 1e-4 * sd[0] * sd[0], "eigenvalue " + c);
+        for (int c = 0; c < d; c++)
+            assertEquals(sd[c] * sd[c], pca.eigenvalues()[c], 1e-4 * sd[0] * sd[0], "eigenvalue " + c);
         for (int k = 0; k <= d; k++) {
             double discarded = 0;
             for (int c = k; c < d; c++) discarded += sd[c] * sd[c];
@@ -51,7 +52,8 @@ class PcaBaselineTest {
         double dot = 0;
         for (int j = 0; j < d; j++) dot += pca.components()[0][j] * q[0][j];
         assertEquals(1, Math.abs(dot), 1e-5);
-        System.out.printf("14.9: PCA-3 error on the known spectrum %.6f (discarded eigenvalues %.6f)%n",
+        System.out.printf(
+                "14.9: PCA-3 error on the known spectrum %.6f (discarded eigenvalues %.6f)%n",
                 PcaBaseline.meanSquaredError(x, pca.reconstruct(x, n, 3), n, d), pca.discarded(3));
     }
 
@@ -73,7 +75,7 @@ class PcaBaselineTest {
                 double z = r.nextGaussian() * 3 * Math.pow(0.8, c);
                 for (int j = 0; j < d; j++) x[i * d + j] += (float) (z * q[c][j]);
             }
-            for (int j = 0; j < d; j++) x[i * d + j] += 0.5f;    // a mean to remove
+            for (int j = 0; j < d; j++) x[i * d + j] += 0.5f; // a mean to remove
         }
         PcaBaseline.Pca cov = PcaBaseline.fitByCovariance(x, n, d);
         PcaBaseline.Pca svd = PcaBaseline.fitBySvd(x, n, d);
@@ -86,12 +88,16 @@ class PcaBaselineTest {
             assertEquals(1, Math.abs(dot), 1e-6, "component " + c);
         }
         double[] errors = cov.errors(x, n, 12);
-        for (int k = 0; k <= 12; k++) assertEquals(cov.discarded(k), errors[k], 1e-5 * cov.discarded(0), "errors[" + k + "]");
+        for (int k = 0; k <= 12; k++)
+            assertEquals(cov.discarded(k), errors[k], 1e-5 * cov.discarded(0), "errors[" + k + "]");
         float[] other = java.util.Arrays.copyOf(x, 300 * d);
         for (int i = 0; i < other.length; i++) other[i] += (float) (0.1 * r.nextGaussian());
         double[] onOther = cov.errors(other, 300, 12);
         for (int k : new int[] {0, 1, 5, 12}) {
-            assertEquals(PcaBaseline.meanSquaredError(other, cov.reconstruct(other, 300, k), 300, d), onOther[k], 1e-5 * onOther[0]);
+            assertEquals(
+                    PcaBaseline.meanSquaredError(other, cov.reconstruct(other, 300, k), 300, d),
+                    onOther[k],
+                    1e-5 * onOther[0]);
         }
     }
 
@@ -114,21 +120,42 @@ class PcaBaselineTest {
         Dataset ds = Synthetic.spiral("spiral", n, 1, 0.02, 1);
         Built b = Built.of(SPIRAL_AE, "ae", 100, 2);
         // constant lr 1e-2: with a decaying 3e-3 some seeds stay on the linear (PCA-like) plateau
-        new Trainer(b.model(), TrainConfig.defaults().withEpochs(50).withBatch(32).withOptimizer("adam", Map.of("lr", 1e-2))
-                .withSeed(2), null).train(ds.values(), n, 2);
+        new Trainer(
+                        b.model(),
+                        TrainConfig.defaults()
+                                .withEpochs(50)
+                                .withBatch(32)
+                                .withOptimizer("adam", Map.of("lr", 1e-2))
+                                .withSeed(2),
+                        null)
+                .train(ds.values(), n, 2);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
-        Map<String, Double> r = PcaBaseline.ANALYSIS.run(new AnalysisContext("pca_baseline", Map.of(), b.model(), b.ir(), b.checked(),
-                ds, dir, new PrintStream(o, true, StandardCharsets.UTF_8), System.err));
+        Map<String, Double> r = PcaBaseline.ANALYSIS.run(new AnalysisContext(
+                "pca_baseline",
+                Map.of(),
+                b.model(),
+                b.ir(),
+                b.checked(),
+                ds,
+                dir,
+                new PrintStream(o, true, StandardCharsets.UTF_8),
+                System.err));
         String printed = o.toString(StandardCharsets.UTF_8);
         System.out.print(printed);
-        System.out.printf("14.9: spiral, code size 1: autoencoder / PCA-1 error ratio %.4f (AE %.5f, PCA %.5f)%n",
+        System.out.printf(
+                "14.9: spiral, code size 1: autoencoder / PCA-1 error ratio %.4f (AE %.5f, PCA %.5f)%n",
                 r.get("ratio"), r.get("autoencoder_error"), r.get("pca_error"));
         assertEquals(1.0, r.get("k"), "k defaults to the code size");
-        assertEquals(PcaBaseline.fit(ds.values(), n, 2).discarded(1), r.get("pca_error"), 1e-4, "PCA-1: the discarded eigenvalue");
+        assertEquals(
+                PcaBaseline.fit(ds.values(), n, 2).discarded(1),
+                r.get("pca_error"),
+                1e-4,
+                "PCA-1: the discarded eigenvalue");
         assertEquals(r.get("autoencoder_error") / r.get("pca_error"), r.get("ratio"), 1e-12);
         assertTrue(r.get("ratio") < 0.5, "ratio " + r.get("ratio"));
         assertTrue(printed.contains("ratio autoencoder / PCA"), printed);
-        assertTrue(Files.readString(dir.resolve("pca-baseline.csv")).startsWith("method,k,error,error_per_feature\npca,1,"));
+        assertTrue(Files.readString(dir.resolve("pca-baseline.csv"))
+                .startsWith("method,k,error,error_per_feature\npca,1,"));
     }
 
     static double[][] randomOrthonormal(int d, SplittableRandom r) {

@@ -32,9 +32,10 @@ class RetrievalTest {
         int[] labels = new int[n];
         float[] h = toyCodes(n, bits, 4, 0.05, labels, 7);
         Retrieval.Stats s = Retrieval.evaluate(h, n, bits, bits, labels, 10);
-        System.out.printf("toy retrieval, 4 classes, 16 bits, 5%% flips: precision@10 %.4f, ball precision %.4f (mean size %.1f), "
-                + "chance %.4f, saturated %.3f, distinct %d%n", s.precisionAtK(), s.ballPrecision(), s.meanBallSize(), s.chance(),
-                s.saturated(), s.distinctCodes());
+        System.out.printf(
+                "toy retrieval, 4 classes, 16 bits, 5%% flips: precision@10 %.4f, ball precision %.4f (mean size %.1f), "
+                        + "chance %.4f, saturated %.3f, distinct %d%n",
+                s.precisionAtK(), s.ballPrecision(), s.meanBallSize(), s.chance(), s.saturated(), s.distinctCodes());
         assertTrue(s.precisionAtK() > 0.99, "precision@10 " + s.precisionAtK());
         assertTrue(s.ballPrecision() > 0.99, "ball precision " + s.ballPrecision());
         assertEquals(99.0 / 399, s.chance(), 1e-9);
@@ -46,7 +47,7 @@ class RetrievalTest {
     void randomAddressesGiveChancePrecision() {
         int n = 400, bits = 16;
         int[] labels = new int[n];
-        float[] h = toyCodes(n, bits, 4, 0.5, labels, 8);   // flips with prob 1/2: addresses independent of the class
+        float[] h = toyCodes(n, bits, 4, 0.5, labels, 8); // flips with prob 1/2: addresses independent of the class
         Retrieval.Stats s = Retrieval.evaluate(h, n, bits, bits, labels, 10);
         System.out.printf("random addresses: precision@10 %.4f, chance %.4f%n", s.precisionAtK(), s.chance());
         assertEquals(s.chance(), s.precisionAtK(), 0.05);
@@ -58,7 +59,8 @@ class RetrievalTest {
         float[] h = {0, 0, 0, 0, 0, 0, 1, 1};
         int[] labels = {0, 0, 1, 0};
         Retrieval.Stats s = Retrieval.evaluate(h, 4, 2, 2, labels, 1);
-        // Query 0: ties {1 (same), 2 (other)} -> 1/2. Query 1: {0 same, 2 other} -> 1/2. Query 2: {0, 1 both other} -> 0.
+        // Query 0: ties {1 (same), 2 (other)} -> 1/2. Query 1: {0 same, 2 other} -> 1/2. Query 2: {0, 1 both other} ->
+        // 0.
         // Query 3 (address 11): nearest at distance 2 are 0, 1, 2; 2 of 3 share label 0 -> 2/3.
         assertEquals((0.5 + 0.5 + 0 + 2.0 / 3) / 4, s.precisionAtK(), 1e-12);
         assertEquals(2, s.distinctCodes());

@@ -1,23 +1,23 @@
 package ae4j.dsl.analysis;
 
-import ae4j.dsl.compile.BuiltModel;
-import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.FrontEnd;
+import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.data.Synthetic;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.train.TrainConfig;
 import ae4j.dsl.train.Trainer;
+import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.junit.jupiter.api.Test;
-import java.util.Map;
 
 /**
  * Section 14.6 / figure 14.10: with few training points on a known manifold, the tangent plane an
@@ -26,8 +26,7 @@ import java.util.Map;
  */
 class TangentClaimTest {
 
-    record Trained(CompiledModel model, int code, int codeSize, int rec) {
-    }
+    record Trained(CompiledModel model, int code, int codeSize, int rec) {}
 
     static Trained train(String source, String name, Dataset data, int epochs, int batch, long seed) {
         FrontEnd.Result r = FrontEnd.check(name + ".ae", source);
@@ -36,8 +35,15 @@ class TangentClaimTest {
         BuiltModel b = ModelBuilder.generated().build(cm, 256, seed);
         CompiledModel m = b.model();
         Lowering.Lowered ir = b.ir();
-        new Trainer(m, TrainConfig.defaults().withEpochs(epochs).withBatch(batch).withOptimizer("adam", Map.of("lr", 0.005))
-                .withSeed(seed), null).train(data.values(), data.size(), data.dim());
+        new Trainer(
+                        m,
+                        TrainConfig.defaults()
+                                .withEpochs(epochs)
+                                .withBatch(batch)
+                                .withOptimizer("adam", Map.of("lr", 0.005))
+                                .withSeed(seed),
+                        null)
+                .train(data.values(), data.size(), data.dim());
         return new Trained(m, ir.code(), cm.codeSize(), ir.reconstruction());
     }
 
@@ -84,7 +90,8 @@ class TangentClaimTest {
         t.model().loss(probes, 2 * d, 0, 0, false);
         float[] r = t.model().value(t.rec());
         DMatrixRMaj j = new DMatrixRMaj(d, d);
-        for (int c = 0; c < d; c++) for (int u = 0; u < d; u++) j.set(u, c, (r[(2 * c) * d + u] - r[(2 * c + 1) * d + u]) / (2 * eps));
+        for (int c = 0; c < d; c++)
+            for (int u = 0; u < d; u++) j.set(u, c, (r[(2 * c) * d + u] - r[(2 * c + 1) * d + u]) / (2 * eps));
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(d, d, true, false, true);
         assertTrue(svd.decompose(j));
         DMatrixRMaj w = svd.getW(null);
@@ -98,7 +105,8 @@ class TangentClaimTest {
     static double recAngle(Trained t, Dataset test) {
         double s = 0;
         for (int i = 0; i < test.size(); i++) {
-            s += PrincipalAngles.mean(recTangent(t, test.row(i), test.tangentCount()), PrincipalAngles.trueTangents(test, i));
+            s += PrincipalAngles.mean(
+                    recTangent(t, test.row(i), test.tangentCount()), PrincipalAngles.trueTangents(test, i));
         }
         return s / test.size();
     }
@@ -106,7 +114,8 @@ class TangentClaimTest {
     static double aeAngle(Trained t, Dataset test) {
         double s = 0;
         for (int i = 0; i < test.size(); i++) {
-            s += PrincipalAngles.mean(aeTangent(t, test.row(i), test.tangentCount()), PrincipalAngles.trueTangents(test, i));
+            s += PrincipalAngles.mean(
+                    aeTangent(t, test.row(i), test.tangentCount()), PrincipalAngles.trueTangents(test, i));
         }
         return s / test.size();
     }
@@ -114,15 +123,16 @@ class TangentClaimTest {
     static double localPcaAngle(Dataset train, Dataset test, int k) {
         double s = 0;
         for (int i = 0; i < test.size(); i++) {
-            LocalPca.Result r = LocalPca.around(train.values(), train.size(), train.dim(), test.row(i), k, test.tangentCount());
+            LocalPca.Result r =
+                    LocalPca.around(train.values(), train.size(), train.dim(), test.row(i), k, test.tangentCount());
             s += PrincipalAngles.mean(r.basis(), PrincipalAngles.trueTangents(test, i));
         }
         return s / test.size();
     }
 
     /** Mean angles (degrees) at 100 clean test points: the autoencoder's, then local PCA's for each k. */
-    static double[] measure(int intrinsic, int n, double noise, long seed, String variant, String corrupt, String objective,
-                            int[] ks) {
+    static double[] measure(
+            int intrinsic, int n, double noise, long seed, String variant, String corrupt, String objective, int[] ks) {
         int ambient = 50;
         Dataset train = Synthetic.embeddedManifold("train", n, seed, noise, intrinsic, ambient);
         Dataset test = Synthetic.embeddedManifold("test", 100, 100 + seed, 0, intrinsic, ambient);
@@ -143,8 +153,10 @@ class TangentClaimTest {
         for (int j = 0; j < ks.length; j++) out[j + 2] = localPcaAngle(train, test, ks[j]);
         StringBuilder b = new StringBuilder();
         for (int j = 0; j < ks.length; j++) b.append(String.format(" k=%d %.1f", ks[j], out[j + 2]));
-        System.out.printf("tangent claim: intrinsic %d, ambient %d, n %d, noise %.2f, seed %d, %s: encoder-Jacobian tangent %.1f deg "
-                + "(reconstruction-Jacobian %.1f); local PCA%s%n", intrinsic, ambient, n, noise, seed, variant, out[0], out[1], b);
+        System.out.printf(
+                "tangent claim: intrinsic %d, ambient %d, n %d, noise %.2f, seed %d, %s: encoder-Jacobian tangent %.1f deg "
+                        + "(reconstruction-Jacobian %.1f); local PCA%s%n",
+                intrinsic, ambient, n, noise, seed, variant, out[0], out[1], b);
         return out;
     }
 
@@ -187,13 +199,22 @@ class TangentClaimTest {
                     bestK[i] = ks[j];
                 }
             }
-            table.append(String.format(java.util.Locale.ROOT, " n %d: autoencoder %.1f, local PCA %.1f (best k %d);", n, ae[i], best[i],
+            table.append(String.format(
+                    java.util.Locale.ROOT,
+                    " n %d: autoencoder %.1f, local PCA %.1f (best k %d);",
+                    n,
+                    ae[i],
+                    best[i],
                     bestK[i]));
         }
         System.out.println(table);
         for (int i = 1; i < sizes.length; i++) {
-            assertTrue(ae[i] < ae[i - 1], "autoencoder with " + sizes[i] + " points " + ae[i] + " vs " + sizes[i - 1] + ": " + ae[i - 1]);
-            assertTrue(best[i] < best[i - 1], "local PCA with " + sizes[i] + " points " + best[i] + " vs " + sizes[i - 1] + ": " + best[i - 1]);
+            assertTrue(
+                    ae[i] < ae[i - 1],
+                    "autoencoder with " + sizes[i] + " points " + ae[i] + " vs " + sizes[i - 1] + ": " + ae[i - 1]);
+            assertTrue(
+                    best[i] < best[i - 1],
+                    "local PCA with " + sizes[i] + " points " + best[i] + " vs " + sizes[i - 1] + ": " + best[i - 1]);
             assertTrue(bestK[i] > bestK[i - 1], "local PCA's best k: " + java.util.Arrays.toString(bestK));
         }
     }
@@ -202,11 +223,13 @@ class TangentClaimTest {
     void withFewNoisyTrainingPointsTheAutoencodersTangentBeatsLocalPcaOnLocalNeighbourhoods_14_6() {
         int[] ks = {4, 6, 8, 10, 16, 24};
         for (int intrinsic : new int[] {1, 2}) {
-            double[] r = measure(intrinsic, 40, 0.1, 1, "dae", "corrupt x~ = gaussian(x, sigma: 0.5)", "mse(x, g(f(x~)))", ks);
+            double[] r = measure(
+                    intrinsic, 40, 0.1, 1, "dae", "corrupt x~ = gaussian(x, sigma: 0.5)", "mse(x, g(f(x~)))", ks);
             double bestLocal = Double.MAX_VALUE;
             for (int j = 0; j < ks.length; j++) if (ks[j] <= 10) bestLocal = Math.min(bestLocal, r[j + 2]);
-            assertTrue(r[0] < bestLocal, "intrinsic " + intrinsic + ": autoencoder " + r[0] + " degrees, local PCA (k <= 10) "
-                    + bestLocal);
+            assertTrue(
+                    r[0] < bestLocal,
+                    "intrinsic " + intrinsic + ": autoencoder " + r[0] + " degrees, local PCA (k <= 10) " + bestLocal);
         }
     }
 }

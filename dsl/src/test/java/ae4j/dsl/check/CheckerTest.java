@@ -32,12 +32,14 @@ class CheckerTest {
             """;
 
     private static List<String> messages(String source) {
-        return FrontEnd.check("t.ae", source).diagnostics().all().stream().map(Diagnostic::message).toList();
+        return FrontEnd.check("t.ae", source).diagnostics().all().stream()
+                .map(Diagnostic::message)
+                .toList();
     }
 
     private static String model(String encoder, String decoder) {
-        return "data d = two_moons()\nmodel m {\n  input x[784]\n  encoder f { " + encoder + " }\n  decoder g { " + decoder
-                + " }\n  minimize mse(x, g(f(x)))\n}\ntrain m on d\n";
+        return "data d = two_moons()\nmodel m {\n  input x[784]\n  encoder f { " + encoder + " }\n  decoder g { "
+                + decoder + " }\n  minimize mse(x, g(f(x)))\n}\ntrain m on d\n";
     }
 
     // ------------------------------------------------------------- did you mean
@@ -46,7 +48,9 @@ class CheckerTest {
     void didYouMeanPicksTheClosestName() {
         assertEquals(Optional.of("relu"), Names.suggest("rleu", Builtins.names(Builtins.Kind.ACTIVATION)));
         assertEquals(Optional.of("sigmoid"), Names.suggest("sigmiod", Builtins.names(Builtins.Kind.ACTIVATION)));
-        assertEquals(Optional.of("jacobian_frobenius"), Names.suggest("jacobian_frobenious", Builtins.names(Builtins.Kind.LOSS)));
+        assertEquals(
+                Optional.of("jacobian_frobenius"),
+                Names.suggest("jacobian_frobenious", Builtins.names(Builtins.Kind.LOSS)));
         assertEquals(Optional.of("adam"), Names.suggest("Adam", Builtins.names(Builtins.Kind.OPTIMIZER)));
         assertEquals(Optional.empty(), Names.suggest("banana", Builtins.names(Builtins.Kind.ACTIVATION)));
         assertEquals(1, Names.distance("rleu", "relu"));
@@ -74,7 +78,8 @@ class CheckerTest {
         var opt = (CheckedModel.Call) train.options().get("optimizer");
         assertEquals("adam", opt.name());
         assertEquals(Map.of("lr", 0.002, "beta1", 0.9, "beta2", 0.99, "eps", 1e-8), opt.args());
-        assertEquals(List.of("lr", "beta1", "beta2", "eps"), List.copyOf(opt.args().keySet()));
+        assertEquals(
+                List.of("lr", "beta1", "beta2", "eps"), List.copyOf(opt.args().keySet()));
         assertEquals(10, train.options().get("epochs"));
         assertEquals(7, train.options().get("seed"));
         assertEquals(0.0, train.options().get("validation"));
@@ -85,13 +90,18 @@ class CheckerTest {
 
     @Test
     void argumentErrorsAreReportedTogether() {
-        assertEquals(List.of("duplicate argument 'lr' of adam", "unknown argument 'bta1' of adam; did you mean 'beta1'?",
+        assertEquals(
+                List.of(
+                        "duplicate argument 'lr' of adam",
+                        "unknown argument 'bta1' of adam; did you mean 'beta1'?",
                         "a positional argument cannot follow a named one"),
                 messages(DAE.replace("adam(lr: 1e-3)", "adam(lr: 1e-3, lr: 2, bta1: 0.9, 0.1)")));
-        assertEquals(List.of("adam takes at most 4 arguments, got 5"),
+        assertEquals(
+                List.of("adam takes at most 4 arguments, got 5"),
                 messages(DAE.replace("adam(lr: 1e-3)", "adam(1, 0.5, 0.5, 1, 2)")));
         assertEquals(List.of("sigma must be > 0, got -0.3"), messages(DAE.replace("sigma: 0.3", "sigma: -0.3")));
-        assertEquals(List.of("missing required argument 'sigma' of gaussian"), messages(DAE.replace(", sigma: 0.3", "")));
+        assertEquals(
+                List.of("missing required argument 'sigma' of gaussian"), messages(DAE.replace(", sigma: 0.3", "")));
         assertEquals(List.of("sigma must be a number, got 'x'"), messages(DAE.replace("sigma: 0.3", "sigma: x")));
     }
 
@@ -102,22 +112,32 @@ class CheckerTest {
         var r = FrontEnd.check("t.ae", model("dense 256 relu; dense 64 sigmoid", "dense 256 relu; dense 784 sigmoid"));
         assertTrue(r.ok(), r.diagnostics().render());
         CheckedModel m = r.checked().model("m");
-        assertEquals(List.of(new CheckedModel.LayerInfo("dense", 784, 256, "relu"), new CheckedModel.LayerInfo("dense", 256, 64, "sigmoid")),
+        assertEquals(
+                List.of(
+                        new CheckedModel.LayerInfo("dense", 784, 256, "relu"),
+                        new CheckedModel.LayerInfo("dense", 256, 64, "sigmoid")),
                 m.encoder());
-        assertEquals(List.of(new CheckedModel.LayerInfo("dense", 64, 256, "relu"), new CheckedModel.LayerInfo("dense", 256, 784, "sigmoid")),
+        assertEquals(
+                List.of(
+                        new CheckedModel.LayerInfo("dense", 64, 256, "relu"),
+                        new CheckedModel.LayerInfo("dense", 256, 784, "sigmoid")),
                 m.decoder());
     }
 
     @Test
     void decoderInputMustBeTheCodeSize() {
-        assertEquals(List.of("the decoder's input is 64 but the code h has size 32"),
+        assertEquals(
+                List.of("the decoder's input is 64 but the code h has size 32"),
                 messages(model("dense 256 relu; dense 32 sigmoid", "dense 128 relu (in: 64); dense 784 sigmoid")));
-        assertTrue(FrontEnd.check("t.ae", model("dense 256 relu; dense 32", "dense 128 relu (in: 32); dense 784 (in: 128)")).ok());
+        assertTrue(FrontEnd.check(
+                        "t.ae", model("dense 256 relu; dense 32", "dense 128 relu (in: 32); dense 784 (in: 128)"))
+                .ok());
     }
 
     @Test
     void decoderOutputMustBeTheInputSize() {
-        assertEquals(List.of("the decoder ends with size 700 but the input x has size 784"),
+        assertEquals(
+                List.of("the decoder ends with size 700 but the input x has size 784"),
                 messages(model("dense 32", "dense 128 relu; dense 700")));
     }
 
@@ -137,15 +157,20 @@ class CheckerTest {
         assertTrue(r.ok(), r.diagnostics().render());
         CheckedModel m = r.checked().model("m");
         assertTrue(m.tied());
-        assertEquals(List.of(new CheckedModel.LayerInfo("dense", 64, 256, "relu"), new CheckedModel.LayerInfo("dense", 256, 784, "sigmoid")),
+        assertEquals(
+                List.of(
+                        new CheckedModel.LayerInfo("dense", 64, 256, "relu"),
+                        new CheckedModel.LayerInfo("dense", 256, 784, "sigmoid")),
                 m.decoder());
     }
 
     @Test
     void expressionSizesAreChecked() {
-        assertEquals(List.of("g takes an input of size 32, got x of size 784"),
+        assertEquals(
+                List.of("g takes an input of size 32, got x of size 784"),
                 messages(model("dense 32", "dense 784").replace("mse(x, g(f(x)))", "mse(x, g(x))")));
-        assertEquals(List.of("mse compares vectors of different sizes: x has size 784, h has size 32"),
+        assertEquals(
+                List.of("mse compares vectors of different sizes: x has size 784, h has size 32"),
                 messages(model("dense 32", "dense 784").replace("mse(x, g(f(x)))", "mse(x, h)")));
     }
 
@@ -177,18 +202,23 @@ class CheckerTest {
         assertEquals(1.0, nll.weight());
         assertEquals("bernoulli_nll", nll.loss());
         assertEquals(new MExpr.Input("x"), nll.args().get("x"));
-        assertEquals(new MExpr.Decode("g", new MExpr.Encode("f", new MExpr.Corrupted("x"))), nll.args().get("r"));
+        assertEquals(
+                new MExpr.Decode("g", new MExpr.Encode("f", new MExpr.Corrupted("x"))),
+                nll.args().get("r"));
         CheckedModel.Term l1 = m.objective().get(1);
         assertEquals(1e-4, l1.weight(), 1e-15);
         assertEquals(Map.of("h", new MExpr.Code("h")), l1.args());
 
         CheckedProgram.DataSet train = p.dataSet("train");
         assertEquals("idx", train.source().name());
-        assertEquals("fashion-mnist/train-images-idx3-ubyte.gz", train.source().args().get("path"));
+        assertEquals(
+                "fashion-mnist/train-images-idx3-ubyte.gz",
+                train.source().args().get("path"));
         assertEquals(1.0 / 255, (Double) train.transforms().get(0).args().get("factor"), 1e-15);
 
         var eval = (CheckedProgram.Step.Analyze) p.steps().get(1);
-        assertEquals(List.of("reconstruction", "score_field", "jacobian_spectrum"),
+        assertEquals(
+                List.of("reconstruction", "score_field", "jacobian_spectrum"),
                 eval.analyses().stream().map(CheckedModel.Call::name).toList());
         assertEquals(Map.of("grid", 20, "sigma", 0.3), eval.analyses().get(1).args());
         assertEquals(16, eval.analyses().get(0).args().get("images"));
@@ -196,10 +226,14 @@ class CheckerTest {
 
     @Test
     void objectiveWeightsAndSigns() {
-        var r = FrontEnd.check("t.ae", model("dense 32 sigmoid", "dense 784")
-                .replace("mse(x, g(f(x)))", "mse(x, g(h)) - l1(h) / 4 + 2 * (0.5 * l2(h))"));
+        var r = FrontEnd.check(
+                "t.ae",
+                model("dense 32 sigmoid", "dense 784")
+                        .replace("mse(x, g(f(x)))", "mse(x, g(h)) - l1(h) / 4 + 2 * (0.5 * l2(h))"));
         assertTrue(r.ok(), r.diagnostics().render());
-        List<Double> weights = r.checked().model("m").objective().stream().map(CheckedModel.Term::weight).toList();
+        List<Double> weights = r.checked().model("m").objective().stream()
+                .map(CheckedModel.Term::weight)
+                .toList();
         assertEquals(List.of(1.0, -0.25, 1.0), weights);
     }
 
@@ -222,24 +256,34 @@ class CheckerTest {
         CheckedProgram p = r.checked();
         assertEquals(0, p.dataSet("a").part());
         assertEquals(1, p.dataSet("b").part());
-        assertEquals(Map.of("n", 100, "seed", 0, "noise", 0.0), p.dataSet("all").source().args());
-        assertEquals("b", ((CheckedProgram.Step.Train) p.steps().get(0)).options().get("validation"));
-        assertEquals(new CheckedProgram.Step.Export("m", "m.onnx", "onnx"), p.steps().get(2));
+        assertEquals(
+                Map.of("n", 100, "seed", 0, "noise", 0.0),
+                p.dataSet("all").source().args());
+        assertEquals(
+                "b", ((CheckedProgram.Step.Train) p.steps().get(0)).options().get("validation"));
+        assertEquals(
+                new CheckedProgram.Step.Export("m", "m.onnx", "onnx"), p.steps().get(2));
     }
 
     /** Greedy pretraining (14.3) needs an encoder-decoder stack; pretrain_epochs alone does nothing. */
     @Test
     void greedyPretrainingOptions() {
         String deep = model("dense 64 relu; dense 8", "dense 64 relu; dense 784 sigmoid");
-        var ok = FrontEnd.check("t.ae", deep.replace("train m on d\n", "train m on d { pretrain: greedy, pretrain_epochs: 2 }\n"));
+        var ok = FrontEnd.check(
+                "t.ae", deep.replace("train m on d\n", "train m on d { pretrain: greedy, pretrain_epochs: 2 }\n"));
         assertTrue(ok.ok(), ok.diagnostics().render());
-        Map<String, Object> opts = ((CheckedProgram.Step.Train) ok.checked().steps().get(0)).options();
+        Map<String, Object> opts =
+                ((CheckedProgram.Step.Train) ok.checked().steps().get(0)).options();
         assertEquals("greedy", opts.get("pretrain"));
         assertEquals(2, opts.get("pretrain_epochs"));
-        assertEquals(List.of("pretrain_epochs has no effect without pretrain: greedy"),
+        assertEquals(
+                List.of("pretrain_epochs has no effect without pretrain: greedy"),
                 messages(deep.replace("train m on d\n", "train m on d { pretrain_epochs: 2 }\n")));
-        assertEquals(List.of("model 'm' has one encoder layer: greedy pretraining trains it as it is, then training continues end to end"),
-                messages(model("dense 8 sigmoid", "dense 784 sigmoid").replace("train m on d\n", "train m on d { pretrain: greedy }\n")));
+        assertEquals(
+                List.of(
+                        "model 'm' has one encoder layer: greedy pretraining trains it as it is, then training continues end to end"),
+                messages(model("dense 8 sigmoid", "dense 784 sigmoid")
+                        .replace("train m on d\n", "train m on d { pretrain: greedy }\n")));
         List<String> psd = messages("""
                 data d = spiral()
                 model p {
@@ -251,22 +295,40 @@ class CheckerTest {
                 }
                 train p on d { pretrain: greedy }
                 """);
-        assertEquals(List.of("greedy pretraining trains encoder-decoder stacks layer by layer, but model 'p' has a free code"
-                + " (predictive sparse decomposition)"), psd);
+        assertEquals(
+                List.of("greedy pretraining trains encoder-decoder stacks layer by layer, but model 'p' has a free code"
+                        + " (predictive sparse decomposition)"),
+                psd);
     }
 
     // ------------------------------------------------------------- robustness
 
     @Test
     void neverThrowsOnOddInput() {
-        String[] inputs = {"", "#", "model", "model m {", "data", "data (a) = x", "model m { input x[1e999] }", "\"", "'",
-                "model m { input x[2] encoder f { dense 2 } minimize 1 / 0 * mse(x, x) }", "train", "evaluate m on d { }",
-                "model m { minimize --mse(x, x) }", "data d = split(d, 0.5)", "data (a, b, c) = split(x, 2)",
-                "model m { input x[2, -1] encoder { dense 0 } decoder tied decoder g { } }", "\u0000\u00ff"};
+        String[] inputs = {
+            "",
+            "#",
+            "model",
+            "model m {",
+            "data",
+            "data (a) = x",
+            "model m { input x[1e999] }",
+            "\"",
+            "'",
+            "model m { input x[2] encoder f { dense 2 } minimize 1 / 0 * mse(x, x) }",
+            "train",
+            "evaluate m on d { }",
+            "model m { minimize --mse(x, x) }",
+            "data d = split(d, 0.5)",
+            "data (a, b, c) = split(x, 2)",
+            "model m { input x[2, -1] encoder { dense 0 } decoder tied decoder g { } }",
+            "\u0000\u00ff"
+        };
         for (String in : inputs) {
             FrontEnd.Result r = FrontEnd.check("t.ae", in);
             assertNotNull(r.diagnostics().render());
-            for (Diagnostic d : r.diagnostics().all()) assertFalse(d.message().contains("internal error"), in + ": " + d.message());
+            for (Diagnostic d : r.diagnostics().all())
+                assertFalse(d.message().contains("internal error"), in + ": " + d.message());
         }
     }
 
@@ -276,7 +338,8 @@ class CheckerTest {
         assertEquals("eq. 14.17", gaussian.book());
         assertEquals("gaussian(x: expression, sigma: positive)", gaussian.signature());
         assertTrue(Builtins.lookup(Builtins.Kind.DISTRIBUTION, "gaussian").isPresent());
-        assertEquals(List.of("identity", "linear", "relu", "sigmoid", "tanh", "softplus", "softmax"),
+        assertEquals(
+                List.of("identity", "linear", "relu", "sigmoid", "tanh", "softplus", "softmax"),
                 Builtins.names(Builtins.Kind.ACTIVATION));
         for (Builtins.Builtin b : Builtins.all()) assertFalse(b.doc().isBlank(), b.name());
     }

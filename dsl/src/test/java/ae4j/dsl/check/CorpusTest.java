@@ -43,15 +43,20 @@ class CorpusTest {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         List<String> expected = new ArrayList<>();
         for (String line : text.split("\n", -1)) {
-            if (line.startsWith("# expect: ")) expected.add(line.substring("# expect: ".length()).strip());
+            if (line.startsWith("# expect: "))
+                expected.add(line.substring("# expect: ".length()).strip());
         }
         assertTrue(!expected.isEmpty(), file + " has no # expect: line");
         FrontEnd.Result r = FrontEnd.check(file.getFileName().toString(), text);
         List<String> actual = new ArrayList<>();
         for (Diagnostic d : r.diagnostics().all()) {
-            actual.add(d.span().line() + ":" + d.span().col() + ": " + d.severity().word() + ": " + d.message());
+            actual.add(
+                    d.span().line() + ":" + d.span().col() + ": " + d.severity().word() + ": " + d.message());
         }
-        assertEquals(expected.stream().sorted().toList(), actual.stream().sorted().toList(), file.getFileName().toString());
+        assertEquals(
+                expected.stream().sorted().toList(),
+                actual.stream().sorted().toList(),
+                file.getFileName().toString());
         assertNotNull(r.diagnostics().render()); // rendering never throws
         if (r.diagnostics().hasErrors()) assertEquals(null, r.checked());
     }

@@ -28,11 +28,72 @@ import org.junit.jupiter.api.Test;
  */
 class FrontEndFuzzTest {
 
-    static final String[] RANDOM_TOKENS = {"data", "model", "input", "encoder", "decoder", "tied", "code", "output",
-            "corrupt", "noise", "before", "free", "minimize", "train", "on", "evaluate", "analyze", "save", "load",
-            "export", "to", "from", "as", "{", "}", "(", ")", "[", "]", ",", ":", ";", "=", "+", "-", "*", "/",
-            "x~", "x", "h", "f(x)", "1e-3", "784", "1.", ".5", "\"s\"", "\"unterminated", "#", "# c\n", "\n", "~",
-            "'", "^", "`", "@", "\\", "\u00e9", "\u2028", "\uD83D\uDE00", "\u0000", "\uFFFF", "dense", "relu", "1e"};
+    static final String[] RANDOM_TOKENS = {
+        "data",
+        "model",
+        "input",
+        "encoder",
+        "decoder",
+        "tied",
+        "code",
+        "output",
+        "corrupt",
+        "noise",
+        "before",
+        "free",
+        "minimize",
+        "train",
+        "on",
+        "evaluate",
+        "analyze",
+        "save",
+        "load",
+        "export",
+        "to",
+        "from",
+        "as",
+        "{",
+        "}",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        ":",
+        ";",
+        "=",
+        "+",
+        "-",
+        "*",
+        "/",
+        "x~",
+        "x",
+        "h",
+        "f(x)",
+        "1e-3",
+        "784",
+        "1.",
+        ".5",
+        "\"s\"",
+        "\"unterminated",
+        "#",
+        "# c\n",
+        "\n",
+        "~",
+        "'",
+        "^",
+        "`",
+        "@",
+        "\\",
+        "\u00e9",
+        "\u2028",
+        "\uD83D\uDE00",
+        "\u0000",
+        "\uFFFF",
+        "dense",
+        "relu",
+        "1e"
+    };
 
     @Test
     void frontEndNeverThrowsAndStaysFast() {
@@ -60,7 +121,8 @@ class FrontEndFuzzTest {
             try {
                 result = FrontEnd.check("fuzz.ae", program);
             } catch (Throwable e) {
-                throw new AssertionError("FrontEnd.check threw on mutation " + i + " (seed " + seed + "):\n" + program, e);
+                throw new AssertionError(
+                        "FrontEnd.check threw on mutation " + i + " (seed " + seed + "):\n" + program, e);
             }
             long dt = System.nanoTime() - t0;
             total += dt;
@@ -73,8 +135,12 @@ class FrontEndFuzzTest {
             int lines = (int) program.chars().filter(c -> c == '\n').count() + 1;
             for (Diagnostic d : result.diagnostics().all()) {
                 Span s = d.span();
-                if (!(s.start() >= 0 && s.start() <= s.end() && s.end() <= program.length() && s.line() >= 1
-                        && s.line() <= lines && s.col() >= 1)) {
+                if (!(s.start() >= 0
+                        && s.start() <= s.end()
+                        && s.end() <= program.length()
+                        && s.line() >= 1
+                        && s.line() <= lines
+                        && s.col() >= 1)) {
                     fail("diagnostic span outside the text: " + s + " " + d.message() + " (mutation " + i + ", seed "
                             + seed + ")\n" + program);
                 }
@@ -91,13 +157,20 @@ class FrontEndFuzzTest {
                 String once = Formatter.format(result.program(), program);
                 SourceParser.Parsed again = SourceParser.parse("f", once);
                 assertTrue(again.ok(), () -> "formatted text does not parse (mutation " + idx + "):\n" + program);
-                assertEquals(AstShape.of(result.program()), AstShape.of(again.program()),
+                assertEquals(
+                        AstShape.of(result.program()),
+                        AstShape.of(again.program()),
                         "AST changed by formatting (mutation " + i + "):\n" + program);
-                assertEquals(once, Formatter.format(again.program(), once), "not idempotent (mutation " + i + "):\n" + program);
+                assertEquals(
+                        once,
+                        Formatter.format(again.program(), once),
+                        "not idempotent (mutation " + i + "):\n" + program);
             }
         }
-        System.out.printf("fuzz: %d mutated programs (seed %d) in %.2f s, %d rejected with errors, %d parsed; "
-                + "slowest %.1f ms%n", count, seed, total / 1e9, withErrors, parsed, max / 1e6);
+        System.out.printf(
+                "fuzz: %d mutated programs (seed %d) in %.2f s, %d rejected with errors, %d parsed; "
+                        + "slowest %.1f ms%n",
+                count, seed, total / 1e9, withErrors, parsed, max / 1e6);
         assertTrue(count >= 1, "at least one program");
         assertTrue(max < 1_000_000_000L, "a program took " + max / 1e6 + " ms (limit 1 s):\n" + slowest);
     }
@@ -167,7 +240,9 @@ class FrontEndFuzzTest {
                 default -> { // truncate
                     text = String.join("", toks);
                     text = text.substring(0, r.nextInt(text.length() + 1));
-                    if (text.length() > 0 && Character.isHighSurrogate(text.charAt(text.length() - 1)) && r.nextBoolean()) {
+                    if (text.length() > 0
+                            && Character.isHighSurrogate(text.charAt(text.length() - 1))
+                            && r.nextBoolean()) {
                         text = text.substring(0, text.length() - 1);
                     }
                     return text;

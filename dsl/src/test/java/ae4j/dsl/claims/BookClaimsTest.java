@@ -48,16 +48,28 @@ class BookClaimsTest {
                 for (int j = 0; j < d; j++) x[i * d + j] += (float) (z * q[c][j]);
             }
         }
-        Graph g = new Graph("linear", List.of(new Param("f.0.weight", k, d), new Param("f.0.bias", 1, k),
-                new Param("g.0.weight", d, k), new Param("g.0.bias", 1, d)),
+        Graph g = new Graph(
+                "linear",
+                List.of(
+                        new Param("f.0.weight", k, d),
+                        new Param("f.0.bias", 1, k),
+                        new Param("g.0.weight", d, k),
+                        new Param("g.0.bias", 1, d)),
                 List.of(new Input(0, d), new Dense(1, 0, 0, 1, false, k), new Dense(2, 1, 2, 3, false, d)),
                 List.of(new Mse(1, 0, 2)));
         CompiledModel m = Models.compile(g, 100, 2);
-        new Trainer(m, TrainConfig.defaults().withEpochs(60).withBatch(100).withOptimizer("adam", Map.of("lr", 0.01))
-                .withSchedule("cosine", Map.of("min", 1e-4)), null).train(x, n, d);
+        new Trainer(
+                        m,
+                        TrainConfig.defaults()
+                                .withEpochs(60)
+                                .withBatch(100)
+                                .withOptimizer("adam", Map.of("lr", 0.01))
+                                .withSchedule("cosine", Map.of("min", 1e-4)),
+                        null)
+                .train(x, n, d);
         // PCA, computed independently: eigenvectors of the sample covariance.
         double[][] cov = covariance(x, n, d);
-        double[][] eig = jacobiEigenvectors(cov);    // rows sorted by eigenvalue, largest first
+        double[][] eig = jacobiEigenvectors(cov); // rows sorted by eigenvalue, largest first
         double[][] pca = new double[k][];
         for (int c = 0; c < k; c++) pca[c] = eig[c];
         // The decoder's span: the k columns of W_g (d x k).
@@ -90,14 +102,15 @@ class BookClaimsTest {
             }
             double plain = reconstructionError(train, n, d, hidden, null, corrupted, test);
             double dae = reconstructionError(train, n, d, hidden, c, corrupted, test);
-            System.out.printf("14.2.2: %s corrupted held-out reconstruction error: denoising %.4f, plain %.4f%n", c, dae, plain);
+            System.out.printf(
+                    "14.2.2: %s corrupted held-out reconstruction error: denoising %.4f, plain %.4f%n", c, dae, plain);
             assertTrue(dae < plain, c + ": denoising " + dae + " vs plain " + plain);
         }
     }
 
     /** Mean over held-out rows of ||g(f(corrupted)) - clean||^2 after training with the given corruption. */
-    private static double reconstructionError(float[] train, int n, int d, int hidden, Corruption c, float[] corrupted,
-                                              float[] clean) {
+    private static double reconstructionError(
+            float[] train, int n, int d, int hidden, Corruption c, float[] corrupted, float[] clean) {
         var nodes = new java.util.ArrayList<Graph.Node>();
         nodes.add(new Input(0, d));
         int src = 0;
@@ -109,11 +122,25 @@ class BookClaimsTest {
         nodes.add(new Activate(nodes.size(), nodes.size() - 1, Activation.TANH, hidden));
         nodes.add(new Dense(nodes.size(), nodes.size() - 1, 2, 3, false, d));
         int out = nodes.size() - 1;
-        Graph g = new Graph("dae", List.of(new Param("f.0.weight", hidden, d), new Param("f.0.bias", 1, hidden),
-                new Param("g.0.weight", d, hidden), new Param("g.0.bias", 1, d)), nodes, List.of(new Mse(1, 0, out)));
+        Graph g = new Graph(
+                "dae",
+                List.of(
+                        new Param("f.0.weight", hidden, d),
+                        new Param("f.0.bias", 1, hidden),
+                        new Param("g.0.weight", d, hidden),
+                        new Param("g.0.bias", 1, d)),
+                nodes,
+                List.of(new Mse(1, 0, out)));
         CompiledModel m = Models.compile(g, 100, 4);
-        new Trainer(m, TrainConfig.defaults().withEpochs(40).withBatch(100).withOptimizer("adam", Map.of("lr", 0.005))
-                .withSeed(5), null).train(train, n, d);
+        new Trainer(
+                        m,
+                        TrainConfig.defaults()
+                                .withEpochs(40)
+                                .withBatch(100)
+                                .withOptimizer("adam", Map.of("lr", 0.005))
+                                .withSeed(5),
+                        null)
+                .train(train, n, d);
         int rows = clean.length / d;
         float[] rec = Models.values(m, corrupted, rows, d, out, d);
         double s = 0;
@@ -137,7 +164,8 @@ class BookClaimsTest {
         SplittableRandom r = new SplittableRandom(11);
         double[][] q = randomOrthonormal(d, r);
         // Naturally sparse data: one of 4 orthonormal atoms times an amplitude in [0.5, 1.5], plus N(0, 0.05^2) noise.
-        float[] train = sparseAtomData(n, d, atoms, q, r), val = sparseAtomData(nv, d, atoms, q, r),
+        float[] train = sparseAtomData(n, d, atoms, q, r),
+                val = sparseAtomData(nv, d, atoms, q, r),
                 test = sparseAtomData(nt, d, atoms, q, r);
         CompiledModel base = sparseAutoencoder(train, n, d, k, 0);
         double[] baseVal = zerosAndError(base, val, nv, d, k), baseTest = zerosAndError(base, test, nt, d, k);
@@ -146,8 +174,10 @@ class BookClaimsTest {
         for (double lambda : new double[] {0.05, 0.075, 0.1, 0.15, 0.2}) {
             CompiledModel m = sparseAutoencoder(train, n, d, k, lambda);
             double[] v = zerosAndError(m, val, nv, d, k), t = zerosAndError(m, test, nt, d, k);
-            System.out.printf("14.2.1: lambda %.3f: validation zeros %.3f, error %.4f (%.3fx unpenalised); test zeros %.3f,"
-                    + " error %.4f (%.3fx)%n", lambda, v[0], v[1], v[1] / baseVal[1], t[0], t[1], t[1] / baseTest[1]);
+            System.out.printf(
+                    "14.2.1: lambda %.3f: validation zeros %.3f, error %.4f (%.3fx unpenalised); test zeros %.3f,"
+                            + " error %.4f (%.3fx)%n",
+                    lambda, v[0], v[1], v[1] / baseVal[1], t[0], t[1], t[1] / baseTest[1]);
             if (v[1] <= 1.15 * baseVal[1] && (best == null || v[0] > best[0])) {
                 chosen = lambda;
                 best = v;
@@ -155,11 +185,14 @@ class BookClaimsTest {
             }
         }
         assertTrue(best != null, "no lambda kept the validation error within 1.15x the unpenalised model's");
-        System.out.printf("14.2.1: chosen lambda %.3f: held-out zeros %.3f (unpenalised %.3f), reconstruction error %.4f vs"
-                + " unpenalised %.4f (%.3fx)%n", chosen, bestTest[0], baseTest[0], bestTest[1], baseTest[1],
-                bestTest[1] / baseTest[1]);
+        System.out.printf(
+                "14.2.1: chosen lambda %.3f: held-out zeros %.3f (unpenalised %.3f), reconstruction error %.4f vs"
+                        + " unpenalised %.4f (%.3fx)%n",
+                chosen, bestTest[0], baseTest[0], bestTest[1], baseTest[1], bestTest[1] / baseTest[1]);
         assertTrue(bestTest[0] >= 0.70, "fraction of exactly-zero code entries " + bestTest[0]);
-        assertTrue(bestTest[1] <= 1.15 * baseTest[1], "reconstruction error " + bestTest[1] + " vs unpenalised " + baseTest[1]);
+        assertTrue(
+                bestTest[1] <= 1.15 * baseTest[1],
+                "reconstruction error " + bestTest[1] + " vs unpenalised " + baseTest[1]);
         assertTrue(bestTest[0] > baseTest[0], "the L1 model is sparser than the unpenalised one");
     }
 
@@ -175,13 +208,33 @@ class BookClaimsTest {
 
     /** h = relu(x W^T + b) (node 2), r = h W + c (node 3, tied); mse plus lambda * sum |h| when lambda > 0. */
     private static CompiledModel sparseAutoencoder(float[] train, int n, int d, int k, double lambda) {
-        List<Graph.Node> nodes = List.of(new Input(0, d), new Dense(1, 0, 0, 1, false, k),
-                new Activate(2, 1, Activation.RELU, k), new Dense(3, 2, 0, 2, true, d));
+        List<Graph.Node> nodes = List.of(
+                new Input(0, d),
+                new Dense(1, 0, 0, 1, false, k),
+                new Activate(2, 1, Activation.RELU, k),
+                new Dense(3, 2, 0, 2, true, d));
         List<Term> terms = lambda > 0 ? List.of(new Mse(1, 0, 3), new L1(lambda, 2)) : List.of(new Mse(1, 0, 3));
-        CompiledModel m = Models.compile(new Graph("sparse", List.of(new Param("f.0.weight", k, d),
-                new Param("f.0.bias", 1, k), new Param("g.0.bias", 1, d)), nodes, terms), 100, 7);
-        new Trainer(m, TrainConfig.defaults().withEpochs(40).withBatch(50).withOptimizer("adam", Map.of("lr", 0.01))
-                .withSchedule("cosine", Map.of("min", 1e-4)).withSeed(5), null).train(train, n, d);
+        CompiledModel m = Models.compile(
+                new Graph(
+                        "sparse",
+                        List.of(
+                                new Param("f.0.weight", k, d),
+                                new Param("f.0.bias", 1, k),
+                                new Param("g.0.bias", 1, d)),
+                        nodes,
+                        terms),
+                100,
+                7);
+        new Trainer(
+                        m,
+                        TrainConfig.defaults()
+                                .withEpochs(40)
+                                .withBatch(50)
+                                .withOptimizer("adam", Map.of("lr", 0.01))
+                                .withSchedule("cosine", Map.of("min", 1e-4))
+                                .withSeed(5),
+                        null)
+                .train(train, n, d);
         return m;
     }
 
@@ -213,8 +266,10 @@ class BookClaimsTest {
         double[] plain = jacobianAndError(train, n, test, nt, d, k, null, 0);
         double[] dae = jacobianAndError(train, n, test, nt, d, k, new Corruption.Gaussian(0.3), 0);
         double[] cae = jacobianAndError(train, n, test, nt, d, k, null, 0.3);
-        System.out.printf("14.7: mean held-out ||df/dx||_F (finite differences): contractive %.4f, denoising %.4f, plain %.4f;"
-                + " reconstruction error %.4f, %.4f, %.4f%n", cae[0], dae[0], plain[0], cae[1], dae[1], plain[1]);
+        System.out.printf(
+                "14.7: mean held-out ||df/dx||_F (finite differences): contractive %.4f, denoising %.4f, plain %.4f;"
+                        + " reconstruction error %.4f, %.4f, %.4f%n",
+                cae[0], dae[0], plain[0], cae[1], dae[1], plain[1]);
         assertTrue(cae[0] < dae[0], "contractive " + cae[0] + " vs denoising " + dae[0]);
         assertTrue(cae[0] < plain[0], "contractive " + cae[0] + " vs plain " + plain[0]);
         assertTrue(cae[1] <= dae[1], "contractive reconstruction error " + cae[1] + " vs denoising " + dae[1]);
@@ -225,8 +280,8 @@ class BookClaimsTest {
      * penalty lambda when > 0); returns {mean over 200 held-out rows of ||dh/dx||_F by central differences,
      * mean held-out ||r - x||^2}.
      */
-    private static double[] jacobianAndError(float[] train, int n, float[] test, int nt, int d, int k, Corruption c,
-                                             double lambda) {
+    private static double[] jacobianAndError(
+            float[] train, int n, float[] test, int nt, int d, int k, Corruption c, double lambda) {
         var nodes = new java.util.ArrayList<Graph.Node>();
         nodes.add(new Input(0, d));
         int src = 0;
@@ -238,12 +293,29 @@ class BookClaimsTest {
         nodes.add(new Dense(pre, src, 0, 1, false, k));
         nodes.add(new Activate(code, pre, Activation.SIGMOID, k));
         nodes.add(new Dense(out, code, 0, 2, true, d));
-        List<Term> terms = lambda > 0 ? List.of(new Mse(1, 0, out), new Contractive(lambda, code, 0, Activation.SIGMOID))
+        List<Term> terms = lambda > 0
+                ? List.of(new Mse(1, 0, out), new Contractive(lambda, code, 0, Activation.SIGMOID))
                 : List.of(new Mse(1, 0, out));
-        CompiledModel m = Models.compile(new Graph("cae", List.of(new Param("f.0.weight", k, d), new Param("f.0.bias", 1, k),
-                new Param("g.0.bias", 1, d)), nodes, terms), 100, 7);
-        new Trainer(m, TrainConfig.defaults().withEpochs(30).withBatch(50).withOptimizer("adam", Map.of("lr", 0.005))
-                .withSeed(5), null).train(train, n, d);
+        CompiledModel m = Models.compile(
+                new Graph(
+                        "cae",
+                        List.of(
+                                new Param("f.0.weight", k, d),
+                                new Param("f.0.bias", 1, k),
+                                new Param("g.0.bias", 1, d)),
+                        nodes,
+                        terms),
+                100,
+                7);
+        new Trainer(
+                        m,
+                        TrainConfig.defaults()
+                                .withEpochs(30)
+                                .withBatch(50)
+                                .withOptimizer("adam", Map.of("lr", 0.005))
+                                .withSeed(5),
+                        null)
+                .train(train, n, d);
         // Central differences: rows x + h e_i and x - h e_i for each held-out point and input coordinate.
         double h = 1e-2;
         int pts = 200;
@@ -289,8 +361,11 @@ class BookClaimsTest {
         }
         // Bernoulli: -log prod p^x (1-p)^(1-x), p = sigmoid(logit). A dense layer with a zero weight whose
         // bias holds the logits, so the model's output is exactly the logits.
-        Graph bern = new Graph("bern", List.of(new Param("w", d, d), new Param("b", 1, d)),
-                List.of(new Input(0, d), new Dense(1, 0, 0, 1, false, d)), List.of(new BernoulliNll(1, 0, 1)));
+        Graph bern = new Graph(
+                "bern",
+                List.of(new Param("w", d, d), new Param("b", 1, d)),
+                List.of(new Input(0, d), new Dense(1, 0, 0, 1, false, d)),
+                List.of(new BernoulliNll(1, 0, 1)));
         CompiledModel mb = Models.compile(bern, 1, 0);
         java.util.Arrays.fill(mb.params()[0], 0f);
         System.arraycopy(logits, 0, mb.params()[1], 0, d);
@@ -300,17 +375,24 @@ class BookClaimsTest {
             nll -= x[j] == 1f ? Math.log(p) : Math.log(1 - p);
         }
         assertEquals(nll, mb.loss(x, 1, 0, 0, false), 1e-5 * nll);
-        // Gaussian with fixed sigma: -log N(x; mean, sigma^2 I) = sum (x - mean)^2 / (2 sigma^2) + d log(sigma sqrt(2 pi)).
+        // Gaussian with fixed sigma: -log N(x; mean, sigma^2 I) = sum (x - mean)^2 / (2 sigma^2) + d log(sigma sqrt(2
+        // pi)).
         double sigma = 0.7;
-        Graph gauss = new Graph("gauss", List.of(new Param("w", d, d), new Param("b", 1, d)),
-                List.of(new Input(0, d), new Dense(1, 0, 0, 1, false, d)), List.of(new GaussianNll(1, 0, 1, sigma)));
+        Graph gauss = new Graph(
+                "gauss",
+                List.of(new Param("w", d, d), new Param("b", 1, d)),
+                List.of(new Input(0, d), new Dense(1, 0, 0, 1, false, d)),
+                List.of(new GaussianNll(1, 0, 1, sigma)));
         CompiledModel mg = Models.compile(gauss, 1, 0);
         java.util.Arrays.fill(mg.params()[0], 0f);
         System.arraycopy(logits, 0, mg.params()[1], 0, d);
         double exact = 0;
         for (int j = 0; j < d; j++) exact -= logNormal(x[j], logits[j], sigma);
         double constant = d * Math.log(sigma * Math.sqrt(2 * Math.PI));
-        assertEquals(exact - constant, mg.loss(x, 1, 0, 0, false), 1e-5 * exact,
+        assertEquals(
+                exact - constant,
+                mg.loss(x, 1, 0, 0, false),
+                1e-5 * exact,
                 "gaussian_nll is the negative log-likelihood up to the constant d log(sigma sqrt(2 pi))");
     }
 
@@ -327,7 +409,8 @@ class BookClaimsTest {
         for (int i = 0; i < n; i++) {
             double u = r.nextDouble() * 2 - 1, v = r.nextDouble() * 2 - 1;
             double[] coords = {u, v, u * v, Math.sin(2 * u), Math.cos(2 * v) - 0.5};
-            for (int c = 0; c < coords.length; c++) for (int j = 0; j < d; j++) x[i * d + j] += (float) (coords[c] * q[c][j]);
+            for (int c = 0; c < coords.length; c++)
+                for (int j = 0; j < d; j++) x[i * d + j] += (float) (coords[c] * q[c][j]);
         }
         return x;
     }
@@ -428,7 +511,8 @@ class BookClaimsTest {
         }
         // Singular values of m: square roots of the eigenvalues of m^T m; the smallest gives the largest angle.
         double[][] mtm = new double[k][k];
-        for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) for (int t = 0; t < k; t++) mtm[i][j] += m[t][i] * m[t][j];
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++) for (int t = 0; t < k; t++) mtm[i][j] += m[t][i] * m[t][j];
         double[][] vecs = jacobiEigenvectors(mtm);
         double minEig = Double.MAX_VALUE;
         for (double[] vec : vecs) {

@@ -7,8 +7,7 @@ import ae4j.dsl.runtime.CompiledModel;
 /** Small helpers for the book-claim tests: compile an IR graph, initialise it, read a node's values. */
 final class Models {
 
-    private Models() {
-    }
+    private Models() {}
 
     /** The graph's generated class with room for maxBatch rows and Glorot weights from the seed, as ae4j run builds it. */
     static CompiledModel compile(Graph g, int maxBatch, long seed) {

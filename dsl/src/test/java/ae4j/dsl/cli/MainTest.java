@@ -58,15 +58,23 @@ class MainTest {
                 """);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(0, Main.run(new String[] {"emit", f.toString()}, new PrintStream(out, true), new PrintStream(err, true)));
+        assertEquals(
+                0,
+                Main.run(new String[] {"emit", f.toString()}, new PrintStream(out, true), new PrintStream(err, true)));
         String both = out.toString();
         assertTrue(both.contains("public final class Model_a implements CompiledModel"), both);
         assertTrue(both.contains("public final class Model_b implements CompiledModel"), both);
         assertTrue(both.contains("// line 3: dense 2 sigmoid"), both);
 
         out.reset();
-        assertEquals(0, Main.run(new String[] {"emit", f.toString(), "--model", "b"}, new PrintStream(out, true), new PrintStream(err, true)));
-        assertTrue(out.toString().contains("class Model_b") && !out.toString().contains("class Model_a"), out.toString());
+        assertEquals(
+                0,
+                Main.run(
+                        new String[] {"emit", f.toString(), "--model", "b"},
+                        new PrintStream(out, true),
+                        new PrintStream(err, true)));
+        assertTrue(
+                out.toString().contains("class Model_b") && !out.toString().contains("class Model_a"), out.toString());
 
         err.reset();
         assertEquals(1, run(err, "emit", f.toString(), "--model", "c"));

@@ -28,16 +28,24 @@ class AllocationTest {
 
     @Test
     void trainingStepAllocatesAlmostNothing() {
-        Graph g = new Graph("mid", List.of(new Param("f.0.weight", 64, 196), new Param("f.0.bias", 1, 64),
-                new Param("g.0.weight", 196, 64), new Param("g.0.bias", 1, 196)),
-                List.of(new Input(0, 196), new Corrupt(1, 0, new Corruption.Gaussian(0.3), 196),
-                        new Dense(2, 1, 0, 1, false, 64), new Activate(3, 2, Activation.SIGMOID, 64),
+        Graph g = new Graph(
+                "mid",
+                List.of(
+                        new Param("f.0.weight", 64, 196),
+                        new Param("f.0.bias", 1, 64),
+                        new Param("g.0.weight", 196, 64),
+                        new Param("g.0.bias", 1, 196)),
+                List.of(
+                        new Input(0, 196),
+                        new Corrupt(1, 0, new Corruption.Gaussian(0.3), 196),
+                        new Dense(2, 1, 0, 1, false, 64),
+                        new Activate(3, 2, Activation.SIGMOID, 64),
                         new Dense(4, 3, 2, 3, false, 196)),
                 List.of(new BernoulliNll(1, 0, 4), new L1(1e-3, 3)));
         CompiledModel m = GeneratedCodeTest.instantiate(g, 32);
         float[] x = new float[32 * 196];
         for (int i = 0; i < x.length; i++) x[i] = (i % 7) / 7f;
-        for (int i = 0; i < 4000; i++) m.forwardBackward(x, 32, 1, i);   // warm up: C2 must compile every kernel first
+        for (int i = 0; i < 4000; i++) m.forwardBackward(x, 32, 1, i); // warm up: C2 must compile every kernel first
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         int steps = 200;
@@ -46,5 +54,4 @@ class AllocationTest {
         // A few small objects per parallel GEMM hand-off are allowed; buffers (tens of KB) are not.
         assertTrue(perStep < 2048, "a training step allocated " + perStep + " bytes");
     }
-
 }

@@ -58,7 +58,7 @@ class ExamplesCompileTest {
             float[][] p = m.params();
             long state = rnd.nextLong();
             for (float[] t : p) {
-                for (int j = 0; j < t.length; j++) {   // small uniform weights in [-0.05, 0.05) (cheap: millions of them)
+                for (int j = 0; j < t.length; j++) { // small uniform weights in [-0.05, 0.05) (cheap: millions of them)
                     state = state * 6364136223846793005L + 1442695040888963407L;
                     t[j] = (float) ((state >>> 40) / (double) (1L << 24) - 0.5) * 0.1f;
                 }

@@ -73,7 +73,7 @@ class GeneratedCodeTest {
         int firstCode = -1;
         Activation firstAct = null;
         Activation lastAct = null;
-        List<int[]> layers = new ArrayList<>();   // {weight, bias, out, activation ordinal or -1 for softmax}
+        List<int[]> layers = new ArrayList<>(); // {weight, bias, out, activation ordinal or -1 for softmax}
         for (int l = 0; l < depth; l++) {
             int out = 2 + r.nextInt(9);
             params.add(new Param("f." + l + ".weight", out, width));
@@ -83,7 +83,9 @@ class GeneratedCodeTest {
             if (l == depth - 1 && r.nextBoolean()) {
                 nodes.add(new AddNoise(nodes.size(), nodes.size() - 1, 0.5, out));
             }
-            Activation a = depth == 1 ? (r.nextBoolean() ? Activation.SIGMOID : Activation.TANH) : acts[r.nextInt(acts.length)];
+            Activation a = depth == 1
+                    ? (r.nextBoolean() ? Activation.SIGMOID : Activation.TANH)
+                    : acts[r.nextInt(acts.length)];
             boolean softmax = depth > 1 && r.nextInt(6) == 0;
             if (softmax) {
                 nodes.add(new Softmax(nodes.size(), nodes.size() - 1, out));
@@ -136,7 +138,8 @@ class GeneratedCodeTest {
         if (r.nextBoolean()) terms.add(new L1(0.01 + r.nextDouble() * 0.1, code));
         if (r.nextBoolean()) terms.add(new L2(0.05, code));
         if (r.nextBoolean()) terms.add(new WeightDecay(1e-3));
-        if (!free && lastAct == Activation.SIGMOID && r.nextBoolean()) terms.add(new KlSparsity(0.2, code, 0.05 + 0.3 * r.nextDouble()));
+        if (!free && lastAct == Activation.SIGMOID && r.nextBoolean())
+            terms.add(new KlSparsity(0.2, code, 0.05 + 0.3 * r.nextDouble()));
         if (depth == 1 && (firstAct == Activation.SIGMOID || firstAct == Activation.TANH) && r.nextBoolean()) {
             terms.add(new Contractive(0.1, firstCode, firstWeight, firstAct));
         } else if (r.nextInt(3) == 0) {
@@ -164,15 +167,24 @@ class GeneratedCodeTest {
         java.util.Set<Class<?>> seen = new java.util.HashSet<>();
         List<Graph> graphs = new ArrayList<>();
         for (int i = 0; i < RANDOM_MODELS; i++) graphs.add(randomGraph(r, i));
-        java.util.Map<Graph, CompiledModel> models = instantiateAll(graphs, 11);   // one javac task for all
+        java.util.Map<Graph, CompiledModel> models = instantiateAll(graphs, 11); // one javac task for all
         for (Graph g : graphs) {
             for (Node n : g.nodes()) seen.add(n.getClass());
             for (Graph.Term t : g.objective()) seen.add(t.getClass());
             compareWithReference(g, models.get(g), r, 1 + r.nextInt(9));
         }
-        for (Class<?> c : List.of(Softmax.class, FreeCode.class, Probe.class, CategoricalNll.class, KlSparsity.class,
-                JacobianEstimate.class, Contractive.class, AddNoise.class, Corrupt.class)) {
-            assertTrue(seen.contains(c), "no random model has a " + c.getSimpleName() + ": change the seed or the count");
+        for (Class<?> c : List.of(
+                Softmax.class,
+                FreeCode.class,
+                Probe.class,
+                CategoricalNll.class,
+                KlSparsity.class,
+                JacobianEstimate.class,
+                Contractive.class,
+                AddNoise.class,
+                Corrupt.class)) {
+            assertTrue(
+                    seen.contains(c), "no random model has a " + c.getSimpleName() + ": change the seed or the count");
         }
     }
 
@@ -194,7 +206,8 @@ class GeneratedCodeTest {
         java.util.Map<Graph, CompiledModel> out = new java.util.LinkedHashMap<>();
         for (Graph g : graphs) {
             try {
-                out.put(g, (CompiledModel) classes.get(PKG + "." + JavaEmitter.classNameFor(g)).getConstructor(int.class)
+                out.put(g, (CompiledModel) classes.get(PKG + "." + JavaEmitter.classNameFor(g))
+                        .getConstructor(int.class)
                         .newInstance(maxBatch));
             } catch (ReflectiveOperationException e) {
                 throw new AssertionError(e);
@@ -249,7 +262,8 @@ class GeneratedCodeTest {
             for (int j = 0; j < grads[i].length; j++) {
                 if (Math.abs(grads[i][j] - ref.paramGrads()[i][j]) > tol) {
                     fail(g.name() + ": gradient of " + g.params().get(i).name() + "[" + j + "] = " + grads[i][j]
-                            + ", reference " + ref.paramGrads()[i][j] + " (tolerance " + tol + ")\n" + JavaEmitter.emit(g, PKG));
+                            + ", reference " + ref.paramGrads()[i][j] + " (tolerance " + tol + ")\n"
+                            + JavaEmitter.emit(g, PKG));
                 }
             }
         }

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ae4j.dsl.check.FrontEnd;
 import ae4j.dsl.runtime.CompiledModel;
-import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 /**
  * The generated class speaks the model's language: buffers, parameters and widths carry the model's names, only
@@ -31,7 +31,11 @@ class GeneratedNamesTest {
         assertTrue(src.contains("static final int F0 = 9;"), src);
         assertTrue(src.contains("static final int H = 4;"), src);
         for (String field : new String[] {"x", "xTilde", "f0Pre", "f0", "hPre", "h", "f0OfXTilde", "g1OfXTildePre"}) {
-            assertTrue(Pattern.compile("final float\\[\\] " + field + "[,;]").matcher(src).find(), field + " in\n" + src);
+            assertTrue(
+                    Pattern.compile("final float\\[\\] " + field + "[,;]")
+                            .matcher(src)
+                            .find(),
+                    field + " in\n" + src);
         }
         assertTrue(src.contains("final float[] f0Weight, dF0Weight;   // f.0.weight [9 x 20]"), src);
         // no numbered buffers, no IR text in comments
@@ -41,13 +45,19 @@ class GeneratedNamesTest {
         assertFalse(src.contains("bernoullinll"), src);
         assertTrue(src.contains("// xTilde = gaussian(x, sigma: 0.3), fresh noise every training step"), src);
         assertTrue(src.contains("// term 0: bernoulli_nll(x, logits g1OfXTildePre)"), src);
-        // gradients only where the training step computes them: not for the input, the clean code f(x), the output sigmoid
+        // gradients only where the training step computes them: not for the input, the clean code f(x), the output
+        // sigmoid
         for (String absent : new String[] {"dX", "dXTilde", "dF0Pre", "dH", "dG1OfXTilde"}) {
             assertFalse(Pattern.compile("\\b" + absent + "\\b").matcher(src).find(), absent + " in\n" + src);
         }
         assertTrue(src.contains("dF0OfXTildePre = new float[maxBatch * F0];"), src);
-        assertTrue(src.contains("private void trainingForward(float[] data, int r0, int batch, long seed, long step)"), src);
-        assertTrue(src.contains("private void evaluationForward(float[] data, int r0, int batch, long seed, long step, boolean noisy, int to)"), src);
+        assertTrue(
+                src.contains("private void trainingForward(float[] data, int r0, int batch, long seed, long step)"),
+                src);
+        assertTrue(
+                src.contains(
+                        "private void evaluationForward(float[] data, int r0, int batch, long seed, long step, boolean noisy, int to)"),
+                src);
     }
 
     /** Every name here is also a local, a field or a class the generated code uses itself. */
@@ -65,13 +75,17 @@ class GeneratedNamesTest {
                 """;
         String src = emit(source);
         FrontEnd.Result r = FrontEnd.check("m.ae", source);
-        CompiledModel m = ModelBuilder.generated().build(r.checked().models().get(0), 8, 1).model();
+        CompiledModel m = ModelBuilder.generated()
+                .build(r.checked().models().get(0), 8, 1)
+                .model();
         float[] x = new float[8 * 6];
         SplittableRandom rnd = new SplittableRandom(2);
         for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble();
         double first = m.forwardBackward(x, 8, 1, 0);
         assertTrue(Double.isFinite(first), src);
         assertEquals(6, m.inputWidth());
-        assertTrue(src.contains("final float[] data_0"), "the input renamed away from the method parameter 'data':\n" + src);
+        assertTrue(
+                src.contains("final float[] data_0"),
+                "the input renamed away from the method parameter 'data':\n" + src);
     }
 }

@@ -3,7 +3,6 @@ package ae4j.dsl.compile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ae4j.dsl.check.CheckedModel;
@@ -45,7 +44,9 @@ class LoweringTest {
     }
 
     private static List<String> paramNames(Graph g) {
-        return g.params().stream().map(p -> p.name() + "[" + p.rows() + "x" + p.cols() + "]").toList();
+        return g.params().stream()
+                .map(p -> p.name() + "[" + p.rows() + "x" + p.cols() + "]")
+                .toList();
     }
 
     @Test
@@ -60,8 +61,14 @@ class LoweringTest {
                 }
                 """);
         assertEquals(List.of("f.0.weight[4x6]", "f.0.bias[1x4]", "g.0.bias[1x6]"), paramNames(g));
-        assertEquals(List.of(new Input(0, 6), new Dense(1, 0, 0, 1, false, 4), new Activate(2, 1, Activation.SIGMOID, 4),
-                new Dense(3, 2, 0, 2, true, 6), new Activate(4, 3, Activation.SIGMOID, 6)), g.nodes());
+        assertEquals(
+                List.of(
+                        new Input(0, 6),
+                        new Dense(1, 0, 0, 1, false, 4),
+                        new Activate(2, 1, Activation.SIGMOID, 4),
+                        new Dense(3, 2, 0, 2, true, 6),
+                        new Activate(4, 3, Activation.SIGMOID, 6)),
+                g.nodes());
         // bernoulli_nll on the pre-sigmoid logits; the closed-form contractive term on the code
         assertEquals(List.of(new BernoulliNll(1, 0, 3), new Contractive(0.1, 2, 0, Activation.SIGMOID)), g.objective());
         assertEquals("line 2: input x[6]", g.nodeOrigin(0));
@@ -81,13 +88,20 @@ class LoweringTest {
                   minimize mse(x, dec(enc(x)))
                 }
                 """);
-        assertEquals(List.of("enc.0.weight[5x8]", "enc.0.bias[1x5]", "enc.1.weight[3x5]", "enc.1.bias[1x3]", "dec.0.bias[1x5]",
-                "dec.1.bias[1x8]"), paramNames(g));
+        assertEquals(
+                List.of(
+                        "enc.0.weight[5x8]",
+                        "enc.0.bias[1x5]",
+                        "enc.1.weight[3x5]",
+                        "enc.1.bias[1x3]",
+                        "dec.0.bias[1x5]",
+                        "dec.1.bias[1x8]"),
+                paramNames(g));
         // dec.0 uses enc.1's weight transposed (3 -> 5) then the relu of the encoder's first layer; dec.1 uses enc.0's
         assertEquals(new Dense(5, 4, 2, 4, true, 5), g.node(5));
         assertEquals(new Activate(6, 5, Activation.RELU, 5), g.node(6));
         assertEquals(new Dense(7, 6, 0, 5, true, 8), g.node(7));
-        assertEquals(8, g.nodes().size());   // no output activation: identity adds no node
+        assertEquals(8, g.nodes().size()); // no output activation: identity adds no node
         assertEquals(List.of(new Mse(1, 0, 7)), g.objective());
     }
 
@@ -104,14 +118,17 @@ class LoweringTest {
                 }
                 """);
         assertEquals(List.of("f.0.weight[3x6]", "f.0.bias[1x3]", "g.0.weight[6x3]", "g.0.bias[1x6]"), paramNames(g));
-        assertEquals(new Corrupt(1, 0, new Corruption.Then(new Corruption.Gaussian(0.2), new Corruption.Masking(0.5)), 6), g.node(1));
+        assertEquals(
+                new Corrupt(1, 0, new Corruption.Then(new Corruption.Gaussian(0.2), new Corruption.Masking(0.5)), 6),
+                g.node(1));
         // f(x~) = h (nodes 2, 3), g(h) (4, 5); then f(x) (6, 7) sharing f's parameters, and g(f(x)) (8, 9)
         assertEquals(new Dense(2, 1, 0, 1, false, 3), g.node(2));
         assertEquals(new Dense(4, 3, 2, 3, false, 6), g.node(4));
         assertEquals(new Dense(6, 0, 0, 1, false, 3), g.node(6));
         assertEquals(new Dense(8, 7, 2, 3, false, 6), g.node(8));
         assertEquals(10, g.nodes().size());
-        assertEquals(List.of(new Mse(1, 0, 5), new Mse(0.5, 0, 9), new L1(0.01, 3), new WeightDecay(1e-4)), g.objective());
+        assertEquals(
+                List.of(new Mse(1, 0, 5), new Mse(0.5, 0, 9), new L1(0.01, 3), new WeightDecay(1e-4)), g.objective());
         assertEquals("line 5: corrupt x~ = masking(gaussian(x, sigma: 0.2), p: 0.5)", g.nodeOrigin(1));
     }
 
@@ -179,7 +196,8 @@ class LoweringTest {
         assertEquals(new Dense(8, 7, 0, 1, false, 4), g.node(8));
         assertEquals(new Dense(10, 9, 2, 3, false, 2), g.node(10));
         assertEquals(12, g.nodes().size());
-        JacobianEstimate je = assertInstanceOf(JacobianEstimate.class, g.objective().get(1));
+        JacobianEstimate je =
+                assertInstanceOf(JacobianEstimate.class, g.objective().get(1));
         assertEquals(new JacobianEstimate(0.1, 11, 4, Lowering.PROBE_SIGMA), je);
         assertEquals("line 5: jacobian_frobenius(f, x)", g.nodeOrigin(7));
     }
@@ -197,7 +215,9 @@ class LoweringTest {
                 }
                 """);
         assertTrue(r.diagnostics().hasErrors());
-        assertTrue(r.diagnostics().render().contains("not cosine(...)"), r.diagnostics().render());
+        assertTrue(
+                r.diagnostics().render().contains("not cosine(...)"),
+                r.diagnostics().render());
     }
 
     @Test
@@ -212,8 +232,12 @@ class LoweringTest {
                 }
                 """);
         String src = JavaEmitter.emit(g, "p");
-        for (String s : List.of("// line 2: input x[6]", "// line 3: dense 3 relu", "// line 4: dense 6 sigmoid",
-                "// line 5: corrupt x~ = gaussian(x, sigma: 0.1)", "// line 6: mse(x, g(f(x~)))")) {
+        for (String s : List.of(
+                "// line 2: input x[6]",
+                "// line 3: dense 3 relu",
+                "// line 4: dense 6 sigmoid",
+                "// line 5: corrupt x~ = gaussian(x, sigma: 0.1)",
+                "// line 6: mse(x, g(f(x~)))")) {
             assertTrue(src.contains(s), s + " missing in\n" + src);
         }
         assertNotNull(g.nodeOrigin(0));

@@ -52,7 +52,8 @@ class ModelCompilerTest {
         Files.writeString(file, "x");
         Graph g = GeneratedCodeTest.randomGraph(new SplittableRandom(3), 0);
         String src = JavaEmitter.emit(g, "ae4j.generated.nocache");
-        Class<?> c = new ModelCompiler(file.resolve("sub")).load("ae4j.generated.nocache." + JavaEmitter.classNameFor(g), src);
+        Class<?> c = new ModelCompiler(file.resolve("sub"))
+                .load("ae4j.generated.nocache." + JavaEmitter.classNameFor(g), src);
         assertEquals("ae4j.generated.nocache." + JavaEmitter.classNameFor(g), c.getName());
     }
 }

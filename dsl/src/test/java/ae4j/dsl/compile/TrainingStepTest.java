@@ -112,7 +112,7 @@ class TrainingStepTest {
         double[] xd = new double[x.length];
         for (int i = 0; i < x.length; i++) xd[i] = x[i];
         double[][] sampled = new double[g.nodes().size()][];
-        sampled[l.corrupted()] = xd;   // no corruption in evaluation: x~ = x
+        sampled[l.corrupted()] = xd; // no corruption in evaluation: x~ = x
         var ref = new ae4j.dsl.ir.ReferenceExecutor(g).run(pd, xd, 6, sampled, false);
         float[] h = m.value(l.code());
         for (int i = 0; i < 6 * 4; i++) assertEquals(ref.values()[l.code()][i], h[i], 1e-5, "code[" + i + "]");
@@ -160,7 +160,10 @@ class TrainingStepTest {
             double lb = b.forwardBackward(x2, batch, 4, 2);
             assertEquals(lb, la, 0.0, g.name() + " loss");
             for (int i = 0; i < a.grads().length; i++) {
-                assertArrayEquals(b.grads()[i], a.grads()[i], g.name() + ": gradient of " + g.params().get(i).name());
+                assertArrayEquals(
+                        b.grads()[i],
+                        a.grads()[i],
+                        g.name() + ": gradient of " + g.params().get(i).name());
             }
         }
     }
@@ -201,12 +204,20 @@ class TrainingStepTest {
                     assertEquals(whole, parts, 1e-5 * Math.abs(whole) + 1e-9, g.name() + " loss");
                     double[] terms = m.lastTerms();
                     for (int k = 0; k < terms.length; k++) {
-                        assertEquals(wholeTerms[k], terms[k], 1e-5 * Math.abs(wholeTerms[k]) + 1e-9, g.name() + " term " + k);
+                        assertEquals(
+                                wholeTerms[k],
+                                terms[k],
+                                1e-5 * Math.abs(wholeTerms[k]) + 1e-9,
+                                g.name() + " term " + k);
                     }
                     byThreads[t - 1] = copy(m.grads());
                 }
                 for (int i = 0; i < wholeGrads.length; i++) {
-                    assertArrayEquals(wholeGrads[i], byThreads[0][i], 0f, g.name() + ": gradient of " + g.params().get(i).name());
+                    assertArrayEquals(
+                            wholeGrads[i],
+                            byThreads[0][i],
+                            0f,
+                            g.name() + ": gradient of " + g.params().get(i).name());
                     assertArrayEquals(byThreads[0][i], byThreads[1][i], 0f, g.name() + ": one thread vs two");
                 }
                 // loss(...) splits the rows the same way: every node's values to the bit, the terms up to rounding
@@ -218,7 +229,8 @@ class TrainingStepTest {
                 assertEquals(wholeLoss, partsLoss, 1e-5 * Math.abs(wholeLoss) + 1e-9, g.name() + " loss(...)");
                 float[][] partValues = values(m, g, batch);
                 for (int id = 0; id < wholeValues.length; id++) {
-                    assertArrayEquals(wholeValues[id], partValues[id], 0f, g.name() + ": node " + id + " after loss(...)");
+                    assertArrayEquals(
+                            wholeValues[id], partValues[id], 0f, g.name() + ": node " + id + " after loss(...)");
                 }
                 // forwardTo(node): the values loss(..., training = false) gives, up to that node and no further
                 m.loss(x, batch, 0, 0, false);
@@ -229,10 +241,15 @@ class TrainingStepTest {
                 m.forwardTo(x, batch, to);
                 float[][] toValues = values(m, g, batch);
                 for (int id = 0; id <= to; id++) {
-                    assertArrayEquals(evalValues[id], toValues[id], 0f, g.name() + ": node " + id + " after forwardTo(" + to + ")");
+                    assertArrayEquals(
+                            evalValues[id],
+                            toValues[id],
+                            0f,
+                            g.name() + ": node " + id + " after forwardTo(" + to + ")");
                 }
-                if (g.freeCode() == null) {   // a free code's steps run the decoder: the whole model is computed
-                    assertTrue(Float.isNaN(m.value(last)[0]), g.name() + ": forwardTo(" + to + ") computed the last node");
+                if (g.freeCode() == null) { // a free code's steps run the decoder: the whole model is computed
+                    assertTrue(
+                            Float.isNaN(m.value(last)[0]), g.name() + ": forwardTo(" + to + ") computed the last node");
                 }
             }
         } finally {

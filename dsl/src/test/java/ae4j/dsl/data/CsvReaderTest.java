@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +56,9 @@ class CsvReaderTest {
     void labelColumnOutOfRangeAndNonInteger() throws IOException {
         Path p = Files.writeString(dir.resolve("l.csv"), "1,2\n3,4\n");
         DataException e = assertThrows(DataException.class, () -> CsvReader.read("d", p, false, 2));
-        assertTrue(e.getMessage().contains("label_column is 2") && e.getMessage().contains("counts from 0"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("label_column is 2") && e.getMessage().contains("counts from 0"),
+                e.getMessage());
         Path q = Files.writeString(dir.resolve("m.csv"), "1,2.5\n");
         DataException f = assertThrows(DataException.class, () -> CsvReader.read("d", q, false, 1));
         assertTrue(f.getMessage().contains("must hold integers"), f.getMessage());

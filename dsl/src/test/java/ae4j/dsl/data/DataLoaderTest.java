@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ae4j.dsl.check.CheckedProgram;
 import ae4j.dsl.check.FrontEnd;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,9 +62,17 @@ class DataLoaderTest {
         Path emptyRoot = dir.resolve("no-datasets");
         DataLoader loader = new DataLoader(p, new DataPaths(dir, emptyRoot));
         DataException e = assertThrows(DataException.class, () -> loader.get("train"));
-        assertTrue(e.getMessage().startsWith("data train: data file 'fashion-mnist/train-images-idx3-ubyte.gz' not found"), e.getMessage());
-        assertTrue(e.getMessage().contains(emptyRoot.resolve("fashion-mnist/train-images-idx3-ubyte.gz").toString()), e.getMessage());
-        assertTrue(e.getMessage().endsWith("install it with: sudo apt-get install dataset-fashion-mnist"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("data train: data file 'fashion-mnist/train-images-idx3-ubyte.gz' not found"),
+                e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains(emptyRoot
+                                .resolve("fashion-mnist/train-images-idx3-ubyte.gz")
+                                .toString()),
+                e.getMessage());
+        assertTrue(
+                e.getMessage().endsWith("install it with: sudo apt-get install dataset-fashion-mnist"), e.getMessage());
     }
 
     @Test
@@ -85,14 +91,18 @@ class DataLoaderTest {
     void otherMissingFilesSayWhereTheyWereLookedFor() {
         CheckedProgram p = program("data d = csv(\"points.csv\")\n");
         DataException e = assertThrows(DataException.class, () -> new DataLoader(p, dir).get("d"));
-        assertTrue(e.getMessage().contains(dir.resolve("points.csv").toString()) && e.getMessage().contains("relative to the folder"),
+        assertTrue(
+                e.getMessage().contains(dir.resolve("points.csv").toString())
+                        && e.getMessage().contains("relative to the folder"),
                 e.getMessage());
     }
 
     @Test
     void csvAndNpySourcesThroughTheLoader() throws IOException {
         Files.writeString(dir.resolve("p.csv"), "x,y,label\n1,2,0\n3,4,1\n");
-        Files.write(dir.resolve("a.npy"), NpyReaderTest.npy(1, "<f4", false, new int[] {2, 2}, NpyReaderTest.le(4, 1, 2, 3, 4)));
+        Files.write(
+                dir.resolve("a.npy"),
+                NpyReaderTest.npy(1, "<f4", false, new int[] {2, 2}, NpyReaderTest.le(4, 1, 2, 3, 4)));
         CheckedProgram p = program("""
                 data c = csv("p.csv", label_column: 2)
                 data a = npy("a.npy") shuffle(seed: 1)

@@ -13,7 +13,8 @@ class DatasetTest {
         for (int i = 0; i < 12; i++) v[i] = i;
         float[] t = new float[12];
         for (int i = 0; i < 12; i++) t[i] = -i;
-        return new Dataset("s", v, 4, new int[] {3}, new int[] {10, 11, 12, 13}, t, 1, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, 1);
+        return new Dataset(
+                "s", v, 4, new int[] {3}, new int[] {10, 11, 12, 13}, t, 1, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, 1);
     }
 
     @Test
@@ -43,7 +44,11 @@ class DatasetTest {
 
     @Test
     void inconsistentSizesAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new Dataset("x", new float[5], 2, new int[] {3}, null, null, 0, null, 0));
-        assertThrows(IllegalArgumentException.class, () -> new Dataset("x", new float[6], 2, new int[] {3}, new int[3], null, 0, null, 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Dataset("x", new float[5], 2, new int[] {3}, null, null, 0, null, 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Dataset("x", new float[6], 2, new int[] {3}, new int[3], null, 0, null, 0));
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,8 +101,12 @@ class IdxReaderTest {
         byte[] img = images(4, 5, 5);
         Path p = Files.write(dir.resolve("short"), Arrays.copyOf(img, img.length - 10));
         DataException e = assertThrows(DataException.class, () -> IdxReader.read("t", p, null));
-        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("4 x 5 x 5")
-                && e.getMessage().contains(String.valueOf(img.length)) && e.getMessage().contains("download it again"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("truncated")
+                        && e.getMessage().contains("4 x 5 x 5")
+                        && e.getMessage().contains(String.valueOf(img.length))
+                        && e.getMessage().contains("download it again"),
+                e.getMessage());
     }
 
     @Test

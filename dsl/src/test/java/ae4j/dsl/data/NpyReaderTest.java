@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +24,11 @@ class NpyReaderTest {
 
     /** The bytes numpy.save writes: magic, version, header length, dict padded to 64 bytes with '\n', data. */
     static byte[] npy(int major, String descr, boolean fortran, int[] shape, byte[] data) {
-        StringBuilder s = new StringBuilder("{'descr': '").append(descr).append("', 'fortran_order': ")
-                .append(fortran ? "True" : "False").append(", 'shape': (");
+        StringBuilder s = new StringBuilder("{'descr': '")
+                .append(descr)
+                .append("', 'fortran_order': ")
+                .append(fortran ? "True" : "False")
+                .append(", 'shape': (");
         for (int d : shape) s.append(d).append(", ");
         if (shape.length > 1) s.setLength(s.length() - 2);
         else if (shape.length == 1) s.setLength(s.length() - 1);
@@ -36,7 +38,10 @@ class NpyReaderTest {
         s.append('\n');
         byte[] h = s.toString().getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer b = ByteBuffer.allocate(pre + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.ISO_8859_1)).put((byte) major).put((byte) 0);
+        b.put((byte) 0x93)
+                .put("NUMPY".getBytes(StandardCharsets.ISO_8859_1))
+                .put((byte) major)
+                .put((byte) 0);
         if (major == 1) b.putShort((short) h.length);
         else b.putInt(h.length);
         b.put(h).put(data);
@@ -78,7 +83,11 @@ class NpyReaderTest {
     @Test
     void uint8OneDimensionalAndInt32Labels() throws IOException {
         Path p = Files.write(dir.resolve("u.npy"), npy(1, "|u1", false, new int[] {3}, new byte[] {0, (byte) 255, 7}));
-        ByteBuffer lab = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(-1).putInt(5).putInt(1 << 20);
+        ByteBuffer lab = ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(-1)
+                .putInt(5)
+                .putInt(1 << 20);
         Path l = Files.write(dir.resolve("l.npy"), npy(1, "<i4", false, new int[] {3}, lab.array()));
         Dataset d = NpyReader.read("u", p, l);
         assertArrayEquals(new int[] {1}, d.shape());
@@ -92,8 +101,11 @@ class NpyReaderTest {
     void fortranOrderRejected() throws IOException {
         Path p = Files.write(dir.resolve("f.npy"), npy(1, "<f4", true, new int[] {2, 2}, le(4, 1, 2, 3, 4)));
         DataException e = assertThrows(DataException.class, () -> NpyReader.read("f", p, null));
-        assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("Fortran")
-                && e.getMessage().contains("ascontiguousarray"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(p.toString())
+                        && e.getMessage().contains("Fortran")
+                        && e.getMessage().contains("ascontiguousarray"),
+                e.getMessage());
     }
 
     @Test
@@ -109,7 +121,9 @@ class NpyReaderTest {
         DataException g = assertThrows(DataException.class, () -> NpyReader.read("c", cut, null));
         assertTrue(g.getMessage().contains("truncated") && g.getMessage().contains("(10, 2)"), g.getMessage());
         Path notNpy = Files.writeString(dir.resolve("x.npy"), "hello world");
-        assertTrue(assertThrows(DataException.class, () -> NpyReader.read("x", notNpy, null)).getMessage().contains("not a NumPy"));
+        assertTrue(assertThrows(DataException.class, () -> NpyReader.read("x", notNpy, null))
+                .getMessage()
+                .contains("not a NumPy"));
     }
 
     @Test
@@ -117,9 +131,13 @@ class NpyReaderTest {
         Path py = Path.of("/usr/bin/python3");
         Assumptions.assumeTrue(Files.isExecutable(py), "no python3");
         Path out = dir.resolve("np.npy");
-        Process pr = new ProcessBuilder(py.toString(), "-c",
-                "import sys, numpy as np; np.save(sys.argv[1], np.arange(24, dtype=np.float32).reshape(4, 2, 3) / 2)", out.toString())
-                .redirectErrorStream(true).start();
+        Process pr = new ProcessBuilder(
+                        py.toString(),
+                        "-c",
+                        "import sys, numpy as np; np.save(sys.argv[1], np.arange(24, dtype=np.float32).reshape(4, 2, 3) / 2)",
+                        out.toString())
+                .redirectErrorStream(true)
+                .start();
         boolean done = pr.waitFor(20, TimeUnit.SECONDS);
         Assumptions.assumeTrue(done && pr.exitValue() == 0, "python3 has no numpy");
         Dataset d = NpyReader.read("np", out, null);

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class SyntheticTest {
@@ -53,8 +52,15 @@ class SyntheticTest {
 
     @Test
     void deterministicPerSeed() {
-        for (String src : new String[] {"spiral", "two_moons", "gaussian_mixture", "circle", "swiss_roll", "translated_template",
-                "embedded_manifold"}) {
+        for (String src : new String[] {
+            "spiral",
+            "two_moons",
+            "gaussian_mixture",
+            "circle",
+            "swiss_roll",
+            "translated_template",
+            "embedded_manifold"
+        }) {
             Object[] size = src.equals("translated_template") ? new Object[] {"size", 8, "shift", 2} : new Object[0];
             Dataset a = gen(src, concat(size, "n", 25, "seed", 3, "noise", 0.1));
             Dataset b = gen(src, concat(size, "n", 25, "seed", 3, "noise", 0.1));
@@ -257,9 +263,11 @@ class SyntheticTest {
 
     @Test
     void impossibleArgumentsAreDataErrors() {
-        assertTrue(assertThrows(DataException.class, () -> gen("embedded_manifold", "intrinsic", 3)).getMessage()
+        assertTrue(assertThrows(DataException.class, () -> gen("embedded_manifold", "intrinsic", 3))
+                .getMessage()
                 .contains("intrinsic must be 1 (a curve) or 2 (a surface), got 3"));
-        assertTrue(assertThrows(DataException.class, () -> gen("embedded_manifold", "ambient", 2)).getMessage()
+        assertTrue(assertThrows(DataException.class, () -> gen("embedded_manifold", "ambient", 2))
+                .getMessage()
                 .contains("ambient must be at least 3"));
         assertNull(gen("circle", "n", 3).labels());
     }

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class TransformsTest {
@@ -53,16 +52,20 @@ class TransformsTest {
 
     @Test
     void scaleFlattenTakeSkipBinarize() {
-        Dataset img = new Dataset("i", new float[] {0, 51, 102, 255, 10, 20, 30, 40}, 2, new int[] {2, 2}, null, null, 0, null, 0);
+        Dataset img = new Dataset(
+                "i", new float[] {0, 51, 102, 255, 10, 20, 30, 40}, 2, new int[] {2, 2}, null, null, 0, null, 0);
         Dataset s = Transforms.apply(img, "scale", Map.of("factor", 1 / 255.0));
         assertEquals(0.4f, s.get(0, 2), 1e-6);
         assertArrayEquals(new int[] {2, 2}, s.shape());
-        assertArrayEquals(new int[] {4}, Transforms.apply(img, "flatten", Map.of()).shape());
+        assertArrayEquals(
+                new int[] {4}, Transforms.apply(img, "flatten", Map.of()).shape());
         Dataset b = Transforms.apply(s, "binarize", Map.of("threshold", 0.3));
         assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0, 0, 0}, b.values());
         Dataset r = ramp(10);
-        assertArrayEquals(new int[] {0, 1, 2}, Transforms.apply(r, "take", Map.of("n", 3)).labels());
-        assertArrayEquals(new int[] {8, 9}, Transforms.apply(r, "skip", Map.of("n", 8)).labels());
+        assertArrayEquals(
+                new int[] {0, 1, 2}, Transforms.apply(r, "take", Map.of("n", 3)).labels());
+        assertArrayEquals(
+                new int[] {8, 9}, Transforms.apply(r, "skip", Map.of("n", 8)).labels());
         assertEquals(10, r.take(50).size());
         assertEquals(0, r.skip(50).size());
     }

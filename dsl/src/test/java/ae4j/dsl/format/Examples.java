@@ -11,14 +11,14 @@ import java.util.stream.Stream;
 /** The example programs in the repository's examples/ folder (tests run in the dsl module's folder). */
 public final class Examples {
 
-    private Examples() {
-    }
+    private Examples() {}
 
     public static Path dir() {
         for (Path p : List.of(Path.of("..", "examples"), Path.of("examples"))) {
             if (Files.isDirectory(p)) return p;
         }
-        throw new IllegalStateException("examples/ not found from " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "examples/ not found from " + Path.of("").toAbsolutePath());
     }
 
     public static List<Path> files() {

@@ -26,9 +26,13 @@ class FormatterPropertyTest {
             assertTrue(parsed.ok(), () -> where + "\n" + parsed.diagnostics().render());
             String once = Formatter.format(parsed.program(), src);
             SourceParser.Parsed again = SourceParser.parse("out.ae", once);
-            assertTrue(again.ok(), () -> "formatted text does not parse for " + where + "\nformatted:\n" + once
-                    + "\n" + again.diagnostics().render());
-            assertEquals(AstShape.of(parsed.program()), AstShape.of(again.program()),
+            assertTrue(
+                    again.ok(),
+                    () -> "formatted text does not parse for " + where + "\nformatted:\n" + once + "\n"
+                            + again.diagnostics().render());
+            assertEquals(
+                    AstShape.of(parsed.program()),
+                    AstShape.of(again.program()),
                     "AST changed for " + where + "\nformatted:\n" + once);
             assertEquals(once, Formatter.format(again.program(), once), "not idempotent for " + where);
             assertEquals(commentChars(src), commentChars(once), "comments lost for " + where + "\nformatted:\n" + once);

@@ -13,8 +13,10 @@ class FormatterTest {
     static String fmt(String source) {
         String once = Formatter.format(source);
         assertEquals(once, Formatter.format(once), "not idempotent:\n" + once);
-        assertEquals(AstShape.of(SourceParser.parse("a", source).program()),
-                AstShape.of(SourceParser.parse("b", once).program()), "AST changed:\n" + once);
+        assertEquals(
+                AstShape.of(SourceParser.parse("a", source).program()),
+                AstShape.of(SourceParser.parse("b", once).program()),
+                "AST changed:\n" + once);
         return once;
     }
 
@@ -45,7 +47,9 @@ class FormatterTest {
     @Test
     void minimalParentheses() {
         String out = fmt("model m { minimize ((a + b)) * c - (d - e) - (f * g) + -(h + i) / (j / k) + (-3) }");
-        assertEquals("  minimize (a + b) * c - (d - e) - f * g + -(h + i) / (j / k) + -3", out.lines().toList().get(1));
+        assertEquals(
+                "  minimize (a + b) * c - (d - e) - f * g + -(h + i) / (j / k) + -3",
+                out.lines().toList().get(1));
     }
 
     @Test

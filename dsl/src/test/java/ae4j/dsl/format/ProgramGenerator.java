@@ -15,12 +15,15 @@ public final class ProgramGenerator {
     private static final String[] NAMES = {"a", "b", "x", "h", "f", "g", "net", "d_2", "Train", "_z"};
     /** Keywords are valid names where the grammar says ident. */
     private static final String[] KEYWORD_NAMES = {"train", "code", "data", "model", "input", "on", "to", "as"};
+
     private static final String[] NUMBERS = {"0", "1", "784", "0.5", "1e-3", "2.", ".25", "3E+2", "1e-4", "255"};
     private static final String[] KINDS = {"dense", "conv", "dropout"};
     private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "identity", "linear", "softmax"};
-    private static final String[] TRANSFORMS = {"scale", "take", "skip", "standardize", "flatten", "shuffle", "binarize"};
-    private static final String[] COMMENTS = {"#", "# note", "# eq 14.9: L(x, g(f(x~)))", "## twice # hash",
-            "# ünïcödé ✓ 日本", "#   spaced   ", "# { } ( ) ;"};
+    private static final String[] TRANSFORMS = {"scale", "take", "skip", "standardize", "flatten", "shuffle", "binarize"
+    };
+    private static final String[] COMMENTS = {
+        "#", "# note", "# eq 14.9: L(x, g(f(x~)))", "## twice # hash", "# ünïcödé ✓ 日本", "#   spaced   ", "# { } ( ) ;"
+    };
 
     private final Random r;
     private final List<String> tokens = new ArrayList<>();
@@ -120,7 +123,7 @@ public final class ProgramGenerator {
                     argList(1, r.nextInt(3));
                     t(")");
                 }
-                default -> { }
+                default -> {}
             }
         }
     }

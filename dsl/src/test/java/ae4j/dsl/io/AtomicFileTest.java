@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +28,12 @@ class AtomicFileTest {
     void failingWriteLeavesOldFileIntactAndNoTemporary() throws IOException {
         Path f = dir.resolve("model.safetensors");
         AtomicFile.writeString(f, "old content");
-        IOException e = assertThrows(IOException.class, () -> AtomicFile.write(f, out -> {
-            out.write(new byte[200_000]); // more than the buffer: part of it reaches the temporary file
-            throw new IOException("disk full (simulated)");
-        }));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> AtomicFile.write(f, out -> {
+                    out.write(new byte[200_000]); // more than the buffer: part of it reaches the temporary file
+                    throw new IOException("disk full (simulated)");
+                }));
         assertEquals("disk full (simulated)", e.getMessage());
         assertEquals("old content", Files.readString(f));
         assertEquals(List.of("model.safetensors"), names());
@@ -42,10 +43,12 @@ class AtomicFileTest {
     void runtimeFailureAlsoLeavesOldFile() throws IOException {
         Path f = dir.resolve("m.csv");
         AtomicFile.writeString(f, "a,b\n");
-        assertThrows(IllegalStateException.class, () -> AtomicFile.write(f, out -> {
-            out.write('x');
-            throw new IllegalStateException("bug");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> AtomicFile.write(f, out -> {
+                    out.write('x');
+                    throw new IllegalStateException("bug");
+                }));
         assertEquals("a,b\n", Files.readString(f));
         assertEquals(List.of("m.csv"), names());
     }
@@ -97,22 +100,29 @@ class AtomicFileTest {
         Path f = dir.resolve("t.safetensors");
         Safetensors.write(f, List.of(Safetensors.Tensor.of("w", 1, 1, new float[] {7})), Map.of());
         byte[] before = Files.readAllBytes(f);
-        assertThrows(IllegalArgumentException.class, () -> Safetensors.write(f, List.of(
-                Safetensors.Tensor.of("w", 1, 1, new float[] {1}), Safetensors.Tensor.of("w", 1, 1, new float[] {2})),
-                Map.of()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Safetensors.write(
+                        f,
+                        List.of(
+                                Safetensors.Tensor.of("w", 1, 1, new float[] {1}),
+                                Safetensors.Tensor.of("w", 1, 1, new float[] {2})),
+                        Map.of()));
         assertArrayEquals(before, Files.readAllBytes(f));
     }
 
     @org.junit.jupiter.api.Test
-    void newFilesAreWorldReadableAndReplacedFilesKeepTheirPermissions(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    void newFilesAreWorldReadableAndReplacedFilesKeepTheirPermissions(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
         Path f = dir.resolve("new.txt");
         AtomicFile.writeString(f, "x");
-        org.junit.jupiter.api.Assumptions.assumeTrue(f.getFileSystem().supportedFileAttributeViews().contains("posix"));
-        org.junit.jupiter.api.Assertions.assertEquals("rw-r--r--",
-                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                f.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
         Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
         AtomicFile.writeString(f, "y");
-        org.junit.jupiter.api.Assertions.assertEquals("rw-rw----",
-                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
     }
 }

@@ -1,16 +1,15 @@
 package ae4j.dsl.io;
 
-import ae4j.dsl.runtime.CompiledModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ae4j.dsl.runtime.CompiledModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,8 +41,14 @@ class CheckpointTest {
         config.put("epochs", 10L);
         config.put("batch", 128L);
         config.put("optimizer", Map.of("name", "adam", "lr", 1e-3, "beta1", 0.9));
-        Checkpoint written = Checkpoint.capture(m, "model ae {}", "adam", slots,
-                new Checkpoint.Progress(4690, 10, 7, 123456789012L), config, Map.of("note", "after epoch 10"));
+        Checkpoint written = Checkpoint.capture(
+                m,
+                "model ae {}",
+                "adam",
+                slots,
+                new Checkpoint.Progress(4690, 10, 7, 123456789012L),
+                config,
+                Map.of("note", "after epoch 10"));
         Path file = dir.resolve("ckpt-000010.safetensors");
         written.write(file);
 
@@ -80,15 +85,21 @@ class CheckpointTest {
 
     @Test
     void parameterNamedLikeOptimizerStateStaysAParameter() throws IOException {
-        FakeModel m = new FakeModel("odd", new CompiledModel.ParamInfo("opt.0.weight", 2, 2),
+        FakeModel m = new FakeModel(
+                "odd",
+                new CompiledModel.ParamInfo("opt.0.weight", 2, 2),
                 new CompiledModel.ParamInfo("opt.0.bias", 1, 2));
         m.fill(1);
         Path file = dir.resolve("odd.safetensors");
-        Checkpoint.capture(m, "", "adam", Map.of("m", slot(m, 3)), new Checkpoint.Progress(1, 1, 1, 1), Map.of(), Map.of())
+        Checkpoint.capture(
+                        m, "", "adam", Map.of("m", slot(m, 3)), new Checkpoint.Progress(1, 1, 1, 1), Map.of(), Map.of())
                 .write(file);
         Checkpoint back = Checkpoint.read(file);
-        assertEquals(List.of("opt.0.weight", "opt.0.bias"), List.copyOf(back.params().keySet()));
-        assertEquals(List.of("opt.0.weight", "opt.0.bias"), List.copyOf(back.optimizerState().get("m").keySet()));
+        assertEquals(
+                List.of("opt.0.weight", "opt.0.bias"), List.copyOf(back.params().keySet()));
+        assertEquals(
+                List.of("opt.0.weight", "opt.0.bias"),
+                List.copyOf(back.optimizerState().get("m").keySet()));
         assertArrayEquals(slot(m, 3)[1], back.slotArrays("m", m)[1]);
     }
 
@@ -103,19 +114,26 @@ class CheckpointTest {
                 state.put("v." + i, slot(m, 9)[i]);
             }
         }
-        record Cfg(int epochs, String optimizer, Map<String, Object> optimizerArgs, String checkpoint) {
-        }
+        record Cfg(int epochs, String optimizer, Map<String, Object> optimizerArgs, String checkpoint) {}
         Map<String, Object> config = ae4j.dsl.io.Json.fromRecord(new Cfg(3, "adam", Map.of("lr", 0.01), null));
         Path file = dir.resolve("c.safetensors");
-        Checkpoint.capture(m, "", "adam", Checkpoint.slotsFromIndexed(state, m.params().length),
-                new Checkpoint.Progress(30, 3, 1, 0), config, Map.of()).write(file);
+        Checkpoint.capture(
+                        m,
+                        "",
+                        "adam",
+                        Checkpoint.slotsFromIndexed(state, m.params().length),
+                        new Checkpoint.Progress(30, 3, 1, 0),
+                        config,
+                        Map.of())
+                .write(file);
         Checkpoint back = Checkpoint.read(file);
         Map<String, float[]> again = back.indexedState(m);
         assertEquals(state.size(), again.size());
         for (var e : state.entrySet()) {
             assertArrayEquals(e.getValue(), again.get(e.getKey()), e.getKey());
         }
-        assertEquals(List.of("f.0.weight", "f.0.bias", "f.1.bias", "g.0.weight", "g.0.bias"),
+        assertEquals(
+                List.of("f.0.weight", "f.0.bias", "f.1.bias", "g.0.weight", "g.0.bias"),
                 List.copyOf(back.optimizerState().get("v").keySet()));
         Map<String, Object> cfgBack = new LinkedHashMap<>();
         cfgBack.put("epochs", 3L);
@@ -123,7 +141,8 @@ class CheckpointTest {
         cfgBack.put("optimizerArgs", Map.of("lr", 0.01));
         cfgBack.put("checkpoint", null);
         assertEquals(cfgBack, back.config());
-        assertThrows(IllegalArgumentException.class, () -> Checkpoint.slotsFromIndexed(Map.of("m.99", new float[1]), 6));
+        assertThrows(
+                IllegalArgumentException.class, () -> Checkpoint.slotsFromIndexed(Map.of("m.99", new float[1]), 6));
     }
 
     @Test
@@ -131,14 +150,23 @@ class CheckpointTest {
         Path file = dir.resolve("model.safetensors");
         ModelFile.save(file, FakeModel.small(1), "", Map.of(), Map.of());
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> Checkpoint.read(file));
-        assertEquals(file + ": not an ae4j checkpoint (metadata format is \"ae4j.model\", expected \"ae4j.checkpoint\")",
+        assertEquals(
+                file + ": not an ae4j checkpoint (metadata format is \"ae4j.model\", expected \"ae4j.checkpoint\")",
                 e.getMessage());
     }
 
     @Test
     void slotNamesWithoutDots() {
         FakeModel m = FakeModel.small(1);
-        assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(m, "", "adam",
-                Map.of("m.x", slot(m, 0)), new Checkpoint.Progress(0, 0, 0, 0), Map.of(), Map.of()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Checkpoint.capture(
+                        m,
+                        "",
+                        "adam",
+                        Map.of("m.x", slot(m, 0)),
+                        new Checkpoint.Progress(0, 0, 0, 0),
+                        Map.of(),
+                        Map.of()));
     }
 }

@@ -1,7 +1,6 @@
 package ae4j.dsl.io;
 
 import ae4j.dsl.runtime.CompiledModel;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,10 +25,14 @@ final class FakeModel implements CompiledModel {
 
     /** f: 6 -> 4 -> 2, g: 2 -> 6, filled with distinct values from {@code seed}. */
     static FakeModel small(int seed) {
-        FakeModel m = new FakeModel("ae",
-                new ParamInfo("f.0.weight", 4, 6), new ParamInfo("f.0.bias", 1, 4),
-                new ParamInfo("f.1.weight", 2, 4), new ParamInfo("f.1.bias", 1, 2),
-                new ParamInfo("g.0.weight", 6, 2), new ParamInfo("g.0.bias", 1, 6));
+        FakeModel m = new FakeModel(
+                "ae",
+                new ParamInfo("f.0.weight", 4, 6),
+                new ParamInfo("f.0.bias", 1, 4),
+                new ParamInfo("f.1.weight", 2, 4),
+                new ParamInfo("f.1.bias", 1, 2),
+                new ParamInfo("g.0.weight", 6, 2),
+                new ParamInfo("g.0.bias", 1, 6));
         m.fill(seed);
         return m;
     }
@@ -50,14 +53,53 @@ final class FakeModel implements CompiledModel {
         return out;
     }
 
-    @Override public String name() { return name; }
-    @Override public int maxBatch() { return 1; }
-    @Override public int inputWidth() { return info.isEmpty() ? 0 : info.getFirst().cols(); }
-    @Override public List<ParamInfo> paramInfo() { return info; }
-    @Override public float[][] params() { return params; }
-    @Override public float[][] grads() { return grads; }
-    @Override public double forwardBackward(float[] x, int batch, long seed, long step) { return 0; }
-    @Override public double loss(float[] x, int batch, long seed, long step, boolean training) { return 0; }
-    @Override public double[] lastTerms() { return new double[0]; }
-    @Override public float[] value(int id) { return new float[0]; }
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int maxBatch() {
+        return 1;
+    }
+
+    @Override
+    public int inputWidth() {
+        return info.isEmpty() ? 0 : info.getFirst().cols();
+    }
+
+    @Override
+    public List<ParamInfo> paramInfo() {
+        return info;
+    }
+
+    @Override
+    public float[][] params() {
+        return params;
+    }
+
+    @Override
+    public float[][] grads() {
+        return grads;
+    }
+
+    @Override
+    public double forwardBackward(float[] x, int batch, long seed, long step) {
+        return 0;
+    }
+
+    @Override
+    public double loss(float[] x, int batch, long seed, long step, boolean training) {
+        return 0;
+    }
+
+    @Override
+    public double[] lastTerms() {
+        return new double[0];
+    }
+
+    @Override
+    public float[] value(int id) {
+        return new float[0];
+    }
 }

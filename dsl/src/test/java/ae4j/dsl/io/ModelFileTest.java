@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ae4j.dsl.runtime.CompiledModel.ParamInfo;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,33 +39,48 @@ class ModelFileTest {
         assertEquals(10L, saved.config().get("epochs"));
         assertEquals(Map.of("name", "adam", "lr", 1e-3), saved.config().get("optimizer"));
         assertEquals(Map.of("val_loss", 0.125), saved.metrics());
-        assertEquals(List.of("f.0.weight", "f.0.bias", "f.1.weight", "f.1.bias", "g.0.weight", "g.0.bias"),
+        assertEquals(
+                List.of("f.0.weight", "f.0.bias", "f.1.weight", "f.1.bias", "g.0.weight", "g.0.bias"),
                 List.copyOf(saved.tensors().keySet()));
         assertArrayEquals(new int[] {4, 6}, saved.tensors().get("f.0.weight").shape());
         assertArrayEquals(new int[] {1, 4}, saved.tensors().get("f.0.bias").shape());
         Map<String, String> meta = Safetensors.read(file).metadata();
         assertEquals("ae4j.model", meta.get("format"));
-        assertEquals("{\"epochs\":10,\"optimizer\":{\"name\":\"adam\",\"lr\":0.001}}".length(), meta.get("config").length());
+        assertEquals(
+                "{\"epochs\":10,\"optimizer\":{\"name\":\"adam\",\"lr\":0.001}}".length(),
+                meta.get("config").length());
     }
 
     @Test
     void shapeMismatchSaysExactlyWhatDiffers() throws IOException {
-        FakeModel big = new FakeModel("ae", new ParamInfo("f.0.weight", 256, 784), new ParamInfo("f.0.bias", 1, 256),
-                new ParamInfo("g.0.weight", 784, 256), new ParamInfo("old.extra", 1, 3));
+        FakeModel big = new FakeModel(
+                "ae",
+                new ParamInfo("f.0.weight", 256, 784),
+                new ParamInfo("f.0.bias", 1, 256),
+                new ParamInfo("g.0.weight", 784, 256),
+                new ParamInfo("old.extra", 1, 3));
         Path file = dir.resolve("big.safetensors");
         ModelFile.save(file, big, "", Map.of(), Map.of());
-        FakeModel small = new FakeModel("ae", new ParamInfo("f.0.weight", 128, 784), new ParamInfo("f.0.bias", 1, 128),
-                new ParamInfo("g.0.weight", 784, 256), new ParamInfo("g.0.bias", 1, 784));
+        FakeModel small = new FakeModel(
+                "ae",
+                new ParamInfo("f.0.weight", 128, 784),
+                new ParamInfo("f.0.bias", 1, 128),
+                new ParamInfo("g.0.weight", 784, 256),
+                new ParamInfo("g.0.bias", 1, 784));
         small.params()[2][0] = 42f;
         ModelMismatchException e = assertThrows(ModelMismatchException.class, () -> ModelFile.load(file, small));
-        assertEquals(List.of(
-                "f.0.weight: file has 256 x 784, model has 128 x 784",
-                "f.0.bias: file has 1 x 256, model has 1 x 128",
-                "missing from the file: g.0.bias (1 x 784)",
-                "in the file but not in the model: old.extra (1 x 3)"), e.differences());
-        assertEquals(file + " does not fit model ae:\n  f.0.weight: file has 256 x 784, model has 128 x 784\n"
-                + "  f.0.bias: file has 1 x 256, model has 1 x 128\n  missing from the file: g.0.bias (1 x 784)\n"
-                + "  in the file but not in the model: old.extra (1 x 3)", e.getMessage());
+        assertEquals(
+                List.of(
+                        "f.0.weight: file has 256 x 784, model has 128 x 784",
+                        "f.0.bias: file has 1 x 256, model has 1 x 128",
+                        "missing from the file: g.0.bias (1 x 784)",
+                        "in the file but not in the model: old.extra (1 x 3)"),
+                e.differences());
+        assertEquals(
+                file + " does not fit model ae:\n  f.0.weight: file has 256 x 784, model has 128 x 784\n"
+                        + "  f.0.bias: file has 1 x 256, model has 1 x 128\n  missing from the file: g.0.bias (1 x 784)\n"
+                        + "  in the file but not in the model: old.extra (1 x 3)",
+                e.getMessage());
         assertEquals(42f, small.params()[2][0], "nothing copied when anything differs");
     }
 
@@ -75,8 +88,12 @@ class ModelFileTest {
     void oneDimensionalBiasFromPyTorchIsAccepted() throws IOException {
         FakeModel m = new FakeModel("lin", new ParamInfo("f.0.weight", 2, 3), new ParamInfo("f.0.bias", 1, 2));
         Path file = dir.resolve("torch.safetensors");
-        Safetensors.write(file, List.of(Safetensors.Tensor.of("f.0.weight", 2, 3, new float[] {1, 2, 3, 4, 5, 6}),
-                new Safetensors.Tensor("f.0.bias", new int[] {2}, new float[] {7, 8})), Map.of());
+        Safetensors.write(
+                file,
+                List.of(
+                        Safetensors.Tensor.of("f.0.weight", 2, 3, new float[] {1, 2, 3, 4, 5, 6}),
+                        new Safetensors.Tensor("f.0.bias", new int[] {2}, new float[] {7, 8})),
+                Map.of());
         ModelFile.load(file, m);
         assertArrayEquals(new float[] {7, 8}, m.params()[1]);
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, m.params()[0]);
@@ -86,9 +103,11 @@ class ModelFileTest {
     void checkpointIsNotAModel() throws IOException {
         FakeModel m = FakeModel.small(1);
         Path file = dir.resolve("ckpt.safetensors");
-        Checkpoint.capture(m, "", "sgd", Map.of(), new Checkpoint.Progress(1, 1, 1, 0), Map.of(), Map.of()).write(file);
+        Checkpoint.capture(m, "", "sgd", Map.of(), new Checkpoint.Progress(1, 1, 1, 0), Map.of(), Map.of())
+                .write(file);
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> ModelFile.read(file));
-        assertEquals(file + ": this is a ae4j.checkpoint file, not an ae4j model (load checkpoints with Checkpoint.read)",
+        assertEquals(
+                file + ": this is a ae4j.checkpoint file, not an ae4j model (load checkpoints with Checkpoint.read)",
                 e.getMessage());
     }
 }

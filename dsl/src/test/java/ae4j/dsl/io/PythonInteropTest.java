@@ -1,16 +1,15 @@
 package ae4j.dsl.io;
 
-import ae4j.dsl.runtime.CompiledModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ae4j.dsl.runtime.CompiledModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +27,9 @@ class PythonInteropTest {
     Path dir;
 
     private static String run(String script, Path file) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(PYTHON.toString(), "-c", script, file.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", script, file.toString())
+                .redirectErrorStream(true)
+                .start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("python timed out");
@@ -43,7 +44,9 @@ class PythonInteropTest {
             return false;
         }
         try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import " + module).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import " + module)
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -113,17 +116,22 @@ class PythonInteropTest {
         assertEquals("ok", run(script, file));
         Safetensors.Contents c = Safetensors.read(file);
         assertEquals(Map.of("model", "ae", "source", "model ae { }"), c.metadata());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0, 0.25f, 0.5f, 0.75f, 1, 1.25f},
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new float[] {0, 0.25f, 0.5f, 0.75f, 1, 1.25f},
                 c.tensors().get("f.0.weight").data());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 3}, c.tensors().get("f.0.weight").shape());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1.5f, -2f}, c.tensors().get("f.0.bias").data());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0.1f}, c.tensors().get("d").data());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {}, c.tensors().get("s").shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new int[] {2, 3}, c.tensors().get("f.0.weight").shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new float[] {1.5f, -2f}, c.tensors().get("f.0.bias").data());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new float[] {0.1f}, c.tensors().get("d").data());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new int[] {}, c.tensors().get("s").shape());
         // and a model loads from it, the 1-D bias included
-        FakeModel m = new FakeModel("ae", new CompiledModel.ParamInfo("f.0.weight", 2, 3),
-                new CompiledModel.ParamInfo("f.0.bias", 1, 2));
-        Safetensors.Contents only = Safetensors.Contents.of(java.util.List.of(c.tensors().get("f.0.weight"),
-                c.tensors().get("f.0.bias")), Map.of());
+        FakeModel m = new FakeModel(
+                "ae", new CompiledModel.ParamInfo("f.0.weight", 2, 3), new CompiledModel.ParamInfo("f.0.bias", 1, 2));
+        Safetensors.Contents only = Safetensors.Contents.of(
+                java.util.List.of(c.tensors().get("f.0.weight"), c.tensors().get("f.0.bias")), Map.of());
         ModelFile.copyInto(file.toString(), only.tensors(), m);
         org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1.5f, -2f}, m.params()[1]);
     }
@@ -133,8 +141,12 @@ class PythonInteropTest {
     void headerMatchesTheReferenceWriter() throws Exception {
         assumeTrue(pythonHas("safetensors.numpy"), PYTHON + " lacks safetensors and numpy");
         Path ours = dir.resolve("ours.safetensors");
-        Safetensors.write(ours, java.util.List.of(new Safetensors.Tensor("a", new int[] {2, 3}, new float[6]),
-                new Safetensors.Tensor("b", new int[] {5}, new float[5])), Map.of("k", "v \"q\" ✓"));
+        Safetensors.write(
+                ours,
+                java.util.List.of(
+                        new Safetensors.Tensor("a", new int[] {2, 3}, new float[6]),
+                        new Safetensors.Tensor("b", new int[] {5}, new float[5])),
+                Map.of("k", "v \"q\" ✓"));
         String script = """
                 import sys, numpy as np
                 from safetensors.numpy import save_file

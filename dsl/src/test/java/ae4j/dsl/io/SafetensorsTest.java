@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +46,9 @@ class SafetensorsTest {
         Safetensors.write(file, tensors, meta);
 
         Safetensors.Contents c = Safetensors.read(file);
-        assertEquals(List.of("z.0.weight", "a.bias", "scalar", "empty"), List.copyOf(c.tensors().keySet()));
+        assertEquals(
+                List.of("z.0.weight", "a.bias", "scalar", "empty"),
+                List.copyOf(c.tensors().keySet()));
         for (Safetensors.Tensor t : tensors) {
             Safetensors.Tensor back = c.tensors().get(t.name());
             assertArrayEquals(t.shape(), back.shape(), t.name());
@@ -65,8 +66,8 @@ class SafetensorsTest {
     @Test
     void headerLayoutMatchesHandComputedBytes() throws IOException {
         Path file = dir.resolve("a.safetensors");
-        Safetensors.write(file, List.of(new Safetensors.Tensor("a", new int[] {2}, new float[] {1f, -2f})),
-                Map.of("k", "v"));
+        Safetensors.write(
+                file, List.of(new Safetensors.Tensor("a", new int[] {2}, new float[] {1f, -2f})), Map.of("k", "v"));
         byte[] bytes = Files.readAllBytes(file);
         String json = "{\"__metadata__\":{\"k\":\"v\"},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
         assertEquals(79, json.length());
@@ -97,11 +98,13 @@ class SafetensorsTest {
         ByteBuffer data = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         data.putDouble(0.1).putDouble(-3.5);
         data.putShort(Float.floatToFloat16(1.5f)).putShort(Float.floatToFloat16(-0.25f));
-        data.putShort((short) (Float.floatToIntBits(3.0f) >>> 16)).putShort((short) (Float.floatToIntBits(-1e10f) >>> 16));
+        data.putShort((short) (Float.floatToIntBits(3.0f) >>> 16))
+                .putShort((short) (Float.floatToIntBits(-1e10f) >>> 16));
         Safetensors.Contents c = Safetensors.fromBytes("x", file(json, data.array()));
         assertArrayEquals(new float[] {0.1f, -3.5f}, c.tensors().get("d").data());
         assertArrayEquals(new float[] {1.5f, -0.25f}, c.tensors().get("h").data());
-        assertArrayEquals(new float[] {3.0f, Float.intBitsToFloat(Float.floatToIntBits(-1e10f) & 0xffff0000)},
+        assertArrayEquals(
+                new float[] {3.0f, Float.intBitsToFloat(Float.floatToIntBits(-1e10f) & 0xffff0000)},
                 c.tensors().get("b").data());
         assertArrayEquals(new int[] {1, 2}, c.tensors().get("b").shape());
     }
@@ -110,8 +113,12 @@ class SafetensorsTest {
 
     private static byte[] file(String json, byte[] data) {
         byte[] h = json.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(h.length).put(h).put(data).array();
+        return ByteBuffer.allocate(8 + h.length + data.length)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(h.length)
+                .put(h)
+                .put(data)
+                .array();
     }
 
     private String error(byte[] bytes) throws IOException {
@@ -134,9 +141,15 @@ class SafetensorsTest {
         byte[] good = Safetensors.toBytes(Safetensors.Contents.of(
                 List.of(new Safetensors.Tensor("a", new int[] {2}, new float[] {1f, 2f})), Map.of()));
         String m = error(Arrays.copyOf(good, good.length - 3));
-        assertTrue(m.contains("tensor \"a\": data_offsets [0, 8] point past the end of the data (5 bytes; file truncated?)"), m);
+        assertTrue(
+                m.contains(
+                        "tensor \"a\": data_offsets [0, 8] point past the end of the data (5 bytes; file truncated?)"),
+                m);
         m = error(Arrays.copyOf(good, 20));
-        assertTrue(m.contains("truncated or not a safetensors file: the header length is 56 bytes but the file has only 12"), m);
+        assertTrue(
+                m.contains(
+                        "truncated or not a safetensors file: the header length is 56 bytes but the file has only 12"),
+                m);
     }
 
     @Test
@@ -147,7 +160,8 @@ class SafetensorsTest {
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 5L);
         assertTrue(error(b).contains("the header is not valid JSON"), error(b));
         // a text file: "hello wo" read as a length
-        assertTrue(error("hello world, not tensors".getBytes(StandardCharsets.US_ASCII)).contains("larger than the limit"));
+        assertTrue(error("hello world, not tensors".getBytes(StandardCharsets.US_ASCII))
+                .contains("larger than the limit"));
     }
 
     @Test
@@ -177,8 +191,10 @@ class SafetensorsTest {
         assertTrue(m.contains("shape 3 of F32 needs 12 bytes but data_offsets [0, 8] span 8"), m);
         m = error(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", new byte[8]));
         assertTrue(m.contains("end before they begin"), m);
-        m = error(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8]));
+        m = error(file(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+                new byte[8]));
         assertTrue(m.contains("tensor \"b\" starts at byte 4 of the data but the previous tensor ends at 8"), m);
         m = error(file(ONE, new byte[12]));
         assertTrue(m.contains("the tensors cover 8 bytes but the file has 12 bytes of data"), m);
@@ -195,8 +211,8 @@ class SafetensorsTest {
 
     @Test
     void tensorShapeMustMatchData() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Safetensors.Tensor.of("w", 2, 3, new float[5]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Safetensors.Tensor.of("w", 2, 3, new float[5]));
         assertEquals("w: shape [2, 3] holds 6 values but the data has 5", e.getMessage());
     }
 }

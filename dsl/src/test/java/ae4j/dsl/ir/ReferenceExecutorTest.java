@@ -74,9 +74,17 @@ class ReferenceExecutorTest {
     @Test
     void undercompleteBernoulliWithSparsityAndWeightDecay() {
         // x(5) -> dense 3 sigmoid (h) -> dense 5 (logits) ; bernoulli_nll(x, logits) + 0.01 l1(h) + 1e-3 wd + 0.1 l2(h)
-        Graph g = new Graph("sparse", List.of(new Param("f.0.weight", 3, 5), new Param("f.0.bias", 1, 3),
-                new Param("g.0.weight", 5, 3), new Param("g.0.bias", 1, 5)),
-                List.of(new Input(0, 5), new Dense(1, 0, 0, 1, false, 3), new Activate(2, 1, Activation.SIGMOID, 3),
+        Graph g = new Graph(
+                "sparse",
+                List.of(
+                        new Param("f.0.weight", 3, 5),
+                        new Param("f.0.bias", 1, 3),
+                        new Param("g.0.weight", 5, 3),
+                        new Param("g.0.bias", 1, 5)),
+                List.of(
+                        new Input(0, 5),
+                        new Dense(1, 0, 0, 1, false, 3),
+                        new Activate(2, 1, Activation.SIGMOID, 3),
                         new Dense(3, 2, 2, 3, false, 5)),
                 List.of(new BernoulliNll(1, 0, 3), new L1(0.01, 2), new WeightDecay(1e-3), new L2(0.1, 2)));
         SplittableRandom r = new SplittableRandom(1);
@@ -88,9 +96,13 @@ class ReferenceExecutorTest {
     @Test
     void tiedTanhWithContractivePenalty() {
         // x(4) -> dense 3 tanh (W0) -> dense^T(W0) 4 ; mse(x, r) + 0.3 * ||dh/dx||_F^2
-        Graph g = new Graph("cae", List.of(new Param("f.0.weight", 3, 4), new Param("f.0.bias", 1, 3),
-                new Param("g.0.bias", 1, 4)),
-                List.of(new Input(0, 4), new Dense(1, 0, 0, 1, false, 3), new Activate(2, 1, Activation.TANH, 3),
+        Graph g = new Graph(
+                "cae",
+                List.of(new Param("f.0.weight", 3, 4), new Param("f.0.bias", 1, 3), new Param("g.0.bias", 1, 4)),
+                List.of(
+                        new Input(0, 4),
+                        new Dense(1, 0, 0, 1, false, 3),
+                        new Activate(2, 1, Activation.TANH, 3),
                         new Dense(3, 2, 0, 2, true, 4)),
                 List.of(new Mse(1, 0, 3), new Contractive(0.3, 2, 0, Activation.TANH)));
         SplittableRandom r = new SplittableRandom(2);
@@ -100,7 +112,9 @@ class ReferenceExecutorTest {
     @Test
     void sigmoidContractivePenaltyIsTheFrobeniusNormOfTheFiniteDifferenceJacobian() {
         int in = 6, m = 4;
-        Graph g = new Graph("cae", List.of(new Param("w", m, in), new Param("b", 1, m)),
+        Graph g = new Graph(
+                "cae",
+                List.of(new Param("w", m, in), new Param("b", 1, m)),
                 List.of(new Input(0, in), new Dense(1, 0, 0, 1, false, m), new Activate(2, 1, Activation.SIGMOID, m)),
                 List.of(new Contractive(1, 2, 0, Activation.SIGMOID)));
         SplittableRandom r = new SplittableRandom(3);
@@ -128,16 +142,33 @@ class ReferenceExecutorTest {
 
     @Test
     void denoisingDeepWithNoiseBeforeTheCode() {
-        // x(6) -> x~ (given) -> dense 4 relu -> dense 3 (+ noise) -> sigmoid (h) -> dense 4 softplus -> dense 6 ; mse + gaussian nll
-        Graph g = new Graph("dae", List.of(new Param("f.0.weight", 4, 6), new Param("f.0.bias", 1, 4),
-                new Param("f.1.weight", 3, 4), new Param("f.1.bias", 1, 3),
-                new Param("g.0.weight", 4, 3), new Param("g.0.bias", 1, 4),
-                new Param("g.1.weight", 6, 4), new Param("g.1.bias", 1, 6)),
-                List.of(new Input(0, 6), new Corrupt(1, 0, new Corruption.Then(new Corruption.Gaussian(0.3),
-                                new Corruption.Masking(0.2)), 6),
-                        new Dense(2, 1, 0, 1, false, 4), new Activate(3, 2, Activation.RELU, 4),
-                        new Dense(4, 3, 2, 3, false, 3), new AddNoise(5, 4, 0.5, 3), new Activate(6, 5, Activation.SIGMOID, 3),
-                        new Dense(7, 6, 4, 5, false, 4), new Activate(8, 7, Activation.SOFTPLUS, 4),
+        // x(6) -> x~ (given) -> dense 4 relu -> dense 3 (+ noise) -> sigmoid (h) -> dense 4 softplus -> dense 6 ; mse +
+        // gaussian nll
+        Graph g = new Graph(
+                "dae",
+                List.of(
+                        new Param("f.0.weight", 4, 6),
+                        new Param("f.0.bias", 1, 4),
+                        new Param("f.1.weight", 3, 4),
+                        new Param("f.1.bias", 1, 3),
+                        new Param("g.0.weight", 4, 3),
+                        new Param("g.0.bias", 1, 4),
+                        new Param("g.1.weight", 6, 4),
+                        new Param("g.1.bias", 1, 6)),
+                List.of(
+                        new Input(0, 6),
+                        new Corrupt(
+                                1,
+                                0,
+                                new Corruption.Then(new Corruption.Gaussian(0.3), new Corruption.Masking(0.2)),
+                                6),
+                        new Dense(2, 1, 0, 1, false, 4),
+                        new Activate(3, 2, Activation.RELU, 4),
+                        new Dense(4, 3, 2, 3, false, 3),
+                        new AddNoise(5, 4, 0.5, 3),
+                        new Activate(6, 5, Activation.SIGMOID, 3),
+                        new Dense(7, 6, 4, 5, false, 4),
+                        new Activate(8, 7, Activation.SOFTPLUS, 4),
                         new Dense(9, 8, 6, 7, false, 6)),
                 List.of(new Mse(1, 0, 9), new GaussianNll(0.5, 0, 9, 0.7)));
         SplittableRandom r = new SplittableRandom(4);
@@ -151,11 +182,21 @@ class ReferenceExecutorTest {
 
     @Test
     void predictiveSparseDecompositionTermsOnBothSides() {
-        // x(5) -> dense 3 tanh = f(x); h = the same code; mse(x, g(h)) + 0.5 l1(h) + mse(h, f(x)): gradient on both sides of the last term
-        Graph g = new Graph("psd", List.of(new Param("f.0.weight", 3, 5), new Param("f.0.bias", 1, 3),
-                new Param("g.0.weight", 5, 3), new Param("g.0.bias", 1, 5)),
-                List.of(new Input(0, 5), new Dense(1, 0, 0, 1, false, 3), new Activate(2, 1, Activation.TANH, 3),
-                        new Dense(3, 2, 2, 3, false, 5), new Activate(4, 3, Activation.IDENTITY, 5)),
+        // x(5) -> dense 3 tanh = f(x); h = the same code; mse(x, g(h)) + 0.5 l1(h) + mse(h, f(x)): gradient on both
+        // sides of the last term
+        Graph g = new Graph(
+                "psd",
+                List.of(
+                        new Param("f.0.weight", 3, 5),
+                        new Param("f.0.bias", 1, 3),
+                        new Param("g.0.weight", 5, 3),
+                        new Param("g.0.bias", 1, 5)),
+                List.of(
+                        new Input(0, 5),
+                        new Dense(1, 0, 0, 1, false, 3),
+                        new Activate(2, 1, Activation.TANH, 3),
+                        new Dense(3, 2, 2, 3, false, 5),
+                        new Activate(4, 3, Activation.IDENTITY, 5)),
                 List.of(new Mse(1, 0, 4), new L1(0.5, 2), new Mse(1, 2, 1)));
         SplittableRandom r = new SplittableRandom(5);
         checkGradients(g, params(g, r), random(r, 2 * 5, 1), 2, null);
@@ -166,12 +207,23 @@ class ReferenceExecutorTest {
         // x(5) -> dense 4 -> softmax -> dense 3 sigmoid (h) -> dense 5 (logits) -> softmax ; categorical_nll(x, .)
         // targets are uniform in [0, 1): rows do not sum to 1 (the exact gradient is T softmax - t)
         // + categorical_nll(h, h): a target with a gradient of its own
-        Graph g = new Graph("cat", List.of(new Param("f.0.weight", 4, 5), new Param("f.0.bias", 1, 4),
-                new Param("f.1.weight", 3, 4), new Param("f.1.bias", 1, 3),
-                new Param("g.0.weight", 5, 3), new Param("g.0.bias", 1, 5)),
-                List.of(new Input(0, 5), new Dense(1, 0, 0, 1, false, 4), new Softmax(2, 1, 4),
-                        new Dense(3, 2, 2, 3, false, 3), new Activate(4, 3, Activation.SIGMOID, 3),
-                        new Dense(5, 4, 4, 5, false, 5), new Softmax(6, 5, 5)),
+        Graph g = new Graph(
+                "cat",
+                List.of(
+                        new Param("f.0.weight", 4, 5),
+                        new Param("f.0.bias", 1, 4),
+                        new Param("f.1.weight", 3, 4),
+                        new Param("f.1.bias", 1, 3),
+                        new Param("g.0.weight", 5, 3),
+                        new Param("g.0.bias", 1, 5)),
+                List.of(
+                        new Input(0, 5),
+                        new Dense(1, 0, 0, 1, false, 4),
+                        new Softmax(2, 1, 4),
+                        new Dense(3, 2, 2, 3, false, 3),
+                        new Activate(4, 3, Activation.SIGMOID, 3),
+                        new Dense(5, 4, 4, 5, false, 5),
+                        new Softmax(6, 5, 5)),
                 List.of(new CategoricalNll(1, 0, 5), new CategoricalNll(0.3, 4, 3), new Mse(0.2, 0, 6)));
         SplittableRandom r = new SplittableRandom(6);
         double[] x = new double[3 * 5];
@@ -181,7 +233,8 @@ class ReferenceExecutorTest {
 
     @Test
     void softmaxRowsAreDistributionsAndCategoricalNllIsTheCrossEntropy() {
-        Graph g = new Graph("sm", List.of(), List.of(new Input(0, 3), new Softmax(1, 0, 3)), List.of(new CategoricalNll(1, 0, 0)));
+        Graph g = new Graph(
+                "sm", List.of(), List.of(new Input(0, 3), new Softmax(1, 0, 3)), List.of(new CategoricalNll(1, 0, 0)));
         double[] z = {1, 2, 3, -1000, 0, 1000};
         ReferenceExecutor.Result res = new ReferenceExecutor(g).run(new double[0][], z, 2, null, false);
         double[] y = res.values()[1];
@@ -198,9 +251,17 @@ class ReferenceExecutorTest {
     @Test
     void klSparsityOnASigmoidCode() {
         // x(4) -> dense 6 sigmoid (h) -> dense 4 ; mse + 0.5 * sum_j KL(0.1 || mean_batch h_j)
-        Graph g = new Graph("kl", List.of(new Param("f.0.weight", 6, 4), new Param("f.0.bias", 1, 6),
-                new Param("g.0.weight", 4, 6), new Param("g.0.bias", 1, 4)),
-                List.of(new Input(0, 4), new Dense(1, 0, 0, 1, false, 6), new Activate(2, 1, Activation.SIGMOID, 6),
+        Graph g = new Graph(
+                "kl",
+                List.of(
+                        new Param("f.0.weight", 6, 4),
+                        new Param("f.0.bias", 1, 6),
+                        new Param("g.0.weight", 4, 6),
+                        new Param("g.0.bias", 1, 4)),
+                List.of(
+                        new Input(0, 4),
+                        new Dense(1, 0, 0, 1, false, 6),
+                        new Activate(2, 1, Activation.SIGMOID, 6),
                         new Dense(3, 2, 2, 3, false, 4)),
                 List.of(new Mse(1, 0, 3), new KlSparsity(0.5, 2, 0.1)));
         SplittableRandom r = new SplittableRandom(7);
@@ -223,14 +284,27 @@ class ReferenceExecutorTest {
     @Test
     void stochasticJacobianEstimateThroughAProbe() {
         // deep encoder x(4) -> 3 tanh -> 2 sigmoid, applied to x and to x + sigma eps ; mse(x, g(f(x))) + 0.2 estimate
-        Graph g = new Graph("je", List.of(new Param("f.0.weight", 3, 4), new Param("f.0.bias", 1, 3),
-                new Param("f.1.weight", 2, 3), new Param("f.1.bias", 1, 2),
-                new Param("g.0.weight", 4, 2), new Param("g.0.bias", 1, 4)),
-                List.of(new Input(0, 4), new Dense(1, 0, 0, 1, false, 3), new Activate(2, 1, Activation.TANH, 3),
-                        new Dense(3, 2, 2, 3, false, 2), new Activate(4, 3, Activation.SIGMOID, 2),
+        Graph g = new Graph(
+                "je",
+                List.of(
+                        new Param("f.0.weight", 3, 4),
+                        new Param("f.0.bias", 1, 3),
+                        new Param("f.1.weight", 2, 3),
+                        new Param("f.1.bias", 1, 2),
+                        new Param("g.0.weight", 4, 2),
+                        new Param("g.0.bias", 1, 4)),
+                List.of(
+                        new Input(0, 4),
+                        new Dense(1, 0, 0, 1, false, 3),
+                        new Activate(2, 1, Activation.TANH, 3),
+                        new Dense(3, 2, 2, 3, false, 2),
+                        new Activate(4, 3, Activation.SIGMOID, 2),
                         new Dense(5, 4, 4, 5, false, 4),
-                        new Probe(6, 0, 0.3, 4), new Dense(7, 6, 0, 1, false, 3), new Activate(8, 7, Activation.TANH, 3),
-                        new Dense(9, 8, 2, 3, false, 2), new Activate(10, 9, Activation.SIGMOID, 2)),
+                        new Probe(6, 0, 0.3, 4),
+                        new Dense(7, 6, 0, 1, false, 3),
+                        new Activate(8, 7, Activation.TANH, 3),
+                        new Dense(9, 8, 2, 3, false, 2),
+                        new Activate(10, 9, Activation.SIGMOID, 2)),
                 List.of(new Mse(1, 0, 5), new JacobianEstimate(0.2, 10, 4, 0.3)));
         SplittableRandom r = new SplittableRandom(8);
         double[][] sampled = new double[g.nodes().size()][];
@@ -243,9 +317,16 @@ class ReferenceExecutorTest {
         // one sigmoid layer: E ||f(x + s eps) - f(x)||^2 / s^2 -> ||J||_F^2 as s -> 0
         int in = 5, m = 3;
         double sigma = 1e-3;
-        Graph g = new Graph("je1", List.of(new Param("w", m, in), new Param("b", 1, m)),
-                List.of(new Input(0, in), new Dense(1, 0, 0, 1, false, m), new Activate(2, 1, Activation.SIGMOID, m),
-                        new Probe(3, 0, sigma, in), new Dense(4, 3, 0, 1, false, m), new Activate(5, 4, Activation.SIGMOID, m)),
+        Graph g = new Graph(
+                "je1",
+                List.of(new Param("w", m, in), new Param("b", 1, m)),
+                List.of(
+                        new Input(0, in),
+                        new Dense(1, 0, 0, 1, false, m),
+                        new Activate(2, 1, Activation.SIGMOID, m),
+                        new Probe(3, 0, sigma, in),
+                        new Dense(4, 3, 0, 1, false, m),
+                        new Activate(5, 4, Activation.SIGMOID, m)),
                 List.of(new Graph.Contractive(1, 2, 0, Activation.SIGMOID), new JacobianEstimate(1, 5, 2, sigma)));
         SplittableRandom r = new SplittableRandom(9);
         double[][] p = params(g, r);
@@ -267,10 +348,19 @@ class ReferenceExecutorTest {
 
     /** x(5) -> dense 3 tanh = f(x); h free; mse(x, g(h)) + 0.1 l1(h) + mse(h, f(x)). */
     static Graph psd(int steps, double lr) {
-        return new Graph("psd" + steps, List.of(new Param("f.0.weight", 3, 5), new Param("f.0.bias", 1, 3),
-                new Param("g.0.weight", 5, 3), new Param("g.0.bias", 1, 5)),
-                List.of(new Input(0, 5), new Dense(1, 0, 0, 1, false, 3), new Activate(2, 1, Activation.TANH, 3),
-                        new FreeCode(3, 2, steps, lr, 3), new Dense(4, 3, 2, 3, false, 5)),
+        return new Graph(
+                "psd" + steps,
+                List.of(
+                        new Param("f.0.weight", 3, 5),
+                        new Param("f.0.bias", 1, 3),
+                        new Param("g.0.weight", 5, 3),
+                        new Param("g.0.bias", 1, 5)),
+                List.of(
+                        new Input(0, 5),
+                        new Dense(1, 0, 0, 1, false, 3),
+                        new Activate(2, 1, Activation.TANH, 3),
+                        new FreeCode(3, 2, steps, lr, 3),
+                        new Dense(4, 3, 2, 3, false, 5)),
                 List.of(new Mse(1, 0, 4), new L1(0.1, 3), new Mse(1, 3, 2)));
     }
 
@@ -284,7 +374,9 @@ class ReferenceExecutorTest {
         double before = new ReferenceExecutor(g0).run(p, x, batch, null, false).loss();
         double last = before;
         for (int steps : new int[] {1, 3, 10}) {
-            double after = new ReferenceExecutor(psd(steps, 0.05)).run(p, x, batch, null, false).loss();
+            double after = new ReferenceExecutor(psd(steps, 0.05))
+                    .run(p, x, batch, null, false)
+                    .loss();
             assertTrue(after < last, steps + " steps: " + after + " after, " + last + " before");
             last = after;
         }
@@ -305,7 +397,8 @@ class ReferenceExecutorTest {
     @Test
     void rejectsAnInputOfTheWrongSize() {
         Graph g = new Graph("m", List.of(), List.of(new Input(0, 3)), List.of(new L2(1, 0)));
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> new ReferenceExecutor(g).run(new double[0][], new double[5], 2, null, false));
         assertEquals("input holds 5 values, expected batch 2 x width 3", e.getMessage());
     }

@@ -1,13 +1,13 @@
 package ae4j.dsl.ir;
 
-import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ae4j.dsl.check.FrontEnd;
 import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.runtime.CompiledModel;
-import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /** The reference model sees the same corruption and noise as the generated class: same loss, same gradients. */
 class ReferenceModelTest {
@@ -45,7 +45,11 @@ class ReferenceModelTest {
             double max = 0;
             for (float v : ref.grads()[i]) max = Math.max(max, Math.abs(v));
             for (int j = 0; j < gen.grads()[i].length; j++) {
-                assertEquals(ref.grads()[i][j], gen.grads()[i][j], 1e-3 * max + 1e-5, g.params().get(i).name() + "[" + j + "]");
+                assertEquals(
+                        ref.grads()[i][j],
+                        gen.grads()[i][j],
+                        1e-3 * max + 1e-5,
+                        g.params().get(i).name() + "[" + j + "]");
             }
         }
         assertEquals(ref.loss(x, 7, 0, 0, false), gen.loss(x, 7, 0, 0, false), 1e-4 * Math.abs(b));

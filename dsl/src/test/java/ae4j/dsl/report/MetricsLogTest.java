@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ae4j.dsl.io.Json;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,14 +72,17 @@ class MetricsLogTest {
         assertEquals(sample().toCsv(), back.toCsv());
         Files.writeString(dir.resolve("bad.json"), "[{\"epoch\":1},{\"epoch\":1}]");
         IOException e = assertThrows(IOException.class, () -> MetricsLog.read(dir.resolve("bad.json")));
-        assertEquals(dir.resolve("bad.json") + ": record 1: epoch 1 is not after the last logged epoch 1", e.getMessage());
+        assertEquals(
+                dir.resolve("bad.json") + ": record 1: epoch 1 is not after the last logged epoch 1", e.getMessage());
     }
 
     @Test
     void epochsMustIncreaseAndNamesMustFitCsv() {
         MetricsLog log = sample();
-        assertEquals("epoch 3 is not after the last logged epoch 3",
-                assertThrows(IllegalArgumentException.class, () -> log.add(3, row("a", 1))).getMessage());
+        assertEquals(
+                "epoch 3 is not after the last logged epoch 3",
+                assertThrows(IllegalArgumentException.class, () -> log.add(3, row("a", 1)))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> log.add(4, row("a,b", 1)));
         assertThrows(IllegalArgumentException.class, () -> log.add(4, row("epoch", 1)));
     }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,8 +50,10 @@ class PicturesTest {
 
     @Test
     void logScaleSkipsNonPositiveAndSaysWhenNothingIsLeft() throws IOException {
-        assertNotNull(Pictures.lossCurvePng(new double[] {1, 2}, new double[] {0, 0.5}, new double[] {-1, 0.6}, true, 200, 150));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        assertNotNull(Pictures.lossCurvePng(
+                new double[] {1, 2}, new double[] {0, 0.5}, new double[] {-1, 0.6}, true, 200, 150));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Pictures.lossChart(new double[] {1}, new double[] {0}, null, true, 200, 150));
         assertEquals("no loss values to plot (a log scale needs values > 0)", e.getMessage());
     }
@@ -94,18 +95,19 @@ class PicturesTest {
             }
         }
         int row1 = gap + h * scale + gap;
-        assertEquals(0, r.getSample(gap, row1, 0));                 // corrupted[0] = -0.5 -> 0
-        assertEquals(255, r.getSample(gap + scale, row1, 0));       // corrupted[1] = 1.5 -> 255
+        assertEquals(0, r.getSample(gap, row1, 0)); // corrupted[0] = -0.5 -> 0
+        assertEquals(255, r.getSample(gap + scale, row1, 0)); // corrupted[1] = 1.5 -> 255
         int row2 = row1 + h * scale + gap;
-        assertEquals(128, r.getSample(gap, row2, 0));               // 0.5 -> round(127.5) = 128
-        int lastX = gap + 2 * (w * scale + gap) + (w - 1) * scale;  // NaN -> black
+        assertEquals(128, r.getSample(gap, row2, 0)); // 0.5 -> round(127.5) = 128
+        int lastX = gap + 2 * (w * scale + gap) + (w - 1) * scale; // NaN -> black
         assertEquals(0, r.getSample(lastX, row2 + (h - 1) * scale, 0));
         assertEquals(Pictures.GAP_GRAY, r.getSample(gap + w * scale, row2, 0)); // gap between columns
     }
 
     @Test
     void imageGridSaysWhenARowIsTooShort() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Pictures.imageGrid(List.of(new float[16], new float[10]), 2, 2, 4, 1, 0));
         assertEquals("image grid row 1 has 10 values, need 2 examples of 2 x 4 = 16", e.getMessage());
     }

@@ -11,7 +11,10 @@ public record RunOutcome(int code, String out, String err) {
     public static RunOutcome of(Path file, Runner.Options options) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Runner.run(file, options, new PrintStream(o, true, StandardCharsets.UTF_8),
+        int code = Runner.run(
+                file,
+                options,
+                new PrintStream(o, true, StandardCharsets.UTF_8),
                 new PrintStream(e, true, StandardCharsets.UTF_8));
         return new RunOutcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }

@@ -76,13 +76,24 @@ class RunnerTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(!r.err().contains("not implemented"), r.err());
         assertTrue(r.out().contains("pretrain deep: greedy, 3 levels, 3 epochs each"), r.out());
-        assertTrue(r.out().contains("pretrain deep: level 1 of 3: 3 -> 32 tanh, decoder 32 -> 3 identity (becomes g.2), mse"), r.out());
-        assertTrue(r.out().contains("pretrain deep: level 3 of 3: 16 -> 2 identity, decoder 2 -> 16 tanh (becomes g.0), mse"), r.out());
+        assertTrue(
+                r.out()
+                        .contains(
+                                "pretrain deep: level 1 of 3: 3 -> 32 tanh, decoder 32 -> 3 identity (becomes g.2), mse"),
+                r.out());
+        assertTrue(
+                r.out()
+                        .contains(
+                                "pretrain deep: level 3 of 3: 16 -> 2 identity, decoder 2 -> 16 tanh (becomes g.0), mse"),
+                r.out());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                "objective on roll ([0-9.]+) at initialisation, ([0-9.]+) after pretraining").matcher(r.out());
+                        "objective on roll ([0-9.]+) at initialisation, ([0-9.]+) after pretraining")
+                .matcher(r.out());
         assertTrue(m.find(), r.out());
         assertTrue(Double.parseDouble(m.group(2)) < Double.parseDouble(m.group(1)), m.group());
-        assertTrue(r.out().indexOf("after pretraining") < r.out().indexOf("train deep: loss"), "fine-tuning follows pretraining");
+        assertTrue(
+                r.out().indexOf("after pretraining") < r.out().indexOf("train deep: loss"),
+                "fine-tuning follows pretraining");
         assertTrue(Files.readString(dir.resolve("out/deep/pretrain.csv")).startsWith("level,epoch,train_loss\n1,1,"));
     }
 
@@ -148,7 +159,10 @@ class RunnerTest {
                 """);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Runner.run(f, new Runner.Options(dir.resolve("ref"), 0, true), new PrintStream(o, true, StandardCharsets.UTF_8),
+        int code = Runner.run(
+                f,
+                new Runner.Options(dir.resolve("ref"), 0, true),
+                new PrintStream(o, true, StandardCharsets.UTF_8),
                 new PrintStream(e, true, StandardCharsets.UTF_8));
         assertEquals(0, code, e.toString(StandardCharsets.UTF_8));
         assertTrue(e.toString(StandardCharsets.UTF_8).contains("running the reference executor"));
@@ -167,7 +181,10 @@ class RunnerTest {
     static RunOutcome run(Path file, Runner.Options options) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Runner.run(file, options, new PrintStream(o, true, StandardCharsets.UTF_8),
+        int code = Runner.run(
+                file,
+                options,
+                new PrintStream(o, true, StandardCharsets.UTF_8),
                 new PrintStream(e, true, StandardCharsets.UTF_8));
         return new RunOutcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
@@ -203,7 +220,8 @@ class RunnerTest {
         var resumed = ae4j.dsl.io.Checkpoint.read(dir.resolve("rest/ck/ae.ckpt"));
         assertEquals(4, resumed.progress().epoch());
         for (String p : full.params().keySet()) {
-            org.junit.jupiter.api.Assertions.assertArrayEquals(full.params().get(p).data(), resumed.params().get(p).data(), p);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    full.params().get(p).data(), resumed.params().get(p).data(), p);
         }
         assertEquals(5, Files.readAllLines(dir.resolve("rest/ae/metrics.csv")).size(), "header + all 4 epochs");
 

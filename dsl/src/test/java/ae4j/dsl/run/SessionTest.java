@@ -1,18 +1,18 @@
 package ae4j.dsl.run;
 
-import ae4j.dsl.runtime.Forward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import ae4j.dsl.runtime.Forward;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SessionTest {
 
@@ -48,7 +48,8 @@ class SessionTest {
         float[] after1 = s.model("ae").model().params()[0].clone();
         assertFalse(java.util.Arrays.equals(before, after1), "training changed the weights");
         double loss1 = meanLoss(s);
-        assertTrue(eval(s, "cell4", "train ae on blobs { epochs: 2, batch: 50, seed: 3 }\n").ok());
+        assertTrue(eval(s, "cell4", "train ae on blobs { epochs: 2, batch: 50, seed: 3 }\n")
+                .ok());
         double loss2 = meanLoss(s);
         // Training again continues from the trained weights (a fresh model would start back at the initial loss).
         assertTrue(loss2 < loss1, "second training continued: " + loss1 + " -> " + loss2);
@@ -62,7 +63,9 @@ class SessionTest {
         Session.Outcome bad = eval(s, "In[2]", "\ntrain ae on blobz { epochs: 1 }\n");
         assertFalse(bad.ok());
         assertTrue(bad.diagnostics().startsWith("In[2]:2:13: error:"), bad.diagnostics());
-        assertTrue(bad.diagnostics().contains("    train ae on blobz { epochs: 1 }\n                ^^^^^"), bad.diagnostics());
+        assertTrue(
+                bad.diagnostics().contains("    train ae on blobz { epochs: 1 }\n                ^^^^^"),
+                bad.diagnostics());
         // A failed cell changes nothing: the earlier declarations still work.
         assertTrue(eval(s, "In[3]", "evaluate ae on blobs { loss }\n").ok());
     }
@@ -74,7 +77,11 @@ class SessionTest {
         assertTrue(eval(s, "c2", "train ae on blobs { epochs: 3, batch: 50 }").ok());
         double trained = meanLoss(s);
         assertTrue(eval(s, "c3", MODEL.replace("dense 3 tanh", "dense 2 tanh")).ok());
-        assertEquals(2, s.model("ae").model().paramInfo().get(0).rows() * s.model("ae").model().paramInfo().get(0).cols() / 4);
+        assertEquals(
+                2,
+                s.model("ae").model().paramInfo().get(0).rows()
+                        * s.model("ae").model().paramInfo().get(0).cols()
+                        / 4);
         assertNotEquals(trained, meanLoss(s));
         assertEquals(1, s.modelNames().size());
     }
@@ -82,12 +89,14 @@ class SessionTest {
     @Test
     void runtimeProblemsComeBackAsASentence() throws Exception {
         Session s = new Session(dir, dir.resolve("reports"), null);
-        Session.Outcome o = eval(s, "c1", "data d = idx(\"missing-file.gz\")\n" + MODEL + "train ae on d { epochs: 1 }\n");
+        Session.Outcome o =
+                eval(s, "c1", "data d = idx(\"missing-file.gz\")\n" + MODEL + "train ae on d { epochs: 1 }\n");
         assertFalse(o.ok());
         assertTrue(o.error() != null && o.error().contains("missing-file.gz"), String.valueOf(o.error()));
         assertFalse(o.error().contains("Exception"), o.error());
         // save paths start at the working folder
-        assertTrue(eval(s, "c2", DATA + "train ae on blobs { epochs: 1 }\nsave ae to \"ae.safetensors\"\n").ok());
+        assertTrue(eval(s, "c2", DATA + "train ae on blobs { epochs: 1 }\nsave ae to \"ae.safetensors\"\n")
+                .ok());
         assertTrue(Files.exists(dir.resolve("ae.safetensors")));
     }
 

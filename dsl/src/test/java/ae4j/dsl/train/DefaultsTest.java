@@ -8,8 +8,8 @@ import ae4j.dsl.check.CheckedProgram;
 import ae4j.dsl.check.FrontEnd;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.ir.Graph;
-import org.junit.jupiter.api.Test;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * Defaults live in one place, the built-ins registry: a train statement with no options, the Java API's
@@ -43,7 +43,9 @@ class DefaultsTest {
     void optimizersFromJavaTakeTheRegistrysDefaults() {
         float[][] params = {new float[3]};
         for (String name : Builtins.names(Builtins.Kind.OPTIMIZER)) {
-            double registry = ((Number) Builtins.withDefaults(Builtins.Kind.OPTIMIZER, name, Map.of()).get("lr")).doubleValue();
+            double registry = ((Number) Builtins.withDefaults(Builtins.Kind.OPTIMIZER, name, Map.of())
+                            .get("lr"))
+                    .doubleValue();
             assertEquals(registry, Optimizer.of(name, Map.of(), params).baseLearningRate(), name);
         }
         assertEquals(0.01, Optimizer.of("sgd", Map.of(), params).baseLearningRate());

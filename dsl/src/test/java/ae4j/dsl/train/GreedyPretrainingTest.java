@@ -1,7 +1,5 @@
 package ae4j.dsl.train;
 
-import ae4j.dsl.compile.BuiltModel;
-import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,17 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ae4j.dsl.check.CheckedModel.MExpr;
 import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.check.CheckedModel.MExpr;
 import ae4j.dsl.check.FrontEnd;
+import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.runtime.CompiledModel;
-import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /** {@link GreedyPretraining}: greedy layer-wise pretraining of a deep autoencoder (section 14.3). */
 class GreedyPretrainingTest {
@@ -52,14 +52,32 @@ class GreedyPretrainingTest {
         for (int i = 0; i < 3; i++) {
             CheckedModel s = levels.get(i).shallow();
             assertEquals(sizes[i][0], s.inputSize());
-            assertEquals(List.of(new CheckedModel.LayerInfo("dense", sizes[i][0], sizes[i][1], m.encoder().get(i).activation())), s.encoder());
-            assertEquals(List.of(new CheckedModel.LayerInfo("dense", sizes[i][1], sizes[i][0], decAct[i])), s.decoder());
+            assertEquals(
+                    List.of(new CheckedModel.LayerInfo(
+                            "dense",
+                            sizes[i][0],
+                            sizes[i][1],
+                            m.encoder().get(i).activation())),
+                    s.encoder());
+            assertEquals(
+                    List.of(new CheckedModel.LayerInfo("dense", sizes[i][1], sizes[i][0], decAct[i])), s.decoder());
             assertTrue(levels.get(i).keepsDecoder());
-            assertEquals(Map.of("f.0.weight", "f." + i + ".weight", "f.0.bias", "f." + i + ".bias",
-                    "g.0.weight", "g." + (2 - i) + ".weight", "g.0.bias", "g." + (2 - i) + ".bias"), levels.get(i).destinations());
+            assertEquals(
+                    Map.of(
+                            "f.0.weight",
+                            "f." + i + ".weight",
+                            "f.0.bias",
+                            "f." + i + ".bias",
+                            "g.0.weight",
+                            "g." + (2 - i) + ".weight",
+                            "g.0.bias",
+                            "g." + (2 - i) + ".bias"),
+                    levels.get(i).destinations());
             assertEquals(m.objective(), s.objective());
         }
-        assertEquals("64 -> 10 identity, decoder 10 -> 64 sigmoid (becomes g.0), mse", levels.get(2).describe());
+        assertEquals(
+                "64 -> 10 identity, decoder 10 -> 64 sigmoid (becomes g.0), mse",
+                levels.get(2).describe());
     }
 
     /**
@@ -84,20 +102,40 @@ class GreedyPretrainingTest {
         List<String> losses = new ArrayList<>();
         for (GreedyPretraining.Level l : levels) {
             assertFalse(l.keepsDecoder());
-            assertEquals(Map.of("f.0.weight", "f." + l.index() + ".weight", "f.0.bias", "f." + l.index() + ".bias"), l.destinations());
+            assertEquals(
+                    Map.of("f.0.weight", "f." + l.index() + ".weight", "f.0.bias", "f." + l.index() + ".bias"),
+                    l.destinations());
             assertEquals(m.corruption(), l.shallow().corruption(), "corruption at every level");
             assertEquals(m.codeValue(), l.shallow().codeValue());
-            losses.add(String.join(" + ", l.shallow().objective().stream().map(CheckedModel.Term::loss).toList()));
+            losses.add(String.join(
+                    " + ",
+                    l.shallow().objective().stream()
+                            .map(CheckedModel.Term::loss)
+                            .toList()));
         }
         // level 0 reconstructs pixels (sigmoid decoder as declared), level 1 relu codes (mse), level 2 sigmoid codes
-        assertEquals(List.of("bernoulli_nll + jacobian_frobenius", "mse + jacobian_frobenius",
-                "bernoulli_nll + l1 + jacobian_frobenius"), losses);
-        assertEquals(List.of("sigmoid", "relu", "sigmoid"), levels.stream().map(l -> l.shallow().decoder().get(0).activation()).toList());
+        assertEquals(
+                List.of(
+                        "bernoulli_nll + jacobian_frobenius",
+                        "mse + jacobian_frobenius",
+                        "bernoulli_nll + l1 + jacobian_frobenius"),
+                losses);
+        assertEquals(
+                List.of("sigmoid", "relu", "sigmoid"),
+                levels.stream()
+                        .map(l -> l.shallow().decoder().get(0).activation())
+                        .toList());
         CheckedModel.Term mse = levels.get(1).shallow().objective().get(0);
-        assertEquals(Map.of("a", new MExpr.Input("x"), "b", new MExpr.Decode("g", new MExpr.Encode("f", new MExpr.Corrupted("x")))),
+        assertEquals(
+                Map.of(
+                        "a",
+                        new MExpr.Input("x"),
+                        "b",
+                        new MExpr.Decode("g", new MExpr.Encode("f", new MExpr.Corrupted("x")))),
                 mse.args());
         // each level compiles through the ordinary pipeline
-        for (GreedyPretraining.Level l : levels) assertTrue(Lowering.lower(l.shallow()).params().size() >= 3);
+        for (GreedyPretraining.Level l : levels)
+            assertTrue(Lowering.lower(l.shallow()).params().size() >= 3);
     }
 
     @Test
@@ -187,8 +225,12 @@ class GreedyPretrainingTest {
         double heldOutPre = meanLoss(pre, test, nt, d), heldOutRnd = meanLoss(rnd, test, nt, d);
         for (GreedyPretraining.LevelResult r : levels) {
             List<Double> l = r.training().trainLoss();
-            System.out.printf(Locale.ROOT, "14.3 pretraining level %d (%s): loss per epoch %s%n", r.level().index() + 1,
-                    r.level().describe(), l);
+            System.out.printf(
+                    Locale.ROOT,
+                    "14.3 pretraining level %d (%s): loss per epoch %s%n",
+                    r.level().index() + 1,
+                    r.level().describe(),
+                    l);
             assertTrue(l.get(l.size() - 1) < l.get(0), "level " + r.level().index() + " did not lower its loss: " + l);
         }
         // The deep model's code is the levels' encoders composed: the copies landed where they belong.
@@ -212,14 +254,29 @@ class GreedyPretrainingTest {
         // each (together the three shallow autoencoders have exactly the deep model's weights).
         new Trainer(rnd, fine.withEpochs(4), null).train(x, n, d);
         double longerRnd = meanLoss(rnd, test, nt, d);
-        System.out.printf(Locale.ROOT, "14.3: deep sigmoid autoencoder 256-128-64-10, training objective %.4f at random "
+        System.out.printf(
+                Locale.ROOT,
+                "14.3: deep sigmoid autoencoder 256-128-64-10, training objective %.4f at random "
                         + "initialisation, %.4f after greedy pretraining (4 epochs per level); held-out %.4f vs %.4f; after 5"
                         + " epochs of fine-tuning: held-out %.4f pretrained vs %.4f from random initialisation (%.4f after 9"
-                        + " epochs)%n", initial, afterPretraining, heldOutRnd, heldOutPre, finalPre, finalRnd, longerRnd);
-        assertTrue(afterPretraining < initial, "objective after pretraining " + afterPretraining + " vs random " + initial);
-        assertTrue(heldOutPre < heldOutRnd, "held-out objective after pretraining " + heldOutPre + " vs random " + heldOutRnd);
+                        + " epochs)%n",
+                initial,
+                afterPretraining,
+                heldOutRnd,
+                heldOutPre,
+                finalPre,
+                finalRnd,
+                longerRnd);
+        assertTrue(
+                afterPretraining < initial,
+                "objective after pretraining " + afterPretraining + " vs random " + initial);
+        assertTrue(
+                heldOutPre < heldOutRnd,
+                "held-out objective after pretraining " + heldOutPre + " vs random " + heldOutRnd);
         assertTrue(finalPre < finalRnd, "after fine-tuning: pretrained " + finalPre + " vs random " + finalRnd);
-        assertTrue(finalPre < longerRnd, "after fine-tuning: pretrained " + finalPre + " vs random with 4 more epochs " + longerRnd);
+        assertTrue(
+                finalPre < longerRnd,
+                "after fine-tuning: pretrained " + finalPre + " vs random with 4 more epochs " + longerRnd);
     }
 
     @Test
@@ -234,7 +291,9 @@ class GreedyPretrainingTest {
                 """, "t");
         List<GreedyPretraining.Level> levels = GreedyPretraining.plan(m);
         assertTrue(levels.get(0).shallow().tied());
-        assertEquals(Map.of("f.0.weight", "f.1.weight", "f.0.bias", "f.1.bias", "g.0.bias", "g.0.bias"), levels.get(1).destinations());
+        assertEquals(
+                Map.of("f.0.weight", "f.1.weight", "f.0.bias", "f.1.bias", "g.0.bias", "g.0.bias"),
+                levels.get(1).destinations());
         assertNull(levels.get(1).shallow().output());
     }
 }

@@ -1,11 +1,12 @@
 package ae4j.dsl.train;
 
-import ae4j.dsl.compile.ModelBuilder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ae4j.dsl.compile.ModelBuilder;
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.Corrupt;
 import ae4j.dsl.ir.Graph.Corruption;
@@ -13,15 +14,14 @@ import ae4j.dsl.ir.Graph.Dense;
 import ae4j.dsl.ir.Graph.Input;
 import ae4j.dsl.ir.Graph.Mse;
 import ae4j.dsl.ir.Graph.Param;
-import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
 import ae4j.vecmath.Parallel;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
 
@@ -39,10 +39,18 @@ class TrainerTest {
         nodes.add(new Dense(nodes.size(), src, 0, 1, false, hidden));
         nodes.add(new Activate(nodes.size(), nodes.size() - 1, act, hidden));
         nodes.add(new Dense(nodes.size(), nodes.size() - 1, 2, 3, false, in));
-        Graph g = new Graph("trainer" + (counter++), List.of(new Param("f.0.weight", hidden, in), new Param("f.0.bias", 1, hidden),
-                new Param("g.0.weight", in, hidden), new Param("g.0.bias", 1, in)), nodes, List.of(new Mse(1, 0, nodes.size() - 1)));
+        Graph g = new Graph(
+                "trainer" + (counter++),
+                List.of(
+                        new Param("f.0.weight", hidden, in),
+                        new Param("f.0.bias", 1, hidden),
+                        new Param("g.0.weight", in, hidden),
+                        new Param("g.0.bias", 1, in)),
+                nodes,
+                List.of(new Mse(1, 0, nodes.size() - 1)));
         CompiledModel m = ModelBuilder.generated().instantiate(g, maxBatch, initSeed);
-        SplittableRandom r = new SplittableRandom(initSeed);   // N(0, 0.3^2) weights and biases, not Glorot: biases move too
+        SplittableRandom r =
+                new SplittableRandom(initSeed); // N(0, 0.3^2) weights and biases, not Glorot: biases move too
         for (float[] p : m.params()) for (int i = 0; i < p.length; i++) p[i] = (float) (r.nextGaussian() * 0.3);
         return m;
     }
@@ -55,7 +63,8 @@ class TrainerTest {
         float[] x = new float[n * d];
         for (int i = 0; i < n; i++) {
             double a = r.nextGaussian() * 2, b = r.nextGaussian();
-            for (int j = 0; j < d; j++) x[i * d + j] = (float) (a * basis[0][j] + b * basis[1][j] + 0.01 * r.nextGaussian());
+            for (int j = 0; j < d; j++)
+                x[i * d + j] = (float) (a * basis[0][j] + b * basis[1][j] + 0.01 * r.nextGaussian());
         }
         return x;
     }
@@ -64,11 +73,15 @@ class TrainerTest {
     void lossFallsOnLowRankData() {
         CompiledModel m = model(8, 3, Activation.IDENTITY, false, 16, 1);
         float[] x = lowRankData(256, 8, 2);
-        Trainer.Result r = new Trainer(m, TrainConfig.defaults().withEpochs(30).withBatch(16)
-                .withOptimizer("adam", Map.of("lr", 0.01)), null).train(x, 256, 8);
+        Trainer.Result r = new Trainer(
+                        m,
+                        TrainConfig.defaults().withEpochs(30).withBatch(16).withOptimizer("adam", Map.of("lr", 0.01)),
+                        null)
+                .train(x, 256, 8);
         assertEquals(30, r.epochsRun());
         assertEquals(30 * 16, r.steps());
-        assertTrue(r.finalTrainLoss() < r.trainLoss().get(0) / 20,
+        assertTrue(
+                r.finalTrainLoss() < r.trainLoss().get(0) / 20,
                 "loss went from " + r.trainLoss().get(0) + " to " + r.finalTrainLoss());
     }
 
@@ -82,18 +95,27 @@ class TrainerTest {
             CompiledModel m = model(40, 24, Activation.SIGMOID, true, 64, 5);
             Parallel.setThreads(threads[k]);
             try {
-                new Trainer(m, TrainConfig.defaults().withEpochs(3).withBatch(64).withSeed(11), null).train(x, 300, 40);
+                new Trainer(
+                                m,
+                                TrainConfig.defaults()
+                                        .withEpochs(3)
+                                        .withBatch(64)
+                                        .withSeed(11),
+                                null)
+                        .train(x, 300, 40);
             } finally {
                 Parallel.setThreads(before);
             }
             results[k] = m.params();
         }
         for (int k = 1; k < 3; k++) {
-            for (int i = 0; i < results[0].length; i++) assertArrayEquals(results[0][i], results[k][i], 0f, "run " + k + " tensor " + i);
+            for (int i = 0; i < results[0].length; i++)
+                assertArrayEquals(results[0][i], results[k][i], 0f, "run " + k + " tensor " + i);
         }
         CompiledModel other = model(40, 24, Activation.SIGMOID, true, 64, 5);
         new Trainer(other, TrainConfig.defaults().withEpochs(3).withBatch(64).withSeed(12), null).train(x, 300, 40);
-        assertTrue(!java.util.Arrays.equals(results[0][0], other.params()[0]), "a different seed must change the weights");
+        assertTrue(
+                !java.util.Arrays.equals(results[0][0], other.params()[0]), "a different seed must change the weights");
     }
 
     /** Large enough for the optimizer to update tensors on several threads: still bit-identical. */
@@ -106,7 +128,14 @@ class TrainerTest {
             CompiledModel m = model(300, 120, Activation.TANH, false, 32, 3);
             Parallel.setThreads(k + 1);
             try {
-                new Trainer(m, TrainConfig.defaults().withEpochs(2).withBatch(32).withSeed(2), null).train(x, 64, 300);
+                new Trainer(
+                                m,
+                                TrainConfig.defaults()
+                                        .withEpochs(2)
+                                        .withBatch(32)
+                                        .withSeed(2),
+                                null)
+                        .train(x, 64, 300);
             } finally {
                 Parallel.setThreads(before);
             }
@@ -120,9 +149,17 @@ class TrainerTest {
         CompiledModel m = model(8, 4, Activation.IDENTITY, false, 16, 1);
         float[] x = lowRankData(64, 8, 4);
         for (int i = 0; i < x.length; i++) x[i] *= 1000;
-        DivergenceException e = assertThrows(DivergenceException.class, () -> new Trainer(m,
-                TrainConfig.defaults().withEpochs(50).withBatch(16).withOptimizer("sgd", Map.of("lr", 10.0)), null, "mse")
-                .train(x, 64, 8));
+        DivergenceException e = assertThrows(
+                DivergenceException.class,
+                () -> new Trainer(
+                                m,
+                                TrainConfig.defaults()
+                                        .withEpochs(50)
+                                        .withBatch(16)
+                                        .withOptimizer("sgd", Map.of("lr", 10.0)),
+                                null,
+                                "mse")
+                        .train(x, 64, 8));
         assertTrue(e.getMessage().contains("at step " + e.step()), e.getMessage());
         assertTrue(e.getMessage().contains("smaller learning rate"), e.getMessage());
         assertTrue(e.getMessage().contains("(mse)") || e.getMessage().contains("the loss"), e.getMessage());
@@ -152,10 +189,20 @@ class TrainerTest {
         SplittableRandom r = new SplittableRandom(8);
         float[] x = new float[40 * 12];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
-        Trainer.Result res = new Trainer(m, TrainConfig.defaults().withEpochs(400).withBatch(32)
-                .withOptimizer("adam", Map.of("lr", 0.02)).withValidation(0.25, 3), null).train(x, 40, 12);
+        Trainer.Result res = new Trainer(
+                        m,
+                        TrainConfig.defaults()
+                                .withEpochs(400)
+                                .withBatch(32)
+                                .withOptimizer("adam", Map.of("lr", 0.02))
+                                .withValidation(0.25, 3),
+                        null)
+                .train(x, 40, 12);
         assertTrue(res.stoppedEarly(), "expected an early stop; validation losses " + res.validationLoss());
-        double best = res.validationLoss().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double best = res.validationLoss().stream()
+                .mapToDouble(Double::doubleValue)
+                .min()
+                .orElseThrow();
         assertEquals(best, res.validationLoss().get(res.bestEpoch()), 0.0);
         assertTrue(res.epochsRun() < 400);
     }
@@ -166,8 +213,11 @@ class TrainerTest {
         float[] x = lowRankData(64, 8, 9);
         var bytes = new java.io.ByteArrayOutputStream();
         var out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
-        new Trainer(m, TrainConfig.defaults().withEpochs(3).withBatch(16).withValidation(0.25, 0),
-                new ConsoleProgress("train m", out, "mse")).train(x, 64, 8);
+        new Trainer(
+                        m,
+                        TrainConfig.defaults().withEpochs(3).withBatch(16).withValidation(0.25, 0),
+                        new ConsoleProgress("train m", out, "mse"))
+                .train(x, 64, 8);
         String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(text.contains("epoch   3  train"), text);
         assertTrue(text.contains("validation"), text);
@@ -189,7 +239,8 @@ class TrainerTest {
     @Test
     void rejectsDataOfTheWrongWidth() {
         CompiledModel m = model(8, 4, Activation.TANH, false, 8, 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new Trainer(m, TrainConfig.defaults(), null).train(new float[70], 10, 7));
         assertTrue(e.getMessage().contains("7 features") && e.getMessage().contains("takes 8"), e.getMessage());
     }
@@ -198,8 +249,12 @@ class TrainerTest {
     @Test
     void resumingFromACheckpointGivesBitIdenticalWeights(@TempDir java.nio.file.Path dir) throws Exception {
         float[] x = lowRankData(300, 8, 5);
-        TrainConfig four = TrainConfig.defaults().withEpochs(4).withBatch(16).withSeed(9)
-                .withOptimizer("adam", Map.of("lr", 0.01)).withValidation(0.2, 10)
+        TrainConfig four = TrainConfig.defaults()
+                .withEpochs(4)
+                .withBatch(16)
+                .withSeed(9)
+                .withOptimizer("adam", Map.of("lr", 0.01))
+                .withValidation(0.2, 10)
                 .withSchedule("cosine", Map.of());
         CompiledModel straight = model(8, 3, Activation.TANH, true, 16, 1);
         Trainer.Result whole = new Trainer(straight, four, null).train(x, 300, 8);
@@ -220,11 +275,14 @@ class TrainerTest {
         var written = ae4j.dsl.io.Checkpoint.read(cp);
         assertEquals(2, written.progress().epoch());
         assertEquals(half.steps(), written.progress().step());
-        assertEquals(java.util.Set.of("m", "v", "best"), written.optimizerState().keySet());
+        assertEquals(
+                java.util.Set.of("m", "v", "best"), written.optimizerState().keySet());
 
         // Second half: a fresh model (different initial weights, overwritten by the checkpoint).
         CompiledModel resumed = model(8, 3, Activation.TANH, true, 16, 77);
-        Trainer.Result rest = new Trainer(resumed, four.withCheckpoint(cp.toString()), null).resume(cp).train(x, 300, 8);
+        Trainer.Result rest = new Trainer(resumed, four.withCheckpoint(cp.toString()), null)
+                .resume(cp)
+                .train(x, 300, 8);
         assertEquals(4, rest.epochsRun());
         assertEquals(whole.steps(), rest.steps());
         assertEquals(whole.trainLoss(), rest.trainLoss());

@@ -53,8 +53,8 @@ public final class ScalarElementwise {
     }
 
     /** {@code out[j] (= or +=) sum_i a[i][j]}, summed in double and rounded once. */
-    public static void colSums(int rows, int cols, float[] a, int ao, int lda, float[] out, int oo,
-                               boolean accumulate) {
+    public static void colSums(
+            int rows, int cols, float[] a, int ao, int lda, float[] out, int oo, boolean accumulate) {
         for (int j = 0; j < cols; j++) {
             double s = accumulate ? out[oo + j] : 0;
             for (int i = 0; i < rows; i++) s += a[ao + i * lda + j];
@@ -63,8 +63,8 @@ public final class ScalarElementwise {
     }
 
     /** {@code out[i] (= or +=) sum_j a[i][j]}, summed in double and rounded once. */
-    public static void rowSums(int rows, int cols, float[] a, int ao, int lda, float[] out, int oo,
-                               boolean accumulate) {
+    public static void rowSums(
+            int rows, int cols, float[] a, int ao, int lda, float[] out, int oo, boolean accumulate) {
         for (int i = 0; i < rows; i++) {
             double s = accumulate ? out[oo + i] : 0;
             for (int j = 0; j < cols; j++) s += a[ao + i * lda + j];

@@ -9,14 +9,29 @@ import ae4j.vecmath.Gemm.Op;
  */
 public final class ScalarGemm {
 
-    private ScalarGemm() {
-    }
+    private ScalarGemm() {}
 
     /** {@code C = f(alpha * op(A) * op(B) + beta * C + bias)}; bias may be null. */
-    public static void gemm(Op opA, Op opB, int m, int n, int k, float alpha,
-                            float[] a, int ao, int lda, float[] b, int bo, int ldb,
-                            float beta, float[] c, int co, int ldc,
-                            float[] bias, int biasOffset, Activation act) {
+    public static void gemm(
+            Op opA,
+            Op opB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int ao,
+            int lda,
+            float[] b,
+            int bo,
+            int ldb,
+            float beta,
+            float[] c,
+            int co,
+            int ldc,
+            float[] bias,
+            int biasOffset,
+            Activation act) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;
@@ -30,8 +45,8 @@ public final class ScalarGemm {
     }
 
     /** For error bounds: sum_p |op(A)[i][p]| * |op(B)[p][j]|. */
-    public static double absProduct(Op opA, Op opB, int k, float[] a, int ao, int lda, float[] b, int bo, int ldb,
-                                    int i, int j) {
+    public static double absProduct(
+            Op opA, Op opB, int k, float[] a, int ao, int lda, float[] b, int bo, int ldb, int i, int j) {
         double s = 0;
         for (int p = 0; p < k; p++) s += Math.abs((double) elemA(opA, a, ao, lda, i, p) * elemB(opB, b, bo, ldb, p, j));
         return s;

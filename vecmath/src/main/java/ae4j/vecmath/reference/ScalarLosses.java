@@ -11,8 +11,8 @@ public final class ScalarLosses {
     private ScalarLosses() {}
 
     /** {@code loss = sum (p - t)^2}; {@code grad = gradScale * 2 * (p - t)}. */
-    public static double mse(int n, float[] pred, int po, float[] target, int to,
-                             float gradScale, float[] grad, int go) {
+    public static double mse(
+            int n, float[] pred, int po, float[] target, int to, float gradScale, float[] grad, int go) {
         double total = 0;
         for (int i = 0; i < n; i++) {
             double d = (double) pred[po + i] - target[to + i];
@@ -25,8 +25,8 @@ public final class ScalarLosses {
     /**
      * {@code loss = sum max(z, 0) - z t + log1p(exp(-|z|))}; {@code grad = gradScale * (sigmoid(z) - t)}.
      */
-    public static double bceWithLogits(int n, float[] logits, int lo, float[] target, int to,
-                                       float gradScale, float[] grad, int go) {
+    public static double bceWithLogits(
+            int n, float[] logits, int lo, float[] target, int to, float gradScale, float[] grad, int go) {
         double total = 0;
         for (int i = 0; i < n; i++) {
             double z = logits[lo + i];
@@ -46,8 +46,8 @@ public final class ScalarLosses {
      * With {@code p = min(max(prob, eps), 1f - eps)}: {@code loss = -sum t log p + (1 - t) log(1 - p)};
      * {@code grad = gradScale * (p - t) / (p (1 - p))}.
      */
-    public static double bce(int n, float[] prob, int po, float[] target, int to, float eps,
-                             float gradScale, float[] grad, int go) {
+    public static double bce(
+            int n, float[] prob, int po, float[] target, int to, float eps, float gradScale, float[] grad, int go) {
         float hi = 1f - eps;
         double total = 0;
         for (int i = 0; i < n; i++) {
@@ -74,9 +74,19 @@ public final class ScalarLosses {
      * {@code loss = sum_i sum_j t_ij (lse_i - z_ij)}; {@code grad_ij = gradScale * (softmax(z_i)_j - t_ij)}
      * (exact when each target row sums to 1).
      */
-    public static double softmaxCrossEntropy(int rows, int cols, float[] logits, int lo, int ldl,
-                                             float[] target, int to, int ldt,
-                                             float gradScale, float[] grad, int go, int ldg) {
+    public static double softmaxCrossEntropy(
+            int rows,
+            int cols,
+            float[] logits,
+            int lo,
+            int ldl,
+            float[] target,
+            int to,
+            int ldt,
+            float gradScale,
+            float[] grad,
+            int go,
+            int ldg) {
         double total = 0;
         for (int i = 0; i < rows; i++) {
             int zr = lo + i * ldl;

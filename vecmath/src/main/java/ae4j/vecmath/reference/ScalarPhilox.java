@@ -112,8 +112,8 @@ public final class ScalarPhilox {
     }
 
     /** {@code out[off + i] = mean + sigma * z}, z the Box-Muller normal in double, rounded once. */
-    public static void gaussian(long seed, int stream, long start, float mean, float sigma, float[] out, int off,
-            int n) {
+    public static void gaussian(
+            long seed, int stream, long start, float mean, float sigma, float[] out, int off, int n) {
         check(start, out, off, n);
         for (int i = 0; i < n; i++) {
             out[off + i] = (float) (mean + (double) sigma * normal(seed, stream, start + i));
@@ -121,8 +121,8 @@ public final class ScalarPhilox {
     }
 
     /** {@code out[off + i] = u < p ? onValue : 0}, u the standard uniform. */
-    public static void bernoulli(long seed, int stream, long start, float p, float onValue, float[] out, int off,
-            int n) {
+    public static void bernoulli(
+            long seed, int stream, long start, float p, float onValue, float[] out, int off, int n) {
         check(start, out, off, n);
         for (int i = 0; i < n; i++) out[off + i] = unit(word(seed, stream, start + i)) < p ? onValue : 0f;
     }

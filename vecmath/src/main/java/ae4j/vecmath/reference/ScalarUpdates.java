@@ -3,14 +3,14 @@ package ae4j.vecmath.reference;
 /** The optimizer updates of {@link ae4j.vecmath.Updates} written from their textbook definitions, in double. */
 public final class ScalarUpdates {
 
-    private ScalarUpdates() {
-    }
+    private ScalarUpdates() {}
 
     public static void sgd(int n, float lr, float wd, float[] p, float[] g) {
         for (int i = 0; i < n; i++) p[i] = (float) (p[i] - (double) lr * (g[i] + (double) wd * p[i]));
     }
 
-    public static void momentum(int n, float lr, float mu, float wd, boolean nesterov, float[] p, float[] g, float[] v) {
+    public static void momentum(
+            int n, float lr, float mu, float wd, boolean nesterov, float[] p, float[] g, float[] v) {
         for (int i = 0; i < n; i++) {
             double grad = g[i] + (double) wd * p[i];
             double vel = (double) mu * v[i] + grad;
@@ -20,8 +20,19 @@ public final class ScalarUpdates {
         }
     }
 
-    public static void adam(int n, float lr, float b1, float b2, float eps, float wd, boolean decoupled, int t,
-                            float[] p, float[] g, float[] m, float[] v) {
+    public static void adam(
+            int n,
+            float lr,
+            float b1,
+            float b2,
+            float eps,
+            float wd,
+            boolean decoupled,
+            int t,
+            float[] p,
+            float[] g,
+            float[] m,
+            float[] v) {
         double c1 = 1 - Math.pow(b1, t);
         double c2 = 1 - Math.pow(b2, t);
         for (int i = 0; i < n; i++) {
