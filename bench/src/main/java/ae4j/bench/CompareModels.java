@@ -168,7 +168,7 @@ final class CompareModels {
                 packed[i] = new Gemm.PackedB(in[i], out[i]);
                 epilogues[i] = Epilogue.bias(
                         param(m, f + "." + i + ".bias"),
-                        Activation.byName(enc.get(i).activation()));
+                        Activation.byName(enc.get(i).activation().word()));
                 buffers[i] = new float[maxBatch * out[i]];
             }
         }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ae4j.dsl.check.CheckedModel.LayerInfo;
+import ae4j.dsl.check.LayerKind;
+import ae4j.dsl.check.Nonlinearity;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.compile.ModelCompiler;
 import ae4j.dsl.runtime.CompiledModel;
@@ -29,7 +31,9 @@ class CompareModelsTest {
         assertEquals(2.0 * (784 * 256 + 256 * 64), CompareModels.encodeFlopsPerExample("mid"));
         // The tied CAE applies W and W^T: forward twice, weight gradient twice, one input gradient.
         assertEquals(
-                List.of(new LayerInfo("dense", 784, 512, "sigmoid"), new LayerInfo("dense", 512, 784, "sigmoid")),
+                List.of(
+                        new LayerInfo(LayerKind.DENSE, 784, 512, Nonlinearity.SIGMOID),
+                        new LayerInfo(LayerKind.DENSE, 512, 784, Nonlinearity.SIGMOID)),
                 CompareModels.layers("cae"));
         assertEquals(10.0 * 784 * 512, CompareModels.trainFlopsPerExample("cae"));
         assertEquals(8, CompareModels.layers("deep").size());

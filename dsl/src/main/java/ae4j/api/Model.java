@@ -6,6 +6,7 @@ import ae4j.dsl.analysis.PcaBaseline;
 import ae4j.dsl.analysis.ScoreField;
 import ae4j.dsl.analysis.Tangents;
 import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.check.Nonlinearity;
 import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.io.ModelFile;
 import ae4j.dsl.run.Session;
@@ -275,7 +276,7 @@ public final class Model {
         return new String[] {
             part,
             li.kind() + " " + li.in() + " -> " + li.out(),
-            li.activation() == null ? "linear" : li.activation(),
+            li.activation() == null ? "linear" : li.activation().word(),
             String.format(Locale.ROOT, "%,d", params) + (tied ? " (tied)" : "")
         };
     }
@@ -324,10 +325,6 @@ public final class Model {
     }
 
     private static String act(CheckedModel.LayerInfo li) {
-        return li.activation() == null
-                        || li.activation().equals("linear")
-                        || li.activation().equals("identity")
-                ? ""
-                : " " + li.activation();
+        return li.activation() == null || li.activation() == Nonlinearity.IDENTITY ? "" : " " + li.activation();
     }
 }

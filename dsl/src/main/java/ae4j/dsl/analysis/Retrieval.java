@@ -1,6 +1,7 @@
 package ae4j.dsl.analysis;
 
 import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.check.Nonlinearity;
 import ae4j.dsl.data.Dataset;
 import java.io.IOException;
 import java.io.Writer;
@@ -153,17 +154,17 @@ public final class Retrieval implements Analysis {
             bits = width;
         }
         if (bits < 1 || k < 1) throw new IllegalArgumentException("retrieval: bits and k must be at least 1");
-        String act = m.encoder().isEmpty()
-                ? ""
+        Nonlinearity act = m.encoder().isEmpty()
+                ? null
                 : m.encoder().get(m.encoder().size() - 1).activation();
-        if (!"sigmoid".equals(act)) {
+        if (act != Nonlinearity.SIGMOID) {
             ctx.err()
                     .printf(
                             Locale.ROOT,
                             "retrieval: the code of %s is not a sigmoid layer (%s); semantic hashing thresholds "
                                     + "codes in [0, 1] at 0.5, so the addresses may mean little%n",
                             ctx.checked().name(),
-                            act.isEmpty() ? "no layer" : act);
+                            act == null ? "no layer" : act);
         }
         float[] h = Codes.compute(ctx);
         Stats s = evaluate(h, data.size(), width, bits, data.labels(), k);

@@ -1,6 +1,7 @@
 package ae4j.dsl.analysis;
 
 import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.check.CorruptionKind;
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.io.AtomicFile;
 import ae4j.dsl.report.Pictures;
@@ -128,7 +129,8 @@ public final class ScoreField implements Analysis {
     /** The sigma of the outermost gaussian corruption of the model, or null when it has none. */
     public static Double gaussianSigma(CheckedModel model) {
         for (CheckedModel.Corruption c = model.corruption(); c != null; c = c.inner()) {
-            if (c.kind().equals("gaussian") && c.args().get("sigma") instanceof Number s) return s.doubleValue();
+            if (c.kind() == CorruptionKind.GAUSSIAN && c.args().get("sigma") instanceof Number s)
+                return s.doubleValue();
         }
         return null;
     }

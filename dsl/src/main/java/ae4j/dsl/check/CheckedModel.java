@@ -98,8 +98,8 @@ public record CheckedModel(
      * A layer with its sizes: {@code dense} from {@code in} to {@code out} units, then the activation;
      * {@code origin} is "line N: dense 256 relu" (null when unknown).
      */
-    public record LayerInfo(String kind, int in, int out, String activation, String origin) {
-        public LayerInfo(String kind, int in, int out, String activation) {
+    public record LayerInfo(LayerKind kind, int in, int out, Nonlinearity activation, String origin) {
+        public LayerInfo(LayerKind kind, int in, int out, Nonlinearity activation) {
             this(kind, in, out, activation, null);
         }
 
@@ -107,10 +107,10 @@ public record CheckedModel(
         @Override
         public boolean equals(Object o) {
             return o instanceof LayerInfo l
-                    && kind.equals(l.kind)
+                    && kind == l.kind
                     && in == l.in
                     && out == l.out
-                    && activation.equals(l.activation);
+                    && activation == l.activation;
         }
 
         @Override
@@ -138,7 +138,7 @@ public record CheckedModel(
      * A corruption process: {@code kind} (gaussian, masking, salt_pepper) applied to {@code inner}, which is
      * null for the clean input; {@code args} are its other arguments (sigma or p).
      */
-    public record Corruption(String kind, Corruption inner, Map<String, Object> args) {
+    public record Corruption(CorruptionKind kind, Corruption inner, Map<String, Object> args) {
         public Corruption {
             args = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
         }
@@ -148,12 +148,12 @@ public record CheckedModel(
      * One term of the objective: {@code weight * loss(args)}; args map parameter names to MExpr or numbers;
      * {@code origin} is "line N: l1(h)" (null when unknown).
      */
-    public record Term(double weight, String loss, Map<String, Object> args, String origin) {
+    public record Term(double weight, Loss loss, Map<String, Object> args, String origin) {
         public Term {
             args = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
         }
 
-        public Term(double weight, String loss, Map<String, Object> args) {
+        public Term(double weight, Loss loss, Map<String, Object> args) {
             this(weight, loss, args, null);
         }
 
@@ -162,7 +162,7 @@ public record CheckedModel(
         public boolean equals(Object o) {
             return o instanceof Term t
                     && Double.compare(weight, t.weight) == 0
-                    && loss.equals(t.loss)
+                    && loss == t.loss
                     && args.equals(t.args);
         }
 

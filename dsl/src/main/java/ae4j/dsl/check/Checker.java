@@ -364,7 +364,7 @@ public final class Checker extends CheckerPart {
 
     private static Double gaussianSigma(Corruption c) {
         for (Corruption x = c; x != null; x = x.inner()) {
-            if (x.kind().equals("gaussian") && x.args().get("sigma") instanceof Double d) return d;
+            if (x.kind() == CorruptionKind.GAUSSIAN && x.args().get("sigma") instanceof Double d) return d;
         }
         return null;
     }

@@ -132,7 +132,7 @@ final class ModelChecker extends CheckerPart {
             if (enc != null && !enc.isEmpty() && s.inputSize > 0) {
                 for (int i = enc.size() - 1; i >= 0; i--) {
                     LayerInfo e = enc.get(i);
-                    String act = i > 0 ? enc.get(i - 1).activation() : tiedOutputActivation(out);
+                    Nonlinearity act = i > 0 ? enc.get(i - 1).activation() : tiedOutputActivation(out);
                     dec.add(new LayerInfo(
                             e.kind(),
                             e.out(),
@@ -163,12 +163,14 @@ final class ModelChecker extends CheckerPart {
             }
         }
         if (out != null && dec != null && !dec.isEmpty() && decoder != null && !decoder.tied()) {
-            String last = dec.get(dec.size() - 1).activation();
+            Nonlinearity last = dec.get(dec.size() - 1).activation();
             String want = switch (out.name()) {
                 case "bernoulli" ->
-                    last.equals("sigmoid") || last.equals("identity") ? null : "sigmoid (or identity for logits)";
-                case "categorical" -> last.equals("softmax") ? null : "softmax";
-                default -> last.equals("identity") ? null : "identity";
+                    last == Nonlinearity.SIGMOID || last == Nonlinearity.IDENTITY
+                            ? null
+                            : "sigmoid (or identity for logits)";
+                case "categorical" -> last == Nonlinearity.SOFTMAX ? null : "softmax";
+                default -> last == Nonlinearity.IDENTITY ? null : "identity";
             };
             if (want != null) {
                 diags.warning(
@@ -211,7 +213,7 @@ final class ModelChecker extends CheckerPart {
                         noise.code().span(),
                         "'" + noise.code().text() + "' is not the code; the code of model '" + s.modelName + "' is '"
                                 + s.codeName + "'");
-            } else if (s.encoderLastActivation != null && !s.encoderLastActivation.equals("sigmoid")) {
+            } else if (s.encoderLastActivation != null && s.encoderLastActivation != Nonlinearity.SIGMOID) {
                 diags.warning(
                         noise.span(),
                         "noise before the code expects a sigmoid code, but the encoder ends in "
@@ -325,12 +327,12 @@ final class ModelChecker extends CheckerPart {
         };
     }
 
-    private static String tiedOutputActivation(Call out) {
-        if (out == null) return "identity";
+    private static Nonlinearity tiedOutputActivation(Call out) {
+        if (out == null) return Nonlinearity.IDENTITY;
         return switch (out.name()) {
-            case "bernoulli" -> "sigmoid";
-            case "categorical" -> "softmax";
-            default -> "identity";
+            case "bernoulli" -> Nonlinearity.SIGMOID;
+            case "categorical" -> Nonlinearity.SOFTMAX;
+            default -> Nonlinearity.IDENTITY;
         };
     }
 
@@ -348,7 +350,7 @@ final class ModelChecker extends CheckerPart {
                 ok = false;
             }
             Integer size = arguments.positiveInt(l.size(), "layer size");
-            String act = "identity";
+            Nonlinearity act = Nonlinearity.IDENTITY;
             if (l.activation() != null) {
                 Optional<Builtin> a =
                         Builtins.lookup(Kind.ACTIVATION, l.activation().text());
@@ -356,7 +358,7 @@ final class ModelChecker extends CheckerPart {
                     unknownBuiltin(Kind.ACTIVATION, l.activation());
                     ok = false;
                 } else {
-                    act = a.get().name().equals("linear") ? "identity" : a.get().name();
+                    act = Nonlinearity.of(a.get().name());
                 }
             }
             if (kind.isPresent() && !l.args().isEmpty()) {
@@ -386,7 +388,8 @@ final class ModelChecker extends CheckerPart {
                 prev = -1;
                 continue;
             }
-            out.add(new LayerInfo(kind.map(Builtin::name).orElse("?"), prev, size, act, origin(l.span())));
+            out.add(new LayerInfo(
+                    kind.map(k -> LayerKind.of(k.name())).orElse(null), prev, size, act, origin(l.span())));
             prev = size;
         }
         // Sizes stay useful for later checks even when an activation or an argument was wrong.
@@ -433,6 +436,6 @@ final class ModelChecker extends CheckerPart {
         if (args == null || bad[0]) return null;
         Map<String, Object> rest = new LinkedHashMap<>(args);
         rest.remove("x");
-        return new Corruption(b.get().name(), inner[0], rest);
+        return new Corruption(CorruptionKind.of(b.get().name()), inner[0], rest);
     }
 }

@@ -10,7 +10,7 @@ final class ModelScope {
     boolean hasDecoder;
     String codeName = "h";
     int codeSize = -1;
-    String encoderLastActivation;
+    Nonlinearity encoderLastActivation;
     boolean hasCorrupt;
     boolean corruptionUsed;
 

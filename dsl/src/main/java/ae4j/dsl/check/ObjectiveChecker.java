@@ -109,7 +109,7 @@ final class ObjectiveChecker extends CheckerPart {
                 }
             }
             case "kl_sparsity" -> {
-                if (s.encoderLastActivation != null && !s.encoderLastActivation.equals("sigmoid")) {
+                if (s.encoderLastActivation != null && s.encoderLastActivation != Nonlinearity.SIGMOID) {
                     diags.warning(
                             c.fn().span(),
                             "kl_sparsity expects a sigmoid code, but the encoder ends in " + s.encoderLastActivation);
@@ -117,7 +117,7 @@ final class ObjectiveChecker extends CheckerPart {
             }
             default -> {}
         }
-        return new Term(w, loss.name(), args, origin(c.span()));
+        return new Term(w, Loss.of(loss.name()), args, origin(c.span()));
     }
 
     private int size(MExpr e, ModelScope s) {

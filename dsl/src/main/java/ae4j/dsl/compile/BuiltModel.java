@@ -11,6 +11,6 @@ public record BuiltModel(CheckedModel checked, Lowering.Lowered ir, CompiledMode
 
     /** The objective's terms by their loss names, in order ("bernoulli_nll", "l1", ...). */
     public String[] termNames() {
-        return checked.objective().stream().map(CheckedModel.Term::loss).toArray(String[]::new);
+        return checked.objective().stream().map(t -> t.loss().word()).toArray(String[]::new);
     }
 }

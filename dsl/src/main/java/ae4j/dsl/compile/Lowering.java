@@ -3,6 +3,7 @@ package ae4j.dsl.compile;
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedModel.LayerInfo;
 import ae4j.dsl.check.CheckedModel.MExpr;
+import ae4j.dsl.check.Nonlinearity;
 import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
@@ -30,7 +31,6 @@ import ae4j.vecmath.Activation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -229,10 +229,9 @@ public final class Lowering {
 
     private static Corruption corruption(CheckedModel.Corruption c) {
         Corruption self = switch (c.kind()) {
-            case "gaussian" -> new Corruption.Gaussian(number(c.args().get("sigma"), "sigma"));
-            case "masking" -> new Corruption.Masking(number(c.args().get("p"), "p"));
-            case "salt_pepper" -> new Corruption.SaltPepper(number(c.args().get("p"), "p"));
-            default -> throw new LoweringException("unknown corruption '" + c.kind() + "'");
+            case GAUSSIAN -> new Corruption.Gaussian(number(c.args().get("sigma"), "sigma"));
+            case MASKING -> new Corruption.Masking(number(c.args().get("p"), "p"));
+            case SALT_PEPPER -> new Corruption.SaltPepper(number(c.args().get("p"), "p"));
         };
         return c.inner() == null ? self : new Corruption.Then(corruption(c.inner()), self);
     }
@@ -323,21 +322,25 @@ public final class Lowering {
     }
 
     private static boolean isIdentity(LayerInfo l) {
-        return l.activation().equals("identity") || l.activation().equals("linear");
+        return l.activation() == Nonlinearity.IDENTITY;
     }
 
     private int activate(int in, LayerInfo l, String origin, String name, String size) {
         if (isIdentity(l)) return in;
-        if (l.activation().equals("softmax")) return add(new Softmax(next(), in, l.out()), origin, name, size);
+        if (l.activation() == Nonlinearity.SOFTMAX) return add(new Softmax(next(), in, l.out()), origin, name, size);
         return add(new Activate(next(), in, activation(l.activation()), l.out()), origin, name, size);
     }
 
-    private static Activation activation(String name) {
-        try {
-            return Activation.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new LoweringException("unknown activation '" + name + "'");
-        }
+    /** The vecmath kernel of a pointwise nonlinearity (softmax is a node of its own). */
+    private static Activation activation(Nonlinearity n) {
+        return switch (n) {
+            case IDENTITY -> Activation.IDENTITY;
+            case RELU -> Activation.RELU;
+            case SIGMOID -> Activation.SIGMOID;
+            case TANH -> Activation.TANH;
+            case SOFTPLUS -> Activation.SOFTPLUS;
+            case SOFTMAX -> throw new LoweringException("softmax is not a pointwise activation");
+        };
     }
 
     /**
@@ -375,14 +378,14 @@ public final class Lowering {
         double w = t.weight();
         Map<String, Object> a = t.args();
         return switch (t.loss()) {
-            case "mse" -> new Mse(w, value(expr(a, "a")), value(expr(a, "b")));
-            case "gaussian_nll" ->
+            case MSE -> new Mse(w, value(expr(a, "a")), value(expr(a, "b")));
+            case GAUSSIAN_NLL ->
                 new GaussianNll(
                         w,
                         value(expr(a, "x")),
                         value(expr(a, "r")),
                         a.containsKey("sigma") ? number(a.get("sigma"), "sigma") : 1.0);
-            case "bernoulli_nll" -> {
+            case BERNOULLI_NLL -> {
                 int target = value(expr(a, "x"));
                 int r = value(expr(a, "r"));
                 int logits = nodes.get(r) instanceof Activate act && act.activation() == Activation.SIGMOID
@@ -390,18 +393,17 @@ public final class Lowering {
                         : r;
                 yield new BernoulliNll(w, target, logits);
             }
-            case "categorical_nll" -> {
+            case CATEGORICAL_NLL -> {
                 int target = value(expr(a, "x"));
                 int r = value(expr(a, "r"));
                 int logits = nodes.get(r) instanceof Softmax sm ? sm.input() : r;
                 yield new CategoricalNll(w, target, logits);
             }
-            case "l1" -> new L1(w, value(expr(a, "h")));
-            case "l2" -> new L2(w, value(expr(a, "v")));
-            case "weight_decay" -> new WeightDecay(w);
-            case "kl_sparsity" -> new KlSparsity(w, value(expr(a, "h")), number(a.get("rho"), "rho"));
-            case "jacobian_frobenius" -> jacobian(w, expr(a, "x"), t.origin());
-            default -> throw new LoweringException("the loss '" + t.loss() + "' cannot be compiled yet");
+            case L1 -> new L1(w, value(expr(a, "h")));
+            case L2 -> new L2(w, value(expr(a, "v")));
+            case WEIGHT_DECAY -> new WeightDecay(w);
+            case KL_SPARSITY -> new KlSparsity(w, value(expr(a, "h")), number(a.get("rho"), "rho"));
+            case JACOBIAN_FROBENIUS -> jacobian(w, expr(a, "x"), t.origin());
         };
     }
 
@@ -415,8 +417,8 @@ public final class Lowering {
         int arg = value(x);
         int clean = applyEncoder(arg, false); // the Jacobian of the deterministic encoder (no code noise)
         if (m.encoder().size() == 1) {
-            String act = m.encoder().get(0).activation();
-            if ((act.equals("sigmoid") || act.equals("tanh")) && nodes.get(clean) instanceof Activate) {
+            Nonlinearity act = m.encoder().get(0).activation();
+            if ((act == Nonlinearity.SIGMOID || act == Nonlinearity.TANH) && nodes.get(clean) instanceof Activate) {
                 return new Contractive(w, clean, encWeight[0], activation(act));
             }
         }

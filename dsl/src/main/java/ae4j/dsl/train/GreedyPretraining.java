@@ -4,6 +4,9 @@ import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedModel.LayerInfo;
 import ae4j.dsl.check.CheckedModel.MExpr;
 import ae4j.dsl.check.CheckedModel.Term;
+import ae4j.dsl.check.LayerKind;
+import ae4j.dsl.check.Loss;
+import ae4j.dsl.check.Nonlinearity;
 import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.compile.ModelBuilder;
@@ -63,7 +66,7 @@ public final class GreedyPretraining {
             LayerInfo e = shallow.encoder().get(0);
             LayerInfo d = shallow.decoder().get(0);
             List<String> losses = new ArrayList<>();
-            for (Term t : shallow.objective()) losses.add(t.loss());
+            for (Term t : shallow.objective()) losses.add(t.loss().word());
             return String.format(
                     Locale.ROOT,
                     "%d -> %d %s, decoder %s%d -> %d %s (%s), %s",
@@ -122,13 +125,14 @@ public final class GreedyPretraining {
                 LayerInfo mirror = m.decoder().get(depth - 1 - i);
                 dec = new LayerInfo(mirror.kind(), mirror.in(), mirror.out(), mirror.activation(), mirror.origin());
             } else {
-                String act = i == 0
+                Nonlinearity act = i == 0
                         ? m.decoder().get(m.decoder().size() - 1).activation()
                         : m.encoder().get(i - 1).activation();
-                dec = new LayerInfo("dense", enc.out(), enc.in(), act, null);
+                dec = new LayerInfo(LayerKind.DENSE, enc.out(), enc.in(), act, null);
             }
             boolean top = i == depth - 1;
-            String inputActivation = i == 0 ? null : m.encoder().get(i - 1).activation();
+            Nonlinearity inputActivation =
+                    i == 0 ? null : m.encoder().get(i - 1).activation();
             List<Term> terms = new ArrayList<>();
             for (Term t : m.objective()) {
                 if (decodes(t)) {
@@ -183,12 +187,12 @@ public final class GreedyPretraining {
     }
 
     /** A reconstruction term for a level above the first: likelihoods that need [0, 1] targets fall back to mse. */
-    private static Term reconstructionAbove(Term t, String inputActivation, String decoderActivation) {
-        boolean unitInterval = "sigmoid".equals(inputActivation) && "sigmoid".equals(decoderActivation);
+    private static Term reconstructionAbove(Term t, Nonlinearity inputActivation, Nonlinearity decoderActivation) {
+        boolean unitInterval = inputActivation == Nonlinearity.SIGMOID && decoderActivation == Nonlinearity.SIGMOID;
         switch (t.loss()) {
-            case "mse", "gaussian_nll":
+            case MSE, GAUSSIAN_NLL:
                 return t;
-            case "bernoulli_nll":
+            case BERNOULLI_NLL:
                 if (unitInterval) return t;
                 break;
             default:
@@ -197,7 +201,7 @@ public final class GreedyPretraining {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("a", t.args().get("x"));
         args.put("b", t.args().get("r"));
-        return new Term(t.weight(), "mse", args, t.origin());
+        return new Term(t.weight(), Loss.MSE, args, t.origin());
     }
 
     /** Whether a term's arguments apply the decoder. */
@@ -208,7 +212,7 @@ public final class GreedyPretraining {
 
     /** Whether a term's arguments involve the code (h or an application of the encoder), outside a contractive penalty. */
     static boolean touchesCode(Term t) {
-        if (t.loss().equals("jacobian_frobenius") || t.loss().equals("weight_decay")) return false;
+        if (t.loss() == Loss.JACOBIAN_FROBENIUS || t.loss() == Loss.WEIGHT_DECAY) return false;
         for (Object v : t.args().values()) if (v instanceof MExpr e && contains(e, false)) return true;
         return false;
     }

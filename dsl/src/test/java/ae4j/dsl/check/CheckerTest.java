@@ -114,13 +114,13 @@ class CheckerTest {
         CheckedModel m = r.checked().model("m");
         assertEquals(
                 List.of(
-                        new CheckedModel.LayerInfo("dense", 784, 256, "relu"),
-                        new CheckedModel.LayerInfo("dense", 256, 64, "sigmoid")),
+                        new CheckedModel.LayerInfo(LayerKind.DENSE, 784, 256, Nonlinearity.RELU),
+                        new CheckedModel.LayerInfo(LayerKind.DENSE, 256, 64, Nonlinearity.SIGMOID)),
                 m.encoder());
         assertEquals(
                 List.of(
-                        new CheckedModel.LayerInfo("dense", 64, 256, "relu"),
-                        new CheckedModel.LayerInfo("dense", 256, 784, "sigmoid")),
+                        new CheckedModel.LayerInfo(LayerKind.DENSE, 64, 256, Nonlinearity.RELU),
+                        new CheckedModel.LayerInfo(LayerKind.DENSE, 256, 784, Nonlinearity.SIGMOID)),
                 m.decoder());
     }
 
@@ -159,8 +159,8 @@ class CheckerTest {
         assertTrue(m.tied());
         assertEquals(
                 List.of(
-                        new CheckedModel.LayerInfo("dense", 64, 256, "relu"),
-                        new CheckedModel.LayerInfo("dense", 256, 784, "sigmoid")),
+                        new CheckedModel.LayerInfo(LayerKind.DENSE, 64, 256, Nonlinearity.RELU),
+                        new CheckedModel.LayerInfo(LayerKind.DENSE, 256, 784, Nonlinearity.SIGMOID)),
                 m.decoder());
     }
 
@@ -194,13 +194,13 @@ class CheckerTest {
         assertEquals("g", m.decoderName());
         assertFalse(m.tied());
         assertNull(m.output());
-        assertEquals(new CheckedModel.Corruption("gaussian", null, Map.of("sigma", 0.3)), m.corruption());
+        assertEquals(new CheckedModel.Corruption(CorruptionKind.GAUSSIAN, null, Map.of("sigma", 0.3)), m.corruption());
         assertNull(m.noiseBeforeCode());
         assertNull(m.freeCode());
         assertEquals(2, m.objective().size());
         CheckedModel.Term nll = m.objective().get(0);
         assertEquals(1.0, nll.weight());
-        assertEquals("bernoulli_nll", nll.loss());
+        assertEquals(Loss.BERNOULLI_NLL, nll.loss());
         assertEquals(new MExpr.Input("x"), nll.args().get("x"));
         assertEquals(
                 new MExpr.Decode("g", new MExpr.Encode("f", new MExpr.Corrupted("x"))),

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedModel.MExpr;
 import ae4j.dsl.check.FrontEnd;
+import ae4j.dsl.check.LayerKind;
+import ae4j.dsl.check.Nonlinearity;
 import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.compile.ModelBuilder;
@@ -48,19 +50,20 @@ class GreedyPretrainingTest {
         List<GreedyPretraining.Level> levels = GreedyPretraining.plan(m);
         assertEquals(3, levels.size());
         int[][] sizes = {{256, 128}, {128, 64}, {64, 10}};
-        String[] decAct = {"sigmoid", "sigmoid", "sigmoid"};
+        Nonlinearity[] decAct = {Nonlinearity.SIGMOID, Nonlinearity.SIGMOID, Nonlinearity.SIGMOID};
         for (int i = 0; i < 3; i++) {
             CheckedModel s = levels.get(i).shallow();
             assertEquals(sizes[i][0], s.inputSize());
             assertEquals(
                     List.of(new CheckedModel.LayerInfo(
-                            "dense",
+                            LayerKind.DENSE,
                             sizes[i][0],
                             sizes[i][1],
                             m.encoder().get(i).activation())),
                     s.encoder());
             assertEquals(
-                    List.of(new CheckedModel.LayerInfo("dense", sizes[i][1], sizes[i][0], decAct[i])), s.decoder());
+                    List.of(new CheckedModel.LayerInfo(LayerKind.DENSE, sizes[i][1], sizes[i][0], decAct[i])),
+                    s.decoder());
             assertTrue(levels.get(i).keepsDecoder());
             assertEquals(
                     Map.of(
@@ -109,9 +112,7 @@ class GreedyPretrainingTest {
             assertEquals(m.codeValue(), l.shallow().codeValue());
             losses.add(String.join(
                     " + ",
-                    l.shallow().objective().stream()
-                            .map(CheckedModel.Term::loss)
-                            .toList()));
+                    l.shallow().objective().stream().map(t -> t.loss().word()).toList()));
         }
         // level 0 reconstructs pixels (sigmoid decoder as declared), level 1 relu codes (mse), level 2 sigmoid codes
         assertEquals(
@@ -123,7 +124,7 @@ class GreedyPretrainingTest {
         assertEquals(
                 List.of("sigmoid", "relu", "sigmoid"),
                 levels.stream()
-                        .map(l -> l.shallow().decoder().get(0).activation())
+                        .map(l -> l.shallow().decoder().get(0).activation().word())
                         .toList());
         CheckedModel.Term mse = levels.get(1).shallow().objective().get(0);
         assertEquals(
