@@ -100,14 +100,14 @@ final class CompareModels {
     /** Every dense layer the model applies to an example, encoder then decoder (a tied decoder's mirrored ones too). */
     static List<LayerInfo> layers(String name) {
         CheckedModel m = checked(name);
-        List<LayerInfo> out = new ArrayList<>(m.encoder());
-        if (m.tied()) {
-            for (int i = m.encoder().size() - 1; i >= 0; i--) {
-                LayerInfo l = m.encoder().get(i);
+        List<LayerInfo> out = new ArrayList<>(m.encoder().layers());
+        if (m.decoder().tied()) {
+            for (int i = m.encoder().layers().size() - 1; i >= 0; i--) {
+                LayerInfo l = m.encoder().layers().get(i);
                 out.add(new LayerInfo(l.kind(), l.out(), l.in(), l.activation()));
             }
         } else {
-            out.addAll(m.decoder());
+            out.addAll(m.decoder().layers());
         }
         return out;
     }
@@ -131,7 +131,7 @@ final class CompareModels {
     /** Floating-point operations of the encoder's GEMMs for one example (2 in out per layer). */
     static double encodeFlopsPerExample(String name) {
         double f = 0;
-        for (LayerInfo l : checked(name).encoder()) f += 2.0 * l.in() * l.out();
+        for (LayerInfo l : checked(name).encoder().layers()) f += 2.0 * l.in() * l.out();
         return f;
     }
 
@@ -152,8 +152,8 @@ final class CompareModels {
         private final float[][] buffers;
 
         Encoder(String name, CompiledModel m, int maxBatch) {
-            List<LayerInfo> enc = checked(name).encoder();
-            String f = checked(name).encoderName();
+            List<LayerInfo> enc = checked(name).encoder().layers();
+            String f = checked(name).encoder().name();
             int k = enc.size();
             in = new int[k];
             out = new int[k];

@@ -53,12 +53,12 @@ public final class Model {
 
     /** Features per example. */
     public int inputWidth() {
-        return declaration().inputSize();
+        return declaration().input().size();
     }
 
     /** Units of the code h = f(x). */
     public int codeWidth() {
-        return declaration().codeSize();
+        return declaration().code().size();
     }
 
     /** Trainable numbers (weights and biases). */
@@ -265,9 +265,11 @@ public final class Model {
     private String[][] layerRows() {
         CheckedModel m = declaration();
         var rows = new java.util.ArrayList<String[]>();
-        rows.add(new String[] {"input", m.inputName() + m.inputDims(), "", ""});
-        for (CheckedModel.LayerInfo li : m.encoder()) rows.add(layerRow(m.encoderName(), li, false));
-        for (CheckedModel.LayerInfo li : m.decoder()) rows.add(layerRow(m.decoderName(), li, m.tied()));
+        rows.add(new String[] {"input", m.input().name() + m.input().dims(), "", ""});
+        for (CheckedModel.LayerInfo li : m.encoder().layers())
+            rows.add(layerRow(m.encoder().name(), li, false));
+        for (CheckedModel.LayerInfo li : m.decoder().layers())
+            rows.add(layerRow(m.decoder().name(), li, m.decoder().tied()));
         return rows.toArray(String[][]::new);
     }
 
@@ -314,13 +316,16 @@ public final class Model {
     public String toString() {
         CheckedModel m = session.checkedModel(name);
         if (m == null) return "model " + name + " (no longer declared)";
-        StringBuilder b = new StringBuilder("model ").append(name).append(": ").append(m.inputSize());
-        for (CheckedModel.LayerInfo li : m.encoder())
+        StringBuilder b = new StringBuilder("model ")
+                .append(name)
+                .append(": ")
+                .append(m.input().size());
+        for (CheckedModel.LayerInfo li : m.encoder().layers())
             b.append(" -> ").append(li.out()).append(act(li));
         b.append(" |");
-        for (CheckedModel.LayerInfo li : m.decoder())
+        for (CheckedModel.LayerInfo li : m.decoder().layers())
             b.append(" -> ").append(li.out()).append(act(li));
-        if (m.tied()) b.append(" (tied)");
+        if (m.decoder().tied()) b.append(" (tied)");
         return b.append("; minimize ").append(objective()).toString();
     }
 

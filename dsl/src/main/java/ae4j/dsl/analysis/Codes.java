@@ -53,7 +53,7 @@ public final class Codes implements Analysis {
 
     /** The codes of the analysis' data under its model. */
     public static float[] compute(AnalysisContext ctx) {
-        return compute(ctx.model(), ctx.ir().code(), ctx.checked().codeSize(), ctx.data());
+        return compute(ctx.model(), ctx.ir().code(), ctx.checked().code().size(), ctx.data());
     }
 
     /**
@@ -93,7 +93,7 @@ public final class Codes implements Analysis {
     public Map<String, Double> run(AnalysisContext ctx) throws IOException {
         Dataset data = ctx.data();
         int n = data.size();
-        int m = ctx.checked().codeSize();
+        int m = ctx.checked().code().size();
         float[] h = compute(ctx);
         double[][] xy = new double[n][2];
         String xName, yName;

@@ -287,7 +287,7 @@ public final class PcaBaseline implements Analysis {
             return Map.of();
         }
         Dataset ds = ctx.data();
-        int k = ctx.integerOr("k", ctx.checked().codeSize());
+        int k = ctx.integerOr("k", ctx.checked().code().size());
         if (k < 1) {
             ctx.err().println(who + ": k must be >= 1, got " + k + "; skipped");
             return Map.of();
@@ -339,7 +339,7 @@ public final class PcaBaseline implements Analysis {
                 .printf(
                         Locale.ROOT,
                         "  %-26s %14.6g %14.6g%n",
-                        "autoencoder (code " + ctx.checked().codeSize() + ")",
+                        "autoencoder (code " + ctx.checked().code().size() + ")",
                         c.aeError(),
                         c.aeError() / c.d());
         ctx.out()
@@ -362,7 +362,7 @@ public final class PcaBaseline implements Analysis {
                         k,
                         c.pcaError(),
                         c.pcaError() / c.d(),
-                        ctx.checked().codeSize(),
+                        ctx.checked().code().size(),
                         c.aeError(),
                         c.aeError() / c.d(),
                         c.ratio()));
@@ -372,7 +372,7 @@ public final class PcaBaseline implements Analysis {
         AtomicFile.writeString(ctx.dir().resolve("pca-errors.csv"), curve.toString());
         AtomicFile.write(
                 ctx.dir().resolve("pca-errors.png"),
-                errorChartPng(c, ctx.checked().name(), ctx.checked().codeSize(), ds.name(), fitted));
+                errorChartPng(c, ctx.checked().name(), ctx.checked().code().size(), ds.name(), fitted));
         List<String> wrote = new ArrayList<>(List.of("pca-baseline.csv", "pca-errors.csv", "pca-errors.png"));
         int[] hw = imageShape(ds);
         if (hw != null) {

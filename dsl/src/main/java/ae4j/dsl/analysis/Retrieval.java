@@ -140,7 +140,7 @@ public final class Retrieval implements Analysis {
     public Map<String, Double> run(AnalysisContext ctx) throws IOException {
         Dataset data = ctx.data();
         CheckedModel m = ctx.checked();
-        int width = m.codeSize();
+        int width = m.code().size();
         int bits = ctx.integerOr("bits", width);
         int k = ctx.integer("k");
         if (bits > width) {
@@ -154,9 +154,7 @@ public final class Retrieval implements Analysis {
             bits = width;
         }
         if (bits < 1 || k < 1) throw new IllegalArgumentException("retrieval: bits and k must be at least 1");
-        Nonlinearity act = m.encoder().isEmpty()
-                ? null
-                : m.encoder().get(m.encoder().size() - 1).activation();
+        Nonlinearity act = m.encoder().codeActivation();
         if (act != Nonlinearity.SIGMOID) {
             ctx.err()
                     .printf(

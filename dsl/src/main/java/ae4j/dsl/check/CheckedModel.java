@@ -9,9 +9,11 @@ import java.util.Map;
  * default is "none" is absent from its map. Numbers are {@link Double}, integer parameters {@link Integer},
  * strings and words {@link String}, booleans {@link Boolean}, calls {@link Call}, model expressions {@link MExpr}.
  *
- * @param inputDims     as declared ({@code x[28, 28]} is [28, 28]); {@code inputSize} is their product
- * @param codeValue     what the code is: {@code f(x)} by default, or {@code f(x~)}
- * @param decoder       the decoder's layers; for a tied decoder, the mirrored layers (weights W^T of the encoder's)
+ * @param input         the data x: its name, its dimensions as declared and their product
+ * @param encoder       the encoder f: its name and layers
+ * @param code          the code h: its name, size and what it is ({@code f(x)} by default, or {@code f(x~)})
+ * @param decoder       the decoder g ({@link Decoder#NONE} when the model has none); for a tied decoder, the
+ *                      mirrored layers (weights W^T of the encoder's)
  * @param output        the output distribution p_decoder(x | h) with its arguments, or null when not declared
  * @param corruption    the corruption process C(x~ | x), or null
  * @param noiseBeforeCode the noise process on the code's pre-activation ({@code gaussian} with {@code sigma}), or null
@@ -23,17 +25,10 @@ import java.util.Map;
  */
 public record CheckedModel(
         String name,
-        String inputName,
-        List<Integer> inputDims,
-        int inputSize,
-        String encoderName,
-        List<LayerInfo> encoder,
-        String codeName,
-        int codeSize,
-        MExpr codeValue,
-        String decoderName,
-        boolean tied,
-        List<LayerInfo> decoder,
+        Input input,
+        Encoder encoder,
+        Code code,
+        Decoder decoder,
         Call output,
         Corruption corruption,
         Call noiseBeforeCode,
@@ -42,51 +37,46 @@ public record CheckedModel(
         Map<String, String> origins) {
 
     public CheckedModel {
-        inputDims = List.copyOf(inputDims);
-        encoder = List.copyOf(encoder);
-        decoder = List.copyOf(decoder);
+        decoder = decoder == null ? Decoder.NONE : decoder;
         objective = List.copyOf(objective);
         origins = origins == null ? Map.of() : Map.copyOf(origins);
     }
 
-    /** Without origins. */
-    public CheckedModel(
-            String name,
-            String inputName,
-            List<Integer> inputDims,
-            int inputSize,
-            String encoderName,
-            List<LayerInfo> encoder,
-            String codeName,
-            int codeSize,
-            MExpr codeValue,
-            String decoderName,
-            boolean tied,
-            List<LayerInfo> decoder,
-            Call output,
-            Corruption corruption,
-            Call noiseBeforeCode,
-            FreeCode freeCode,
-            List<Term> objective) {
-        this(
-                name,
-                inputName,
-                inputDims,
-                inputSize,
-                encoderName,
-                encoder,
-                codeName,
-                codeSize,
-                codeValue,
-                decoderName,
-                tied,
-                decoder,
-                output,
-                corruption,
-                noiseBeforeCode,
-                freeCode,
-                objective,
-                Map.of());
+    /** The data x: {@code x[28, 28]} has dims [28, 28] and size 784. */
+    public record Input(String name, List<Integer> dims, int size) {
+        public Input {
+            dims = List.copyOf(dims);
+        }
+    }
+
+    /** The encoder f and its layers, input to code. */
+    public record Encoder(String name, List<LayerInfo> layers) {
+        public Encoder {
+            layers = List.copyOf(layers);
+        }
+
+        /** The last layer's nonlinearity: the code's. */
+        public Nonlinearity codeActivation() {
+            return layers.isEmpty() ? null : layers.get(layers.size() - 1).activation();
+        }
+    }
+
+    /** The code h: its size, and what it is ({@code f(x)} or {@code f(x~)}). */
+    public record Code(String name, int size, MExpr value) {}
+
+    /** The decoder g and its layers, code to input; {@code tied} when it mirrors the encoder's weights. */
+    public record Decoder(String name, boolean tied, List<LayerInfo> layers) {
+        /** A model without a decoder. */
+        public static final Decoder NONE = new Decoder(null, false, List.of());
+
+        public Decoder {
+            layers = List.copyOf(layers);
+        }
+
+        /** Whether the model has a decoder. */
+        public boolean exists() {
+            return name != null;
+        }
     }
 
     /** The origin of a declaration ("line 7: corrupt x~ = ..."), or null. */

@@ -253,7 +253,7 @@ public final class Checker extends CheckerPart {
         CheckedModel m = models.get(model);
         if ("recirculation".equals(opts.get("algorithm"))
                 && m != null
-                && (m.encoder().size() != 1 || m.decoder().size() != 1)) {
+                && (m.encoder().layers().size() != 1 || m.decoder().layers().size() != 1)) {
             Arg a = t.args().stream()
                     .filter(x -> x.name() != null && x.name().text().equals("algorithm"))
                     .findFirst()
@@ -261,7 +261,8 @@ public final class Checker extends CheckerPart {
             error(
                     a.value().span(),
                     "recirculation needs one hidden layer, but model '" + model + "' has "
-                            + m.encoder().size() + " encoder and " + m.decoder().size() + " decoder layers");
+                            + m.encoder().layers().size() + " encoder and "
+                            + m.decoder().layers().size() + " decoder layers");
             return;
         }
         if (m != null && !pretrainOptions(t, m, opts)) return;
@@ -290,14 +291,14 @@ public final class Checker extends CheckerPart {
                             + "' has a free code (predictive sparse decomposition)");
             return false;
         }
-        if (m.decoder().isEmpty()) {
+        if (m.decoder().layers().isEmpty()) {
             error(
                     span,
                     "greedy pretraining trains each encoder layer as a shallow autoencoder, but model '" + m.name()
                             + "' has no decoder");
             return false;
         }
-        if (m.encoder().size() == 1) {
+        if (m.encoder().layers().size() == 1) {
             diags.warning(
                     span,
                     "model '" + m.name() + "' has one encoder layer: greedy pretraining trains it as it is, then"
@@ -327,10 +328,10 @@ public final class Checker extends CheckerPart {
             Map<String, Object> full = new LinkedHashMap<>(args);
             if (m != null) {
                 switch (b.get().name()) {
-                    case "pca_baseline" -> full.putIfAbsent("k", m.codeSize());
+                    case "pca_baseline" -> full.putIfAbsent("k", m.code().size());
                     case "retrieval" -> {
                         Map<String, Object> ordered = new LinkedHashMap<>();
-                        ordered.put("bits", full.getOrDefault("bits", m.codeSize()));
+                        ordered.put("bits", full.getOrDefault("bits", m.code().size()));
                         ordered.putAll(full);
                         full = ordered;
                     }

@@ -290,17 +290,12 @@ final class ModelChecker extends CheckerPart {
         putOrigin(origins, "minimize", minimize);
         return new CheckedModel(
                 s.modelName,
-                s.inputName,
-                dims,
-                s.inputSize,
-                s.encoderName,
-                enc,
-                s.codeName,
-                s.codeSize,
-                codeValue,
-                s.hasDecoder ? s.decoderName : null,
-                decoder != null && decoder.tied(),
-                dec == null ? List.of() : dec,
+                new CheckedModel.Input(s.inputName, dims, s.inputSize),
+                new CheckedModel.Encoder(s.encoderName, enc),
+                new CheckedModel.Code(s.codeName, s.codeSize, codeValue),
+                s.hasDecoder
+                        ? new CheckedModel.Decoder(s.decoderName, decoder.tied(), dec == null ? List.of() : dec)
+                        : CheckedModel.Decoder.NONE,
                 out,
                 corruption,
                 noiseCall,

@@ -101,8 +101,8 @@ public final class Lowering {
 
     private Lowering(CheckedModel m) {
         this.m = m;
-        int ne = m.encoder().size();
-        int nd = m.decoder().size();
+        int ne = m.encoder().layers().size();
+        int nd = m.decoder().layers().size();
         encWeight = new int[ne];
         encBias = new int[ne];
         decWeight = new int[nd];
@@ -129,17 +129,17 @@ public final class Lowering {
     private int reconstruction = -1;
 
     private Graph run() {
-        String f = m.encoderName();
-        for (int i = 0; i < m.encoder().size(); i++) {
-            LayerInfo l = m.encoder().get(i);
+        String f = m.encoder().name();
+        for (int i = 0; i < m.encoder().layers().size(); i++) {
+            LayerInfo l = m.encoder().layers().get(i);
             encWeight[i] = param(f + "." + i + ".weight", l.out(), l.in());
             encBias[i] = param(f + "." + i + ".bias", 1, l.out());
         }
-        String g = m.decoderName();
-        for (int i = 0; i < m.decoder().size(); i++) {
-            LayerInfo l = m.decoder().get(i);
-            int mirrored = m.encoder().size() - 1 - i;
-            if (m.tied()) {
+        String g = m.decoder().name();
+        for (int i = 0; i < m.decoder().layers().size(); i++) {
+            LayerInfo l = m.decoder().layers().get(i);
+            int mirrored = m.encoder().layers().size() - 1 - i;
+            if (m.decoder().tied()) {
                 if (mirrored < 0) throw new LoweringException("the tied decoder has more layers than the encoder");
                 decWeight[i] = encWeight[mirrored];
             } else {
@@ -147,14 +147,17 @@ public final class Lowering {
             }
             decBias[i] = param(g + "." + i + ".bias", 1, l.out());
         }
-        String x = m.inputName();
-        add(new Input(0, m.inputSize()), m.origin("input"), x, x);
+        String x = m.input().name();
+        add(new Input(0, m.input().size()), m.origin("input"), x, x);
         if (m.corruption() != null) {
             corrupt = add(
-                    new Corrupt(1, 0, corruption(m.corruption()), m.inputSize()), m.origin("corrupt"), x + "Tilde", x);
+                    new Corrupt(1, 0, corruption(m.corruption()), m.input().size()),
+                    m.origin("corrupt"),
+                    x + "Tilde",
+                    x);
         }
         // The code: the declared application of the encoder, or a free variable initialised there.
-        MExpr cv = m.codeValue();
+        MExpr cv = m.code().value();
         if (!(cv instanceof MExpr.Encode en))
             throw new LoweringException("the code must be an application of the encoder, got " + cv);
         codeApplication = en;
@@ -166,10 +169,10 @@ public final class Lowering {
                             applied,
                             m.freeCode().steps(),
                             m.freeCode().lr(),
-                            m.codeSize()),
+                            m.code().size()),
                     m.origin("free"),
-                    m.codeName(),
-                    m.codeName());
+                    m.code().name(),
+                    m.code().name());
         } else {
             code = applied;
         }
@@ -179,12 +182,13 @@ public final class Lowering {
             if (t.origin() != null) termOrigins.put(terms.size(), t.origin());
             terms.add(lowered);
         }
-        if (!m.decoder().isEmpty()) {
+        if (!m.decoder().layers().isEmpty()) {
             // Usually already computed by the objective (then this adds nothing).
             MExpr shown = corrupt >= 0 && m.freeCode() == null
-                    ? new MExpr.Encode(m.encoderName(), new MExpr.Corrupted(m.inputName()))
-                    : new MExpr.Code(m.codeName());
-            reconstruction = value(new MExpr.Decode(m.decoderName(), shown));
+                    ? new MExpr.Encode(
+                            m.encoder().name(), new MExpr.Corrupted(m.input().name()))
+                    : new MExpr.Code(m.code().name());
+            reconstruction = value(new MExpr.Decode(m.decoder().name(), shown));
         }
         return new Graph(m.name(), params, nodes, terms, new Graph.Origins(nodeOrigins, termOrigins, names, sizes));
     }
@@ -213,7 +217,7 @@ public final class Lowering {
      * ("f0OfX"); the code application's output is the code ("h").
      */
     private String applicationSuffix(String function, int arg) {
-        boolean primary = function.equals(m.encoderName()) ? arg == codeArg : arg == code;
+        boolean primary = function.equals(m.encoder().name()) ? arg == codeArg : arg == code;
         if (primary && primaryNamed.add(function)) return "";
         String inherited = suffixes.get(arg); // g(f(x~)): named after x~, like f(x~)
         return inherited != null && !inherited.isEmpty() ? inherited : "Of" + capitalize(names.get(arg));
@@ -275,16 +279,18 @@ public final class Lowering {
     /** The encoder applied to node {@code arg}; {@code origin} overrides the layers' own. */
     private int encode(int arg, boolean noisy, String origin) {
         if (codeArg < 0) codeArg = arg; // the first application is the code's
-        String f = m.encoderName();
+        String f = m.encoder().name();
         String suffix = applicationSuffix(f, arg);
-        int last = m.encoder().size() - 1;
+        int last = m.encoder().layers().size() - 1;
         int cur = arg;
         for (int i = 0; i <= last; i++) {
-            LayerInfo l = m.encoder().get(i);
+            LayerInfo l = m.encoder().layers().get(i);
             String o = origin != null ? origin : l.origin();
             // The code application's last layer is the code itself (unless the code is a free variable).
-            String layer = i == last && suffix.isEmpty() && m.freeCode() == null ? m.codeName() : f + i + suffix;
-            String size = i == last ? m.codeName() : f + i;
+            String layer = i == last && suffix.isEmpty() && m.freeCode() == null
+                    ? m.code().name()
+                    : f + i + suffix;
+            String size = i == last ? m.code().name() : f + i;
             boolean activated = !isIdentity(l);
             cur = add(
                     new Dense(next(), cur, encWeight[i], encBias[i], false, l.out()),
@@ -302,16 +308,16 @@ public final class Lowering {
     }
 
     private int decode(int arg) {
-        String g = m.decoderName();
+        String g = m.decoder().name();
         String suffix = applicationSuffix(g, arg);
-        int last = m.decoder().size() - 1;
+        int last = m.decoder().layers().size() - 1;
         int cur = arg;
         for (int i = 0; i <= last; i++) {
-            LayerInfo l = m.decoder().get(i);
+            LayerInfo l = m.decoder().layers().get(i);
             String layer = g + i + suffix;
-            String size = i == last && l.out() == m.inputSize() ? m.inputName() : g + i;
+            String size = i == last && l.out() == m.input().size() ? m.input().name() : g + i;
             cur = add(
-                    new Dense(next(), cur, decWeight[i], decBias[i], m.tied(), l.out()),
+                    new Dense(next(), cur, decWeight[i], decBias[i], m.decoder().tied(), l.out()),
                     l.origin(),
                     isIdentity(l) ? layer : layer + "Pre",
                     size);
@@ -416,14 +422,17 @@ public final class Lowering {
     private Term jacobian(double w, MExpr x, String origin) {
         int arg = value(x);
         int clean = applyEncoder(arg, false); // the Jacobian of the deterministic encoder (no code noise)
-        if (m.encoder().size() == 1) {
-            Nonlinearity act = m.encoder().get(0).activation();
+        if (m.encoder().layers().size() == 1) {
+            Nonlinearity act = m.encoder().layers().get(0).activation();
             if ((act == Nonlinearity.SIGMOID || act == Nonlinearity.TANH) && nodes.get(clean) instanceof Activate) {
                 return new Contractive(w, clean, encWeight[0], activation(act));
             }
         }
         int probe = add(
-                new Probe(next(), arg, PROBE_SIGMA, m.inputSize()), origin, names.get(arg) + "Probe", sizes.get(arg));
+                new Probe(next(), arg, PROBE_SIGMA, m.input().size()),
+                origin,
+                names.get(arg) + "Probe",
+                sizes.get(arg));
         int perturbed = encode(probe, false, origin);
         return new JacobianEstimate(w, perturbed, clean, PROBE_SIGMA);
     }

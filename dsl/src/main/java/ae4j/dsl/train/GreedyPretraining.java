@@ -63,8 +63,8 @@ public final class GreedyPretraining {
 
         /** "784 -> 256 relu, decoder 256 -> 784 sigmoid (becomes g.2), mse". */
         public String describe() {
-            LayerInfo e = shallow.encoder().get(0);
-            LayerInfo d = shallow.decoder().get(0);
+            LayerInfo e = shallow.encoder().layers().get(0);
+            LayerInfo d = shallow.decoder().layers().get(0);
             List<String> losses = new ArrayList<>();
             for (Term t : shallow.objective()) losses.add(t.loss().word());
             return String.format(
@@ -73,17 +73,17 @@ public final class GreedyPretraining {
                     e.in(),
                     e.out(),
                     e.activation(),
-                    shallow.tied() ? "tied " : "",
+                    shallow.decoder().tied() ? "tied " : "",
                     d.in(),
                     d.out(),
                     d.activation(),
-                    keepsDecoder ? "becomes " + shallow.decoderName() + "." + destinationLayer() : "temporary",
+                    keepsDecoder ? "becomes " + shallow.decoder().name() + "." + destinationLayer() : "temporary",
                     String.join(" + ", losses));
         }
 
         private String destinationLayer() {
             for (var en : destinations.entrySet()) {
-                if (en.getKey().startsWith(shallow.decoderName() + "."))
+                if (en.getKey().startsWith(shallow.decoder().name() + "."))
                     return en.getValue().split("\\.")[1];
             }
             return "?";
@@ -106,33 +106,36 @@ public final class GreedyPretraining {
                     "model '" + m.name() + "' has a free code (predictive sparse decomposition);"
                             + " greedy pretraining applies to encoder-decoder stacks: remove pretrain: greedy");
         }
-        if (m.decoder().isEmpty()) {
+        if (m.decoder().layers().isEmpty()) {
             throw new IllegalArgumentException(
                     "model '" + m.name() + "' has no decoder; greedy pretraining trains each encoder"
                             + " layer as a shallow autoencoder and needs one");
         }
-        int depth = m.encoder().size();
+        int depth = m.encoder().layers().size();
         boolean mirrored = mirrors(m);
-        if (m.tied() && !mirrored) {
+        if (m.decoder().tied() && !mirrored) {
             throw new IllegalArgumentException(
                     "model '" + m.name() + "': a tied decoder must mirror the encoder for greedy pretraining");
         }
         List<Level> levels = new ArrayList<>();
         for (int i = 0; i < depth; i++) {
-            LayerInfo enc = m.encoder().get(i);
+            LayerInfo enc = m.encoder().layers().get(i);
             LayerInfo dec;
             if (mirrored) {
-                LayerInfo mirror = m.decoder().get(depth - 1 - i);
+                LayerInfo mirror = m.decoder().layers().get(depth - 1 - i);
                 dec = new LayerInfo(mirror.kind(), mirror.in(), mirror.out(), mirror.activation(), mirror.origin());
             } else {
                 Nonlinearity act = i == 0
-                        ? m.decoder().get(m.decoder().size() - 1).activation()
-                        : m.encoder().get(i - 1).activation();
+                        ? m.decoder()
+                                .layers()
+                                .get(m.decoder().layers().size() - 1)
+                                .activation()
+                        : m.encoder().layers().get(i - 1).activation();
                 dec = new LayerInfo(LayerKind.DENSE, enc.out(), enc.in(), act, null);
             }
             boolean top = i == depth - 1;
             Nonlinearity inputActivation =
-                    i == 0 ? null : m.encoder().get(i - 1).activation();
+                    i == 0 ? null : m.encoder().layers().get(i - 1).activation();
             List<Term> terms = new ArrayList<>();
             for (Term t : m.objective()) {
                 if (decodes(t)) {
@@ -141,20 +144,13 @@ public final class GreedyPretraining {
                     terms.add(t);
                 }
             }
-            String f = m.encoderName(), g = m.decoderName();
+            String f = m.encoder().name(), g = m.decoder().name();
             CheckedModel shallow = new CheckedModel(
                     m.name() + "_pretrain" + (i + 1),
-                    m.inputName(),
-                    i == 0 ? m.inputDims() : List.of(enc.in()),
-                    enc.in(),
-                    f,
-                    List.of(enc),
-                    m.codeName(),
-                    enc.out(),
-                    m.codeValue(),
-                    g,
-                    m.tied(),
-                    List.of(dec),
+                    new CheckedModel.Input(m.input().name(), i == 0 ? m.input().dims() : List.of(enc.in()), enc.in()),
+                    new CheckedModel.Encoder(f, List.of(enc)),
+                    new CheckedModel.Code(m.code().name(), enc.out(), m.code().value()),
+                    new CheckedModel.Decoder(g, m.decoder().tied(), List.of(dec)),
                     i == 0 ? m.output() : null,
                     m.corruption(),
                     top ? m.noiseBeforeCode() : null,
@@ -166,7 +162,7 @@ public final class GreedyPretraining {
             dest.put(f + ".0.bias", f + "." + i + ".bias");
             if (mirrored) {
                 int j = depth - 1 - i;
-                if (!m.tied()) dest.put(g + ".0.weight", g + "." + j + ".weight");
+                if (!m.decoder().tied()) dest.put(g + ".0.weight", g + "." + j + ".weight");
                 dest.put(g + ".0.bias", g + "." + j + ".bias");
             }
             levels.add(new Level(i, shallow, dest, mirrored));
@@ -176,11 +172,11 @@ public final class GreedyPretraining {
 
     /** Whether decoder layer L-1-i maps encoder layer i's output size back to its input size, for every i. */
     static boolean mirrors(CheckedModel m) {
-        int depth = m.encoder().size();
-        if (m.decoder().size() != depth) return false;
+        int depth = m.encoder().layers().size();
+        if (m.decoder().layers().size() != depth) return false;
         for (int i = 0; i < depth; i++) {
-            LayerInfo e = m.encoder().get(i);
-            LayerInfo d = m.decoder().get(depth - 1 - i);
+            LayerInfo e = m.encoder().layers().get(i);
+            LayerInfo d = m.decoder().layers().get(depth - 1 - i);
             if (d.in() != e.out() || d.out() != e.in()) return false;
         }
         return true;
@@ -251,7 +247,7 @@ public final class GreedyPretraining {
                     level.shallow(), ModelBuilder.rowsFor(config.batch()), config.seed() * 31 + level.index() + 1);
             CompiledModel shallow = built.model();
             String[] termNames = built.termNames();
-            int width = level.shallow().inputSize();
+            int width = level.shallow().input().size();
             TrainingListener watch = listener == null ? null : listener.listener(level, termNames);
             Trainer.Result r = new Trainer(shallow, levelConfig, watch, termNames).train(input, n, width);
             copy(shallow, deep, level.destinations());
@@ -263,7 +259,7 @@ public final class GreedyPretraining {
                         input,
                         n,
                         width,
-                        level.shallow().codeSize());
+                        level.shallow().code().size());
         }
         return results;
     }

@@ -44,7 +44,7 @@ class TangentClaimTest {
                                 .withSeed(seed),
                         null)
                 .train(data.values(), data.size(), data.dim());
-        return new Trained(m, ir.code(), cm.codeSize(), ir.reconstruction());
+        return new Trained(m, ir.code(), cm.code().size(), ir.reconstruction());
     }
 
     /**

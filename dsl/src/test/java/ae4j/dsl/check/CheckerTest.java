@@ -116,12 +116,12 @@ class CheckerTest {
                 List.of(
                         new CheckedModel.LayerInfo(LayerKind.DENSE, 784, 256, Nonlinearity.RELU),
                         new CheckedModel.LayerInfo(LayerKind.DENSE, 256, 64, Nonlinearity.SIGMOID)),
-                m.encoder());
+                m.encoder().layers());
         assertEquals(
                 List.of(
                         new CheckedModel.LayerInfo(LayerKind.DENSE, 64, 256, Nonlinearity.RELU),
                         new CheckedModel.LayerInfo(LayerKind.DENSE, 256, 784, Nonlinearity.SIGMOID)),
-                m.decoder());
+                m.decoder().layers());
     }
 
     @Test
@@ -156,12 +156,12 @@ class CheckerTest {
                 """);
         assertTrue(r.ok(), r.diagnostics().render());
         CheckedModel m = r.checked().model("m");
-        assertTrue(m.tied());
+        assertTrue(m.decoder().tied());
         assertEquals(
                 List.of(
                         new CheckedModel.LayerInfo(LayerKind.DENSE, 64, 256, Nonlinearity.RELU),
                         new CheckedModel.LayerInfo(LayerKind.DENSE, 256, 784, Nonlinearity.SIGMOID)),
-                m.decoder());
+                m.decoder().layers());
     }
 
     @Test
@@ -184,15 +184,15 @@ class CheckerTest {
         assertNotNull(r.program());
         CheckedProgram p = r.checked();
         CheckedModel m = p.model("dae");
-        assertEquals("x", m.inputName());
-        assertEquals(784, m.inputSize());
-        assertEquals(List.of(784), m.inputDims());
-        assertEquals("f", m.encoderName());
-        assertEquals("h", m.codeName());
-        assertEquals(64, m.codeSize());
-        assertEquals(new MExpr.Encode("f", new MExpr.Input("x")), m.codeValue());
-        assertEquals("g", m.decoderName());
-        assertFalse(m.tied());
+        assertEquals("x", m.input().name());
+        assertEquals(784, m.input().size());
+        assertEquals(List.of(784), m.input().dims());
+        assertEquals("f", m.encoder().name());
+        assertEquals("h", m.code().name());
+        assertEquals(64, m.code().size());
+        assertEquals(new MExpr.Encode("f", new MExpr.Input("x")), m.code().value());
+        assertEquals("g", m.decoder().name());
+        assertFalse(m.decoder().tied());
         assertNull(m.output());
         assertEquals(new CheckedModel.Corruption(CorruptionKind.GAUSSIAN, null, Map.of("sigma", 0.3)), m.corruption());
         assertNull(m.noiseBeforeCode());

@@ -53,17 +53,17 @@ class GreedyPretrainingTest {
         Nonlinearity[] decAct = {Nonlinearity.SIGMOID, Nonlinearity.SIGMOID, Nonlinearity.SIGMOID};
         for (int i = 0; i < 3; i++) {
             CheckedModel s = levels.get(i).shallow();
-            assertEquals(sizes[i][0], s.inputSize());
+            assertEquals(sizes[i][0], s.input().size());
             assertEquals(
                     List.of(new CheckedModel.LayerInfo(
                             LayerKind.DENSE,
                             sizes[i][0],
                             sizes[i][1],
-                            m.encoder().get(i).activation())),
-                    s.encoder());
+                            m.encoder().layers().get(i).activation())),
+                    s.encoder().layers());
             assertEquals(
                     List.of(new CheckedModel.LayerInfo(LayerKind.DENSE, sizes[i][1], sizes[i][0], decAct[i])),
-                    s.decoder());
+                    s.decoder().layers());
             assertTrue(levels.get(i).keepsDecoder());
             assertEquals(
                     Map.of(
@@ -109,7 +109,7 @@ class GreedyPretrainingTest {
                     Map.of("f.0.weight", "f." + l.index() + ".weight", "f.0.bias", "f." + l.index() + ".bias"),
                     l.destinations());
             assertEquals(m.corruption(), l.shallow().corruption(), "corruption at every level");
-            assertEquals(m.codeValue(), l.shallow().codeValue());
+            assertEquals(m.code().value(), l.shallow().code().value());
             losses.add(String.join(
                     " + ",
                     l.shallow().objective().stream().map(t -> t.loss().word()).toList()));
@@ -124,7 +124,12 @@ class GreedyPretrainingTest {
         assertEquals(
                 List.of("sigmoid", "relu", "sigmoid"),
                 levels.stream()
-                        .map(l -> l.shallow().decoder().get(0).activation().word())
+                        .map(l -> l.shallow()
+                                .decoder()
+                                .layers()
+                                .get(0)
+                                .activation()
+                                .word())
                         .toList());
         CheckedModel.Term mse = levels.get(1).shallow().objective().get(0);
         assertEquals(
@@ -240,7 +245,7 @@ class GreedyPretrainingTest {
         int width = d;
         for (int i = 0; i < 3; i++) {
             BuiltModel s = levels.get(i).model();
-            int out = levels.get(i).level().shallow().codeSize();
+            int out = levels.get(i).level().shallow().code().size();
             codes = GreedyPretraining.codes(s.model(), s.ir().code(), codes, 50, width, out);
             width = out;
         }
@@ -291,7 +296,7 @@ class GreedyPretrainingTest {
                 }
                 """, "t");
         List<GreedyPretraining.Level> levels = GreedyPretraining.plan(m);
-        assertTrue(levels.get(0).shallow().tied());
+        assertTrue(levels.get(0).shallow().decoder().tied());
         assertEquals(
                 Map.of("f.0.weight", "f.1.weight", "f.0.bias", "f.1.bias", "g.0.bias", "g.0.bias"),
                 levels.get(1).destinations());
