@@ -311,6 +311,14 @@ public final class Runner {
             c = c.withCheckpoint(resolveSave(c.checkpoint()).toString());
         Trainer trainer =
                 new Trainer(l.model(), c, hooks.listener(t.model(), l.termNames(), err), l.termNames()).source(source);
+        if (t.options().get("validation") instanceof String name) { // validation: DATA, a set of its own
+            Dataset v = data.get(name);
+            if (v.dim() != ds.dim()) {
+                throw new UserError("train " + t.model() + ": the validation set " + name + " has " + v.dim()
+                        + " features per example but " + t.data() + " has " + ds.dim());
+            }
+            trainer.validationData(v.values(), v.size());
+        }
         long resumedAt = 0;
         if (resuming) {
             try {

@@ -56,12 +56,31 @@ public final class Trainer {
     private final String[] termNames;
     private String source = "";
     private Checkpoint resumeFrom;
+    /** A separate validation set (rows x the model's input width), or null: then the configured fraction is held out. */
+    private float[] validationX;
+
+    private int validationRows;
 
     public Trainer(CompiledModel model, TrainConfig config, TrainingListener listener, String... termNames) {
         this.model = model;
         this.config = config;
         this.listener = listener == null ? new TrainingListener() {} : listener;
         this.termNames = termNames;
+    }
+
+    /**
+     * Validates on these rows after each epoch instead of holding out a fraction of the training set ({@code
+     * validation: DATA} in a train statement); early stopping then watches them.
+     */
+    public Trainer validationData(float[] x, int rows) {
+        if (rows < 1) throw new IllegalArgumentException("the validation set is empty");
+        if (x.length < (long) rows * model.inputWidth()) {
+            throw new IllegalArgumentException(
+                    "the validation set holds " + x.length + " values, not " + rows + " rows of " + model.inputWidth());
+        }
+        this.validationX = x;
+        this.validationRows = rows;
+        return this;
     }
 
     /** The program text stored in the checkpoints this trainer writes (for {@code ae4j run}; optional). */
@@ -146,6 +165,13 @@ public final class Trainer {
         int nTrain = n - nVal;
         int[] trainIdx = java.util.Arrays.copyOf(all, nTrain);
         int[] valIdx = java.util.Arrays.copyOfRange(all, nTrain, n);
+        float[] valX = x;
+        if (validationX != null) { // a validation set of its own: every training row trains
+            valX = validationX;
+            nVal = validationRows;
+            valIdx = new int[nVal];
+            for (int i = 0; i < nVal; i++) valIdx[i] = i;
+        }
 
         float[][] params = model.params();
         float[][] grads = model.grads();
@@ -219,7 +245,7 @@ public final class Trainer {
             }
             if (seen == 0) break;
             trainLoss.add(sum / seen);
-            double v = nVal > 0 ? evaluate(x, d, valIdx, buf, batch) : Double.NaN;
+            double v = nVal > 0 ? evaluate(valX, d, valIdx, buf, batch) : Double.NaN;
             valLoss.add(v);
             listener.onEpoch(epoch, sum / seen, v);
             if (nVal > 0 && config.earlyStopping() > 0) {

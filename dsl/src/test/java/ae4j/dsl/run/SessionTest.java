@@ -36,6 +36,31 @@ class SessionTest {
         return s.eval(name, cell, out, out);
     }
 
+    /**
+     * {@code validation: DATA} validates on that data set (it was accepted and then ignored): the last epoch's
+     * validation loss in metrics.csv is the trained model's objective on it.
+     */
+    @Test
+    void aValidationDataSetIsWhatTheValidationLossMeasures() throws Exception {
+        Session s = new Session(dir, dir.resolve("reports"), null);
+        assertTrue(eval(s, "cell1", DATA + "data held = gaussian_mixture(k: 3, dim: 4, n: 200, seed: 2)\n")
+                .ok());
+        assertTrue(eval(s, "cell2", MODEL).ok());
+        Session.Outcome t = eval(s, "cell3", "train ae on blobs { epochs: 3, batch: 50, seed: 3, validation: held }\n");
+        assertTrue(t.ok(), outBytes.toString(StandardCharsets.UTF_8));
+        var lines = Files.readAllLines(dir.resolve("reports/ae/metrics.csv"));
+        assertEquals("epoch,train_loss,validation_loss", lines.get(0));
+        String[] last = lines.get(lines.size() - 1).split(",");
+        var held = s.data("held");
+        double expected = Forward.meanLoss(s.model("ae").model(), held.values(), held.size(), held.dim());
+        // the same weights and rows, summed in batches of 50 there and 256 here: equal to float rounding
+        assertEquals(expected, Double.parseDouble(last[2]), 1e-6 * Math.abs(expected));
+        // all 600 training rows trained: 12 steps of 50 per epoch
+        assertTrue(
+                outBytes.toString(StandardCharsets.UTF_8).contains("600 examples"),
+                outBytes.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void declarationsPersistAndALaterCellTrainsAnEarlierModelFromItsWeights() {
         Session s = new Session(dir, dir.resolve("reports"), null);
