@@ -1,7 +1,6 @@
 package ae4j.dsl.check;
 
 import java.util.List;
-import java.util.Map;
 
 /** A program without errors, resolved: data sets, models, and the steps (train, evaluate, save...) in order. */
 public record CheckedProgram(List<DataSet> data, List<CheckedModel> models, List<Step> steps) {
@@ -35,11 +34,7 @@ public record CheckedProgram(List<DataSet> data, List<CheckedModel> models, List
     /** What the program does, in order. */
     public sealed interface Step {
         /** {@code train model on data {...}}: every option present with its default when not written (none-options absent). */
-        record Train(String model, String data, Map<String, Object> options) implements Step {
-            public Train {
-                options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
-            }
-        }
+        record Train(String model, String data, TrainOptions options) implements Step {}
 
         /** {@code evaluate|analyze model on data {...}} with each analysis's defaulted arguments. */
         record Analyze(String verb, String model, String data, List<CheckedModel.Call> analyses) implements Step {

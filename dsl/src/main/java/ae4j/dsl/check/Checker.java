@@ -248,10 +248,11 @@ public final class Checker extends CheckerPart {
     private void train(Statement.Train t, int order) {
         String model = resolve(DeclKind.MODEL, t.model(), order);
         String data = resolve(DeclKind.DATA, t.data(), order);
-        Map<String, Object> opts = arguments.options(Kind.TRAIN_OPTION, t.args(), order, t.model());
-        if (opts == null || model == null || data == null) return;
+        Map<String, Object> bound = arguments.options(Kind.TRAIN_OPTION, t.args(), order, t.model());
+        if (bound == null || model == null || data == null) return;
+        TrainOptions opts = new TrainOptions(bound);
         CheckedModel m = models.get(model);
-        if ("recirculation".equals(opts.get("algorithm"))
+        if (opts.recirculation()
                 && m != null
                 && (m.encoder().layers().size() != 1 || m.decoder().layers().size() != 1)) {
             Arg a = t.args().stream()
@@ -270,8 +271,8 @@ public final class Checker extends CheckerPart {
     }
 
     /** Greedy pretraining needs an encoder-decoder stack; says so at the option. False when that is an error. */
-    private boolean pretrainOptions(Statement.Train t, CheckedModel m, Map<String, Object> opts) {
-        boolean greedy = "greedy".equals(opts.get("pretrain"));
+    private boolean pretrainOptions(Statement.Train t, CheckedModel m, TrainOptions opts) {
+        boolean greedy = opts.greedyPretraining();
         Optional<Arg> pretrain = t.args().stream()
                 .filter(x -> x.name() != null && x.name().text().equals("pretrain"))
                 .findFirst();

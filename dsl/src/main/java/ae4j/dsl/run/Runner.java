@@ -282,7 +282,7 @@ public final class Runner {
                     + l.model().inputWidth()
                     + "; change the model's input size or the data (e.g. flatten)");
         }
-        if ("recirculation".equals(t.options().get("algorithm"))) {
+        if (t.options().recirculation()) {
             err.println("train " + t.model() + ": the recirculation algorithm is not implemented yet; the model is "
                     + "trained with backpropagation instead");
         }
@@ -296,7 +296,7 @@ public final class Runner {
                 c.batch(),
                 c.optimizer() + c.optimizerArgs());
         boolean resuming = resume != null && resume.modelName().equals(t.model());
-        if ("greedy".equals(t.options().get("pretrain"))) {
+        if (t.options().greedyPretraining()) {
             if (resuming) {
                 out.printf(
                         Locale.ROOT,
@@ -311,7 +311,7 @@ public final class Runner {
             c = c.withCheckpoint(resolveSave(c.checkpoint()).toString());
         Trainer trainer =
                 new Trainer(l.model(), c, hooks.listener(t.model(), l.termNames(), err), l.termNames()).source(source);
-        if (t.options().get("validation") instanceof String name) { // validation: DATA, a set of its own
+        if (t.options().validationData() instanceof String name) { // validation: DATA, a set of its own
             Dataset v = data.get(name);
             if (v.dim() != ds.dim()) {
                 throw new UserError("train " + t.model() + ": the validation set " + name + " has " + v.dim()
@@ -356,7 +356,7 @@ public final class Runner {
                 dir.resolve(t.model() + ".safetensors"),
                 l.model(),
                 source,
-                t.options() == null ? Map.of() : stringify(t.options()),
+                stringify(t.options().values()),
                 metrics);
         // In a notebook the reports folder is temporary and its pictures are shown under the cell: no path.
         out.printf(
@@ -382,7 +382,7 @@ public final class Runner {
      * before and after, and writes each level's loss per epoch to MODEL/pretrain.csv.
      */
     private void pretrain(BuiltModel l, Dataset ds, TrainConfig c, Step.Train t) throws IOException {
-        int epochs = t.options().get("pretrain_epochs") instanceof Number e ? e.intValue() : c.epochs();
+        int epochs = t.options().pretrainEpochs();
         if (options.maxEpochs() > 0) epochs = Math.min(epochs, options.maxEpochs());
         TrainConfig pc = c.withEpochs(epochs);
         List<GreedyPretraining.Level> levels;

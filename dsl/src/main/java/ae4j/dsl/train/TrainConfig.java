@@ -2,7 +2,7 @@ package ae4j.dsl.train;
 
 import ae4j.dsl.check.Builtins;
 import ae4j.dsl.check.CheckedModel;
-import java.util.LinkedHashMap;
+import ae4j.dsl.check.TrainOptions;
 import java.util.Map;
 
 /**
@@ -37,7 +37,7 @@ public record TrainConfig(
 
     /** The train options' defaults, from the built-ins registry: 10 epochs, batch 128, adam(lr: 1e-3), constant schedule, seed 0. */
     public static TrainConfig defaults() {
-        return from(Builtins.defaultOptions(Builtins.Kind.TRAIN_OPTION));
+        return from(TrainOptions.defaults());
     }
 
     public TrainConfig withEpochs(int e) {
@@ -169,27 +169,21 @@ public record TrainConfig(
     }
 
     /** From the options of a checked {@code train} statement (every option present or defaulted). */
-    public static TrainConfig from(Map<String, Object> given) {
-        Map<String, Object> o = new LinkedHashMap<>(Builtins.defaultOptions(Builtins.Kind.TRAIN_OPTION));
-        o.putAll(given);
-        CheckedModel.Call opt = (CheckedModel.Call) o.get("optimizer");
-        CheckedModel.Call sched = (CheckedModel.Call) o.get("schedule");
+    public static TrainConfig from(TrainOptions o) {
+        CheckedModel.Call opt = o.optimizer();
+        CheckedModel.Call sched = o.schedule();
         return new TrainConfig(
-                intOr(o, "epochs", 0),
-                intOr(o, "batch", 0),
+                o.epochs(),
+                o.batch(),
                 opt.name(),
                 Builtins.withDefaults(Builtins.Kind.OPTIMIZER, opt.name(), opt.args()),
                 sched.name(),
                 Builtins.withDefaults(Builtins.Kind.SCHEDULE, sched.name(), sched.args()),
-                intOr(o, "seed", 0),
-                intOr(o, "threads", 0),
-                o.get("validation") instanceof Number n ? n.doubleValue() : 0,
-                intOr(o, "early_stopping", 0),
-                o.get("clip") instanceof Number n ? n.doubleValue() : 0,
-                o.get("checkpoint") instanceof String s ? s : null);
-    }
-
-    private static int intOr(Map<String, Object> o, String key, int dflt) {
-        return o.get(key) instanceof Number n ? n.intValue() : dflt;
+                o.seed(),
+                o.threads(),
+                o.validationFraction(),
+                o.earlyStopping(),
+                o.clip(),
+                o.checkpoint());
     }
 }

@@ -75,17 +75,17 @@ class CheckerTest {
         var r = FrontEnd.check("t.ae", DAE.replace("adam(lr: 1e-3)", "adam(0.002, beta2: 0.99)"));
         assertTrue(r.ok(), r.diagnostics().render());
         var train = (CheckedProgram.Step.Train) r.checked().steps().get(0);
-        var opt = (CheckedModel.Call) train.options().get("optimizer");
+        var opt = (CheckedModel.Call) train.options().values().get("optimizer");
         assertEquals("adam", opt.name());
         assertEquals(Map.of("lr", 0.002, "beta1", 0.9, "beta2", 0.99, "eps", 1e-8), opt.args());
         assertEquals(
                 List.of("lr", "beta1", "beta2", "eps"), List.copyOf(opt.args().keySet()));
-        assertEquals(10, train.options().get("epochs"));
-        assertEquals(7, train.options().get("seed"));
-        assertEquals(0.0, train.options().get("validation"));
-        assertEquals("backprop", train.options().get("algorithm"));
-        assertEquals("constant", ((CheckedModel.Call) train.options().get("schedule")).name());
-        assertFalse(train.options().containsKey("threads")); // default none
+        assertEquals(10, train.options().values().get("epochs"));
+        assertEquals(7, train.options().values().get("seed"));
+        assertEquals(0.0, train.options().values().get("validation"));
+        assertEquals("backprop", train.options().values().get("algorithm"));
+        assertEquals("constant", ((CheckedModel.Call) train.options().values().get("schedule")).name());
+        assertFalse(train.options().values().containsKey("threads")); // default none
     }
 
     @Test
@@ -260,7 +260,11 @@ class CheckerTest {
                 Map.of("n", 100, "seed", 0, "noise", 0.0),
                 p.dataSet("all").source().args());
         assertEquals(
-                "b", ((CheckedProgram.Step.Train) p.steps().get(0)).options().get("validation"));
+                "b",
+                ((CheckedProgram.Step.Train) p.steps().get(0))
+                        .options()
+                        .values()
+                        .get("validation"));
         assertEquals(
                 new CheckedProgram.Step.Export("m", "m.onnx", "onnx"), p.steps().get(2));
     }
@@ -272,10 +276,9 @@ class CheckerTest {
         var ok = FrontEnd.check(
                 "t.ae", deep.replace("train m on d\n", "train m on d { pretrain: greedy, pretrain_epochs: 2 }\n"));
         assertTrue(ok.ok(), ok.diagnostics().render());
-        Map<String, Object> opts =
-                ((CheckedProgram.Step.Train) ok.checked().steps().get(0)).options();
-        assertEquals("greedy", opts.get("pretrain"));
-        assertEquals(2, opts.get("pretrain_epochs"));
+        TrainOptions opts = ((CheckedProgram.Step.Train) ok.checked().steps().get(0)).options();
+        assertTrue(opts.greedyPretraining());
+        assertEquals(2, opts.pretrainEpochs());
         assertEquals(
                 List.of("pretrain_epochs has no effect without pretrain: greedy"),
                 messages(deep.replace("train m on d\n", "train m on d { pretrain_epochs: 2 }\n")));
