@@ -2,13 +2,13 @@ package ae4j.bench;
 
 import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.compile.ModelCompiler;
+import ae4j.dsl.compile.ReferenceExecutor;
 import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.BernoulliNll;
 import ae4j.dsl.ir.Graph.Dense;
 import ae4j.dsl.ir.Graph.Input;
 import ae4j.dsl.ir.Graph.Param;
-import ae4j.dsl.ir.ReferenceExecutor;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
 import ae4j.vecmath.Gemm;

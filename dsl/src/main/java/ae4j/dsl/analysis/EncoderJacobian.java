@@ -1,5 +1,6 @@
 package ae4j.dsl.analysis;
 
+import ae4j.dsl.compile.Operations;
 import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
@@ -146,59 +147,9 @@ public final class EncoderJacobian {
         int d = inputWidth();
         double[] m = null; // current Jacobian (rows x d); null = identity
         int rows = d;
-        float[][] params = model.params();
         for (Node n : chain) {
-            switch (n) {
-                case Dense dn -> {
-                    int out = dn.width(), in = graph.width(dn.input());
-                    float[] w = params[dn.weight()];
-                    double[] next = new double[out * d];
-                    for (int o = 0; o < out; o++) {
-                        int rowOff = o * d;
-                        for (int i = 0; i < in; i++) {
-                            double a = dn.transposed() ? w[i * out + o] : w[o * in + i];
-                            if (a == 0) continue;
-                            if (m == null) {
-                                next[rowOff + i] += a;
-                            } else {
-                                int mo = i * d;
-                                for (int j = 0; j < d; j++) next[rowOff + j] += a * m[mo + j];
-                            }
-                        }
-                    }
-                    m = next;
-                    rows = out;
-                }
-                case Activate a -> {
-                    int wd = a.width();
-                    float[] z = model.value(a.input());
-                    if (m == null) m = identity(d);
-                    for (int o = 0; o < wd; o++) {
-                        double s = derivative(a.activation(), z[r * wd + o]);
-                        int off = o * d;
-                        for (int j = 0; j < d; j++) m[off + j] *= s;
-                    }
-                }
-                case Softmax s -> {
-                    int wd = s.width();
-                    float[] y = model.value(s.id());
-                    if (m == null) m = identity(d);
-                    // J_softmax = diag(y) - y y^T: next = y .* (m - y^T m)
-                    double[] ym = new double[d];
-                    for (int o = 0; o < wd; o++) {
-                        double yo = y[r * wd + o];
-                        for (int j = 0; j < d; j++) ym[j] += yo * m[o * d + j];
-                    }
-                    for (int o = 0; o < wd; o++) {
-                        double yo = y[r * wd + o];
-                        for (int j = 0; j < d; j++) m[o * d + j] = yo * (m[o * d + j] - ym[j]);
-                    }
-                }
-                case AddNoise an -> {
-                    // identity outside training
-                }
-                default -> throw new IllegalStateException("unsupported node " + n);
-            }
+            m = Operations.jacobian(n, m, d, r, model, graph);
+            if (n instanceof Dense) rows = n.width();
         }
         if (m == null) m = identity(d);
         if (rows != codeWidth())
@@ -210,11 +161,6 @@ public final class EncoderJacobian {
         double[] m = new double[d * d];
         for (int i = 0; i < d; i++) m[i * d + i] = 1;
         return m;
-    }
-
-    /** f'(z) at the pre-activation z, from vecmath's double-precision definition of the activation. */
-    static double derivative(Activation a, double z) {
-        return a.derivativeFromOutput(a.apply(z));
     }
 
     /** ||J||_F of a row-major Jacobian. */

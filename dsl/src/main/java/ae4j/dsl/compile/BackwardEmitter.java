@@ -1,7 +1,5 @@
 package ae4j.dsl.compile;
 
-import static ae4j.dsl.compile.ForwardEmitter.SCR;
-
 import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
@@ -71,63 +69,18 @@ final class BackwardEmitter {
         };
     }
 
+    /** One node's share of the chain rule, written by its operation ({@link DenseOp}, {@link ActivateOp}, ...). */
     private void node(Node n) {
-        int id = n.id();
-        String count = layout.count(id);
-        String o = layout.off(id);
-        String dy = layout.grad(id);
+        Emit e = new Emit(layout, w, true);
         switch (n) {
-            case AddNoise a -> GradientSeeds.seed(layout, w, count, o, "1f", dy, a.input());
-            case Probe pr -> GradientSeeds.seed(layout, w, count, o, "1f", dy, pr.input());
-            case Softmax sm -> {
-                String wd = layout.width(id);
-                String y = layout.value(id);
-                String op = layout.claimWrite(layout.grad(sm.input()), true) ? " = " : " += ";
-                w.line("for (int r = r0; r < r0 + batch; r++) {");
-                w.line("    int o = r * " + wd + ";");
-                w.line("    float dot = (float) Elementwise.dot(" + wd + ", " + y + ", o, " + dy + ", o);");
-                w.line("    for (int j = 0; j < " + wd + "; j++) " + layout.grad(sm.input()) + "[o + j]" + op + y
-                        + "[o + j] * (" + dy + "[o + j] - dot);");
-                w.line("}");
-            }
-            case Activate a -> {
-                String dx = layout.grad(a.input());
-                String y = layout.value(id);
-                if (layout.claimWrite(dx, true)) {
-                    w.line("Activation." + a.activation() + ".backward(" + count + ", " + y + ", " + o + ", " + dy
-                            + ", " + o + ", " + dx + ", " + o + ");");
-                } else {
-                    w.line("Activation." + a.activation() + ".backward(" + count + ", " + y + ", " + o + ", " + dy
-                            + ", " + o + ", scratch, " + SCR + ");");
-                    w.line("Elementwise.axpy(" + count + ", 1f, scratch, " + SCR + ", " + dx + ", " + o + ");");
-                }
-            }
-            case Dense d -> dense(d);
-            default -> throw new IllegalStateException("ae4j bug: no backward for " + n);
+            case AddNoise a -> NoiseOp.backward(a, e);
+            case Probe pr -> ProbeOp.backward(pr, e);
+            case Softmax sm -> SoftmaxOp.backward(sm, e);
+            case Activate a -> ActivateOp.backward(a, e);
+            case Dense d -> DenseOp.backward(d, e);
+            case Input in -> throw new IllegalStateException("ae4j bug: no backward for the input");
+            case Corrupt c -> throw new IllegalStateException("ae4j bug: no backward for a corruption");
+            case FreeCode fc -> throw new IllegalStateException("ae4j bug: no backward for the free code");
         }
-    }
-
-    /** dX = dY op(W)^T: packed in a training step (and a free code's steps in one); beta 0 where dX is first written. */
-    private void dense(Dense d) {
-        int id = d.id();
-        String wx = layout.width(d.input());
-        String wy = layout.width(id);
-        String bx = layout.claimWrite(layout.grad(d.input()), true) ? "0f" : "1f";
-        String a = layout.grad(id) + ", " + layout.off(id) + ", " + wy;
-        String c = bx + ", " + layout.grad(d.input()) + ", " + layout.off(d.input()) + ", " + wx;
-        String packed = "Gemm.gemm(Op.N, batch, " + wx + ", " + wy + ", 1f, " + a + ", "
-                + layout.pack(d.weight(), d.transposed()) + ", " + c + ", Epilogue.NONE);";
-        if (layout.free == null) {
-            w.line(packed);
-            return;
-        }
-        w.line("if (prepacked) " + packed);
-        String p = layout.param(d.weight());
-        if (d.transposed())
-            w.line("else Gemm.gemm(Op.N, Op.T, batch, " + wx + ", " + wy + ", 1f, " + a + ", " + p + ", 0, " + wy + ", "
-                    + c + ");");
-        else
-            w.line("else Gemm.gemm(Op.N, Op.N, batch, " + wx + ", " + wy + ", 1f, " + a + ", " + p + ", 0, " + wx + ", "
-                    + c + ");");
     }
 }

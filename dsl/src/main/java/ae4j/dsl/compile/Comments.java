@@ -7,7 +7,6 @@ import ae4j.dsl.ir.Graph.BernoulliNll;
 import ae4j.dsl.ir.Graph.CategoricalNll;
 import ae4j.dsl.ir.Graph.Contractive;
 import ae4j.dsl.ir.Graph.Corrupt;
-import ae4j.dsl.ir.Graph.Corruption;
 import ae4j.dsl.ir.Graph.Dense;
 import ae4j.dsl.ir.Graph.FreeCode;
 import ae4j.dsl.ir.Graph.GaussianNll;
@@ -23,7 +22,6 @@ import ae4j.dsl.ir.Graph.Softmax;
 import ae4j.dsl.ir.Graph.Term;
 import ae4j.dsl.ir.Graph.WeightDecay;
 import java.math.BigDecimal;
-import java.util.Locale;
 
 /** What each node and term of a generated class computes, in the language's words and the class's names. */
 final class Comments {
@@ -36,29 +34,17 @@ final class Comments {
         this.g = layout.g;
     }
 
-    /** "f0Pre = xTilde W^T + b (W = f.0.weight, b = f.0.bias)". */
+    /** "f0Pre = xTilde W^T + b (W = f.0.weight, b = f.0.bias)": each operation says what it computes. */
     String node(Node n) {
-        String y = layout.value(n.id());
         return switch (n) {
-            case Input in -> y + ": the input, " + in.width() + " values per example";
-            case Corrupt c ->
-                y + " = " + corruption(c.process(), layout.value(c.input())) + ", fresh noise every training step";
-            case AddNoise a ->
-                y + " = " + layout.value(a.input()) + " + " + number(a.sigma())
-                        + " * N(0, I) in training (noise before the code)";
-            case Dense d ->
-                y + " = " + layout.value(d.input()) + (d.transposed() ? " W + b" : " W^T + b") + " (W = "
-                        + g.params().get(d.weight()).name() + (d.transposed() ? ", tied" : "")
-                        + (d.bias() >= 0 ? ", b = " + g.params().get(d.bias()).name() : ", no b") + ")";
-            case Activate a ->
-                y + " = " + a.activation().name().toLowerCase(Locale.ROOT) + "(" + layout.value(a.input()) + ")";
-            case Probe pr ->
-                y + " = " + layout.value(pr.input()) + " + " + number(pr.sigma())
-                        + " * N(0, I), always: the probe of the Jacobian estimate";
-            case Softmax sm -> y + " = softmax(" + layout.value(sm.input()) + "), row by row";
-            case FreeCode fc ->
-                y + ": the free code, starting at " + layout.value(fc.init()) + ", then " + fc.steps()
-                        + " gradient steps of size " + number(fc.lr());
+            case Input in -> InputOp.describe(in, layout);
+            case Corrupt c -> CorruptOp.describe(c, layout);
+            case AddNoise a -> NoiseOp.describe(a, layout);
+            case Dense d -> DenseOp.describe(d, layout);
+            case Activate a -> ActivateOp.describe(a, layout);
+            case Probe pr -> ProbeOp.describe(pr, layout);
+            case Softmax sm -> SoftmaxOp.describe(sm, layout);
+            case FreeCode fc -> FreeCodeOp.describe(fc, layout);
         };
     }
 
@@ -83,16 +69,6 @@ final class Comments {
             case Contractive c -> "jacobian_frobenius of " + layout.value(c.code()) + ", closed form";
         };
         return t.weight() == 1 ? body : number(t.weight()) + " * " + body;
-    }
-
-    /** The corruption as the language writes it: "salt_pepper(masking(x, p: 0.3), p: 0.1)". */
-    private static String corruption(Corruption c, String x) {
-        return switch (c) {
-            case Corruption.Gaussian gs -> "gaussian(" + x + ", sigma: " + number(gs.sigma()) + ")";
-            case Corruption.Masking m -> "masking(" + x + ", p: " + number(m.p()) + ")";
-            case Corruption.SaltPepper sp -> "salt_pepper(" + x + ", p: " + number(sp.p()) + ")";
-            case Corruption.Then t -> corruption(t.then(), corruption(t.first(), x));
-        };
     }
 
     /** A number as the language writes it: 0.3, 1, 0.0001. */

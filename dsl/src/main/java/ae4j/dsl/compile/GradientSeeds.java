@@ -1,6 +1,6 @@
 package ae4j.dsl.compile;
 
-import static ae4j.dsl.compile.ForwardEmitter.SCR;
+import static ae4j.dsl.compile.Emit.SCR;
 
 /** The one way generated code adds into a node's gradient buffer (used by the objective and the backward pass). */
 final class GradientSeeds {

@@ -2,7 +2,6 @@ package ae4j.dsl.compile;
 
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.ir.Graph;
-import ae4j.dsl.ir.ReferenceModel;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Initializer;
 

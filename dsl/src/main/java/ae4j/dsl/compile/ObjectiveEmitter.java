@@ -1,6 +1,6 @@
 package ae4j.dsl.compile;
 
-import static ae4j.dsl.compile.ForwardEmitter.SCR;
+import static ae4j.dsl.compile.Emit.SCR;
 import static ae4j.dsl.compile.SourceWriter.f;
 
 import ae4j.dsl.ir.Graph;

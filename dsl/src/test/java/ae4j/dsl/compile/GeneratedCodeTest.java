@@ -26,7 +26,6 @@ import ae4j.dsl.ir.Graph.Param;
 import ae4j.dsl.ir.Graph.Probe;
 import ae4j.dsl.ir.Graph.Softmax;
 import ae4j.dsl.ir.Graph.WeightDecay;
-import ae4j.dsl.ir.ReferenceExecutor;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
 import java.util.ArrayList;

@@ -113,7 +113,7 @@ class TrainingStepTest {
         for (int i = 0; i < x.length; i++) xd[i] = x[i];
         double[][] sampled = new double[g.nodes().size()][];
         sampled[l.corrupted()] = xd; // no corruption in evaluation: x~ = x
-        var ref = new ae4j.dsl.ir.ReferenceExecutor(g).run(pd, xd, 6, sampled, false);
+        var ref = new ae4j.dsl.compile.ReferenceExecutor(g).run(pd, xd, 6, sampled, false);
         float[] h = m.value(l.code());
         for (int i = 0; i < 6 * 4; i++) assertEquals(ref.values()[l.code()][i], h[i], 1e-5, "code[" + i + "]");
     }

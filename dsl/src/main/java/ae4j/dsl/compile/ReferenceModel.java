@@ -1,5 +1,6 @@
-package ae4j.dsl.ir;
+package ae4j.dsl.compile;
 
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.AddNoise;
 import ae4j.dsl.ir.Graph.Corrupt;
 import ae4j.dsl.ir.Graph.Corruption;

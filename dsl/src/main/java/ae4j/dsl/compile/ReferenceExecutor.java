@@ -1,5 +1,6 @@
-package ae4j.dsl.ir;
+package ae4j.dsl.compile;
 
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.AddNoise;
 import ae4j.dsl.ir.Graph.BernoulliNll;
@@ -85,120 +86,35 @@ public final class ReferenceExecutor {
 
     // ------------------------------------------------------------------ operations: forward
 
+    /** Each operation's reference forward ({@link DenseOp#reference} ...), next to the code generated for it. */
     private double[] forward(Node node, double[][] p, double[] x, int batch, double[][] v, double[][] sampled) {
+        RefState r = new RefState(p, x, batch, v, null, null, sampled);
         return switch (node) {
-            case Input in -> {
-                if (x.length != batch * in.width()) {
-                    throw new IllegalArgumentException(
-                            "input holds " + x.length + " values, expected batch " + batch + " x width " + in.width());
-                }
-                yield x.clone();
-            }
-            case Corrupt c -> sampled[c.id()].clone();
-            case AddNoise a -> {
-                double[] y = v[a.input()].clone();
-                double[] eps = sampled == null ? null : sampled[a.id()];
-                if (eps != null) for (int i = 0; i < y.length; i++) y[i] += a.sigma() * eps[i];
-                yield y;
-            }
-            case Probe pr -> {
-                double[] y = v[pr.input()].clone();
-                double[] eps = sampled[pr.id()];
-                for (int i = 0; i < y.length; i++) y[i] += pr.sigma() * eps[i];
-                yield y;
-            }
-            case FreeCode f -> (sampled != null && sampled[f.id()] != null ? sampled[f.id()] : v[f.init()]).clone();
-            case Softmax sm -> {
-                double[] z = v[sm.input()];
-                double[] y = new double[z.length];
-                int w = sm.width();
-                for (int r = 0; r < batch; r++) {
-                    double m = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < w; j++) m = Math.max(m, z[r * w + j]);
-                    double sum = 0;
-                    for (int j = 0; j < w; j++) sum += y[r * w + j] = Math.exp(z[r * w + j] - m);
-                    for (int j = 0; j < w; j++) y[r * w + j] /= sum;
-                }
-                yield y;
-            }
-            case Dense d -> dense(d, p, v[d.input()], batch);
-            case Activate a -> {
-                double[] y = new double[v[a.input()].length];
-                for (int i = 0; i < y.length; i++) y[i] = a.activation().apply(v[a.input()][i]);
-                yield y;
-            }
+            case Input in -> InputOp.reference(in, r);
+            case Corrupt c -> CorruptOp.reference(c, r);
+            case AddNoise a -> NoiseOp.reference(a, r);
+            case Probe pr -> ProbeOp.reference(pr, r);
+            case FreeCode f -> FreeCodeOp.reference(f, r);
+            case Softmax sm -> SoftmaxOp.reference(sm, r);
+            case Dense d -> DenseOp.reference(d, r);
+            case Activate a -> ActivateOp.reference(a, r);
         };
-    }
-
-    /** Y = X W^T + b (W out x in), or Y = X W + b when transposed (W in x out, a tied decoder). */
-    private double[] dense(Dense d, double[][] p, double[] xin, int batch) {
-        double[] w = p[d.weight()];
-        int out = d.width();
-        int in = xin.length / batch;
-        double[] y = new double[batch * out];
-        for (int r = 0; r < batch; r++) {
-            for (int j = 0; j < out; j++) {
-                double s = d.bias() >= 0 ? p[d.bias()][j] : 0;
-                for (int i = 0; i < in; i++) s += xin[r * in + i] * (d.transposed() ? w[i * out + j] : w[j * in + i]);
-                y[r * out + j] = s;
-            }
-        }
-        return y;
     }
 
     // ------------------------------------------------------------------ operations: backward
 
+    /** Each operation's reference backward: node gradients into its input, parameter gradients into dp. */
     private void backward(Node node, double[][] p, double[][] v, double[][] dv, double[][] dp, int batch) {
+        RefState r = new RefState(p, null, batch, v, dv, dp, null);
         switch (node) {
             case Input in -> {}
             case Corrupt c -> {}
-            case AddNoise a -> {
-                double[] dx = dv[a.input()];
-                for (int i = 0; i < dx.length; i++) dx[i] += dv[a.id()][i];
-            }
-            case Probe pr -> {
-                double[] dx = dv[pr.input()];
-                for (int i = 0; i < dx.length; i++) dx[i] += dv[pr.id()][i];
-            }
             case FreeCode f -> {} // h is a variable of its own: no gradient reaches its initial value
-            case Softmax sm -> {
-                double[] y = v[sm.id()];
-                double[] dy = dv[sm.id()];
-                double[] dx = dv[sm.input()];
-                int w = sm.width();
-                for (int r = 0; r < batch; r++) {
-                    double dot = 0;
-                    for (int j = 0; j < w; j++) dot += y[r * w + j] * dy[r * w + j];
-                    for (int j = 0; j < w; j++) dx[r * w + j] += y[r * w + j] * (dy[r * w + j] - dot);
-                }
-            }
-            case Activate a -> {
-                double[] dx = dv[a.input()];
-                double[] y = v[a.id()];
-                for (int i = 0; i < dx.length; i++)
-                    dx[i] += dv[a.id()][i] * a.activation().derivativeFromOutput(y[i]);
-            }
-            case Dense d -> {
-                double[] dy = dv[d.id()];
-                double[] xin = v[d.input()];
-                double[] dx = dv[d.input()];
-                double[] w = p[d.weight()];
-                double[] dw = dp[d.weight()];
-                int out = d.width();
-                int in = xin.length / batch;
-                for (int r = 0; r < batch; r++) {
-                    for (int j = 0; j < out; j++) {
-                        double gj = dy[r * out + j];
-                        if (gj == 0) continue;
-                        if (d.bias() >= 0) dp[d.bias()][j] += gj;
-                        for (int i = 0; i < in; i++) {
-                            int wi = d.transposed() ? i * out + j : j * in + i;
-                            dx[r * in + i] += gj * w[wi];
-                            dw[wi] += gj * xin[r * in + i];
-                        }
-                    }
-                }
-            }
+            case AddNoise a -> NoiseOp.referenceBackward(a, r);
+            case Probe pr -> ProbeOp.referenceBackward(pr, r);
+            case Softmax sm -> SoftmaxOp.referenceBackward(sm, r);
+            case Activate a -> ActivateOp.referenceBackward(a, r);
+            case Dense d -> DenseOp.referenceBackward(d, r);
         }
     }
 

@@ -1,10 +1,9 @@
-package ae4j.dsl.ir;
+package ae4j.dsl.compile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ae4j.dsl.check.FrontEnd;
-import ae4j.dsl.compile.Lowering;
-import ae4j.dsl.compile.ModelBuilder;
+import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

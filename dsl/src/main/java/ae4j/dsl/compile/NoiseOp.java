@@ -1,0 +1,45 @@
+package ae4j.dsl.compile;
+
+import static ae4j.dsl.compile.SourceWriter.f;
+
+import ae4j.dsl.ir.Graph.AddNoise;
+
+/**
+ * Y = X + sigma * N(0, I) in training (noise before a code nonlinearity, section 14.9), the identity otherwise;
+ * the gradient passes through unchanged.
+ */
+final class NoiseOp {
+
+    private NoiseOp() {}
+
+    static String describe(AddNoise a, ClassLayout l) {
+        return l.value(a.id()) + " = " + l.value(a.input()) + " + " + Comments.number(a.sigma())
+                + " * N(0, I) in training (noise before the code)";
+    }
+
+    static void forward(AddNoise a, Emit e) {
+        ClassLayout l = e.layout();
+        int id = a.id();
+        e.copy(a.input(), id);
+        e.w().line((e.training() ? "" : "if (noisy) ") + "Philox.addGaussian(seed, " + (id * 8) + ", " + e.counter(id)
+                + ", " + f(a.sigma()) + ", " + l.value(id) + ", " + l.off(id) + ", " + l.count(id) + ");");
+    }
+
+    static void backward(AddNoise a, Emit e) {
+        ClassLayout l = e.layout();
+        GradientSeeds.seed(l, e.w(), l.count(a.id()), l.off(a.id()), "1f", l.grad(a.id()), a.input());
+    }
+
+    /** The unit noise is supplied in {@code sampled[id]} (absent: no noise, as in an evaluation). */
+    static double[] reference(AddNoise a, RefState r) {
+        double[] y = r.v()[a.input()].clone();
+        double[] eps = r.sampled() == null ? null : r.sampled()[a.id()];
+        if (eps != null) for (int i = 0; i < y.length; i++) y[i] += a.sigma() * eps[i];
+        return y;
+    }
+
+    static void referenceBackward(AddNoise a, RefState r) {
+        double[] dx = r.dv()[a.input()];
+        for (int i = 0; i < dx.length; i++) dx[i] += r.dv()[a.id()][i];
+    }
+}
