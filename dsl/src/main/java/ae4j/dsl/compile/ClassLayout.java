@@ -404,16 +404,16 @@ final class ClassLayout {
 
     private static int[] termNodes(Term t) {
         return switch (t) {
-            case Mse m -> new int[] {m.a(), m.b()};
-            case BernoulliNll b -> new int[] {b.target(), b.logits()};
-            case GaussianNll gn -> new int[] {gn.target(), gn.mean()};
-            case CategoricalNll c -> new int[] {c.target(), c.logits()};
-            case KlSparsity kl -> new int[] {kl.node()};
-            case JacobianEstimate je -> new int[] {je.perturbed(), je.clean()};
-            case L1 l -> new int[] {l.node()};
-            case L2 l -> new int[] {l.node()};
-            case WeightDecay w -> new int[0];
-            case Contractive c -> new int[] {c.code()};
+            case Mse m -> MseTerm.nodes(m);
+            case BernoulliNll b -> BernoulliNllTerm.nodes(b);
+            case GaussianNll gn -> GaussianNllTerm.nodes(gn);
+            case CategoricalNll c -> CategoricalNllTerm.nodes(c);
+            case KlSparsity kl -> KlSparsityTerm.nodes(kl);
+            case JacobianEstimate je -> JacobianEstimateTerm.nodes(je);
+            case L1 l -> L1Term.nodes(l);
+            case L2 l -> L2Term.nodes(l);
+            case WeightDecay w -> WeightDecayTerm.nodes(w);
+            case Contractive c -> ContractiveTerm.nodes(c);
         };
     }
 

@@ -48,25 +48,19 @@ final class Comments {
         };
     }
 
-    /** "bernoulli_nll(x, logits g1Pre)", with its weight when it is not 1. */
+    /** "bernoulli_nll(x, logits g1Pre)", with its weight when it is not 1: each term says what it is. */
     String term(Term t) {
         String body = switch (t) {
-            case Mse m -> "mse(" + layout.value(m.a()) + ", " + layout.value(m.b()) + ")";
-            case BernoulliNll b ->
-                "bernoulli_nll(" + layout.value(b.target()) + ", logits " + layout.value(b.logits()) + ")";
-            case GaussianNll gn ->
-                "gaussian_nll(" + layout.value(gn.target()) + ", mean " + layout.value(gn.mean()) + ", sigma: "
-                        + number(gn.sigma()) + ")";
-            case CategoricalNll c ->
-                "categorical_nll(" + layout.value(c.target()) + ", logits " + layout.value(c.logits()) + ")";
-            case KlSparsity kl -> "kl_sparsity(" + layout.value(kl.node()) + ", rho: " + number(kl.rho()) + ")";
-            case JacobianEstimate je ->
-                "jacobian_frobenius, estimated from " + layout.value(je.perturbed()) + " and "
-                        + layout.value(je.clean());
-            case L1 l -> "l1(" + layout.value(l.node()) + ")";
-            case L2 l -> "l2(" + layout.value(l.node()) + ")";
-            case WeightDecay w -> "weight_decay";
-            case Contractive c -> "jacobian_frobenius of " + layout.value(c.code()) + ", closed form";
+            case Mse m -> MseTerm.describe(m, layout);
+            case BernoulliNll b -> BernoulliNllTerm.describe(b, layout);
+            case GaussianNll gn -> GaussianNllTerm.describe(gn, layout);
+            case CategoricalNll c -> CategoricalNllTerm.describe(c, layout);
+            case KlSparsity kl -> KlSparsityTerm.describe(kl, layout);
+            case JacobianEstimate je -> JacobianEstimateTerm.describe(je, layout);
+            case L1 l -> L1Term.describe(l, layout);
+            case L2 l -> L2Term.describe(l, layout);
+            case WeightDecay w -> WeightDecayTerm.describe(w, layout);
+            case Contractive c -> ContractiveTerm.describe(c, layout);
         };
         return t.weight() == 1 ? body : number(t.weight()) + " * " + body;
     }

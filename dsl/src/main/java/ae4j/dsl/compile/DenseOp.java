@@ -135,4 +135,37 @@ final class DenseOp {
         }
         return next;
     }
+
+    /** In paramGradients: rows [lo, hi) of dW = dY^T X (tied: X^T dY) over the whole batch, db = column sums of dY. */
+    static void emitParamGradients(Dense d, Emit e, ParamGradientEmitter pg, Comments comments) {
+        ClassLayout l = e.layout();
+        SourceWriter w = e.w();
+        int id = d.id();
+        w.origin(l.g.nodeOrigin(id));
+        String dy = l.grad(id);
+        String x = l.value(d.input());
+        String dw = l.paramGrad(d.weight());
+        w.line("// " + comments.node(d) + ": " + dw
+                + (d.transposed() ? " += " + x + "^T " + dy : " += " + dy + "^T " + x)
+                + (d.bias() >= 0 ? ", " + l.paramGrad(d.bias()) + " += column sums of " + dy : ""));
+        String in = l.width(d.input());
+        String o = l.width(id);
+        String bw = l.claimWrite(dw, true) ? "0f" : "1f";
+        pg.range(d.weight());
+        if (d.transposed()) {
+            // Y = X W, W: in x out; rows [lo, hi) of dW = columns [lo, hi) of X, transposed, times dY
+            w.line("Gemm.gemm(Op.T, Op.N, hi - lo, " + o + ", batch, 1f, " + x + ", lo, " + in + ", " + dy + ", 0, " + o
+                    + ", " + bw + ", " + dw + ", lo * " + o + ", " + o + ");");
+        } else {
+            // Y = X W^T, W: out x in; rows [lo, hi) of dW = columns [lo, hi) of dY, transposed, times X
+            w.line("Gemm.gemm(Op.T, Op.N, hi - lo, " + in + ", batch, 1f, " + dy + ", lo, " + o + ", " + x + ", 0, "
+                    + in + ", " + bw + ", " + dw + ", lo * " + in + ", " + in + ");");
+        }
+        if (d.bias() >= 0) {
+            boolean ow = l.claimWrite(l.paramGrad(d.bias()), true);
+            pg.range(d.bias());
+            w.line("Elementwise.colSums(batch, hi - lo, " + dy + ", lo, " + o + ", " + l.paramGrad(d.bias()) + ", lo, "
+                    + !ow + ");");
+        }
+    }
 }

@@ -19,4 +19,26 @@ final class GradientSeeds {
             w.line("System.arraycopy(" + src + ", " + so + ", " + d + ", " + o + ", " + n + ");");
         else w.line("Elementwise.axpy(" + n + ", " + alpha + ", " + src + ", " + so + ", " + d + ", " + o + ");");
     }
+
+    /** The seeding of a term's node gradients (rows at {@code o}), in one {@code if (seedGradients)} block. */
+    static void block(
+            ClassLayout layout, SourceWriter w, String n, String o, String[] alpha, String[] src, int[] nodes) {
+        w.open("if (seedGradients) {");
+        for (int i = 0; i < nodes.length; i++) seed(layout, w, n, o, alpha[i], src[i], nodes[i]);
+        w.close("}");
+    }
+
+    /** A norm term of one node: its value from {@code value}, its gradient seeded by {@code gradient} (Norms kernels). */
+    static void norm(String tk, int node, String value, String gradient, Emit e) {
+        ClassLayout layout = e.layout();
+        String n = layout.count(node);
+        String o = layout.off(node);
+        String v = layout.value(node);
+        e.w().line(tk + " = " + value + "(" + n + ", " + v + ", " + o + ") * inv;");
+        if (layout.needsGradient(node)) {
+            boolean ow = layout.claimWrite(layout.grad(node), true);
+            e.w().line("if (seedGradients) " + gradient + "(" + n + ", scale, " + v + ", " + o + ", "
+                    + layout.grad(node) + ", " + o + ", " + !ow + ");");
+        }
+    }
 }

@@ -1,8 +1,11 @@
 package ae4j.dsl.compile;
 
+import ae4j.dsl.ir.Graph;
+
 /**
- * The reference executor's state for one batch, in double precision: parameters {@code p}, the input {@code x},
+ * The reference executor's state for one batch, in double precision: the graph, parameters {@code p}, the input {@code x},
  * node values {@code v}, node gradients {@code dv}, parameter gradients {@code dp}, and the randomness each node
  * draws, supplied ({@code sampled[nodeId]}, null entries for nodes that draw nothing).
  */
-record RefState(double[][] p, double[] x, int batch, double[][] v, double[][] dv, double[][] dp, double[][] sampled) {}
+record RefState(
+        Graph g, double[][] p, double[] x, int batch, double[][] v, double[][] dv, double[][] dp, double[][] sampled) {}
