@@ -117,7 +117,9 @@ public final class CompareBench {
                             + "  Install it with: sudo apt-get install dataset-fashion-mnist   (./ae4j bench compare installs it)");
             System.exit(1);
         }
-        int status = o.check() ? check(o, System.out) : o.profile() ? profile(o, System.out) : compare(o, System.out);
+        int status = o.check()
+                ? CompareModes.check(o, System.out)
+                : o.profile() ? CompareModes.profile(o, System.out) : compare(o, System.out);
         System.exit(status);
     }
 
@@ -279,7 +281,7 @@ public final class CompareBench {
         double[] after = peakFma(out, "at end");
         double peak2 = Math.max(peak[peak.length - 1], after[after.length - 1]);
         out.println();
-        printTable(out, done, results, peak2, n);
+        CompareTable.print(out, done, results, peak2, n);
         deleteTree(tmp);
         return 0;
     }
@@ -408,315 +410,10 @@ public final class CompareBench {
         out.println(text);
     }
 
-    static void printTable(PrintStream out, List<Row> rows, List<SideResult[]> results, double peak2, int n) {
-        boolean dl4j = results.stream().anyMatch(r -> r.length > 2 && r[2] != null);
-        out.printf(
-                Locale.ROOT,
-                "one epoch of %,d Fashion-MNIST images (encode-only: passes over them); examples/s median of runs; "
-                        + "GFLOP/s of the GEMMs (same count both sides) and %% of the 2-core FMA peak (%.1f GFLOP/s, the best measurement); "
-                        + "spread = (max - min) / median of the runs%s%n",
-                n,
-                peak2 / 1e9,
-                dl4j ? "; dl4j: Deeplearning4j (- where a model is not expressible as its standard layers)" : "");
-        out.printf(
-                Locale.ROOT,
-                "%-34s %5s %3s | %10s %10s %6s |%s %16s %16s | %s%n",
-                "model",
-                "batch",
-                "thr",
-                "ae4j ex/s",
-                "torch ex/s",
-                "ratio",
-                dl4j ? String.format(Locale.ROOT, " %10s %7s |", "dl4j ex/s", "ratio") : "",
-                "ae4j GFLOP/s",
-                "torch GFLOP/s",
-                "spread ae4j/torch");
-        for (int i = 0; i < rows.size(); i++) {
-            Row row = rows.get(i);
-            SideResult a = results.get(i)[0], p = results.get(i)[1];
-            SideResult d = results.get(i).length > 2 ? results.get(i)[2] : null;
-            double fa = row.flopsPerExample() * a.median(), fp = row.flopsPerExample() * p.median();
-            String dcol = !dl4j
-                    ? ""
-                    : d == null
-                            ? String.format(Locale.ROOT, " %10s %7s |", "-", "-")
-                            : String.format(Locale.ROOT, " %10.0f %6.1fx |", d.median(), a.median() / d.median());
-            out.printf(
-                    Locale.ROOT,
-                    "%-34s %5d %3d | %10.0f %10.0f %5.2fx |%s %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%%%n",
-                    row.label(),
-                    row.batch(),
-                    row.threads(),
-                    a.median(),
-                    p.median(),
-                    a.median() / p.median(),
-                    dcol,
-                    fa / 1e9,
-                    100 * fa / peak2,
-                    fp / 1e9,
-                    100 * fp / peak2,
-                    a.spreadPercent(),
-                    p.spreadPercent());
-        }
-        out.println();
-        out.println(
-                "objective (nats per example: initial = before training, on the first rows, no corruption; final = mean "
-                        + "over the epoch's steps) and peak resident memory (VmHWM) of each worker process");
-        out.printf(
-                Locale.ROOT,
-                "%-34s %5s %3s | %10s %10s %8s | %10s %10s%s | %8s %8s%s%n",
-                "model",
-                "batch",
-                "thr",
-                "init ae4j",
-                "init torch",
-                "rel.diff",
-                "final ae4j",
-                "final torch",
-                dl4j ? String.format(" %10s", "final dl4j") : "",
-                "RSS ae4j",
-                "RSS torch",
-                dl4j ? String.format(" %8s", "RSS dl4j") : "");
-        for (int i = 0; i < rows.size(); i++) {
-            Row row = rows.get(i);
-            SideResult a = results.get(i)[0], p = results.get(i)[1];
-            SideResult d = results.get(i).length > 2 ? results.get(i)[2] : null;
-            String fa = row.encode() ? "-" : String.format(Locale.ROOT, "%.4f", a.finalLoss());
-            String fp = row.encode() ? "-" : String.format(Locale.ROOT, "%.4f", p.finalLoss());
-            String fd = !dl4j
-                    ? ""
-                    : String.format(
-                            Locale.ROOT, " %10s", d == null ? "-" : String.format(Locale.ROOT, "%.4f", d.finalLoss()));
-            String rd = !dl4j
-                    ? ""
-                    : d == null ? String.format(" %8s", "-") : String.format(Locale.ROOT, " %5d MB", d.rssKb() >> 10);
-            out.printf(
-                    Locale.ROOT,
-                    "%-34s %5d %3d | %10.4f %10.4f %8.1e | %10s %10s%s | %5d MB %5d MB%s%n",
-                    row.label(),
-                    row.batch(),
-                    row.threads(),
-                    a.initialLoss(),
-                    p.initialLoss(),
-                    relDiff(a.initialLoss(), p.initialLoss()),
-                    fa,
-                    fp,
-                    fd,
-                    a.rssKb() >> 10,
-                    p.rssKb() >> 10,
-                    rd);
-        }
-        out.println(
-                "(encode-only rows: 'init' is the mean code value over the first rows, a checksum of both encoders)");
-        if (dl4j) {
-            out.println(
-                    "(final dl4j: the mean over the steps Deeplearning4j was timed on, the first --dl4j-examples of the epoch)");
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------ check
-
-    /** Both sides on identical weights and data: the objective over the first rows and the first batch's gradient. */
-    static int check(Options o, PrintStream out) throws Exception {
-        Path tmp = Files.createTempDirectory("ae4j-compare-check");
-        int imagesInFile = imagesIn(IMAGES);
-        int n = o.examples() > 0 ? Math.min(o.examples(), imagesInFile) : Math.min(2048, imagesInFile);
-        int batch = o.batches().getFirst();
-        int threads = o.threads().getFirst();
-        warmClassCache(o);
-        int failures = 0;
-        out.printf(
-                Locale.ROOT,
-                "objective check: ae4j and PyTorch on the same initial weights and the first %,d images, "
-                        + "batch %d, %d thread(s)%n",
-                n,
-                batch,
-                threads);
-        List<Row> rows = new ArrayList<>();
-        for (String m : o.models()) rows.add(new Row(m, false, batch, threads));
-        if (o.encode()) rows.add(new Row("mid", true, batch, threads));
-        for (Row row : rows) {
-            Path init = tmp.resolve(row.model() + ".safetensors");
-            List<String> common = List.of(
-                    "--model",
-                    row.model(),
-                    "--mode",
-                    row.encode() ? "encode" : "train",
-                    "--batch",
-                    Integer.toString(batch),
-                    "--threads",
-                    Integer.toString(threads),
-                    "--examples",
-                    Integer.toString(n),
-                    "--warmup",
-                    "0",
-                    "--passes",
-                    "1",
-                    "--check-rows",
-                    Integer.toString(n));
-            try (Workers.Worker ae = Workers.Worker.start(
-                    "ae4j", Workers.javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
-                ae.await("ready");
-                try (Workers.Worker torch = Workers.Worker.start(
-                        "pytorch", Workers.pythonCommand(o, common, "--init", init.toString()), tmp)) {
-                    torch.await("ready");
-                    ae.send("initial");
-                    torch.send("initial");
-                    double la = num(ae.await("initial").get("loss"));
-                    double lp = num(torch.await("initial").get("loss"));
-                    double rd = relDiff(la, lp);
-                    boolean ok = rd <= 1e-4;
-                    out.printf(
-                            Locale.ROOT,
-                            "%-34s %s %.6f (ae4j) vs %.6f (pytorch): rel. diff %.1e  %s%n",
-                            row.label(),
-                            row.encode() ? "mean code" : "objective",
-                            la,
-                            lp,
-                            rd,
-                            ok ? "ok" : "MISMATCH");
-                    if (!ok) failures++;
-                    if (!row.encode() && !row.model().equals("dae")) {
-                        ae.send("grads");
-                        torch.send("grads");
-                        Map<String, Object> ga = ae.await("grads"), gp = torch.await("grads");
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> na = (Map<String, Object>) ga.get("norms");
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> np = (Map<String, Object>) gp.get("norms");
-                        double worst = 0;
-                        String worstName = "";
-                        for (var e : na.entrySet()) {
-                            double d = np.containsKey(e.getKey())
-                                    ? relDiff(num(e.getValue()), num(np.get(e.getKey())))
-                                    : 1;
-                            if (d >= worst) {
-                                worst = d;
-                                worstName = e.getKey();
-                            }
-                        }
-                        boolean gok = worst <= 1e-3 && na.keySet().equals(np.keySet());
-                        out.printf(
-                                Locale.ROOT,
-                                "%-34s gradient of the first batch: %d tensors, largest rel. diff of a norm "
-                                        + "%.1e (%s)  %s%n",
-                                "",
-                                na.size(),
-                                worst,
-                                worstName,
-                                gok ? "ok" : "MISMATCH");
-                        if (!gok) failures++;
-                    } else if (row.model().equals("dae")) {
-                        out.printf(
-                                Locale.ROOT,
-                                "%-34s (gradient not compared: a training step draws corruption noise, "
-                                        + "which differs between the sides by design)%n",
-                                "");
-                    }
-                    ae.quit();
-                    torch.quit();
-                }
-            }
-        }
-        deleteTree(tmp);
-        out.println(failures == 0 ? "both sides compute the same objective" : failures + " mismatch(es)");
-        return failures == 0 ? 0 : 1;
-    }
-
-    // ------------------------------------------------------------------------------------------ profile
-
-    /**
-     * The ae4j side alone, under Java Flight Recorder: the timed epochs' execution samples per thread and
-     * category ({@link JfrBreakdown}), then one more epoch with a timer around each phase of the loop.
-     */
-    static int profile(Options o, PrintStream out) throws Exception {
-        Path tmp = Files.createTempDirectory("ae4j-compare-profile");
-        int imagesInFile = imagesIn(IMAGES);
-        int n = o.examples() > 0 ? Math.min(o.examples(), imagesInFile) : imagesInFile;
-        warmClassCache(o);
-        out.println(ae4j.vecmath.SystemInfo.report());
-        out.println("date: " + java.time.ZonedDateTime.now().withNano(0) + "; load average at start: " + loadAverage());
-        for (Row row : rows(o)) {
-            if (row.encode()) continue;
-            Path jfr = tmp.resolve(row.model() + "-" + row.batch() + "-" + row.threads() + ".jfr");
-            List<String> common = List.of(
-                    "--model",
-                    row.model(),
-                    "--batch",
-                    Integer.toString(row.batch()),
-                    "--threads",
-                    Integer.toString(row.threads()),
-                    "--examples",
-                    Integer.toString(n));
-            List<String> cmd = Workers.javaCommand(row.model(), common);
-            cmd.add(
-                    cmd.indexOf("-cp"),
-                    "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,"
-                            + "jdk.ExecutionSample#period=5ms");
-            List<JfrBreakdown.Window> windows = new ArrayList<>();
-            double[] secs = new double[o.runs()];
-            Map<String, Object> split;
-            out.println();
-            out.printf(
-                    Locale.ROOT,
-                    "%s, batch %d, %d thread(s), %,d examples per epoch%n",
-                    row.label(),
-                    row.batch(),
-                    row.threads(),
-                    n);
-            try (Workers.Worker ae = Workers.Worker.start("ae4j", cmd, tmp)) {
-                ae.await("ready");
-                for (int r = 0; r < o.runs(); r++) {
-                    ae.send("run");
-                    Map<String, Object> res = ae.await("result");
-                    secs[r] = num(res.get("seconds"));
-                    windows.add(new JfrBreakdown.Window(
-                            java.time.Instant.ofEpochMilli((long) num(res.get("wall_start_ms"))),
-                            java.time.Instant.ofEpochMilli((long) num(res.get("wall_end_ms")))));
-                }
-                ae.send("split");
-                split = ae.await("split");
-                ae.quit();
-            }
-            out.printf(
-                    Locale.ROOT,
-                    "  timed epochs: %s s (median %.2f s, %,.0f examples/s)%n",
-                    Arrays.toString(secs),
-                    median(secs),
-                    n / median(secs));
-            double total = num(split.get("seconds"));
-            out.printf(
-                    Locale.ROOT,
-                    "  one epoch timed per phase: %.2f s = forward+backward %.1f%%, Adam update %.1f%%, "
-                            + "batch gather %.1f%%, shuffle %.2f%%, rest %.1f%% (%d steps, %.0f us per step)%n",
-                    total,
-                    pct(split, "forward_backward", total),
-                    pct(split, "optimizer", total),
-                    pct(split, "gather", total),
-                    pct(split, "shuffle", total),
-                    100
-                            - pct(split, "forward_backward", total)
-                            - pct(split, "optimizer", total)
-                            - pct(split, "gather", total)
-                            - pct(split, "shuffle", total),
-                    (long) num(split.get("steps")),
-                    1e6 * total / num(split.get("steps")));
-            out.println("  JFR execution samples during the timed epochs (share of each thread's samples; a thread is "
-                    + "sampled only while it runs Java code, not while parked):");
-            JfrBreakdown.read(jfr, windows).print(out);
-        }
-        deleteTree(tmp);
-        return 0;
-    }
-
-    private static double pct(Map<String, Object> split, String key, double total) {
-        return 100 * num(split.get(key)) / total;
-    }
-
     // ------------------------------------------------------------------------------------------ workers
 
     /** Compiles every selected model once here, so the workers load their class from the cache (no javac in them). */
-    private static void warmClassCache(Options o) throws ReflectiveOperationException {
+    static void warmClassCache(Options o) throws ReflectiveOperationException {
         ModelCompiler c = ModelCompiler.withDefaultCache();
         for (String m : o.models()) CompareModels.compile(m, 1, c, 0);
         if (o.encode()) CompareModels.compile("mid", 1, c, 0);
@@ -793,7 +490,7 @@ public final class CompareBench {
         return o instanceof Number x ? x.doubleValue() : Double.NaN;
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (var s = Files.walk(dir)) {
             s.sorted(java.util.Comparator.reverseOrder())
                     .forEach(p -> p.toFile().delete());

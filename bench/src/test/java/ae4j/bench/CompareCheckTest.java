@@ -39,7 +39,7 @@ class CompareCheckTest {
                 "--check", "--models", "mid,cae", "--batches", "16", "--threads", "1", "--examples", "96", "--no-encode"
             });
             ByteArrayOutputStream text = new ByteArrayOutputStream();
-            int status = CompareBench.check(o, new PrintStream(text, true, StandardCharsets.UTF_8));
+            int status = CompareModes.check(o, new PrintStream(text, true, StandardCharsets.UTF_8));
             assertEquals(0, status, text.toString(StandardCharsets.UTF_8));
         } finally {
             if (before == null) System.clearProperty("ae4j.cache");

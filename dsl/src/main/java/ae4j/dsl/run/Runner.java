@@ -1,10 +1,5 @@
 package ae4j.dsl.run;
 
-import ae4j.dsl.analysis.Analyses;
-import ae4j.dsl.analysis.Analysis;
-import ae4j.dsl.analysis.AnalysisContext;
-import ae4j.dsl.analysis.JacobianSpectrum;
-import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedProgram;
 import ae4j.dsl.check.CheckedProgram.Step;
 import ae4j.dsl.check.FrontEnd;
@@ -96,8 +91,8 @@ public final class Runner {
     private CheckedProgram program;
     private DataLoader data;
     private final Map<String, BuiltModel> models = new HashMap<>();
-    /** The Jacobian spectra measured so far ("model on data"), for the side-by-side picture. */
-    private final Map<String, JacobianSpectrum.Result> spectra = new LinkedHashMap<>();
+    /** evaluate and analyze statements, with what they keep between statements (spectra to compare). */
+    private final AnalyzeStep analyses;
     /** The checkpoint named by --resume, until a train statement of its model has consumed it. */
     private Checkpoint resume;
 
@@ -105,6 +100,7 @@ public final class Runner {
         this.file = file;
         this.source = source;
         this.options = options;
+        this.analyses = new AnalyzeStep(options.out());
         this.builder = options.reference() ? ModelBuilder.reference() : ModelBuilder.generated();
         this.out = out;
         this.err = err;
@@ -449,70 +445,7 @@ public final class Runner {
     }
 
     private void analyze(Step.Analyze a) throws IOException {
-        BuiltModel l = model(a.model());
-        Dataset ds = data.get(a.data());
-        if (ds.dim() != l.model().inputWidth()) {
-            throw new UserError(a.verb() + " " + a.model() + " on " + a.data() + ": the data has " + ds.dim()
-                    + " features per example but the model's input has "
-                    + l.model().inputWidth());
-        }
-        for (CheckedModel.Call an : a.analyses()) {
-            switch (an.name()) {
-                case "loss", "reconstruction" -> {
-                    double loss = Forward.meanLoss(l.model(), ds.values(), ds.size(), ds.dim());
-                    out.printf(
-                            Locale.ROOT,
-                            "%s %s on %s: %s %.5f (objective, no corruption)%n",
-                            a.verb(),
-                            a.model(),
-                            a.data(),
-                            an.name(),
-                            loss);
-                    if (an.name().equals("reconstruction")) {
-                        Path dir = options.out().resolve(a.model());
-                        Files.createDirectories(dir);
-                        RunReports.reconstructions(l, ds, dir.resolve("reconstructions-" + a.data() + ".png"));
-                    }
-                }
-                default -> {
-                    Analysis impl = Analyses.get(an.name());
-                    if (impl == null) {
-                        err.printf(
-                                Locale.ROOT,
-                                "%s %s: the analysis '%s' is not implemented yet (it comes with the "
-                                        + "analyses of sections 14.5-14.9); skipped%n",
-                                a.verb(),
-                                a.model(),
-                                an.name());
-                    } else {
-                        Path dir = options.out().resolve(a.model());
-                        Files.createDirectories(dir);
-                        try {
-                            var ctx = new AnalysisContext(
-                                    an.name(), an.args(), l.model(), l.ir(), l.checked(), ds, dir, out, err, data::get);
-                            if (impl instanceof JacobianSpectrum js) {
-                                spectra.put(a.model() + " on " + a.data(), js.report(ctx));
-                                if (spectra.size() >= 2) compareSpectra();
-                            } else {
-                                impl.run(ctx);
-                            }
-                        } catch (IllegalArgumentException e) {
-                            // An analysis rejects arguments or data it cannot use: the user's to fix, no stack trace.
-                            throw new UserError(a.verb() + " " + a.model() + " on " + a.data() + ": " + e.getMessage());
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** Every model's spectrum side by side, rewritten after each new one: OUT/jacobian-spectra.png and .csv. */
-    private void compareSpectra() throws IOException {
-        Path png = options.out().resolve("jacobian-spectra.png");
-        AtomicFile.write(png, JacobianSpectrum.comparisonPng(spectra));
-        AtomicFile.writeString(options.out().resolve("jacobian-spectra.csv"), JacobianSpectrum.comparisonCsv(spectra));
-        out.println("jacobian_spectrum: " + String.join(", ", spectra.keySet()) + " side by side in " + png
-                + " (and jacobian-spectra.csv)");
+        analyses.run(a, model(a.model()), data, out, err);
     }
 
     private void save(String name, Path path, String format) throws IOException {

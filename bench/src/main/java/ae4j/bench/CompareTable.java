@@ -1,0 +1,122 @@
+package ae4j.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** The tables {@code ae4j bench compare} prints: speed per row with the ratio and GFLOP/s, then objective and memory. */
+final class CompareTable {
+
+    private CompareTable() {}
+
+    static void print(
+            PrintStream out,
+            List<CompareBench.Row> rows,
+            List<CompareBench.SideResult[]> results,
+            double peak2,
+            int n) {
+        boolean dl4j = results.stream().anyMatch(r -> r.length > 2 && r[2] != null);
+        out.printf(
+                Locale.ROOT,
+                "one epoch of %,d Fashion-MNIST images (encode-only: passes over them); examples/s median of runs; "
+                        + "GFLOP/s of the GEMMs (same count both sides) and %% of the 2-core FMA peak (%.1f GFLOP/s, the best measurement); "
+                        + "spread = (max - min) / median of the runs%s%n",
+                n,
+                peak2 / 1e9,
+                dl4j ? "; dl4j: Deeplearning4j (- where a model is not expressible as its standard layers)" : "");
+        out.printf(
+                Locale.ROOT,
+                "%-34s %5s %3s | %10s %10s %6s |%s %16s %16s | %s%n",
+                "model",
+                "batch",
+                "thr",
+                "ae4j ex/s",
+                "torch ex/s",
+                "ratio",
+                dl4j ? String.format(Locale.ROOT, " %10s %7s |", "dl4j ex/s", "ratio") : "",
+                "ae4j GFLOP/s",
+                "torch GFLOP/s",
+                "spread ae4j/torch");
+        for (int i = 0; i < rows.size(); i++) {
+            CompareBench.Row row = rows.get(i);
+            CompareBench.SideResult a = results.get(i)[0], p = results.get(i)[1];
+            CompareBench.SideResult d = results.get(i).length > 2 ? results.get(i)[2] : null;
+            double fa = row.flopsPerExample() * a.median(), fp = row.flopsPerExample() * p.median();
+            String dcol = !dl4j
+                    ? ""
+                    : d == null
+                            ? String.format(Locale.ROOT, " %10s %7s |", "-", "-")
+                            : String.format(Locale.ROOT, " %10.0f %6.1fx |", d.median(), a.median() / d.median());
+            out.printf(
+                    Locale.ROOT,
+                    "%-34s %5d %3d | %10.0f %10.0f %5.2fx |%s %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%%%n",
+                    row.label(),
+                    row.batch(),
+                    row.threads(),
+                    a.median(),
+                    p.median(),
+                    a.median() / p.median(),
+                    dcol,
+                    fa / 1e9,
+                    100 * fa / peak2,
+                    fp / 1e9,
+                    100 * fp / peak2,
+                    a.spreadPercent(),
+                    p.spreadPercent());
+        }
+        out.println();
+        out.println(
+                "objective (nats per example: initial = before training, on the first rows, no corruption; final = mean "
+                        + "over the epoch's steps) and peak resident memory (VmHWM) of each worker process");
+        out.printf(
+                Locale.ROOT,
+                "%-34s %5s %3s | %10s %10s %8s | %10s %10s%s | %8s %8s%s%n",
+                "model",
+                "batch",
+                "thr",
+                "init ae4j",
+                "init torch",
+                "rel.diff",
+                "final ae4j",
+                "final torch",
+                dl4j ? String.format(" %10s", "final dl4j") : "",
+                "RSS ae4j",
+                "RSS torch",
+                dl4j ? String.format(" %8s", "RSS dl4j") : "");
+        for (int i = 0; i < rows.size(); i++) {
+            CompareBench.Row row = rows.get(i);
+            CompareBench.SideResult a = results.get(i)[0], p = results.get(i)[1];
+            CompareBench.SideResult d = results.get(i).length > 2 ? results.get(i)[2] : null;
+            String fa = row.encode() ? "-" : String.format(Locale.ROOT, "%.4f", a.finalLoss());
+            String fp = row.encode() ? "-" : String.format(Locale.ROOT, "%.4f", p.finalLoss());
+            String fd = !dl4j
+                    ? ""
+                    : String.format(
+                            Locale.ROOT, " %10s", d == null ? "-" : String.format(Locale.ROOT, "%.4f", d.finalLoss()));
+            String rd = !dl4j
+                    ? ""
+                    : d == null ? String.format(" %8s", "-") : String.format(Locale.ROOT, " %5d MB", d.rssKb() >> 10);
+            out.printf(
+                    Locale.ROOT,
+                    "%-34s %5d %3d | %10.4f %10.4f %8.1e | %10s %10s%s | %5d MB %5d MB%s%n",
+                    row.label(),
+                    row.batch(),
+                    row.threads(),
+                    a.initialLoss(),
+                    p.initialLoss(),
+                    CompareBench.relDiff(a.initialLoss(), p.initialLoss()),
+                    fa,
+                    fp,
+                    fd,
+                    a.rssKb() >> 10,
+                    p.rssKb() >> 10,
+                    rd);
+        }
+        out.println(
+                "(encode-only rows: 'init' is the mean code value over the first rows, a checksum of both encoders)");
+        if (dl4j) {
+            out.println(
+                    "(final dl4j: the mean over the steps Deeplearning4j was timed on, the first --dl4j-examples of the epoch)");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package ae4j.dsl.run;
+
+import ae4j.dsl.analysis.Analyses;
+import ae4j.dsl.analysis.Analysis;
+import ae4j.dsl.analysis.AnalysisContext;
+import ae4j.dsl.analysis.JacobianSpectrum;
+import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.check.CheckedProgram.Step;
+import ae4j.dsl.compile.BuiltModel;
+import ae4j.dsl.data.DataLoader;
+import ae4j.dsl.data.Dataset;
+import ae4j.dsl.io.AtomicFile;
+import ae4j.dsl.runtime.Forward;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code evaluate|analyze MODEL on DATA { ... }}: the objective, reconstruction grids and the chapter's analyses,
+ * their files in OUT/MODEL; Jacobian spectra of several models are also drawn side by side in OUT.
+ */
+final class AnalyzeStep {
+
+    private final Path outRoot;
+    /** The Jacobian spectra measured so far ("model on data"), for the side-by-side picture. */
+    private final Map<String, JacobianSpectrum.Result> spectra = new LinkedHashMap<>();
+
+    AnalyzeStep(Path outRoot) {
+        this.outRoot = outRoot;
+    }
+
+    /** Runs the analyses of one statement on a built model; problems in the user's data or arguments are {@link Runner.UserError}s. */
+    void run(Step.Analyze a, BuiltModel l, DataLoader data, PrintStream out, PrintStream err) throws IOException {
+        Dataset ds = data.get(a.data());
+        if (ds.dim() != l.model().inputWidth()) {
+            throw new Runner.UserError(a.verb() + " " + a.model() + " on " + a.data() + ": the data has " + ds.dim()
+                    + " features per example but the model's input has "
+                    + l.model().inputWidth());
+        }
+        for (CheckedModel.Call an : a.analyses()) {
+            switch (an.name()) {
+                case "loss", "reconstruction" -> {
+                    double loss = Forward.meanLoss(l.model(), ds.values(), ds.size(), ds.dim());
+                    out.printf(
+                            Locale.ROOT,
+                            "%s %s on %s: %s %.5f (objective, no corruption)%n",
+                            a.verb(),
+                            a.model(),
+                            a.data(),
+                            an.name(),
+                            loss);
+                    if (an.name().equals("reconstruction")) {
+                        Path dir = outRoot.resolve(a.model());
+                        Files.createDirectories(dir);
+                        RunReports.reconstructions(l, ds, dir.resolve("reconstructions-" + a.data() + ".png"));
+                    }
+                }
+                default -> {
+                    Analysis impl = Analyses.get(an.name());
+                    if (impl == null) {
+                        err.printf(
+                                Locale.ROOT,
+                                "%s %s: the analysis '%s' is not implemented yet (it comes with the "
+                                        + "analyses of sections 14.5-14.9); skipped%n",
+                                a.verb(),
+                                a.model(),
+                                an.name());
+                    } else {
+                        Path dir = outRoot.resolve(a.model());
+                        Files.createDirectories(dir);
+                        try {
+                            var ctx = new AnalysisContext(
+                                    an.name(), an.args(), l.model(), l.ir(), l.checked(), ds, dir, out, err, data::get);
+                            if (impl instanceof JacobianSpectrum js) {
+                                spectra.put(a.model() + " on " + a.data(), js.report(ctx));
+                                if (spectra.size() >= 2) compareSpectra(out);
+                            } else {
+                                impl.run(ctx);
+                            }
+                        } catch (IllegalArgumentException e) {
+                            // An analysis rejects arguments or data it cannot use: the user's to fix, no stack trace.
+                            throw new Runner.UserError(
+                                    a.verb() + " " + a.model() + " on " + a.data() + ": " + e.getMessage());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every model's spectrum side by side, rewritten after each new one: OUT/jacobian-spectra.png and .csv. */
+    private void compareSpectra(PrintStream out) throws IOException {
+        Path png = outRoot.resolve("jacobian-spectra.png");
+        AtomicFile.write(png, JacobianSpectrum.comparisonPng(spectra));
+        AtomicFile.writeString(outRoot.resolve("jacobian-spectra.csv"), JacobianSpectrum.comparisonCsv(spectra));
+        out.println("jacobian_spectrum: " + String.join(", ", spectra.keySet()) + " side by side in " + png
+                + " (and jacobian-spectra.csv)");
+    }
+}
