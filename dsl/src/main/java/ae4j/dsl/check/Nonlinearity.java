@@ -1,9 +1,7 @@
 package ae4j.dsl.check;
 
-import java.util.Locale;
-
 /** The nonlinearity after a layer, as the language names it ({@code linear} is {@code identity}). */
-public enum Nonlinearity {
+public enum Nonlinearity implements LanguageWord {
     IDENTITY,
     RELU,
     SIGMOID,
@@ -13,12 +11,7 @@ public enum Nonlinearity {
 
     /** The activation of that name in the language (a name the checker has accepted). */
     public static Nonlinearity of(String word) {
-        return word.equals("linear") ? IDENTITY : valueOf(word.toUpperCase(Locale.ROOT));
-    }
-
-    /** The language's word: {@code relu}. */
-    public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return word.equals("linear") ? IDENTITY : LanguageWord.of(Nonlinearity.class, word);
     }
 
     @Override

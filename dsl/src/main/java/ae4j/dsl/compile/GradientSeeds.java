@@ -41,4 +41,10 @@ final class GradientSeeds {
                     + layout.grad(node) + ", " + o + ", " + !ow + ");");
         }
     }
+
+    /** grad[to] += grad[from] over the node's rows: the gradient of noise added to {@code to}. */
+    static void pass(Emit e, int from, int to) {
+        ClassLayout l = e.layout();
+        seed(l, e.w(), l.count(from), l.off(from), "1f", l.grad(from), to);
+    }
 }

@@ -26,8 +26,7 @@ final class NoiseOp {
     }
 
     static void backward(AddNoise a, Emit e) {
-        ClassLayout l = e.layout();
-        GradientSeeds.seed(l, e.w(), l.count(a.id()), l.off(a.id()), "1f", l.grad(a.id()), a.input());
+        GradientSeeds.pass(e, a.id(), a.input());
     }
 
     /** The unit noise is supplied in {@code sampled[id]} (absent: no noise, as in an evaluation). */
@@ -39,7 +38,6 @@ final class NoiseOp {
     }
 
     static void referenceBackward(AddNoise a, RefState r) {
-        double[] dx = r.dv()[a.input()];
-        for (int i = 0; i < dx.length; i++) dx[i] += r.dv()[a.id()][i];
+        r.passGradient(a.id(), a.input());
     }
 }

@@ -26,8 +26,7 @@ final class ProbeOp {
     }
 
     static void backward(Probe pr, Emit e) {
-        ClassLayout l = e.layout();
-        GradientSeeds.seed(l, e.w(), l.count(pr.id()), l.off(pr.id()), "1f", l.grad(pr.id()), pr.input());
+        GradientSeeds.pass(e, pr.id(), pr.input());
     }
 
     static double[] reference(Probe pr, RefState r) {
@@ -38,7 +37,6 @@ final class ProbeOp {
     }
 
     static void referenceBackward(Probe pr, RefState r) {
-        double[] dx = r.dv()[pr.input()];
-        for (int i = 0; i < dx.length; i++) dx[i] += r.dv()[pr.id()][i];
+        r.passGradient(pr.id(), pr.input());
     }
 }
