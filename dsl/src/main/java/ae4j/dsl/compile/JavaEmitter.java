@@ -49,11 +49,6 @@ public final class JavaEmitter {
         return new JavaEmitter(g, classNameFor(g)).generate(packageName);
     }
 
-    /** The nodes some objective term depends on: the training step computes only these. */
-    static boolean[] liveNodes(Graph g) {
-        return ClassLayout.liveNodes(g);
-    }
-
     private String generate(String pkg) {
         // Dry run of the gradient code: which buffers' first write overwrites them (no zeroing needed).
         SourceWriter dry = new SourceWriter();
