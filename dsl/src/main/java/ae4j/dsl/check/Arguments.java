@@ -261,6 +261,11 @@ final class Arguments extends CheckerPart {
             error(e.span(), name + " must be a finite number, got " + shown(e));
             return null;
         }
+        if (!integral && Math.abs(v) > Float.MAX_VALUE) {
+            // Models compute in float: a larger number would become infinity there.
+            error(e.span(), name + " must lie within the float range (about -3.4e38 to 3.4e38), got " + shown(e));
+            return null;
+        }
         String range = switch (t) {
             case INT -> v > 0 && v == Math.rint(v) && v <= Integer.MAX_VALUE ? null : "a positive integer";
             case COUNT -> v >= 0 && v == Math.rint(v) && v <= Integer.MAX_VALUE ? null : "an integer >= 0";

@@ -96,12 +96,12 @@ public final class Checker extends CheckerPart {
                 case Statement.Analyze a -> analyze(a, i);
                 case Statement.Save s -> {
                     String m = resolve(DeclKind.MODEL, s.model(), i);
-                    if (m != null)
+                    if (path(s.path(), "save", ".safetensors") && m != null)
                         steps.add(new CheckedProgram.Step.Save(m, s.path().value()));
                 }
                 case Statement.Load l -> {
                     String m = resolve(DeclKind.MODEL, l.model(), i);
-                    if (m != null)
+                    if (path(l.path(), "load", ".safetensors") && m != null)
                         steps.add(new CheckedProgram.Step.Load(m, l.path().value()));
                 }
                 case Statement.Export e -> export(e, i);
@@ -371,8 +371,19 @@ public final class Checker extends CheckerPart {
         return null;
     }
 
+    /** A file path of a statement: not blank (checked here, so that a run never trains and then cannot save). */
+    private boolean path(Expr.Str p, String verb, String example) {
+        if (!p.value().isBlank()) return true;
+        errorHint(p.span(), verb + " needs a file path, got an empty one", "write one, e.g. \"model" + example + "\"");
+        return false;
+    }
+
     private void export(Statement.Export e, int order) {
         String model = resolve(DeclKind.MODEL, e.model(), order);
+        if (!path(
+                e.path(),
+                "export",
+                e.format() == null ? ".safetensors" : "." + e.format().text())) return;
         String format = null;
         if (e.format() != null) {
             Optional<Builtin> b = Builtins.lookup(Kind.EXPORT_FORMAT, e.format().text());

@@ -92,6 +92,13 @@ final class ObjectiveChecker extends CheckerPart {
     private Term term(Builtin loss, Expr.Call c, double w, ModelScope s) {
         Map<String, Object> args = arguments.bind(loss, c.fn(), c.args(), arg -> mexpr(arg, s), Integer.MAX_VALUE);
         if (args == null) return null;
+        if (!(Math.abs(w) <= Float.MAX_VALUE)) { // the generated code multiplies in float: infinity there
+            errorHint(
+                    c.span(),
+                    "the weight of this term is " + w + ", beyond the float range (about 3.4e38)",
+                    "write a finite weight, such as 0.01 * " + loss.name() + "(...)");
+            return null;
+        }
         // Checks that need the resolved arguments.
         switch (loss.name()) {
             case "mse", "bernoulli_nll", "gaussian_nll", "categorical_nll" -> {

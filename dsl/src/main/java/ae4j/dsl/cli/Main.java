@@ -289,6 +289,9 @@ public final class Main {
                 try {
                     maxEpochs = Integer.parseInt(args.get(++i));
                 } catch (NumberFormatException e) {
+                    maxEpochs = 0;
+                }
+                if (maxEpochs < 1) {
                     err.println("ae4j run: --epochs needs a positive integer, got '" + args.get(i) + "'");
                     return 2;
                 }

@@ -42,6 +42,36 @@ class CheckerTest {
                 + decoder + " }\n  minimize mse(x, g(f(x)))\n}\ntrain m on d\n";
     }
 
+    // ------------------------------------------------------------- numbers and paths a run would fail on
+
+    /** Models compute in float: a number beyond its range would become infinity in the generated code. */
+    @Test
+    void numbersBeyondTheFloatRangeAreErrorsWhereTheyAreWritten() {
+        String base =
+                "data d = two_moons()\nmodel m {\n  input x[2]\n  encoder f { dense 2 tanh }\n  decoder g { dense 2 }\n"
+                        + "  corrupt x~ = gaussian(x, sigma: SIGMA)\n  minimize mse(x, g(f(x~))) + WEIGHT * l2(f(x))\n}\ntrain m on d\n";
+        assertEquals(List.of(), messages(base.replace("SIGMA", "0.3").replace("WEIGHT", "0.01")));
+        assertEquals(
+                List.of("sigma must lie within the float range (about -3.4e38 to 3.4e38), got 1e40"),
+                messages(base.replace("SIGMA", "1e40").replace("WEIGHT", "0.01")));
+        assertEquals(
+                List.of("the weight of this term is Infinity, beyond the float range (about 3.4e38)"),
+                messages(base.replace("SIGMA", "0.3").replace("WEIGHT", "1e999")));
+        assertEquals(
+                List.of("the weight of this term is 1.0E39, beyond the float range (about 3.4e38)"),
+                messages(base.replace("SIGMA", "0.3").replace("WEIGHT", "1e39")));
+    }
+
+    /** An empty path is found before training, not after it (when the trained model could no longer be saved). */
+    @Test
+    void emptyPathsAreErrors() {
+        String base = model("dense 8 sigmoid", "dense 784 sigmoid");
+        assertEquals(List.of("save needs a file path, got an empty one"), messages(base + "save m to \"\"\n"));
+        assertEquals(
+                List.of("export needs a file path, got an empty one"), messages(base + "export m to \"  \" as csv\n"));
+        assertEquals(List.of("load needs a file path, got an empty one"), messages(base + "load m from \"\"\n"));
+    }
+
     // ------------------------------------------------------------- did you mean
 
     @Test

@@ -41,6 +41,16 @@ class MainTest {
     }
 
     @Test
+    void runRejectsANonPositiveEpochCap() throws IOException {
+        Path ok = Files.writeString(dir.resolve("ok.ae"), "data d = two_moons()\n");
+        for (String bad : new String[] {"-3", "0", "x"}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(2, run(err, "run", ok.toString(), "--epochs", bad));
+            assertTrue(err.toString().contains("--epochs needs a positive integer, got '" + bad + "'"), err.toString());
+        }
+    }
+
+    @Test
     void emitPrintsTheGeneratedClassOfEachModelOrTheNamedOne() throws IOException {
         Path f = Files.writeString(dir.resolve("m.ae"), """
                 model a {
