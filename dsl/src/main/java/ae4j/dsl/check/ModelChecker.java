@@ -383,6 +383,19 @@ final class ModelChecker extends CheckerPart {
                 prev = -1;
                 continue;
             }
+            if (prev > 0 && (long) prev * size > Integer.MAX_VALUE - 8) {
+                error(
+                        l.size().span(),
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "a dense layer from %,d to %,d units has %,d weights, more than one Java array holds"
+                                        + " (%,d); use fewer units",
+                                prev,
+                                size,
+                                (long) prev * size,
+                                Integer.MAX_VALUE - 8));
+                ok = false;
+            }
             out.add(new LayerInfo(
                     kind.map(k -> LayerKind.of(k.name())).orElse(null), prev, size, act, origin(l.span())));
             prev = size;

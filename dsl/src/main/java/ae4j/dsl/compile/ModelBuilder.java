@@ -4,6 +4,7 @@ import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Initializer;
+import java.util.Locale;
 
 /**
  * The compiler on one screen: a checked model is lowered to the IR, the IR emitted as Java, the source
@@ -58,8 +59,83 @@ public final class ModelBuilder {
         return new BuiltModel(m, ir, instantiate(ir.graph(), maxBatch, seed));
     }
 
+    /** A model that would not fit in memory (or in a Java array); the message says how much it needs and what to do. */
+    public static final class TooLargeException extends RuntimeException {
+        TooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    /** The largest Java array, in elements. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * Refuses a model whose buffers do not fit: an array longer than Java allows, or more bytes than the JVM may
+     * still use. Counted: each parameter and its gradient, two optimizer moments, and each node's values and
+     * gradient for {@code maxBatch} rows (an upper bound; the class allocates only the gradients it needs).
+     */
+    static void checkFits(Graph g, int maxBatch) {
+        long params = 0;
+        for (Graph.Param p : g.params()) {
+            long n = (long) p.rows() * p.cols();
+            if (n > MAX_ARRAY) {
+                throw new TooLargeException(String.format(
+                        Locale.ROOT,
+                        "model '%s': parameter %s would hold %,d x %,d = %,d "
+                                + "values, more than one Java array can (%,d); use fewer units",
+                        g.name(),
+                        p.name(),
+                        p.rows(),
+                        p.cols(),
+                        n,
+                        MAX_ARRAY));
+            }
+            params += n;
+        }
+        long values = 0;
+        for (Graph.Node n : g.nodes()) {
+            long size = (long) maxBatch * n.width();
+            if (size > MAX_ARRAY) {
+                throw new TooLargeException(String.format(
+                        Locale.ROOT,
+                        "model '%s': a buffer of %,d rows x %,d values is "
+                                + "more than one Java array can hold (%,d); use a smaller batch or smaller layers",
+                        g.name(),
+                        maxBatch,
+                        n.width(),
+                        MAX_ARRAY));
+            }
+            values += size;
+        }
+        long bytes = 4 * (4 * params + 2 * values);
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > available) { // what is in use may be garbage: collect once before refusing
+            System.gc();
+            available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        }
+        if (bytes > available) {
+            throw new TooLargeException(String.format(
+                    Locale.ROOT,
+                    "model '%s' needs about %s for %,d rows (parameters, "
+                            + "gradients and optimizer state %s; node values and gradients %s) but Java may use only %s more; use "
+                            + "smaller layers or a smaller batch, or give Java more memory (JAVA_TOOL_OPTIONS=-Xmx...)",
+                    g.name(),
+                    gib(bytes),
+                    maxBatch,
+                    gib(16 * params),
+                    gib(8 * values),
+                    gib(available)));
+        }
+    }
+
+    private static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
+    }
+
     /** An instance of the IR's model with room for {@code maxBatch} rows and initial weights from {@code seed}. */
     public CompiledModel instantiate(Graph g, int maxBatch, long seed) {
+        checkFits(g, maxBatch);
         CompiledModel m = reference ? new ReferenceModel(g, maxBatch) : generate(g, maxBatch);
         Initializer.glorot(m, seed);
         return m;

@@ -139,6 +139,9 @@ public final class Runner {
         } catch (DataException | DivergenceException | ModelMismatchException | UserError e) {
             err.println("ae4j: " + e.getMessage());
             return 1;
+        } catch (ModelBuilder.TooLargeException e) {
+            err.println("ae4j: " + e.getMessage());
+            return 1;
         } catch (Lowering.LoweringException e) {
             err.println("ae4j: cannot compile the model: " + e.getMessage());
             return 1;

@@ -7,6 +7,7 @@ import ae4j.dsl.check.CheckedProgram;
 import ae4j.dsl.check.FrontEnd;
 import ae4j.dsl.compile.BuiltModel;
 import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.data.DataException;
 import ae4j.dsl.data.DataLoader;
 import ae4j.dsl.data.DataPaths;
@@ -141,6 +142,8 @@ public final class Session {
             runner.runCell(workDir.resolve(cellName), combined, r.checked(), loader, out, err);
             return new Outcome(true, rendered, models, dataNames, null);
         } catch (DataException | DivergenceException | ModelMismatchException | Runner.UserError e) {
+            return new Outcome(false, rendered, models, dataNames, e.getMessage());
+        } catch (ModelBuilder.TooLargeException e) {
             return new Outcome(false, rendered, models, dataNames, e.getMessage());
         } catch (Lowering.LoweringException e) {
             return new Outcome(false, rendered, models, dataNames, "cannot compile the model: " + e.getMessage());

@@ -62,6 +62,18 @@ class CheckerTest {
                 messages(base.replace("SIGMA", "0.3").replace("WEIGHT", "1e39")));
     }
 
+    /** A layer whose weights would not fit in one Java array is an error at its size, not a crash at run time. */
+    @Test
+    void aLayerTooLargeForAnArrayIsAnError() {
+        assertEquals(
+                List.of(
+                        "a dense layer from 784 to 3,000,000 units has 2,352,000,000 weights, more than one Java array"
+                                + " holds (2,147,483,639); use fewer units",
+                        "a dense layer from 3,000,000 to 784 units has 2,352,000,000 weights, more than one Java array"
+                                + " holds (2,147,483,639); use fewer units"),
+                messages(model("dense 3000000 relu", "dense 784 sigmoid")));
+    }
+
     /** An empty path is found before training, not after it (when the trained model could no longer be saved). */
     @Test
     void emptyPathsAreErrors() {
