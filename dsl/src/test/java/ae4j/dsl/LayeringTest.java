@@ -62,7 +62,8 @@ class LayeringTest {
                             "ae4j.dsl.report",
                             "ae4j.dsl.runtime",
                             "ae4j.dsl.syntax",
-                            "ae4j.dsl.train")),
+                            "ae4j.dsl.train",
+                            "ae4j.vecmath")),
             Map.entry(
                     "ae4j.dsl.cli",
                     Set.of(

@@ -74,12 +74,17 @@ public final class Parallel {
         return threads;
     }
 
+    /** The most threads a loop uses: 4 per available processor (more only adds hand-offs). */
+    public static int maxThreads() {
+        return 4 * Runtime.getRuntime().availableProcessors();
+    }
+
     /** Sets the pool size (1 = everything runs on the caller). Takes effect for the next loop. */
     public static void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
         SUBMIT.lock();
         try {
-            threads = n;
+            threads = Math.min(n, maxThreads());
         } finally {
             SUBMIT.unlock();
         }

@@ -50,4 +50,18 @@ class ParallelTest {
     void rejectsBadThreadCounts() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
     }
+
+    /** A thread count far beyond the processors is capped (it created that many threads). */
+    @Test
+    void threadCountsAreCappedAtFourPerProcessor() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(100_000);
+            org.junit.jupiter.api.Assertions.assertEquals(Parallel.maxThreads(), Parallel.threads());
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    4 * Runtime.getRuntime().availableProcessors(), Parallel.maxThreads());
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
 }

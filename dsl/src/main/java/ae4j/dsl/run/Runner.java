@@ -20,6 +20,7 @@ import ae4j.dsl.train.GreedyPretraining;
 import ae4j.dsl.train.TrainConfig;
 import ae4j.dsl.train.Trainer;
 import ae4j.dsl.train.TrainingListener;
+import ae4j.vecmath.Parallel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -275,6 +276,15 @@ public final class Runner {
         Dataset ds = data.get(t.data());
         TrainConfig c = TrainConfig.from(t.options());
         if (options.maxEpochs() > 0 && c.epochs() > options.maxEpochs()) c = c.withEpochs(options.maxEpochs());
+        if (c.threads() > Parallel.maxThreads()) {
+            err.printf(
+                    Locale.ROOT,
+                    "train %s: threads: %d is more than 4 per processor (%d here); using %d%n",
+                    t.model(),
+                    c.threads(),
+                    Runtime.getRuntime().availableProcessors(),
+                    Parallel.maxThreads());
+        }
         if (ds.dim() != l.model().inputWidth()) {
             throw new UserError("train " + t.model() + " on " + t.data() + ": the data has " + ds.dim()
                     + " features per example but the model's input has "
