@@ -67,6 +67,7 @@ public final class DataLoader {
             } catch (DataException e) {
                 throw new DataException("data " + name + ": " + e.getMessage(), e);
             }
+            if (decl.source().args().get("path") instanceof String file) finite(name, file, d);
         }
         for (CheckedModel.Call t : decl.transforms()) {
             try {
@@ -78,6 +79,19 @@ public final class DataLoader {
         d = d.named(name);
         cache.put(name, d);
         return d;
+    }
+
+    /** Refuses a file with NaN or infinite values (an overflowing CSV cell reads as infinity), naming where. */
+    private static void finite(String name, String file, Dataset d) {
+        float[] v = d.values();
+        int dim = d.dim();
+        for (int i = 0; i < d.size() * dim; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new DataException("data " + name + ": " + file + " holds " + v[i] + " at example " + (i / dim + 1)
+                        + ", value " + (i % dim + 1) + " (counting from 1); ae4j trains on finite numbers only: fix or"
+                        + " remove that example");
+            }
+        }
     }
 
     /** Reads or generates one source call. */

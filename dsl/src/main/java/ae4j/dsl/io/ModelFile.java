@@ -111,6 +111,21 @@ public final class ModelFile {
         if (!diffs.isEmpty()) {
             throw new ModelMismatchException(fileName + " does not fit model " + model.name(), diffs);
         }
+        List<String> nonFinite = new java.util.ArrayList<>();
+        for (CompiledModel.ParamInfo p : model.paramInfo()) {
+            float[] data = tensors.get(p.name()).data();
+            for (int j = 0; j < data.length; j++) {
+                if (!Float.isFinite(data[j])) {
+                    nonFinite.add(p.name() + " holds " + data[j] + " at index " + j);
+                    break;
+                }
+            }
+        }
+        if (!nonFinite.isEmpty()) {
+            throw new ModelMismatchException(
+                    fileName + " holds weights that are not finite numbers (a diverged training?); nothing was loaded",
+                    nonFinite);
+        }
         List<CompiledModel.ParamInfo> info = model.paramInfo();
         float[][] params = model.params();
         for (int i = 0; i < info.size(); i++) {

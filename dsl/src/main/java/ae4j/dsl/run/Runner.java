@@ -285,6 +285,10 @@ public final class Runner {
                     Runtime.getRuntime().availableProcessors(),
                     Parallel.maxThreads());
         }
+        if (ds.size() == 0) {
+            throw new UserError("train " + t.model() + " on " + t.data() + ": the data set " + t.data()
+                    + " has no examples; check its file and its take/skip");
+        }
         if (ds.dim() != l.model().inputWidth()) {
             throw new UserError("train " + t.model() + " on " + t.data() + ": the data has " + ds.dim()
                     + " features per example but the model's input has "

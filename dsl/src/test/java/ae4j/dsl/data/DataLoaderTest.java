@@ -87,6 +87,15 @@ class DataLoaderTest {
         assertEquals(base.resolve("mnist/t10k"), new DataPaths(base, root).resolve("mnist/t10k")); // local copy wins
     }
 
+    /** A value that is not a finite number (a CSV cell that overflows reads as infinity) is refused where it is. */
+    @Test
+    void nonFiniteValuesAreRefusedWithTheirPlace() throws java.io.IOException {
+        Files.writeString(dir.resolve("points.csv"), "a,b\n1,2\n3,1e999\n5,6\n");
+        CheckedProgram p = program("data d = csv(\"points.csv\")\n");
+        DataException e = assertThrows(DataException.class, () -> new DataLoader(p, dir).get("d"));
+        assertTrue(e.getMessage().contains("points.csv holds Infinity at example 2, value 2"), e.getMessage());
+    }
+
     @Test
     void otherMissingFilesSayWhereTheyWereLookedFor() {
         CheckedProgram p = program("data d = csv(\"points.csv\")\n");

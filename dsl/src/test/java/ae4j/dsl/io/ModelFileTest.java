@@ -51,6 +51,23 @@ class ModelFileTest {
                 meta.get("config").length());
     }
 
+    /** Weights that are NaN or infinite (a diverged run saved elsewhere) are refused, the model left as it was. */
+    @Test
+    void nonFiniteWeightsAreRefusedOnLoad() throws IOException {
+        FakeModel diverged = FakeModel.small(3);
+        diverged.params()[1][2] = Float.NaN;
+        Path file = dir.resolve("nan.safetensors");
+        ModelFile.save(file, diverged, "", Map.of(), Map.of());
+        FakeModel fresh = FakeModel.small(0);
+        float[] before = fresh.params()[1].clone();
+        ModelMismatchException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ModelMismatchException.class, () -> ModelFile.load(file, fresh));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("not finite"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                e.getMessage().contains(fresh.paramInfo().get(1).name() + " holds NaN at index 2"), e.getMessage());
+        assertArrayEquals(before, fresh.params()[1]);
+    }
+
     @Test
     void shapeMismatchSaysExactlyWhatDiffers() throws IOException {
         FakeModel big = new FakeModel(
