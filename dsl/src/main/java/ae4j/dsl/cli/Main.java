@@ -6,6 +6,7 @@ import ae4j.dsl.compile.JavaEmitter;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.format.Formatter;
 import ae4j.dsl.syntax.Diagnostics;
+import ae4j.dsl.syntax.SourceText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -60,10 +61,14 @@ public final class Main {
         for (String f : files) {
             String text;
             try {
-                text = Files.readString(Path.of(f), StandardCharsets.UTF_8);
+                text = SourceText.read(Path.of(f));
             } catch (NoSuchFileException e) {
                 err.println("ae4j: " + f + ": no such file");
                 worst = 2;
+                continue;
+            } catch (SourceText.NotUtf8Exception e) {
+                err.println("ae4j: " + e.getMessage());
+                worst = Math.max(worst, 1);
                 continue;
             } catch (IOException e) {
                 err.println("ae4j: " + f + ": cannot read (" + e.getMessage() + ")");
@@ -123,10 +128,13 @@ public final class Main {
         }
         String text;
         try {
-            text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            text = SourceText.read(Path.of(file));
         } catch (NoSuchFileException e) {
             err.println("ae4j: " + file + ": no such file");
             return 2;
+        } catch (SourceText.NotUtf8Exception e) {
+            err.println("ae4j: " + e.getMessage());
+            return 1;
         } catch (IOException e) {
             err.println("ae4j: " + file + ": cannot read (" + e.getMessage() + ")");
             return 2;
@@ -209,10 +217,14 @@ public final class Main {
             Path path = Path.of(f);
             String text;
             try {
-                text = Files.readString(path, StandardCharsets.UTF_8);
+                text = SourceText.read(path);
             } catch (NoSuchFileException e) {
                 err.println("ae4j: " + f + ": no such file");
                 worst = 2;
+                continue;
+            } catch (SourceText.NotUtf8Exception e) {
+                err.println("ae4j: " + e.getMessage());
+                worst = Math.max(worst, 1);
                 continue;
             } catch (IOException e) {
                 err.println("ae4j: " + f + ": cannot read (" + e.getMessage() + ")");

@@ -14,6 +14,7 @@ import ae4j.dsl.io.Checkpoint;
 import ae4j.dsl.io.ModelFile;
 import ae4j.dsl.io.ModelMismatchException;
 import ae4j.dsl.runtime.Forward;
+import ae4j.dsl.syntax.SourceText;
 import ae4j.dsl.train.ConsoleProgress;
 import ae4j.dsl.train.DivergenceException;
 import ae4j.dsl.train.GreedyPretraining;
@@ -23,7 +24,6 @@ import ae4j.dsl.train.TrainingListener;
 import ae4j.vecmath.Parallel;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -111,10 +111,13 @@ public final class Runner {
     public static int run(Path file, Options options, PrintStream out, PrintStream err) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = SourceText.read(file);
         } catch (NoSuchFileException e) {
             err.println("ae4j: " + file + ": no such file");
             return 2;
+        } catch (SourceText.NotUtf8Exception e) {
+            err.println("ae4j: " + e.getMessage());
+            return 1;
         } catch (IOException e) {
             err.println("ae4j: " + file + ": cannot read (" + e.getMessage() + ")");
             return 2;

@@ -40,6 +40,21 @@ class MainTest {
         assertEquals("2 errors, 1 warning", Main.summary(2, 1));
     }
 
+    /** A file that is not UTF-8 gets its position and what to do, for check and run alike (it said "Input length = 1"). */
+    @Test
+    void textThatIsNotUtf8IsReportedWhereItStands() throws IOException {
+        Path latin = dir.resolve("latin.ae");
+        Files.write(
+                latin, "data d = two_moons()\n# caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        for (String command : new String[] {"check", "run"}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(1, run(err, command, latin.toString()));
+            assertTrue(
+                    err.toString().contains(latin + ":2:6: not UTF-8 text (byte 0xE9); save the file as UTF-8"),
+                    err.toString());
+        }
+    }
+
     @Test
     void runRejectsANonPositiveEpochCap() throws IOException {
         Path ok = Files.writeString(dir.resolve("ok.ae"), "data d = two_moons()\n");
