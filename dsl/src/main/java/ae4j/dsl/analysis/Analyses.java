@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The registry of analyses by name. {@code ae4j run} looks names up here; a name the checker accepts but
- * that is not registered yet is reported as not implemented.
+ * The registry of analyses by name. {@code ae4j run} looks names up here; every analysis the checker accepts
+ * is registered (those not built yet, {@code Builtins.ANALYSES_NOT_BUILT}, are rejected by the checker).
  */
 public final class Analyses {
 

@@ -252,18 +252,15 @@ public final class Checker extends CheckerPart {
         if (bound == null || model == null || data == null) return;
         TrainOptions opts = new TrainOptions(bound);
         CheckedModel m = models.get(model);
-        if (opts.recirculation()
-                && m != null
-                && (m.encoder().layers().size() != 1 || m.decoder().layers().size() != 1)) {
+        if (opts.recirculation()) {
             Arg a = t.args().stream()
                     .filter(x -> x.name() != null && x.name().text().equals("algorithm"))
                     .findFirst()
                     .orElseThrow();
-            error(
+            errorHint(
                     a.value().span(),
-                    "recirculation needs one hidden layer, but model '" + model + "' has "
-                            + m.encoder().layers().size() + " encoder and "
-                            + m.decoder().layers().size() + " decoder layers");
+                    "the recirculation algorithm is not built yet",
+                    "remove algorithm: recirculation to train with backpropagation (algorithm: backprop)");
             return;
         }
         if (m != null && !pretrainOptions(t, m, opts)) return;
@@ -318,6 +315,14 @@ public final class Checker extends CheckerPart {
             Optional<Builtin> b = Builtins.lookup(Kind.ANALYSIS, an.name().text());
             if (b.isEmpty()) {
                 unknownBuiltin(Kind.ANALYSIS, an.name());
+                ok = false;
+                continue;
+            }
+            if (Builtins.ANALYSES_NOT_BUILT.contains(b.get().name())) {
+                errorHint(
+                        an.name().span(),
+                        "the analysis '" + b.get().name() + "' is not built yet",
+                        "analyses that run: " + String.join(", ", Builtins.analysesThatRun()));
                 ok = false;
                 continue;
             }

@@ -457,9 +457,7 @@ final class ClassLayout {
 
     /** Every dense weight, once each (a tied decoder's shares the encoder's). */
     int[] denseWeights() {
-        List<Integer> ids = new ArrayList<>();
-        for (Node n : g.nodes()) if (n instanceof Dense d && !ids.contains(d.weight())) ids.add(d.weight());
-        return ids.stream().mapToInt(Integer::intValue).toArray();
+        return g.denseWeights();
     }
 
     /** Whether parameter pi is a dense layer's bias (its gradient is split by columns, a weight's by rows). */

@@ -2,7 +2,6 @@ package ae4j.dsl.compile;
 
 import static ae4j.dsl.compile.SourceWriter.f;
 
-import ae4j.dsl.ir.Graph.Dense;
 import ae4j.dsl.ir.Graph.WeightDecay;
 
 /**
@@ -49,22 +48,13 @@ final class WeightDecayTerm {
     /** The sum times the batch: a per-example constant, so the batch mean is the plain sum. */
     static double value(WeightDecay w, RefState r) {
         double s = 0;
-        for (int pi : denseWeights(r)) for (double x : r.p()[pi]) s += x * x;
+        for (int pi : r.g().denseWeights()) for (double x : r.p()[pi]) s += x * x;
         return s * r.batch();
     }
 
     static void gradient(WeightDecay w, RefState r, double scale) {
-        for (int pi : denseWeights(r)) {
+        for (int pi : r.g().denseWeights()) {
             for (int i = 0; i < r.p()[pi].length; i++) r.dp()[pi][i] += 2 * r.p()[pi][i] * scale * r.batch();
         }
-    }
-
-    /** Parameter indices of every dense weight, each once (a tied decoder shares its encoder's). */
-    private static int[] denseWeights(RefState r) {
-        return r.g().nodes().stream()
-                .filter(nd -> nd instanceof Dense)
-                .mapToInt(nd -> ((Dense) nd).weight())
-                .distinct()
-                .toArray();
     }
 }

@@ -91,6 +91,15 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
         return null;
     }
 
+    /** The parameter index of every dense weight, each once and in node order (a tied decoder shares its encoder's). */
+    public int[] denseWeights() {
+        return nodes.stream()
+                .filter(n -> n instanceof Dense)
+                .mapToInt(n -> ((Dense) n).weight())
+                .distinct()
+                .toArray();
+    }
+
     public Node node(int id) {
         return nodes.get(id);
     }

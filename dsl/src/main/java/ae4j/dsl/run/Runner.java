@@ -298,10 +298,6 @@ public final class Runner {
                     + l.model().inputWidth()
                     + "; change the model's input size or the data (e.g. flatten)");
         }
-        if (t.options().recirculation()) {
-            err.println("train " + t.model() + ": the recirculation algorithm is not implemented yet; the model is "
-                    + "trained with backpropagation instead");
-        }
         out.printf(
                 Locale.ROOT,
                 "train %s on %s: %d examples, %d epochs, batch %d, %s%n",
