@@ -2,6 +2,7 @@ package ae4j.dsl.check;
 
 import ae4j.dsl.ast.Program;
 import ae4j.dsl.syntax.Diagnostics;
+import ae4j.dsl.syntax.SizeLimits;
 import ae4j.dsl.syntax.SourceParser;
 
 /**
@@ -22,7 +23,12 @@ public final class FrontEnd {
 
     private FrontEnd() {}
 
+    /** Parses and checks on a stack deep enough for the largest program {@link SizeLimits} allows. */
     public static Result check(String file, String source) {
+        return SizeLimits.onDeepStack(() -> checkHere(file, source));
+    }
+
+    private static Result checkHere(String file, String source) {
         SourceParser.Parsed parsed = SourceParser.parse(file, source == null ? "" : source);
         if (parsed.program() == null) return new Result(null, parsed.diagnostics(), null);
         CheckedProgram checked = Checker.check(parsed.program(), parsed.diagnostics());

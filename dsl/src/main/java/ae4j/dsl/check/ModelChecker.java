@@ -331,9 +331,22 @@ final class ModelChecker extends CheckerPart {
         };
     }
 
+    /**
+     * The most layers an encoder or a decoder may have: each layer is a few hundred lines of generated Java,
+     * and a generated method holds at most 64 KB of bytecode.
+     */
+    public static final int MAX_LAYERS = 64;
+
     /** Layers with sizes; {@code inSize} < 0 when unknown (an earlier error). Returns null on errors. */
     private List<LayerInfo> layers(List<Layer> layers, int inSize, String firstWords, String prevWords) {
         List<LayerInfo> out = new ArrayList<>();
+        if (layers.size() > MAX_LAYERS) {
+            errorHint(
+                    layers.get(MAX_LAYERS).span(),
+                    String.format("%,d layers; an encoder or decoder has at most %d", layers.size(), MAX_LAYERS),
+                    "stack fewer layers (greedy pretraining trains deep stacks a layer at a time)");
+            return null;
+        }
         boolean ok = true;
         boolean sizesOk = true;
         int prev = inSize;

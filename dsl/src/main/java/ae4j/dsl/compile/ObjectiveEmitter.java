@@ -55,7 +55,43 @@ final class ObjectiveEmitter {
         }
         w.line("double inv = 1.0 / meanOver;");
         w.line("double total = 0;");
-        for (int k = 0; k < g.objective().size(); k++) {
+        int terms = g.objective().size();
+        if (terms <= TERMS_PER_METHOD) {
+            terms(0, terms);
+            w.line("return total;");
+            w.close("}");
+            w.line("");
+            return;
+        }
+        // A long objective is split into methods of TERMS_PER_METHOD terms (one Java method holds 64 KB of
+        // bytecode); the running total passes through them, so the sum is added in the same order.
+        for (int from = 0; from < terms; from += TERMS_PER_METHOD) {
+            w.line("total = " + chunkName(from) + "(r0, batch, seedGradients, tm, inv, total);");
+        }
+        w.line("return total;");
+        w.close("}");
+        w.line("");
+        for (int from = 0; from < terms; from += TERMS_PER_METHOD) {
+            int to = Math.min(terms, from + TERMS_PER_METHOD);
+            w.line("/** Terms " + from + " to " + (to - 1) + " of the objective, added to {@code total}. */");
+            w.open("private double " + chunkName(from)
+                    + "(int r0, int batch, boolean seedGradients, double[] tm, double inv, double total) {");
+            terms(from, to);
+            w.line("return total;");
+            w.close("}");
+            w.line("");
+        }
+    }
+
+    /** Objectives longer than this are emitted as several methods. */
+    static final int TERMS_PER_METHOD = 32;
+
+    private static String chunkName(int from) {
+        return "objectiveFrom" + from;
+    }
+
+    private void terms(int from, int to) {
+        for (int k = from; k < to; k++) {
             Term t = g.objective().get(k);
             w.resetOrigin();
             w.origin(g.termOrigin(k));
@@ -65,9 +101,6 @@ final class ObjectiveEmitter {
             w.line("total += " + weighted(t, "tm[" + k + "]") + ";");
             w.close("}");
         }
-        w.line("return total;");
-        w.close("}");
-        w.line("");
     }
 
     /** {@code weight * x}, or x alone for weight 1 (the same bits: multiplying by 1 is exact). */

@@ -12,6 +12,7 @@ import ae4j.dsl.ast.Span;
 import ae4j.dsl.ast.Statement;
 import ae4j.dsl.ast.Transform;
 import ae4j.dsl.syntax.Diagnostics;
+import ae4j.dsl.syntax.SizeLimits;
 import ae4j.dsl.syntax.SourceParser;
 import ae4j.grammar.AeLexer;
 import java.util.ArrayList;
@@ -51,6 +52,10 @@ public final class Formatter {
 
     /** Formats a source; refuses (text null) when it does not parse. Semantic errors do not matter here. */
     public static Result format(String file, String source) {
+        return SizeLimits.onDeepStack(() -> formatHere(file, source));
+    }
+
+    private static Result formatHere(String file, String source) {
         SourceParser.Parsed parsed = SourceParser.parse(file, source);
         if (!parsed.ok()) return new Result(null, parsed.diagnostics());
         return new Result(new Formatter(parsed.program(), source).print(), parsed.diagnostics());

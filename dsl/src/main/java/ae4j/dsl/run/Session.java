@@ -15,6 +15,7 @@ import ae4j.dsl.data.Dataset;
 import ae4j.dsl.io.ModelMismatchException;
 import ae4j.dsl.syntax.Diagnostic;
 import ae4j.dsl.syntax.Diagnostics;
+import ae4j.dsl.syntax.SizeLimits;
 import ae4j.dsl.syntax.SourceParser;
 import ae4j.dsl.train.DivergenceException;
 import ae4j.dsl.train.Trainer;
@@ -92,7 +93,7 @@ public final class Session {
      * comes back in {@link Outcome#error()} (a sentence to show; no stack trace).
      */
     public synchronized Outcome eval(String cellName, String cell, PrintStream out, PrintStream err) {
-        SourceParser.Parsed alone = SourceParser.parse(cellName, cell);
+        SourceParser.Parsed alone = SizeLimits.onDeepStack(() -> SourceParser.parse(cellName, cell));
         if (alone.program() == null || alone.diagnostics().hasErrors()) {
             return new Outcome(false, alone.diagnostics().render(), List.of(), List.of(), null);
         }

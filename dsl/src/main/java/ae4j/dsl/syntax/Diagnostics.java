@@ -78,8 +78,11 @@ public final class Diagnostics {
         return b.toString();
     }
 
+    /** Source lines longer than this are shown as a window of this many characters around the caret. */
+    static final int SHOWN_LINE = 100;
+
     /**
-     * One diagnostic:
+     * One diagnostic (a line longer than {@link #SHOWN_LINE} is shown around the caret):
      * <pre>
      * model.ae:3:27: error: unknown activation 'rleu'; did you mean 'relu'?
      *     encoder f { dense 256 rleu }
@@ -91,12 +94,22 @@ public final class Diagnostics {
         String line = lineText(source, d.span().line());
         if (line != null) {
             String shown = line.replace('\t', ' ');
-            b.append("    ").append(shown).append('\n');
             int col = Math.max(1, d.span().col());
             int width = d.span().endLine() == d.span().line()
                     ? Math.max(1, d.span().endCol() - d.span().col())
                     : 1;
             width = Math.max(1, Math.min(width, Math.max(1, shown.length() - col + 1)));
+            // A long line is shown as a window around the caret, elided with "...".
+            if (shown.length() > SHOWN_LINE) {
+                int from = Math.max(0, Math.min(col - 1 - SHOWN_LINE / 2, shown.length() - SHOWN_LINE));
+                int to = Math.min(shown.length(), from + SHOWN_LINE);
+                String window =
+                        (from > 0 ? "..." : "") + shown.substring(from, to) + (to < shown.length() ? "..." : "");
+                col = col - from + (from > 0 ? 3 : 0);
+                width = Math.max(1, Math.min(width, to - (d.span().col() - 1)));
+                shown = window;
+            }
+            b.append("    ").append(shown).append('\n');
             b.append("    ")
                     .append(" ".repeat(col - 1))
                     .append("^".repeat(width))

@@ -55,9 +55,12 @@ public final class SourceParser {
 
     public static Parsed parse(String file, String source) {
         Diagnostics diagnostics = new Diagnostics(file, source);
+        if (!SizeLimits.checkLength(source, diagnostics)) return new Parsed(null, diagnostics);
         AeLexer lexer = new ReportingLexer(CharStreams.fromString(source, file), diagnostics);
         lexer.removeErrorListeners();
         CommonTokenStream tokens = new CommonTokenStream(lexer);
+        tokens.fill();
+        if (!SizeLimits.checkTokens(tokens.getTokens(), diagnostics)) return new Parsed(null, diagnostics);
         AeParser parser = new AeParser(tokens);
         parser.removeErrorListeners();
         parser.addErrorListener(new FriendlyErrors(diagnostics, source, ((ReportingLexer) lexer).repairedStrings));

@@ -187,6 +187,20 @@ class GeneratedCodeTest {
         }
     }
 
+    /** An objective of 70 terms (past one method's 64 KB of bytecode at a few hundred) is split, same sums. */
+    @Test
+    void aLongObjectiveIsSplitIntoMethodsAndKeepsItsValueAndGradients() {
+        SplittableRandom r = new SplittableRandom(7);
+        Graph small = randomGraph(r, 100);
+        List<Graph.Term> terms = new ArrayList<>();
+        while (terms.size() < 70)
+            terms.add(small.objective().get(terms.size() % small.objective().size()));
+        Graph g = new Graph("long" + small.name(), small.params(), small.nodes(), terms);
+        String source = JavaEmitter.emit(g, PKG);
+        assertTrue(source.contains("private double objectiveFrom64("), "70 terms in methods of 32");
+        compareWithReference(g, instantiate(g, 5), r, 5);
+    }
+
     static CompiledModel instantiate(Graph g, int maxBatch) {
         String source = JavaEmitter.emit(g, PKG);
         Class<?> c = InMemoryCompiler.compile(PKG + "." + JavaEmitter.classNameFor(g), source);
