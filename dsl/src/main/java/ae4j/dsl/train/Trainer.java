@@ -210,6 +210,7 @@ public final class Trainer {
             for (int e = 0; e < epoch; e++) shuffle(trainIdx, new SplittableRandom(config.seed() * 1_000_003L + e));
         }
         long firstStep = step;
+        firstLoss = Double.NaN;
         long start = System.nanoTime();
         for (; epoch < config.epochs() && !cancelled && !stoppedEarly; epoch++) {
             shuffle(trainIdx, new SplittableRandom(config.seed() * 1_000_003L + epoch));
@@ -225,6 +226,9 @@ public final class Trainer {
                 for (int r = 0; r < rows; r++) System.arraycopy(x, trainIdx[from + r] * d, buf, r * d, d);
                 double loss = model.forwardBackward(buf, rows, config.seed(), step);
                 if (!Double.isFinite(loss)) throw diverged(loss, step, epoch, opt.baseLearningRate());
+                if (step == firstStep) firstLoss = loss;
+                else if (loss > BLOW_UP * Math.max(Math.abs(firstLoss), BLOW_UP_FLOOR))
+                    throw blewUp(loss, step, epoch, opt.baseLearningRate());
                 if (config.clip() > 0) clip(grads, config.clip());
                 double lr = opt.baseLearningRate() * schedule.at(epoch + (double) b / batchesPerEpoch, config.epochs());
                 opt.step(params, grads, lr);
@@ -354,6 +358,28 @@ public final class Trainer {
             sum += model.loss(buf, rows, 0, 0, false) * rows;
         }
         return sum / idx.length;
+    }
+
+    /**
+     * Training has blown up when a batch's loss exceeds this many times the first batch's (a healthy run
+     * lowers its loss; a learning rate far too large multiplies it while it stays finite, 1e28 at Adam lr 1e6).
+     */
+    static final double BLOW_UP = 1e4;
+
+    /** The first loss counts as at least this, so a near-zero start is not mistaken for a blow-up by noise. */
+    static final double BLOW_UP_FLOOR = 1e-2;
+
+    /** The loss of the first step of this run (of the resumed part, after a checkpoint). */
+    private double firstLoss = Double.NaN;
+
+    private DivergenceException blewUp(double loss, long step, int epoch, double lr) {
+        return new DivergenceException(
+                String.format(
+                        "training diverged: the loss grew from %.6g at the first step to %.6g at step %d (epoch %d), "
+                                + "more than %,.0f-fold. Try a smaller learning rate (lr: %s -> %s) or gradient"
+                                + " clipping (clip: 1.0).",
+                        firstLoss, loss, step, epoch + 1, BLOW_UP, lr, lr / 10),
+                step);
     }
 
     private DivergenceException diverged(double loss, long step, int epoch, double lr) {

@@ -165,6 +165,34 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("(mse)") || e.getMessage().contains("the loss"), e.getMessage());
     }
 
+    /** Adam at lr 1e6 multiplies the loss while it stays finite (1e28 before): stopped at the blow-up. */
+    @Test
+    void aLossThatBlowsUpWhileFiniteStopsTraining() {
+        CompiledModel m = model(8, 4, Activation.IDENTITY, false, 16, 1);
+        float[] x = lowRankData(64, 8, 4);
+        double[] worst = {0};
+        DivergenceException e = assertThrows(
+                DivergenceException.class,
+                () -> new Trainer(
+                                m,
+                                TrainConfig.defaults()
+                                        .withEpochs(50)
+                                        .withBatch(16)
+                                        .withOptimizer("adam", Map.of("lr", 1e6)),
+                                new TrainingListener() {
+                                    @Override
+                                    public void onStep(Progress p) {
+                                        worst[0] = Math.max(worst[0], p.loss());
+                                    }
+                                },
+                                "mse")
+                        .train(x, 64, 8));
+        assertTrue(e.getMessage().startsWith("training diverged: the loss grew from "), e.getMessage());
+        assertTrue(e.getMessage().contains("more than 10,000-fold"), e.getMessage());
+        assertTrue(e.getMessage().contains("lr: 1000000.0 -> 100000.0"), e.getMessage());
+        assertTrue(Double.isFinite(worst[0]), "stopped while the loss was still finite");
+    }
+
     @Test
     void cancellationKeepsAUsableModel() {
         CompiledModel m = model(8, 4, Activation.TANH, false, 8, 1);
