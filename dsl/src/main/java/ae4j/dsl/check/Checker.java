@@ -264,6 +264,11 @@ public final class Checker extends CheckerPart {
             return;
         }
         if (m != null && !pretrainOptions(t, m, opts)) return;
+        for (Arg a : t.args()) {
+            if (a.name() != null && a.name().text().equals("checkpoint") && a.value() instanceof Expr.Str p) {
+                if (!path(p, "checkpoint", ".ckpt")) return;
+            }
+        }
         steps.add(new CheckedProgram.Step.Train(model, data, opts));
     }
 
@@ -378,9 +383,49 @@ public final class Checker extends CheckerPart {
 
     /** A file path of a statement: not blank (checked here, so that a run never trains and then cannot save). */
     private boolean path(Expr.Str p, String verb, String example) {
-        if (!p.value().isBlank()) return true;
+        if (!p.value().isBlank()) return writable(p, verb, example);
         errorHint(p.span(), verb + " needs a file path, got an empty one", "write one, e.g. \"model" + example + "\"");
         return false;
+    }
+
+    /**
+     * The path policy of files ae4j writes (save, export, checkpoint): a file name, not a folder; a relative
+     * path stays inside the output folder it resolves against (a path that climbs out with '..' must be
+     * written absolute, so leaving the output folder is always explicit). Loading reads from anywhere.
+     */
+    private boolean writable(Expr.Str p, String verb, String example) {
+        if (verb.equals("load")) return true;
+        String v = p.value();
+        java.nio.file.Path path;
+        try {
+            path = java.nio.file.Path.of(v);
+        } catch (java.nio.file.InvalidPathException e) {
+            errorHint(
+                    p.span(),
+                    "\"" + v.replace("\0", "\\0") + "\" is not a valid file path (" + e.getReason() + ")",
+                    "write a file path, e.g. \"model" + example + "\"");
+            return false;
+        }
+        if (v.endsWith("/")
+                || v.endsWith(java.io.File.separator)
+                || path.getFileName() == null
+                || path.getFileName().toString().equals("..")
+                || path.getFileName().toString().equals(".")) {
+            errorHint(
+                    p.span(),
+                    verb + " needs a file path; \"" + v + "\" names a folder",
+                    "add a file name, e.g. \"" + (v.endsWith("/") ? v : v + "/") + "model" + example + "\"");
+            return false;
+        }
+        if (!path.isAbsolute() && path.normalize().startsWith("..")) {
+            errorHint(
+                    p.span(),
+                    "\"" + v + "\" leaves the output folder",
+                    "relative paths stay inside the output folder (--out); write an absolute path to " + verb
+                            + " elsewhere");
+            return false;
+        }
+        return true;
     }
 
     private void export(Statement.Export e, int order) {
@@ -404,8 +449,15 @@ public final class Checker extends CheckerPart {
                 errorHint(
                         e.path().span(),
                         "cannot tell the export format from \"" + path + "\"",
-                        "add one: as safetensors, as onnx or as csv");
+                        "add one: as safetensors or as csv");
             }
+        }
+        if (format != null && Builtins.EXPORT_FORMATS_NOT_BUILT.contains(format)) {
+            errorHint(
+                    e.format() != null ? e.format().span() : e.path().span(),
+                    "export as " + format + " is not built yet",
+                    "export as safetensors (PyTorch and NumPy read it) or as csv");
+            return;
         }
         if (model != null && format != null)
             steps.add(new CheckedProgram.Step.Export(model, e.path().value(), format));

@@ -5,6 +5,7 @@ import ae4j.dsl.check.FrontEnd;
 import ae4j.dsl.compile.JavaEmitter;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.format.Formatter;
+import ae4j.dsl.run.ExitCode;
 import ae4j.dsl.syntax.Diagnostics;
 import ae4j.dsl.syntax.SourceText;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
@@ -27,14 +27,31 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } catch (OutOfMemoryError e) {
+            System.err.println("ae4j: Java ran out of memory (it may use "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB); give it more, e.g. JAVA_TOOL_OPTIONS=-Xmx16g, or use a smaller model or batch");
+            code = ExitCode.ENVIRONMENT;
+        } catch (Throwable e) {
+            System.out.flush();
+            Path report = ExitCode.bugReport(e, "ae4j " + String.join(" ", args));
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            System.err.println("ae4j: internal error: " + e.getClass().getSimpleName() + ": " + first);
+            System.err.println("ae4j: this is an ae4j bug, not a mistake of yours; please report it with "
+                    + (report != null ? report + " and " : "") + "the .ae file");
+            code = ExitCode.BUG;
+        }
+        System.exit(code);
     }
 
-    /** Runs a command; returns the process exit code (0 no errors (warnings allowed), 1 errors, 2 usage or I/O problem). */
+    /** Runs a command; returns the process exit code ({@link ExitCode}: 0 done, 1 input to fix, 2 environment, 3 bug). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println("usage: ae4j check FILE...  |  ae4j fmt [--check] FILE...  |  ae4j emit FILE [--model NAME]");
-            return 2;
+            return ExitCode.INPUT;
         }
         String cmd = args[0];
         List<String> files = Arrays.asList(args).subList(1, args.length);
@@ -45,7 +62,7 @@ public final class Main {
             case "run" -> run(files, out, err);
             default -> {
                 err.println("ae4j: unknown language command '" + cmd + "'");
-                yield 2;
+                yield ExitCode.INPUT;
             }
         };
     }
@@ -53,7 +70,7 @@ public final class Main {
     static int check(List<String> files, PrintStream out, PrintStream err) {
         if (files.isEmpty()) {
             err.println("usage: ae4j check FILE...  (checks .ae files and prints their diagnostics)");
-            return 2;
+            return ExitCode.INPUT;
         }
         int worst = 0;
         long errors = 0;
@@ -62,17 +79,8 @@ public final class Main {
             String text;
             try {
                 text = SourceText.read(Path.of(f));
-            } catch (NoSuchFileException e) {
-                err.println("ae4j: " + f + ": no such file");
-                worst = 2;
-                continue;
-            } catch (SourceText.NotUtf8Exception e) {
-                err.println("ae4j: " + e.getMessage());
-                worst = Math.max(worst, 1);
-                continue;
             } catch (IOException e) {
-                err.println("ae4j: " + f + ": cannot read (" + e.getMessage() + ")");
-                worst = 2;
+                worst = Math.max(worst, ExitCode.reportUnreadable(Path.of(f), e, err));
                 continue;
             }
             Diagnostics d;
@@ -80,7 +88,7 @@ public final class Main {
                 d = FrontEnd.check(f, text).diagnostics();
             } catch (RuntimeException e) {
                 err.println("ae4j: " + f + ": internal error (" + e + "); please report it");
-                worst = 2;
+                worst = Math.max(worst, ExitCode.BUG);
                 continue;
             }
             err.print(d.render());
@@ -109,35 +117,28 @@ public final class Main {
             if (a.equals("--model")) {
                 if (i + 1 >= args.size()) {
                     err.println("ae4j emit: --model needs a model name");
-                    return 2;
+                    return ExitCode.INPUT;
                 }
                 model = args.get(++i);
             } else if (a.startsWith("--")) {
                 err.println("ae4j emit: unknown option '" + a + "' (the only option is --model NAME)");
-                return 2;
+                return ExitCode.INPUT;
             } else if (file != null) {
                 err.println("ae4j emit: one file at a time");
-                return 2;
+                return ExitCode.INPUT;
             } else {
                 file = a;
             }
         }
         if (file == null) {
             err.println(usage);
-            return 2;
+            return ExitCode.INPUT;
         }
         String text;
         try {
             text = SourceText.read(Path.of(file));
-        } catch (NoSuchFileException e) {
-            err.println("ae4j: " + file + ": no such file");
-            return 2;
-        } catch (SourceText.NotUtf8Exception e) {
-            err.println("ae4j: " + e.getMessage());
-            return 1;
         } catch (IOException e) {
-            err.println("ae4j: " + file + ": cannot read (" + e.getMessage() + ")");
-            return 2;
+            return ExitCode.reportUnreadable(Path.of(file), e, err);
         }
         FrontEnd.Result r = FrontEnd.check(file, text);
         err.print(r.diagnostics().render());
@@ -204,13 +205,13 @@ public final class Main {
             if (a.equals("--check")) checkOnly = true;
             else if (a.startsWith("--")) {
                 err.println("ae4j fmt: unknown option '" + a + "' (the only option is --check)");
-                return 2;
+                return ExitCode.INPUT;
             } else files.add(a);
         }
         if (files.isEmpty()) {
             err.println(
                     "usage: ae4j fmt [--check] FILE...  (rewrites .ae files in canonical form; --check only lists the ones that would change)");
-            return 2;
+            return ExitCode.INPUT;
         }
         int worst = 0;
         for (String f : files) {
@@ -218,17 +219,8 @@ public final class Main {
             String text;
             try {
                 text = SourceText.read(path);
-            } catch (NoSuchFileException e) {
-                err.println("ae4j: " + f + ": no such file");
-                worst = 2;
-                continue;
-            } catch (SourceText.NotUtf8Exception e) {
-                err.println("ae4j: " + e.getMessage());
-                worst = Math.max(worst, 1);
-                continue;
             } catch (IOException e) {
-                err.println("ae4j: " + f + ": cannot read (" + e.getMessage() + ")");
-                worst = 2;
+                worst = Math.max(worst, ExitCode.reportUnreadable(path, e, err));
                 continue;
             }
             Formatter.Result r = Formatter.format(f, text);
@@ -249,7 +241,7 @@ public final class Main {
                 out.println("formatted " + f);
             } catch (IOException e) {
                 err.println("ae4j: " + f + ": cannot write (" + e.getMessage() + "); the file is unchanged");
-                worst = 2;
+                worst = Math.max(worst, ExitCode.of(e));
             }
         }
         return worst;
@@ -291,7 +283,7 @@ public final class Main {
             }
             if ((a.equals("--out") || a.equals("--epochs") || a.equals("--resume")) && i + 1 >= args.size()) {
                 err.println("ae4j run: " + a + " needs a value");
-                return 2;
+                return ExitCode.INPUT;
             }
             if (a.equals("--out")) {
                 outDir = Path.of(args.get(++i));
@@ -305,22 +297,27 @@ public final class Main {
                 }
                 if (maxEpochs < 1) {
                     err.println("ae4j run: --epochs needs a positive integer, got '" + args.get(i) + "'");
-                    return 2;
+                    return ExitCode.INPUT;
                 }
             } else if (a.startsWith("--")) {
                 err.println("ae4j run: unknown option '" + a
                         + "' (options: --out DIR, --epochs N, --resume CHECKPOINT, --reference)");
-                return 2;
+                return ExitCode.INPUT;
             } else if (file == null) {
                 file = a;
             } else {
                 err.println("ae4j run: one file at a time (got " + file + " and " + a + ")");
-                return 2;
+                return ExitCode.INPUT;
             }
         }
         if (file == null) {
             err.println("usage: ae4j run FILE.ae [--out DIR] [--epochs N] [--resume CHECKPOINT] [--reference]");
-            return 2;
+            return ExitCode.INPUT;
+        }
+        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            err.println("ae4j run: --out " + outDir + " is a file, not a folder; give a folder for the outputs (it is"
+                    + " created if missing)");
+            return ExitCode.INPUT;
         }
         if (outDir == null) {
             String stem = Path.of(file).getFileName().toString().replaceFirst("\\.ae$", "");

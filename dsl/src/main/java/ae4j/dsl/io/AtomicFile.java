@@ -41,6 +41,8 @@ public final class AtomicFile {
 
     /** Atomically replaces {@code target} with what {@code content} writes; on any failure the target is unchanged. */
     public static void write(Path target, Content content) throws IOException {
+        String problem = problemWith(target);
+        if (problem != null) throw new BadTargetException(problem);
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) {
@@ -70,6 +72,48 @@ public final class AtomicFile {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    /**
+     * Why {@code target} cannot be written, in words naming the path, or null when it can: ae4j replaces only
+     * regular files (never a folder, a device, a FIFO or a socket: as root, renaming over /dev/null would
+     * replace the system's), and needs a writable folder to create the temporary file in. Callers check
+     * before long work (training) so that a bad path never costs its result.
+     */
+    public static String problemWith(Path target) {
+        Path abs = target.toAbsolutePath();
+        if (Files.exists(abs)) {
+            if (Files.isDirectory(abs)) return target + " is a folder; give a file path inside it";
+            if (!Files.isRegularFile(abs)) {
+                return target + " is " + special(abs) + ", not a regular file; ae4j writes only regular files";
+            }
+            if (!Files.isWritable(abs)) return target + " is read-only; make it writable or choose another path";
+        }
+        Path dir = abs.getParent();
+        while (dir != null && !Files.exists(dir)) dir = dir.getParent();
+        if (dir == null) return null;
+        if (!Files.isDirectory(dir)) return dir + " is a file, so " + target + " cannot be created below it";
+        if (!Files.isWritable(dir)) return "the folder " + dir + " is not writable; choose another path";
+        return null;
+    }
+
+    /** "a character device", "a FIFO (named pipe)", ... for a path that exists and is not a regular file. */
+    private static String special(Path p) {
+        try {
+            Object mode = Files.getAttribute(p, "unix:mode");
+            if (mode instanceof Integer m) {
+                return switch (m & 0170000) {
+                    case 0020000 -> "a character device";
+                    case 0060000 -> "a block device";
+                    case 0010000 -> "a FIFO (named pipe)";
+                    case 0140000 -> "a socket";
+                    default -> "a special file";
+                };
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException ignored) {
+            // no unix view: the generic words below
+        }
+        return "a special file";
     }
 
     /**

@@ -25,7 +25,6 @@ import ae4j.vecmath.Parallel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -107,20 +106,13 @@ public final class Runner {
         this.err = err;
     }
 
-    /** Runs a file; returns the exit code (0 done, 1 the user's program or data has a problem, 2 I/O). */
+    /** Runs a file; returns the exit code ({@link ExitCode}: 0 done, 1 input to fix, 2 environment). */
     public static int run(Path file, Options options, PrintStream out, PrintStream err) {
         String text;
         try {
             text = SourceText.read(file);
-        } catch (NoSuchFileException e) {
-            err.println("ae4j: " + file + ": no such file");
-            return 2;
-        } catch (SourceText.NotUtf8Exception e) {
-            err.println("ae4j: " + e.getMessage());
-            return 1;
         } catch (IOException e) {
-            err.println("ae4j: " + file + ": cannot read (" + e.getMessage() + ")");
-            return 2;
+            return ExitCode.reportUnreadable(file, e, err);
         }
         return new Runner(file, text, options, out, err).execute();
     }
@@ -151,11 +143,12 @@ public final class Runner {
             return 1;
         } catch (IOException e) {
             err.println("ae4j: " + e.getMessage());
-            return 2;
+            return ExitCode.of(e);
         }
     }
 
     private void steps(Path folder) throws IOException {
+        checkTargets();
         Files.createDirectories(options.out());
         for (Step step : program.steps()) {
             switch (step) {
@@ -166,6 +159,36 @@ public final class Runner {
                 case Step.Load l -> load(l, folder);
             }
         }
+    }
+
+    /**
+     * Every file the program will write (saves, exports, checkpoints, each trained model's report folder) is
+     * checked before the first step, so that a bad path is reported before training rather than after it.
+     */
+    private void checkTargets() {
+        for (Step step : program.steps()) {
+            switch (step) {
+                case Step.Save s ->
+                    checkTarget("save " + s.model() + " to \"" + s.path() + "\"", resolveSave(s.path()));
+                case Step.Export e ->
+                    checkTarget("export " + e.model() + " to \"" + e.path() + "\"", resolveSave(e.path()));
+                case Step.Train t -> {
+                    String ck = t.options().checkpoint();
+                    if (ck != null)
+                        checkTarget("train " + t.model() + " (checkpoint: \"" + ck + "\")", resolveSave(ck));
+                    checkTarget(
+                            "train " + t.model() + " (its report)",
+                            options.out().resolve(t.model()).resolve("metrics.csv"));
+                }
+                case Step.Analyze a -> {}
+                case Step.Load l -> {}
+            }
+        }
+    }
+
+    private static void checkTarget(String statement, Path target) {
+        String problem = AtomicFile.problemWith(target);
+        if (problem != null) throw new UserError(statement + ": " + problem + "; nothing was run");
     }
 
     // ------------------------------------------------------------------ sessions (notebook cells)
@@ -470,9 +493,7 @@ public final class Runner {
         switch (format) {
             case "safetensors" -> ModelFile.save(path, l.model(), source, Map.of(), Map.of());
             case "csv" -> RunReports.exportCsv(l.model(), path);
-            default ->
-                throw new UserError("export " + name + " as " + format + " is not available yet; "
-                        + "export as safetensors (PyTorch and NumPy load it, see docs/model-format.md) or csv");
+            default -> throw new IllegalStateException("ae4j bug: the checker accepted export as " + format);
         }
         out.println(("safetensors".equals(format) ? "saved " : "exported ") + name + " to " + path);
     }

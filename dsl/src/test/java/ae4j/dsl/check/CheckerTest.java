@@ -292,7 +292,7 @@ class CheckerTest {
                 }
                 train m on a { validation: b }
                 save m to "m.safetensors"
-                export m to "m.onnx"
+                export m to "m.csv"
                 """);
         assertTrue(r.ok(), r.diagnostics().render());
         CheckedProgram p = r.checked();
@@ -308,7 +308,7 @@ class CheckerTest {
                         .values()
                         .get("validation"));
         assertEquals(
-                new CheckedProgram.Step.Export("m", "m.onnx", "onnx"), p.steps().get(2));
+                new CheckedProgram.Step.Export("m", "m.csv", "csv"), p.steps().get(2));
     }
 
     /** Greedy pretraining (14.3) needs an encoder-decoder stack; pretrain_epochs alone does nothing. */

@@ -64,8 +64,8 @@ class MainFmtTest {
 
     @Test
     void usageAndMissingFiles() {
-        assertEquals(2, run("fmt"));
-        assertEquals(2, run("fmt", "--bogus", "x.ae"));
-        assertEquals(2, run("fmt", dir.resolve("nope.ae").toString()));
+        assertEquals(1, run("fmt"));
+        assertEquals(1, run("fmt", "--bogus", "x.ae"));
+        assertEquals(1, run("fmt", dir.resolve("nope.ae").toString()));
     }
 }

@@ -34,9 +34,13 @@ class MainTest {
         assertTrue(err.toString().endsWith("2 errors\n"), err.toString());
 
         err = new ByteArrayOutputStream();
-        assertEquals(2, run(err, "check", dir.resolve("missing.ae").toString()));
-        assertEquals(2, run(err, "check"));
-        assertEquals(2, run(err));
+        // the exit-code rule: 1 for anything the user gives (a missing file, usage), 2 environment, 3 bug
+        assertEquals(1, run(err, "check", dir.resolve("missing.ae").toString()));
+        assertEquals(1, run(err, "check"));
+        assertEquals(1, run(err));
+        err = new ByteArrayOutputStream();
+        assertEquals(1, run(err, "check", dir.toString()));
+        assertTrue(err.toString().contains(dir + " is a folder; give a program file (.ae)"), err.toString());
         assertEquals("2 errors, 1 warning", Main.summary(2, 1));
     }
 
@@ -60,7 +64,7 @@ class MainTest {
         Path ok = Files.writeString(dir.resolve("ok.ae"), "data d = two_moons()\n");
         for (String bad : new String[] {"-3", "0", "x"}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            assertEquals(2, run(err, "run", ok.toString(), "--epochs", bad));
+            assertEquals(1, run(err, "run", ok.toString(), "--epochs", bad));
             assertTrue(err.toString().contains("--epochs needs a positive integer, got '" + bad + "'"), err.toString());
         }
     }
@@ -110,9 +114,9 @@ class MainTest {
         assertEquals(1, run(err, "emit", bad.toString()));
         assertTrue(err.toString().contains("has no encoder"), err.toString());
 
-        assertEquals(2, run(err, "emit"));
-        assertEquals(2, run(err, "emit", f.toString(), "--model"));
-        assertEquals(2, run(err, "emit", f.toString(), "--bogus"));
-        assertEquals(2, run(err, "emit", dir.resolve("missing.ae").toString()));
+        assertEquals(1, run(err, "emit"));
+        assertEquals(1, run(err, "emit", f.toString(), "--model"));
+        assertEquals(1, run(err, "emit", f.toString(), "--bogus"));
+        assertEquals(1, run(err, "emit", dir.resolve("missing.ae").toString()));
     }
 }
