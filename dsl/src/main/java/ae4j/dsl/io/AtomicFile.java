@@ -48,6 +48,7 @@ public final class AtomicFile {
         if (dir != null) {
             Files.createDirectories(dir);
         }
+        removeStaleTemporaries(dir, abs.getFileName().toString());
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         boolean done = false;
         try {
@@ -71,6 +72,25 @@ public final class AtomicFile {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /** Temporary files older than this were left by a process that died; younger ones may be in use. */
+    static final java.time.Duration STALE = java.time.Duration.ofHours(1);
+
+    /** Deletes this target's temporary files ({@code .NAME.*.tmp}) older than {@link #STALE}: a killed writer's. */
+    static void removeStaleTemporaries(Path dir, String name) {
+        if (dir == null) return;
+        java.time.Instant cutoff = java.time.Instant.now().minus(STALE);
+        try (java.nio.file.DirectoryStream<Path> left = Files.newDirectoryStream(dir, "." + name + ".*.tmp")) {
+            for (Path p : left) {
+                if (Files.isRegularFile(p)
+                        && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: a leftover costs only disk space
         }
     }
 

@@ -1,5 +1,6 @@
 package ae4j.dsl.compile;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -55,5 +56,59 @@ class ModelCompilerTest {
         Class<?> c = new ModelCompiler(file.resolve("sub"))
                 .load("ae4j.generated.nocache." + JavaEmitter.classNameFor(g), src);
         assertEquals("ae4j.generated.nocache." + JavaEmitter.classNameFor(g), c.getName());
+    }
+
+    private static String[] model(int seed, String pkg) {
+        Graph g = GeneratedCodeTest.randomGraph(new SplittableRandom(seed), 0);
+        return new String[] {pkg + "." + JavaEmitter.classNameFor(g), JavaEmitter.emit(g, pkg)};
+    }
+
+    /** A truncated class in the cache (a crash, a full disk) is found by its manifest and compiled again. */
+    @Test
+    void aTruncatedCachedClassIsReplacedNotLoaded(@TempDir Path dir) throws Exception {
+        String[] m = model(11, "ae4j.generated.trunc");
+        new ModelCompiler(dir).load(m[0], m[1]);
+        Path classFile = dir.resolve(ModelCompiler.key(m[1])).resolve(m[0] + ".class");
+        byte[] whole = Files.readAllBytes(classFile);
+        Files.write(classFile, java.util.Arrays.copyOf(whole, whole.length / 2));
+        long compiles = InMemoryCompiler.compilations();
+        Class<?> c = new ModelCompiler(dir).load(m[0], m[1]);
+        assertEquals(m[0], c.getName());
+        assertEquals(compiles + 1, InMemoryCompiler.compilations(), "compiled again");
+        assertArrayEquals(whole, Files.readAllBytes(classFile), "the entry is whole again");
+        compiles = InMemoryCompiler.compilations();
+        new ModelCompiler(dir).load(m[0], m[1]);
+        assertEquals(compiles, InMemoryCompiler.compilations(), "and loads from the cache again");
+    }
+
+    /** Bytes that match their manifest but that the JVM refuses (ClassFormatError) are compiled again too. */
+    @Test
+    void aCachedClassTheJvmRefusesIsReplaced(@TempDir Path dir) throws Exception {
+        String[] m = model(12, "ae4j.generated.refused");
+        new ModelCompiler(dir).load(m[0], m[1]);
+        Path entry = dir.resolve(ModelCompiler.key(m[1]));
+        byte[] garbage = "not a class file".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(entry.resolve(m[0] + ".class"), garbage);
+        Files.writeString(
+                entry.resolve(ModelCompiler.MANIFEST), ModelCompiler.manifest(java.util.Map.of(m[0], garbage)));
+        Class<?> c = new ModelCompiler(dir).load(m[0], m[1]);
+        assertEquals(m[0], c.getName());
+        assertTrue(Files.readAllBytes(entry.resolve(m[0] + ".class")).length > 1000, "rewritten");
+    }
+
+    /** Temporary folders of a killed run are removed once stale; a fresh one (another run's) is kept. */
+    @Test
+    void staleTemporaryFoldersAreRemoved(@TempDir Path dir) throws Exception {
+        Path stale = Files.createDirectories(dir.resolve(".tmp-123"));
+        Files.writeString(stale.resolve("X.class"), "half");
+        Files.setLastModifiedTime(
+                stale,
+                java.nio.file.attribute.FileTime.from(
+                        java.time.Instant.now().minus(ModelCompiler.STALE).minusSeconds(60)));
+        Path fresh = Files.createDirectories(dir.resolve(".tmp-456"));
+        String[] m = model(13, "ae4j.generated.stale");
+        new ModelCompiler(dir).load(m[0], m[1]);
+        assertFalse(Files.exists(stale), "stale folder removed");
+        assertTrue(Files.exists(fresh), "a fresh folder may be another run's");
     }
 }

@@ -2,7 +2,9 @@ package ae4j.dsl.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -124,5 +126,23 @@ class AtomicFileTest {
         AtomicFile.writeString(f, "y");
         org.junit.jupiter.api.Assertions.assertEquals(
                 "rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    }
+
+    /** A writer killed mid-write leaves .NAME.*.tmp; the next write of NAME removes it once it is stale. */
+    @Test
+    void staleTemporariesOfAKilledWriterAreRemoved() throws IOException {
+        Path target = dir.resolve("m.safetensors");
+        Path stale = Files.writeString(dir.resolve(".m.safetensors.123.tmp"), "half");
+        Files.setLastModifiedTime(
+                stale,
+                java.nio.file.attribute.FileTime.from(
+                        java.time.Instant.now().minus(AtomicFile.STALE).minusSeconds(60)));
+        Path fresh = Files.writeString(dir.resolve(".m.safetensors.456.tmp"), "another writer");
+        Path other = Files.writeString(dir.resolve(".other.789.tmp"), "not ours");
+        Files.setLastModifiedTime(other, Files.getLastModifiedTime(stale));
+        AtomicFile.writeString(target, "new");
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(fresh));
+        assertTrue(Files.exists(other));
     }
 }
