@@ -226,6 +226,8 @@ public final class Safetensors {
     /** Reads a safetensors file; every tensor is converted to float. */
     public static Contents read(Path file) throws IOException {
         String name = file.toString();
+        if (java.nio.file.Files.isDirectory(file))
+            throw new SafetensorsException(name + " is a folder, not a model or checkpoint file; give the file's path");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {

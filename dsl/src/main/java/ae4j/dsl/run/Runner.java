@@ -281,7 +281,8 @@ public final class Runner {
         for (Step s : program.steps()) {
             if (s instanceof Step.Train t && t.model().equals(name)) {
                 TrainConfig c = TrainConfig.from(t.options());
-                batch = c.batch();
+                // A batch larger than the data set takes all of it in each step: buffers for the data, not more
+                batch = Math.min(c.batch(), Math.max(1, data.get(t.data()).size()));
                 seed = c.seed();
                 break;
             }
@@ -323,12 +324,12 @@ public final class Runner {
         }
         out.printf(
                 Locale.ROOT,
-                "train %s on %s: %d examples, %d epochs, batch %d, %s%n",
+                "train %s on %s: %d examples, %d epochs, batch %s, %s%n",
                 t.model(),
                 t.data(),
                 ds.size(),
                 c.epochs(),
-                c.batch(),
+                c.batch() > ds.size() ? c.batch() + " (all " + ds.size() + " examples in each step)" : c.batch(),
                 c.optimizer() + c.optimizerArgs());
         boolean resuming = resume != null && resume.modelName().equals(t.model());
         if (t.options().greedyPretraining()) {
