@@ -190,8 +190,21 @@ public final class Lowering {
                     : new MExpr.Code(m.code().name());
             reconstruction = value(new MExpr.Decode(m.decoder().name(), shown));
         }
+        if (nodes.size() > MAX_NODES) {
+            throw new LoweringException(String.format(
+                    "model '%s' lowers to %,d operations; ae4j compiles models of up to %,d (each generated method"
+                            + " holds 64 KB of bytecode). Each jacobian_frobenius of a deep encoder runs a copy of it:"
+                            + " write one such term with a larger weight instead of several, or use fewer layers",
+                    m.name(), nodes.size(), MAX_NODES));
+        }
         return new Graph(m.name(), params, nodes, terms, new Graph.Origins(nodeOrigins, termOrigins, names, sizes));
     }
+
+    /**
+     * The most IR operations a model may lower to: the forward pass is one generated method; 1,031 operations
+     * (64-layer encoder and decoder, four stochastic Jacobian penalties) were measured to fit, 1,160 not.
+     */
+    public static final int MAX_NODES = 1000;
 
     // ------------------------------------------------------------------ parameters and nodes
 

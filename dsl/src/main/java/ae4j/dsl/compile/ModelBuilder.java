@@ -98,12 +98,15 @@ public final class ModelBuilder {
             if (size > MAX_ARRAY) {
                 throw new TooLargeException(String.format(
                         Locale.ROOT,
-                        "model '%s': a buffer of %,d rows x %,d values is "
-                                + "more than one Java array can hold (%,d); use a smaller batch or smaller layers",
+                        "model '%s': a buffer of %,d rows x %,d values is more than one Java array can hold (%,d);"
+                                + " %s",
                         g.name(),
                         maxBatch,
                         n.width(),
-                        MAX_ARRAY));
+                        MAX_ARRAY,
+                        maxBatch > MIN_ROWS
+                                ? "use a smaller batch or smaller layers"
+                                : "use smaller layers (a model keeps at least " + MIN_ROWS + " rows per layer)"));
             }
             values += size;
         }

@@ -3,8 +3,9 @@ package ae4j.dsl.compile;
 import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Contractive;
 import ae4j.dsl.ir.Graph.Dense;
-import ae4j.dsl.ir.Graph.Term;
 import ae4j.dsl.ir.Graph.WeightDecay;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code paramGradients(t, parts, batch)} of a generated class: after every part's node gradients, part t of
@@ -15,7 +16,7 @@ final class ParamGradientEmitter {
 
     private final ClassLayout layout;
     private final Graph g;
-    private final SourceWriter w;
+    private SourceWriter w; // swapped while a chunk method is written (see emit)
     private final Comments comments;
     /** The units lo and hi were last computed for (-1: none yet). */
     private int rangeUnits = -1;
@@ -41,21 +42,63 @@ final class ParamGradientEmitter {
                     + unitOffset(pi, "hi") + ", 0f);");
         }
         Emit e = new Emit(layout, w, true);
+        List<Integer> shares = new ArrayList<>(); // the terms with a direct share in the parameter gradients
         for (int k = 0; k < g.objective().size(); k++) {
-            Term t = g.objective().get(k);
-            if (t instanceof WeightDecay wd) {
-                w.origin(g.termOrigin(k));
-                WeightDecayTerm.emitParamGradients(wd, e, this);
-            } else if (t instanceof Contractive c) {
-                w.origin(g.termOrigin(k));
-                ContractiveTerm.emitParamGradients(c, k, e, this);
+            if (g.objective().get(k) instanceof WeightDecay || g.objective().get(k) instanceof Contractive)
+                shares.add(k);
+        }
+        int per = ObjectiveEmitter.TERMS_PER_METHOD;
+        // Many terms go in methods of their own (one Java method holds 64 KB of bytecode). Each method is
+        // written where its call is, into a writer of its own, so that the layout's record of first writes
+        // follows the order the code runs in; the methods are appended after paramGradients.
+        SourceWriter methods = new SourceWriter();
+        methods.indent();
+        if (shares.size() <= per) {
+            shares(shares, e);
+        } else {
+            SourceWriter main = w;
+            int mainRange = rangeUnits;
+            for (int from = 0; from < shares.size(); from += per) {
+                main.line(chunkName(from) + "(t, parts, batch);");
+                List<Integer> chunk = shares.subList(from, Math.min(shares.size(), from + per));
+                w = methods;
+                w.line("/** The parameter-gradient shares of objective terms " + chunk.get(0) + " to "
+                        + chunk.get(chunk.size() - 1) + ", rows [lo, hi) of part t of parts. */");
+                w.open("private void " + chunkName(from) + "(int t, int parts, int batch) {");
+                rangeUnits = -1;
+                if (chunk.stream().anyMatch(k -> g.objective().get(k) instanceof Contractive))
+                    w.line("double inv = 1.0 / batch;");
+                w.line("int lo, hi;");
+                shares(chunk, new Emit(layout, w, true));
+                w.close("}");
+                w.line("");
+                w = main;
             }
+            rangeUnits = mainRange; // lo and hi of paramGradients itself are unchanged by the calls
+            w.resetOrigin();
         }
         for (int id = g.nodes().size() - 1; id >= 0; id--) {
             if (g.node(id) instanceof Dense d && layout.live[id]) DenseOp.emitParamGradients(d, e, this, comments);
         }
         w.close("}");
         w.line("");
+        w.append(methods);
+    }
+
+    private static String chunkName(int from) {
+        return "paramGradientsOfTermsFrom" + from;
+    }
+
+    /** The direct parameter-gradient share of each of these terms (weight decay, contractive penalty). */
+    private void shares(List<Integer> terms, Emit e) {
+        for (int k : terms) {
+            w.origin(g.termOrigin(k));
+            switch (g.objective().get(k)) {
+                case WeightDecay wd -> WeightDecayTerm.emitParamGradients(wd, e, this);
+                case Contractive c -> ContractiveTerm.emitParamGradients(c, k, e, this);
+                default -> throw new IllegalStateException("ae4j bug: term " + k + " has no parameter share");
+            }
+        }
     }
 
     /** The units [lo, hi) of parameter pi that part t of parts computes: rows of a weight, columns of a bias. */

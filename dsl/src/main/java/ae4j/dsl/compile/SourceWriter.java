@@ -52,6 +52,11 @@ final class SourceWriter {
         lastOrigin = null;
     }
 
+    /** Appends lines another writer produced (already indented). */
+    void append(SourceWriter other) {
+        out.append(other.out);
+    }
+
     String text() {
         return out.toString();
     }

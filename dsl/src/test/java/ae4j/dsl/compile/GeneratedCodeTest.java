@@ -201,6 +201,30 @@ class GeneratedCodeTest {
         compareWithReference(g, instantiate(g, 5), r, 5);
     }
 
+    /** 35 contractive penalties: their parameter-gradient shares are split into methods too, same gradients. */
+    @Test
+    void manyParameterGradientSharesAreSplitIntoMethods() {
+        SplittableRandom r = new SplittableRandom(11);
+        Graph small = null;
+        for (int i = 0; small == null; i++) {
+            Graph c = randomGraph(r, 200 + i);
+            if (c.objective().stream().anyMatch(t -> t instanceof Contractive)) small = c;
+        }
+        Graph.Term contractive = small.objective().stream()
+                .filter(t -> t instanceof Contractive)
+                .findFirst()
+                .orElseThrow();
+        List<Graph.Term> terms = new ArrayList<>();
+        for (int i = 0; i < 35; i++) {
+            terms.add(contractive);
+            terms.add(small.objective().get(0));
+        }
+        Graph g = new Graph("shares" + small.name(), small.params(), small.nodes(), terms);
+        String source = JavaEmitter.emit(g, PKG);
+        assertTrue(source.contains("private void paramGradientsOfTermsFrom32("), "35 shares in methods of 32");
+        compareWithReference(g, instantiate(g, 5), r, 5);
+    }
+
     static CompiledModel instantiate(Graph g, int maxBatch) {
         String source = JavaEmitter.emit(g, PKG);
         Class<?> c = InMemoryCompiler.compile(PKG + "." + JavaEmitter.classNameFor(g), source);

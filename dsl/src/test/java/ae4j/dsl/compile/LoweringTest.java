@@ -244,4 +244,31 @@ class LoweringTest {
         Param w = g.params().get(0);
         assertEquals("f.0.weight", w.name());
     }
+
+    /** 64-layer encoder and decoder, corruption, code noise and k stochastic Jacobian penalties. */
+    private static String deepest(int penalties) {
+        String encoder = "dense 4 relu; ".repeat(63) + "dense 3 sigmoid";
+        String decoder = "dense 4 relu; ".repeat(63) + "dense 4 sigmoid";
+        return "model m {\n  input x[4]\n  corrupt x~ = gaussian(x, sigma: 0.1)\n  encoder f { " + encoder + " }\n"
+                + "  noise before h = gaussian(sigma: 0.1)\n  decoder g { " + decoder + " }\n"
+                + "  minimize mse(x, g(f(x~)))" + " + 0.1 * jacobian_frobenius(f, x)".repeat(penalties) + "\n}\n"
+                + "save m to \"m.safetensors\"\n";
+    }
+
+    /** The largest model inside the operation limit compiles and runs a step; one past it is a clear error. */
+    @Test
+    void theOperationLimitKeepsGeneratedMethodsCompilable() {
+        Graph inside = lower(deepest(3));
+        assertTrue(inside.nodes().size() <= Lowering.MAX_NODES, inside.nodes().size() + " operations");
+        assertTrue(
+                inside.nodes().size() > Lowering.MAX_NODES - 100,
+                "near the limit: " + inside.nodes().size());
+        ae4j.dsl.runtime.CompiledModel m = GeneratedCodeTest.instantiate(inside, 4);
+        assertTrue(Double.isFinite(m.forwardBackward(new float[16], 4, 1, 0)));
+        Lowering.LoweringException e = org.junit.jupiter.api.Assertions.assertThrows(
+                Lowering.LoweringException.class, () -> lower(deepest(4)));
+        assertTrue(
+                e.getMessage().startsWith("model 'm' lowers to 1,031 operations; ae4j compiles models of up to 1,000"),
+                e.getMessage());
+    }
 }
