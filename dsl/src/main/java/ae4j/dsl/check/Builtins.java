@@ -296,9 +296,11 @@ public final class Builtins {
         add(
                 Kind.NOISE,
                 "gaussian",
-                "additive N(0, sigma^2) noise on the code's pre-activation during training (semantic hashing)",
+                "additive N(0, sigma^2) noise on the code's pre-activation during training (semantic hashing); sigma"
+                        + " is a number or ramp(start, end), and schedule scales a number as it scales a learning rate",
                 "section 14.9",
-                req("sigma", Type.SCHEDULE));
+                req("sigma", Type.SCHEDULE),
+                none("schedule", Type.SCHEDULE_CALL));
         // ------------------------------------------------ schedules
         k = Kind.SCHEDULE;
         add(k, "constant", "the value does not change", "");

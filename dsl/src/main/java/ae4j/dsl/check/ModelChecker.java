@@ -229,17 +229,17 @@ final class ModelChecker extends CheckerPart {
                             && args.get("sigma") instanceof Call sched
                             && !sched.name().equals("ramp")
                             && !sched.name().equals("warmup")) {
-                        // Arguments.constant(), step() and cosine() scale a learning rate; they have no value of their
-                        // own.
-                        var at = pc.args().stream()
-                                .filter(x -> x.name() != null && x.name().text().equals("sigma"))
-                                .map(x -> x.value().span())
-                                .findFirst()
-                                .orElse(pc.span());
-                        error(
-                                at,
+                        // constant(), step() and cosine() scale a value; they have no value of their own.
+                        errorHint(
+                                argSpan(pc, "sigma"),
                                 "a noise sigma needs a value: a number or ramp(start, end), not " + sched.name()
-                                        + "(...), which scales a learning rate");
+                                        + "(...), which scales one",
+                                "write sigma: 4, schedule: " + sched.name() + "(...) to scale sigma 4 over training");
+                    } else if (args != null && args.get("sigma") instanceof Call && args.get("schedule") != null) {
+                        errorHint(
+                                argSpan(pc, "schedule"),
+                                "a schedule scales a number; this sigma is already a schedule",
+                                "give sigma a number, or drop the schedule");
                     } else if (args != null) {
                         noiseCall = new Call(b.get().name(), args);
                     }
@@ -320,6 +320,15 @@ final class ModelChecker extends CheckerPart {
             case ModelItem.FreeCode f -> "free code";
             case ModelItem.Minimize mi -> "minimize";
         };
+    }
+
+    /** Where argument {@code name} of a call is written (the call itself when it is not). */
+    private static ae4j.dsl.ast.Span argSpan(Expr.Call call, String name) {
+        return call.args().stream()
+                .filter(x -> x.name() != null && x.name().text().equals(name))
+                .map(x -> x.value().span())
+                .findFirst()
+                .orElse(call.span());
     }
 
     private static Nonlinearity tiedOutputActivation(Call out) {

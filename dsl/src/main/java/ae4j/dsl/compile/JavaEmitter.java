@@ -120,6 +120,8 @@ public final class JavaEmitter {
             w.line("final Epilogue " + String.join(", ", layout.epilogues().values())
                     + ";   // biases, added as the GEMMs store");
         }
+        noise().ifPresent(a -> w.line("float noiseSigma = " + SourceWriter.f(a.sigma())
+                + ";   // of the noise before the code; training drives it by its schedule"));
         w.line("final double[] terms = new double[" + g.objective().size() + "];");
         w.line("final double[][] partTerms;   // the terms of each part of a split batch, summed in part order");
         if (!layout.packs.isEmpty()) {
@@ -157,7 +159,19 @@ public final class JavaEmitter {
         w.line("");
     }
 
+    /** The first noise-before-the-code operation; every one of them shares its sigma. */
+    private java.util.Optional<Graph.AddNoise> noise() {
+        return g.nodes().stream()
+                .filter(n -> n instanceof Graph.AddNoise)
+                .map(n -> (Graph.AddNoise) n)
+                .findFirst();
+    }
+
     private void accessors() {
+        if (noise().isPresent()) {
+            w.line("@Override public double noiseSigma() { return noiseSigma; }");
+            w.line("@Override public void setNoiseSigma(double sigma) { noiseSigma = (float) sigma; }");
+        }
         w.line("@Override public String name() { return \"" + g.name() + "\"; }");
         w.line("@Override public int maxBatch() { return maxBatch; }");
         w.line("@Override public int inputWidth() { return " + layout.width(0) + "; }");

@@ -363,8 +363,9 @@ public final class Lowering {
     }
 
     /**
-     * The noise's sigma. A schedule is not yet driven by the trainer: its final value is used for now
-     * (ramp(start, end) gives end; warmup(epochs, then) the final value of then).
+     * The noise's sigma in the IR: a number, or the final value of a ramp (ramp(start, end) gives end;
+     * warmup(epochs, then) the final value of then). The trainer drives it during training by its schedule
+     * ({@code train.Schedule.noiseSigma}) and leaves it at its final value.
      */
     static double noiseSigma(CheckedModel.Call noise) {
         if (!noise.name().equals("gaussian"))

@@ -1,11 +1,10 @@
 package ae4j.dsl.compile;
 
-import static ae4j.dsl.compile.SourceWriter.f;
-
 import ae4j.dsl.ir.Graph.AddNoise;
 
 /**
- * Y = X + sigma * N(0, I) in training (noise before a code nonlinearity, section 14.9), the identity otherwise;
+ * Y = X + sigma * N(0, I) in training (sigma the model's {@code noiseSigma}, set per step by the trainer when the
+ * noise has a schedule) (noise before a code nonlinearity, section 14.9), the identity otherwise;
  * the gradient passes through unchanged.
  */
 final class NoiseOp {
@@ -13,8 +12,9 @@ final class NoiseOp {
     private NoiseOp() {}
 
     static String describe(AddNoise a, ClassLayout l) {
-        return l.value(a.id()) + " = " + l.value(a.input()) + " + " + Comments.number(a.sigma())
-                + " * N(0, I) in training (noise before the code)";
+        return l.value(a.id()) + " = " + l.value(a.input())
+                + " + noiseSigma * N(0, I) in training (noise before the code; sigma " + Comments.number(a.sigma())
+                + " unless its schedule drives it)";
     }
 
     static void forward(AddNoise a, Emit e) {
@@ -22,7 +22,7 @@ final class NoiseOp {
         int id = a.id();
         e.copy(a.input(), id);
         e.w().line((e.training() ? "" : "if (noisy) ") + "Philox.addGaussian(seed, " + (id * 8) + ", " + e.counter(id)
-                + ", " + f(a.sigma()) + ", " + l.value(id) + ", " + l.off(id) + ", " + l.count(id) + ");");
+                + ", noiseSigma, " + l.value(id) + ", " + l.off(id) + ", " + l.count(id) + ");");
     }
 
     static void backward(AddNoise a, Emit e) {

@@ -20,8 +20,8 @@ import java.util.List;
  */
 public final class ReferenceModel implements CompiledModel {
 
-    private final Graph g;
-    private final ReferenceExecutor ex;
+    private Graph g; // replaced when the noise sigma changes
+    private ReferenceExecutor ex;
     private final int maxBatch;
     private final float[][] params;
     private final float[][] grads;
@@ -46,6 +46,22 @@ public final class ReferenceModel implements CompiledModel {
     @Override
     public String name() {
         return g.name();
+    }
+
+    @Override
+    public double noiseSigma() {
+        return g.nodes().stream()
+                .filter(n -> n instanceof AddNoise)
+                .mapToDouble(n -> ((AddNoise) n).sigma())
+                .findFirst()
+                .orElse(Double.NaN);
+    }
+
+    @Override
+    public void setNoiseSigma(double sigma) {
+        if (Double.isNaN(noiseSigma())) CompiledModel.super.setNoiseSigma(sigma);
+        g = g.withNoiseSigma((float) sigma); // the precision the generated class keeps it in
+        ex = new ReferenceExecutor(g);
     }
 
     @Override

@@ -28,6 +28,14 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
         if (free > 1) throw new IllegalArgumentException("at most one free code node, got " + free);
     }
 
+    /** This graph with every noise-before-the-code operation at {@code sigma}. */
+    public Graph withNoiseSigma(double sigma) {
+        List<Node> changed = nodes.stream()
+                .map(n -> n instanceof AddNoise a ? (Node) new AddNoise(a.id(), a.input(), sigma, a.width()) : n)
+                .toList();
+        return new Graph(name, params, changed, objective, origins);
+    }
+
     /** Without origins. */
     public Graph(String name, List<Param> params, List<Node> nodes, List<Term> objective) {
         this(name, params, nodes, objective, Origins.NONE);

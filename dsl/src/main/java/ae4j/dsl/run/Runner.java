@@ -18,6 +18,7 @@ import ae4j.dsl.syntax.SourceText;
 import ae4j.dsl.train.ConsoleProgress;
 import ae4j.dsl.train.DivergenceException;
 import ae4j.dsl.train.GreedyPretraining;
+import ae4j.dsl.train.Schedule;
 import ae4j.dsl.train.TrainConfig;
 import ae4j.dsl.train.Trainer;
 import ae4j.dsl.train.TrainingListener;
@@ -345,8 +346,9 @@ public final class Runner {
         }
         if (c.checkpoint() != null)
             c = c.withCheckpoint(resolveSave(c.checkpoint()).toString());
-        Trainer trainer =
-                new Trainer(l.model(), c, hooks.listener(t.model(), l.termNames(), err), l.termNames()).source(source);
+        Trainer trainer = new Trainer(l.model(), c, hooks.listener(t.model(), l.termNames(), err), l.termNames())
+                .source(source)
+                .noise(Schedule.noiseSigma(program.model(t.model()).noiseBeforeCode()));
         if (t.options().validationData() instanceof String name) { // validation: DATA, a set of its own
             Dataset v = data.get(name);
             if (v.dim() != ds.dim()) {

@@ -49,6 +49,16 @@ public interface CompiledModel {
         loss(x, batch, 0, 0, false);
     }
 
+    /** The sigma of the noise before the code (section 14.9) in training steps; NaN when the model has none. */
+    default double noiseSigma() {
+        return Double.NaN;
+    }
+
+    /** Sets that sigma: training drives it by the noise's schedule, and leaves it at its final value. */
+    default void setNoiseSigma(double sigma) {
+        throw new UnsupportedOperationException("model " + name() + " has no noise before the code");
+    }
+
     /** The weighted objective's terms (unweighted, batch means) of the last forward pass. */
     double[] lastTerms();
 

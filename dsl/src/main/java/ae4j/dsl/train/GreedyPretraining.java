@@ -249,7 +249,9 @@ public final class GreedyPretraining {
             String[] termNames = built.termNames();
             int width = level.shallow().input().size();
             TrainingListener watch = listener == null ? null : listener.listener(level, termNames);
-            Trainer.Result r = new Trainer(shallow, levelConfig, watch, termNames).train(input, n, width);
+            Trainer.Result r = new Trainer(shallow, levelConfig, watch, termNames)
+                    .noise(Schedule.noiseSigma(level.shallow().noiseBeforeCode()))
+                    .train(input, n, width);
             copy(shallow, deep, level.destinations());
             results.add(new LevelResult(level, r, built));
             if (level.index() < levels.size() - 1)

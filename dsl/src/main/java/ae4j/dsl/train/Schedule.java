@@ -28,14 +28,38 @@ public interface Schedule {
         return (e, t) -> minRatio + (1 - minRatio) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, e / Math.max(1, t))));
     }
 
-    /** Linear warm-up from 0 over {@code epochs}, then {@code then} (which sees the epochs after the warm-up). */
+    /**
+     * Linear warm-up from 0 over {@code epochs} to the value {@code then} starts at, then {@code then} (which sees
+     * the epochs after the warm-up). For a learning rate's multiplier that start is 1.
+     */
     static Schedule warmup(int epochs, Schedule then) {
-        return (e, t) -> e < epochs ? e / epochs : then.at(e - epochs, Math.max(1, t - epochs));
+        return (e, t) -> e < epochs
+                ? e / epochs * then.at(0, Math.max(1, t - epochs))
+                : then.at(e - epochs, Math.max(1, t - epochs));
     }
 
     /** A linear ramp of the value from {@code start} to {@code end} over the training. */
     static Schedule ramp(double start, double end) {
         return (e, t) -> start + (end - start) * Math.min(1, e / Math.max(1, t));
+    }
+
+    /**
+     * The sigma of a model's noise before the code over training, or null when it does not change: {@code
+     * sigma} a number (then scaled by the {@code schedule} argument, if any, as a learning rate is) or a
+     * value schedule, {@code ramp(start, end)} or {@code warmup(epochs, then: ramp(...))}.
+     */
+    static Schedule noiseSigma(CheckedModel.Call noise) {
+        if (noise == null) return null;
+        Object sigma = noise.args().get("sigma");
+        Object scale = noise.args().get("schedule");
+        if (sigma instanceof Number n) {
+            if (!(scale instanceof CheckedModel.Call c) || c.name().equals("constant")) return null;
+            double base = n.doubleValue();
+            Schedule multiplier = of(c.name(), c.args(), base);
+            return (e, t) -> base * multiplier.at(e, t);
+        }
+        if (sigma instanceof CheckedModel.Call c) return of(c.name(), c.args(), 1);
+        throw new IllegalArgumentException("ae4j bug: the checker passed the noise sigma " + sigma);
     }
 
     /**

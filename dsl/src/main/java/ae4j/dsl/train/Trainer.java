@@ -90,6 +90,16 @@ public final class Trainer {
     }
 
     /**
+     * Drives the sigma of the model's noise before the code by {@code sigma} (a function of the fractional
+     * epoch, like a learning-rate schedule; see {@link Schedule#noiseSigma}): set before every step, and left at
+     * its final value when training ends. Null: the sigma stays as it is.
+     */
+    public Trainer noise(Schedule sigma) {
+        this.noise = sigma;
+        return this;
+    }
+
+    /**
      * Loads a checkpoint written by a trainer of the same model and configuration: copies its parameters
      * into the model now; the next {@link #train} restores the optimizer state and continues at the
      * checkpoint's epoch and step (up to {@link TrainConfig#epochs()} in all).
@@ -153,6 +163,7 @@ public final class Trainer {
             return run(x, n, d);
         } finally {
             Parallel.setThreads(before);
+            if (noise != null) model.setNoiseSigma(noise.at(config.epochs(), config.epochs()));
         }
     }
 
@@ -224,6 +235,7 @@ public final class Trainer {
                 int from = b * batch;
                 int rows = Math.min(batch, nTrain - from);
                 for (int r = 0; r < rows; r++) System.arraycopy(x, trainIdx[from + r] * d, buf, r * d, d);
+                if (noise != null) model.setNoiseSigma(noise.at(epoch + (double) b / batchesPerEpoch, config.epochs()));
                 double loss = model.forwardBackward(buf, rows, config.seed(), step);
                 if (!Double.isFinite(loss)) throw diverged(loss, step, epoch, opt.baseLearningRate());
                 if (step == firstStep) firstLoss = loss;
@@ -368,6 +380,9 @@ public final class Trainer {
 
     /** The first loss counts as at least this, so a near-zero start is not mistaken for a blow-up by noise. */
     static final double BLOW_UP_FLOOR = 1e-2;
+
+    /** The schedule of the noise before the code, or null. */
+    private Schedule noise;
 
     /** The loss of the first step of this run (of the resumed part, after a checkpoint). */
     private double firstLoss = Double.NaN;
