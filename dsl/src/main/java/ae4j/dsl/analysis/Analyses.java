@@ -14,10 +14,12 @@ public final class Analyses {
     static {
         // One line per analysis; keep alphabetical.
         REGISTRY.put("codes", new Codes());
+        REGISTRY.put("interpolate", new Interpolation());
         REGISTRY.put("jacobian_spectrum", new JacobianSpectrum());
         REGISTRY.put("local_pca", new LocalPca());
         REGISTRY.put("pca_baseline", PcaBaseline.ANALYSIS);
         REGISTRY.put("retrieval", new Retrieval());
+        REGISTRY.put("samples", new Sampling());
         REGISTRY.put("score_field", ScoreField.ANALYSIS);
         REGISTRY.put("tangents", new Tangents());
     }

@@ -9,9 +9,7 @@ import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Forward;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
@@ -309,58 +307,16 @@ public final class ScoreField implements Analysis {
 
     /** Figure 14.5: the data as gray points, the estimated score as arrows on the grid. */
     public static BufferedImage picture(Grid g, Dataset data, double sigma, int size) {
-        int margin = 50;
-        int top = 40;
-        int w = size;
-        int h = size;
-        int pw = w - 2 * margin;
-        int ph = h - margin - top;
-        double sx = pw / (g.x1() - g.x0());
-        double sy = ph / (g.y1() - g.y0());
-        double scale = Math.min(sx, sy); // equal aspect: arrows point where the score points
-        double ox = margin + (pw - scale * (g.x1() - g.x0())) / 2;
-        double oy = top + (ph - scale * (g.y1() - g.y0())) / 2;
-        java.util.function.DoubleUnaryOperator px = x -> ox + (x - g.x0()) * scale;
-        java.util.function.DoubleUnaryOperator py = y -> oy + (g.y1() - y) * scale;
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D gr = img.createGraphics();
-        try {
-            gr.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            gr.setColor(Color.WHITE);
-            gr.fillRect(0, 0, w, h);
-            // frame and tick labels
-            gr.setColor(Color.DARK_GRAY);
-            double fx0 = px.applyAsDouble(g.x0()), fx1 = px.applyAsDouble(g.x1());
-            double fy0 = py.applyAsDouble(g.y1()), fy1 = py.applyAsDouble(g.y0());
-            gr.draw(new java.awt.geom.Rectangle2D.Double(fx0, fy0, fx1 - fx0, fy1 - fy0));
-            gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            for (int t = 0; t <= 4; t++) {
-                double xv = g.x0() + (g.x1() - g.x0()) * t / 4;
-                double yv = g.y0() + (g.y1() - g.y0()) * t / 4;
-                String xs = String.format(Locale.ROOT, "%.2f", xv);
-                String ys = String.format(Locale.ROOT, "%.2f", yv);
-                int xp = (int) px.applyAsDouble(xv);
-                int yp = (int) py.applyAsDouble(yv);
-                gr.drawLine(xp, (int) fy1, xp, (int) fy1 + 4);
-                gr.drawString(xs, xp - gr.getFontMetrics().stringWidth(xs) / 2, (int) fy1 + 18);
-                gr.drawLine((int) fx0 - 4, yp, (int) fx0, yp);
-                gr.drawString(ys, (int) fx0 - 6 - gr.getFontMetrics().stringWidth(ys), yp + 4);
-            }
-            gr.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-            gr.drawString(
-                    String.format(
-                            Locale.ROOT, "estimated score (r(x) - x) / sigma^2, sigma = %.3g (section 14.5.1)", sigma),
-                    margin,
-                    25);
-            // data
-            gr.setColor(new Color(150, 150, 150));
-            float[] v = data.values();
-            int d = data.dim();
-            for (int i = 0; i < data.size(); i++) {
-                double a = px.applyAsDouble(v[i * d]);
-                double b = py.applyAsDouble(v[i * d + 1]);
-                gr.fill(new java.awt.geom.Ellipse2D.Double(a - 1.5, b - 1.5, 3, 3));
-            }
+        try (Plane plane = new Plane(
+                new double[] {g.x0(), g.x1(), g.y0(), g.y1()},
+                size,
+                String.format(
+                        Locale.ROOT, "estimated score (r(x) - x) / sigma^2, sigma = %.3g (section 14.5.1)", sigma))) {
+            plane.data(data);
+            Graphics2D gr = plane.g;
+            java.util.function.DoubleUnaryOperator px = plane::px;
+            java.util.function.DoubleUnaryOperator py = plane::py;
+            double scale = plane.scale;
             // arrows
             Field f = g.field();
             double[] len = new double[f.n()];
@@ -398,9 +354,7 @@ public final class ScoreField implements Analysis {
                 tip.closePath();
                 gr.fill(tip);
             }
-        } finally {
-            gr.dispose();
+            return plane.image;
         }
-        return img;
     }
 }

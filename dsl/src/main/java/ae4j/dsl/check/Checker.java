@@ -366,6 +366,24 @@ public final class Checker extends CheckerPart {
                             }
                         }
                     }
+                    case "samples", "interpolate" -> {
+                        if (m.decoder().layers().isEmpty()) {
+                            error(
+                                    an.name().span(),
+                                    b.get().name() + " decodes codes, but model '" + model + "' has no decoder");
+                            ok = false;
+                        } else if (b.get().name().equals("samples")) {
+                            int steps = ((Number) full.getOrDefault("steps", 100.0)).intValue();
+                            int burnIn = full.get("burn_in") instanceof Number n ? n.intValue() : steps / 2;
+                            if (burnIn >= steps) {
+                                errorHint(
+                                        an.name().span(),
+                                        "burn_in " + burnIn + " leaves no samples of " + steps + " steps",
+                                        "make burn_in smaller than steps");
+                                ok = false;
+                            }
+                        }
+                    }
                     default -> {}
                 }
             }

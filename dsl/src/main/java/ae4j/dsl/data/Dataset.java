@@ -112,6 +112,17 @@ public final class Dataset {
         return shape.clone();
     }
 
+    /**
+     * The height and width of an example seen as a gray image: its shape when it has two dimensions, else a
+     * square side when the width is a perfect square of at least 8 x 8; null when it is not an image.
+     */
+    public int[] imageShape() {
+        int[] shape = shape();
+        if (shape.length == 2) return new int[] {shape[0], shape[1]};
+        int side = (int) Math.round(Math.sqrt(dim()));
+        return side * side == dim() && side >= 8 ? new int[] {side, side} : null;
+    }
+
     /** The backing array (n * d, row-major). Do not modify. */
     public float[] values() {
         return values;

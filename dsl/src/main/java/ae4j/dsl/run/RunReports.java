@@ -36,18 +36,10 @@ final class RunReports {
 
     /** Originals, corrupted inputs and reconstructions of the first 8 examples, for image-shaped data. */
     static void reconstructions(BuiltModel l, Dataset ds, Path png) throws IOException {
-        int[] shape = ds.shape();
-        int h;
-        int w;
-        if (shape.length == 2) {
-            h = shape[0];
-            w = shape[1];
-        } else {
-            int side = (int) Math.round(Math.sqrt(ds.dim()));
-            if (side * side != ds.dim() || side < 8) return; // not an image: no grid
-            h = side;
-            w = side;
-        }
+        int[] image = ds.imageShape();
+        if (image == null) return; // not an image: no grid
+        int h = image[0];
+        int w = image[1];
         int n = Math.min(8, Math.min(ds.size(), l.model().maxBatch()));
         if (l.ir().reconstruction() < 0) return;
         float[] x = new float[n * ds.dim()];
