@@ -18,8 +18,8 @@ import java.util.zip.ZipException;
 /**
  * A data file open for reading, gunzipped on the fly when it starts with the gzip magic bytes 1f 8b
  * (whatever its name). Readers take what they ask for and no more: a header is read and checked before
- * its data, and a gzip bomb is not inflated past the size its header claims. Every problem is a
- * {@link DataException} naming the file.
+ * its data (against {@link #length}), and a gzip bomb is not inflated past the size its header claims.
+ * Every problem is a {@link DataException} naming the file.
  */
 final class DataFile implements Closeable {
 
@@ -109,26 +109,46 @@ final class DataFile implements Closeable {
 
     /**
      * Reads up to {@code count} elements of {@code size} bytes each, in chunks, as floats; fewer only where
-     * the file ends (the caller says it is truncated). The array grows as data arrives when the file's length
-     * says nothing about it (gzip), so a header claiming more than there is allocates only what is there.
+     * the file ends (the caller says it is truncated). Call it once {@link #length} has shown the data is
+     * there: the array is allocated at once.
      */
     float[] floats(int count, int size, ByteOrder order, Element element) {
         int perChunk = Math.max(1, Math.min(count, (1 << 16) / size));
         byte[] chunk = new byte[perChunk * size];
         ByteBuffer buf = ByteBuffer.wrap(chunk).order(order);
-        float[] v = new float[gzip ? Math.min(count, 1 << 16) : count];
+        float[] v = new float[count];
         int done = 0;
         while (done < count) {
             int want = Math.min(count - done, perChunk);
             int got = read(chunk, 0, want * size) / size;
-            if (done + got > v.length) {
-                v = Arrays.copyOf(v, (int) Math.min(count, Math.max(2L * v.length, done + got)));
-            }
             for (int i = 0; i < got; i++) v[done + i] = element.at(buf, i * size);
             done += got;
             if (got < want) break;
         }
-        return done == v.length ? v : Arrays.copyOf(v, done);
+        return done == count ? v : Arrays.copyOf(v, done);
+    }
+
+    /**
+     * The length of the contents, counted up to {@code limit}: the size on disk, or for a gzip file what it
+     * inflates to, found by a separate pass that keeps nothing. A reader compares it with what its header
+     * says before allocating, so a header that claims more than there is allocates nothing, and a gzip bomb
+     * is inflated only up to {@code limit}.
+     */
+    long length(long limit) {
+        if (!gzip) return size;
+        try (InputStream z =
+                new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), 1 << 16)) {
+            byte[] buf = new byte[1 << 16];
+            long n = 0;
+            while (n < limit) {
+                int r = z.read(buf, 0, (int) Math.min(buf.length, limit - n));
+                if (r < 0) break;
+                n += r;
+            }
+            return n;
+        } catch (IOException e) {
+            throw problem(file, e);
+        }
     }
 
     /** Whether the file ends here (reads at most one byte; a gzip file's checksum is verified at its end). */

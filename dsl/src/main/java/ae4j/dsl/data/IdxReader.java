@@ -114,27 +114,40 @@ public final class IdxReader {
             }
         }
         long count = product(dims, 0);
-        HeapRoom.checkArray(file, claim, count);
-        HeapRoom.checkArray(
-                file, claim + " (examples of " + dimsText(Arrays.copyOfRange(dims, 1, nd)) + ")", product(dims, 1));
         long header = 4 + 4L * nd;
+        // A gzip file's length is found by inflating it: first make sure the claim could be held at all.
+        if (in.gzip() || count > Long.MAX_VALUE / 16) fits(in, claim, dims);
         long expected = header + count * size;
-        if (!in.gzip() && in.size() != expected) {
-            String what = in.size() < expected ? "truncated" : "longer than its header says (corrupt or not IDX)";
-            throw new DataException(file + " is " + what + ": " + claim + ", which need " + expected
-                    + " bytes, but the file has " + in.size() + " bytes; download it again");
-        }
-        HeapRoom.checkMemory(file, claim, 4 * count, "as floats");
+        long length = in.length(expected + 1);
+        if (length < expected) throw truncated(in, claim, expected, length); // whatever it claims
+        if (length > expected) throw longer(in, claim, expected);
+        fits(in, claim, dims);
         float[] v = in.floats((int) count, size, ByteOrder.BIG_ENDIAN, element(type));
-        if (v.length < count) {
-            throw new DataException(file + " is truncated: " + claim + ", which need " + expected
-                    + " bytes, but the file has " + in.bytesText(in.position()) + "; download it again");
-        }
-        if (!in.atEnd()) {
-            throw new DataException(file + " is longer than its header says (corrupt or not IDX): " + claim
-                    + ", which need " + in.bytesText(expected) + ", but the file goes on; download it again");
-        }
+        if (v.length < count) throw truncated(in, claim, expected, in.position()); // changed since
+        if (!in.atEnd()) throw longer(in, claim, expected);
         return new Array(type, dims, v);
+    }
+
+    private static DataException truncated(DataFile in, String claim, long expected, long length) {
+        return new DataException(in.path() + " is truncated: " + claim + ", which need " + expected
+                + " bytes, but the file has " + in.bytesText(length) + "; download it again");
+    }
+
+    private static DataException longer(DataFile in, String claim, long expected) {
+        return new DataException(in.path() + " is longer than its header says (corrupt or not IDX): " + claim
+                + ", which need " + in.bytesText(expected) + ", but the file "
+                + (in.gzip() ? "goes on" : "has " + in.size() + " bytes") + "; download it again");
+    }
+
+    /** Refuses a claim that does not fit in one Java array (all values, or one example's) or in memory. */
+    private static void fits(DataFile in, String claim, int[] dims) {
+        long count = product(dims, 0);
+        HeapRoom.checkArray(in.path(), claim, count);
+        HeapRoom.checkArray(
+                in.path(),
+                claim + " (examples of " + dimsText(Arrays.copyOfRange(dims, 1, dims.length)) + ")",
+                product(dims, 1));
+        HeapRoom.checkMemory(in.path(), claim, 4 * count, "as floats");
     }
 
     /** The product of {@code dims[from..]}, or Long.MAX_VALUE when it overflows. */

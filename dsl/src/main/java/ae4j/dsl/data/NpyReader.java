@@ -125,34 +125,39 @@ public final class NpyReader {
             }
         }
         long count = product(dims, 0);
-        if (count > Long.MAX_VALUE / 16) HeapRoom.checkArray(file, claim, count); // too many to count in bytes
+        // A gzip file's length is found by inflating it: first make sure the claim could be held at all.
+        if (in.gzip() || count > Long.MAX_VALUE / 16) fits(file, claim, dims);
         long expected = dataStart + count * size;
-        if (!in.gzip() && in.size() != expected) { // a short file is reported as such, whatever it claims
-            if (in.size() < expected) {
-                throw new DataException(file + " is truncated: " + claim + ", which needs " + expected
-                        + " bytes, but the file has " + in.size() + " bytes; write it again");
-            }
-            throw longer(file, claim, expected, in.size() + " bytes");
-        }
-        for (long d : dims) HeapRoom.checkArray(file, claim, d);
-        HeapRoom.checkArray(file, claim, count);
-        HeapRoom.checkArray(file, claim + " (examples of " + product(dims, 1) + " values)", product(dims, 1));
+        long length = in.length(expected + 1);
+        if (length < expected) throw truncated(in, claim, expected, length); // whatever it claims
+        if (length > expected) throw longer(in, claim, expected);
+        fits(file, claim, dims);
         int[] shape = new int[dims.length];
         for (int i = 0; i < dims.length; i++) shape[i] = (int) dims[i];
-        HeapRoom.checkMemory(file, claim, 4 * count, "as floats");
         float[] v = in.floats((int) count, size, ByteOrder.LITTLE_ENDIAN, element(dtype.charAt(1), size));
-        if (v.length < count) {
-            throw new DataException(file + " is truncated: " + claim + ", which needs " + expected
-                    + " bytes, but the file has " + in.bytesText(in.position()) + "; write it again");
-        }
-        if (!in.atEnd()) throw longer(file, claim, expected, "more");
+        if (v.length < count) throw truncated(in, claim, expected, in.position()); // changed since
+        if (!in.atEnd()) throw longer(in, claim, expected);
         return new Array(dtype, shape, v);
     }
 
-    private static DataException longer(Path file, String claim, long expected, String has) {
-        return new DataException(file + " is longer than its header says: " + claim + ", which needs " + expected
-                + " bytes, but the file has " + has + "; the header or the file is corrupt: write it again with "
-                + "numpy.save");
+    private static DataException truncated(DataFile in, String claim, long expected, long length) {
+        return new DataException(in.path() + " is truncated: " + claim + ", which needs " + expected
+                + " bytes, but the file has " + in.bytesText(length) + "; write it again");
+    }
+
+    private static DataException longer(DataFile in, String claim, long expected) {
+        return new DataException(in.path() + " is longer than its header says: " + claim + ", which needs "
+                + in.bytesText(expected) + ", but the file " + (in.gzip() ? "goes on" : "has " + in.size() + " bytes")
+                + "; the header or the file is corrupt: write it again with numpy.save");
+    }
+
+    /** Refuses a shape that does not fit in one Java array (a dimension, all values, an example) or memory. */
+    private static void fits(Path file, String claim, long[] dims) {
+        for (long d : dims) HeapRoom.checkArray(file, claim, d);
+        long count = product(dims, 0);
+        HeapRoom.checkArray(file, claim, count);
+        HeapRoom.checkArray(file, claim + " (examples of " + product(dims, 1) + " values)", product(dims, 1));
+        HeapRoom.checkMemory(file, claim, 4 * count, "as floats");
     }
 
     /** The product of {@code dims[from..]}, or Long.MAX_VALUE when it overflows. */

@@ -219,8 +219,8 @@ class HostileDataFileTest {
                 idx(
                         "IDX dimensions overflow",
                         "train-images",
-                        idxHeader(0x0803, 0, 65536, 65536, 65536),
-                        "65536 x 65536 x 65536",
+                        idxHeader(0x0804, 0, 65536, 65536, 65536, 65536),
+                        "65536 x 65536 x 65536 x 65536",
                         "more than one Java array"),
                 idx(
                         "IDX zero examples with huge examples",

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,6 +176,25 @@ class IdxReaderTest {
                         && h.getMessage().contains("but Java may use only")
                         && h.getMessage().contains("-Xmx"),
                 h.getMessage());
+    }
+
+    /**
+     * Found by FileFormatFuzzTest (seed 2024): a gzip file claiming more values than it holds, with megabytes
+     * of data, grew its array with the data and allocated 640 MB before finding it short.
+     */
+    @Test
+    void gzipFileShorterThanItsClaimAllocatesNothingOfThatSize() throws IOException {
+        byte[] raw = Arrays.copyOf(header(0x0802, 1 << 26, 1), 12 + (32 << 20));
+        Path p = Files.write(dir.resolve("short.gz"), gzip(raw));
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        DataException e = assertThrows(DataException.class, () -> IdxReader.read("t", p, null));
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(
+                e.getMessage().contains(p + " is truncated: its header says 67108864 x 1 unsigned byte values")
+                        && e.getMessage().contains("but the file has 33554444 bytes after decompression"),
+                e.getMessage());
+        assertTrue(allocated < 16 << 20, allocated + " bytes allocated");
     }
 
     @Test
