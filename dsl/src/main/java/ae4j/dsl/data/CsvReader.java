@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * column names and is skipped) and {@code labelColumn} (0-based index of an integer label column, taken
  * out of the features; -1 for none). Blank lines are ignored; cells may be surrounded by spaces or double
  * quotes. Errors name rows and columns 1-based, as a spreadsheet counts them (row = line of the file).
- * Gzip-compressed files are read too (recognised by their magic bytes).
+ * Gzip-compressed files are read too (recognised by their magic bytes), no further than memory allows. A
+ * file that is not UTF-8 or Latin-1 text (UTF-16, binary data) is refused saying what it looks like.
  */
 public final class CsvReader {
 
@@ -23,16 +25,20 @@ public final class CsvReader {
 
     private CsvReader() {}
 
+    /** Memory needed while reading, per byte of text (the bytes, the text, the rows). */
+    static final int MEMORY_PER_BYTE = 4;
+
     public static Dataset read(String name, Path file, boolean header, int labelColumn) {
-        FileBytes.Contents c = FileBytes.read(file);
+        byte[] bytes = readAll(file, -1);
+        notText(file, bytes);
         String text;
         try {
             text = StandardCharsets.UTF_8
                     .newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(c.bytes()))
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException e) {
-            text = new String(c.bytes(), StandardCharsets.ISO_8859_1);
+            text = new String(bytes, StandardCharsets.ISO_8859_1);
         }
         if (text.startsWith("\uFEFF")) text = text.substring(1);
         List<float[]> rows = new ArrayList<>();
@@ -77,6 +83,11 @@ public final class CsvReader {
                         if (!header && rows.isEmpty() && row == firstRow(text))
                             msg += "; if the first row holds column names, write header: true";
                         else if (cell.isEmpty()) msg += "; fill in the missing value or drop the row";
+                        String sep = separator(cell);
+                        if (sep != null) {
+                            msg += "; ae4j reads comma-separated values and this looks separated by " + sep
+                                    + ": save the file with commas";
+                        }
                         throw new DataException(msg);
                     }
                     if (col == labelColumn) {
@@ -110,6 +121,67 @@ public final class CsvReader {
         return new Dataset(name, values, rows.size(), new int[] {d}, lab, null, 0, null, 0);
     }
 
+    /**
+     * The whole file, gunzipped, refusing a file (or a gzip stream) longer than {@code limit} bytes (-1: what
+     * one array and the memory Java may still use allow, at {@link #MEMORY_PER_BYTE} bytes per byte).
+     */
+    static byte[] readAll(Path file, long limit) {
+        try (DataFile in = DataFile.open(file)) {
+            if (limit < 0) {
+                long room = HeapRoom.available(in.gzip() ? 0 : MEMORY_PER_BYTE * in.size()) / MEMORY_PER_BYTE;
+                limit = Math.min(HeapRoom.MAX_ARRAY, room);
+            }
+            if (!in.gzip()) {
+                if (in.size() > limit) throw tooLong(file, in.size() + " bytes", limit);
+                byte[] b = new byte[(int) in.size()];
+                int n = in.read(b, 0, b.length);
+                return n == b.length ? b : Arrays.copyOf(b, n);
+            }
+            byte[] b = new byte[(int) Math.min(limit, 1 << 16)];
+            int n = 0;
+            while (true) {
+                n += in.read(b, n, b.length - n);
+                if (n < b.length) return Arrays.copyOf(b, n);
+                if (n >= limit) {
+                    if (in.atEnd()) return b;
+                    throw tooLong(file, "more than " + limit + " bytes after decompression", limit);
+                }
+                b = Arrays.copyOf(b, (int) Math.min(limit, 2L * n));
+            }
+        }
+    }
+
+    private static DataException tooLong(Path file, String size, long limit) {
+        return new DataException(file + " is " + size + "; ae4j reads a CSV file whole, which takes about "
+                + MEMORY_PER_BYTE + " times its size in memory, so it can read at most " + limit + " bytes now (Java "
+                + "may use " + HeapRoom.gb(HeapRoom.available(0)) + " more, of "
+                + HeapRoom.gb(Runtime.getRuntime().maxMemory()) + "); give Java more memory "
+                + "(JAVA_TOOL_OPTIONS=-Xmx...), use a smaller part of the file, or save it as .npy and use npy(...)");
+    }
+
+    /** Refuses a file that is not text (UTF-16, or binary), saying what it looks like. */
+    static void notText(Path file, byte[] b) {
+        if (b.length >= 2
+                && ((b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE || (b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF)) {
+            throw new DataException(file + " is UTF-16 text; ae4j reads CSV files in UTF-8: save it as UTF-8 "
+                    + "(e.g. \"CSV UTF-8\" in a spreadsheet, or iconv -f UTF-16 -t UTF-8)");
+        }
+        int head = Math.min(b.length, 4096);
+        for (int i = 0; i < head; i++) {
+            if (b[i] == 0) {
+                String what = b.length >= 6 && (b[0] & 0xFF) == 0x93 && b[1] == 'N' && b[2] == 'U'
+                        ? "it is a NumPy .npy file: use npy(...)"
+                        : b.length >= 4 && b[0] == 0 && b[1] == 0 && b[2] >= 8 && b[2] <= 0x0E
+                                ? "it looks like an IDX file: use idx(...)"
+                                : b.length >= 2 && b[0] == 'P' && b[1] == 'K'
+                                        ? "it is a zip archive: unzip it first"
+                                        : "is it UTF-16 text without a byte order mark, or a binary file? save it as "
+                                                + "UTF-8 text, or use idx(...) or npy(...) for binary data";
+                throw new DataException(file + " is not text (byte " + (i + 1) + " is zero); " + what);
+            }
+        }
+    }
+
     private static int firstRow(String text) {
         int row = 1;
         for (String l : text.split("\r?\n", -1)) {
@@ -117,6 +189,19 @@ public final class CsvReader {
             row++;
         }
         return row;
+    }
+
+    /** "';'" or "tabs" when {@code cell} is numbers joined by that separator instead of commas, else null. */
+    static String separator(String cell) {
+        for (String sep : new String[] {";", "\t", "|"}) {
+            String[] parts = cell.split(java.util.regex.Pattern.quote(sep), -1);
+            if (parts.length < 2) continue;
+            boolean numbers = true;
+            for (String p : parts)
+                numbers &= NUMBER.matcher(p.strip().replace(',', '.')).matches();
+            if (numbers) return sep.equals("\t") ? "tabs" : "'" + sep + "'";
+        }
+        return null;
     }
 
     /** Splits a line at commas outside double quotes; cells trimmed and unquoted. */

@@ -15,6 +15,11 @@ import java.util.Arrays;
  * sizes, then the elements, big-endian, row-major. MNIST images are {@code 0x00000803} (n x 28 x 28
  * unsigned bytes), labels {@code 0x00000801} (n unsigned bytes). Values are converted to float as they
  * are (0..255 for bytes): scaling is a separate transform ({@code scale 1 / 255}).
+ *
+ * <p>The header is checked before the data is read: a size that cannot be held (more values than one Java
+ * array, or than the memory Java may still use) is refused before anything is allocated, a raw file must be
+ * exactly as long as its header says, and a gzip file is inflated no further than that (a gzip bomb stops
+ * one byte past the data).
  */
 public final class IdxReader {
 
@@ -54,23 +59,31 @@ public final class IdxReader {
     }
 
     static Array readArray(Path file, boolean labels) {
-        FileBytes.Contents c = FileBytes.read(file);
-        byte[] b = c.bytes();
+        try (DataFile in = DataFile.open(file)) {
+            return readArray(in, labels);
+        }
+    }
+
+    private static Array readArray(DataFile in, boolean labels) {
+        Path file = in.path();
         String want = labels
                 ? String.format("0x%08X (IDX labels)", LABELS_MAGIC)
                 : String.format("0x%08X (IDX images)", IMAGES_MAGIC);
-        if (b.length < 4) {
-            throw new DataException(file + " is " + b.length
-                    + " bytes long, too short for an IDX file (expected magic number " + want + "); download it again");
+        byte[] start = in.read(4);
+        if (start.length < 4) {
+            throw new DataException(file + " is " + in.bytesText(start.length)
+                    + " long, too short for an IDX file (expected magic number " + want + "); download it again");
         }
-        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
-        int magic = buf.getInt();
+        int magic = ByteBuffer.wrap(start).getInt();
         int type = (magic >>> 8) & 0xFF;
         int nd = magic & 0xFF;
         int size = elementSize(type);
         if ((magic >>> 16) != 0 || size == 0 || nd == 0) {
+            byte[] more = in.read(60);
+            byte[] head = Arrays.copyOf(start, 4 + more.length);
+            System.arraycopy(more, 0, head, 4, more.length);
             throw new DataException(file + " is not an IDX file: its magic number is " + String.format("0x%08X", magic)
-                    + ", expected " + want + guess(b));
+                    + ", expected " + want + guess(head));
         }
         if (labels && nd != 1) {
             throw new DataException(file + " has magic number " + String.format("0x%08X", magic) + " (" + nd
@@ -85,54 +98,80 @@ public final class IdxReader {
             throw new DataException(file + " holds floating-point values (magic number "
                     + String.format("0x%08X", magic) + "); labels must be integers, expected " + want);
         }
-        if (b.length < 4 + 4 * nd) {
-            throw new DataException(
-                    file + " is truncated: it ends inside the header (" + b.length + " bytes); download it again");
+        byte[] dimBytes = in.read(4 * nd);
+        if (dimBytes.length < 4 * nd) {
+            throw new DataException(file + " is truncated: it ends inside the header (" + in.bytesText(in.position())
+                    + "); download it again");
         }
+        ByteBuffer dimBuf = ByteBuffer.wrap(dimBytes);
         int[] dims = new int[nd];
-        long count = 1;
-        for (int i = 0; i < nd; i++) {
-            dims[i] = buf.getInt();
-            if (dims[i] < 0) {
-                throw new DataException(file + " has a negative dimension in its header ("
-                        + Integer.toUnsignedString(dims[i]) + "); the file is corrupt, download it again");
+        for (int i = 0; i < nd; i++) dims[i] = dimBuf.getInt();
+        String claim = "its header says " + dimsText(dims) + " " + typeName(type) + " values";
+        for (int d : dims) {
+            if (d < 0) {
+                throw new DataException(file + " has a negative dimension in its header (" + dimsText(dims)
+                        + "); the file is corrupt, download it again");
             }
-            count *= dims[i];
         }
+        long count = product(dims, 0);
         long header = 4 + 4L * nd;
+        // A gzip file's length is found by inflating it: first make sure the claim could be held at all.
+        if (in.gzip() || count > Long.MAX_VALUE / 16) fits(in, claim, dims);
         long expected = header + count * size;
-        if (b.length != expected) {
-            String what = b.length < expected ? "truncated" : "longer than its header says (corrupt or not IDX)";
-            throw new DataException(file + " is " + what + ": its header says " + dimsText(dims) + " " + typeName(type)
-                    + " values, which need " + expected + " bytes, but the file has " + b.length
-                    + (c.gzip() ? " bytes after decompression" : " bytes") + "; download it again");
-        }
-        if (count > Integer.MAX_VALUE - 16) {
-            throw new DataException(file + " has " + count + " values, more than one Java array can hold");
-        }
-        float[] v = new float[(int) count];
-        int p = (int) header;
-        switch (type) {
-            case 0x08 -> {
-                for (int i = 0; i < v.length; i++) v[i] = b[p + i] & 0xFF;
-            }
-            case 0x09 -> {
-                for (int i = 0; i < v.length; i++) v[i] = b[p + i];
-            }
-            case 0x0B -> {
-                for (int i = 0; i < v.length; i++) v[i] = buf.getShort(p + 2 * i);
-            }
-            case 0x0C -> {
-                for (int i = 0; i < v.length; i++) v[i] = buf.getInt(p + 4 * i);
-            }
-            case 0x0D -> {
-                for (int i = 0; i < v.length; i++) v[i] = buf.getFloat(p + 4 * i);
-            }
-            default -> {
-                for (int i = 0; i < v.length; i++) v[i] = (float) buf.getDouble(p + 8 * i);
-            }
-        }
+        long length = in.length(expected + 1);
+        if (length < expected) throw truncated(in, claim, expected, length); // whatever it claims
+        if (length > expected) throw longer(in, claim, expected);
+        fits(in, claim, dims);
+        float[] v = in.floats((int) count, size, ByteOrder.BIG_ENDIAN, element(type));
+        if (v.length < count) throw truncated(in, claim, expected, in.position()); // changed since
+        if (!in.atEnd()) throw longer(in, claim, expected);
         return new Array(type, dims, v);
+    }
+
+    private static DataException truncated(DataFile in, String claim, long expected, long length) {
+        return new DataException(in.path() + " is truncated: " + claim + ", which need " + expected
+                + " bytes, but the file has " + in.bytesText(length) + "; download it again");
+    }
+
+    private static DataException longer(DataFile in, String claim, long expected) {
+        return new DataException(in.path() + " is longer than its header says (corrupt or not IDX): " + claim
+                + ", which need " + in.bytesText(expected) + ", but the file "
+                + (in.gzip() ? "goes on" : "has " + in.size() + " bytes") + "; download it again");
+    }
+
+    /** Refuses a claim that does not fit in one Java array (all values, or one example's) or in memory. */
+    private static void fits(DataFile in, String claim, int[] dims) {
+        long count = product(dims, 0);
+        HeapRoom.checkArray(in.path(), claim, count);
+        HeapRoom.checkArray(
+                in.path(),
+                claim + " (examples of " + dimsText(Arrays.copyOfRange(dims, 1, dims.length)) + ")",
+                product(dims, 1));
+        HeapRoom.checkMemory(in.path(), claim, 4 * count, "as floats");
+    }
+
+    /** The product of {@code dims[from..]}, or Long.MAX_VALUE when it overflows. */
+    static long product(int[] dims, int from) {
+        long p = 1;
+        for (int i = from; i < dims.length; i++) {
+            try {
+                p = Math.multiplyExact(p, dims[i]);
+            } catch (ArithmeticException overflow) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return p;
+    }
+
+    private static DataFile.Element element(int type) {
+        return switch (type) {
+            case 0x08 -> (b, i) -> b.get(i) & 0xFF;
+            case 0x09 -> (b, i) -> b.get(i);
+            case 0x0B -> (b, i) -> b.getShort(i);
+            case 0x0C -> (b, i) -> b.getInt(i);
+            case 0x0D -> (b, i) -> b.getFloat(i);
+            default -> (b, i) -> (float) b.getDouble(i);
+        };
     }
 
     private static int elementSize(int type) {
@@ -172,6 +211,8 @@ public final class IdxReader {
         if (b.length >= 6 && (b[0] & 0xFF) == 0x93 && head.startsWith("numpy", 1))
             return "; it is a NumPy .npy file: use npy(...)";
         if (b.length >= 2 && b[0] == 'P' && b[1] == 'K') return "; it is a zip archive: unzip it first";
+        if (b.length >= 4 && (b[0] & 0xFF) == 0x89 && head.startsWith("png", 1))
+            return "; it is a PNG image: ae4j reads images from IDX, NumPy or CSV files";
         return "; is it an IDX file?";
     }
 }

@@ -4,11 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads NumPy {@code .npy} files, format versions 1.0, 2.0 and 3.0: magic {@code \x93NUMPY}, major and minor
@@ -17,13 +13,11 @@ import java.util.regex.Pattern;
  *
  * <p>Supported: little-endian {@code <f4 <f8 <f2 |u1 |i1 |b1 <u2 <i2 <u4 <i4 <u8 <i8} in C order. A 1-D array
  * is n examples of one value; an array of two or more dimensions has the examples along the first axis and
- * the remaining axes are the example shape. Values become floats.
+ * the remaining axes are the example shape. Values become floats. The header is read strictly
+ * ({@link NpyHeader}); the file must be exactly as long as the header says (a gzip-compressed file too,
+ * inflated no further than that), and a size that cannot be held is refused before anything is allocated.
  */
 public final class NpyReader {
-
-    private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
-    private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
 
     private NpyReader() {}
 
@@ -66,9 +60,18 @@ public final class NpyReader {
         return out;
     }
 
+    /** The longest header read (numpy's own default limit is 10,000 bytes; a plain array's is under 200). */
+    static final int MAX_HEADER = 1 << 20;
+
     static Array readArray(Path file) {
-        FileBytes.Contents c = FileBytes.read(file);
-        byte[] b = c.bytes();
+        try (DataFile in = DataFile.open(file)) {
+            return readArray(in);
+        }
+    }
+
+    private static Array readArray(DataFile in) {
+        Path file = in.path();
+        byte[] b = in.read(10);
         if (b.length < 10
                 || (b[0] & 0xFF) != 0x93
                 || !new String(b, 1, 5, StandardCharsets.ISO_8859_1).equals("NUMPY")) {
@@ -82,133 +85,155 @@ public final class NpyReader {
         }
         int major = b[6] & 0xFF;
         int minor = b[7] & 0xFF;
-        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         long headerLen;
-        int start;
         if (major == 1) {
-            headerLen = buf.getShort(8) & 0xFFFF;
-            start = 10;
+            headerLen = ByteBuffer.wrap(b, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xFFFF;
         } else if (major == 2 || major == 3) {
-            if (b.length < 12) throw truncated(file, "inside the header");
-            headerLen = buf.getInt(8) & 0xFFFFFFFFL;
-            start = 12;
+            byte[] rest = in.read(2);
+            if (rest.length < 2) throw truncated(file, "inside the header");
+            headerLen = ByteBuffer.wrap(new byte[] {b[8], b[9], rest[0], rest[1]})
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .getInt()
+                    & 0xFFFFFFFFL;
         } else {
             throw new DataException(file + " is .npy format version " + major + "." + minor
                     + ", which ae4j does not know (it reads 1.0, 2.0 and 3.0); save it with a current numpy");
         }
-        if (start + headerLen > b.length) throw truncated(file, "inside the header");
-        String header = new String(
-                b, start, (int) headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        Matcher md = DESCR.matcher(header);
-        if (!md.find()) {
-            throw new DataException(file + " has a structured or unreadable dtype (header " + header.strip()
-                    + "); save a plain numeric array");
+        if (headerLen > MAX_HEADER) {
+            throw new DataException(file + " says its header is " + headerLen + " bytes long, more than the "
+                    + MAX_HEADER + " ae4j reads (a plain array's header is under 200 bytes); the file is corrupt or "
+                    + "not a plain numeric array: write it again with numpy.save");
         }
-        String dtype = md.group(1);
-        Matcher mf = FORTRAN.matcher(header);
-        if (mf.find() && mf.group(1).equals("True")) {
+        long dataStart = in.position() + headerLen;
+        byte[] hb = in.read((int) headerLen);
+        if (hb.length < headerLen) throw truncated(file, "inside the header");
+        String text = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        NpyHeader h = NpyHeader.parse(file, text);
+        String dtype = h.descr();
+        int size = elementSize(file, dtype);
+        if (h.fortranOrder()) {
             throw new DataException(
                     file
                             + " is stored in Fortran (column-major) order; save it in C order: numpy.save(path, numpy.ascontiguousarray(a))");
         }
-        Matcher ms = SHAPE.matcher(header);
-        if (!ms.find())
-            throw new DataException(file + " has no shape in its header (" + header.strip() + "); the file is corrupt");
-        List<Integer> dims = new ArrayList<>();
-        long count = 1;
-        for (String part : ms.group(1).split(",")) {
-            String t = part.strip();
-            if (t.isEmpty()) continue;
-            try {
-                int v = Integer.parseInt(t.endsWith("L") ? t.substring(0, t.length() - 1) : t);
-                dims.add(v);
-                count *= v;
-            } catch (NumberFormatException e) {
-                throw new DataException(
-                        file + " has an unreadable shape (" + ms.group(1) + ") in its header; the file is corrupt");
+        long[] dims = h.shape();
+        String claim = "its header says shape " + NpyHeader.shapeText(dims) + " of " + dtype;
+        for (long d : dims) {
+            if (d < 0) {
+                throw new DataException(file + ": " + claim + ", and a dimension cannot be negative; the file is "
+                        + "corrupt: write it again with numpy.save");
             }
         }
-        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
+        long count = product(dims, 0);
+        // A gzip file's length is found by inflating it: first make sure the claim could be held at all.
+        if (in.gzip() || count > Long.MAX_VALUE / 16) fits(file, claim, dims);
+        long expected = dataStart + count * size;
+        long length = in.length(expected + 1);
+        if (length < expected) throw truncated(in, claim, expected, length); // whatever it claims
+        if (length > expected) throw longer(in, claim, expected);
+        fits(file, claim, dims);
+        int[] shape = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) shape[i] = (int) dims[i];
+        float[] v = in.floats((int) count, size, ByteOrder.LITTLE_ENDIAN, element(dtype.charAt(1), size));
+        if (v.length < count) throw truncated(in, claim, expected, in.position()); // changed since
+        if (!in.atEnd()) throw longer(in, claim, expected);
+        return new Array(dtype, shape, v);
+    }
+
+    private static DataException truncated(DataFile in, String claim, long expected, long length) {
+        return new DataException(in.path() + " is truncated: " + claim + ", which needs " + expected
+                + " bytes, but the file has " + in.bytesText(length) + "; write it again");
+    }
+
+    private static DataException longer(DataFile in, String claim, long expected) {
+        return new DataException(in.path() + " is longer than its header says: " + claim + ", which needs "
+                + in.bytesText(expected) + ", but the file " + (in.gzip() ? "goes on" : "has " + in.size() + " bytes")
+                + "; the header or the file is corrupt: write it again with numpy.save");
+    }
+
+    /** Refuses a shape that does not fit in one Java array (a dimension, all values, an example) or memory. */
+    private static void fits(Path file, String claim, long[] dims) {
+        for (long d : dims) HeapRoom.checkArray(file, claim, d);
+        long count = product(dims, 0);
+        HeapRoom.checkArray(file, claim, count);
+        HeapRoom.checkArray(file, claim + " (examples of " + product(dims, 1) + " values)", product(dims, 1));
+        HeapRoom.checkMemory(file, claim, 4 * count, "as floats");
+    }
+
+    /** The product of {@code dims[from..]}, or Long.MAX_VALUE when it overflows. */
+    static long product(long[] dims, int from) {
+        long p = 1;
+        for (int i = from; i < dims.length; i++) {
+            try {
+                p = Math.multiplyExact(p, dims[i]);
+            } catch (ArithmeticException overflow) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return p;
+    }
+
+    /** The size of one element of {@code dtype}, or a message saying why ae4j does not read it. */
+    static int elementSize(Path file, String dtype) {
+        char kind = dtype.length() >= 2 ? dtype.charAt(1) : dtype.isEmpty() ? '?' : dtype.charAt(0);
+        if (kind == 'O') {
+            throw new DataException(file + " holds Python objects (dtype '" + dtype + "'), which ae4j cannot read; "
+                    + "save a numeric array: numpy.save(path, a.astype('<f4'))");
+        }
+        if (kind == 'U' || kind == 'S' || kind == 'a') {
+            throw new DataException(file + " holds strings (dtype '" + dtype + "'); ae4j reads numbers: convert "
+                    + "them first, e.g. numpy.save(path, a.astype('<f4'))");
+        }
         if (dtype.length() < 3) throw unsupported(file, dtype);
         char order = dtype.charAt(0);
-        char kind = dtype.charAt(1);
         int size;
         try {
             size = Integer.parseInt(dtype.substring(2));
         } catch (NumberFormatException e) {
             throw unsupported(file, dtype);
         }
-        if (order == '>' && size > 1) {
-            throw new DataException(file + " is big-endian (dtype " + dtype
-                    + "); convert it: numpy.save(path, a.astype('<" + dtype.substring(1) + "'))");
-        }
-        if (!(order == '<' || order == '|' || order == '=' || order == '>')) throw unsupported(file, dtype);
-        boolean ok = switch (kind) {
+        boolean known = switch (kind) {
             case 'f' -> size == 2 || size == 4 || size == 8;
             case 'i', 'u' -> size == 1 || size == 2 || size == 4 || size == 8;
             case 'b' -> size == 1;
             default -> false;
         };
-        if (!ok) throw unsupported(file, dtype);
-        long dataStart = start + headerLen;
-        long expected = dataStart + count * size;
-        if (b.length < expected) {
-            throw new DataException(file + " is truncated: its header says shape " + shapeText(shape) + " of " + dtype
-                    + ", which needs "
-                    + expected + " bytes, but the file has " + b.length
-                    + (c.gzip() ? " bytes after decompression" : " bytes")
-                    + "; write it again");
+        if (!known || !(order == '<' || order == '|' || order == '=' || order == '>')) throw unsupported(file, dtype);
+        if (order == '>' && size > 1) {
+            throw new DataException(file + " is big-endian (dtype " + dtype
+                    + "); convert it: numpy.save(path, a.astype('<" + dtype.substring(1) + "'))");
         }
-        if (count > Integer.MAX_VALUE - 16)
-            throw new DataException(file + " has " + count + " values, more than one Java array can hold");
-        float[] v = new float[(int) count];
-        int p = (int) dataStart;
-        switch (kind) {
-            case 'f' -> {
-                if (size == 4) for (int i = 0; i < v.length; i++) v[i] = buf.getFloat(p + 4 * i);
-                else if (size == 8) for (int i = 0; i < v.length; i++) v[i] = (float) buf.getDouble(p + 8 * i);
-                else for (int i = 0; i < v.length; i++) v[i] = Float.float16ToFloat(buf.getShort(p + 2 * i));
-            }
-            case 'b' -> {
-                for (int i = 0; i < v.length; i++) v[i] = b[p + i] != 0 ? 1f : 0f;
-            }
-            case 'u' -> {
+        return size;
+    }
+
+    private static DataFile.Element element(char kind, int size) {
+        return switch (kind) {
+            case 'f' ->
                 switch (size) {
-                    case 1 -> {
-                        for (int i = 0; i < v.length; i++) v[i] = b[p + i] & 0xFF;
-                    }
-                    case 2 -> {
-                        for (int i = 0; i < v.length; i++) v[i] = buf.getShort(p + 2 * i) & 0xFFFF;
-                    }
-                    case 4 -> {
-                        for (int i = 0; i < v.length; i++) v[i] = buf.getInt(p + 4 * i) & 0xFFFFFFFFL;
-                    }
-                    default -> {
-                        for (int i = 0; i < v.length; i++) {
-                            long x = buf.getLong(p + 8 * i);
-                            v[i] = x >= 0 ? (float) x : (float) ((x >>> 1) * 2.0);
-                        }
-                    }
-                }
-            }
-            default -> {
+                    case 2 -> (b, i) -> Float.float16ToFloat(b.getShort(i));
+                    case 4 -> (b, i) -> b.getFloat(i);
+                    default -> (b, i) -> (float) b.getDouble(i);
+                };
+            case 'b' -> (b, i) -> b.get(i) != 0 ? 1f : 0f;
+            case 'u' ->
                 switch (size) {
-                    case 1 -> {
-                        for (int i = 0; i < v.length; i++) v[i] = b[p + i];
-                    }
-                    case 2 -> {
-                        for (int i = 0; i < v.length; i++) v[i] = buf.getShort(p + 2 * i);
-                    }
-                    case 4 -> {
-                        for (int i = 0; i < v.length; i++) v[i] = buf.getInt(p + 4 * i);
-                    }
-                    default -> {
-                        for (int i = 0; i < v.length; i++) v[i] = buf.getLong(p + 8 * i);
-                    }
-                }
-            }
-        }
-        return new Array(dtype, shape, v);
+                    case 1 -> (b, i) -> b.get(i) & 0xFF;
+                    case 2 -> (b, i) -> b.getShort(i) & 0xFFFF;
+                    case 4 -> (b, i) -> b.getInt(i) & 0xFFFFFFFFL;
+                    default ->
+                        (b, i) -> {
+                            long x = b.getLong(i);
+                            return x >= 0 ? (float) x : (float) ((x >>> 1) * 2.0);
+                        };
+                };
+            default ->
+                switch (size) {
+                    case 1 -> (b, i) -> b.get(i);
+                    case 2 -> (b, i) -> b.getShort(i);
+                    case 4 -> (b, i) -> b.getInt(i);
+                    default -> (b, i) -> b.getLong(i);
+                };
+        };
     }
 
     private static DataException truncated(Path file, String where) {

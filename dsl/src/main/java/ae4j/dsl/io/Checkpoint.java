@@ -4,6 +4,7 @@ import ae4j.dsl.runtime.CompiledModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -212,11 +213,31 @@ public record Checkpoint(
             state.computeIfAbsent(rest.substring(0, dot), k -> new LinkedHashMap<>())
                     .put(param, new Safetensors.Tensor(param, t.shape(), t.data()));
         }
+        for (Safetensors.Tensor t : c.tensors().values()) {
+            float[] d = t.data();
+            for (int j = 0; j < d.length; j++) {
+                if (!Float.isFinite(d[j])) {
+                    throw new SafetensorsException(file + ": tensor \"" + t.name() + "\" holds " + d[j] + " at index "
+                            + j + "; a checkpoint of a training that diverged cannot be resumed: resume from an "
+                            + "earlier checkpoint or start afresh");
+                }
+            }
+        }
+        for (var slot : state.entrySet()) {
+            for (Safetensors.Tensor t : slot.getValue().values()) {
+                Safetensors.Tensor p = params.get(t.name());
+                if (!Arrays.equals(t.shape(), p.shape())) {
+                    throw new SafetensorsException(file + ": optimizer tensor \"" + OPT_PREFIX + slot.getKey() + "."
+                            + t.name() + "\" is " + t.shapeText() + " but its parameter is " + p.shapeText()
+                            + "; the checkpoint is corrupt");
+                }
+            }
+        }
         Progress progress = new Progress(
-                number(file, meta, "step"),
-                (int) number(file, meta, "epoch"),
+                count(file, meta, "step", Long.MAX_VALUE),
+                (int) count(file, meta, "epoch", Integer.MAX_VALUE),
                 number(file, meta, "seed"),
-                number(file, meta, "rng_position"));
+                count(file, meta, "rng_position", Long.MAX_VALUE));
         Map<String, String> extra = new LinkedHashMap<>();
         for (var e : ModelFile.jsonObject(file, meta, "extra").entrySet()) {
             extra.put(e.getKey(), String.valueOf(e.getValue()));
@@ -304,6 +325,16 @@ public record Checkpoint(
             }
         }
         return out;
+    }
+
+    /** A metadata number that counts something: from 0 to {@code max}. */
+    private static long count(Path file, Map<String, String> meta, String key, long max) throws SafetensorsException {
+        long v = number(file, meta, key);
+        if (v < 0 || v > max) {
+            throw new SafetensorsException(file + ": checkpoint metadata \"" + key + "\" is " + v
+                    + "; it counts, so it " + "must be from 0 to " + max + " (the checkpoint is corrupt)");
+        }
+        return v;
     }
 
     private static long number(Path file, Map<String, String> meta, String key) throws SafetensorsException {

@@ -7,6 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +17,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SequencedMap;
 
@@ -226,8 +229,10 @@ public final class Safetensors {
     /** Reads a safetensors file; every tensor is converted to float. */
     public static Contents read(Path file) throws IOException {
         String name = file.toString();
-        if (java.nio.file.Files.isDirectory(file))
-            throw new SafetensorsException(name + " is a folder, not a model or checkpoint file; give the file's path");
+        if (Files.isDirectory(file)) {
+            throw new SafetensorsException(
+                    name + " is a folder, not a model or checkpoint file; give the file's path");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -252,11 +257,29 @@ public final class Safetensors {
                 throw new SafetensorsException(
                         name + ": tensor data of " + dataSize + " bytes is too large to read into memory at once");
             }
+            Runtime rt = Runtime.getRuntime();
+            long needed = 2 * dataSize; // the bytes, then the floats made of them
+            if (needed > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) {
+                System.gc(); // what is in use may be garbage
+                long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+                if (needed > available) {
+                    throw new SafetensorsException(String.format(
+                            Locale.ROOT,
+                            "%s: reading its %,d bytes of tensor data needs about %.2f GB but Java may use only %.2f GB "
+                                    + "more; give Java more memory (JAVA_TOOL_OPTIONS=-Xmx...)",
+                            name,
+                            dataSize,
+                            needed / 1e9,
+                            available / 1e9));
+                }
+            }
             ByteBuffer data = ByteBuffer.allocate((int) dataSize);
             readFully(ch, data, 8 + n, name);
             return decode(name, headerBuf.array(), data.flip().order(ByteOrder.LITTLE_ENDIAN));
         } catch (NoSuchFileException e) {
             throw new SafetensorsException(name + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new SafetensorsException(name + ": permission denied; check the file's permissions", e);
         }
     }
 
@@ -336,6 +359,9 @@ public final class Safetensors {
                 }
                 continue;
             }
+            if (key.isEmpty()) {
+                throw new SafetensorsException(name + ": a tensor has an empty name (\"\"); the header is corrupt");
+            }
             String where = name + ": tensor \"" + key + "\"";
             if (!(e.getValue() instanceof Map<?, ?> info)) {
                 throw new SafetensorsException(where + ": expected an object with dtype, shape, data_offsets");
@@ -379,6 +405,9 @@ public final class Safetensors {
             if (end > data.remaining()) {
                 throw new SafetensorsException(where + ": data_offsets [" + begin + ", " + end
                         + "] point past the end of the data (" + data.remaining() + " bytes; file truncated?)");
+            }
+            if (count > Long.MAX_VALUE / dtype.size) {
+                throw new SafetensorsException(where + ": shape " + Arrays.toString(shapeL) + " is too large");
             }
             if (end - begin != count * dtype.size) {
                 throw new SafetensorsException(where + ": shape " + shapeText(shape) + " of " + dtype + " needs "

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -62,5 +63,39 @@ class CsvReaderTest {
         Path q = Files.writeString(dir.resolve("m.csv"), "1,2.5\n");
         DataException f = assertThrows(DataException.class, () -> CsvReader.read("d", q, false, 1));
         assertTrue(f.getMessage().contains("must hold integers"), f.getMessage());
+    }
+
+    /** A gzipped CSV is not inflated past what memory allows (here a limit of 1 MB, for a 64 MB file). */
+    @Test
+    void gzipBombStopsAtTheLimit() throws IOException {
+        byte[] rows = "1,2\n".repeat(16 << 20).getBytes(StandardCharsets.US_ASCII);
+        Path p = Files.write(dir.resolve("bomb.csv.gz"), IdxReaderTest.gzip(rows));
+        DataException e = assertThrows(DataException.class, () -> CsvReader.readAll(p, 1 << 20));
+        assertTrue(
+                e.getMessage().contains(p + " is more than 1048576 bytes after decompression")
+                        && e.getMessage().contains("-Xmx"),
+                e.getMessage());
+        // At the limit exactly the file reads whole; one byte more is refused.
+        byte[] small = "1,2\n3,4\n".getBytes(StandardCharsets.US_ASCII);
+        Path s = Files.write(dir.resolve("small.csv.gz"), IdxReaderTest.gzip(small));
+        assertArrayEquals(small, CsvReader.readAll(s, small.length));
+        assertThrows(DataException.class, () -> CsvReader.readAll(s, small.length - 1));
+    }
+
+    @Test
+    void textThatIsNotUtf8OrNotTextSaysWhatItIs() throws IOException {
+        byte[] utf16 = "\uFEFF1,2\n".getBytes(StandardCharsets.UTF_16LE);
+        Path p = Files.write(dir.resolve("u.csv"), utf16);
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read("d", p, false, -1))
+                .getMessage()
+                .contains(p + " is UTF-16 text; ae4j reads CSV files in UTF-8"));
+        Path idx = Files.write(dir.resolve("i.csv"), IdxReaderTest.images(2, 2, 2));
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read("d", idx, false, -1))
+                .getMessage()
+                .contains(idx + " is not text (byte 1 is zero); it looks like an IDX file: use idx(...)"));
+        Path semi = Files.writeString(dir.resolve("semi.csv"), "1;2\n3;4\n");
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read("d", semi, false, -1))
+                .getMessage()
+                .endsWith("this looks separated by ';': save the file with commas"));
     }
 }

@@ -3,15 +3,19 @@ package ae4j.dsl.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,5 +127,87 @@ class IdxReaderTest {
         Path lab = Files.write(dir.resolve("labels"), idx(new int[] {4}, new byte[] {1, 2, 3, 4}));
         DataException e = assertThrows(DataException.class, () -> IdxReader.read("t", img, lab));
         assertTrue(e.getMessage().contains("4 labels") && e.getMessage().contains("3 examples"), e.getMessage());
+    }
+
+    /** Found by FileFormatFuzzTest and the issue on hostile input: a gzip bomb ended in OutOfMemoryError. */
+    @Test
+    void gzipBombIsReadNoFurtherThanItsHeaderSays() throws IOException {
+        byte[] zeros = gzip(new byte[16 << 20]); // one gzip member of 16 MB of zeros, about 16 KB
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        bomb.writeBytes(gzip(images(2, 2, 2)));
+        for (int i = 0; i < 144; i++) bomb.writeBytes(zeros); // 2.3 MB that gunzips to 2.4 GB
+        Path p = Files.write(dir.resolve("bomb-idx3-ubyte.gz"), bomb.toByteArray());
+        DataException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(5), () -> assertThrows(DataException.class, () -> IdxReader.read("t", p, null)));
+        assertTrue(
+                e.getMessage().contains(p + " is longer than its header says")
+                        && e.getMessage().contains("2 x 2 x 2")
+                        && e.getMessage().contains("download it again"),
+                e.getMessage());
+    }
+
+    /** A size the header claims is checked before anything of that size is allocated. */
+    @Test
+    void claimedSizesBeyondAnArrayOrMemoryAreRefusedBeforeReading() throws IOException {
+        Path p = Files.write(dir.resolve("big.gz"), gzip(header(0x0803, 3000, 1000, 1000)));
+        DataException e = assertThrows(DataException.class, () -> IdxReader.read("t", p, null));
+        assertTrue(
+                e.getMessage()
+                        .contains(p + ": its header says 3000 x 1000 x 1000 unsigned byte values, more than one "
+                                + "Java array can hold"),
+                e.getMessage());
+        // Dimensions whose product overflows a long (65536^4 = 2^64) were read as 0 values.
+        Path q = Files.write(dir.resolve("overflow"), header(0x0804, 65536, 65536, 65536, 65536));
+        DataException f = assertThrows(DataException.class, () -> IdxReader.read("t", q, null));
+        assertTrue(
+                f.getMessage().contains("65536 x 65536 x 65536 x 65536 unsigned byte values, more than one Java"),
+                f.getMessage());
+        // No examples, each of 2^32 values: was an IllegalArgumentException from Dataset.
+        Path z = Files.write(dir.resolve("zero"), header(0x0803, 0, 65536, 65536));
+        DataException g = assertThrows(DataException.class, () -> IdxReader.read("t", z, null));
+        assertTrue(g.getMessage().contains("(examples of 65536 x 65536), more than one Java array"), g.getMessage());
+        // Within an array but beyond the memory Java may use (when the heap is under 8 GB).
+        long values = Runtime.getRuntime().maxMemory() / 4 + (1 << 20);
+        Assumptions.assumeTrue(values < Integer.MAX_VALUE - 16, "a heap of 8 GB or more");
+        Path m = Files.write(dir.resolve("huge.gz"), gzip(header(0x0802, (int) values, 1)));
+        DataException h = assertThrows(DataException.class, () -> IdxReader.read("t", m, null));
+        assertTrue(
+                h.getMessage().contains(m + ": its header says " + values + " x 1 unsigned byte values, which need")
+                        && h.getMessage().contains("but Java may use only")
+                        && h.getMessage().contains("-Xmx"),
+                h.getMessage());
+    }
+
+    /**
+     * Found by FileFormatFuzzTest (seed 2024): a gzip file claiming more values than it holds, with megabytes
+     * of data, grew its array with the data and allocated 640 MB before finding it short.
+     */
+    @Test
+    void gzipFileShorterThanItsClaimAllocatesNothingOfThatSize() throws IOException {
+        byte[] raw = Arrays.copyOf(header(0x0802, 1 << 26, 1), 12 + (32 << 20));
+        Path p = Files.write(dir.resolve("short.gz"), gzip(raw));
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        DataException e = assertThrows(DataException.class, () -> IdxReader.read("t", p, null));
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(
+                e.getMessage().contains(p + " is truncated: its header says 67108864 x 1 unsigned byte values")
+                        && e.getMessage().contains("but the file has 33554444 bytes after decompression"),
+                e.getMessage());
+        assertTrue(allocated < 16 << 20, allocated + " bytes allocated");
+    }
+
+    @Test
+    void negativeDimensionIsShownAsWritten() throws IOException {
+        Path p = Files.write(dir.resolve("neg"), header(0x0803, 3, -1, 2));
+        DataException e = assertThrows(DataException.class, () -> IdxReader.read("t", p, null));
+        assertTrue(e.getMessage().contains(p + " has a negative dimension in its header (3 x -1 x 2)"), e.getMessage());
+    }
+
+    /** An IDX header alone: magic and dimensions. */
+    static byte[] header(int magic, int... dims) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length).putInt(magic);
+        for (int d : dims) b.putInt(d);
+        return b.array();
     }
 }

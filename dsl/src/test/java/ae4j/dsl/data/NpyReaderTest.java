@@ -145,4 +145,88 @@ class NpyReaderTest {
         assertArrayEquals(new int[] {2, 3}, d.shape());
         for (int i = 0; i < 24; i++) assertEquals(i / 2f, d.values()[i]);
     }
+
+    /** A version-1 file whose header dict is {@code dict} as written. */
+    static byte[] withHeader(String dict, byte[] data) {
+        StringBuilder s = new StringBuilder(dict);
+        while ((10 + s.length() + 1) % 64 != 0) s.append(' ');
+        s.append('\n');
+        byte[] h = s.toString().getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer b = ByteBuffer.allocate(10 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93)
+                .put("NUMPY".getBytes(StandardCharsets.ISO_8859_1))
+                .put((byte) 1)
+                .put((byte) 0);
+        return b.putShort((short) h.length).put(h).put(data).array();
+    }
+
+    private DataException refused(String name, byte[] bytes) throws IOException {
+        Path p = Files.write(dir.resolve(name), bytes);
+        DataException e = assertThrows(DataException.class, () -> NpyReader.read("t", p, null));
+        assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
+        return e;
+    }
+
+    /** Found by FileFormatFuzzTest (and the issue): a shape with -1 ended in NegativeArraySizeException. */
+    @Test
+    void negativeDimensionsNameTheShape() throws IOException {
+        for (String shape : new String[] {"(-1, 3)", "(3, -1)", "(-1, -3)"}) {
+            DataException e = refused(
+                    "neg.npy",
+                    withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }", le(4, 1, 2, 3)));
+            assertTrue(
+                    e.getMessage().contains("shape " + shape + " of <f4, and a dimension cannot be negative"),
+                    e.getMessage());
+        }
+    }
+
+    /** Found by FileFormatFuzzTest: shapes whose size overflows were read as a few values, or threw. */
+    @Test
+    void shapesBeyondAnArrayAreRefusedBeforeAllocating() throws IOException {
+        DataException e = refused(
+                "o.npy",
+                withHeader(
+                        "{'descr': '<f4', 'fortran_order': False, 'shape': (2147483647, 2147483647, 4), }", le(4, 1)));
+        assertTrue(
+                e.getMessage().contains("(2147483647, 2147483647, 4) of <f4, more than one Java array"),
+                e.getMessage());
+        DataException f =
+                refused("g.npy", IdxReaderTest.gzip(npy(1, "<f4", false, new int[] {100000, 100000}, le(4, 1))));
+        assertTrue(f.getMessage().contains("(100000, 100000) of <f4, more than one Java array"), f.getMessage());
+        DataException g = refused("h.npy", npy(1, "<f4", false, new int[] {100000, 100000}, le(4, 1)));
+        assertTrue(g.getMessage().contains("is truncated: its header says shape (100000, 100000)"), g.getMessage());
+        DataException h = refused(
+                "z.npy",
+                withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 65536, 65536), }", new byte[0]));
+        assertTrue(
+                h.getMessage().contains("(examples of 4294967296 values), more than one Java array"), h.getMessage());
+    }
+
+    /** The header is read as numpy reads it, not searched with patterns (which took the first of two keys). */
+    @Test
+    void headerIsReadStrictly() throws IOException {
+        assertTrue(refused(
+                        "d.npy",
+                        withHeader(
+                                "{'descr': '<f4', 'descr': '|u1', 'fortran_order': False, 'shape': (1,), }", le(4, 1)))
+                .getMessage()
+                .contains("has 'descr' twice"));
+        assertTrue(refused("k.npy", withHeader("{'descr': '<f4', 'shape': (1,), }", le(4, 1)))
+                .getMessage()
+                .contains("lacks 'fortran_order'"));
+        assertTrue(refused("s.npy", withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (2.0,), }", le(4, 1)))
+                .getMessage()
+                .contains("has '.' in the shape"));
+        assertTrue(refused(
+                        "x.npy",
+                        withHeader("{'descr': [('x', '<f4')], 'fortran_order': False, 'shape': (1,), }", le(4, 1)))
+                .getMessage()
+                .contains("structured array"));
+        assertTrue(refused("o.npy", npy(1, "|O", false, new int[] {1}, new byte[8]))
+                .getMessage()
+                .contains("holds Python objects"));
+        assertTrue(refused("t.npy", npy(1, "<f4", false, new int[] {2}, le(4, 1, 2, 3)))
+                .getMessage()
+                .contains("is longer than its header says"));
+    }
 }

@@ -3,6 +3,7 @@ package ae4j.dsl.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ae4j.dsl.runtime.CompiledModel;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,5 +170,45 @@ class CheckpointTest {
                         new Checkpoint.Progress(0, 0, 0, 0),
                         Map.of(),
                         Map.of()));
+    }
+
+    private String refused(Checkpoint c) throws IOException {
+        Path file = dir.resolve("bad.safetensors");
+        c.write(file);
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> Checkpoint.read(file));
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        return e.getMessage();
+    }
+
+    private static Checkpoint adam(FakeModel m, float[][] first, Checkpoint.Progress progress) {
+        return Checkpoint.capture(m, "", "adam", Map.of("m", first, "v", slot(m, 1e-3f)), progress, Map.of(), Map.of());
+    }
+
+    /**
+     * Found by FileFormatFuzzTest: a checkpoint that reads must be one a training can resume from; before,
+     * these read and the trainer failed later (Optimizer.restore's IllegalArgumentException, a NaN loss).
+     */
+    @Test
+    void checkpointsThatCannotBeResumedAreRefusedOnRead() throws IOException {
+        FakeModel m = FakeModel.small(2);
+        Checkpoint.Progress ok = new Checkpoint.Progress(10, 1, 7, 10);
+        float[][] nan = slot(m, 0.5f);
+        nan[2][3] = Float.NaN;
+        assertTrue(refused(adam(m, nan, ok)).contains("tensor \"opt.m.f.1.weight\" holds NaN at index 3"));
+        String neg = refused(adam(m, slot(m, 0.5f), new Checkpoint.Progress(-1, 1, 7, 10)));
+        assertTrue(neg.contains("checkpoint metadata \"step\" is -1"), neg);
+        String epoch = refused(adam(m, slot(m, 0.5f), new Checkpoint.Progress(10, -3, 7, 10)));
+        assertTrue(epoch.contains("\"epoch\" is -3"), epoch);
+        // An optimizer tensor not shaped like its parameter (f.0.weight is 4 x 6).
+        Checkpoint good = adam(m, slot(m, 0.5f), ok);
+        Map<String, SequencedMap<String, Safetensors.Tensor>> state = new LinkedHashMap<>();
+        SequencedMap<String, Safetensors.Tensor> first =
+                new LinkedHashMap<>(good.optimizerState().get("m"));
+        first.put("f.0.weight", Safetensors.Tensor.of("f.0.weight", 2, 3, new float[6]));
+        state.put("m", first);
+        Checkpoint bent =
+                new Checkpoint("ae", "", good.params(), "adam", new LinkedHashMap<>(state), ok, Map.of(), Map.of());
+        String shape = refused(bent);
+        assertTrue(shape.contains("optimizer tensor \"opt.m.f.0.weight\" is 2 x 3 but its parameter is 4 x 6"), shape);
     }
 }

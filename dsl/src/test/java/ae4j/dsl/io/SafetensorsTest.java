@@ -215,4 +215,22 @@ class SafetensorsTest {
                 assertThrows(IllegalArgumentException.class, () -> Safetensors.Tensor.of("w", 2, 3, new float[5]));
         assertEquals("w: shape [2, 3] holds 6 values but the data has 5", e.getMessage());
     }
+
+    /** Found by FileFormatFuzzTest: these were IllegalArgumentExceptions from the Tensor constructor. */
+    @Test
+    void emptyNameAndOverflowingShapeAreTheFilesFault() throws IOException {
+        String m = error(file("{\"\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[8]));
+        assertTrue(m.contains("a tensor has an empty name"), m);
+        // 2^61 values of 8 bytes: the byte count overflowed to 0 and matched empty offsets.
+        m = error(file(
+                "{\"a\":{\"dtype\":\"F64\",\"shape\":[1073741824,1073741824,2],\"data_offsets\":[0,0]}}", new byte[0]));
+        assertTrue(m.contains("tensor \"a\": shape [1073741824, 1073741824, 2] is too large"), m);
+    }
+
+    @Test
+    void folderIsNotAModelFile() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("model.safetensors"));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> Safetensors.read(d));
+        assertEquals(d + " is a folder, not a model file; give the path of a .safetensors file", e.getMessage());
+    }
 }
