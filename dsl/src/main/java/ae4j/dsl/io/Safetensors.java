@@ -230,8 +230,7 @@ public final class Safetensors {
     public static Contents read(Path file) throws IOException {
         String name = file.toString();
         if (Files.isDirectory(file)) {
-            throw new SafetensorsException(
-                    name + " is a folder, not a model or checkpoint file; give the file's path");
+            throw new SafetensorsException(name + " is a folder, not a model or checkpoint file; give the file's path");
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();

@@ -124,9 +124,27 @@ public final class Trainer {
             throw new IllegalArgumentException(checkpoint + " was written with seed "
                     + cp.progress().seed() + " but this run has seed " + config.seed() + "; resume with the same seed");
         }
+        checkProgress(checkpoint, cp.extra());
         cp.restoreParams(checkpoint.toString(), model);
         this.resumeFrom = cp;
         return this;
+    }
+
+    /** The training history a checkpoint carries must read back as {@link #run} reads it; says which field is bad. */
+    private static void checkProgress(Path checkpoint, Map<String, String> extra) {
+        for (String key : List.of("train_loss", "validation_loss", "best_loss", "best_epoch", "since_best")) {
+            String v = extra.get(key);
+            if (v == null) continue;
+            try {
+                if (key.endsWith("_loss") && key.startsWith("best")) Double.parseDouble(v);
+                else if (key.endsWith("_loss")) doubles(v);
+                else if (Integer.parseInt(v) < -1) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(checkpoint + ": its " + key + " is '" + v
+                        + "', not what a checkpoint holds (the file is damaged); resume from another checkpoint or"
+                        + " train from the start");
+            }
+        }
     }
 
     /** The training options as stored in a checkpoint's {@code config}. */

@@ -231,6 +231,6 @@ class SafetensorsTest {
     void folderIsNotAModelFile() throws IOException {
         Path d = Files.createDirectories(dir.resolve("model.safetensors"));
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> Safetensors.read(d));
-        assertEquals(d + " is a folder, not a model file; give the path of a .safetensors file", e.getMessage());
+        assertEquals(d + " is a folder, not a model or checkpoint file; give the file's path", e.getMessage());
     }
 }

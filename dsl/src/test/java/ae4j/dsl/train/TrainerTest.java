@@ -273,6 +273,25 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("7 features") && e.getMessage().contains("takes 8"), e.getMessage());
     }
 
+    /** A checkpoint whose history does not read back (a damaged file) is refused on resume, naming the field. */
+    @Test
+    void aCheckpointWithADamagedHistoryIsRefusedOnResume(@TempDir java.nio.file.Path dir) throws Exception {
+        float[] x = lowRankData(64, 8, 5);
+        TrainConfig two = TrainConfig.defaults().withEpochs(2).withBatch(16).withSeed(4);
+        java.nio.file.Path cp = dir.resolve("ck.safetensors");
+        new Trainer(model(8, 3, Activation.TANH, true, 16, 1), two.withCheckpoint(cp.toString()), null).train(x, 64, 8);
+        String bytes = new String(java.nio.file.Files.readAllBytes(cp), java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(best_loss\\\\?\":\\\\?\")([^\"\\\\]+)")
+                .matcher(bytes);
+        assertTrue(m.find(), "the checkpoint holds best_loss");
+        String damaged = bytes.substring(0, m.start(2)) + "x".repeat(m.group(2).length()) + bytes.substring(m.end(2));
+        java.nio.file.Files.write(cp, damaged.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new Trainer(model(8, 3, Activation.TANH, true, 16, 1), two, null).resume(cp));
+        assertTrue(e.getMessage().contains("its best_loss is 'x"), e.getMessage());
+    }
+
     /** The issue's claim: 4 epochs straight == 2 epochs, a checkpoint, and 2 more in a fresh model from it. */
     @Test
     void resumingFromACheckpointGivesBitIdenticalWeights(@TempDir java.nio.file.Path dir) throws Exception {
