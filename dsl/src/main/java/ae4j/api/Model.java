@@ -1,8 +1,10 @@
 package ae4j.api;
 
 import ae4j.dsl.analysis.EncoderJacobian;
+import ae4j.dsl.analysis.Interpolation;
 import ae4j.dsl.analysis.JacobianSpectrum;
 import ae4j.dsl.analysis.PcaBaseline;
+import ae4j.dsl.analysis.Sampling;
 import ae4j.dsl.analysis.ScoreField;
 import ae4j.dsl.analysis.Tangents;
 import ae4j.dsl.check.CheckedModel;
@@ -184,6 +186,43 @@ public final class Model {
                 test.size(),
                 test.dim(),
                 k);
+    }
+
+    /**
+     * Runs {@code n} chains of the model as a generative model (sections 14.4, 14.5): x -> corrupt -> encode ->
+     * a draw of p_decoder(x | h), {@code steps} times from noise over the data's range (or from examples of the
+     * data), keeping every {@code thin}-th state of the second half. The result holds the samples, their energy
+     * distance to the data next to baselines, and a picture (shown in a notebook).
+     */
+    public Sampling.Result sample(Data data, int n, int steps, int thin, boolean fromData, long seed) {
+        check(data.dim());
+        BuiltModel l = loaded();
+        return Sampling.sample(
+                l.model(),
+                l.ir(),
+                name,
+                data.dataset(),
+                new Sampling.Options(n, steps, steps / 2, thin, fromData, seed));
+    }
+
+    /** 16 chains of 100 steps from noise, every 10th state of the second half kept. */
+    public Sampling.Result sample(Data data) {
+        return sample(data, 16, 100, 10, false, 0);
+    }
+
+    /**
+     * Decodes the straight line between the codes of examples {@code a} and {@code b} of the data in {@code steps}
+     * points, beside the straight line between the examples themselves (a picture, shown in a notebook).
+     */
+    public Interpolation.Result interpolate(Data data, int a, int b, int steps) {
+        check(data.dim());
+        if (a < 0 || b < 0 || a >= data.size() || b >= data.size())
+            throw new IllegalArgumentException(
+                    "a and b must be examples of " + data.name() + " (0 to " + (data.size() - 1) + ")");
+        if (steps < 2) throw new IllegalArgumentException("steps must be at least 2, got " + steps);
+        BuiltModel l = loaded();
+        Interpolation.Paths p = Interpolation.between(l.model(), l.ir(), declaration(), data.dataset(), a, b, steps);
+        return new Interpolation.Result(p, Interpolation.picture(p, data.dataset(), name, a, b));
     }
 
     /**

@@ -93,4 +93,28 @@ class ModelAnalysesTest {
         });
         assertTrue(e.getMessage().contains("gaussian corruption"), e.getMessage());
     }
+
+    /** Model.sample and Model.interpolate: what the analyses compute, from Java, with their numbers. */
+    @Test
+    void sampleAndInterpolateFromJava() {
+        Model dae = trained();
+        Data pts = Ae4j.data("pts");
+        var s = dae.sample(pts, 12, 20, 5, false, 3);
+        assertEquals(12, s.chains().n());
+        assertEquals(2, s.chains().perChain()); // steps 11..20, every 5th
+        assertEquals(12 * 2 * 5, s.chains().samples().length);
+        assertTrue(s.energy().containsKey("corruption_alone"), s.energy().toString());
+        var again = dae.sample(pts, 12, 20, 5, false, 3);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                s.chains().samples(), again.chains().samples());
+        var line = dae.interpolate(pts, 0, 1, 6);
+        float[][] ends = dae.reconstruct(new float[][] {pts.rows(0, 1)[0], pts.rows(1, 2)[0]});
+        for (int c = 0; c < 5; c++) {
+            assertEquals(ends[0][c], line.paths().decoded()[c], 1e-5, "t = 0 decodes f(x_a)");
+            assertEquals(ends[1][c], line.paths().decoded()[5 * 5 + c], 1e-5, "t = 1 decodes f(x_b)");
+        }
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> dae.interpolate(pts, 0, 600, 4));
+        assertTrue(e.getMessage().contains("0 to 599"), e.getMessage());
+    }
 }

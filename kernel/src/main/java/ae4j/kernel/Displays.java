@@ -2,8 +2,10 @@ package ae4j.kernel;
 
 import ae4j.api.Data;
 import ae4j.api.Model;
+import ae4j.dsl.analysis.Interpolation;
 import ae4j.dsl.analysis.JacobianSpectrum;
 import ae4j.dsl.analysis.PcaBaseline;
+import ae4j.dsl.analysis.Sampling;
 import ae4j.dsl.report.Pictures;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
@@ -60,6 +62,24 @@ final class Displays {
                 m.put("ratio autoencoder / PCA", c.ratio());
                 d.putText(m.toString());
                 d.putHTML(numbersTable(m));
+            }
+            case Sampling.Result r -> {
+                java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+                m.put("chains", (double) r.chains().n());
+                m.put("samples", (double) r.chains().count());
+                r.energy().forEach((k, v) -> m.put("energy distance: " + k.replace('_', ' '), v));
+                d.putText("samples of p_decoder (" + r.decoder().words() + ") " + m);
+                d.putHTML(numbersTable(m));
+                if (r.picture() != null) d.putData(MIMEType.IMAGE_PNG, base64(Pictures.png(r.picture())));
+            }
+            case Interpolation.Result r -> {
+                d.putText(String.format(
+                        Locale.ROOT,
+                        "interpolation in %d steps; mean distance to the data: decoded %.5f, blended %.5f",
+                        r.paths().steps(),
+                        r.paths().decodedToData(),
+                        r.paths().blendedToData()));
+                if (r.picture() != null) d.putData(MIMEType.IMAGE_PNG, base64(Pictures.png(r.picture())));
             }
             case float[] a -> d.putText(shortArray(a));
             case float[][] a -> d.putText(shortMatrix(a));

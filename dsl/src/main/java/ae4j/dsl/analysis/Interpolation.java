@@ -9,6 +9,7 @@ import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Forward;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,9 @@ public final class Interpolation implements Analysis {
     /** The two paths: {@code steps} points each, row-major (steps x d), and their mean distance to the data. */
     public record Paths(
             int steps, int d, float[] decoded, float[] blended, double decodedToData, double blendedToData) {}
+
+    /** The paths and their picture (null for data that are neither 2-D nor images). */
+    public record Result(Paths paths, BufferedImage picture) {}
 
     /** The paths between rows {@code a} and {@code b} of the data. */
     public static Paths between(
@@ -116,7 +120,8 @@ public final class Interpolation implements Analysis {
             }
         }
         AtomicFile.writeString(ctx.dir().resolve("interpolate.csv"), csv.toString());
-        picture(ctx, p, data, a, b);
+        BufferedImage picture = picture(p, data, ctx.checked().name(), a, b);
+        if (picture != null) AtomicFile.write(ctx.dir().resolve("interpolate.png"), Pictures.png(picture));
         Map<String, Double> result = new LinkedHashMap<>();
         result.put("steps", (double) steps);
         result.put("decoded_to_data", p.decodedToData());
@@ -124,14 +129,11 @@ public final class Interpolation implements Analysis {
         return result;
     }
 
-    private static void picture(AnalysisContext ctx, Paths p, Dataset data, int a, int b) throws IOException {
+    /** 2-D data: both paths over the data; images: decoded codes above, blended inputs below; else null. */
+    public static BufferedImage picture(Paths p, Dataset data, String model, int a, int b) {
         if (p.d() == 2) {
             String title = String.format(
-                    Locale.ROOT,
-                    "%s: from example %d to %d, in code space and in input space",
-                    ctx.checked().name(),
-                    a,
-                    b);
+                    Locale.ROOT, "%s: from example %d to %d, in code space and in input space", model, a, b);
             try (Plane pl = new Plane(ScoreField.box(data), 800, title)) {
                 pl.data(data);
                 Color code = new Color(30, 80, 200);
@@ -150,18 +152,11 @@ public final class Interpolation implements Analysis {
                 pl.legend(0, code, "decoded (1 - t) h_a + t h_b");
                 pl.legend(1, input, "(1 - t) x_a + t x_b");
                 pl.legend(2, Color.BLACK, "examples " + a + " and " + b);
-                AtomicFile.write(ctx.dir().resolve("interpolate.png"), Pictures.png(pl.image));
+                return pl.image;
             }
-            return;
         }
         int[] image = data.imageShape();
-        if (image == null) return;
-        Pictures.imageGrid(
-                ctx.dir().resolve("interpolate.png"),
-                List.of(p.decoded(), p.blended()),
-                p.steps(),
-                image[0],
-                image[1],
-                3);
+        if (image == null) return null;
+        return Pictures.imageGrid(List.of(p.decoded(), p.blended()), p.steps(), image[0], image[1], 3, 2);
     }
 }

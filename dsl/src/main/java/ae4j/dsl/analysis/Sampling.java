@@ -1,11 +1,13 @@
 package ae4j.dsl.analysis;
 
+import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.io.AtomicFile;
 import ae4j.dsl.report.Pictures;
 import ae4j.dsl.runtime.CompiledModel;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,9 +39,12 @@ public final class Sampling implements Analysis {
 
     /**
      * The chains' result: their start (n x d), the kept samples ({@code perChain} per chain, chain-major:
-     * chain c's k-th sample at row c * perChain + k), and the full paths of the first chains (steps + 1 states).
+     * chain c's k-th sample at row c * perChain + k), the mean of p_decoder(x | h) each kept sample was drawn
+     * from (the same layout; pictures show these, a Bernoulli sample of a gray image being speckle), and the full
+     * paths of the first chains (steps + 1 states).
      */
-    public record Chains(int n, int d, float[] start, float[] samples, int perChain, List<float[]> paths) {
+    public record Chains(
+            int n, int d, float[] start, float[] samples, float[] means, int perChain, List<float[]> paths) {
         public int count() {
             return n * perChain;
         }
@@ -97,6 +102,11 @@ public final class Sampling implements Analysis {
     /** How a chain's next states come from the values of one node after a noisy pass. */
     private interface Transition {
         void next(float[] nodeValues, int rows, SplittableRandom rng, float[] out);
+
+        /** The mean of the distribution {@link #next} draws from (the draw itself by default). */
+        default void mean(float[] nodeValues, int rows, float[] out) {
+            next(nodeValues, rows, new SplittableRandom(0), out);
+        }
     }
 
     private static Chains run(
@@ -119,6 +129,8 @@ public final class Sampling implements Analysis {
         int perChain = (steps - burnIn + thin - 1) / thin;
         float[] x = Arrays.copyOf(start, n * d);
         float[] samples = new float[n * perChain * d];
+        float[] means = new float[samples.length];
+        float[] mean = new float[Math.min(n, m.maxBatch()) * d];
         List<float[]> paths = new ArrayList<>();
         int paths0 = Math.min(keepPaths, n);
         for (int c = 0; c < paths0; c++) {
@@ -141,6 +153,11 @@ public final class Sampling implements Analysis {
                 SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
                 transition.next(m.value(node), rows, rng, next);
                 System.arraycopy(next, 0, x, r0 * d, rows * d);
+                if (t > burnIn && (t - burnIn - 1) % thin == 0) {
+                    transition.mean(m.value(node), rows, mean);
+                    for (int c = 0; c < rows; c++)
+                        System.arraycopy(mean, c * d, means, ((r0 + c) * perChain + kept) * d, d);
+                }
             }
             for (int c = 0; c < paths0; c++) System.arraycopy(x, c * d, paths.get(c), t * d, d);
             if (t > burnIn && (t - burnIn - 1) % thin == 0) {
@@ -148,7 +165,7 @@ public final class Sampling implements Analysis {
                 kept++;
             }
         }
-        return new Chains(n, d, Arrays.copyOf(start, n * d), samples, perChain, paths);
+        return new Chains(n, d, Arrays.copyOf(start, n * d), samples, means, perChain, paths);
     }
 
     /**
@@ -241,73 +258,93 @@ public final class Sampling implements Analysis {
 
     // ------------------------------------------------------------------ the analysis
 
-    @Override
-    public Map<String, Double> run(AnalysisContext ctx) throws IOException {
-        String who = "samples " + ctx.checked().name() + " on " + ctx.data().name();
-        DecoderDistribution dist = DecoderDistribution.of(ctx.ir().graph());
-        Dataset data = ctx.data();
-        int d = data.dim();
-        if (dist == null || ctx.model().inputWidth() != d) {
-            ctx.err()
-                    .println(who + ": model '" + ctx.checked().name()
-                            + "' has no objective term that reconstructs its input, so no p_decoder(x | h); skipped");
-            return Map.of();
-        }
-        int n = ctx.integer("n");
-        int steps = ctx.integer("steps");
-        int burnIn = ctx.integerOr("burn_in", steps / 2);
-        int thin = ctx.integer("thin");
-        long seed = ctx.integer("seed");
-        boolean fromData = "data".equals(ctx.args().getOrDefault("from", "noise"));
-        if (burnIn >= steps) {
-            ctx.err().println(who + ": burn_in " + burnIn + " leaves no samples of " + steps + " steps; skipped");
-            return Map.of();
-        }
-        if (dist.needsSigma()) dist = dist.withSigma(rmsError(ctx.model(), dist, data, seed));
-        float[] start = start(data, n, fromData, seed);
-        Chains ch = chains(ctx.model(), dist, start, n, d, steps, burnIn, thin, seed, 3);
+    /** The arguments of {@code samples(...)}. */
+    public record Options(int n, int steps, int burnIn, int thin, boolean fromData, long seed) {}
 
+    /**
+     * What sampling gives: the chains, the decoder distribution used, the energy distances to the data (keys
+     * samples, start, corruption_alone when the model has a corruption, gaussian_fit) and a picture (null when
+     * the data are neither 2-D nor images).
+     */
+    public record Result(
+            Chains chains, DecoderDistribution decoder, Map<String, Double> energy, BufferedImage picture) {}
+
+    /** Runs the chains of a model on a data set (for its start, the decoder's sigma and the comparison). */
+    public static Result sample(CompiledModel m, Lowering.Lowered ir, String model, Dataset data, Options o) {
+        DecoderDistribution dist = DecoderDistribution.of(ir.graph());
+        int d = data.dim();
+        if (dist == null || m.inputWidth() != d)
+            throw new IllegalArgumentException("model '" + model
+                    + "' has no objective term that reconstructs its input, so no p_decoder(x | h) to sample");
+        if (dist.needsSigma()) dist = dist.withSigma(rmsError(m, dist, data, o.seed()));
+        float[] start = start(data, o.n(), o.fromData(), o.seed());
+        Chains ch = chains(m, dist, start, o.n(), d, o.steps(), o.burnIn(), o.thin(), o.seed(), 3);
         int points = Math.min(ENERGY_POINTS, data.size());
         float[] ref = thin(data.values(), data.size(), d, points);
         float[] kept = thin(ch.samples(), ch.count(), d, points);
-        Map<String, Double> result = new LinkedHashMap<>();
-        result.put("chains", (double) n);
-        result.put("samples", (double) ch.count());
-        if (dist.kind() == DecoderDistribution.Kind.GAUSSIAN) result.put("decoder_sigma", dist.sigma());
         Map<String, Double> energy = new LinkedHashMap<>();
         int nk = kept.length / d;
-        if (nk >= 2 && points >= 2) {
+        if (nk >= 2 && points >= 2 && o.n() >= 2) {
             energy.put("samples", TwoSample.energy(kept, nk, ref, points, d));
-            energy.put("start", TwoSample.energy(thin(start, n, d, points), Math.min(n, points), ref, points, d));
-            if (ctx.ir().corrupted() >= 0) {
+            energy.put(
+                    "start", TwoSample.energy(thin(start, o.n(), d, points), Math.min(o.n(), points), ref, points, d));
+            if (ir.corrupted() >= 0) {
                 Chains walk =
-                        corruptionChains(ctx.model(), ctx.ir().corrupted(), start, n, d, steps, burnIn, thin, seed);
+                        corruptionChains(m, ir.corrupted(), start, o.n(), d, o.steps(), o.burnIn(), o.thin(), o.seed());
                 float[] w = thin(walk.samples(), walk.count(), d, points);
                 energy.put("corruption_alone", TwoSample.energy(w, w.length / d, ref, points, d));
             }
-            energy.put("gaussian_fit", TwoSample.energy(gaussianFit(data, points, seed + 1), points, ref, points, d));
+            energy.put(
+                    "gaussian_fit", TwoSample.energy(gaussianFit(data, points, o.seed() + 1), points, ref, points, d));
         }
-        for (var e : energy.entrySet()) result.put("energy_" + e.getKey(), e.getValue());
+        return new Result(ch, dist, energy, picture(ch, data, model));
+    }
 
+    @Override
+    public Map<String, Double> run(AnalysisContext ctx) throws IOException {
+        Dataset data = ctx.data();
+        String who = "samples " + ctx.checked().name() + " on " + data.name();
+        int steps = ctx.integer("steps");
+        Options o = new Options(
+                ctx.integer("n"),
+                steps,
+                ctx.integerOr("burn_in", steps / 2),
+                ctx.integer("thin"),
+                "data".equals(ctx.args().getOrDefault("from", "noise")),
+                ctx.integer("seed"));
+        Result r;
+        try {
+            r = sample(ctx.model(), ctx.ir(), ctx.checked().name(), data, o);
+        } catch (IllegalArgumentException e) {
+            ctx.err().println(who + ": " + e.getMessage() + "; skipped");
+            return Map.of();
+        }
+        Chains ch = r.chains();
         ctx.out()
                 .printf(
                         Locale.ROOT,
                         "%s: %d chains of %d steps from %s, decoder %s; %d samples (burn-in %d, every %d)%n",
                         who,
-                        n,
+                        o.n(),
                         steps,
-                        fromData ? "data" : "noise",
-                        dist.words(),
+                        o.fromData() ? "data" : "noise",
+                        r.decoder().words(),
                         ch.count(),
-                        burnIn,
-                        thin);
-        if (!energy.isEmpty()) {
+                        o.burnIn(),
+                        o.thin());
+        if (!r.energy().isEmpty()) {
             ctx.out().printf(Locale.ROOT, "  energy distance to %s (0 = same distribution):%n", data.name());
-            for (var e : energy.entrySet())
+            for (var e : r.energy().entrySet())
                 ctx.out().printf(Locale.ROOT, "    %-18s %.5f%n", e.getKey().replace('_', ' '), e.getValue());
         }
         writeCsv(ctx, ch);
-        picture(ctx, ch, data);
+        if (r.picture() != null) AtomicFile.write(ctx.dir().resolve("samples.png"), Pictures.png(r.picture()));
+        Map<String, Double> result = new LinkedHashMap<>();
+        result.put("chains", (double) o.n());
+        result.put("samples", (double) ch.count());
+        if (r.decoder().kind() == DecoderDistribution.Kind.GAUSSIAN)
+            result.put("decoder_sigma", r.decoder().sigma());
+        for (var e : r.energy().entrySet()) result.put("energy_" + e.getKey(), e.getValue());
         return result;
     }
 
@@ -326,14 +363,11 @@ public final class Sampling implements Analysis {
         AtomicFile.writeString(ctx.dir().resolve("samples.csv"), b.toString());
     }
 
-    private static void picture(AnalysisContext ctx, Chains ch, Dataset data) throws IOException {
+    /** 2-D data: the samples over the data with three chains' paths; images: a row per chain; else null. */
+    public static BufferedImage picture(Chains ch, Dataset data, String model) {
         int d = ch.d();
         if (d == 2) {
-            String title = String.format(
-                    Locale.ROOT,
-                    "samples of %s: %d chains (sections 14.4, 14.5)",
-                    ctx.checked().name(),
-                    ch.n());
+            String title = String.format(Locale.ROOT, "samples of %s: %d chains (sections 14.4, 14.5)", model, ch.n());
             try (Plane p = new Plane(ScoreField.box(data), 800, title)) {
                 p.data(data);
                 p.dots(ch.start(), ch.n(), 5, new Color(240, 150, 40));
@@ -348,12 +382,11 @@ public final class Sampling implements Analysis {
                 p.legend(1, new Color(240, 150, 40), "chain starts");
                 p.legend(2, new Color(30, 80, 200), "samples");
                 p.legend(3, path, "paths of " + ch.paths().size() + " chains");
-                AtomicFile.write(ctx.dir().resolve("samples.png"), Pictures.png(p.image));
+                return p.image;
             }
-            return;
         }
         int[] image = data.imageShape();
-        if (image == null) return;
+        if (image == null) return null;
         int rowsShown = Math.min(8, ch.n());
         int cols = Math.min(10, ch.perChain()) + 1;
         List<float[]> rows = new ArrayList<>();
@@ -362,10 +395,10 @@ public final class Sampling implements Analysis {
             System.arraycopy(ch.start(), c * d, row, 0, d);
             for (int k = 1; k < cols; k++) {
                 int pick = (int) ((long) (k - 1) * ch.perChain() / (cols - 1));
-                System.arraycopy(ch.samples(), (c * ch.perChain() + pick) * d, row, k * d, d);
+                System.arraycopy(ch.means(), (c * ch.perChain() + pick) * d, row, k * d, d);
             }
             rows.add(row);
         }
-        Pictures.imageGrid(ctx.dir().resolve("samples.png"), rows, cols, image[0], image[1], 3);
+        return Pictures.imageGrid(rows, cols, image[0], image[1], 3, 2);
     }
 }
