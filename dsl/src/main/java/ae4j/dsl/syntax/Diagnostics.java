@@ -93,7 +93,14 @@ public final class Diagnostics {
         StringBuilder b = new StringBuilder(d.headline()).append('\n');
         String line = lineText(source, d.span().line());
         if (line != null) {
-            String shown = line.replace('\t', ' ');
+            // Tabs as spaces and invisible characters (a NUL byte) as '?', so the caret lines up and the terminal shows
+            // it.
+            StringBuilder visible = new StringBuilder(line.length());
+            for (int i = 0; i < line.length(); i++) {
+                char ch = line.charAt(i);
+                visible.append(ch == '\t' ? ' ' : Character.isISOControl(ch) ? '?' : ch);
+            }
+            String shown = visible.toString();
             int col = Math.max(1, d.span().col());
             int width = d.span().endLine() == d.span().line()
                     ? Math.max(1, d.span().endCol() - d.span().col())

@@ -144,13 +144,22 @@ public final class SourceParser {
                 ct.setText(t.getText() + "\"");
                 repairedStrings.add(t.getStartIndex());
             } else if (t.getType() == ERROR_CHAR && t instanceof org.antlr.v4.runtime.CommonToken ct) {
-                diagnostics.add(
-                        Diagnostic.error(diagnostics.file(), spanOf(t), "unexpected character '" + t.getText() + "'")
-                                .withHint(FriendlyErrors.charHint(t.getText())));
+                diagnostics.add(Diagnostic.error(
+                                diagnostics.file(), spanOf(t), "unexpected character " + shownChar(t.getText()))
+                        .withHint(FriendlyErrors.charHint(t.getText())));
                 ct.setChannel(Token.HIDDEN_CHANNEL);
             }
             return t;
         }
+    }
+
+    /** 'x' for a printable character; U+0000 and what it is for an invisible one (a NUL byte, a control character). */
+    static String shownChar(String c) {
+        int cp = c.isEmpty() ? 0 : c.codePointAt(0);
+        if (cp == 0) return "U+0000 (a NUL byte: is this a binary file?)";
+        if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT)
+            return String.format("U+%04X (an invisible control character)", cp);
+        return "'" + c + "'";
     }
 
     /** Describes a token type in words: a name, a number, 'model', end of input. */
@@ -213,8 +222,9 @@ public final class SourceParser {
             Span span =
                     t == null ? new Span(line, charPositionInLine + 1, line, charPositionInLine + 2, 0, 0) : spanOf(t);
             if (t != null && t.getType() == AeLexer.ERROR_CHAR) {
-                diagnostics.add(Diagnostic.error(diagnostics.file(), span, "unexpected character '" + t.getText() + "'")
-                        .withHint(charHint(t.getText())));
+                diagnostics.add(
+                        Diagnostic.error(diagnostics.file(), span, "unexpected character " + shownChar(t.getText()))
+                                .withHint(charHint(t.getText())));
                 return;
             }
             if (t != null && t.getType() == AeLexer.UNTERMINATED_STRING) {
