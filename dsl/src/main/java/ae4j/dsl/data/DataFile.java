@@ -108,6 +108,44 @@ final class DataFile implements Closeable {
     }
 
     /**
+     * The {@code count} values a header promises, ending {@code expected} bytes into the file: a shorter file is
+     * truncated and a longer one (a gzip bomb among them) is refused before anything of the claimed size is
+     * allocated; {@code fits} checks that the claim can be held once the length is known. {@code claim} says what
+     * the header says ("its header says 60000 x 28 x 28 unsigned byte values"), {@code kind} names the format
+     * for a file that goes on ("corrupt or not IDX") and {@code fix} says what to do.
+     */
+    float[] payload(
+            String claim,
+            long expected,
+            int count,
+            int size,
+            ByteOrder order,
+            Element element,
+            Runnable fits,
+            String kind,
+            String fix) {
+        long length = length(expected + 1);
+        if (length < expected) throw truncated(claim, expected, length, fix); // whatever it claims
+        if (length > expected) throw longer(claim, expected, kind, fix);
+        fits.run();
+        float[] v = floats(count, size, order, element);
+        if (v.length < count) throw truncated(claim, expected, position(), fix); // changed since
+        if (!atEnd()) throw longer(claim, expected, kind, fix);
+        return v;
+    }
+
+    private DataException truncated(String claim, long expected, long length, String fix) {
+        return new DataException(path() + " is truncated: " + claim + ", so " + expected + " bytes, but the file has "
+                + bytesText(length) + "; " + fix);
+    }
+
+    private DataException longer(String claim, long expected, String kind, String fix) {
+        return new DataException(path() + " is longer than its header says" + (kind.isEmpty() ? "" : " (" + kind + ")")
+                + ": " + claim + ", so " + bytesText(expected) + ", but the file "
+                + (gzip() ? "goes on" : "has " + size() + " bytes") + "; " + fix);
+    }
+
+    /**
      * Reads up to {@code count} elements of {@code size} bytes each, in chunks, as floats; fewer only where
      * the file ends (the caller says it is truncated). Call it once {@link #length} has shown the data is
      * there: the array is allocated at once.

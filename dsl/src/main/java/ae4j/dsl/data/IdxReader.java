@@ -118,25 +118,17 @@ public final class IdxReader {
         // A gzip file's length is found by inflating it: first make sure the claim could be held at all.
         if (in.gzip() || count > Long.MAX_VALUE / 16) fits(in, claim, dims);
         long expected = header + count * size;
-        long length = in.length(expected + 1);
-        if (length < expected) throw truncated(in, claim, expected, length); // whatever it claims
-        if (length > expected) throw longer(in, claim, expected);
-        fits(in, claim, dims);
-        float[] v = in.floats((int) count, size, ByteOrder.BIG_ENDIAN, element(type));
-        if (v.length < count) throw truncated(in, claim, expected, in.position()); // changed since
-        if (!in.atEnd()) throw longer(in, claim, expected);
+        float[] v = in.payload(
+                claim,
+                expected,
+                (int) Math.min(count, Integer.MAX_VALUE),
+                size,
+                ByteOrder.BIG_ENDIAN,
+                element(type),
+                () -> fits(in, claim, dims),
+                "corrupt or not IDX",
+                "download it again");
         return new Array(type, dims, v);
-    }
-
-    private static DataException truncated(DataFile in, String claim, long expected, long length) {
-        return new DataException(in.path() + " is truncated: " + claim + ", which need " + expected
-                + " bytes, but the file has " + in.bytesText(length) + "; download it again");
-    }
-
-    private static DataException longer(DataFile in, String claim, long expected) {
-        return new DataException(in.path() + " is longer than its header says (corrupt or not IDX): " + claim
-                + ", which need " + in.bytesText(expected) + ", but the file "
-                + (in.gzip() ? "goes on" : "has " + in.size() + " bytes") + "; download it again");
     }
 
     /** Refuses a claim that does not fit in one Java array (all values, or one example's) or in memory. */

@@ -128,27 +128,19 @@ public final class NpyReader {
         // A gzip file's length is found by inflating it: first make sure the claim could be held at all.
         if (in.gzip() || count > Long.MAX_VALUE / 16) fits(file, claim, dims);
         long expected = dataStart + count * size;
-        long length = in.length(expected + 1);
-        if (length < expected) throw truncated(in, claim, expected, length); // whatever it claims
-        if (length > expected) throw longer(in, claim, expected);
-        fits(file, claim, dims);
+        float[] v = in.payload(
+                claim,
+                expected,
+                (int) Math.min(count, Integer.MAX_VALUE),
+                size,
+                ByteOrder.LITTLE_ENDIAN,
+                element(dtype.charAt(1), size),
+                () -> fits(file, claim, dims),
+                "",
+                "write it again");
         int[] shape = new int[dims.length];
         for (int i = 0; i < dims.length; i++) shape[i] = (int) dims[i];
-        float[] v = in.floats((int) count, size, ByteOrder.LITTLE_ENDIAN, element(dtype.charAt(1), size));
-        if (v.length < count) throw truncated(in, claim, expected, in.position()); // changed since
-        if (!in.atEnd()) throw longer(in, claim, expected);
         return new Array(dtype, shape, v);
-    }
-
-    private static DataException truncated(DataFile in, String claim, long expected, long length) {
-        return new DataException(in.path() + " is truncated: " + claim + ", which needs " + expected
-                + " bytes, but the file has " + in.bytesText(length) + "; write it again");
-    }
-
-    private static DataException longer(DataFile in, String claim, long expected) {
-        return new DataException(in.path() + " is longer than its header says: " + claim + ", which needs "
-                + in.bytesText(expected) + ", but the file " + (in.gzip() ? "goes on" : "has " + in.size() + " bytes")
-                + "; the header or the file is corrupt: write it again with numpy.save");
     }
 
     /** Refuses a shape that does not fit in one Java array (a dimension, all values, an example) or memory. */

@@ -168,7 +168,7 @@ class HostileDataFileTest {
                         idxHeader(0x0803, 0, 3, 2, 2),
                         "truncated",
                         "3 x 2 x 2",
-                        "need 28 bytes",
+                        "so 28 bytes",
                         "has 16 bytes"),
                 idx("IDX cut inside the dimensions", "train-images", Arrays.copyOf(img, 9), "ends inside the header"),
                 idx(
@@ -183,7 +183,7 @@ class HostileDataFileTest {
                         "train-images",
                         Arrays.copyOf(img, img.length - 3),
                         "truncated",
-                        "need 28 bytes",
+                        "so 28 bytes",
                         "has 25 bytes",
                         "download it again"),
                 idx(
@@ -208,7 +208,7 @@ class HostileDataFileTest {
                         cat(idxHeader(0x0803, 0, 60000, 28, 28), new byte[100]),
                         "truncated",
                         "60000 x 28 x 28",
-                        "need 47040016 bytes",
+                        "so 47040016 bytes",
                         "has 116 bytes"),
                 idx(
                         "IDX gzipped header claims 3,000,000,000 values",
@@ -262,7 +262,7 @@ class HostileDataFileTest {
                         headerOnly,
                         "truncated",
                         "(2, 3)",
-                        "needs " + (headerOnly.length + 24) + " bytes",
+                        "so " + (headerOnly.length + 24) + " bytes",
                         "has " + headerOnly.length + " bytes"),
                 npy("NPY big-endian", npy(">f4", false, new int[] {1}, new byte[4]), "big-endian", "astype('<f4')"),
                 npy("NPY complex dtype", npy("<c8", false, new int[] {1}, new byte[8]), "'<c8'", "astype('<f4')"),
@@ -294,7 +294,7 @@ class HostileDataFileTest {
                         hugeShape,
                         "truncated",
                         "(100000, 100000)",
-                        "needs " + (hugeShape.length - 8 + 40_000_000_000L) + " bytes"),
+                        "so " + (hugeShape.length - 8 + 40_000_000_000L) + " bytes"),
                 npy(
                         "NPY gzipped, huge shape",
                         gzip(npy("<f4", false, new int[] {100000, 100000}, f4(1, 2))),
@@ -312,7 +312,7 @@ class HostileDataFileTest {
                         npyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296,), }", f4(1)),
                         "truncated",
                         "(4294967296,)",
-                        "needs 17179869312 bytes"),
+                        "so 17179869312 bytes"),
                 npy(
                         "NPY gzipped, dimension beyond int",
                         gzip(npyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 0), }", f4())),
