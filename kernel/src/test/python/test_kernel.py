@@ -9,6 +9,7 @@ from queue import Empty
 
 import jupyter_kernel_test as jkt
 from jupyter_client.manager import start_new_kernel
+from jupyter_client.session import Session
 
 KERNEL = "ae4j"
 
@@ -178,6 +179,111 @@ class Client(unittest.TestCase):
         results = [m for m in outputs if m["msg_type"] == "execute_result"]
         self.assertEqual(len(results), 1, [m["msg_type"] for m in outputs])
         return results[0]["content"]["data"]["text/plain"]
+
+
+class HostileInput(unittest.TestCase):
+    """Messages and cells meant to break the kernel. Each one gets a clear answer (or is logged and dropped) and
+    the kernel keeps answering, with the variables defined before still there."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    @classmethod
+    def restart(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL)
+
+    def setUp(self):
+        # A case that killed the kernel (or its shell thread) fails on its own, not every case after it.
+        if not self.km.is_alive() or self.answer("0", timeout=10) is None:
+            self.restart()
+        self.run_cell('String kept = "defined before";')
+
+    def run_cell(self, code, timeout=60):
+        outputs = []
+        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=outputs.append)
+        return reply["content"], outputs
+
+    def answer(self, code, timeout=20):
+        """The text of the cell's value, or None when the kernel does not answer within the timeout."""
+        try:
+            reply, outputs = self.run_cell(code, timeout=timeout)
+        except TimeoutError:
+            return None
+        results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+        return results[0] if results else reply
+
+    def assert_alive(self):
+        self.assertEqual(self.answer("6 * 7"), "42", "the kernel answers the next cell")
+        self.assertEqual(self.answer("kept"), "defined before", "and keeps what earlier cells defined")
+
+    def reply_to(self, msg_id, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                m = self.kc.get_shell_msg(timeout=1)
+            except Empty:
+                continue
+            if m["parent_header"].get("msg_id") == msg_id:
+                return m["content"]
+        self.fail(f"no reply within {timeout} s")
+
+    def signed_frames(self, header, content=b"{}"):
+        parts = [header, b"{}", b"{}", content]
+        return [b"<IDS|MSG>", self.kc.session.sign(parts)] + parts
+
+    def stream_text(self, outputs, name="stdout"):
+        return "".join(m["content"]["text"] for m in outputs
+                       if m["msg_type"] == "stream" and m["content"]["name"] == name)
+
+    def error_text(self, outputs):
+        return "\n".join("\n".join(m["content"]["traceback"]) for m in outputs if m["msg_type"] == "error")
+
+    # Messages
+
+    def test_message_signed_with_a_wrong_key_is_dropped(self):
+        Session(key=b"not the connection key").send(
+            self.kc.shell_channel.socket, "execute_request",
+            {"code": "int signedWithWrongKey = 1;", "silent": False, "store_history": True,
+             "user_expressions": {}, "allow_stdin": False})
+        self.assert_alive()
+        reply, _ = self.run_cell("signedWithWrongKey")
+        self.assertEqual(reply["status"], "error", "the forged cell did not run")
+        # The control channel (interrupt, shutdown) too.
+        Session(key=b"not the connection key").send(self.kc.control_channel.socket, "kernel_info_request", {})
+        msg = self.kc.session.msg("kernel_info_request", {})
+        self.kc.control_channel.send(msg)
+        reply = self.kc.get_control_msg(timeout=20)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg["header"]["msg_id"])
+        self.assertEqual(reply["content"]["status"], "ok")
+
+    def test_malformed_json_is_dropped(self):
+        header = self.kc.session.pack(self.kc.session.msg_header("execute_request"))
+        for what, frames in [("header", self.signed_frames(b"{not json")),
+                             ("content", self.signed_frames(header, b'{"code": ')),
+                             ("header that is not an object", self.signed_frames(b"[1, 2]"))]:
+            with self.subTest(what):
+                self.kc.shell_channel.socket.send_multipart(frames)
+                self.assert_alive()
+
+    def test_message_with_missing_frames_does_not_swallow_the_next_request(self):
+        header = self.kc.session.pack(self.kc.session.msg_header("execute_request"))
+        for what, frames in [("no <IDS|MSG> delimiter", [b"junk", b"more junk"]),
+                             ("two frames short", self.signed_frames(header)[:4])]:
+            with self.subTest(what):
+                self.kc.shell_channel.socket.send_multipart(frames)
+                self.assert_alive()
+
+    def test_unknown_message_type_is_ignored(self):
+        self.kc.session.send(self.kc.shell_channel.socket, "frobnicate_request", {"code": "1"})
+        self.assert_alive()
 
 
 if __name__ == "__main__":
