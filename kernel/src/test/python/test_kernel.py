@@ -286,5 +286,27 @@ class HostileInput(unittest.TestCase):
         self.assert_alive()
 
 
+    # Cells
+
+    def test_system_exit_is_refused_and_the_kernel_lives(self):
+        for code, call in [("System.exit(0);", "System.exit"),
+                           ("Runtime.getRuntime().exit(1);", "System.exit"),
+                           ("Runtime.getRuntime().halt(0);", "Runtime.halt"),
+                           ("java.util.function.IntConsumer quit = System::exit; quit.accept(2);", "System.exit"),
+                           # library code that exits: the ae4j command line's main
+                           ('ae4j.dsl.cli.Main.main(new String[0]);', "System.exit")]:
+            with self.subTest(code):
+                reply, outputs = self.run_cell(code, timeout=30)
+                self.assertEqual(reply["status"], "error", reply)
+                self.assertIn(call + " would end the kernel and every model in it", reply["evalue"])
+                self.assertIn("restart the kernel", self.error_text(outputs))
+                self.assert_alive()
+
+    def test_system_exit_in_a_thread_the_cell_started_is_refused(self):
+        reply, outputs = self.run_cell("Thread t = new Thread(() -> System.exit(3)); t.start(); t.join();")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assert_alive()
+
+
 if __name__ == "__main__":
     unittest.main()

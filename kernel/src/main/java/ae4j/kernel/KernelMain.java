@@ -42,7 +42,9 @@ public final class KernelMain {
         Ae4jKernel kernel = new Ae4jKernel(Path.of("").toAbsolutePath());
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
+        ExitGuard.arm();
         connection.waitUntilClose();
+        ExitGuard.disarm();
         System.exit(0);
     }
 }
