@@ -285,6 +285,29 @@ class HostileInput(unittest.TestCase):
         self.kc.session.send(self.kc.shell_channel.socket, "frobnicate_request", {"code": "1"})
         self.assert_alive()
 
+    def test_execute_request_without_code_is_an_error_naming_the_field(self):
+        msg = self.kc.session.msg("execute_request", {"silent": False})
+        self.kc.shell_channel.send(msg)
+        reply = self.reply_to(msg["header"]["msg_id"])
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("'code'", reply["evalue"])
+        self.assertNotIn("NullPointerException", str(reply))
+        self.assert_alive()
+
+    def test_requests_without_code_or_with_the_cursor_outside_the_code_are_answered(self):
+        for kind, content, status in [
+                ("is_complete_request", {}, "invalid"),
+                ("complete_request", {"cursor_pos": 3}, "ok"),
+                ("inspect_request", {"cursor_pos": 3, "detail_level": 0}, "ok"),
+                ("complete_request", {"code": "%%ae\nrel", "cursor_pos": 500}, "ok"),
+                ("complete_request", {"code": "Sys", "cursor_pos": -5}, "ok"),
+                ("inspect_request", {"code": "%%ae\nrel", "cursor_pos": 500, "detail_level": 0}, "ok")]:
+            with self.subTest(kind, content=content):
+                msg = self.kc.session.msg(kind, content)
+                self.kc.shell_channel.send(msg)
+                reply = self.reply_to(msg["header"]["msg_id"], timeout=10)
+                self.assertEqual(reply["status"], status, reply)
+        self.assert_alive()
 
     # Cells
 

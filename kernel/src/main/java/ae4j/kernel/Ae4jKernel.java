@@ -96,6 +96,13 @@ public final class Ae4jKernel extends BaseKernel {
 
     @Override
     public DisplayData eval(String code) throws Exception {
+        if (code == null) {
+            throw CellError.of(
+                    "BadRequest",
+                    "the execute_request has no 'code' field, so nothing was run",
+                    List.of("the notebook client sent an execute_request without 'code' (the cell's text), so"
+                            + " nothing was run; a Jupyter client that does this needs fixing"));
+        }
         try {
             return evalCell(code);
         } catch (Error e) {
@@ -230,8 +237,15 @@ public final class Ae4jKernel extends BaseKernel {
         }
     }
 
+    /** The code of a complete or inspect request: a missing one is empty (the cursor is then clamped to it). */
+    private static String orEmpty(String code) {
+        return code == null ? "" : code;
+    }
+
     @Override
-    public ReplacementOptions complete(String code, int at) {
+    public ReplacementOptions complete(String requested, int cursor) {
+        String code = orEmpty(requested);
+        int at = Math.clamp(cursor, 0, code.length());
         if (isAeCell(code)) {
             int start = AeWords.wordStart(code, at);
             List<String> c = AeWords.candidates(
@@ -254,7 +268,9 @@ public final class Ae4jKernel extends BaseKernel {
     }
 
     @Override
-    public DisplayData inspect(String code, int at, boolean extraDetail) {
+    public DisplayData inspect(String requested, int cursor, boolean extraDetail) {
+        String code = orEmpty(requested);
+        int at = Math.clamp(cursor, 0, code.length());
         String doc;
         if (isAeCell(code)) {
             String word = AeWords.wordAt(code, at);
@@ -269,6 +285,7 @@ public final class Ae4jKernel extends BaseKernel {
 
     @Override
     public String isComplete(String code) {
+        if (code == null) return IS_COMPLETE_BAD;
         if (isAeCell(code)) {
             // A %%ae cell is complete when its braces balance (a notebook runs it on shift-enter anyway).
             int depth = 0;
