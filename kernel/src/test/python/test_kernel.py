@@ -331,5 +331,28 @@ class HostileInput(unittest.TestCase):
         self.assert_alive()
 
 
+    def test_deep_recursion_is_an_error_with_a_short_trace(self):
+        self.run_cell("int depth(int n) { return n == 0 ? 0 : 1 + depth(n - 1); }")
+        reply, outputs = self.run_cell("depth(100_000_000)")
+        self.assertEqual(reply["status"], "error")
+        trace = self.error_text(outputs)
+        self.assertIn("java.lang.StackOverflowError: the calls nested too deeply", trace)
+        self.assertLess(len(trace.splitlines()), 20, trace[:2000])
+        self.assertRegex(trace, r"In\[\d+\] depth\n.*repeated \d+ more times")
+        self.assert_alive()
+
+    def interrupt(self, code, wait_for_reply):
+        msg_id = self.kc.execute(code)
+        time.sleep(1.5)
+        self.km.interrupt_kernel()
+        return self.reply_to(msg_id, timeout=30) if wait_for_reply else msg_id
+
+    def test_interrupt_stops_a_sleeping_cell(self):
+        reply = self.interrupt("Thread.sleep(Long.MAX_VALUE);", wait_for_reply=True)
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "Interrupted")
+        self.assert_alive()
+
+
 if __name__ == "__main__":
     unittest.main()
