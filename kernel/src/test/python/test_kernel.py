@@ -341,6 +341,41 @@ class HostileInput(unittest.TestCase):
         self.assertRegex(trace, r"In\[\d+\] depth\n.*repeated \d+ more times")
         self.assert_alive()
 
+    def test_enormous_output_is_truncated_with_a_note(self):
+        t0 = time.time()
+        reply, outputs = self.run_cell(
+            'String line = "x".repeat(1023); for (int i = 0; i < 50 * 1024; i++) System.out.println(line);',
+            timeout=120)
+        self.assertEqual(reply["status"], "ok", reply)
+        out = self.stream_text(outputs)
+        line = "x" * 1023 + "\n"
+        self.assertTrue(out.startswith(line * 1000), "the first megabyte arrives whole")
+        self.assertLess(len(out), 1100 * 1024)
+        self.assertRegex(out, r"output truncated: the cell wrote 50\.0 MB to stdout; the notebook shows the first 1\.0 MB")
+        print(f"\n50 MB of output: cell answered in {time.time() - t0:.1f} s with {len(outputs)} messages")
+        reply, outputs = self.run_cell('System.out.println("the next cell prints normally");')
+        self.assertEqual(self.stream_text(outputs), "the next cell prints normally\n")
+
+    def test_a_flood_of_tiny_writes_arrives_whole_in_few_messages(self):
+        reply, outputs = self.run_cell("for (int i = 0; i < 200_000; i++) System.out.println();", timeout=120)
+        self.assertEqual(reply["status"], "ok", reply)
+        streams = [m for m in outputs if m["msg_type"] == "stream"]
+        self.assertEqual(self.stream_text(outputs).count("\n"), 200_000, "no line lost")
+        self.assertLess(len(streams), 1000)
+
+    def test_binary_garbage_and_nul_are_printed(self):
+        reply, outputs = self.run_cell(
+            'System.out.print("a\\0b\\u0001"); System.out.write(new byte[] {(byte) 0xff, 0, 65, 10}); System.out.flush();')
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertEqual(self.stream_text(outputs), "a\x00b\x01\ufffd\x00A\n")
+        self.assert_alive()
+
+    def test_closing_system_out_and_err_does_not_silence_later_cells(self):
+        self.run_cell("System.out.close(); System.err.close();")
+        reply, outputs = self.run_cell('System.out.println("still here"); System.err.println("me too");')
+        self.assertEqual(self.stream_text(outputs), "still here\n")
+        self.assertEqual(self.stream_text(outputs, "stderr"), "me too\n")
+
     def interrupt(self, code, wait_for_reply):
         msg_id = self.kc.execute(code)
         time.sleep(1.5)

@@ -14,10 +14,8 @@ import io.github.spencerpark.jupyter.messages.Header;
 import io.github.spencerpark.jupyter.messages.MessageType;
 import io.github.spencerpark.jupyter.messages.reply.HistoryReply;
 import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +41,10 @@ public final class Ae4jKernel extends BaseKernel {
     private final Session session;
     private final Path reports;
     private volatile boolean interruptRequested;
+    /** The running cell's stdout and stderr, or null between cells. */
+    private volatile CellStreams running;
+
+    private record CellStreams(CellOutput out, CellOutput err) {}
 
     public Ae4jKernel(Path workDir) throws IOException {
         reports = Files.createTempDirectory("ae4j-notebook-reports");
@@ -50,10 +52,7 @@ public final class Ae4jKernel extends BaseKernel {
             @Override
             public TrainingListener listener(String model, String[] termNames, PrintStream err) {
                 return new LiveTraining(
-                        "train " + model,
-                        termNames,
-                        Ae4jKernel.this::display,
-                        d -> getIO().display.updateDisplay(d));
+                        "train " + model, termNames, Ae4jKernel.this::display, Ae4jKernel.this::updateDisplay);
             }
 
             @Override
@@ -103,6 +102,12 @@ public final class Ae4jKernel extends BaseKernel {
                     List.of("the notebook client sent an execute_request without 'code' (the cell's text), so"
                             + " nothing was run; a Jupyter client that does this needs fixing"));
         }
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        CellStreams cell = new CellStreams(new CellOutput("stdout", stdout), new CellOutput("stderr", stderr));
+        System.setOut(cell.out().printStream());
+        System.setErr(cell.err().printStream());
+        running = cell;
         try {
             return evalCell(code);
         } catch (Error e) {
@@ -117,6 +122,32 @@ public final class Ae4jKernel extends BaseKernel {
                                     ? "the kernel's heap is full: free large objects or start Jupyter with "
                                             + "a larger -Xmx in the kernelspec"
                                     : "the kernel is still running"));
+        } finally {
+            running = null;
+            cell.out().finish();
+            cell.err().finish();
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    /** Shows a display in the running cell's output, after what the cell printed before it. */
+    @Override
+    public void display(DisplayData d) {
+        sendPendingOutput();
+        super.display(d);
+    }
+
+    private void updateDisplay(DisplayData d) {
+        sendPendingOutput();
+        getIO().display.updateDisplay(d);
+    }
+
+    private void sendPendingOutput() {
+        CellStreams cell = running;
+        if (cell != null) {
+            cell.out().send();
+            cell.err().send();
         }
     }
 
@@ -149,16 +180,8 @@ public final class Ae4jKernel extends BaseKernel {
         }
         String text = body.contains("\n") ? "\n" + body.substring(body.indexOf('\n') + 1) : "\n";
         Map<Path, Long> before = snapshot();
-        // Whole lines to the notebook, not one stream message per printf fragment.
-        PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 14), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new BufferedOutputStream(System.err, 1 << 14), true, StandardCharsets.UTF_8);
-        Session.Outcome o;
-        try {
-            o = session.eval(name, text, out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        // The cell's streams (CellOutput) send whole lines, a few messages per second at most.
+        Session.Outcome o = session.eval(name, text, System.out, System.err);
         bind();
         for (String m : o.declaredModels()) {
             try {
