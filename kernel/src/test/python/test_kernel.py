@@ -388,6 +388,25 @@ class HostileInput(unittest.TestCase):
         self.assertEqual(reply["ename"], "Interrupted")
         self.assert_alive()
 
+    def test_interrupt_that_cannot_stop_library_code_says_so(self):
+        # A loop inside the JDK never looks at the stop flag, and Java 25 has no Thread.stop: the kernel can only
+        # tell the user, within seconds, what is going on and what to do.
+        msg_id = self.interrupt("java.util.stream.LongStream.range(0, Long.MAX_VALUE).sum()", wait_for_reply=False)
+        try:
+            deadline = time.time() + 20
+            note = ""
+            while time.time() < deadline and "restart the kernel" not in note:
+                try:
+                    m = self.kc.get_iopub_msg(timeout=1)
+                except Empty:
+                    continue
+                if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
+                    note += m["content"]["text"]
+            self.assertIn("did not stop", note)
+            self.assertIn("restart the kernel", note)
+        finally:
+            self.restart()  # the loop never ends
+
 
 if __name__ == "__main__":
     unittest.main()

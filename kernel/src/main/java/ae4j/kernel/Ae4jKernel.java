@@ -44,6 +44,9 @@ public final class Ae4jKernel extends BaseKernel {
     /** The running cell's stdout and stderr, or null between cells. */
     private volatile CellStreams running;
 
+    /** Seconds after an interrupt by which a cell that checks for it has stopped. */
+    static final int STOP_SECONDS = 5;
+
     private record CellStreams(CellOutput out, CellOutput err) {}
 
     public Ae4jKernel(Path workDir) throws IOException {
@@ -328,6 +331,27 @@ public final class Ae4jKernel extends BaseKernel {
         interruptRequested = true;
         session.cancel();
         java.stop();
+        CellStreams cell = running;
+        if (cell != null) Thread.startVirtualThread(() -> sayIfStillRunning(cell));
+    }
+
+    /**
+     * Java cannot stop a thread from outside (Thread.stop is gone): a loop inside the JDK or a library that never
+     * looks at the stop flag or the thread's interrupt runs on. The user is told so instead of waiting blind.
+     */
+    private void sayIfStillRunning(CellStreams cell) {
+        try {
+            Thread.sleep(STOP_SECONDS * 1000L);
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (running == cell) {
+            cell.err()
+                    .note("ae4j: the cell did not stop within " + STOP_SECONDS + " s of the interrupt: it is"
+                            + " running code that does not check for interrupts (a loop inside the JDK or a"
+                            + " library), which Java cannot stop from outside. Wait for it to finish, or restart"
+                            + " the kernel (Kernel > Restart Kernel); its variables and models are then lost.");
+        }
     }
 
     @Override
