@@ -309,6 +309,21 @@ class HostileInput(unittest.TestCase):
                 self.assertEqual(reply["status"], status, reply)
         self.assert_alive()
 
+    def test_shutdown_request_still_ends_the_kernel(self):
+        # The exit guard refuses cells' exits, not the kernel's own.
+        km, kc = start_new_kernel(kernel_name=KERNEL)
+        try:
+            kc.execute_interactive("System.exit(0);", timeout=30)
+            km.request_shutdown()
+            deadline = time.time() + 20
+            while km.is_alive() and time.time() < deadline:
+                time.sleep(0.1)
+            self.assertFalse(km.is_alive(), "the kernel ended on its own after shutdown_request")
+            self.assertEqual(km.provisioner.process.returncode, 0)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
     # Cells
 
     def test_system_exit_is_refused_and_the_kernel_lives(self):
