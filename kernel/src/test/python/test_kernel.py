@@ -309,11 +309,11 @@ class HostileInput(unittest.TestCase):
                 self.assertEqual(reply["status"], status, reply)
         self.assert_alive()
 
-    def test_shutdown_request_still_ends_the_kernel(self):
-        # The exit guard refuses cells' exits, not the kernel's own.
+    def shutdown_ends_the_kernel(self, cell, wait):
         km, kc = start_new_kernel(kernel_name=KERNEL)
         try:
-            kc.execute_interactive("System.exit(0);", timeout=30)
+            msg_id = kc.execute(cell)
+            time.sleep(wait)
             km.request_shutdown()
             deadline = time.time() + 20
             while km.is_alive() and time.time() < deadline:
@@ -323,6 +323,14 @@ class HostileInput(unittest.TestCase):
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
+
+    def test_shutdown_request_still_ends_the_kernel(self):
+        # The exit guard refuses cells' exits, not the kernel's own.
+        self.shutdown_ends_the_kernel("System.exit(0);", wait=3)
+
+    def test_shutdown_request_ends_a_kernel_whose_cell_cannot_stop(self):
+        # What the user does after being told an interrupt cannot stop the cell: restart the kernel.
+        self.shutdown_ends_the_kernel("java.util.stream.LongStream.range(0, Long.MAX_VALUE).sum()", wait=3)
 
     # Cells
 

@@ -6,6 +6,7 @@ import io.github.spencerpark.jupyter.messages.HMACGenerator;
 import io.github.spencerpark.jupyter.messages.Message;
 import io.github.spencerpark.jupyter.messages.publish.PublishStatus;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import org.zeromq.ZMQ;
 
 /**
@@ -45,13 +46,19 @@ final class KernelConnection extends JupyterConnection {
         shellRequests.close();
         controlRequests.close();
         super.close(); // heartbeat, stdin, iopub and the base kernel's two unused request channels
-        context.close();
     }
 
+    /**
+     * Returns once the connection is closed and its channels' threads have ended, except a shell thread still
+     * running a cell that does not stop (the user restarts the kernel because of it): that cell ends with the
+     * process. The request channels' context ends here, on the kernel's main thread: a channel thread that ended
+     * it (while handling a shutdown request) would wait for its own socket to close.
+     */
     @Override
     public void waitUntilClose() {
-        shellRequests.waitUntilClose();
         controlRequests.waitUntilClose();
+        boolean shellEnded = shellRequests.waitUntilClose(Duration.ofSeconds(1));
         super.waitUntilClose();
+        if (shellEnded) context.close();
     }
 }

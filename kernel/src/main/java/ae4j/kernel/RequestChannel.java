@@ -8,6 +8,7 @@ import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import io.github.spencerpark.jupyter.messages.HMACGenerator;
 import io.github.spencerpark.jupyter.messages.Message;
 import io.github.spencerpark.jupyter.messages.MessageType;
+import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.zeromq.ZMQ;
@@ -60,6 +61,9 @@ final class RequestChannel extends ShellChannel {
             }
             if (message != null) dispatch(message);
         }
+        // A ZeroMQ socket is not thread-safe: the thread that polls it closes it.
+        poller.close();
+        super.close();
     }
 
     private static String reason(RuntimeException e) {
@@ -102,20 +106,28 @@ final class RequestChannel extends ShellChannel {
         return super.recv(flags);
     }
 
+    /** Stops serving: the channel's thread closes the socket once the request it handles (if any) is done. */
     @Override
     public void close() {
         open = false;
-        super.close();
+        if (thread == null) super.close();
     }
 
     @Override
     public void waitUntilClose() {
-        if (thread == null || thread == Thread.currentThread()) return;
+        waitUntilClose(null);
+    }
+
+    /** Waits for the channel's thread to end, at most {@code limit} (null: no limit); whether it ended. */
+    boolean waitUntilClose(Duration limit) {
+        if (thread == null || thread == Thread.currentThread()) return true;
         try {
-            thread.join();
+            if (limit == null) thread.join();
+            else thread.join(limit);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return !thread.isAlive();
     }
 
     /** A message that ended before its signature and four JSON parts. */
