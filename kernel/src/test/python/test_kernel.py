@@ -235,8 +235,8 @@ class HostileInput(unittest.TestCase):
                 return m["content"]
         self.fail(f"no reply within {timeout} s")
 
-    def signed_frames(self, header, content=b"{}"):
-        parts = [header, b"{}", b"{}", content]
+    def signed_frames(self, header, content=b"{}", metadata=b"{}"):
+        parts = [header, b"{}", metadata, content]
         return [b"<IDS|MSG>", self.kc.session.sign(parts)] + parts
 
     def stream_text(self, outputs, name="stdout"):
@@ -268,7 +268,9 @@ class HostileInput(unittest.TestCase):
         header = self.kc.session.pack(self.kc.session.msg_header("execute_request"))
         for what, frames in [("header", self.signed_frames(b"{not json")),
                              ("content", self.signed_frames(header, b'{"code": ')),
-                             ("header that is not an object", self.signed_frames(b"[1, 2]"))]:
+                             ("header that is not an object", self.signed_frames(b"[1, 2]")),
+                             ("metadata nested 100,000 deep", self.signed_frames(
+                                 header, b'{"code": "1"}', b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"))]:
             with self.subTest(what):
                 self.kc.shell_channel.socket.send_multipart(frames)
                 self.assert_alive()

@@ -17,8 +17,8 @@ import org.zeromq.ZMQ;
  * The shell or the control channel: one thread reads the requests one at a time and hands each to the kernel's
  * handler for its type. The base kernel's channel thread dies on the first message it cannot read, after which
  * no request is answered while the heartbeat still says the kernel is alive. Here a message with a wrong
- * signature, JSON that does not parse or missing frames is logged and dropped, a handler that fails is logged,
- * and the channel goes on serving.
+ * signature, JSON that does not parse or nests too deeply, or missing frames is logged and dropped, a handler
+ * that fails is logged, and the channel goes on serving.
  */
 final class RequestChannel extends ShellChannel {
 
@@ -55,7 +55,7 @@ final class RequestChannel extends ShellChannel {
                 if (poller.poll(POLL_MS) <= 0) continue;
                 inMessage = false;
                 message = readMessage();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
                 if (open) LOG.warning("ae4j kernel: dropped a " + name + " message: " + reason(e));
                 continue;
             }
@@ -66,7 +66,8 @@ final class RequestChannel extends ShellChannel {
         super.close();
     }
 
-    private static String reason(RuntimeException e) {
+    private static String reason(Throwable e) {
+        if (e instanceof StackOverflowError) return "its JSON nests too deeply to read";
         if (e instanceof SecurityException)
             return "its signature does not match the connection file's key (a client of another kernel, or a forged"
                     + " message)";
