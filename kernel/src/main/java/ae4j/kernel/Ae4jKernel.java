@@ -36,6 +36,8 @@ public final class Ae4jKernel extends BaseKernel {
 
     static final String VERSION = "0.1.0";
     static final String MAGIC = "%%ae";
+    /** Seconds after an interrupt by which a cell that checks for it has stopped. */
+    private static final int STOP_SECONDS = 5;
 
     private final JavaCells java;
     private final Session session;
@@ -43,9 +45,6 @@ public final class Ae4jKernel extends BaseKernel {
     private volatile boolean interruptRequested;
     /** The running cell's stdout and stderr, or null between cells. */
     private volatile CellStreams running;
-
-    /** Seconds after an interrupt by which a cell that checks for it has stopped. */
-    static final int STOP_SECONDS = 5;
 
     private record CellStreams(CellOutput out, CellOutput err) {}
 

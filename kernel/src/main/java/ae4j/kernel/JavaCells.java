@@ -214,7 +214,7 @@ final class JavaCells implements AutoCloseable {
     }
 
     /** Runs of one line (a deep recursion's frames) as the line and how many more times it repeats. */
-    static List<String> collapseRepeats(List<String> lines) {
+    private static List<String> collapseRepeats(List<String> lines) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); ) {
             int j = i + 1;
