@@ -9,6 +9,7 @@ from queue import Empty
 
 import jupyter_kernel_test as jkt
 from jupyter_client.manager import start_new_kernel
+from jupyter_client.session import Session
 
 KERNEL = "ae4j"
 
@@ -178,6 +179,258 @@ class Client(unittest.TestCase):
         results = [m for m in outputs if m["msg_type"] == "execute_result"]
         self.assertEqual(len(results), 1, [m["msg_type"] for m in outputs])
         return results[0]["content"]["data"]["text/plain"]
+
+
+class HostileInput(unittest.TestCase):
+    """Messages and cells meant to break the kernel. Each one gets a clear answer (or is logged and dropped) and
+    the kernel keeps answering, with the variables defined before still there."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    @classmethod
+    def restart(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL)
+
+    def setUp(self):
+        # A case that killed the kernel (or its shell thread) fails on its own, not every case after it.
+        if not self.km.is_alive() or self.answer("0", timeout=10) is None:
+            self.restart()
+        self.run_cell('String kept = "defined before";')
+
+    def run_cell(self, code, timeout=60):
+        outputs = []
+        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=outputs.append)
+        return reply["content"], outputs
+
+    def answer(self, code, timeout=20):
+        """The text of the cell's value, or None when the kernel does not answer within the timeout."""
+        try:
+            reply, outputs = self.run_cell(code, timeout=timeout)
+        except TimeoutError:
+            return None
+        results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+        return results[0] if results else reply
+
+    def assert_alive(self):
+        self.assertEqual(self.answer("6 * 7"), "42", "the kernel answers the next cell")
+        self.assertEqual(self.answer("kept"), "defined before", "and keeps what earlier cells defined")
+
+    def reply_to(self, msg_id, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                m = self.kc.get_shell_msg(timeout=1)
+            except Empty:
+                continue
+            if m["parent_header"].get("msg_id") == msg_id:
+                return m["content"]
+        self.fail(f"no reply within {timeout} s")
+
+    def signed_frames(self, header, content=b"{}", metadata=b"{}"):
+        parts = [header, b"{}", metadata, content]
+        return [b"<IDS|MSG>", self.kc.session.sign(parts)] + parts
+
+    def stream_text(self, outputs, name="stdout"):
+        return "".join(m["content"]["text"] for m in outputs
+                       if m["msg_type"] == "stream" and m["content"]["name"] == name)
+
+    def error_text(self, outputs):
+        return "\n".join("\n".join(m["content"]["traceback"]) for m in outputs if m["msg_type"] == "error")
+
+    # Messages
+
+    def test_message_signed_with_a_wrong_key_is_dropped(self):
+        Session(key=b"not the connection key").send(
+            self.kc.shell_channel.socket, "execute_request",
+            {"code": "int signedWithWrongKey = 1;", "silent": False, "store_history": True,
+             "user_expressions": {}, "allow_stdin": False})
+        self.assert_alive()
+        reply, _ = self.run_cell("signedWithWrongKey")
+        self.assertEqual(reply["status"], "error", "the forged cell did not run")
+        # The control channel (interrupt, shutdown) too.
+        Session(key=b"not the connection key").send(self.kc.control_channel.socket, "kernel_info_request", {})
+        msg = self.kc.session.msg("kernel_info_request", {})
+        self.kc.control_channel.send(msg)
+        reply = self.kc.get_control_msg(timeout=20)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg["header"]["msg_id"])
+        self.assertEqual(reply["content"]["status"], "ok")
+
+    def test_malformed_json_is_dropped(self):
+        header = self.kc.session.pack(self.kc.session.msg_header("execute_request"))
+        for what, frames in [("header", self.signed_frames(b"{not json")),
+                             ("content", self.signed_frames(header, b'{"code": ')),
+                             ("header that is not an object", self.signed_frames(b"[1, 2]")),
+                             ("metadata nested 100,000 deep", self.signed_frames(
+                                 header, b'{"code": "1"}', b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"))]:
+            with self.subTest(what):
+                self.kc.shell_channel.socket.send_multipart(frames)
+                self.assert_alive()
+
+    def test_message_with_missing_frames_does_not_swallow_the_next_request(self):
+        header = self.kc.session.pack(self.kc.session.msg_header("execute_request"))
+        for what, frames in [("no <IDS|MSG> delimiter", [b"junk", b"more junk"]),
+                             ("two frames short", self.signed_frames(header)[:4])]:
+            with self.subTest(what):
+                self.kc.shell_channel.socket.send_multipart(frames)
+                self.assert_alive()
+
+    def test_unknown_message_type_is_ignored(self):
+        self.kc.session.send(self.kc.shell_channel.socket, "frobnicate_request", {"code": "1"})
+        self.assert_alive()
+
+    def test_execute_request_without_code_is_an_error_naming_the_field(self):
+        msg = self.kc.session.msg("execute_request", {"silent": False})
+        self.kc.shell_channel.send(msg)
+        reply = self.reply_to(msg["header"]["msg_id"])
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("'code'", reply["evalue"])
+        self.assertNotIn("NullPointerException", str(reply))
+        self.assert_alive()
+
+    def test_requests_without_code_or_with_the_cursor_outside_the_code_are_answered(self):
+        for kind, content, status in [
+                ("is_complete_request", {}, "invalid"),
+                ("complete_request", {"cursor_pos": 3}, "ok"),
+                ("inspect_request", {"cursor_pos": 3, "detail_level": 0}, "ok"),
+                ("complete_request", {"code": "%%ae\nrel", "cursor_pos": 500}, "ok"),
+                ("complete_request", {"code": "Sys", "cursor_pos": -5}, "ok"),
+                ("inspect_request", {"code": "%%ae\nrel", "cursor_pos": 500, "detail_level": 0}, "ok")]:
+            with self.subTest(kind, content=content):
+                msg = self.kc.session.msg(kind, content)
+                self.kc.shell_channel.send(msg)
+                reply = self.reply_to(msg["header"]["msg_id"], timeout=10)
+                self.assertEqual(reply["status"], status, reply)
+        self.assert_alive()
+
+    def shutdown_ends_the_kernel(self, cell, wait):
+        km, kc = start_new_kernel(kernel_name=KERNEL)
+        try:
+            msg_id = kc.execute(cell)
+            time.sleep(wait)
+            km.request_shutdown()
+            deadline = time.time() + 20
+            while km.is_alive() and time.time() < deadline:
+                time.sleep(0.1)
+            self.assertFalse(km.is_alive(), "the kernel ended on its own after shutdown_request")
+            self.assertEqual(km.provisioner.process.returncode, 0)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+    def test_shutdown_request_still_ends_the_kernel(self):
+        # The exit guard refuses cells' exits, not the kernel's own.
+        self.shutdown_ends_the_kernel("System.exit(0);", wait=3)
+
+    def test_shutdown_request_ends_a_kernel_whose_cell_cannot_stop(self):
+        # What the user does after being told an interrupt cannot stop the cell: restart the kernel.
+        self.shutdown_ends_the_kernel("java.util.stream.LongStream.range(0, Long.MAX_VALUE).sum()", wait=3)
+
+    # Cells
+
+    def test_system_exit_is_refused_and_the_kernel_lives(self):
+        for code, call in [("System.exit(0);", "System.exit"),
+                           ("Runtime.getRuntime().exit(1);", "System.exit"),
+                           ("Runtime.getRuntime().halt(0);", "Runtime.halt"),
+                           ("java.util.function.IntConsumer quit = System::exit; quit.accept(2);", "System.exit"),
+                           # library code that exits: the ae4j command line's main
+                           ('ae4j.dsl.cli.Main.main(new String[0]);', "System.exit")]:
+            with self.subTest(code):
+                reply, outputs = self.run_cell(code, timeout=30)
+                self.assertEqual(reply["status"], "error", reply)
+                self.assertIn(call + " would end the kernel and every model in it", reply["evalue"])
+                self.assertIn("restart the kernel", self.error_text(outputs))
+                self.assert_alive()
+
+    def test_system_exit_in_a_thread_the_cell_started_is_refused(self):
+        reply, outputs = self.run_cell("Thread t = new Thread(() -> System.exit(3)); t.start(); t.join();")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assert_alive()
+
+
+    def test_deep_recursion_is_an_error_with_a_short_trace(self):
+        self.run_cell("int depth(int n) { return n == 0 ? 0 : 1 + depth(n - 1); }")
+        reply, outputs = self.run_cell("depth(100_000_000)")
+        self.assertEqual(reply["status"], "error")
+        trace = self.error_text(outputs)
+        self.assertIn("java.lang.StackOverflowError: the calls nested too deeply", trace)
+        self.assertLess(len(trace.splitlines()), 20, trace[:2000])
+        self.assertRegex(trace, r"In\[\d+\] depth\n.*repeated \d+ more times")
+        self.assert_alive()
+
+    def test_enormous_output_is_truncated_with_a_note(self):
+        t0 = time.time()
+        reply, outputs = self.run_cell(
+            'String line = "x".repeat(1023); for (int i = 0; i < 50 * 1024; i++) System.out.println(line);',
+            timeout=120)
+        self.assertEqual(reply["status"], "ok", reply)
+        out = self.stream_text(outputs)
+        line = "x" * 1023 + "\n"
+        self.assertTrue(out.startswith(line * 1000), "the first megabyte arrives whole")
+        self.assertLess(len(out), 1100 * 1024)
+        self.assertRegex(out, r"output truncated: the cell wrote 50\.0 MB to stdout; the notebook shows the first 1\.0 MB")
+        print(f"\n50 MB of output: cell answered in {time.time() - t0:.1f} s with {len(outputs)} messages")
+        reply, outputs = self.run_cell('System.out.println("the next cell prints normally");')
+        self.assertEqual(self.stream_text(outputs), "the next cell prints normally\n")
+
+    def test_a_flood_of_tiny_writes_arrives_whole_in_few_messages(self):
+        reply, outputs = self.run_cell("for (int i = 0; i < 200_000; i++) System.out.println();", timeout=120)
+        self.assertEqual(reply["status"], "ok", reply)
+        streams = [m for m in outputs if m["msg_type"] == "stream"]
+        self.assertEqual(self.stream_text(outputs).count("\n"), 200_000, "no line lost")
+        self.assertLess(len(streams), 1000)
+
+    def test_binary_garbage_and_nul_are_printed(self):
+        reply, outputs = self.run_cell(
+            'System.out.print("a\\0b\\u0001"); System.out.write(new byte[] {(byte) 0xff, 0, 65, 10}); System.out.flush();')
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertEqual(self.stream_text(outputs), "a\x00b\x01\ufffd\x00A\n")
+        self.assert_alive()
+
+    def test_closing_system_out_and_err_does_not_silence_later_cells(self):
+        self.run_cell("System.out.close(); System.err.close();")
+        reply, outputs = self.run_cell('System.out.println("still here"); System.err.println("me too");')
+        self.assertEqual(self.stream_text(outputs), "still here\n")
+        self.assertEqual(self.stream_text(outputs, "stderr"), "me too\n")
+
+    def interrupt(self, code, wait_for_reply):
+        msg_id = self.kc.execute(code)
+        time.sleep(1.5)
+        self.km.interrupt_kernel()
+        return self.reply_to(msg_id, timeout=30) if wait_for_reply else msg_id
+
+    def test_interrupt_stops_a_sleeping_cell(self):
+        reply = self.interrupt("Thread.sleep(Long.MAX_VALUE);", wait_for_reply=True)
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "Interrupted")
+        self.assert_alive()
+
+    def test_interrupt_that_cannot_stop_library_code_says_so(self):
+        # A loop inside the JDK never looks at the stop flag, and Java 25 has no Thread.stop: the kernel can only
+        # tell the user, within seconds, what is going on and what to do.
+        msg_id = self.interrupt("java.util.stream.LongStream.range(0, Long.MAX_VALUE).sum()", wait_for_reply=False)
+        try:
+            deadline = time.time() + 20
+            note = ""
+            while time.time() < deadline and "restart the kernel" not in note:
+                try:
+                    m = self.kc.get_iopub_msg(timeout=1)
+                except Empty:
+                    continue
+                if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
+                    note += m["content"]["text"]
+            self.assertIn("did not stop", note)
+            self.assertIn("restart the kernel", note)
+        finally:
+            self.restart()  # the loop never ends
 
 
 if __name__ == "__main__":

@@ -14,10 +14,8 @@ import io.github.spencerpark.jupyter.messages.Header;
 import io.github.spencerpark.jupyter.messages.MessageType;
 import io.github.spencerpark.jupyter.messages.reply.HistoryReply;
 import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,11 +36,17 @@ public final class Ae4jKernel extends BaseKernel {
 
     static final String VERSION = "0.1.0";
     static final String MAGIC = "%%ae";
+    /** Seconds after an interrupt by which a cell that checks for it has stopped. */
+    private static final int STOP_SECONDS = 5;
 
     private final JavaCells java;
     private final Session session;
     private final Path reports;
     private volatile boolean interruptRequested;
+    /** The running cell's stdout and stderr, or null between cells. */
+    private volatile CellStreams running;
+
+    private record CellStreams(CellOutput out, CellOutput err) {}
 
     public Ae4jKernel(Path workDir) throws IOException {
         reports = Files.createTempDirectory("ae4j-notebook-reports");
@@ -50,10 +54,7 @@ public final class Ae4jKernel extends BaseKernel {
             @Override
             public TrainingListener listener(String model, String[] termNames, PrintStream err) {
                 return new LiveTraining(
-                        "train " + model,
-                        termNames,
-                        Ae4jKernel.this::display,
-                        d -> getIO().display.updateDisplay(d));
+                        "train " + model, termNames, Ae4jKernel.this::display, Ae4jKernel.this::updateDisplay);
             }
 
             @Override
@@ -96,6 +97,19 @@ public final class Ae4jKernel extends BaseKernel {
 
     @Override
     public DisplayData eval(String code) throws Exception {
+        if (code == null) {
+            throw CellError.of(
+                    "BadRequest",
+                    "the execute_request has no 'code' field, so nothing was run",
+                    List.of("the notebook client sent an execute_request without 'code' (the cell's text), so"
+                            + " nothing was run; a Jupyter client that does this needs fixing"));
+        }
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        CellStreams cell = new CellStreams(new CellOutput("stdout", stdout), new CellOutput("stderr", stderr));
+        System.setOut(cell.out().printStream());
+        System.setErr(cell.err().printStream());
+        running = cell;
         try {
             return evalCell(code);
         } catch (Error e) {
@@ -110,6 +124,32 @@ public final class Ae4jKernel extends BaseKernel {
                                     ? "the kernel's heap is full: free large objects or start Jupyter with "
                                             + "a larger -Xmx in the kernelspec"
                                     : "the kernel is still running"));
+        } finally {
+            running = null;
+            cell.out().finish();
+            cell.err().finish();
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    /** Shows a display in the running cell's output, after what the cell printed before it. */
+    @Override
+    public void display(DisplayData d) {
+        sendPendingOutput();
+        super.display(d);
+    }
+
+    private void updateDisplay(DisplayData d) {
+        sendPendingOutput();
+        getIO().display.updateDisplay(d);
+    }
+
+    private void sendPendingOutput() {
+        CellStreams cell = running;
+        if (cell != null) {
+            cell.out().send();
+            cell.err().send();
         }
     }
 
@@ -142,16 +182,8 @@ public final class Ae4jKernel extends BaseKernel {
         }
         String text = body.contains("\n") ? "\n" + body.substring(body.indexOf('\n') + 1) : "\n";
         Map<Path, Long> before = snapshot();
-        // Whole lines to the notebook, not one stream message per printf fragment.
-        PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 14), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new BufferedOutputStream(System.err, 1 << 14), true, StandardCharsets.UTF_8);
-        Session.Outcome o;
-        try {
-            o = session.eval(name, text, out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        // The cell's streams (CellOutput) send whole lines, a few messages per second at most.
+        Session.Outcome o = session.eval(name, text, System.out, System.err);
         bind();
         for (String m : o.declaredModels()) {
             try {
@@ -230,8 +262,15 @@ public final class Ae4jKernel extends BaseKernel {
         }
     }
 
+    /** The code of a complete or inspect request: a missing one is empty (the cursor is then clamped to it). */
+    private static String orEmpty(String code) {
+        return code == null ? "" : code;
+    }
+
     @Override
-    public ReplacementOptions complete(String code, int at) {
+    public ReplacementOptions complete(String requested, int cursor) {
+        String code = orEmpty(requested);
+        int at = Math.clamp(cursor, 0, code.length());
         if (isAeCell(code)) {
             int start = AeWords.wordStart(code, at);
             List<String> c = AeWords.candidates(
@@ -254,7 +293,9 @@ public final class Ae4jKernel extends BaseKernel {
     }
 
     @Override
-    public DisplayData inspect(String code, int at, boolean extraDetail) {
+    public DisplayData inspect(String requested, int cursor, boolean extraDetail) {
+        String code = orEmpty(requested);
+        int at = Math.clamp(cursor, 0, code.length());
         String doc;
         if (isAeCell(code)) {
             String word = AeWords.wordAt(code, at);
@@ -269,6 +310,7 @@ public final class Ae4jKernel extends BaseKernel {
 
     @Override
     public String isComplete(String code) {
+        if (code == null) return IS_COMPLETE_BAD;
         if (isAeCell(code)) {
             // A %%ae cell is complete when its braces balance (a notebook runs it on shift-enter anyway).
             int depth = 0;
@@ -288,6 +330,27 @@ public final class Ae4jKernel extends BaseKernel {
         interruptRequested = true;
         session.cancel();
         java.stop();
+        CellStreams cell = running;
+        if (cell != null) Thread.startVirtualThread(() -> sayIfStillRunning(cell));
+    }
+
+    /**
+     * Java cannot stop a thread from outside (Thread.stop is gone): a loop inside the JDK or a library that never
+     * looks at the stop flag or the thread's interrupt runs on. The user is told so instead of waiting blind.
+     */
+    private void sayIfStillRunning(CellStreams cell) {
+        try {
+            Thread.sleep(STOP_SECONDS * 1000L);
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (running == cell) {
+            cell.err()
+                    .note("ae4j: the cell did not stop within " + STOP_SECONDS + " s of the interrupt: it is"
+                            + " running code that does not check for interrupts (a loop inside the JDK or a"
+                            + " library), which Java cannot stop from outside. Wait for it to finish, or restart"
+                            + " the kernel (Kernel > Restart Kernel); its variables and models are then lost.");
+        }
     }
 
     @Override

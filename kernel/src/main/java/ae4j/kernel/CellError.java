@@ -16,10 +16,11 @@ abstract class CellError extends Exception {
         this.lines = List.copyOf(lines);
     }
 
-    /** A cell error of the given kind: AeError, CompileError, IncompleteInput, Interrupted, or an exception's name. */
+    /** A cell error of the given kind: AeError, BadRequest, CompileError, IncompleteInput, Interrupted, or an exception's name. */
     static CellError of(String kind, String message, List<String> lines) {
         return switch (kind) {
             case "AeError" -> new AeError(message, lines);
+            case "BadRequest" -> new BadRequest(message, lines);
             case "CompileError" -> new CompileError(message, lines);
             case "IncompleteInput" -> new IncompleteInput(message, lines);
             case "Interrupted" -> new Interrupted(message, lines);
@@ -39,6 +40,13 @@ abstract class CellError extends Exception {
     /** ae4j language text with errors, or a program whose run failed (bad data, divergence). */
     static final class AeError extends CellError {
         AeError(String m, List<String> l) {
+            super(m, l);
+        }
+    }
+
+    /** A request the kernel cannot run: the client left out a field the Jupyter protocol requires. */
+    static final class BadRequest extends CellError {
+        BadRequest(String m, List<String> l) {
             super(m, l);
         }
     }

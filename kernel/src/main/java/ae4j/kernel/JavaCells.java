@@ -92,10 +92,7 @@ final class JavaCells implements AutoCloseable {
             int at = remaining.indexOf(source);
             int start = consumed + (at >= 0 ? at : leadingBlank(remaining));
             last = evalSnippet(source, cell, cellName, start);
-            if (interrupted.get()) {
-                throw CellError.of(
-                        "Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was stopped"));
-            }
+            if (interrupted.get()) throw interruptedError();
             consumed += remaining.length() - info.remaining().length();
             remaining = info.remaining();
         }
@@ -111,7 +108,8 @@ final class JavaCells implements AutoCloseable {
                 throw compileError(e.snippet(), cell, cellName, offsetInCell);
             }
             if (e.exception() != null) {
-                throw runtimeError(e.exception(), cellName);
+                // A sleep or wait the interrupt woke up throws; the cell was still interrupted.
+                throw interrupted.get() ? interruptedError() : runtimeError(e.exception(), cellName);
             }
             Snippet s = e.snippet();
             if (s.kind() == Snippet.Kind.EXPRESSION || s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
@@ -124,6 +122,10 @@ final class JavaCells implements AutoCloseable {
             }
         }
         return value;
+    }
+
+    private static CellError interruptedError() {
+        return CellError.of("Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was stopped"));
     }
 
     private boolean isVoid(Snippet s) {
@@ -180,6 +182,9 @@ final class JavaCells implements AutoCloseable {
         String msg = ex instanceof UnresolvedReferenceException u
                 ? "'" + u.getSnippet().source().strip() + "' refers to something not defined yet"
                 : ex.getMessage();
+        if (msg == null && cls.equals("java.lang.StackOverflowError"))
+            msg = "the calls nested too deeply (a recursion that does not reach its base case?); the kernel is"
+                    + " still running";
         lines.add(cls + (msg == null ? "" : ": " + msg));
         if (!cls.equals("ae4j.api.AeException")) {
             for (StackTraceElement el : ex.getStackTrace()) {
@@ -190,10 +195,9 @@ final class JavaCells implements AutoCloseable {
                 boolean snippet = el.getClassName().startsWith("REPL.")
                         || el.getFileName() != null && el.getFileName().startsWith("#");
                 lines.add("\tat "
-                        + (snippet
-                                ? cellName + (el.getMethodName().startsWith("do_it$") ? "" : " " + el.getMethodName())
-                                : s));
+                        + (snippet ? cellName + (wrapper(el.getMethodName()) ? "" : " " + el.getMethodName()) : s));
             }
+            lines = collapseRepeats(lines);
             Throwable cause = ex.getCause();
             while (cause != null) {
                 lines.add("Caused by: " + cause);
@@ -202,6 +206,24 @@ final class JavaCells implements AutoCloseable {
         }
         return CellError.of(
                 cls.equals("ae4j.api.AeException") ? "AeError" : "JavaException", msg == null ? cls : msg, lines);
+    }
+
+    /** JShell's wrapper around a cell's statements: its frames name no method, or do_it$. */
+    private static boolean wrapper(String method) {
+        return method.isEmpty() || method.startsWith("do_it$");
+    }
+
+    /** Runs of one line (a deep recursion's frames) as the line and how many more times it repeats. */
+    private static List<String> collapseRepeats(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); ) {
+            int j = i + 1;
+            while (j < lines.size() && lines.get(j).equals(lines.get(i))) j++;
+            out.add(lines.get(i));
+            if (j - i > 1) out.add("\t... the line above repeated " + (j - i - 1) + " more times");
+            i = j;
+        }
+        return out;
     }
 
     /** Completions for Java code at {@code cursor}: the replacement texts and where they go. */

@@ -1,6 +1,5 @@
 package ae4j.kernel;
 
-import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,11 +38,13 @@ public final class KernelMain {
             return;
         }
         KernelConnectionProperties props = KernelConnectionProperties.parse(json);
-        JupyterConnection connection = new JupyterConnection(props);
+        KernelConnection connection = new KernelConnection(props);
         Ae4jKernel kernel = new Ae4jKernel(Path.of("").toAbsolutePath());
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
+        ExitGuard.arm();
         connection.waitUntilClose();
+        ExitGuard.disarm();
         System.exit(0);
     }
 }

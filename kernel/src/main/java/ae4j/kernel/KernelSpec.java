@@ -6,22 +6,29 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import javax.imageio.ImageIO;
 
 /**
  * Writes the kernelspec Jupyter uses to start the kernel: {@code kernel.json} (argv with the JDK and class
- * path the launcher found, the Vector API module, {@code interrupt_mode: message}) and two logos.
+ * path the launcher found, the Vector API module, the {@link ExitGuard} agent, {@code interrupt_mode: message}),
+ * the agent's jar and two logos.
  */
 final class KernelSpec {
 
     static final String NAME = "ae4j";
     static final String DISPLAY_NAME = "ae4j (Java 25)";
+    /** The {@link ExitGuard} agent's jar: a manifest only; the class itself comes from the class path. */
+    static final String AGENT_JAR = "exit-guard.jar";
 
     private KernelSpec() {}
 
@@ -73,12 +80,15 @@ final class KernelSpec {
 
     static void write(Path dir, String java, String classpath) throws IOException {
         Files.createDirectories(dir);
+        Path agent = dir.toAbsolutePath().resolve(AGENT_JAR);
+        writeAgentJar(agent);
         List<String> argv = new ArrayList<>(List.of(
                 java,
                 "--add-modules",
                 "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseParallelGC",
+                "-javaagent:" + agent,
                 "-cp",
                 classpath,
                 "ae4j.kernel.KernelMain",
@@ -96,6 +106,18 @@ final class KernelSpec {
                     logo(size),
                     "png",
                     dir.resolve("logo-" + size + "x" + size + ".png").toFile());
+    }
+
+    private static void writeAgentJar(Path jar) throws IOException {
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().putValue("Premain-Class", ExitGuard.class.getName());
+        m.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        Path tmp = jar.resolveSibling(AGENT_JAR + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            new JarOutputStream(out, m).finish(); // nothing but the manifest
+        }
+        Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The logo: "ae" in white on a teal rounded square. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,13 @@ class KernelSpecTest {
         assertTrue(json.contains("\"a.jar:b \\\"c\\\".jar\""), json);
         assertTrue(json.contains("\"{connection_file}\""), json);
         assertTrue(json.contains("\"interrupt_mode\": \"message\""), json);
+        assertTrue(json.contains("\"-javaagent:" + k.toAbsolutePath().resolve("exit-guard.jar") + "\""), json);
+        try (var agent = new JarFile(k.resolve("exit-guard.jar").toFile())) {
+            assertEquals(
+                    "ae4j.kernel.ExitGuard",
+                    agent.getManifest().getMainAttributes().getValue("Premain-Class"));
+            assertEquals("true", agent.getManifest().getMainAttributes().getValue("Can-Retransform-Classes"));
+        }
         assertTrue(json.contains("\"display_name\": \"ae4j (Java 25)\""), json);
         assertTrue(Files.size(k.resolve("logo-64x64.png")) > 100);
         assertEquals(2, KernelSpec.install(new String[] {"install", "--bogus"}));
