@@ -27,6 +27,7 @@ class ExamplesTest {
             "14.3-deep-greedy.ae",
             "14.4-stochastic.ae",
             "14.5-score.ae",
+            "14.5-sampling.ae",
             "14.6-manifold.ae",
             "14.7-contractive.ae",
             "14.8-psd.ae",
