@@ -211,6 +211,27 @@ public final class Model {
     }
 
     /**
+     * A draw of the code of each row from p_encoder(h | x): with the model's noise before the code (semantic
+     * hashing, section 14.9) each {@code draw} gives another code; without noise, f(x).
+     */
+    public float[][] sampleCodes(float[][] x, long seed, long draw) {
+        BuiltModel l = loaded();
+        int d = inputWidth();
+        float[] flat = new float[x.length * d];
+        for (int i = 0; i < x.length; i++) {
+            if (x[i].length != d)
+                throw new IllegalArgumentException(
+                        "row " + i + " has " + x[i].length + " values, the model takes " + d);
+            System.arraycopy(x[i], 0, flat, i * d, d);
+        }
+        float[] h = Sampling.codes(l.model(), l.ir(), flat, x.length, seed, draw);
+        int w = h.length / Math.max(1, x.length);
+        float[][] out = new float[x.length][];
+        for (int i = 0; i < x.length; i++) out[i] = java.util.Arrays.copyOfRange(h, i * w, (i + 1) * w);
+        return out;
+    }
+
+    /**
      * Decodes the straight line between the codes of examples {@code a} and {@code b} of the data in {@code steps}
      * points, beside the straight line between the examples themselves (a picture, shown in a notebook).
      */

@@ -169,6 +169,25 @@ public final class Sampling implements Analysis {
     }
 
     /**
+     * Draws of the code from p_encoder(h | x) (section 14.4, figure 14.2) for the n rows of x: the encoder with
+     * the model's noise before the code (and its corruption, if any) as in a training step, so a model with
+     * noise gives a different code on each draw; without noise or corruption the code is f(x) itself.
+     */
+    public static float[] codes(CompiledModel m, Lowering.Lowered ir, float[] x, int n, long seed, long draw) {
+        int d = m.inputWidth();
+        int w = ir.graph().width(ir.code());
+        float[] out = new float[n * w];
+        float[] buf = new float[Math.min(n, m.maxBatch()) * d];
+        for (int r0 = 0; r0 < n; r0 += m.maxBatch()) {
+            int rows = Math.min(m.maxBatch(), n - r0);
+            System.arraycopy(x, r0 * d, buf, 0, rows * d);
+            m.loss(buf, rows, seed, draw * ((n + m.maxBatch() - 1) / m.maxBatch()) + r0 / m.maxBatch(), true);
+            System.arraycopy(m.value(ir.code()), 0, out, r0 * w, rows * w);
+        }
+        return out;
+    }
+
+    /**
      * The Gaussian decoder's sigma for an mse-trained model: the root mean square error of the reconstruction
      * (from the corrupted input, as in the chain) over the first rows of the data, its maximum-likelihood value.
      */

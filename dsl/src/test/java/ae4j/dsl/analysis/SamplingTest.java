@@ -184,4 +184,34 @@ class SamplingTest {
             for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-5, model + " value " + i);
         }
     }
+
+    /**
+     * p_encoder(h | x) with noise before a sigmoid code: logit(h) of a draw minus logit(f(x)) is the added
+     * N(0, sigma^2) noise, so its standard deviation is sigma; two draws differ, the same draw repeats.
+     */
+    @Test
+    void encoderDrawsAddTheNoiseOfItsSigma() {
+        BuiltModel b = build(
+                "model m {\n  input x[6]\n  encoder f { dense 8 tanh; dense 5 sigmoid }\n  decoder g { dense 6 sigmoid }\n"
+                        + "  noise before h = gaussian(sigma: 0.8)\n  minimize bernoulli_nll(x, g(h))\n}",
+                256,
+                2);
+        int n = 400;
+        float[] x = new float[n * 6];
+        SplittableRandom r = new SplittableRandom(4);
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+        float[] clean = ae4j.dsl.runtime.Forward.values(b.model(), b.ir().code(), x, n, 6, 5);
+        float[] one = Sampling.codes(b.model(), b.ir(), x, n, 7, 0);
+        float[] two = Sampling.codes(b.model(), b.ir(), x, n, 7, 1);
+        assertArrayEquals(one, Sampling.codes(b.model(), b.ir(), x, n, 7, 0), "a draw repeats");
+        assertTrue(!java.util.Arrays.equals(one, two), "another draw differs");
+        double sq = 0;
+        for (int i = 0; i < one.length; i++) sq += Math.pow(logit(one[i]) - logit(clean[i]), 2);
+        double sd = Math.sqrt(sq / one.length);
+        assertEquals(0.8, sd, 5 * 0.8 / Math.sqrt(2.0 * one.length), "noise deviation");
+    }
+
+    private static double logit(float p) {
+        return Math.log(p / (1.0 - p));
+    }
 }
