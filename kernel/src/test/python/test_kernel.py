@@ -130,6 +130,31 @@ class Client(unittest.TestCase):
         reply, outputs = self.run_cell("ae.loss(blobs)")
         self.assertLess(float(self.value(outputs)), after)
 
+    def test_samples_and_interpolate_show_their_pictures(self):
+        """analyze ... { samples, interpolate } in a %%ae cell, and Model.sample / interpolate from Java."""
+        reply, _ = self.run_cell("%%ae\ndata ring = circle(radius: 2, n: 500, noise: 0.1, seed: 1)\n"
+                                 "model rdae {\n  input x[2]\n  corrupt x~ = gaussian(x, sigma: 0.3)\n"
+                                 "  encoder f { dense 16 relu }\n  decoder g { dense 2 }\n"
+                                 "  minimize mse(x, g(f(x~)))\n}\n"
+                                 "train rdae on ring { epochs: 3, batch: 50, seed: 1 }\n"
+                                 "analyze rdae on ring { samples(n: 20, steps: 10, thin: 1), interpolate(a: 0, b: 7) }\n")
+        self.assertEqual(reply["status"], "ok", reply)
+        reply, outputs = self.run_cell('%%ae\nanalyze rdae on ring { samples(n: 20, steps: 10, thin: 1), interpolate }\n')
+        self.assertEqual(reply["status"], "ok", reply)
+        text = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
+        self.assertIn("energy distance to ring", text)
+        self.assertIn("interpolate rdae on ring", text)
+        pngs = [m for m in outputs if m["msg_type"] == "display_data" and "image/png" in m["content"]["data"]]
+        self.assertGreaterEqual(len(pngs), 2, "samples.png and interpolate.png are shown")
+
+        reply, outputs = self.run_cell("rdae.sample(ring)")
+        self.assertEqual(reply["status"], "ok", reply)
+        data = [m["content"]["data"] for m in outputs if m["msg_type"] in ("execute_result", "display_data")]
+        self.assertTrue(any("image/png" in d and "energy distance" in d.get("text/html", "") for d in data), data)
+        reply, outputs = self.run_cell("rdae.interpolate(ring, 0, 7, 8)")
+        data = [m["content"]["data"] for m in outputs if m["msg_type"] in ("execute_result", "display_data")]
+        self.assertTrue(any("image/png" in d for d in data), data)
+
     def test_interrupt_stops_training_and_keeps_the_model(self):
         reply, _ = self.run_cell(SMALL.replace("model ae", "model slow").replace("n: 3000", "n: 200000")
                                  .replace("blobs", "many") + "evaluate slow on many { loss }\n")
