@@ -4,6 +4,7 @@ import ae4j.api.Data;
 import ae4j.api.Model;
 import ae4j.dsl.analysis.JacobianSpectrum;
 import ae4j.dsl.analysis.PcaBaseline;
+import ae4j.dsl.analysis.Retrieval;
 import ae4j.dsl.report.Pictures;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
@@ -60,6 +61,17 @@ final class Displays {
                 m.put("ratio autoencoder / PCA", c.ratio());
                 d.putText(m.toString());
                 d.putHTML(numbersTable(m));
+            }
+            case Retrieval.Report r -> {
+                d.putText(r.table());
+                d.putHTML(csvTable(List.of(r.csv().split("\n")), 10));
+                if (r.labelled()) {
+                    try {
+                        d.putData(MIMEType.IMAGE_PNG, base64(r.curvePng()));
+                    } catch (IOException e) {
+                        // the table alone
+                    }
+                }
             }
             case float[] a -> d.putText(shortArray(a));
             case float[][] a -> d.putText(shortMatrix(a));
