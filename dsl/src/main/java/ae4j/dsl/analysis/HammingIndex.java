@@ -8,7 +8,8 @@ import java.util.Arrays;
  * bit j the j-th code unit) maps to the items that have it. Built once from the items' addresses in one pass
  * over them; then a query looks up the addresses near its own by flipping bits: the Hamming ball of radius r
  * is the sum over i = 0..r of C(bits, i) look-ups ({@link #ballAddresses}), whatever the number of items. A
- * ball or ring with more addresses than the index has distinct ones is found by one pass over those instead.
+ * ball with so many addresses that looking them up would cost more than one pass over the distinct addresses of
+ * the index is found by that pass instead.
  *
  * <p>Layout: the distinct addresses in {@code keys} (in order of first appearance), the items of key u in
  * {@code items[start[u] .. start[u + 1])} (increasing), and an open-addressing table (linear probing, a
@@ -142,13 +143,25 @@ public final class HammingIndex {
     }
 
     /**
+     * A look-up (hash, probe: a random memory access) costs about as much as this many steps of a pass over the
+     * distinct addresses (XOR, bit count: sequential); {@code ae4j bench hashing} measured about 19 ns against 3 ns.
+     */
+    static final int LOOKUP_COST = 4;
+
+    /** Whether {@code lookups} look-ups cost less than one pass over the distinct addresses. */
+    private boolean cheaperToLookUp(long lookups) {
+        return lookups <= keys.length / LOOKUP_COST;
+    }
+
+    /**
      * Visits every item within Hamming distance {@code radius} of {@code query}: by looking up each of the
-     * {@link #ballAddresses} addresses of the ball ({@link #ballByFlipping}), unless the ball has more addresses
-     * than the index has distinct ones; then by one pass over those (fewer operations, the same items).
+     * {@link #ballAddresses} addresses of the ball ({@link #ballByFlipping}), unless that costs more than one pass
+     * over the distinct addresses of the index (a ball of more than a quarter of their number, see
+     * {@link #LOOKUP_COST}); then by that pass (the same items).
      */
     public void ball(long query, int radius, Visitor v) {
         checkRadius(radius);
-        if (ballAddresses(bits, radius) <= keys.length) {
+        if (cheaperToLookUp(ballAddresses(bits, radius))) {
             flip(query & mask, 0, 0, radius, v);
             return;
         }
@@ -170,7 +183,7 @@ public final class HammingIndex {
 
     /** Whether {@link #ball} looks up the addresses of a ball of this radius (rather than scanning the distinct ones). */
     public boolean flipsBitsAt(int radius) {
-        return ballAddresses(bits, radius) <= keys.length;
+        return cheaperToLookUp(ballAddresses(bits, radius));
     }
 
     /** The items within Hamming distance {@code radius} of {@code query}, in no particular order. */
@@ -211,15 +224,15 @@ public final class HammingIndex {
     /**
      * Visits the items of the rings at distances 0, 1, ..., D from {@code query}, where D is the first distance
      * at which at least {@code k} items have been found (all items if the index holds fewer than k); returns D.
-     * The radius grows one ring at a time by look-ups while a ring has fewer addresses than the index has
-     * distinct ones; past that, the remaining rings come from one scan of the distinct addresses (cheaper).
+     * The radius grows one ring at a time by look-ups while all the look-ups so far cost less than one pass over
+     * the distinct addresses ({@link #LOOKUP_COST}); past that, the remaining rings come from that pass.
      */
     public int nearest(long query, int k, Visitor v) {
         if (k < 1) throw new IllegalArgumentException("k must be at least 1, got " + k);
         query &= mask;
         int found = 0;
         for (int d = 0; d <= bits; d++) {
-            if (ringAddresses(bits, d) > keys.length) return scanFrom(query, d, k - found, v);
+            if (!cheaperToLookUp(ballAddresses(bits, d))) return scanFrom(query, d, k - found, v);
             int[] before = {0};
             exactly(query, 0, d, d, (item, dist) -> {
                 before[0]++;
