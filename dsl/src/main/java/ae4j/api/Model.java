@@ -1,9 +1,11 @@
 package ae4j.api;
 
+import ae4j.dsl.analysis.Codes;
 import ae4j.dsl.analysis.EncoderJacobian;
 import ae4j.dsl.analysis.Interpolation;
 import ae4j.dsl.analysis.JacobianSpectrum;
 import ae4j.dsl.analysis.PcaBaseline;
+import ae4j.dsl.analysis.Retrieval;
 import ae4j.dsl.analysis.Sampling;
 import ae4j.dsl.analysis.ScoreField;
 import ae4j.dsl.analysis.Tangents;
@@ -244,6 +246,27 @@ public final class Model {
         BuiltModel l = loaded();
         Interpolation.Paths p = Interpolation.between(l.model(), l.ir(), declaration(), data.dataset(), a, b, steps);
         return new Interpolation.Result(p, Interpolation.picture(p, data.dataset(), name, a, b));
+    }
+
+    /**
+     * Semantic hashing (section 14.9), as {@code analyze ... { retrieval(bits, radius, k) }} measures it: the first
+     * {@code bits} code units of every example of {@code data}, binarised at 0.5, in a hash table; up to 2,000
+     * examples queried against the others by Hamming balls of radius 0..{@code radius} and by their k nearest;
+     * against random-hyperplane LSH (seed 0) and PCA-sign at the same bits, fitted on {@code data}. The report has
+     * the figures of each method, its {@code table()}, {@code csv()} and {@code curvePng()}.
+     */
+    public Retrieval.Report retrieval(Data data, int bits, int radius, int k) {
+        return retrieval(data, data, bits, radius, k, 0);
+    }
+
+    /** {@link #retrieval(Data, int, int, int)} with the baselines fitted on {@code fit} and LSH drawn from {@code seed}. */
+    public Retrieval.Report retrieval(Data data, Data fit, int bits, int radius, int k, long seed) {
+        check(data.dim());
+        check(fit.dim());
+        BuiltModel l = loaded();
+        if (l.ir().code() < 0) throw new IllegalStateException("model '" + name + "' has no code layer to hash");
+        float[] h = Codes.compute(l.model(), l.ir().code(), codeWidth(), data.dataset());
+        return Retrieval.measure(name, h, codeWidth(), data.dataset(), fit.dataset(), bits, radius, k, seed);
     }
 
     /**

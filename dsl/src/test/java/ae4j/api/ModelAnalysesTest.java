@@ -117,4 +117,34 @@ class ModelAnalysesTest {
                 assertThrows(IllegalArgumentException.class, () -> dae.interpolate(pts, 0, 600, 4));
         assertTrue(e.getMessage().contains("0 to 599"), e.getMessage());
     }
+
+    @Test
+    void retrievalReportsTheHashTableFiguresOfTheCodesAndTheBaselines() {
+        Model m = trained();
+        Data pts = Ae4j.data("pts");
+        var rep = m.retrieval(pts, 3, 1, 5);
+        assertEquals(3, rep.methods().size());
+        assertEquals(pts.size(), rep.items());
+        // The autoencoder's figures are those of its codes from encode(), binarised at 0.5, put in a hash table.
+        float[][] h = m.encode(pts);
+        float[] flat = new float[h.length * 3];
+        for (int i = 0; i < h.length; i++) System.arraycopy(h[i], 0, flat, i * 3, 3);
+        int[] labels = new int[pts.size()];
+        for (int i = 0; i < labels.length; i++) labels[i] = pts.dataset().label(i);
+        var expected = ae4j.dsl.analysis.HammingRetrieval.evaluate(
+                "autoencoder",
+                ae4j.dsl.analysis.Retrieval.binarise(flat, h.length, 3, 3),
+                3,
+                labels,
+                5,
+                1,
+                java.util.stream.IntStream.range(0, pts.size()).toArray());
+        var ae = rep.method("autoencoder");
+        assertEquals(expected.precisionAtK(), ae.precisionAtK(), 1e-12);
+        assertEquals(expected.recall()[1], ae.recall()[1], 1e-12);
+        assertEquals(expected.meanBallSize()[0], ae.meanBallSize()[0], 1e-12);
+        assertTrue(rep.table().contains("LSH"), rep.table());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.retrieval(pts, 3, 4, 5));
+        assertTrue(e.getMessage().contains("radius must be in 0..3"), e.getMessage());
+    }
 }

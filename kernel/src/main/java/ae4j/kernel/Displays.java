@@ -5,6 +5,7 @@ import ae4j.api.Model;
 import ae4j.dsl.analysis.Interpolation;
 import ae4j.dsl.analysis.JacobianSpectrum;
 import ae4j.dsl.analysis.PcaBaseline;
+import ae4j.dsl.analysis.Retrieval;
 import ae4j.dsl.analysis.Sampling;
 import ae4j.dsl.report.Pictures;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
@@ -80,6 +81,17 @@ final class Displays {
                         r.paths().decodedToData(),
                         r.paths().blendedToData()));
                 if (r.picture() != null) d.putData(MIMEType.IMAGE_PNG, base64(Pictures.png(r.picture())));
+            }
+            case Retrieval.Report r -> {
+                d.putText(r.table());
+                d.putHTML(csvTable(List.of(r.csv().split("\n")), 10));
+                if (r.labelled()) {
+                    try {
+                        d.putData(MIMEType.IMAGE_PNG, base64(r.curvePng()));
+                    } catch (IOException e) {
+                        // the table alone
+                    }
+                }
             }
             case float[] a -> d.putText(shortArray(a));
             case float[][] a -> d.putText(shortMatrix(a));

@@ -1,50 +1,254 @@
 package ae4j.dsl.analysis;
 
 import ae4j.dsl.check.CheckedModel;
+import ae4j.dsl.check.HammingBall;
 import ae4j.dsl.check.Nonlinearity;
 import ae4j.dsl.data.Dataset;
+import ae4j.dsl.io.AtomicFile;
+import ae4j.dsl.report.Pictures;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Semantic hashing (section 14.9): the sigmoid codes, binarised at 0.5, are addresses; retrieval returns
- * the examples whose addresses are near the query's in Hamming distance. The analysis
- * {@code retrieval(bits, k)} uses the first {@code bits} code units and reports, for labelled data (each
- * example queried against all the others, up to {@value #QUERIES} queries):
- * <ul>
- * <li>precision@k of nearest-Hamming retrieval: the fraction of the k examples nearest in Hamming
- * distance that share the query's label, ties at the k-th distance counted in expectation (as if broken at
- * random), so the number does not depend on the order of the data;
- * <li>the precision of Hamming-ball retrieval of radius {@value #RADIUS} (everything within that distance),
- * over the queries whose ball is not empty, and the mean ball size;
- * <li>the chance precision (the precision of a random pick: sum over labels of p(label)^2, roughly).
- * </ul>
- * and, labelled or not, the fraction of code values that are saturated (within 0.1 of 0 or 1: the codes
- * that binarisation barely changes) and the number of distinct addresses. Writes {@code retrieval.csv}.
+ * Semantic hashing (section 14.9): the sigmoid codes, binarised at 0.5, are addresses in a hash table
+ * ({@link HammingIndex}); a query returns the items whose addresses are within a small Hamming distance of its
+ * own, found by flipping bits of its address. The analysis {@code retrieval(bits, radius, k, fit, seed)} uses
+ * the first {@code bits} code units, indexes every item of the analysed data and queries up to {@value #QUERIES}
+ * of them (evenly spaced), each against the others; an answer is relevant when it has the query's label. It
+ * compares the autoencoder with two baselines at the same number of bits on the same data:
+ * random-hyperplane LSH ({@link RandomHyperplaneLsh}, seeded by {@code seed}) and PCA-sign ({@link PcaSign}),
+ * both fitted on {@code fit} (default: the analysed data). For each it reports (see
+ * {@link HammingRetrieval.Figures}) precision@k, the precision, recall and mean size of the Hamming ball at each
+ * radius 0..{@code radius}, and the precision-recall curve of Hamming ranking; for the autoencoder, the
+ * fraction of code values that are saturated (within {@value #SATURATION_MARGIN} of 0 or 1, so that
+ * binarisation barely changes them).
+ *
+ * <p>Writes {@code retrieval.csv} (one row per method), {@code retrieval-pr.csv} and {@code retrieval-pr.png}
+ * (precision against recall, one point per radius 0..bits, one curve per method).
  */
 public final class Retrieval implements Analysis {
 
     /** At most this many queries (evenly spaced through the data). */
     public static final int QUERIES = 2000;
-    /** The radius of the Hamming ball. */
+    /** The default radius of the Hamming ball (at most the number of bits). */
     public static final int RADIUS = 2;
+    /** A code value within this distance of 0 or 1 counts as saturated. */
+    public static final double SATURATION_MARGIN = 0.05;
 
-    /** The numbers of one evaluation; NaN where labels are needed and missing. */
-    public record Stats(
+    public static final String AUTOENCODER = "autoencoder";
+    public static final String LSH = "LSH";
+    public static final String PCA_SIGN = "PCA-sign";
+
+    /**
+     * One comparison: the autoencoder and the baselines (in this order; PCA-sign is missing when the fit data has
+     * fewer features or examples than bits, said in {@code notes}), retrieving among {@code items} items with
+     * {@code queries} queries; {@code chance} is the precision of a random pick (the mean over queries of the
+     * share of the other items that have the query's label), NaN without labels.
+     */
+    public record Report(
+            String model,
+            String data,
+            String fit,
+            int items,
+            int queries,
             int bits,
+            int radius,
             int k,
-            double precisionAtK,
-            double ballPrecision,
-            double meanBallSize,
-            double emptyBallFraction,
+            long seed,
             double chance,
             double saturated,
-            int distinctCodes) {}
+            List<HammingRetrieval.Figures> methods,
+            List<String> notes) {
+
+        /** The figures of one method ({@link #AUTOENCODER}, {@link #LSH}, {@link #PCA_SIGN}), or null. */
+        public HammingRetrieval.Figures method(String name) {
+            for (HammingRetrieval.Figures f : methods) if (f.method().equals(name)) return f;
+            return null;
+        }
+
+        public boolean labelled() {
+            return !Double.isNaN(chance);
+        }
+
+        /** The table as {@code ae4j run} prints it: one row per method. */
+        public String table() {
+            StringBuilder b = new StringBuilder();
+            HammingRetrieval.Figures ae = methods.get(0);
+            b.append(String.format(
+                    Locale.ROOT,
+                    "retrieval(bits: %d, radius: %d, k: %d) of %s on %s: %d items %s, %d queries, each against the"
+                            + " other items%s%n",
+                    bits,
+                    radius,
+                    k,
+                    model,
+                    data,
+                    items,
+                    ae.indexed()
+                            ? "in a hash table of " + bits + "-bit addresses"
+                            : "(more than 64 bits: a linear scan, no hash table)",
+                    queries,
+                    labelled()
+                            ? String.format(Locale.ROOT, "; relevant = same label, chance precision %.4f", chance)
+                            : "; the data has no labels, so no precision or recall"));
+            b.append(String.format(Locale.ROOT, "  %-12s %9s %13s", "method", "distinct", "precision@" + k));
+            for (int r = 0; r <= radius; r++)
+                b.append(String.format(Locale.ROOT, " | r=%d %9s %7s %9s", r, "precision", "recall", "mean ball"));
+            b.append('\n');
+            for (HammingRetrieval.Figures f : methods) {
+                b.append(String.format(
+                        Locale.ROOT,
+                        "  %-12s %9d %13s",
+                        f.method(),
+                        f.distinctAddresses(),
+                        fixed(f.precisionAtK(), 4)));
+                for (int r = 0; r <= radius; r++)
+                    b.append(String.format(
+                            Locale.ROOT,
+                            " | %3s %9s %7s %9s",
+                            "",
+                            fixed(f.precision()[r], 4),
+                            fixed(f.recall()[r], 4),
+                            fixed(f.meanBallSize()[r], 1)));
+                b.append('\n');
+            }
+            b.append("  empty balls (precision is the mean over queries with a non-empty one):");
+            for (HammingRetrieval.Figures f : methods)
+                b.append(String.format(
+                        Locale.ROOT,
+                        " %s %.1f%% at r=0, %.1f%% at r=%d;",
+                        f.method(),
+                        100 * f.emptyFraction()[0],
+                        100 * f.emptyFraction()[radius],
+                        radius));
+            b.setLength(b.length() - 1);
+            b.append('\n');
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  saturation: %.1f%% of the autoencoder's code values are within %.2f of 0 or 1; LSH (seed %d)"
+                            + " and PCA-sign fitted on %s%n",
+                    100 * saturated,
+                    SATURATION_MARGIN,
+                    seed,
+                    fit));
+            for (String n : notes) b.append("  note: ").append(n).append('\n');
+            return b.toString();
+        }
+
+        /** {@code retrieval.csv}: one row per method. */
+        public String csv() {
+            StringBuilder b = new StringBuilder("method,bits,k,precision_at_k,distinct_addresses,saturated_fraction");
+            for (int r = 0; r <= radius; r++)
+                b.append(String.format(
+                        Locale.ROOT,
+                        ",precision_r%d,recall_r%d,mean_ball_size_r%d,empty_ball_fraction_r%d",
+                        r,
+                        r,
+                        r,
+                        r));
+            b.append('\n');
+            for (HammingRetrieval.Figures f : methods) {
+                b.append(f.method())
+                        .append(',')
+                        .append(bits)
+                        .append(',')
+                        .append(k)
+                        .append(',')
+                        .append(f.precisionAtK())
+                        .append(',')
+                        .append(f.distinctAddresses())
+                        .append(',')
+                        .append(f.method().equals(AUTOENCODER) ? Double.toString(saturated) : "");
+                for (int r = 0; r <= radius; r++)
+                    b.append(',')
+                            .append(f.precision()[r])
+                            .append(',')
+                            .append(f.recall()[r])
+                            .append(',')
+                            .append(f.meanBallSize()[r])
+                            .append(',')
+                            .append(f.emptyFraction()[r]);
+                b.append('\n');
+            }
+            return b.toString();
+        }
+
+        /** {@code retrieval-pr.csv}: the precision-recall curve of each method, one row per method and radius 0..bits. */
+        public String curveCsv() {
+            StringBuilder b = new StringBuilder("method,radius,precision,recall,mean_ball_size\n");
+            for (HammingRetrieval.Figures f : methods)
+                for (int r = 0; r <= bits; r++)
+                    b.append(f.method())
+                            .append(',')
+                            .append(r)
+                            .append(',')
+                            .append(f.curvePrecision()[r])
+                            .append(',')
+                            .append(f.curveRecall()[r])
+                            .append(',')
+                            .append(f.curveBallSize()[r])
+                            .append('\n');
+            return b.toString();
+        }
+
+        /** {@code retrieval-pr.png}: precision against recall (log scale), one point per radius, one curve per method. */
+        public byte[] curvePng() throws IOException {
+            List<Pictures.Curve> curves = new ArrayList<>();
+            for (HammingRetrieval.Figures f : methods)
+                curves.add(new Pictures.Curve(
+                        String.format(Locale.ROOT, "%s (precision@%d %.3f)", f.method(), k, f.precisionAtK()),
+                        f.curveRecall(),
+                        f.curvePrecision()));
+            return Pictures.curvesPng(
+                    String.format(
+                            Locale.ROOT,
+                            "Hamming-ball retrieval on %s, %d bits: one point per radius 0..%d",
+                            data,
+                            bits,
+                            bits),
+                    "recall",
+                    "precision",
+                    true,
+                    curves,
+                    800,
+                    560);
+        }
+
+        /** The main numbers: the autoencoder's without a prefix, then {@code lsh_...} and {@code pca_sign_...}. */
+        public Map<String, Double> numbers() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("bits", (double) bits);
+            m.put("radius", (double) radius);
+            m.put("k", (double) k);
+            m.put("saturated_fraction", saturated);
+            if (labelled()) m.put("chance_precision", chance);
+            for (HammingRetrieval.Figures f : methods) {
+                String p = switch (f.method()) {
+                    case LSH -> "lsh_";
+                    case PCA_SIGN -> "pca_sign_";
+                    default -> "";
+                };
+                m.put(p + "distinct_codes", (double) f.distinctAddresses());
+                if (labelled()) m.put(p + "precision_at_k", f.precisionAtK());
+                for (int r = 0; r <= radius; r++) {
+                    if (labelled()) {
+                        m.put(p + "precision_r" + r, f.precision()[r]);
+                        m.put(p + "recall_r" + r, f.recall()[r]);
+                    }
+                    m.put(p + "mean_ball_size_r" + r, f.meanBallSize()[r]);
+                }
+            }
+            return m;
+        }
+    }
+
+    private static String fixed(double v, int decimals) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
 
     /** The binary addresses: bit j of example i is set when codes[i * width + j] >= 0.5; words of 64 bits. */
     public static long[][] binarise(float[] codes, int n, int width, int bits) {
@@ -58,82 +262,77 @@ public final class Retrieval implements Analysis {
         return a;
     }
 
-    static int hamming(long[] a, long[] b) {
-        int s = 0;
-        for (int w = 0; w < a.length; w++) s += Long.bitCount(a[w] ^ b[w]);
-        return s;
-    }
-
-    /** Evaluates retrieval with the first {@code bits} of the n codes (n x width); labels may be null. */
-    public static Stats evaluate(float[] codes, int n, int width, int bits, int[] labels, int k) {
-        if (bits < 1 || bits > width)
-            throw new IllegalArgumentException("bits must be in 1.." + width + ", got " + bits);
-        long[][] addr = binarise(codes, n, width, bits);
+    /** The fraction of the first {@code bits} code values of the n codes within {@link #SATURATION_MARGIN} of 0 or 1. */
+    public static double saturation(float[] codes, int n, int width, int bits) {
         long sat = 0;
+        float lo = (float) SATURATION_MARGIN, hi = 1f - lo; // in float, as the codes are: 0.05f and 0.95f count
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < bits; j++) {
                 float v = codes[i * width + j];
-                if (v <= 0.1f || v >= 0.9f) sat++;
+                if (v <= lo || v >= hi) sat++;
             }
         }
-        double saturated = (double) sat / ((long) n * bits);
-        int distinct = (int) java.util.Arrays.stream(addr)
-                .map(java.util.Arrays::toString)
-                .distinct()
-                .count();
-        if (labels == null || n < 2) {
-            return new Stats(bits, k, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, saturated, distinct);
+        return n == 0 ? Double.NaN : (double) sat / ((long) n * bits);
+    }
+
+    /**
+     * The comparison on {@code data}: {@code codes} are the autoencoder's codes of its n examples (n x width); the
+     * baselines are fitted on {@code fit} (the same data, or another set of the same width).
+     */
+    public static Report measure(
+            String model, float[] codes, int width, Dataset data, Dataset fit, int bits, int radius, int k, long seed) {
+        int n = data.size();
+        if (bits < 1 || bits > width)
+            throw new IllegalArgumentException("bits must be in 1.." + width + " (the code size), got " + bits);
+        if (k < 1) throw new IllegalArgumentException("k must be at least 1, got " + k);
+        String problem = HammingBall.problem(bits, radius);
+        if (problem != null) throw new IllegalArgumentException(problem);
+        if (fit.dim() != data.dim())
+            throw new IllegalArgumentException("the baselines are fitted on " + fit.name() + ", which has " + fit.dim()
+                    + " features per example, but " + data.name() + " has " + data.dim()
+                    + "; fit them on data of the same shape");
+        if ((long) n * width > codes.length)
+            throw new IllegalArgumentException(
+                    n + " codes of " + width + " units need " + (long) n * width + " values, got " + codes.length);
+        int[] labels = data.hasLabels() ? data.labels() : null;
+        int[] queries = LocalPca.sampleIndices(n, QUERIES);
+        double chance = Double.NaN;
+        if (labels != null && n >= 2) {
+            Map<Integer, Integer> counts = new java.util.HashMap<>();
+            for (int l : labels) counts.merge(l, 1, Integer::sum);
+            chance = 0;
+            for (int q : queries) chance += (counts.get(labels[q]) - 1.0) / (n - 1);
+            chance /= queries.length;
         }
-        k = Math.min(k, n - 1);
-        Map<Integer, Integer> counts = new java.util.HashMap<>();
-        for (int l : labels) counts.merge(l, 1, Integer::sum);
-        int[] qs = LocalPca.sampleIndices(n, QUERIES);
-        double chance = 0;
-        for (int q : qs) chance += (counts.get(labels[q]) - 1.0) / (n - 1);
-        chance /= qs.length;
-        int[] all = new int[bits + 1];
-        int[] same = new int[bits + 1];
-        double precSum = 0, ballSum = 0, ballSize = 0;
-        int nonEmpty = 0;
-        for (int q : qs) {
-            java.util.Arrays.fill(all, 0);
-            java.util.Arrays.fill(same, 0);
-            for (int i = 0; i < n; i++) {
-                if (i == q) continue;
-                int dist = hamming(addr[q], addr[i]);
-                all[dist]++;
-                if (labels[i] == labels[q]) same[dist]++;
-            }
-            double hit = 0;
-            int left = k;
-            for (int dist = 0; dist <= bits && left > 0; dist++) {
-                if (all[dist] == 0) continue;
-                int take = Math.min(left, all[dist]);
-                hit += (double) take * same[dist] / all[dist];
-                left -= take;
-            }
-            precSum += hit / k;
-            int ball = 0, ballSame = 0;
-            for (int dist = 0; dist <= Math.min(RADIUS, bits); dist++) {
-                ball += all[dist];
-                ballSame += same[dist];
-            }
-            ballSize += ball;
-            if (ball > 0) {
-                nonEmpty++;
-                ballSum += (double) ballSame / ball;
-            }
+        List<HammingRetrieval.Figures> methods = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        methods.add(HammingRetrieval.evaluate(
+                AUTOENCODER, binarise(codes, n, width, bits), bits, labels, k, radius, queries));
+        SignProjection lsh = RandomHyperplaneLsh.fit(fit.values(), fit.size(), fit.dim(), bits, seed);
+        methods.add(HammingRetrieval.evaluate(LSH, lsh.addresses(data.values(), n), bits, labels, k, radius, queries));
+        if (bits <= Math.min(fit.size(), fit.dim())) {
+            SignProjection pca = PcaSign.fit(fit.values(), fit.size(), fit.dim(), bits);
+            methods.add(HammingRetrieval.evaluate(
+                    PCA_SIGN, pca.addresses(data.values(), n), bits, labels, k, radius, queries));
+        } else {
+            notes.add("no PCA-sign: " + bits + " bits need " + bits + " principal components, but " + fit.name()
+                    + " (" + fit.size() + " examples of " + fit.dim() + " features) has at most "
+                    + Math.min(fit.size(), fit.dim()));
         }
-        return new Stats(
+        return new Report(
+                model,
+                data.name(),
+                fit.name(),
+                n,
+                queries.length,
                 bits,
+                radius,
                 k,
-                precSum / qs.length,
-                nonEmpty == 0 ? Double.NaN : ballSum / nonEmpty,
-                ballSize / qs.length,
-                1 - (double) nonEmpty / qs.length,
+                seed,
                 chance,
-                saturated,
-                distinct);
+                saturation(codes, n, width, bits),
+                methods,
+                notes);
     }
 
     @Override
@@ -153,6 +352,7 @@ public final class Retrieval implements Analysis {
                             width);
             bits = width;
         }
+        int radius = ctx.integerOr("radius", Math.min(RADIUS, bits));
         if (bits < 1 || k < 1) throw new IllegalArgumentException("retrieval: bits and k must be at least 1");
         Nonlinearity act = m.encoder().codeActivation();
         if (act != Nonlinearity.SIGMOID) {
@@ -164,53 +364,20 @@ public final class Retrieval implements Analysis {
                             ctx.checked().name(),
                             act == null ? "no layer" : act);
         }
+        Dataset fit = data;
+        if (ctx.args().get("fit") instanceof String fitName && !fitName.equals(data.name())) fit = ctx.dataSet(fitName);
+        long seed = ctx.integer("seed");
         float[] h = Codes.compute(ctx);
-        Stats s = evaluate(h, data.size(), width, bits, data.labels(), k);
-        Map<String, Double> r = new LinkedHashMap<>();
-        r.put("bits", (double) s.bits());
-        r.put("saturated_fraction", s.saturated());
-        r.put("distinct_codes", (double) s.distinctCodes());
-        String head = String.format(
-                Locale.ROOT,
-                "retrieval(bits: %d, k: %d) of %s on %s",
-                bits,
-                s.k(),
-                ctx.checked().name(),
-                data.name());
-        if (data.hasLabels()) {
-            r.put("precision_at_k", s.precisionAtK());
-            r.put("ball_precision", s.ballPrecision());
-            r.put("mean_ball_size", s.meanBallSize());
-            r.put("chance_precision", s.chance());
-            ctx.out()
-                    .printf(
-                            Locale.ROOT,
-                            "%s: precision@%d %.4f (chance %.4f); Hamming ball of radius %d: precision %.4f, "
-                                    + "mean size %.1f, empty for %.1f%% of queries; %d distinct addresses; %.1f%% of code values saturated%n",
-                            head,
-                            s.k(),
-                            s.precisionAtK(),
-                            s.chance(),
-                            RADIUS,
-                            s.ballPrecision(),
-                            s.meanBallSize(),
-                            100 * s.emptyBallFraction(),
-                            s.distinctCodes(),
-                            100 * s.saturated());
-        } else {
-            ctx.out()
-                    .printf(
-                            Locale.ROOT,
-                            "%s: the data has no labels, so no precision; %d distinct addresses; "
-                                    + "%.1f%% of code values saturated%n",
-                            head,
-                            s.distinctCodes(),
-                            100 * s.saturated());
+        Report report = measure(m.name(), h, width, data, fit, bits, radius, k, seed);
+        ctx.out().print(report.table());
+        AtomicFile.writeString(ctx.dir().resolve("retrieval.csv"), report.csv());
+        AtomicFile.writeString(ctx.dir().resolve("retrieval-pr.csv"), report.curveCsv());
+        String wrote = "retrieval.csv, retrieval-pr.csv";
+        if (report.labelled()) {
+            AtomicFile.write(ctx.dir().resolve("retrieval-pr.png"), report.curvePng());
+            wrote += ", retrieval-pr.png";
         }
-        try (Writer w = Files.newBufferedWriter(ctx.dir().resolve("retrieval.csv"), StandardCharsets.UTF_8)) {
-            w.write("metric,value\n");
-            for (Map.Entry<String, Double> e : r.entrySet()) w.write(e.getKey() + "," + e.getValue() + "\n");
-        }
-        return r;
+        ctx.out().println("retrieval " + m.name() + " on " + data.name() + ": wrote " + wrote + " in " + ctx.dir());
+        return report.numbers();
     }
 }

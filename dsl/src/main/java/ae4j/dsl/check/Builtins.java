@@ -499,10 +499,14 @@ public final class Builtins {
         add(
                 k,
                 "retrieval",
-                "semantic hashing: binary codes and nearest-neighbour retrieval",
+                "semantic hashing: binary codes in a hash table, Hamming-ball and nearest-neighbour retrieval,"
+                        + " against random-hyperplane LSH and PCA-sign (fitted on `fit`) at the same bits",
                 "section 14.9",
                 derived("bits", Type.INT, "code size"),
-                opt("k", Type.INT, 10.0));
+                derived("radius", Type.COUNT, "2, at most bits"),
+                opt("k", Type.INT, 10.0),
+                derived("fit", Type.DATA, "the analysed data"),
+                opt("seed", Type.COUNT, 0.0));
         add(
                 k,
                 "samples",

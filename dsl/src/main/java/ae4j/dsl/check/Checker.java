@@ -341,8 +341,27 @@ public final class Checker extends CheckerPart {
                 switch (b.get().name()) {
                     case "pca_baseline" -> full.putIfAbsent("k", m.code().size());
                     case "retrieval" -> {
+                        int code = m.code().size();
+                        int bits = full.get("bits") instanceof Number nb ? nb.intValue() : code;
+                        if (bits > code) {
+                            errorHint(
+                                    argSpan(an, b.get(), "bits"),
+                                    "retrieval(bits: " + bits + "): the code of model '" + model + "' has " + code
+                                            + " units",
+                                    "use bits: " + code + " or fewer (the first bits code units are the address)");
+                            ok = false;
+                        }
                         Map<String, Object> ordered = new LinkedHashMap<>();
-                        ordered.put("bits", full.getOrDefault("bits", m.code().size()));
+                        ordered.put("bits", bits);
+                        if (full.get("radius") instanceof Number nr) {
+                            String problem = HammingBall.problem(Math.min(bits, code), nr.intValue());
+                            if (problem != null) {
+                                error(argSpan(an, b.get(), "radius"), "retrieval: " + problem);
+                                ok = false;
+                            }
+                        } else {
+                            ordered.put("radius", Math.min(2, Math.min(bits, code)));
+                        }
                         ordered.putAll(full);
                         full = ordered;
                     }
@@ -390,6 +409,18 @@ public final class Checker extends CheckerPart {
             analyses.add(new Call(b.get().name(), full));
         }
         if (ok) steps.add(new CheckedProgram.Step.Analyze(a.verb(), model, data, analyses));
+    }
+
+    /** The span of argument {@code param} of an analysis call (named or by position), else the analysis' name. */
+    private static Span argSpan(Analysis an, Builtin b, String param) {
+        List<Arg> args = an.args();
+        for (Arg a : args)
+            if (a.name() != null && a.name().text().equals(param))
+                return a.value().span();
+        int position = b.params().indexOf(b.param(param).orElse(null));
+        if (position >= 0 && position < args.size() && args.get(position).name() == null)
+            return args.get(position).value().span();
+        return an.name().span();
     }
 
     private static Double gaussianSigma(Corruption c) {

@@ -20,8 +20,8 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Training pictures as PNG: the loss curve (XChart) and a grid of images (originals, corrupted inputs,
- * reconstructions). Everything renders off-screen: {@code java.awt.headless} is set to {@code true} before
+ * Pictures as PNG: the loss curve and other curves (XChart), and a grid of images (originals, corrupted
+ * inputs, reconstructions). Everything renders off-screen: {@code java.awt.headless} is set to {@code true} before
  * any AWT class loads unless the caller chose otherwise, so no display is needed. Files are written
  * atomically.
  */
@@ -119,6 +119,69 @@ public final class Pictures {
                 svg,
                 out -> VectorGraphicsEncoder.saveVectorGraphic(
                         chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
+    }
+
+    // ---- curves ----
+
+    /** One named curve: y against x, points in order. */
+    public record Curve(String name, double[] x, double[] y) {}
+
+    /** Colours of successive curves (and of the loss chart's two series). */
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd)
+    };
+
+    /**
+     * A chart of several curves with markers, one colour each (e.g. precision against recall, one curve per
+     * hashing method). Non-finite points are skipped, and so are points {@code <= 0} on a logarithmic axis.
+     */
+    public static XYChart curvesChart(
+            String title, String xTitle, String yTitle, boolean logX, List<Curve> curves, int width, int height) {
+        XYChart chart = new XYChartBuilder()
+                .width(width)
+                .height(height)
+                .title(title)
+                .xAxisTitle(logX ? xTitle + " (log scale)" : xTitle)
+                .yAxisTitle(yTitle)
+                .build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        chart.getStyler().setXAxisLogarithmic(logX);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setAntiAlias(true);
+        boolean any = false;
+        for (int i = 0; i < curves.size(); i++) {
+            Curve c = curves.get(i);
+            if (c.x().length != c.y().length)
+                throw new IllegalArgumentException(
+                        c.name() + ": " + c.x().length + " x values but " + c.y().length + " y values");
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int j = 0; j < c.x().length; j++) {
+                if (Double.isFinite(c.x()[j]) && Double.isFinite(c.y()[j]) && (!logX || c.x()[j] > 0)) {
+                    xs.add(c.x()[j]);
+                    ys.add(c.y()[j]);
+                }
+            }
+            if (xs.isEmpty()) continue;
+            XYSeries s = chart.addSeries(c.name(), xs, ys);
+            Color color = PALETTE[i % PALETTE.length];
+            s.setLineColor(color);
+            s.setMarkerColor(color);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            any = true;
+        }
+        if (!any) throw new IllegalArgumentException("no points to plot" + (logX ? " (a log scale needs x > 0)" : ""));
+        return chart;
+    }
+
+    /** {@link #curvesChart} as PNG bytes. */
+    public static byte[] curvesPng(
+            String title, String xTitle, String yTitle, boolean logX, List<Curve> curves, int width, int height)
+            throws IOException {
+        return BitmapEncoder.getBitmapBytes(
+                curvesChart(title, xTitle, yTitle, logX, curves, width, height), BitmapEncoder.BitmapFormat.PNG);
     }
 
     // ---- image grid ----

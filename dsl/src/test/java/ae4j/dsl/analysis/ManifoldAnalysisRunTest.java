@@ -136,10 +136,17 @@ class ManifoldAnalysisRunTest {
                 Files.readAllLines(dir.resolve("out/hash/codes.csv")).get(0));
         assertTrue(r.out().contains("first two principal components explain"), r.out());
         assertTrue(Files.exists(dir.resolve("out/hash/codes.png")));
-        double precision = number(r.out(), "precision@5 ([0-9.]+)");
-        double chance = number(r.out(), "\\(chance ([0-9.]+)\\)");
+        // The table: the autoencoder's row, then LSH and PCA-sign at the same 6 bits.
+        double precision = number(r.out(), "\\n  autoencoder +\\d+ +([0-9.]+)");
+        double chance = number(r.out(), "chance precision ([0-9.]+)");
         assertTrue(precision > chance, r.out());
-        assertTrue(Files.readString(dir.resolve("out/hash/retrieval.csv")).contains("precision_at_k,"));
+        assertTrue(r.out().contains("\n  LSH "), r.out());
+        assertTrue(r.out().contains("\n  PCA-sign "), r.out());
+        List<String> csv = Files.readAllLines(dir.resolve("out/hash/retrieval.csv"));
+        assertTrue(csv.get(0).startsWith("method,bits,k,precision_at_k,"), csv.get(0));
+        assertEquals(4, csv.size());
+        assertEquals(precision, Double.parseDouble(csv.get(1).split(",")[3]), 1e-4);
+        assertTrue(Files.exists(dir.resolve("out/hash/retrieval-pr.png")));
     }
 
     @Test
@@ -162,7 +169,10 @@ class ManifoldAnalysisRunTest {
                 "index,h1", Files.readAllLines(dir.resolve("out/one/codes.csv")).get(0));
         assertTrue(Files.exists(dir.resolve("out/one/codes.png")));
         assertTrue(
-                r.out().contains("retrieval(bits: 1, k: 10) of one on ring: the data has no labels, so no precision"),
+                r.out()
+                        .contains("retrieval(bits: 1, radius: 1, k: 10) of one on ring: 200 items in a hash table of"
+                                + " 1-bit addresses, 200 queries, each against the other items; the data has no labels, so no"
+                                + " precision or recall"),
                 r.out());
         assertTrue(r.err().contains("local_pca: k = 500 but the data has 200 examples; using 200"), r.err());
         // The circle has known tangents; with all 200 points as "neighbours" local PCA is global PCA, far from them.
