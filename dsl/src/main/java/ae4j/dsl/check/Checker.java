@@ -252,16 +252,20 @@ public final class Checker extends CheckerPart {
         if (bound == null || model == null || data == null) return;
         TrainOptions opts = new TrainOptions(bound);
         CheckedModel m = models.get(model);
-        if (opts.recirculation()) {
+        if (opts.recirculation() && m != null) {
             Arg a = t.args().stream()
                     .filter(x -> x.name() != null && x.name().text().equals("algorithm"))
                     .findFirst()
                     .orElseThrow();
-            errorHint(
-                    a.value().span(),
-                    "the recirculation algorithm is not built yet",
-                    "remove algorithm: recirculation to train with backpropagation (algorithm: backprop)");
-            return;
+            String why = recirculationProblem(m, opts);
+            if (why != null) {
+                errorHint(
+                        a.value().span(),
+                        "recirculation trains a one-hidden-layer sigmoid autoencoder, but " + why,
+                        "train it with algorithm: backprop, or declare encoder f { dense H sigmoid }, decoder g"
+                                + " { dense D sigmoid } and minimize mse(x, g(f(x)))");
+                return;
+            }
         }
         if (m != null && !pretrainOptions(t, m, opts)) return;
         for (Arg a : t.args()) {
@@ -270,6 +274,24 @@ public final class Checker extends CheckerPart {
             }
         }
         steps.add(new CheckedProgram.Step.Train(model, data, opts));
+    }
+
+    /** Why recirculation (Hinton and McClelland 1988) cannot train this model, or null when it can. */
+    private static String recirculationProblem(CheckedModel m, TrainOptions opts) {
+        if (m.encoder().layers().size() != 1)
+            return "the encoder of '" + m.name() + "' has "
+                    + m.encoder().layers().size() + " layers";
+        if (m.decoder().layers().size() != 1 || m.decoder().tied())
+            return "'" + m.name() + "' needs a decoder of one layer of its own (not tied)";
+        if (m.encoder().layers().get(0).activation() != Nonlinearity.SIGMOID
+                || m.decoder().layers().get(0).activation() != Nonlinearity.SIGMOID)
+            return "the layers of '" + m.name() + "' are not both sigmoid";
+        if (m.corruption() != null || m.noiseBeforeCode() != null || m.freeCode() != null)
+            return "'" + m.name() + "' has a corruption, noise or a free code, which it does not use";
+        if (m.objective().size() != 1 || m.objective().get(0).loss() != Loss.MSE)
+            return "it reports the squared error only: the objective of '" + m.name() + "' is not one mse term";
+        if (opts.greedyPretraining()) return "greedy pretraining trains with back-propagation";
+        return null;
     }
 
     /** Greedy pretraining needs an encoder-decoder stack; says so at the option. False when that is an error. */

@@ -349,6 +349,7 @@ public final class Runner {
         Trainer trainer = new Trainer(l.model(), c, hooks.listener(t.model(), l.termNames(), err), l.termNames())
                 .source(source)
                 .noise(Schedule.noiseSigma(program.model(t.model()).noiseBeforeCode()));
+        if (t.options().recirculation()) trainer.recirculation(l.ir());
         if (t.options().validationData() instanceof String name) { // validation: DATA, a set of its own
             Dataset v = data.get(name);
             if (v.dim() != ds.dim()) {

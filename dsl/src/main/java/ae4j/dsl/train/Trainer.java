@@ -90,6 +90,15 @@ public final class Trainer {
     }
 
     /**
+     * Trains by recirculation (Hinton and McClelland 1988, {@link Recirculation}) instead of back-propagation:
+     * the model must be the one-hidden-layer sigmoid autoencoder the checker allows for it.
+     */
+    public Trainer recirculation(ae4j.dsl.compile.Lowering.Lowered ir) {
+        this.recirculation = new Recirculation(model, ir);
+        return this;
+    }
+
+    /**
      * Drives the sigma of the model's noise before the code by {@code sigma} (a function of the fractional
      * epoch, like a learning-rate schedule; see {@link Schedule#noiseSigma}): set before every step, and left at
      * its final value when training ends. Null: the sigma stays as it is.
@@ -254,7 +263,9 @@ public final class Trainer {
                 int rows = Math.min(batch, nTrain - from);
                 for (int r = 0; r < rows; r++) System.arraycopy(x, trainIdx[from + r] * d, buf, r * d, d);
                 if (noise != null) model.setNoiseSigma(noise.at(epoch + (double) b / batchesPerEpoch, config.epochs()));
-                double loss = model.forwardBackward(buf, rows, config.seed(), step);
+                double loss = recirculation != null
+                        ? recirculation.step(buf, rows, config.seed(), step)
+                        : model.forwardBackward(buf, rows, config.seed(), step);
                 if (!Double.isFinite(loss)) throw diverged(loss, step, epoch, opt.baseLearningRate());
                 if (step == firstStep) firstLoss = loss;
                 else if (loss > BLOW_UP * Math.max(Math.abs(firstLoss), BLOW_UP_FLOOR))
@@ -398,6 +409,9 @@ public final class Trainer {
 
     /** The first loss counts as at least this, so a near-zero start is not mistaken for a blow-up by noise. */
     static final double BLOW_UP_FLOOR = 1e-2;
+
+    /** Set when training by recirculation instead of back-propagation. */
+    private Recirculation recirculation;
 
     /** The schedule of the noise before the code, or null. */
     private Schedule noise;
