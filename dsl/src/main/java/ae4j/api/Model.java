@@ -4,6 +4,7 @@ import ae4j.dsl.analysis.Codes;
 import ae4j.dsl.analysis.EncoderJacobian;
 import ae4j.dsl.analysis.Interpolation;
 import ae4j.dsl.analysis.JacobianSpectrum;
+import ae4j.dsl.analysis.ManifoldParzen;
 import ae4j.dsl.analysis.PcaBaseline;
 import ae4j.dsl.analysis.Retrieval;
 import ae4j.dsl.analysis.Sampling;
@@ -188,6 +189,18 @@ public final class Model {
                 test.size(),
                 test.dim(),
                 k);
+    }
+
+    /**
+     * Manifold Parzen windows (section 14.6, figure 14.9) fitted on {@code fit} (every 5th example held aside
+     * to choose sigma) with local PCA of k neighbours and d directions, against an isotropic Parzen window:
+     * the mean log-likelihood of {@code test} per example under both, and for 2-D data a picture. The
+     * estimate is of the data, not of this model; it sits here beside the model's own analyses.
+     */
+    public ManifoldParzen.Result manifoldParzen(Data fit, Data test, int k, int d) {
+        check(test.dim());
+        check(fit.dim());
+        return ManifoldParzen.compare(fit.dataset(), test.dataset(), k, d);
     }
 
     /**

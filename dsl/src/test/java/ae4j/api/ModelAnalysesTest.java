@@ -96,6 +96,22 @@ class ModelAnalysesTest {
 
     /** Model.sample and Model.interpolate: what the analyses compute, from Java, with their numbers. */
     @Test
+    void manifoldParzenFromJavaMatchesTheAnalysisClass() {
+        Model m = trained();
+        Data pts = Ae4j.data("pts");
+        var r = m.manifoldParzen(pts, pts, 10, 1);
+        var direct = ae4j.dsl.analysis.ManifoldParzen.compare(pts.dataset(), pts.dataset(), 10, 1);
+        assertEquals(direct.pancakeLogLikelihood(), r.pancakeLogLikelihood(), 1e-12);
+        assertEquals(direct.isoLogLikelihood(), r.isoLogLikelihood(), 1e-12);
+        assertEquals(480, r.centres());
+        assertEquals(120, r.validation());
+        assertTrue(r.picture() == null, "no picture for 5-D data");
+        Ae4j.eval("data other = gaussian_mixture(k: 3, dim: 4, n: 50, seed: 2)");
+        var e = assertThrows(IllegalArgumentException.class, () -> m.manifoldParzen(Ae4j.data("other"), pts, 10, 1));
+        assertTrue(e.getMessage().contains("features"), e.getMessage());
+    }
+
+    @Test
     void sampleAndInterpolateFromJava() {
         Model dae = trained();
         Data pts = Ae4j.data("pts");

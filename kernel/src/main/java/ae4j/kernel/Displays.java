@@ -4,6 +4,7 @@ import ae4j.api.Data;
 import ae4j.api.Model;
 import ae4j.dsl.analysis.Interpolation;
 import ae4j.dsl.analysis.JacobianSpectrum;
+import ae4j.dsl.analysis.ManifoldParzen;
 import ae4j.dsl.analysis.PcaBaseline;
 import ae4j.dsl.analysis.Retrieval;
 import ae4j.dsl.analysis.Sampling;
@@ -71,6 +72,11 @@ final class Displays {
                 r.energy().forEach((k, v) -> m.put("energy distance: " + k.replace('_', ' '), v));
                 d.putText("samples of p_decoder (" + r.decoder().words() + ") " + m);
                 d.putHTML(numbersTable(m));
+                if (r.picture() != null) d.putData(MIMEType.IMAGE_PNG, base64(Pictures.png(r.picture())));
+            }
+            case ManifoldParzen.Result r -> {
+                d.putText("manifold Parzen windows " + r.numbers());
+                d.putHTML(numbersTable(r.numbers()));
                 if (r.picture() != null) d.putData(MIMEType.IMAGE_PNG, base64(Pictures.png(r.picture())));
             }
             case Interpolation.Result r -> {

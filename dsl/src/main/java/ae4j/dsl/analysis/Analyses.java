@@ -17,6 +17,7 @@ public final class Analyses {
         REGISTRY.put("interpolate", new Interpolation());
         REGISTRY.put("jacobian_spectrum", new JacobianSpectrum());
         REGISTRY.put("local_pca", new LocalPca());
+        REGISTRY.put("manifold_parzen", new ManifoldParzen());
         REGISTRY.put("pca_baseline", PcaBaseline.ANALYSIS);
         REGISTRY.put("retrieval", new Retrieval());
         REGISTRY.put("samples", new Sampling());

@@ -17,6 +17,11 @@ import java.util.Map;
  * at mid gray (v / (2 max|v|) + 1/2; a singular vector's sign is arbitrary). When the data set knows its
  * true tangents, also reports the mean principal angle (degrees) between the k-dimensional learned tangent
  * space and the true one (min(k, true count) angles per point, averaged over angles and points).
+ *
+ * <p>Also, for images, {@code tangents-vs-local-pca.png} (figure 14.10): each row the point, its k learned
+ * tangents, then the k leading directions of local PCA of its {@value #LOCAL_PCA_K} nearest neighbours in the
+ * data. For 2-D data, {@code tangent-lines.png} (figure 14.7): the learned tangent as a short segment at
+ * max(samples, {@value #LINE_POINTS}) points, beside the true tangent when the data set knows it.
  */
 public final class Tangents implements Analysis {
 
@@ -56,6 +61,82 @@ public final class Tangents implements Analysis {
             }
         }
         return new Result(rows, t, sv, angles == 0 ? Double.NaN : angleSum / angles);
+    }
+
+    /** The neighbours of the local PCA set beside the autoencoder's tangents in {@code tangents-vs-local-pca.png}. */
+    static final int LOCAL_PCA_K = 10;
+
+    /** At least this many points carry a tangent segment in {@code tangent-lines.png}. */
+    static final int LINE_POINTS = 24;
+
+    /** A tangent direction as an image row: v / (2 max|v|) + 1/2, so 0 is mid gray. */
+    static void asImage(double[] v, float[] row, int off) {
+        double mx = 0;
+        for (double x : v) mx = Math.max(mx, Math.abs(x));
+        for (int j = 0; j < v.length; j++) row[off + j] = (float) (mx == 0 ? 0.5 : 0.5 + v[j] / (2 * mx));
+    }
+
+    /**
+     * Figure 14.10: one row per point of {@code res}: the image, the autoencoder's tangents, then as many
+     * tangents of local PCA of the image's {@code k} nearest neighbours in the data (each direction's sign
+     * flipped to agree with the autoencoder's, as both signs are arbitrary).
+     */
+    static List<float[]> besideLocalPca(Dataset data, Result res, int k) {
+        int d = data.dim();
+        int kk = res.tangents()[0].length;
+        List<float[]> rows = new ArrayList<>();
+        for (int p = 0; p < res.rows().length; p++) {
+            float[] row = new float[(2 * kk + 1) * d];
+            data.row(res.rows()[p], row, 0);
+            LocalPca.Result pca = LocalPca.at(data, res.rows()[p], k, kk);
+            for (int i = 0; i < kk; i++) {
+                double[] ae = res.tangents()[p][i];
+                asImage(ae, row, (i + 1) * d);
+                if (i >= pca.basis().numCols) continue;
+                double[] v = new double[d];
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    v[j] = pca.basis().get(j, i);
+                    dot += v[j] * ae[j];
+                }
+                if (dot < 0) for (int j = 0; j < d; j++) v[j] = -v[j];
+                asImage(v, row, (kk + i + 1) * d);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /**
+     * Figure 14.7 for 2-D data: the data, and at each point of {@code res} the learned tangent (the leading
+     * right singular vector of df/dx) as a short blue segment through the point, beside the true tangent in
+     * green when the data set knows it. Segments are a tenth of the data's extent long.
+     */
+    static java.awt.image.BufferedImage tangentLines(Dataset data, Result res, String model) {
+        double[] box = ScoreField.box(data);
+        double half = 0.05 * Math.max(box[1] - box[0], box[3] - box[2]);
+        java.awt.Color learned = new java.awt.Color(30, 80, 220), truth = new java.awt.Color(20, 160, 60);
+        try (Plane plane = new Plane(box, 640, model + ": tangent lines of the learned manifold (figure 14.7)")) {
+            plane.data(data);
+            plane.g.setStroke(new java.awt.BasicStroke(2f));
+            for (int p = 0; p < res.rows().length; p++) {
+                float[] x = data.row(res.rows()[p]);
+                if (data.hasTangents() && data.tangentCount() > 0) {
+                    float[] t = data.tangent(res.rows()[p], 0);
+                    double n = Math.hypot(t[0], t[1]);
+                    if (n > 0) {
+                        double ux = t[0] / n, uy = t[1] / n;
+                        plane.line(x[0] - half * ux, x[1] - half * uy, x[0] + half * ux, x[1] + half * uy, truth);
+                    }
+                }
+                double[] v = res.tangents()[p][0];
+                plane.line(x[0] - half * v[0], x[1] - half * v[1], x[0] + half * v[0], x[1] + half * v[1], learned);
+                plane.dot(x[0], x[1], 6, java.awt.Color.BLACK);
+            }
+            plane.legend(0, learned, "autoencoder (df/dx)");
+            if (data.hasTangents()) plane.legend(1, truth, "true tangent");
+            return plane.image;
+        }
     }
 
     /** Gram-Schmidt (twice) of the rows; rows that are (numerically) dependent are dropped. */
@@ -136,16 +217,23 @@ public final class Tangents implements Analysis {
             for (int p = 0; p < res.rows().length; p++) {
                 float[] row = new float[(kk + 1) * d];
                 data.row(res.rows()[p], row, 0);
-                for (int i = 0; i < kk; i++) {
-                    double[] v = res.tangents()[p][i];
-                    double mx = 0;
-                    for (double x : v) mx = Math.max(mx, Math.abs(x));
-                    for (int j = 0; j < d; j++) row[(i + 1) * d + j] = (float) (mx == 0 ? 0.5 : 0.5 + v[j] / (2 * mx));
-                }
+                for (int i = 0; i < kk; i++) asImage(res.tangents()[p][i], row, (i + 1) * d);
                 rows.add(row);
             }
             int scale = Math.max(1, Math.min(8, 112 / Math.max(h, w)));
             Pictures.imageGrid(ctx.dir().resolve("tangents.png"), rows, kk + 1, h, w, scale);
+            Pictures.imageGrid(
+                    ctx.dir().resolve("tangents-vs-local-pca.png"),
+                    besideLocalPca(data, res, LOCAL_PCA_K),
+                    2 * kk + 1,
+                    h,
+                    w,
+                    scale);
+        } else if (data.dim() == 2) {
+            Result lines = res.rows().length >= LINE_POINTS ? res : measure(jac, data, 1, LINE_POINTS);
+            java.nio.file.Files.write(
+                    ctx.dir().resolve("tangent-lines.png"),
+                    Pictures.png(tangentLines(data, lines, ctx.model().name())));
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("k", (double) kk);

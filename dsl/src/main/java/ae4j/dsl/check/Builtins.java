@@ -495,6 +495,15 @@ public final class Builtins {
                 "section 14.6",
                 opt("k", Type.INT, 10.0),
                 derived("fit", Type.DATA, "the analysed data"));
+        add(
+                k,
+                "manifold_parzen",
+                "manifold Parzen windows: one Gaussian pancake per example of `fit` along its d local principal"
+                        + " directions (k neighbours); held-out log-likelihood against an isotropic Parzen window",
+                "section 14.6, figure 14.9",
+                opt("k", Type.INT, 10.0),
+                opt("d", Type.INT, 1.0),
+                derived("fit", Type.DATA, "the analysed data"));
         add(k, "codes", "2-D scatter of the codes", "");
         add(
                 k,

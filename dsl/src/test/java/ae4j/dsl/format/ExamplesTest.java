@@ -34,7 +34,8 @@ class ExamplesTest {
             "14.9-dimensionality.ae",
             "14.9-semantic-hashing.ae",
             "recirculation.ae",
-            "14.6-tangents-vs-size.ae");
+            "14.6-tangents-vs-size.ae",
+            "14.6-parzen.ae");
 
     @Test
     void oneExamplePerSection() {
