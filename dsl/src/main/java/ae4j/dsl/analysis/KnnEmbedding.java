@@ -22,7 +22,8 @@ import java.util.Map;
  * coordinate and the same-numbered intrinsic coordinate when the data set has them (swiss roll, spiral,
  * embedded manifold, ...), and writes {@code knn-embedding.csv} (the coordinates, the intrinsic ones and
  * the label) and {@code knn-embedding.png} (the first two coordinates coloured by the first intrinsic
- * coordinate, else by label).
+ * coordinate, else by label); {@code -laplacian} and {@code -code} are appended to the names for the other
+ * method and space.
  */
 public final class KnnEmbedding implements Analysis {
 
@@ -139,6 +140,14 @@ public final class KnnEmbedding implements Analysis {
         return m;
     }
 
+    /**
+     * {@code knn-embedding} for the defaults (Isomap of the inputs), with {@code -laplacian} and {@code -code}
+     * appended otherwise, so that several embeddings of one model sit side by side.
+     */
+    static String fileName(String method, String space) {
+        return "knn-embedding" + (method.equals("isomap") ? "" : "-" + method) + (space.equals("code") ? "-code" : "");
+    }
+
     @Override
     public Map<String, Double> run(AnalysisContext ctx) throws IOException {
         Dataset ds = ctx.data();
@@ -209,9 +218,10 @@ public final class KnnEmbedding implements Analysis {
             if (ds.hasLabels()) csv.append(',').append(ds.label(r.rows()[i]));
             csv.append('\n');
         }
-        AtomicFile.writeString(ctx.dir().resolve("knn-embedding.csv"), csv.toString());
-        AtomicFile.write(ctx.dir().resolve("knn-embedding.png"), Pictures.png(r.picture()));
-        ctx.out().println(who + ": wrote knn-embedding.csv, knn-embedding.png in " + ctx.dir());
+        String file = fileName(method, space);
+        AtomicFile.writeString(ctx.dir().resolve(file + ".csv"), csv.toString());
+        AtomicFile.write(ctx.dir().resolve(file + ".png"), Pictures.png(r.picture()));
+        ctx.out().println(who + ": wrote " + file + ".csv, " + file + ".png in " + ctx.dir());
         return r.numbers();
     }
 }
