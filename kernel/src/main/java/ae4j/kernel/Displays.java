@@ -4,6 +4,7 @@ import ae4j.api.Data;
 import ae4j.api.Model;
 import ae4j.dsl.analysis.Interpolation;
 import ae4j.dsl.analysis.JacobianSpectrum;
+import ae4j.dsl.analysis.KnnEmbedding;
 import ae4j.dsl.analysis.PcaBaseline;
 import ae4j.dsl.analysis.Sampling;
 import ae4j.dsl.report.Pictures;
@@ -80,6 +81,11 @@ final class Displays {
                         r.paths().decodedToData(),
                         r.paths().blendedToData()));
                 if (r.picture() != null) d.putData(MIMEType.IMAGE_PNG, base64(Pictures.png(r.picture())));
+            }
+            case KnnEmbedding.Result r -> {
+                d.putText(r.embedding().method() + " embedding of the " + r.k() + "-NN graph " + r.numbers());
+                d.putHTML(numbersTable(r.numbers()));
+                d.putData(MIMEType.IMAGE_PNG, base64(Pictures.png(r.picture())));
             }
             case float[] a -> d.putText(shortArray(a));
             case float[][] a -> d.putText(shortMatrix(a));
