@@ -27,6 +27,9 @@ import java.util.Map;
  */
 public final class KnnEmbedding implements Analysis {
 
+    /** The most examples embedded: a 4,000 x 4,000 dense eigenproblem takes minutes and 128 MB per matrix. */
+    public static final int MAX_SAMPLES = 4000;
+
     /**
      * An embedding and its numbers.
      *
@@ -61,6 +64,9 @@ public final class KnnEmbedding implements Analysis {
     public static Result embed(
             Dataset data, float[] points, int width, int k, int dims, String method, int samples, String title) {
         if (samples < 3) throw new IllegalArgumentException("knn_embedding needs samples >= 3, got " + samples);
+        if (samples > MAX_SAMPLES)
+            throw new IllegalArgumentException("knn_embedding(samples: " + samples + "): the eigenproblems are dense"
+                    + " (memory grows as samples^2, time as samples^3); use at most " + MAX_SAMPLES);
         if (points.length != (long) data.size() * width)
             throw new IllegalArgumentException(data.size() + " examples of width " + width + " need "
                     + (long) data.size() * width + " values, got " + points.length);
