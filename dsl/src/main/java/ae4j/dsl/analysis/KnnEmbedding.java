@@ -73,8 +73,10 @@ public final class KnnEmbedding implements Analysis {
         int[] rows = evenlySpaced(data.size(), samples);
         int n = rows.length;
         if (k >= n)
-            throw new IllegalArgumentException("knn_embedding(k: " + k + ") needs more than " + k
-                    + " examples, the data has " + n + "; lower k or raise samples");
+            throw new IllegalArgumentException("knn_embedding(k: " + k + ") needs more than " + k + " examples, "
+                    + (n < data.size()
+                            ? "samples keeps " + n + "; raise samples or lower k"
+                            : data.name() + " has " + n + "; lower k"));
         float[] x = new float[n * width];
         for (int i = 0; i < n; i++) System.arraycopy(points, rows[i] * width, x, i * width, width);
         NeighbourGraph g = NeighbourGraph.of(NearestNeighbours.of(x, n, width, k));
