@@ -4,6 +4,7 @@ import ae4j.dsl.analysis.Codes;
 import ae4j.dsl.analysis.EncoderJacobian;
 import ae4j.dsl.analysis.Interpolation;
 import ae4j.dsl.analysis.JacobianSpectrum;
+import ae4j.dsl.analysis.KnnEmbedding;
 import ae4j.dsl.analysis.ManifoldParzen;
 import ae4j.dsl.analysis.PcaBaseline;
 import ae4j.dsl.analysis.Retrieval;
@@ -280,6 +281,27 @@ public final class Model {
         if (l.ir().code() < 0) throw new IllegalStateException("model '" + name + "' has no code layer to hash");
         float[] h = Codes.compute(l.model(), l.ir().code(), codeWidth(), data.dataset());
         return Retrieval.measure(name, h, codeWidth(), data.dataset(), fit.dataset(), bits, radius, k, seed);
+    }
+
+    /**
+     * The k-nearest-neighbour graph of the data (its inputs, or with {@code codes} this model's codes of them)
+     * and its spectral embedding in {@code dims} coordinates, {@code method} "isomap" or "laplacian", on at
+     * most 1,000 evenly spaced examples (section 14.6, figure 14.8). The result holds the coordinates, their
+     * rank correlations with the data's known intrinsic coordinates, and a picture (shown in a notebook).
+     */
+    public KnnEmbedding.Result knnEmbedding(Data data, int k, int dims, String method, boolean codes) {
+        check(data.dim());
+        float[] points = data.dataset().values();
+        int width = data.dim();
+        if (codes) {
+            BuiltModel l = loaded();
+            if (l.ir().code() < 0) throw new IllegalStateException("model '" + name + "' has no code layer");
+            width = codeWidth();
+            points = Codes.compute(l.model(), l.ir().code(), width, data.dataset());
+        }
+        String title = (method.equals("isomap") ? "Isomap" : "Laplacian eigenmap") + " of the " + k + "-NN graph of "
+                + data.name() + (codes ? " (codes of " + name + ")" : " (inputs)");
+        return KnnEmbedding.embed(data.dataset(), points, width, k, dims, method, 1000, title);
     }
 
     /**

@@ -163,4 +163,26 @@ class ModelAnalysesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.retrieval(pts, 3, 4, 5));
         assertTrue(e.getMessage().contains("radius must be in 0..3"), e.getMessage());
     }
+
+    /**
+     * The codes' embedding is the embedding of the codes: the same as embedding {@code encode}'s output
+     * directly; the inputs' embedding needs no model and its neighbour graph is the inputs'.
+     */
+    @Test
+    void knnEmbeddingOfCodesEmbedsTheEncodedData() {
+        Model m = trained();
+        Data pts = Ae4j.data("pts");
+        ae4j.dsl.analysis.KnnEmbedding.Result r = m.knnEmbedding(pts, 10, 2, "laplacian", true);
+        float[][] h = m.encode(pts.rows(0, pts.size()));
+        float[] flat = new float[h.length * 3];
+        for (int i = 0; i < h.length; i++) System.arraycopy(h[i], 0, flat, 3 * i, 3);
+        var g = ae4j.dsl.analysis.NeighbourGraph.of(ae4j.dsl.analysis.NearestNeighbours.of(flat, h.length, 3, 10));
+        assertEquals(g.edges(), r.edges());
+        var direct = ae4j.dsl.analysis.LaplacianEigenmaps.embed(g, 2);
+        for (int i = 0; i < direct.coords().length; i++)
+            assertEquals(direct.coords()[i], r.embedding().coords()[i], 1e-3, "coordinate " + i);
+        assertEquals(600, r.numbers().get("n"));
+        assertTrue(r.picture().getWidth() > 100);
+        assertThrows(IllegalArgumentException.class, () -> m.knnEmbedding(pts, 10, 2, "tsne", false));
+    }
 }

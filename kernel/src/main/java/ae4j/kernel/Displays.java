@@ -4,6 +4,7 @@ import ae4j.api.Data;
 import ae4j.api.Model;
 import ae4j.dsl.analysis.Interpolation;
 import ae4j.dsl.analysis.JacobianSpectrum;
+import ae4j.dsl.analysis.KnnEmbedding;
 import ae4j.dsl.analysis.ManifoldParzen;
 import ae4j.dsl.analysis.PcaBaseline;
 import ae4j.dsl.analysis.Retrieval;
@@ -98,6 +99,11 @@ final class Displays {
                         // the table alone
                     }
                 }
+            }
+            case KnnEmbedding.Result r -> {
+                d.putText(r.embedding().method() + " embedding of the " + r.k() + "-NN graph " + r.numbers());
+                d.putHTML(numbersTable(r.numbers()));
+                d.putData(MIMEType.IMAGE_PNG, base64(Pictures.png(r.picture())));
             }
             case float[] a -> d.putText(shortArray(a));
             case float[][] a -> d.putText(shortMatrix(a));

@@ -16,6 +16,7 @@ public final class Analyses {
         REGISTRY.put("codes", new Codes());
         REGISTRY.put("interpolate", new Interpolation());
         REGISTRY.put("jacobian_spectrum", new JacobianSpectrum());
+        REGISTRY.put("knn_embedding", new KnnEmbedding());
         REGISTRY.put("local_pca", new LocalPca());
         REGISTRY.put("manifold_parzen", new ManifoldParzen());
         REGISTRY.put("pca_baseline", PcaBaseline.ANALYSIS);

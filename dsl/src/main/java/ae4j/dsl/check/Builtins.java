@@ -536,6 +536,18 @@ public final class Builtins {
                 opt("a", Type.COUNT, 0.0),
                 opt("b", Type.COUNT, 1.0),
                 opt("steps", Type.INT, 8.0));
+        add(
+                k,
+                "knn_embedding",
+                "the k-nearest-neighbour graph and its spectral embedding (Isomap or Laplacian eigenmaps) of at"
+                        + " most `samples` evenly spaced examples (inputs or codes), against the known intrinsic"
+                        + " coordinates",
+                "section 14.6, figure 14.8",
+                opt("k", Type.INT, 10.0),
+                opt("dims", Type.INT, 2.0),
+                choice("method", "isomap", "isomap", "laplacian"),
+                opt("samples", Type.INT, 1000.0),
+                choice("space", "input", "input", "code"));
         // ------------------------------------------------ export formats
         k = Kind.EXPORT_FORMAT;
         add(k, "safetensors", "safetensors weights (.safetensors)", "");

@@ -29,6 +29,7 @@ class ExamplesTest {
             "14.5-score.ae",
             "14.5-sampling.ae",
             "14.6-manifold.ae",
+            "14.6-knn-embedding.ae",
             "14.7-contractive.ae",
             "14.8-psd.ae",
             "14.9-dimensionality.ae",
