@@ -1,5 +1,6 @@
 package ae4j.dsl.analysis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ae4j.dsl.check.FrontEnd;
@@ -114,5 +115,60 @@ class PredictiveSparseDecompositionTest {
         for (int i = 0; i < n; i++)
             for (int j = 0; j < d; j++) s += (x[i * d + j] - mean[j]) * (x[i * d + j] - mean[j]);
         return s / n;
+    }
+
+    static final String SMALL = """
+            data d = gaussian_mixture(k: 4, dim: 8, n: 300, seed: 2)
+
+            model psd {
+              input x[8]
+              encoder f { dense 16 tanh }
+              decoder g { dense 8 identity }
+              free code h { steps: 10, lr: 0.05 }
+              minimize mse(x, g(h)) + 0.5 * l1(h) + 1.0 * mse(h, f(x))
+            }
+
+            train psd on d { epochs: 3, batch: 50, optimizer: adam(lr: 1e-2), seed: 4 }
+
+            evaluate psd on d { reconstruction, codes }
+            """;
+
+    /**
+     * Once trained, the model is its encoder: {@code codes} writes f(x) (not h*), and the evaluation prints the
+     * reconstruction error from both codes.
+     */
+    @Test
+    void aTrainedModelGivesTheEncodersCodeAndReportsBothReconstructions(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("psd.ae");
+        Files.writeString(file, SMALL);
+        ae4j.dsl.run.RunOutcome r = ae4j.dsl.run.RunOutcome.of(file, dir.resolve("out"));
+        System.out.print(r.out());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("from the encoder's code f(x)"), r.out());
+        assertTrue(r.out().contains("from the inferred code h*"), r.out());
+
+        Built b = Built.of(SMALL, "psd", 100, 0);
+        ae4j.dsl.io.ModelFile.load(dir.resolve("out/psd/psd.safetensors"), b.model());
+        Dataset data = new DataLoader(FrontEnd.check("psd.ae", SMALL).checked(), dir).get("d");
+        int n = data.size(),
+                d = data.dim(),
+                code = b.ir().code(),
+                width = b.ir().graph().width(code);
+        float[] fx = Forward.values(b.model(), b.ir().graph().freeCode().init(), data.values(), n, d, width);
+        float[] hStar = Forward.valuesAfterCodeSteps(b.model(), code, data.values(), n, d, width);
+        java.util.List<String> rows = Files.readAllLines(dir.resolve("out/psd/codes.csv"));
+        double maxToEncoder = 0, maxToInferred = 0;
+        for (int i = 0; i < n; i++) {
+            String[] cells = rows.get(i + 1).split(",");
+            for (int c = 0; c < width; c++) {
+                float v = Float.parseFloat(cells[cells.length - 2 - width + c]);
+                maxToEncoder = Math.max(maxToEncoder, Math.abs(v - fx[i * width + c]));
+                maxToInferred = Math.max(maxToInferred, Math.abs(v - hStar[i * width + c]));
+            }
+        }
+        assertEquals(0, maxToEncoder, 1e-6, "codes.csv against f(x)");
+        assertTrue(maxToInferred > 1e-3, "codes.csv is h*: largest difference " + maxToInferred);
+        // and the encoder's code through the model's own entry point
+        assertTrue(java.util.Arrays.equals(fx, Codes.compute(b.model(), code, width, data)), "Codes.compute is f(x)");
     }
 }
