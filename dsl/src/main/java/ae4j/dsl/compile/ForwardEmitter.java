@@ -56,10 +56,10 @@ final class ForwardEmitter {
             nodes(Pass.EVALUATION, 0, true);
         } else {
             w.line(
-                    "/** Every node over rows [r0, r0 + batch), the code at its initial value; corruption and noise when {@code noisy}. */");
+                    "/** Every node over rows [r0, r0 + batch) up to node {@code to} (-1: all), the code at its initial value; noise when {@code noisy}. */");
             w.open(
-                    "private void evaluationForward(float[] data, int r0, int batch, long seed, long step, boolean noisy) {");
-            nodes(Pass.EVALUATION, 0, false);
+                    "private void evaluationForward(float[] data, int r0, int batch, long seed, long step, boolean noisy, int to) {");
+            nodes(Pass.EVALUATION, 0, true);
         }
         w.close("}");
         w.line("");
