@@ -74,7 +74,7 @@ public final class Model {
         return n;
     }
 
-    /** The code h = f(x) of each row (no corruption or noise). */
+    /** The code h = f(x) of each row (no corruption or noise; for a free code, the encoder's prediction). */
     public float[][] encode(float[][] x) {
         BuiltModel l = loaded();
         if (l.ir().code() < 0) throw new IllegalStateException("model '" + name + "' has no code layer to read");

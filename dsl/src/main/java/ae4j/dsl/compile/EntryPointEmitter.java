@@ -26,6 +26,7 @@ final class EntryPointEmitter {
         if (!layout.packs.isEmpty()) packWeights();
         loss();
         if (layout.free == null) forwardTo();
+        else forwardToWithTheEncodersCode();
         w.line("private void check(float[] data, int batch) {");
         w.line(
                 "    if (batch < 1 || batch > maxBatch) throw new IllegalArgumentException(\"batch \" + batch + \" outside [1, \" + maxBatch + \"]\");");
@@ -143,12 +144,24 @@ final class EntryPointEmitter {
             w.close("}");
         }
         w.line("prepacked = false;");
-        w.line(
-                free
-                        ? "evaluationForward(data, 0, batch, seed, step, noisy);"
-                        : "evaluationForward(data, 0, batch, seed, step, noisy, -1);");
+        w.line("evaluationForward(data, 0, batch, seed, step, noisy, -1);");
         if (free) w.line("optimizeCode(0, batch, seed, step, noisy);");
         w.line("return objective(0, batch, batch, false, terms);");
+        w.close("}");
+        w.line("");
+    }
+
+    /** A free code's model as deployed (14.8): the code is f(x), the encoder's prediction; no steps on it. */
+    private void forwardToWithTheEncodersCode() {
+        w.line(
+                "/** The nodes up to {@code node} with the code at f(x), the encoder's prediction (no steps on it): the model as deployed. */");
+        w.line("@Override");
+        w.open("public void forwardTo(float[] data, int batch, int node) {");
+        w.line("check(data, batch);");
+        w.line("if (node < 0 || node >= " + g.nodes().size()
+                + ") throw new IllegalArgumentException(\"no node \" + node);");
+        w.line("prepacked = false;");
+        w.line("evaluationForward(data, 0, batch, 0, 0, false, node);");
         w.close("}");
         w.line("");
     }

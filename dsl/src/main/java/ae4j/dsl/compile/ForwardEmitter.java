@@ -56,10 +56,10 @@ final class ForwardEmitter {
             nodes(Pass.EVALUATION, 0, true);
         } else {
             w.line(
-                    "/** Every node over rows [r0, r0 + batch), the code at its initial value; corruption and noise when {@code noisy}. */");
+                    "/** Every node over rows [r0, r0 + batch) up to node {@code to} (-1: all), the code at its initial value; noise when {@code noisy}. */");
             w.open(
-                    "private void evaluationForward(float[] data, int r0, int batch, long seed, long step, boolean noisy) {");
-            nodes(Pass.EVALUATION, 0, false);
+                    "private void evaluationForward(float[] data, int r0, int batch, long seed, long step, boolean noisy, int to) {");
+            nodes(Pass.EVALUATION, 0, true);
         }
         w.close("}");
         w.line("");
@@ -104,14 +104,32 @@ final class ForwardEmitter {
         int h = free.id();
         String v = layout.value(h);
         String o = layout.off(h);
-        w.line("/** " + free.steps() + " gradient steps of size " + f(free.lr())
-                + " on the per-example objective w.r.t. the free code. */");
+        double threshold = free.lr() * ProximalCode.lambda(g);
+        if (threshold > 0) {
+            w.line("/**");
+            w.line(" * " + free.steps()
+                    + " proximal steps on the per-example objective w.r.t. the free code: a gradient" + " step of size "
+                    + f(free.lr()));
+            w.line(" * on every term but l1 of the code, then soft-thresholding by " + f(free.lr()) + " * "
+                    + f(ProximalCode.lambda(g)) + " (exact zeros).");
+            w.line(" */");
+        } else {
+            w.line("/** " + free.steps() + " gradient steps of size " + f(free.lr())
+                    + " on the per-example objective w.r.t. the free code. */");
+        }
         w.open("private void optimizeCode(int r0, int batch, long seed, long step, boolean noisy) {");
         w.open("for (int s = 0; s < " + free.steps() + "; s++) {");
         w.line("objective(r0, batch, batch, true, partTerms[0]);");
         w.line("backward(r0, batch, true);");
         w.line("Elementwise.axpy(" + layout.count(h) + ", (float) (" + f(-free.lr()) + " * batch), " + layout.grad(h)
                 + ", " + o + ", " + v + ", " + o + ");");
+        if (threshold > 0) {
+            w.line("float t = " + f(threshold) + ";   // lr * lambda");
+            w.open("for (int i = " + o + ", end = i + " + layout.count(h) + "; i < end; i++) {");
+            w.line("float c = " + v + "[i];");
+            w.line(v + "[i] = c > t ? c - t : c < -t ? c + t : 0f;");
+            w.close("}");
+        }
         w.line("forwardAfterCode(r0, batch, seed, step, noisy);");
         w.close("}");
         w.close("}");

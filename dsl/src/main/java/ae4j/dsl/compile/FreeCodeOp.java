@@ -4,7 +4,8 @@ import ae4j.dsl.ir.Graph.FreeCode;
 
 /**
  * A free code (predictive sparse decomposition, 14.19): starts at its initial value (normally f(x)) and is then
- * moved by gradient steps on the objective ({@code optimizeCode}); no gradient reaches the initial value.
+ * moved by gradient steps on the objective ({@code optimizeCode}; proximal steps for an l1 term on the code, {@link
+ * ProximalCode}); no gradient reaches the initial value.
  */
 final class FreeCodeOp {
 
@@ -12,7 +13,8 @@ final class FreeCodeOp {
 
     static String describe(FreeCode fc, ClassLayout l) {
         return l.value(fc.id()) + ": the free code, starting at " + l.value(fc.init()) + ", then " + fc.steps()
-                + " gradient steps of size " + Comments.number(fc.lr());
+                + (ProximalCode.lambda(l.g) > 0 ? " proximal" : "") + " gradient steps of size "
+                + Comments.number(fc.lr());
     }
 
     static void forward(FreeCode fc, Emit e) {

@@ -16,6 +16,12 @@ final class L1Term {
     }
 
     static void emit(L1 t, String tk, Emit e) {
+        ClassLayout l = e.layout();
+        if (ProximalCode.handles(l.g, t)) { // its gradient is the soft-threshold in optimizeCode
+            e.w().line(tk + " = Norms.l1(" + l.count(t.node()) + ", " + l.value(t.node()) + ", " + l.off(t.node())
+                    + ") * inv;   // no gradient: optimizeCode soft-thresholds the code");
+            return;
+        }
         GradientSeeds.norm(tk, t.node(), "Norms.l1", "Norms.l1Grad", e);
     }
 

@@ -30,8 +30,9 @@ import ae4j.dsl.ir.Graph.WeightDecay;
  *
  * <p>Randomness is supplied, not drawn: the corrupted input of each {@link Corrupt} node and the unit
  * Gaussian noise of each {@link AddNoise} node come in {@code sampled[nodeId]}, so a check can hold them
- * fixed. A {@link FreeCode} node is optimised in place (its steps) before the objective is taken; it starts
- * at its init node's value, or at {@code sampled[id]} when given (so a check can hold the code fixed).
+ * fixed. A {@link FreeCode} node is optimised in place (its steps, proximal for an l1 term on it: {@link
+ * ProximalCode}) before the objective is taken; it starts at its init node's value, or at {@code sampled[id]} when
+ * given (so a check can hold the code fixed).
  */
 public final class ReferenceExecutor {
 
@@ -54,11 +55,14 @@ public final class ReferenceExecutor {
         for (Node node : g.nodes()) v[node.id()] = forward(node, params, x, batch, v, sampled);
         FreeCode free = g.freeCode();
         if (free != null) {
+            double threshold = free.lr() * ProximalCode.lambda(g);
             for (int step = 0; step < free.steps(); step++) {
                 double[][] dh = backprop(params, v, batch)[0];
                 double[] h = v[free.id()];
-                // A step on the per-example objective: the batch mean's gradient times the batch.
+                // A step on the per-example objective: the batch mean's gradient times the batch (without the
+                // l1 terms on the code when they are taken by the soft-threshold, ProximalCode).
                 for (int i = 0; i < h.length; i++) h[i] -= free.lr() * batch * dh[free.id()][i];
+                if (threshold > 0) for (int i = 0; i < h.length; i++) h[i] = ProximalCode.shrink(h[i], threshold);
                 for (int id = free.id() + 1; id < n; id++) v[id] = forward(g.node(id), params, x, batch, v, sampled);
             }
         }
@@ -79,7 +83,8 @@ public final class ReferenceExecutor {
         for (Node node : g.nodes()) dv[node.id()] = new double[batch * node.width()];
         double[][] dp = new double[params.length][];
         for (int i = 0; i < params.length; i++) dp[i] = new double[params[i].length];
-        for (Term t : g.objective()) termGradient(t, params, v, dv, dp, batch, t.weight() / batch);
+        for (Term t : g.objective())
+            if (!ProximalCode.handles(g, t)) termGradient(t, params, v, dv, dp, batch, t.weight() / batch);
         for (int id = n - 1; id >= 0; id--) backward(g.node(id), params, v, dv, dp, batch);
         return new double[][][] {dv, dp};
     }

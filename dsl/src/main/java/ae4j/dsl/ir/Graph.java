@@ -162,8 +162,10 @@ public record Graph(String name, List<Param> params, List<Node> nodes, List<Term
      * {@code init} (normally f(x)), then improved by {@code steps} gradient steps h -= lr * dJ/dh on the
      * per-example objective J (the batch mean's gradient times the batch, so lr does not depend on the
      * batch size), every other node held fixed; after the steps, the objective and the parameter gradients
-     * are taken at the final h. No gradient flows from h back into {@code init}: the encoder learns only
-     * through terms that use {@code init} itself, such as mse(h, f(x)).
+     * are taken at the final h. With l1 terms on h (summed weight lambda > 0) each step is proximal (ISTA): the
+     * gradient step leaves those terms out and is followed by soft-thresholding by lr * lambda, so entries become
+     * exactly zero. No gradient flows from h back into {@code init}: the encoder learns only through terms that
+     * use {@code init} itself, such as mse(h, f(x)).
      */
     public record FreeCode(int id, int init, int steps, double lr, int width) implements Node {}
 

@@ -3,6 +3,7 @@ package ae4j.dsl.run;
 import ae4j.dsl.analysis.Analyses;
 import ae4j.dsl.analysis.Analysis;
 import ae4j.dsl.analysis.AnalysisContext;
+import ae4j.dsl.analysis.FreeCodeComparison;
 import ae4j.dsl.analysis.JacobianSpectrum;
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedProgram.Step;
@@ -53,6 +54,11 @@ final class AnalyzeStep {
                             a.data(),
                             an.name(),
                             loss);
+                    if (FreeCodeComparison.applies(l.ir())) { // PSD: the deployed f(x) and the inferred h*
+                        out.println(a.verb() + " " + a.model() + " on " + a.data() + ": "
+                                + FreeCodeComparison.measure(l.model(), l.ir(), ds.values(), ds.size(), ds.dim())
+                                        .describe());
+                    }
                     if (an.name().equals("reconstruction")) {
                         Path dir = outRoot.resolve(a.model());
                         Files.createDirectories(dir);

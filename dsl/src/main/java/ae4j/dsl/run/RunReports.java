@@ -34,7 +34,11 @@ final class RunReports {
         Pictures.lossCurve(dir.resolve("loss.png"), log, "train_loss", "validation_loss", false);
     }
 
-    /** Originals, corrupted inputs and reconstructions of the first 8 examples, for image-shaped data. */
+    /**
+     * Originals, corrupted inputs and reconstructions of the first 8 examples, for image-shaped data. A model with a
+     * free code (14.8) shows the reconstruction from the encoder's code f(x) (the model as deployed), then a last
+     * row from the inferred code h*.
+     */
     static void reconstructions(BuiltModel l, Dataset ds, Path png) throws IOException {
         int[] image = ds.imageShape();
         if (image == null) return; // not an image: no grid
@@ -48,7 +52,12 @@ final class RunReports {
         List<float[]> rows = new ArrayList<>();
         rows.add(x);
         if (l.ir().corrupted() >= 0) rows.add(Arrays.copyOf(l.model().value(l.ir().corrupted()), n * ds.dim()));
-        rows.add(Arrays.copyOf(l.model().value(l.ir().reconstruction()), n * ds.dim()));
+        float[] fromCode = Arrays.copyOf(l.model().value(l.ir().reconstruction()), n * ds.dim());
+        if (l.ir().graph().freeCode() != null) {
+            l.model().forwardTo(x, n, l.ir().reconstruction());
+            rows.add(Arrays.copyOf(l.model().value(l.ir().reconstruction()), n * ds.dim()));
+        }
+        rows.add(fromCode);
         List<float[]> perRow = new ArrayList<>();
         for (float[] r : rows) perRow.add(r);
         Pictures.imageGrid(png, perRow, n, h, w, 3);

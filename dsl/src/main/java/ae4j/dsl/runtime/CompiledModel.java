@@ -43,7 +43,9 @@ public interface CompiledModel {
      * Evaluates rows [0, batch) of x without corruption or noise up to node {@code id}: afterwards
      * {@link #value} holds, for that node and every node before it, what {@code loss(x, batch, 0, 0, false)}
      * would leave there (the nodes after it are not computed: an encoder without its decoder). A model with a
-     * free code runs everything (its code comes from steps through the decoder).
+     * free code (predictive sparse decomposition, 14.8) runs as deployed: the code is left at its initial value
+     * f(x), without the steps {@link #loss} takes on it (after {@code loss}, the code is the optimised h*), and
+     * the nodes after it follow from f(x).
      */
     default void forwardTo(float[] x, int batch, int id) {
         loss(x, batch, 0, 0, false);

@@ -23,6 +23,25 @@ public final class Forward {
         return out;
     }
 
+    /**
+     * As {@link #values}, but the node as the objective sees it ({@code loss} with {@code training = false}):
+     * for a model with a free code, after the steps on the code (h* and what follows from it), where
+     * {@link #values} gives the model as deployed (the code at f(x)). The same as {@link #values} otherwise.
+     */
+    public static float[] valuesAfterCodeSteps(CompiledModel m, int id, float[] x, int n, int d, int width) {
+        if (id < 0) throw new IllegalArgumentException("the model has no such node (id " + id + ")");
+        float[] out = new float[n * width];
+        int b = m.maxBatch();
+        float[] buf = new float[b * d];
+        for (int from = 0; from < n; from += b) {
+            int rows = Math.min(b, n - from);
+            System.arraycopy(x, from * d, buf, 0, rows * d);
+            m.loss(buf, rows, 0, 0, false);
+            System.arraycopy(m.value(id), 0, out, from * width, rows * width);
+        }
+        return out;
+    }
+
     /** The objective's mean over the n rows of x (n x d, row-major), without corruption or noise. */
     public static double meanLoss(CompiledModel m, float[] x, int n, int d) {
         int b = m.maxBatch();

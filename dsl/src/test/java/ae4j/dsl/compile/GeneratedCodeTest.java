@@ -365,6 +365,18 @@ class GeneratedCodeTest {
         for (int i = 0; i < x.length; i++) xd[i] = x[i];
         ReferenceExecutor.Result ref = new ReferenceExecutor(g10).run(pd, xd, 8, null, true);
         assertEquals(ref.loss(), last, 1e-5 * Math.abs(ref.loss()));
+        // the proximal steps (l1 on the code): the same final code, with the same exact zeros
+        int h = g10.freeCode().id();
+        float[] code = models.get(g10).value(h);
+        int zeros = 0;
+        for (int i = 0; i < ref.values()[h].length; i++) {
+            assertEquals(ref.values()[h][i], code[i], 1e-5, "code entry " + i);
+            if (ref.values()[h][i] == 0) {
+                assertEquals(0f, code[i], "code entry " + i + " is zero in the reference");
+                zeros++;
+            }
+        }
+        assertTrue(zeros > 0, "no code entry is exactly zero after 10 proximal steps");
     }
 
     @Test
