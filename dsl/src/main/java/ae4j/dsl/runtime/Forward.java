@@ -10,17 +10,7 @@ public final class Forward {
      * in batches of the model's maxBatch with {@code training = false} (no corruption: x~ = x).
      */
     public static float[] values(CompiledModel m, int id, float[] x, int n, int d, int width) {
-        if (id < 0) throw new IllegalArgumentException("the model has no such node (id " + id + ")");
-        float[] out = new float[n * width];
-        int b = m.maxBatch();
-        float[] buf = new float[b * d];
-        for (int from = 0; from < n; from += b) {
-            int rows = Math.min(b, n - from);
-            System.arraycopy(x, from * d, buf, 0, rows * d);
-            m.forwardTo(buf, rows, id);
-            System.arraycopy(m.value(id), 0, out, from * width, rows * width);
-        }
-        return out;
+        return gather(m, id, x, n, d, width, false);
     }
 
     /**
@@ -29,6 +19,10 @@ public final class Forward {
      * {@link #values} gives the model as deployed (the code at f(x)). The same as {@link #values} otherwise.
      */
     public static float[] valuesAfterCodeSteps(CompiledModel m, int id, float[] x, int n, int d, int width) {
+        return gather(m, id, x, n, d, width, true);
+    }
+
+    private static float[] gather(CompiledModel m, int id, float[] x, int n, int d, int width, boolean codeSteps) {
         if (id < 0) throw new IllegalArgumentException("the model has no such node (id " + id + ")");
         float[] out = new float[n * width];
         int b = m.maxBatch();
@@ -36,7 +30,8 @@ public final class Forward {
         for (int from = 0; from < n; from += b) {
             int rows = Math.min(b, n - from);
             System.arraycopy(x, from * d, buf, 0, rows * d);
-            m.loss(buf, rows, 0, 0, false);
+            if (codeSteps) m.loss(buf, rows, 0, 0, false);
+            else m.forwardTo(buf, rows, id);
             System.arraycopy(m.value(id), 0, out, from * width, rows * width);
         }
         return out;

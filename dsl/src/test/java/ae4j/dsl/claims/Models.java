@@ -16,15 +16,6 @@ final class Models {
 
     /** Runs the model without noise on all n rows (in batches) and gathers node {@code id}'s values. */
     static float[] values(CompiledModel m, float[] x, int n, int d, int id, int width) {
-        float[] out = new float[n * width];
-        int b = m.maxBatch();
-        float[] buf = new float[b * d];
-        for (int from = 0; from < n; from += b) {
-            int rows = Math.min(b, n - from);
-            System.arraycopy(x, from * d, buf, 0, rows * d);
-            m.loss(buf, rows, 0, 0, false);
-            System.arraycopy(m.value(id), 0, out, from * width, rows * width);
-        }
-        return out;
+        return ae4j.dsl.runtime.Forward.valuesAfterCodeSteps(m, id, x, n, d, width);
     }
 }
