@@ -47,10 +47,15 @@ class AllocationTest {
         for (int i = 0; i < x.length; i++) x[i] = (i % 7) / 7f;
         for (int i = 0; i < 4000; i++) m.forwardBackward(x, 32, 1, i); // warm up: C2 must compile every kernel first
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        long before = threads.getCurrentThreadAllocatedBytes();
+        // The steady state: on a loaded machine C2 may still be compiling a kernel after the warm-up (measured:
+        // 97 KB per step once at load 11), so up to five rounds of 200 steps are measured and the last counts.
         int steps = 200;
-        for (int i = 0; i < steps; i++) m.forwardBackward(x, 32, 1, 4000 + i);
-        long perStep = (threads.getCurrentThreadAllocatedBytes() - before) / steps;
+        long perStep = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && perStep >= 2048; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < steps; i++) m.forwardBackward(x, 32, 1, 4000 + round * steps + i);
+            perStep = (threads.getCurrentThreadAllocatedBytes() - before) / steps;
+        }
         // A few small objects per parallel GEMM hand-off are allowed; buffers (tens of KB) are not.
         assertTrue(perStep < 2048, "a training step allocated " + perStep + " bytes");
     }
