@@ -77,6 +77,7 @@ class LayeringTest {
                             "ae4j.dsl.check",
                             "ae4j.dsl.compile",
                             "ae4j.dsl.format",
+                            "ae4j.dsl.io",
                             "ae4j.dsl.run",
                             "ae4j.dsl.syntax",
                             "ae4j.vecmath")),

@@ -3,6 +3,7 @@ package ae4j.dsl.analysis;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
+import ae4j.vecmath.Losses;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,7 +70,7 @@ public final class DecodePath {
                 case Graph.Activate a -> {
                     for (int i = 0; i < y.length; i++) y[i] = a.activation().apply(x[i]);
                 }
-                case Graph.Softmax s -> softmax(x, n, s.width(), y);
+                case Graph.Softmax s -> Losses.softmax(n, s.width(), x, 0, s.width(), y, 0, s.width());
                 default -> throw new IllegalStateException("ae4j bug: " + op + " on a decoder path");
             }
             x = y;
@@ -89,16 +90,6 @@ public final class DecodePath {
                 for (int i = 0; i < in; i++) s += x[r * in + i] * (dn.transposed() ? w[i * out + j] : w[j * in + i]);
                 y[r * out + j] = (float) s;
             }
-        }
-    }
-
-    private static void softmax(float[] x, int n, int d, float[] y) {
-        for (int r = 0; r < n; r++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < d; j++) max = Math.max(max, x[r * d + j]);
-            double sum = 0;
-            for (int j = 0; j < d; j++) sum += Math.exp(x[r * d + j] - max);
-            for (int j = 0; j < d; j++) y[r * d + j] = (float) (Math.exp(x[r * d + j] - max) / sum);
         }
     }
 }

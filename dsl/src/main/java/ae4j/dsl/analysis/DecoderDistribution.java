@@ -1,6 +1,7 @@
 package ae4j.dsl.analysis;
 
 import ae4j.dsl.ir.Graph;
+import ae4j.vecmath.Losses;
 import java.util.SplittableRandom;
 
 /**
@@ -68,9 +69,7 @@ public record DecoderDistribution(Kind kind, int node, double sigma) {
                 for (int i = 0; i < n * d; i++) out[i] = (float) (1 / (1 + Math.exp(-v[i])));
             }
             case GAUSSIAN -> System.arraycopy(v, 0, out, 0, n * d);
-            case CATEGORICAL -> {
-                for (int r = 0; r < n; r++) softmax(v, r * d, d, out);
-            }
+            case CATEGORICAL -> Losses.softmax(n, d, v, 0, d, out, 0, d);
         }
     }
 
@@ -110,14 +109,6 @@ public record DecoderDistribution(Kind kind, int node, double sigma) {
             case GAUSSIAN -> String.format(java.util.Locale.ROOT, "Gaussian (sigma %.4g)", sigma);
             case CATEGORICAL -> "categorical";
         };
-    }
-
-    private static void softmax(float[] v, int o, int d, float[] out) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < d; j++) max = Math.max(max, v[o + j]);
-        double sum = 0;
-        for (int j = 0; j < d; j++) sum += Math.exp(v[o + j] - max);
-        for (int j = 0; j < d; j++) out[o + j] = (float) (Math.exp(v[o + j] - max) / sum);
     }
 
     /** A standard normal by Box-Muller (one of the pair; simple and exact). */

@@ -5,16 +5,14 @@ import ae4j.dsl.check.FrontEnd;
 import ae4j.dsl.compile.JavaEmitter;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.format.Formatter;
+import ae4j.dsl.io.AtomicFile;
 import ae4j.dsl.run.ExitCode;
 import ae4j.dsl.syntax.Diagnostics;
 import ae4j.dsl.syntax.SourceText;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 
@@ -94,7 +92,7 @@ public final class Main {
             err.print(d.render());
             errors += d.errorCount();
             warnings += d.warningCount();
-            if (d.hasErrors()) worst = Math.max(worst, 1);
+            if (d.hasErrors()) worst = Math.max(worst, ExitCode.INPUT);
         }
         if (errors + warnings > 0) err.println(summary(errors, warnings));
         return worst;
@@ -144,7 +142,7 @@ public final class Main {
         err.print(r.diagnostics().render());
         if (!r.ok() || r.checked() == null) {
             err.println(summary(r.diagnostics().errorCount(), r.diagnostics().warningCount()));
-            return 1;
+            return ExitCode.INPUT;
         }
         List<CheckedModel> models = r.checked().models();
         if (model != null) {
@@ -159,13 +157,13 @@ public final class Main {
                                                 models.stream()
                                                         .map(CheckedModel::name)
                                                         .toList())));
-                return 1;
+                return ExitCode.INPUT;
             }
             models = List.of(one);
         }
         if (models.isEmpty()) {
             err.println("ae4j emit: " + file + " declares no model");
-            return 1;
+            return ExitCode.INPUT;
         }
         StringBuilder all = new StringBuilder();
         for (CheckedModel m : models) {
@@ -174,7 +172,7 @@ public final class Main {
                 all.append(JavaEmitter.emit(Lowering.lower(m), EMIT_PACKAGE));
             } catch (Lowering.LoweringException e) {
                 err.println("ae4j emit: " + file + ": model '" + m.name() + "': " + e.getMessage());
-                return 1;
+                return ExitCode.INPUT;
             }
         }
         out.print(all);
@@ -227,17 +225,17 @@ public final class Main {
             if (!r.ok()) {
                 err.print(r.diagnostics().render());
                 err.println("ae4j fmt: " + f + ": not formatted (fix the syntax errors first)");
-                worst = Math.max(worst, 1);
+                worst = Math.max(worst, ExitCode.INPUT);
                 continue;
             }
             if (r.text().equals(text)) continue;
             if (checkOnly) {
                 out.println(f);
-                worst = Math.max(worst, 1);
+                worst = Math.max(worst, ExitCode.INPUT);
                 continue;
             }
             try {
-                writeAtomically(path, r.text());
+                AtomicFile.writeString(path, r.text());
                 out.println("formatted " + f);
             } catch (IOException e) {
                 err.println("ae4j: " + f + ": cannot write (" + e.getMessage() + "); the file is unchanged");
@@ -245,27 +243,6 @@ public final class Main {
             }
         }
         return worst;
-    }
-
-    /** Writes to a temporary file in the same directory, then renames it over the target. */
-    static void writeAtomically(Path path, String text) throws IOException {
-        Path abs = path.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(abs));
-            } catch (UnsupportedOperationException | IOException ignored) {
-                // keep the temporary file's default permissions
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     /** {@code run FILE.ae [--out DIR] [--epochs N]}: executes the program's statements (see {@link ae4j.dsl.run.Runner}). */
