@@ -34,7 +34,7 @@ class LayeringTest {
             Map.entry("ae4j.dsl.ir", Set.of("ae4j.dsl.runtime", "ae4j.vecmath")),
             Map.entry("ae4j.dsl.compile", Set.of("ae4j.dsl.check", "ae4j.dsl.ir", "ae4j.dsl.runtime", "ae4j.vecmath")),
             Map.entry("ae4j.dsl.io", Set.of("ae4j.dsl.runtime")),
-            Map.entry("ae4j.dsl.data", Set.of("ae4j.dsl.check", "ae4j.vecmath")),
+            Map.entry("ae4j.dsl.data", Set.of("ae4j.dsl.check", "ae4j.dsl.runtime", "ae4j.vecmath")),
             Map.entry("ae4j.dsl.report", Set.of("ae4j.dsl.io")),
             Map.entry(
                     "ae4j.dsl.train",

@@ -111,12 +111,7 @@ public final class ModelBuilder {
             values += size;
         }
         long bytes = 4 * (4 * params + 2 * values);
-        Runtime rt = Runtime.getRuntime();
-        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (bytes > available) { // what is in use may be garbage: collect once before refusing
-            System.gc();
-            available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        }
+        long available = ae4j.dsl.runtime.HeapMemory.available(bytes);
         if (bytes > available) {
             throw new TooLargeException(String.format(
                     Locale.ROOT,

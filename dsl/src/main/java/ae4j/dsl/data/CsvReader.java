@@ -1,5 +1,6 @@
 package ae4j.dsl.data;
 
+import ae4j.dsl.runtime.HeapMemory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -128,7 +129,7 @@ public final class CsvReader {
     static byte[] readAll(Path file, long limit) {
         try (DataFile in = DataFile.open(file)) {
             if (limit < 0) {
-                long room = HeapRoom.available(in.gzip() ? 0 : MEMORY_PER_BYTE * in.size()) / MEMORY_PER_BYTE;
+                long room = HeapMemory.available(in.gzip() ? 0 : MEMORY_PER_BYTE * in.size()) / MEMORY_PER_BYTE;
                 limit = Math.min(HeapRoom.MAX_ARRAY, room);
             }
             if (!in.gzip()) {
@@ -154,7 +155,7 @@ public final class CsvReader {
     private static DataException tooLong(Path file, String size, long limit) {
         return new DataException(file + " is " + size + "; ae4j reads a CSV file whole, which takes about "
                 + MEMORY_PER_BYTE + " times its size in memory, so it can read at most " + limit + " bytes now (Java "
-                + "may use " + HeapRoom.gb(HeapRoom.available(0)) + " more, of "
+                + "may use " + HeapRoom.gb(HeapMemory.available(0)) + " more, of "
                 + HeapRoom.gb(Runtime.getRuntime().maxMemory()) + "); give Java more memory "
                 + "(JAVA_TOOL_OPTIONS=-Xmx...), use a smaller part of the file, or save it as .npy and use npy(...)");
     }

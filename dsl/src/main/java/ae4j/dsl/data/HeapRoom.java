@@ -38,7 +38,7 @@ final class HeapRoom {
      * @param what what the bytes hold, e.g. "as floats"
      */
     static void checkMemory(Path file, String claim, long bytes, String what) {
-        long available = available(bytes);
+        long available = ae4j.dsl.runtime.HeapMemory.available(bytes);
         if (bytes > available) {
             throw new DataException(String.format(
                     Locale.ROOT,
@@ -54,16 +54,6 @@ final class HeapRoom {
     }
 
     /** The memory Java may still use, after collecting garbage once when {@code wanted} seems not to fit. */
-    static long available(long wanted) {
-        Runtime rt = Runtime.getRuntime();
-        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (wanted > available) { // what is in use may be garbage
-            System.gc();
-            available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        }
-        return available;
-    }
-
     static String gb(long bytes) {
         return bytes >= 1_000_000_000L
                 ? String.format(Locale.ROOT, "%.2f GB", bytes / 1e9)

@@ -256,21 +256,17 @@ public final class Safetensors {
                 throw new SafetensorsException(
                         name + ": tensor data of " + dataSize + " bytes is too large to read into memory at once");
             }
-            Runtime rt = Runtime.getRuntime();
             long needed = 2 * dataSize; // the bytes, then the floats made of them
-            if (needed > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) {
-                System.gc(); // what is in use may be garbage
-                long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-                if (needed > available) {
-                    throw new SafetensorsException(String.format(
-                            Locale.ROOT,
-                            "%s: reading its %,d bytes of tensor data needs about %.2f GB but Java may use only %.2f GB "
-                                    + "more; give Java more memory (JAVA_TOOL_OPTIONS=-Xmx...)",
-                            name,
-                            dataSize,
-                            needed / 1e9,
-                            available / 1e9));
-                }
+            long available = ae4j.dsl.runtime.HeapMemory.available(needed);
+            if (needed > available) {
+                throw new SafetensorsException(String.format(
+                        Locale.ROOT,
+                        "%s: reading its %,d bytes of tensor data needs about %.2f GB but Java may use only %.2f GB "
+                                + "more; give Java more memory (JAVA_TOOL_OPTIONS=-Xmx...)",
+                        name,
+                        dataSize,
+                        needed / 1e9,
+                        available / 1e9));
             }
             ByteBuffer data = ByteBuffer.allocate((int) dataSize);
             readFully(ch, data, 8 + n, name);
