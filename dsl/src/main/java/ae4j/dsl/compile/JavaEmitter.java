@@ -76,6 +76,7 @@ public final class JavaEmitter {
         new BackwardEmitter(layout, w).emit();
         new ParamGradientEmitter(layout, w).emit();
         new EntryPointEmitter(layout, w).emit();
+        if (RecirculationEmitter.applies(g)) new RecirculationEmitter(layout, w).emit();
         w.close("}");
         return w.text();
     }

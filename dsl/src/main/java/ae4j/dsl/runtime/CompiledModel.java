@@ -61,6 +61,25 @@ public interface CompiledModel {
         throw new UnsupportedOperationException("model " + name() + " has no noise before the code");
     }
 
+    /**
+     * Whether the class has a generated recirculation step ({@link #recirculate}): a one-hidden-layer sigmoid
+     * autoencoder with one mse term, the model recirculation (Hinton and McClelland 1988) trains.
+     */
+    default boolean hasRecirculation() {
+        return false;
+    }
+
+    /**
+     * One recirculation step on rows [0, batch) of x instead of back-propagation: fills {@link #grads()} with minus
+     * the batch mean of the paper's local updates (so an SGD step of learning rate eps applies them) and returns the
+     * objective of the first pass. Only where {@link #hasRecirculation()}.
+     */
+    default double recirculate(float[] x, int batch, long seed, long step) {
+        throw new UnsupportedOperationException(
+                "model " + name() + " has no recirculation step: it trains a one-hidden-layer sigmoid autoencoder"
+                        + " with one mse term");
+    }
+
     /** The weighted objective's terms (unweighted, batch means) of the last forward pass. */
     double[] lastTerms();
 

@@ -1,6 +1,7 @@
 package ae4j.dsl.train;
 
 import ae4j.dsl.compile.Lowering;
+import ae4j.dsl.compile.RecirculationEmitter;
 import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Forward;
@@ -19,16 +20,20 @@ import java.util.Arrays;
  *   dW_h = eps (h(1) - h(3)) v(2)^T,   db_h = eps (h(1) - h(3))
  * </pre>
  *
- * with lambda = {@value #REGRESSION} as in the paper. Both updates are local: each weight changes by the
- * product of the activities it connects, no error is propagated back. A step writes minus the batch mean of
- * these updates (divided by eps) into the model's gradient buffers, so that the optimizer's step (SGD with
- * learning rate eps: exactly the rule above) applies them; it returns the objective on the batch (the
- * reconstruction error, which recirculation lowers without ever differentiating it).
+ * with lambda = 0.75 as in the paper. Both updates are local: each weight changes by the product of the
+ * activities it connects, no error is propagated back. A step writes minus the batch mean of these updates
+ * (divided by eps) into the model's gradient buffers, so that the optimizer's step (SGD with learning rate eps:
+ * exactly the rule above) applies them; it returns the objective on the batch (the reconstruction error, which
+ * recirculation lowers without ever differentiating it).
+ *
+ * <p>A generated class runs its own vectorized step ({@link CompiledModel#recirculate}, emitted by the compiler
+ * like back-propagation); the loops here are the plain-Java rule, used by models without one (the reference
+ * executor) and by the tests as the scalar truth the generated step is checked against.
  */
 final class Recirculation {
 
     /** The paper's regression of the visible units toward their first value (lambda). */
-    static final double REGRESSION = 0.75;
+    static final double REGRESSION = RecirculationEmitter.REGRESSION;
 
     private final CompiledModel m;
     private final Graph.Dense encoder;
@@ -55,6 +60,11 @@ final class Recirculation {
 
     /** One update from the rows of x: the gradient buffers hold minus the mean update; returns the objective. */
     double step(float[] x, int rows, long seed, long step) {
+        return m.hasRecirculation() ? m.recirculate(x, rows, seed, step) : loops(x, rows, seed, step);
+    }
+
+    /** The update by plain loops over the activities, as the paper writes it. */
+    double loops(float[] x, int rows, long seed, long step) {
         int d = m.inputWidth();
         int hw = encoder.width();
         double loss = m.loss(x, rows, seed, step, false);

@@ -78,6 +78,32 @@ class RecirculationTest {
         }
     }
 
+    /**
+     * The generated step (vectorized GEMMs, split among the threads) gives the updates of the plain loops on a
+     * batch of 250 rows (several parts) from the same weights; the plain loops are the rule written out.
+     */
+    @Test
+    void theGeneratedStepGivesTheUpdatesOfThePlainLoops() {
+        BuiltModel b = build(5);
+        assertTrue(b.model().hasRecirculation(), "the generated class has a recirculation step");
+        float[] x = patterns(250, 11);
+        Recirculation rule = new Recirculation(b.model(), b.ir());
+        double lossLoops = rule.loops(x, 250, 0, 0);
+        float[][] expected = new float[b.model().grads().length][];
+        for (int i = 0; i < expected.length; i++)
+            expected[i] = b.model().grads()[i].clone();
+        double lossGenerated = b.model().recirculate(x, 250, 0, 0);
+        assertEquals(lossLoops, lossGenerated, 1e-9, "objective of the first pass");
+        float[][] got = b.model().grads();
+        for (int k = 0; k < got.length; k++) {
+            double scale = 0;
+            for (float v : expected[k]) scale = Math.max(scale, Math.abs(v));
+            assertTrue(scale > 1e-4, "parameter " + k + " gets an update");
+            for (int i = 0; i < got[k].length; i++)
+                assertEquals(expected[k][i], got[k][i], 1e-5 * scale, "parameter " + k + " element " + i);
+        }
+    }
+
     private static double unit(float[] w, float[] b, int j, float[] x, int d) {
         double s = b[j];
         for (int i = 0; i < d; i++) s += w[j * d + i] * x[i];
