@@ -7,6 +7,7 @@ import ae4j.dsl.analysis.JacobianSpectrum;
 import ae4j.dsl.analysis.KnnEmbedding;
 import ae4j.dsl.analysis.ManifoldParzen;
 import ae4j.dsl.analysis.PcaBaseline;
+import ae4j.dsl.analysis.ReconstructionError;
 import ae4j.dsl.analysis.Retrieval;
 import ae4j.dsl.analysis.Sampling;
 import ae4j.dsl.analysis.ScoreField;
@@ -112,6 +113,24 @@ public final class Model {
                 data.dataset().values(),
                 data.dataset().size(),
                 data.dataset().dim());
+    }
+
+    /**
+     * The reconstruction error over a data set: the objective's loss terms (mse, bernoulli_nll, ...) without its
+     * penalties (contractive, sparsity, weight decay), no corruption, as {@code evaluate ... { reconstruction }}
+     * reports it; the same as {@link #loss} for a model without penalties. Models with different penalties
+     * compare by this.
+     */
+    public double reconstructionError(Data data) {
+        check(data.dim());
+        BuiltModel l = loaded();
+        return ReconstructionError.measure(
+                        l.model(),
+                        l.ir().graph(),
+                        data.dataset().values(),
+                        data.dataset().size(),
+                        data.dataset().dim())
+                .reconstruction();
     }
 
     /**

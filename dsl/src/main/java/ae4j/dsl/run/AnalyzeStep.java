@@ -5,6 +5,7 @@ import ae4j.dsl.analysis.Analysis;
 import ae4j.dsl.analysis.AnalysisContext;
 import ae4j.dsl.analysis.FreeCodeComparison;
 import ae4j.dsl.analysis.JacobianSpectrum;
+import ae4j.dsl.analysis.ReconstructionError;
 import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedProgram.Step;
 import ae4j.dsl.compile.BuiltModel;
@@ -45,15 +46,26 @@ final class AnalyzeStep {
         for (CheckedModel.Call an : a.analyses()) {
             switch (an.name()) {
                 case "loss", "reconstruction" -> {
-                    double loss = Forward.meanLoss(l.model(), ds.values(), ds.size(), ds.dim());
-                    out.printf(
-                            Locale.ROOT,
-                            "%s %s on %s: %s %.5f (objective, no corruption)%n",
-                            a.verb(),
-                            a.model(),
-                            a.data(),
-                            an.name(),
-                            loss);
+                    if (an.name().equals("loss")) {
+                        double loss = Forward.meanLoss(l.model(), ds.values(), ds.size(), ds.dim());
+                        out.printf(
+                                Locale.ROOT,
+                                "%s %s on %s: loss %.5f (objective, no corruption)%n",
+                                a.verb(),
+                                a.model(),
+                                a.data(),
+                                loss);
+                    } else { // the loss terms alone: a penalty (contractive, sparse) is not reconstruction error
+                        ReconstructionError e = ReconstructionError.measure(
+                                l.model(), l.ir().graph(), ds.values(), ds.size(), ds.dim());
+                        out.printf(
+                                Locale.ROOT,
+                                "%s %s on %s: reconstruction %s%n",
+                                a.verb(),
+                                a.model(),
+                                a.data(),
+                                e.describe());
+                    }
                     if (FreeCodeComparison.applies(l.ir())) { // PSD: the deployed f(x) and the inferred h*
                         out.println(a.verb() + " " + a.model() + " on " + a.data() + ": "
                                 + FreeCodeComparison.measure(l.model(), l.ir(), ds.values(), ds.size(), ds.dim())

@@ -39,14 +39,28 @@ public final class Forward {
 
     /** The objective's mean over the n rows of x (n x d, row-major), without corruption or noise. */
     public static double meanLoss(CompiledModel m, float[] x, int n, int d) {
+        return meanTermsAndLoss(m, x, n, d)[0];
+    }
+
+    /**
+     * The objective's mean (element 0) and each of its terms' means, unweighted, in the order of the objective
+     * (elements 1..), over the n rows of x, without corruption or noise; each batch counts by its rows.
+     */
+    public static double[] meanTermsAndLoss(CompiledModel m, float[] x, int n, int d) {
         int b = m.maxBatch();
         float[] buf = new float[b * d];
-        double sum = 0;
+        double[] sum = null;
         for (int from = 0; from < n; from += b) {
             int rows = Math.min(b, n - from);
             System.arraycopy(x, from * d, buf, 0, rows * d);
-            sum += m.loss(buf, rows, 0, 0, false) * rows;
+            double loss = m.loss(buf, rows, 0, 0, false);
+            double[] terms = m.lastTerms();
+            if (sum == null) sum = new double[1 + terms.length];
+            sum[0] += loss * rows;
+            for (int k = 0; k < terms.length; k++) sum[1 + k] += terms[k] * rows;
         }
-        return sum / n;
+        if (sum == null) throw new IllegalArgumentException("no rows to evaluate");
+        for (int k = 0; k < sum.length; k++) sum[k] /= n;
+        return sum;
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ae4j.dsl.ir.Graph;
 import ae4j.dsl.ir.Graph.Activate;
 import ae4j.dsl.ir.Graph.BernoulliNll;
-import ae4j.dsl.ir.Graph.Contractive;
 import ae4j.dsl.ir.Graph.Corrupt;
 import ae4j.dsl.ir.Graph.Corruption;
 import ae4j.dsl.ir.Graph.Dense;
@@ -247,105 +246,6 @@ class BookClaimsTest {
         double s = 0;
         for (int i = 0; i < rec.length; i++) s += (rec[i] - x[i]) * (double) (rec[i] - x[i]);
         return new double[] {zeros / (double) h.length, s / n};
-    }
-
-    /**
-     * Section 14.7 (Rifai et al. 2011, Table 1): a contractive autoencoder ends with a lower mean encoder
-     * Jacobian Frobenius norm on held-out data than plain and denoising autoencoders trained the same way.
-     * One sigmoid encoder layer, tied linear decoder, MSE, same data, initialisation and training; the CAE
-     * adds the closed-form contractive penalty, the DAE trains on gaussian-corrupted inputs. The Jacobian is
-     * measured independently of the penalty's formula, by central finite differences of the trained encoder.
-     * For a fair comparison the CAE must also reconstruct held-out data no worse than the DAE.
-     */
-    @Test
-    void contractiveHasTheSmallestEncoderJacobian_14_7() {
-        int n = 3000, nt = 500, d = 24, k = 12;
-        float[] x = manifoldData(n + nt, d, new SplittableRandom(3));
-        float[] train = java.util.Arrays.copyOf(x, n * d);
-        float[] test = java.util.Arrays.copyOfRange(x, n * d, (n + nt) * d);
-        double[] plain = jacobianAndError(train, n, test, nt, d, k, null, 0);
-        double[] dae = jacobianAndError(train, n, test, nt, d, k, new Corruption.Gaussian(0.3), 0);
-        double[] cae = jacobianAndError(train, n, test, nt, d, k, null, 0.3);
-        System.out.printf(
-                "14.7: mean held-out ||df/dx||_F (finite differences): contractive %.4f, denoising %.4f, plain %.4f;"
-                        + " reconstruction error %.4f, %.4f, %.4f%n",
-                cae[0], dae[0], plain[0], cae[1], dae[1], plain[1]);
-        assertTrue(cae[0] < dae[0], "contractive " + cae[0] + " vs denoising " + dae[0]);
-        assertTrue(cae[0] < plain[0], "contractive " + cae[0] + " vs plain " + plain[0]);
-        assertTrue(cae[1] <= dae[1], "contractive reconstruction error " + cae[1] + " vs denoising " + dae[1]);
-    }
-
-    /**
-     * Trains h = sigmoid(x W^T + b), r = h W + c with MSE (plus gaussian corruption c, or the contractive
-     * penalty lambda when > 0); returns {mean over 200 held-out rows of ||dh/dx||_F by central differences,
-     * mean held-out ||r - x||^2}.
-     */
-    private static double[] jacobianAndError(
-            float[] train, int n, float[] test, int nt, int d, int k, Corruption c, double lambda) {
-        var nodes = new java.util.ArrayList<Graph.Node>();
-        nodes.add(new Input(0, d));
-        int src = 0;
-        if (c != null) {
-            nodes.add(new Corrupt(1, 0, c, d));
-            src = 1;
-        }
-        int pre = nodes.size(), code = pre + 1, out = pre + 2;
-        nodes.add(new Dense(pre, src, 0, 1, false, k));
-        nodes.add(new Activate(code, pre, Activation.SIGMOID, k));
-        nodes.add(new Dense(out, code, 0, 2, true, d));
-        List<Term> terms = lambda > 0
-                ? List.of(new Mse(1, 0, out), new Contractive(lambda, code, 0, Activation.SIGMOID))
-                : List.of(new Mse(1, 0, out));
-        CompiledModel m = Models.compile(
-                new Graph(
-                        "cae",
-                        List.of(
-                                new Param("f.0.weight", k, d),
-                                new Param("f.0.bias", 1, k),
-                                new Param("g.0.bias", 1, d)),
-                        nodes,
-                        terms),
-                100,
-                7);
-        new Trainer(
-                        m,
-                        TrainConfig.defaults()
-                                .withEpochs(30)
-                                .withBatch(50)
-                                .withOptimizer("adam", Map.of("lr", 0.005))
-                                .withSeed(5),
-                        null)
-                .train(train, n, d);
-        // Central differences: rows x + h e_i and x - h e_i for each held-out point and input coordinate.
-        double h = 1e-2;
-        int pts = 200;
-        float[] probe = new float[pts * 2 * d * d];
-        for (int p = 0; p < pts; p++) {
-            for (int i = 0; i < d; i++) {
-                for (int s = 0; s < 2; s++) {
-                    int row = (p * d + i) * 2 + s;
-                    System.arraycopy(test, p * d, probe, row * d, d);
-                    probe[row * d + i] += (float) (s == 0 ? h : -h);
-                }
-            }
-        }
-        float[] codes = Models.values(m, probe, pts * 2 * d, d, code, k);
-        double sum = 0;
-        for (int p = 0; p < pts; p++) {
-            double fro = 0;
-            for (int i = 0; i < d; i++) {
-                int row = (p * d + i) * 2;
-                for (int j = 0; j < k; j++) {
-                    double dj = (codes[row * k + j] - (double) codes[(row + 1) * k + j]) / (2 * h);
-                    fro += dj * dj;
-                }
-            }
-            sum += Math.sqrt(fro);
-        }
-        float[] rec = Models.values(m, test, nt, d, out, d);
-        double e = 0;
-        for (int i = 0; i < rec.length; i++) e += (rec[i] - test[i]) * (double) (rec[i] - test[i]);
-        return new double[] {sum / pts, e / nt};
     }
 
     /** Section 14.4: each decoder distribution's loss equals its negative log-likelihood (closed forms). */
