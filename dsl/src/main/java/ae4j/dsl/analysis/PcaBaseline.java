@@ -28,8 +28,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Sections 14.1 and 14.9 (Hinton and Salakhutdinov 2006): the autoencoder's reconstruction error against
- * PCA's with the same number of components. PCA-k is fitted (EJML) on a fit set, by default the analysed
- * set itself, or on another data set such as the training set ({@code fit: train}); both errors are
+ * PCA's with the same number of components. PCA-k is fitted (EJML) on a fit set ({@code fit:}; {@code ae4j run}
+ * defaults it to the data the model was trained on, else it is the analysed set itself); both errors are
  * measured on the analysed set as the mean over examples of the squared error summed over features,
  * {@code mean_i ||x_i - r(x_i)||^2}. Fitted and measured on the same set, PCA-k's error equals the sum of
  * the discarded eigenvalues of the covariance (normalised by n). The ratio is autoencoder / PCA: below 1,

@@ -31,8 +31,28 @@ final class AnalyzeStep {
     /** The Jacobian spectra measured so far ("model on data"), for the side-by-side picture. */
     private final Map<String, JacobianSpectrum.Result> spectra = new LinkedHashMap<>();
 
+    /** The data set each model was last trained on in this program or session: pca_baseline fits PCA there. */
+    private final Map<String, String> trainedOn = new LinkedHashMap<>();
+
     AnalyzeStep(Path outRoot) {
         this.outRoot = outRoot;
+    }
+
+    /** Notes that a model was trained on a data set (the default fit set of its PCA baseline). */
+    void trained(String model, String data) {
+        trainedOn.put(model, data);
+    }
+
+    /**
+     * The analysis's arguments with the defaults that depend on the program: pca_baseline fits PCA on the data the
+     * model was trained on (out-of-sample PCA against an out-of-sample autoencoder) unless {@code fit:} says where.
+     */
+    private Map<String, Object> arguments(CheckedModel.Call an, String model) {
+        if (!an.name().equals("pca_baseline") || an.args().containsKey("fit") || !trainedOn.containsKey(model))
+            return an.args();
+        Map<String, Object> args = new LinkedHashMap<>(an.args());
+        args.put("fit", trainedOn.get(model));
+        return args;
     }
 
     /** Runs the analyses of one statement on a built model; problems in the user's data or arguments are {@link Runner.UserError}s. */
@@ -87,7 +107,16 @@ final class AnalyzeStep {
                         Files.createDirectories(dir);
                         try {
                             var ctx = new AnalysisContext(
-                                    an.name(), an.args(), l.model(), l.ir(), l.checked(), ds, dir, out, err, data::get);
+                                    an.name(),
+                                    arguments(an, a.model()),
+                                    l.model(),
+                                    l.ir(),
+                                    l.checked(),
+                                    ds,
+                                    dir,
+                                    out,
+                                    err,
+                                    data::get);
                             if (impl instanceof JacobianSpectrum js) {
                                 spectra.put(a.model() + " on " + a.data(), js.report(ctx));
                                 if (spectra.size() >= 2) compareSpectra(out);

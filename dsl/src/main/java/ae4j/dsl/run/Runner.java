@@ -302,6 +302,7 @@ public final class Runner {
     private void train(Step.Train t) throws IOException {
         BuiltModel l = model(t.model());
         Dataset ds = data.get(t.data());
+        analyses.trained(t.model(), t.data());
         TrainConfig c = TrainConfig.from(t.options());
         if (options.maxEpochs() > 0 && c.epochs() > options.maxEpochs()) c = c.withEpochs(options.maxEpochs());
         if (c.threads() > Parallel.maxThreads()) {

@@ -91,6 +91,38 @@ class AnalysisRunTest {
         assertTrue(pca > 0 && ae > 0);
     }
 
+    /**
+     * pca_baseline fits PCA on the data the model was trained on by default (out of sample, like the autoencoder);
+     * fitted on the measured data itself, PCA's error there can only be lower (it minimises exactly that error).
+     */
+    @Test
+    void pcaBaselineFitsOnTheTrainingDataByDefault(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("pca.ae");
+        Files.writeString(f, """
+                data pts = embedded_manifold(intrinsic: 2, ambient: 6, n: 300, seed: 3, noise: 0.05)
+                data held = embedded_manifold(intrinsic: 2, ambient: 6, n: 200, seed: 4, noise: 0.05)
+                model ae {
+                  input x[6]
+                  encoder f { dense 2 identity }
+                  decoder g { dense 6 identity }
+                  minimize mse(x, g(f(x)))
+                }
+                train ae on pts { epochs: 2, batch: 50, seed: 2 }
+                evaluate ae on held { pca_baseline }
+                evaluate ae on held { pca_baseline(fit: held) }
+                """);
+        RunOutcome r = run(f, dir.resolve("out"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("PCA fitted on pts (300 examples)"), r.out());
+        assertTrue(r.out().contains("PCA fitted on held\n"), r.out());
+        Matcher m = Pattern.compile("PCA-2 \\([0-9.]+% var\\) +([0-9.e+-]+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        double outOfSample = Double.parseDouble(m.group(1));
+        assertTrue(m.find(), r.out());
+        double inSample = Double.parseDouble(m.group(1));
+        assertTrue(inSample < outOfSample, "in-sample " + inSample + " vs fitted on the training data " + outOfSample);
+    }
+
     /** A model without gaussian corruption: the checker asks for sigma, nothing runs. */
     @Test
     void scoreFieldWithoutGaussianCorruptionIsAnError(@TempDir Path dir) throws Exception {

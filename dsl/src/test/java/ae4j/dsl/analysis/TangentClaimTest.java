@@ -51,7 +51,7 @@ class TangentClaimTest {
      * The autoencoder's tangent estimate at x: the leading {@code dims} right singular vectors of the encoder
      * Jacobian df/dx, by central finite differences of the code node (all 2d probes in one batch).
      */
-    private static DMatrixRMaj aeTangent(Trained t, float[] x, int dims) {
+    static DMatrixRMaj aeTangent(Trained t, float[] x, int dims) {
         int d = x.length, m = t.codeSize();
         double eps = 1e-2;
         float[] probes = new float[2 * d * d];
@@ -160,15 +160,6 @@ class TangentClaimTest {
         return out;
     }
 
-    /*
-     * (Measured earlier, no test asserts it now.) 40 points with noise 0.1 per coordinate on a curve (intrinsic 1) and a surface (intrinsic 2) in R^50, a
-     * denoising autoencoder (sigma 0.5, 2-unit code), its tangent estimate = the leading right singular
-     * vectors of the encoder Jacobian at 100 clean test points, against local PCA of the k nearest training
-     * points for neighbourhoods up to a quarter of the data (k = 4..10). Measured (seed 1): curve 27.4 degrees
-     * against 31.6 at best (k = 10); surface 32.3 against 46.8. Not claimed: local PCA with k = 16 or 24 (40-60%
-     * of the data, no longer local) does better on these sets (20.6-22.0 on the curve, 23.0-28.4 on the
-     * surface); the numbers for those k are printed too.
-     */
     /**
      * Section 14.6, as a function of the training-set size: a curve in R^50 with noise 0.1 per coordinate,
      * training sets of 40, 160 and 640 points, the same denoising autoencoder and number of steps, local PCA
@@ -219,17 +210,74 @@ class TangentClaimTest {
         }
     }
 
+    /**
+     * Figure 14.10: "although both local PCA and the CAE can capture local tangents, the CAE is able to form more
+     * accurate estimates from limited training data". Measured on a 2-D surface in R^50 (40 training points with
+     * noise 0.1 per coordinate; 100 clean validation points, 100 clean test points, each with its true tangent
+     * plane): a contractive autoencoder (50-64-2 tanh encoder, 2-64-50 decoder, squared error plus lambda
+     * ||df/dx||_F^2, lambda from {0.01, 0.1, 1} chosen on validation), its tangent the leading right singular
+     * vectors of df/dx; local PCA of the k nearest training points, k from {4, 8, 12, 16, 24, 32} chosen on
+     * validation. Mean angle to the true tangent plane on the test points, data seeds 1, 2, 3: contractive 30.9,
+     * 27.4, 29.6 degrees (lambda 1, 1, 1); local PCA 26.8, 22.8, 25.1 (k 32 each time). The claim does NOT
+     * reproduce against local PCA at its best k: with 40 points the best neighbourhood is most of the data,
+     * and the surface is flat enough for it. It holds only against local PCA confined to small neighbourhoods
+     * (k at most 16, 40% of the data: 35.6, 29.2, 31.4), which is what the earlier version of this test
+     * asserted. On a closed curve (intrinsic 1) local PCA wins at its best k (k 16: 22.0, 20.6, 21.5 against
+     * 38.1, 36.5, 44.5). Asserted: the measured order at the validated settings, with half the smallest gap.
+     */
     @Test
-    void withFewNoisyTrainingPointsTheAutoencodersTangentBeatsLocalPcaOnLocalNeighbourhoods_14_6() {
-        int[] ks = {4, 6, 8, 10, 16, 24};
-        for (int intrinsic : new int[] {1, 2}) {
-            double[] r = measure(
-                    intrinsic, 40, 0.1, 1, "dae", "corrupt x~ = gaussian(x, sigma: 0.5)", "mse(x, g(f(x~)))", ks);
-            double bestLocal = Double.MAX_VALUE;
-            for (int j = 0; j < ks.length; j++) if (ks[j] <= 10) bestLocal = Math.min(bestLocal, r[j + 2]);
-            assertTrue(
-                    r[0] < bestLocal,
-                    "intrinsic " + intrinsic + ": autoencoder " + r[0] + " degrees, local PCA (k <= 10) " + bestLocal);
+    void figure14_10_localPcaAtItsValidatedKBeatsTheContractiveTangentOnFewPoints_claimDoesNotReproduce() {
+        int n = 40, seed = 1;
+        Dataset train = Synthetic.embeddedManifold("train", n, seed, 0.1, 2, 50);
+        Dataset valid = Synthetic.embeddedManifold("valid", 100, 200 + seed, 0, 2, 50);
+        Dataset test = Synthetic.embeddedManifold("test", 100, 100 + seed, 0, 2, 50);
+        double caeValid = Double.MAX_VALUE, caeTest = 0, lambda = 0;
+        for (double l : new double[] {0.01, 0.1, 1}) {
+            String src = """
+                    model m {
+                      input x[50]
+                      encoder f { dense 64 tanh; dense 2 tanh }
+                      decoder g { dense 64 tanh; dense 50 }
+                      minimize mse(x, g(f(x))) + %s * jacobian_frobenius(f, x)
+                    }
+                    """.formatted(l);
+            Trained t = train(src, "m", train, 3 * 4000 * 10 / n, 10, 4 + seed);
+            double v = aeAngle(t, valid);
+            if (v < caeValid) {
+                caeValid = v;
+                caeTest = aeAngle(t, test);
+                lambda = l;
+            }
         }
+        double pcaValid = Double.MAX_VALUE, pcaTest = 0, smallValid = Double.MAX_VALUE, smallTest = 0;
+        int bestK = 0;
+        for (int k : new int[] {4, 8, 12, 16, 24, 32}) {
+            double v = localPcaAngle(train, valid, k);
+            if (v < pcaValid) {
+                pcaValid = v;
+                pcaTest = localPcaAngle(train, test, k);
+                bestK = k;
+            }
+            if (k <= 16 && v < smallValid) {
+                smallValid = v;
+                smallTest = localPcaAngle(train, test, k);
+            }
+        }
+        System.out.printf(
+                java.util.Locale.ROOT,
+                "figure 14.10 (2-D surface in R^50, %d noisy points): mean test angle to the true tangent plane:"
+                        + " contractive autoencoder %.1f degrees (lambda %s, chosen on validation); local PCA %.1f"
+                        + " (k %d, chosen on validation); local PCA confined to k <= 16: %.1f%n",
+                n,
+                caeTest,
+                lambda,
+                pcaTest,
+                bestK,
+                smallTest);
+        assertTrue(
+                pcaTest < caeTest - 2,
+                "local PCA at its validated k " + pcaTest + " vs the contractive autoencoder " + caeTest
+                        + ": if the autoencoder now wins, the claim reproduces; update this test and docs/claims.md");
+        assertTrue(caeTest < smallTest, "contractive " + caeTest + " vs local PCA confined to k <= 16: " + smallTest);
     }
 }
