@@ -1,8 +1,8 @@
 package ae4j.dsl.analysis;
 
 import ae4j.dsl.data.Dataset;
+import ae4j.dsl.report.Pictures;
 import ae4j.dsl.runtime.CompiledModel;
-import java.awt.Color;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,6 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -173,15 +172,11 @@ public final class Codes implements Analysis {
 
     private static void scatter(AnalysisContext ctx, double[][] xy, String xName, String yName) throws IOException {
         Dataset data = ctx.data();
-        XYChart chart = new XYChartBuilder()
-                .width(640)
-                .height(560)
-                .title("codes of " + ctx.checked().name() + " on " + data.name())
-                .xAxisTitle(xName)
-                .yAxisTitle(yName)
-                .build();
+        XYChart chart =
+                Pictures.chart("codes of " + ctx.checked().name() + " on " + data.name(), xName, yName, 640, 560);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(4);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         chart.getStyler().setLegendVisible(data.hasLabels());
         Map<Integer, List<Integer>> groups = new TreeMap<>();
         for (int i = 0; i < xy.length; i++)
@@ -196,9 +191,9 @@ public final class Codes implements Analysis {
                 x[j] = xy[idx.get(j)][0];
                 y[j] = xy[idx.get(j)][1];
             }
-            XYSeries s = chart.addSeries(data.hasLabels() ? "label " + e.getKey() : "codes", x, y);
+            XYSeries s = chart.addSeries(data.hasLabels() ? data.className(e.getKey()) : "codes", x, y);
             s.setMarker(SeriesMarkers.CIRCLE);
-            s.setMarkerColor(Color.getHSBColor((float) g / Math.max(1, groups.size()), 0.8f, 0.85f));
+            s.setMarkerColor(Pictures.color(g));
             g++;
         }
         BitmapEncoder.saveBitmap(chart, ctx.dir().resolve("codes.png").toString(), BitmapEncoder.BitmapFormat.PNG);

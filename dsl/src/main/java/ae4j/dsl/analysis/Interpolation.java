@@ -157,6 +157,12 @@ public final class Interpolation implements Analysis {
         }
         int[] image = data.imageShape();
         if (image == null) return null;
-        return Pictures.imageGrid(List.of(p.decoded(), p.blended()), p.steps(), image[0], image[1], 3, 2);
+        return Pictures.labelledGrid(
+                List.of(p.decoded(), p.blended()),
+                List.of("decoded code", "blended pixels"),
+                p.steps(),
+                image[0],
+                image[1],
+                3);
     }
 }

@@ -2,6 +2,7 @@ package ae4j.dsl.analysis;
 
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.io.AtomicFile;
+import ae4j.dsl.report.Pictures;
 import ae4j.vecmath.Activation;
 import java.awt.Color;
 import java.io.IOException;
@@ -10,9 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -165,28 +164,15 @@ public final class JacobianSpectrum implements Analysis {
             longest = Math.max(longest, r.meanSingularValues().length);
             for (double v : r.meanSingularValues()) if (!(v > 0)) log = false;
         }
-        XYChart chart = new XYChartBuilder()
-                .width(900)
-                .height(550)
-                .title("Singular values of df/dx (mean over the sample points), " + spectra.size() + " models")
-                .xAxisTitle("index (sorted)")
-                .yAxisTitle(log ? "singular value (log scale)" : "singular value")
-                .build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        XYChart chart = Pictures.chart(
+                "Singular values of df/dx (mean over the sample points), " + spectra.size() + " models",
+                "index (sorted, largest first)",
+                log ? "singular value (log scale)" : "singular value",
+                900,
+                550);
         chart.getStyler().setYAxisLogarithmic(log);
-        chart.getStyler().setMarkerSize(5);
-        Color[] palette = {
-            new Color(0x1f77b4),
-            new Color(0xff7f0e),
-            new Color(0x2ca02c),
-            new Color(0x9467bd),
-            new Color(0x8c564b),
-            new Color(0xe377c2),
-            new Color(0x7f7f7f),
-            new Color(0xbcbd22),
-            new Color(0x17becf)
-        };
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        chart.getStyler().setMarkerSize(longest > 60 ? 0 : 5);
         int i = 0;
         for (Map.Entry<String, Result> e : spectra.entrySet()) {
             double[] mean = e.getValue().meanSingularValues();
@@ -200,13 +186,12 @@ public final class JacobianSpectrum implements Analysis {
                             100 * e.getValue().fractionBelowOne()),
                     idx,
                     mean);
-            Color c = palette[i++ % palette.length];
-            s.setLineColor(c);
-            s.setMarkerColor(c);
-            s.setMarker(SeriesMarkers.CIRCLE);
+            Pictures.style(s, i++, longest <= 60);
         }
         XYSeries one = chart.addSeries("1", new double[] {1, longest}, new double[] {1, 1});
-        one.setLineColor(Color.RED);
+        one.setLineColor(Color.BLACK);
+        one.setLineStyle(new java.awt.BasicStroke(
+                1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         one.setMarker(SeriesMarkers.NONE);
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
@@ -237,23 +222,19 @@ public final class JacobianSpectrum implements Analysis {
         double[] idx = new double[mean.length];
         for (int i = 0; i < idx.length; i++) idx[i] = i + 1;
         boolean log = mean.length > 0 && mean[mean.length - 1] > 0;
-        XYChart chart = new XYChartBuilder()
-                .width(800)
-                .height(500)
-                .title("Singular values of df/dx, " + model + " (mean over " + res.samples() + " points)")
-                .xAxisTitle("index (sorted)")
-                .yAxisTitle(log ? "singular value (log scale)" : "singular value")
-                .build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        XYChart chart = Pictures.chart(
+                "Singular values of df/dx, " + model + " (mean over " + res.samples() + " points)",
+                "index (sorted, largest first)",
+                log ? "singular value (log scale)" : "singular value",
+                800,
+                500);
         chart.getStyler().setYAxisLogarithmic(log);
-        chart.getStyler().setMarkerSize(5);
-        XYSeries s = chart.addSeries("mean singular value", idx, mean);
-        s.setLineColor(new Color(0x1f77b4));
-        s.setMarkerColor(new Color(0x1f77b4));
-        s.setMarker(SeriesMarkers.CIRCLE);
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        Pictures.style(chart.addSeries("mean singular value", idx, mean), 0, mean.length <= 60);
         XYSeries one = chart.addSeries("1", new double[] {1, Math.max(1, mean.length)}, new double[] {1, 1});
-        one.setLineColor(Color.RED);
+        one.setLineColor(Color.BLACK);
+        one.setLineStyle(new java.awt.BasicStroke(
+                1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         one.setMarker(SeriesMarkers.NONE);
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }

@@ -117,7 +117,7 @@ public final class KnnEmbedding implements Analysis {
         double pad = 0.05 * Math.max(x1 - x0, Math.max(y1 - y0, 1e-9));
         double[] box = {x0 - pad, x1 + pad, y0 - pad, y1 + pad};
         double c0 = min(colour), c1 = max(colour);
-        try (Plane p = new Plane(box, 720, title)) {
+        try (Plane p = new Plane(box, 720, title, "embedding coordinate 1", "embedding coordinate 2")) {
             for (int i = 0; i < n; i++) {
                 double u = c1 > c0 ? (colour[i] - c0) / (c1 - c0) : 0.5;
                 p.dot(px[i], py[i], 5, coloured ? ramp(u) : new Color(60, 90, 160));

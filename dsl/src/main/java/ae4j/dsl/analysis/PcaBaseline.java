@@ -21,9 +21,7 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -383,9 +381,10 @@ public final class PcaBaseline implements Analysis {
             float[] byPca = pca.reconstruct(orig, shown, Math.min(k, pca.components().length));
             float[] byAe = Forward.values(ctx.model(), ctx.ir().reconstruction(), orig, shown, ds.dim(), ds.dim());
             int scale = Math.max(1, Math.min(4, 112 / Math.max(hw[0], hw[1])));
-            Pictures.imageGrid(
+            Pictures.labelledGrid(
                     ctx.dir().resolve("pca-reconstructions.png"),
                     List.of(orig, byPca, byAe),
+                    List.of("original", "PCA-" + k, ctx.checked().name()),
                     shown,
                     hw[0],
                     hw[1],
@@ -422,25 +421,20 @@ public final class PcaBaseline implements Analysis {
             j[i - 1] = i;
             e[i - 1] = c.pcaErrors()[i];
         }
-        XYChart chart = new XYChartBuilder()
-                .width(800)
-                .height(500)
-                .title("Reconstruction error on " + data + ": PCA-k vs autoencoder " + model + " (PCA " + fitted + ")")
-                .xAxisTitle("PCA components k")
-                .yAxisTitle("mean squared error per example")
-                .build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        XYChart chart = Pictures.chart(
+                "Reconstruction error on " + data + ": PCA-k vs autoencoder " + model + " (PCA " + fitted + ")",
+                "PCA components k",
+                "mean squared error per example",
+                800,
+                500);
         chart.getStyler().setMarkerSize(4);
-        XYSeries p = chart.addSeries("PCA-k", j, e);
-        p.setLineColor(new Color(0x1f77b4));
-        p.setMarkerColor(new Color(0x1f77b4));
-        p.setMarker(SeriesMarkers.CIRCLE);
+        Pictures.integerTicks(chart, j);
+        Pictures.style(chart.addSeries("PCA-k", j, e), 0, true);
         XYSeries a = chart.addSeries(
                 String.format(Locale.ROOT, "autoencoder, code %d (ratio %.3f)", codeSize, c.ratio()),
                 new double[] {1, maxK},
                 new double[] {c.aeError(), c.aeError()});
-        a.setLineColor(new Color(0xd62728));
+        a.setLineColor(Pictures.color(3));
         a.setLineStyle(
                 new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         a.setMarker(SeriesMarkers.NONE);

@@ -31,41 +31,73 @@ final class Plane implements AutoCloseable {
     private final double ox, oy;
 
     Plane(double[] box, int size, String title) {
+        this(box, size, title, "x1", "x2");
+    }
+
+    /**
+     * A plane {@code width} pixels wide; the height follows the box's aspect (at most 1.25 times the width, and
+     * no taller than needed), so a wide box leaves no empty band. Ticks at round values, the axes titled.
+     */
+    Plane(double[] box, int width, String title, String xTitle, String yTitle) {
         this.x0 = box[0];
         this.x1 = box[1];
         this.y0 = box[2];
         this.y1 = box[3];
-        int margin = 50;
-        int top = 40;
-        int pw = size - 2 * margin;
-        int ph = size - margin - top;
-        scale = Math.min(pw / (x1 - x0), ph / (y1 - y0));
-        ox = margin + (pw - scale * (x1 - x0)) / 2;
-        oy = top + (ph - scale * (y1 - y0)) / 2;
-        image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        int left = 70, right = 20, top = 40, bottom = 55;
+        int pw = width - left - right;
+        double s = pw / (x1 - x0);
+        if (s * (y1 - y0) > 1.25 * pw) s = 1.25 * pw / (y1 - y0);
+        scale = s;
+        int ph = (int) Math.ceil(scale * (y1 - y0));
+        int height = top + ph + bottom;
+        ox = left + (pw - scale * (x1 - x0)) / 2;
+        oy = top;
+        image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
-        g.fillRect(0, 0, size, size);
+        g.fillRect(0, 0, width, height);
         g.setColor(Color.DARK_GRAY);
         double fx0 = px(x0), fx1 = px(x1), fy0 = py(y1), fy1 = py(y0);
         g.draw(new Rectangle2D.Double(fx0, fy0, fx1 - fx0, fy1 - fy0));
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        for (int t = 0; t <= 4; t++) {
-            double xv = x0 + (x1 - x0) * t / 4;
-            double yv = y0 + (y1 - y0) * t / 4;
-            String xs = String.format(Locale.ROOT, "%.2f", xv);
-            String ys = String.format(Locale.ROOT, "%.2f", yv);
-            int xp = (int) px(xv);
-            int yp = (int) py(yv);
+        double xs = roundStep((x1 - x0) / 5), ys = roundStep((y1 - y0) / 5);
+        for (double xv = Math.ceil(x0 / xs) * xs; xv <= x1 + 1e-9 * xs; xv += xs) {
+            String t = tick(xv, xs);
+            int xp = (int) Math.round(px(xv));
             g.drawLine(xp, (int) fy1, xp, (int) fy1 + 4);
-            g.drawString(xs, xp - g.getFontMetrics().stringWidth(xs) / 2, (int) fy1 + 18);
-            g.drawLine((int) fx0 - 4, yp, (int) fx0, yp);
-            g.drawString(ys, (int) fx0 - 6 - g.getFontMetrics().stringWidth(ys), yp + 4);
+            g.drawString(t, xp - g.getFontMetrics().stringWidth(t) / 2, (int) fy1 + 18);
         }
+        for (double yv = Math.ceil(y0 / ys) * ys; yv <= y1 + 1e-9 * ys; yv += ys) {
+            String t = tick(yv, ys);
+            int yp = (int) Math.round(py(yv));
+            g.drawLine((int) fx0 - 4, yp, (int) fx0, yp);
+            g.drawString(t, (int) fx0 - 6 - g.getFontMetrics().stringWidth(t), yp + 4);
+        }
+        g.drawString(xTitle, (int) ((fx0 + fx1) / 2 - g.getFontMetrics().stringWidth(xTitle) / 2.0), (int) fy1 + 38);
+        var saved = g.getTransform();
+        g.rotate(-Math.PI / 2);
+        g.drawString(yTitle, (int) (-(fy0 + fy1) / 2 - g.getFontMetrics().stringWidth(yTitle) / 2.0), 16);
+        g.setTransform(saved);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString(title, margin, 25);
+        g.drawString(title, left - 50, 25);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    }
+
+    /** 1, 2 or 5 times a power of ten, the first at least {@code raw}. */
+    static double roundStep(double raw) {
+        if (!(raw > 0) || !Double.isFinite(raw)) return 1;
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 5, 10}) if (m * p >= raw * (1 - 1e-12)) return m * p;
+        return 10 * p;
+    }
+
+    /** A tick label with as many decimals as the step needs ("0.5", "-1", "0.25"). */
+    static String tick(double v, double step) {
+        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        if (Math.abs(v) < step * 1e-9) v = 0;
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
     /** The pixel column of data coordinate x. */

@@ -279,29 +279,22 @@ public final class ScoreField implements Analysis {
 
     /** The score's component along a path and its integral, the estimated change of log p from the start. */
     static byte[] pathChartPng(PathProfile p, int from, int to, double sigma, String data) throws IOException {
-        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder()
-                .width(800)
-                .height(500)
-                .title(String.format(
+        org.knowm.xchart.XYChart chart = Pictures.chart(
+                String.format(
                         Locale.ROOT,
                         "Estimated score along the path from %s[%d] to %s[%d] (sigma %.3g)",
                         data,
                         from,
                         data,
                         to,
-                        sigma))
-                .xAxisTitle("position along the path (0 = from, 1 = to)")
-                .yAxisTitle("value")
-                .build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+                        sigma),
+                "position along the path (0 = from, 1 = to)",
+                "value",
+                800,
+                500);
         chart.getStyler().setMarkerSize(4);
-        var a = chart.addSeries("log p(x) - log p(from), integrated score", p.t(), p.logDensity());
-        a.setLineColor(new Color(0x1f77b4));
-        a.setMarkerColor(new Color(0x1f77b4));
-        var b = chart.addSeries("score component along the path", p.t(), p.along());
-        b.setLineColor(new Color(0xff7f0e));
-        b.setMarkerColor(new Color(0xff7f0e));
+        Pictures.style(chart.addSeries("log p(x) - log p(from), integrated score", p.t(), p.logDensity()), 0, true);
+        Pictures.style(chart.addSeries("score component along the path", p.t(), p.along()), 1, true);
         return org.knowm.xchart.BitmapEncoder.getBitmapBytes(chart, org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
     }
 

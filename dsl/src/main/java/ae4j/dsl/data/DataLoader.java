@@ -98,7 +98,10 @@ public final class DataLoader {
     public Dataset source(String name, CheckedModel.Call call) {
         Map<String, Object> a = call.args();
         return switch (call.name()) {
-            case "idx" -> IdxReader.read(name, paths.resolve((String) a.get("path")), optionalPath(a.get("labels")));
+            case "idx" ->
+                ClassNames.named(
+                        IdxReader.read(name, paths.resolve((String) a.get("path")), optionalPath(a.get("labels"))),
+                        paths.resolve((String) a.get("path")));
             case "npy" -> NpyReader.read(name, paths.resolve((String) a.get("path")), optionalPath(a.get("labels")));
             case "csv" ->
                 CsvReader.read(

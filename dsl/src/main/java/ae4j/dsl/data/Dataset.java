@@ -27,6 +27,7 @@ public final class Dataset {
     private final int tangentCount;
     private final float[] latent;
     private final int latentDim;
+    private final String[] classNames;
 
     /**
      * @param values       n * d floats, row-major (owned by the data set from now on)
@@ -47,6 +48,22 @@ public final class Dataset {
             int tangentCount,
             float[] latent,
             int latentDim) {
+        this(name, values, n, shape, labels, tangents, tangentCount, latent, latentDim, null);
+    }
+
+    /** As above, with names for the labels 0, 1, ... (null: none; shown in pictures instead of numbers). */
+    public Dataset(
+            String name,
+            float[] values,
+            int n,
+            int[] shape,
+            int[] labels,
+            float[] tangents,
+            int tangentCount,
+            float[] latent,
+            int latentDim,
+            String[] classNames) {
+        this.classNames = classNames == null ? null : classNames.clone();
         this.name = Objects.requireNonNull(name, "name");
         this.values = Objects.requireNonNull(values, "values");
         this.shape = shape.clone();
@@ -225,26 +242,36 @@ public final class Dataset {
         return latent;
     }
 
+    /** The name of label c ("Trouser" for Fashion-MNIST's 1), or "label c" when the data set has no names for it. */
+    public String className(int c) {
+        return classNames != null && c >= 0 && c < classNames.length ? classNames[c] : "label " + c;
+    }
+
+    /** The same data with names for its labels 0, 1, ... */
+    public Dataset withClassNames(String... names) {
+        return new Dataset(name, values, n, shape, labels, tangents, tangentCount, latent, latentDim, names);
+    }
+
     // ------------------------------------------------------------------ derived data sets
 
     /** The same data under another name. */
     public Dataset named(String newName) {
-        return new Dataset(newName, values, n, shape, labels, tangents, tangentCount, latent, latentDim);
+        return new Dataset(newName, values, n, shape, labels, tangents, tangentCount, latent, latentDim, classNames);
     }
 
     /** New values of the same size and shape, everything else kept (a value transform). */
     public Dataset withValues(float[] newValues) {
-        return new Dataset(name, newValues, n, shape, labels, tangents, tangentCount, latent, latentDim);
+        return new Dataset(name, newValues, n, shape, labels, tangents, tangentCount, latent, latentDim, classNames);
     }
 
     /** The same values seen with another shape of the same size (flatten: {@code [dim()]}). */
     public Dataset reshaped(int... newShape) {
-        return new Dataset(name, values, n, newShape, labels, tangents, tangentCount, latent, latentDim);
+        return new Dataset(name, values, n, newShape, labels, tangents, tangentCount, latent, latentDim, classNames);
     }
 
     /** New tangents (k per example, n * k * d floats), e.g. after a linear transform of the values. */
     public Dataset withTangents(float[] newTangents, int k) {
-        return new Dataset(name, values, n, shape, labels, newTangents, k, latent, latentDim);
+        return new Dataset(name, values, n, shape, labels, newTangents, k, latent, latentDim, classNames);
     }
 
     /** The first {@code count} examples (all when count >= size()). */
@@ -272,7 +299,8 @@ public final class Dataset {
                 tangents == null ? null : Arrays.copyOfRange(tangents, from * tangentCount * d, to * tangentCount * d),
                 tangentCount,
                 latent == null ? null : Arrays.copyOfRange(latent, from * latentDim, to * latentDim),
-                latentDim);
+                latentDim,
+                classNames);
     }
 
     /** The examples at {@code indices}, in that order (repeats allowed). */
@@ -291,7 +319,7 @@ public final class Dataset {
             if (t != null) System.arraycopy(tangents, i * kd, t, r * kd, kd);
             if (z != null) System.arraycopy(latent, i * latentDim, z, r * latentDim, latentDim);
         }
-        return new Dataset(name, v, m, shape, l, t, tangentCount, z, latentDim);
+        return new Dataset(name, v, m, shape, l, t, tangentCount, z, latentDim, classNames);
     }
 
     @Override

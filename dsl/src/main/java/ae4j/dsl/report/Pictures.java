@@ -2,6 +2,7 @@ package ae4j.dsl.report;
 
 import ae4j.dsl.io.AtomicFile;
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
@@ -47,28 +48,114 @@ public final class Pictures {
      */
     public static XYChart lossChart(
             double[] epochs, double[] train, double[] validation, boolean logScale, int width, int height) {
-        XYChart chart = new XYChartBuilder()
-                .width(width)
-                .height(height)
-                .title("Loss")
-                .xAxisTitle("epoch")
-                .yAxisTitle(logScale ? "loss (log scale)" : "loss")
-                .build();
-        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        XYChart chart = chart("Loss", "epoch", logScale ? "loss (log scale)" : "loss", width, height);
         chart.getStyler().setYAxisLogarithmic(logScale);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setMarkerSize(5);
-        chart.getStyler().setAntiAlias(true);
-        boolean any = addSeries(chart, "training", epochs, train, logScale, new Color(0x1f77b4));
+        boolean any = addSeries(chart, "training (epoch mean)", epochs, train, logScale, color(0));
         if (validation != null) {
-            any |= addSeries(chart, "validation", epochs, validation, logScale, new Color(0xff7f0e));
+            any |= addSeries(chart, "validation", epochs, validation, logScale, color(1));
         }
         if (!any) {
             throw new IllegalArgumentException(
                     "no loss values to plot" + (logScale ? " (a log scale needs values > 0)" : ""));
         }
+        integerTicks(chart, epochs);
+        if (epochs.length == 1) { // one epoch: a readable point in a small window, not a degenerate axis
+            chart.getStyler().setXAxisMin(epochs[0] - 1).setXAxisMax(epochs[0] + 1);
+            double y = train[0];
+            if (Double.isFinite(y) && y != 0) {
+                chart.getStyler().setYAxisMin(logScale ? y / 2 : y - 0.1 * Math.abs(y));
+                chart.getStyler().setYAxisMax(logScale ? y * 2 : y + 0.1 * Math.abs(y));
+            }
+        }
         return chart;
+    }
+
+    /**
+     * Whether a loss curve reads better on a log scale: all values positive and spanning a factor of 2 or more (on
+     * a linear axis the first epochs would flatten the rest).
+     */
+    public static boolean logScaleFits(double[]... series) {
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
+        for (double[] s : series) {
+            if (s == null) continue;
+            for (double v : s) {
+                if (!Double.isFinite(v)) continue;
+                if (v <= 0) return false;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        return hi > 0 && hi / lo >= 2;
+    }
+
+    // ---- the one theme ----
+
+    /** The palette of every chart (series i takes colour i). */
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4),
+        new Color(0xff7f0e),
+        new Color(0x2ca02c),
+        new Color(0xd62728),
+        new Color(0x9467bd),
+        new Color(0x8c564b),
+        new Color(0xe377c2),
+        new Color(0x7f7f7f),
+        new Color(0xbcbd22),
+        new Color(0x17becf)
+    };
+
+    /** Colour i of the palette (cycling). */
+    public static Color color(int i) {
+        return PALETTE[Math.floorMod(i, PALETTE.length)];
+    }
+
+    /**
+     * An empty chart in ae4j's one theme: titled axes, white plot with a light grid, the palette, the legend in the
+     * top right corner, readable fonts, tick labels with at most four decimals, and ticks spaced so their labels do
+     * not run together. Every chart ae4j draws starts here.
+     */
+    public static XYChart chart(String title, String xTitle, String yTitle, int width, int height) {
+        XYChart chart = new XYChartBuilder()
+                .width(width)
+                .height(height)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
+        Styler st = chart.getStyler();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotBackgroundColor(Color.WHITE);
+        st.setPlotBorderColor(Color.GRAY);
+        chart.getStyler().setPlotGridLinesColor(new Color(0xe6e6e6));
+        st.setLegendPosition(Styler.LegendPosition.InsideNE);
+        st.setLegendBorderColor(new Color(0xcccccc));
+        st.setSeriesColors(PALETTE);
+        st.setAntiAlias(true);
+        st.setMarkerSize(5);
+        int small = width < 500 ? 11 : 13;
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, small + 2));
+        chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, small));
+        chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, small - 1));
+        st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, small - 1));
+        chart.getStyler().setXAxisTickMarkSpacingHint(Math.max(60, width / 10));
+        chart.getStyler().setYAxisTickMarkSpacingHint(Math.max(40, height / 10));
+        chart.getStyler().setYAxisDecimalPattern("#,##0.####");
+        return chart;
+    }
+
+    /** Integer tick labels on the x axis when x holds whole numbers (epochs, indices), spaced to stay readable. */
+    public static void integerTicks(XYChart chart, double[] x) {
+        for (double v : x) if (Double.isFinite(v) && v != Math.rint(v)) return;
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+    }
+
+    /** Colours a series by palette index, with circle markers (or none). */
+    public static XYSeries style(XYSeries s, int colour, boolean markers) {
+        s.setLineColor(color(colour));
+        s.setMarkerColor(color(colour));
+        s.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        return s;
     }
 
     private static boolean addSeries(XYChart chart, String name, double[] x, double[] y, boolean log, Color color) {
@@ -89,7 +176,7 @@ public final class Pictures {
         XYSeries s = chart.addSeries(name, xs, ys);
         s.setLineColor(color);
         s.setMarkerColor(color);
-        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setMarker(xs.size() > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
         return true;
     }
 
@@ -126,30 +213,15 @@ public final class Pictures {
     /** One named curve: y against x, points in order. */
     public record Curve(String name, double[] x, double[] y) {}
 
-    /** Colours of successive curves (and of the loss chart's two series). */
-    private static final Color[] PALETTE = {
-        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd)
-    };
-
     /**
      * A chart of several curves with markers, one colour each (e.g. precision against recall, one curve per
      * hashing method). Non-finite points are skipped, and so are points {@code <= 0} on a logarithmic axis.
      */
     public static XYChart curvesChart(
             String title, String xTitle, String yTitle, boolean logX, List<Curve> curves, int width, int height) {
-        XYChart chart = new XYChartBuilder()
-                .width(width)
-                .height(height)
-                .title(title)
-                .xAxisTitle(logX ? xTitle + " (log scale)" : xTitle)
-                .yAxisTitle(yTitle)
-                .build();
-        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        XYChart chart = chart(title, logX ? xTitle + " (log scale)" : xTitle, yTitle, width, height);
         chart.getStyler().setXAxisLogarithmic(logX);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setMarkerSize(6);
-        chart.getStyler().setAntiAlias(true);
         boolean any = false;
         for (int i = 0; i < curves.size(); i++) {
             Curve c = curves.get(i);
@@ -165,11 +237,7 @@ public final class Pictures {
                 }
             }
             if (xs.isEmpty()) continue;
-            XYSeries s = chart.addSeries(c.name(), xs, ys);
-            Color color = PALETTE[i % PALETTE.length];
-            s.setLineColor(color);
-            s.setMarkerColor(color);
-            s.setMarker(SeriesMarkers.CIRCLE);
+            style(chart.addSeries(c.name(), xs, ys), i, true);
             any = true;
         }
         if (!any) throw new IllegalArgumentException("no points to plot" + (logX ? " (a log scale needs x > 0)" : ""));
@@ -255,6 +323,47 @@ public final class Pictures {
     /** Writes {@link #imageGrid} (gap 2) to a PNG file, atomically. */
     public static void imageGrid(Path png, List<float[]> rows, int n, int h, int w, int scale) throws IOException {
         AtomicFile.write(png, imageGridPng(rows, n, h, w, scale));
+    }
+
+    /**
+     * {@link #imageGrid} (gap 2) with each row's name written to its left, e.g. "original", "corrupted",
+     * "reconstruction"; white background, the grid unchanged at the right.
+     */
+    public static BufferedImage labelledGrid(List<float[]> rows, List<String> labels, int n, int h, int w, int scale) {
+        if (labels.size() != rows.size())
+            throw new IllegalArgumentException(rows.size() + " rows but " + labels.size() + " labels");
+        BufferedImage grid = imageGrid(rows, n, h, w, scale, 2);
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(11, Math.min(14, h * scale / 4)));
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D pg = probe.createGraphics();
+        pg.setFont(font);
+        int labelWidth = 0;
+        for (String l : labels)
+            labelWidth = Math.max(labelWidth, pg.getFontMetrics().stringWidth(l));
+        pg.dispose();
+        int left = labelWidth + 12;
+        BufferedImage img = new BufferedImage(left + grid.getWidth(), grid.getHeight(), BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setRenderingHint(
+                java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.drawImage(grid, left, 0, null);
+        g.setColor(Color.DARK_GRAY);
+        g.setFont(font);
+        int cellH = h * scale;
+        for (int r = 0; r < labels.size(); r++) {
+            int y = 2 + r * (cellH + 2) + cellH / 2 + g.getFontMetrics().getAscent() / 2 - 2;
+            g.drawString(labels.get(r), left - 6 - g.getFontMetrics().stringWidth(labels.get(r)), y);
+        }
+        g.dispose();
+        return img;
+    }
+
+    /** Writes {@link #labelledGrid} to a PNG file, atomically. */
+    public static void labelledGrid(Path png, List<float[]> rows, List<String> labels, int n, int h, int w, int scale)
+            throws IOException {
+        AtomicFile.write(png, png(labelledGrid(rows, labels, n, h, w, scale)));
     }
 
     /** Encodes an image as PNG bytes. */

@@ -31,7 +31,9 @@ final class RunReports {
             log.add(e + 1, row);
         }
         log.write(dir);
-        Pictures.lossCurve(dir.resolve("loss.png"), log, "train_loss", "validation_loss", false);
+        double[] val = log.columns().contains("validation_loss") ? log.series("validation_loss") : null;
+        boolean logScale = Pictures.logScaleFits(log.series("train_loss"), val);
+        Pictures.lossCurve(dir.resolve("loss.png"), log, "train_loss", "validation_loss", logScale);
     }
 
     /**
@@ -50,17 +52,23 @@ final class RunReports {
         ds.batch(0, n, x);
         l.model().loss(x, n, 12345, 0, true);
         List<float[]> rows = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
         rows.add(x);
-        if (l.ir().corrupted() >= 0) rows.add(Arrays.copyOf(l.model().value(l.ir().corrupted()), n * ds.dim()));
+        labels.add("original x");
+        if (l.ir().corrupted() >= 0) {
+            rows.add(Arrays.copyOf(l.model().value(l.ir().corrupted()), n * ds.dim()));
+            labels.add("corrupted x~");
+        }
         float[] fromCode = Arrays.copyOf(l.model().value(l.ir().reconstruction()), n * ds.dim());
-        if (l.ir().graph().freeCode() != null) {
+        boolean free = l.ir().graph().freeCode() != null;
+        if (free) {
             l.model().forwardTo(x, n, l.ir().reconstruction());
             rows.add(Arrays.copyOf(l.model().value(l.ir().reconstruction()), n * ds.dim()));
+            labels.add("g(f(x))");
         }
         rows.add(fromCode);
-        List<float[]> perRow = new ArrayList<>();
-        for (float[] r : rows) perRow.add(r);
-        Pictures.imageGrid(png, perRow, n, h, w, 3);
+        labels.add(free ? "g(h*)" : l.ir().corrupted() >= 0 ? "g(f(x~))" : "g(f(x))");
+        Pictures.labelledGrid(png, rows, labels, n, h, w, 3);
     }
 
     /** Every parameter as CSV: a "# name rows x cols" line, then its rows. */

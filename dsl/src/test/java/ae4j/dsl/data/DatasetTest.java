@@ -51,4 +51,19 @@ class DatasetTest {
                 IllegalArgumentException.class,
                 () -> new Dataset("x", new float[6], 2, new int[] {3}, new int[3], null, 0, null, 0));
     }
+
+    /** Fashion-MNIST's files (in a folder named fashion-mnist) name their classes; names survive take and subset. */
+    @Test
+    void fashionMnistLabelsHaveTheirClassNames() {
+        Dataset d = new Dataset("d", new float[4], 4, new int[] {1}, new int[] {0, 1, 9, 3}, null, 0, null, 0);
+        assertEquals("label 1", d.className(1));
+        Dataset named = ClassNames.named(d, java.nio.file.Path.of("/data/fashion-mnist/train-images-idx3-ubyte.gz"));
+        assertEquals("Trouser", named.className(1));
+        assertEquals("Ankle boot", named.take(3).className(9));
+        assertEquals("Dress", named.subset(new int[] {3}).className(3));
+        assertEquals("label 10", named.className(10));
+        assertEquals(
+                "label 1",
+                ClassNames.named(d, java.nio.file.Path.of("/data/mnist/x.gz")).className(1));
+    }
 }

@@ -22,6 +22,45 @@ class PicturesTest {
     @TempDir
     Path dir;
 
+    /** A log scale when the curve spans a factor of 2 or more and stays positive; linear otherwise. */
+    @Test
+    void logScaleWhenTheLossSpansOrdersOfMagnitude() {
+        assertTrue(Pictures.logScaleFits(new double[] {540, 240, 230, 226}, null));
+        assertTrue(!Pictures.logScaleFits(new double[] {540, 300, 280}, new double[] {550, 310, 290}), "1.96x");
+        assertTrue(!Pictures.logScaleFits(new double[] {5, -1, 0.01}), "a value <= 0 cannot be on a log axis");
+        assertTrue(Pictures.logScaleFits(new double[] {1, Double.NaN, 0.04}), "NaN skipped");
+    }
+
+    /** One epoch: the axis spans the point with room (no degenerate axis, no 16-digit tick). */
+    @Test
+    void aSingleEpochChartHasAReadableWindow() {
+        var chart = Pictures.lossChart(new double[] {1}, new double[] {285.7933332377116}, null, false, 400, 300);
+        assertEquals(0.0, chart.getStyler().getXAxisMin(), 1e-12);
+        assertEquals(2.0, chart.getStyler().getXAxisMax(), 1e-12);
+        assertTrue(chart.getStyler().getYAxisMin() < 285.79 && chart.getStyler().getYAxisMax() > 285.80);
+        assertEquals("#,##0.####", chart.getStyler().getYAxisDecimalPattern());
+    }
+
+    /** Rows named at the left: the grid keeps its pixels at the right, the label column is white with dark text. */
+    @Test
+    void labelledGridKeepsTheGridAndNamesItsRows() {
+        float[] a = new float[2 * 4 * 4];
+        java.util.Arrays.fill(a, 1f);
+        BufferedImage plain = Pictures.imageGrid(List.of(a, a), 2, 4, 4, 3, 2);
+        BufferedImage named = Pictures.labelledGrid(List.of(a, a), List.of("original", "reconstruction"), 2, 4, 4, 3);
+        assertEquals(plain.getHeight(), named.getHeight());
+        int left = named.getWidth() - plain.getWidth();
+        assertTrue(left > 20, "label column " + left);
+        for (int y = 0; y < plain.getHeight(); y++)
+            for (int x = 0; x < plain.getWidth(); x++)
+                assertEquals(plain.getRaster().getSample(x, y, 0), named.getRGB(left + x, y) & 0xff);
+        boolean dark = false;
+        for (int y = 0; y < named.getHeight(); y++)
+            for (int x = 0; x < left; x++) dark |= (named.getRGB(x, y) & 0xff) < 100;
+        assertTrue(dark, "text in the label column");
+        assertThrows(IllegalArgumentException.class, () -> Pictures.labelledGrid(List.of(a), List.of(), 2, 4, 4, 3));
+    }
+
     @Test
     void headlessIsSetByDefault() {
         assertNotNull(Pictures.png(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY)));

@@ -139,9 +139,19 @@ class RunnerTest {
         RunOutcome r = run(f, dir.resolve("o"));
         assertEquals(0, r.code(), r.err());
         var grid = ImageIO.read(dir.resolve("o/dae/reconstructions.png").toFile());
-        // 3 rows (originals, corrupted, reconstructions) of 8 cells of 12 px at scale 3, 2 px gaps.
-        assertEquals(8 * 36 + 9 * 2, grid.getWidth());
+        // 3 rows (originals, corrupted, reconstructions) of 8 cells of 12 px at scale 3, 2 px gaps, at the right of
+        // a column with the rows' names (white).
+        int gridWidth = 8 * 36 + 9 * 2;
         assertEquals(3 * 36 + 4 * 2, grid.getHeight());
+        int labels = grid.getWidth() - gridWidth;
+        assertTrue(labels > 40 && labels < 200, "label column " + labels + " px");
+        assertEquals(0xffffff, grid.getRGB(0, 0) & 0xffffff, "the label column is white");
+        int gap = grid.getRGB(grid.getWidth() - 1, 0) & 0xff;
+        assertEquals(128, gap, "the grid's gap gray at the top right");
+        boolean text = false;
+        for (int y = 0; y < grid.getHeight() && !text; y++)
+            for (int x = 0; x < labels && !text; x++) text = (grid.getRGB(x, y) & 0xff) < 128;
+        assertTrue(text, "the rows are named");
     }
 
     @Test
