@@ -47,7 +47,18 @@ public record CheckedProgram(List<DataSet> data, List<CheckedModel> models, List
 
         record Load(String model, String path) implements Step {}
 
-        /** {@code format} is always set (inferred from the extension when not written). */
-        record Export(String model, String path, String format) implements Step {}
+        /**
+         * {@code format} is always set (inferred from the extension when not written); {@code part} is null for the
+         * whole model, else {@link #ENCODER} or {@link #DECODER} (only for onnx).
+         */
+        record Export(String model, String path, String format, String part) implements Step {
+            public static final String ENCODER = "encoder";
+            public static final String DECODER = "decoder";
+
+            /** The whole model. */
+            public Export(String model, String path, String format) {
+                this(model, path, format, null);
+            }
+        }
     }
 }

@@ -501,10 +501,11 @@ public final class Checker extends CheckerPart {
 
     private void export(Statement.Export e, int order) {
         String model = resolve(DeclKind.MODEL, e.model(), order);
+        String defaultFormat = e.part() != null ? "onnx" : "safetensors";
         if (!path(
                 e.path(),
                 "export",
-                e.format() == null ? ".safetensors" : "." + e.format().text())) return;
+                e.format() == null ? "." + defaultFormat : "." + e.format().text())) return;
         String format = null;
         if (e.format() != null) {
             Optional<Builtin> b = Builtins.lookup(Kind.EXPORT_FORMAT, e.format().text());
@@ -520,7 +521,7 @@ public final class Checker extends CheckerPart {
                 errorHint(
                         e.path().span(),
                         "cannot tell the export format from \"" + path + "\"",
-                        "add one: as safetensors or as csv");
+                        "add one: as " + String.join(", as ", Builtins.names(Kind.EXPORT_FORMAT)));
             }
         }
         if (format != null && Builtins.EXPORT_FORMATS_NOT_BUILT.contains(format)) {
@@ -530,7 +531,59 @@ public final class Checker extends CheckerPart {
                     "export as safetensors (PyTorch and NumPy read it) or as csv");
             return;
         }
+        CheckedModel m = model == null ? null : models.get(model);
+        String part = null;
+        if (e.part() != null && m != null) {
+            part = exportPart(e, m, format);
+            if (part == null) return;
+        } else if (e.part() == null
+                && m != null
+                && "onnx".equals(format)
+                && !m.decoder().exists()) {
+            errorHint(
+                    e.model().span(),
+                    "model " + model + " has no decoder, so there is no whole model (x to its reconstruction) to"
+                            + " export as onnx",
+                    "export its encoder alone: export " + model + "."
+                            + m.encoder().name() + " to \"" + e.path().value() + "\"");
+            return;
+        }
         if (model != null && format != null)
-            steps.add(new CheckedProgram.Step.Export(model, e.path().value(), format));
+            steps.add(new CheckedProgram.Step.Export(model, e.path().value(), format, part));
+    }
+
+    /**
+     * The part {@code export m.p} names ({@code encoder} or {@code decoder}), or null after an error: p must be the
+     * model's encoder or decoder, and only onnx writes a part alone (safetensors and csv hold every parameter).
+     */
+    private String exportPart(Statement.Export e, CheckedModel m, String format) {
+        String p = e.part().text();
+        List<String> parts = new ArrayList<>();
+        parts.add(m.encoder().name());
+        if (m.decoder().exists()) parts.add(m.decoder().name());
+        String role = p.equals(m.encoder().name())
+                ? CheckedProgram.Step.Export.ENCODER
+                : m.decoder().exists() && p.equals(m.decoder().name()) ? CheckedProgram.Step.Export.DECODER : null;
+        if (role == null) {
+            unknown(
+                    "part of model " + m.name(),
+                    e.part(),
+                    parts,
+                    " (its encoder is " + m.encoder().name()
+                            + (m.decoder().exists()
+                                    ? " and its decoder " + m.decoder().name()
+                                    : ", it has no decoder")
+                            + ")");
+            return null;
+        }
+        if (format != null && !"onnx".equals(format)) {
+            errorHint(
+                    e.part().span(),
+                    "export as " + format + " writes the whole model, not its " + role + " alone",
+                    "export " + m.name() + " to \"" + e.path().value() + "\" as " + format + ", or export the " + role
+                            + " as onnx");
+            return null;
+        }
+        return role;
     }
 }

@@ -13,6 +13,7 @@ import ae4j.dsl.io.AtomicFile;
 import ae4j.dsl.io.Checkpoint;
 import ae4j.dsl.io.ModelFile;
 import ae4j.dsl.io.ModelMismatchException;
+import ae4j.dsl.onnx.OnnxExport;
 import ae4j.dsl.runtime.Forward;
 import ae4j.dsl.syntax.SourceText;
 import ae4j.dsl.train.ConsoleProgress;
@@ -156,7 +157,7 @@ public final class Runner {
                 case Step.Train t -> train(t);
                 case Step.Analyze a -> analyze(a);
                 case Step.Save s -> save(s.model(), resolveSave(s.path()), "safetensors");
-                case Step.Export e -> save(e.model(), resolveSave(e.path()), e.format());
+                case Step.Export e -> export(e.model(), resolveSave(e.path()), e.format(), e.part());
                 case Step.Load l -> load(l, folder);
             }
         }
@@ -492,14 +493,35 @@ public final class Runner {
     }
 
     private void save(String name, Path path, String format) throws IOException {
+        export(name, path, format, null);
+    }
+
+    /** Writes the model, or its encoder or decoder alone ({@code part}, onnx only), in {@code format}. */
+    private void export(String name, Path path, String format, String part) throws IOException {
         BuiltModel l = model(name);
         Files.createDirectories(path.toAbsolutePath().getParent());
         switch (format) {
             case "safetensors" -> ModelFile.save(path, l.model(), source, Map.of(), Map.of());
             case "csv" -> RunReports.exportCsv(l.model(), path);
+            case "onnx" -> {
+                OnnxExport.Part p = part == null
+                        ? OnnxExport.Part.MODEL
+                        : Step.Export.ENCODER.equals(part) ? OnnxExport.Part.ENCODER : OnnxExport.Part.DECODER;
+                try {
+                    OnnxExport.write(path, l, p);
+                } catch (OnnxExport.ExportException e) {
+                    throw new UserError("export " + name + ": " + e.getMessage());
+                }
+            }
             default -> throw new IllegalStateException("ae4j bug: the checker accepted export as " + format);
         }
-        out.println(("safetensors".equals(format) ? "saved " : "exported ") + name + " to " + path);
+        String what = part == null
+                ? name
+                : name + "'s " + part + " "
+                        + (Step.Export.ENCODER.equals(part)
+                                ? l.checked().encoder().name()
+                                : l.checked().decoder().name());
+        out.println(("safetensors".equals(format) ? "saved " : "exported ") + what + " to " + path);
     }
 
     private void load(Step.Load s, Path folder) throws IOException {
