@@ -293,6 +293,9 @@ class CheckerTest {
                 train m on a { validation: b }
                 save m to "m.safetensors"
                 export m to "m.csv"
+                export m to "m.onnx"
+                export m.f to "f.onnx"
+                export m.g to "g.model" as onnx
                 """);
         assertTrue(r.ok(), r.diagnostics().render());
         CheckedProgram p = r.checked();
@@ -309,6 +312,15 @@ class CheckerTest {
                         .get("validation"));
         assertEquals(
                 new CheckedProgram.Step.Export("m", "m.csv", "csv"), p.steps().get(2));
+        assertEquals(
+                new CheckedProgram.Step.Export("m", "m.onnx", "onnx", null),
+                p.steps().get(3));
+        assertEquals(
+                new CheckedProgram.Step.Export("m", "f.onnx", "onnx", CheckedProgram.Step.Export.ENCODER),
+                p.steps().get(4));
+        assertEquals(
+                new CheckedProgram.Step.Export("m", "g.model", "onnx", CheckedProgram.Step.Export.DECODER),
+                p.steps().get(5));
     }
 
     /** Greedy pretraining (14.3) needs an encoder-decoder stack; pretrain_epochs alone does nothing. */
