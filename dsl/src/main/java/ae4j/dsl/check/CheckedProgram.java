@@ -49,12 +49,10 @@ public record CheckedProgram(List<DataSet> data, List<CheckedModel> models, List
 
         /**
          * {@code format} is always set (inferred from the extension when not written); {@code part} is null for the
-         * whole model, else {@link #ENCODER} or {@link #DECODER} (only for onnx).
+         * whole model, else the name of its encoder or decoder (only for onnx; checked here when the program
+         * declares the model, by the runner when the model comes from a file).
          */
         record Export(String model, String path, String format, String part) implements Step {
-            public static final String ENCODER = "encoder";
-            public static final String DECODER = "decoder";
-
             /** The whole model. */
             public Export(String model, String path, String format) {
                 this(model, path, format, null);

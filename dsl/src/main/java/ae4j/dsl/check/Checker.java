@@ -533,9 +533,9 @@ public final class Checker extends CheckerPart {
         }
         CheckedModel m = model == null ? null : models.get(model);
         String part = null;
-        if (e.part() != null && m != null) {
-            part = exportPart(e, m, format);
-            if (part == null) return;
+        if (e.part() != null) {
+            if (!exportPart(e, model, m, format)) return;
+            part = e.part().text();
         } else if (e.part() == null
                 && m != null
                 && "onnx".equals(format)
@@ -553,37 +553,34 @@ public final class Checker extends CheckerPart {
     }
 
     /**
-     * The part {@code export m.p} names ({@code encoder} or {@code decoder}), or null after an error: p must be the
-     * model's encoder or decoder, and only onnx writes a part alone (safetensors and csv hold every parameter).
+     * Whether the part {@code export m.p} names can be exported: only onnx writes a part alone (safetensors and csv
+     * hold every parameter), and p must be the model's encoder or decoder (checked when the program declares the
+     * model, {@code cm}; a model loaded from a file is checked when the program runs).
      */
-    private String exportPart(Statement.Export e, CheckedModel m, String format) {
+    private boolean exportPart(Statement.Export e, String model, CheckedModel cm, String format) {
         String p = e.part().text();
-        List<String> parts = new ArrayList<>();
-        parts.add(m.encoder().name());
-        if (m.decoder().exists()) parts.add(m.decoder().name());
-        String role = p.equals(m.encoder().name())
-                ? CheckedProgram.Step.Export.ENCODER
-                : m.decoder().exists() && p.equals(m.decoder().name()) ? CheckedProgram.Step.Export.DECODER : null;
-        if (role == null) {
-            unknown(
-                    "part of model " + m.name(),
-                    e.part(),
-                    parts,
-                    " (its encoder is " + m.encoder().name()
-                            + (m.decoder().exists()
-                                    ? " and its decoder " + m.decoder().name()
-                                    : ", it has no decoder")
-                            + ")");
-            return null;
-        }
         if (format != null && !"onnx".equals(format)) {
             errorHint(
                     e.part().span(),
-                    "export as " + format + " writes the whole model, not its " + role + " alone",
-                    "export " + m.name() + " to \"" + e.path().value() + "\" as " + format + ", or export the " + role
-                            + " as onnx");
-            return null;
+                    "export as " + format + " writes the whole model, not one part of it",
+                    "export " + model + " to \"" + e.path().value() + "\" as " + format
+                            + ", or export the part as onnx");
+            return false;
         }
-        return role;
+        if (cm == null) return true;
+        List<String> parts = new ArrayList<>();
+        parts.add(cm.encoder().name());
+        if (cm.decoder().exists()) parts.add(cm.decoder().name());
+        if (parts.contains(p)) return true;
+        unknown(
+                "part of model " + cm.name(),
+                e.part(),
+                parts,
+                " (its encoder is " + cm.encoder().name()
+                        + (cm.decoder().exists()
+                                ? " and its decoder " + cm.decoder().name()
+                                : ", it has no decoder")
+                        + ")");
+        return false;
     }
 }

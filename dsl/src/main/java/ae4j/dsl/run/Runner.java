@@ -1,5 +1,6 @@
 package ae4j.dsl.run;
 
+import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedProgram;
 import ae4j.dsl.check.CheckedProgram.Step;
 import ae4j.dsl.check.FrontEnd;
@@ -504,9 +505,7 @@ public final class Runner {
             case "safetensors" -> ModelFile.save(path, l.model(), source, Map.of(), Map.of());
             case "csv" -> RunReports.exportCsv(l.model(), path);
             case "onnx" -> {
-                OnnxExport.Part p = part == null
-                        ? OnnxExport.Part.MODEL
-                        : Step.Export.ENCODER.equals(part) ? OnnxExport.Part.ENCODER : OnnxExport.Part.DECODER;
+                OnnxExport.Part p = onnxPart(name, l.checked(), part);
                 try {
                     OnnxExport.write(path, l, p);
                 } catch (OnnxExport.ExportException e) {
@@ -517,11 +516,18 @@ public final class Runner {
         }
         String what = part == null
                 ? name
-                : name + "'s " + part + " "
-                        + (Step.Export.ENCODER.equals(part)
-                                ? l.checked().encoder().name()
-                                : l.checked().decoder().name());
+                : name + "'s " + (part.equals(l.checked().encoder().name()) ? "encoder " : "decoder ") + part;
         out.println(("safetensors".equals(format) ? "saved " : "exported ") + what + " to " + path);
+    }
+
+    /** The part of the model {@code export m.part} names: the whole model (null), its encoder or its decoder. */
+    private static OnnxExport.Part onnxPart(String name, CheckedModel m, String part) {
+        if (part == null) return OnnxExport.Part.MODEL;
+        if (part.equals(m.encoder().name())) return OnnxExport.Part.ENCODER;
+        if (m.decoder().exists() && part.equals(m.decoder().name())) return OnnxExport.Part.DECODER;
+        throw new UserError("export " + name + "." + part + ": model " + name + " has no part " + part
+                + " (its encoder is " + m.encoder().name()
+                + (m.decoder().exists() ? " and its decoder " + m.decoder().name() : "; it has no decoder") + ")");
     }
 
     private void load(Step.Load s, Path folder) throws IOException {

@@ -316,10 +316,10 @@ class CheckerTest {
                 new CheckedProgram.Step.Export("m", "m.onnx", "onnx", null),
                 p.steps().get(3));
         assertEquals(
-                new CheckedProgram.Step.Export("m", "f.onnx", "onnx", CheckedProgram.Step.Export.ENCODER),
+                new CheckedProgram.Step.Export("m", "f.onnx", "onnx", "f"),
                 p.steps().get(4));
         assertEquals(
-                new CheckedProgram.Step.Export("m", "g.model", "onnx", CheckedProgram.Step.Export.DECODER),
+                new CheckedProgram.Step.Export("m", "g.model", "onnx", "g"),
                 p.steps().get(5));
     }
 

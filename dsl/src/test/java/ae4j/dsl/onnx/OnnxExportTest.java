@@ -118,6 +118,37 @@ class OnnxExportTest {
     }
 
     /**
+     * A model saved (biases as [out]), loaded into a fresh declaration in another session and exported: the encoder
+     * file gives the codes the trained model gave. An unknown part is refused by the checker with the names that
+     * exist, and nothing is written.
+     */
+    @Test
+    void savedThenLoadedModelExportsTheSameEncoder() throws Exception {
+        String declaration = """
+                data pts = gaussian_mixture(k: 2, dim: 4, n: 64, seed: 2)
+                model small {
+                  input x[4]
+                  encoder enc { dense 3 tanh }
+                  decoder dec { dense 4 }
+                  minimize mse(x, dec(enc(x)))
+                }
+                """;
+        Ae4j.use(new Session(dir, dir.resolve("reports"), null));
+        Ae4j.eval(declaration + "train small on pts { epochs: 2, batch: 16 }\nsave small to \"small.safetensors\"\n");
+        float[][] x = Ae4j.data("pts").rows(0, 8);
+        float[][] h = Ae4j.model("small").encode(x);
+        Ae4j.use(new Session(dir, dir.resolve("reports"), null));
+        Ae4j.eval(declaration + "load small from \"small.safetensors\"\nexport small.enc to \"small-encoder.onnx\"\n");
+        run(OrtEnvironment.getEnvironment(), dir.resolve("small-encoder.onnx"), "x", x, "h", h);
+        ae4j.api.AeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ae4j.api.AeException.class, () -> Ae4j.eval("export small.f to \"f.onnx\""));
+        assertTrue(
+                e.getMessage().contains("unknown part of model small 'f' (its encoder is enc and its decoder dec)"),
+                e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("f.onnx")));
+    }
+
+    /**
      * Trains the model a little (so that no bias is still at its initial value), exports it three ways through the
      * language and runs each file in ONNX Runtime against ae4j.
      */
