@@ -142,7 +142,7 @@ class OnnxExportTest {
         float[][] h = Ae4j.model("small").encode(x);
         Ae4j.use(new Session(dir, dir.resolve("reports"), null));
         Ae4j.eval(declaration + "load small from \"small.safetensors\"\nexport small.enc to \"small-encoder.onnx\"\n");
-        run(OrtEnvironment.getEnvironment(), dir.resolve("small-encoder.onnx"), "x", x, "h", h);
+        run(OnnxRuntimeForTests.environment(), dir.resolve("small-encoder.onnx"), "x", x, "h", h);
         ae4j.api.AeException e = org.junit.jupiter.api.Assertions.assertThrows(
                 ae4j.api.AeException.class, () -> Ae4j.eval("export small.f to \"f.onnx\""));
         assertTrue(
@@ -178,7 +178,7 @@ class OnnxExportTest {
         for (int i = 0; i < 3; i++)
             assertArrayClose(r[i], m.decode(h[i]), "decode(encode(x)) is reconstruct(x), row " + i);
 
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxRuntimeForTests.environment();
         largest = 0;
         run(env, dir.resolve(name + ".onnx"), "x", x, "r", r);
         run(env, dir.resolve(name + "-encoder.onnx"), "x", x, "h", h);

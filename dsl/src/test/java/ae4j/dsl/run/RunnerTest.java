@@ -54,7 +54,7 @@ class RunnerTest {
         assertTrue(Files.readString(out.resolve("ae.csv")).startsWith("# f.0.weight 16 x 2"));
         assertTrue(r.out().contains("exported ae to " + out.resolve("onnx/ae.onnx")), r.out());
         assertTrue(r.out().contains("exported ae's encoder f to " + out.resolve("onnx/ae-encoder.onnx")), r.out());
-        var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        var env = ae4j.dsl.onnx.OnnxRuntimeForTests.environment();
         try (var s = env.createSession(out.resolve("onnx/ae.onnx").toString())) {
             assertEquals(java.util.Set.of("x"), s.getInputNames());
             assertEquals(java.util.Set.of("r"), s.getOutputNames());
