@@ -517,6 +517,8 @@ public final class Checker extends CheckerPart {
             String ext = dot < 0 ? "" : path.substring(dot + 1).toLowerCase();
             if (Builtins.lookup(Kind.EXPORT_FORMAT, ext).isPresent()) {
                 format = ext;
+            } else if (e.part() != null) {
+                format = "onnx"; // only onnx writes a part alone
             } else {
                 errorHint(
                         e.path().span(),
@@ -536,10 +538,7 @@ public final class Checker extends CheckerPart {
         if (e.part() != null) {
             if (!exportPart(e, model, m, format)) return;
             part = e.part().text();
-        } else if (e.part() == null
-                && m != null
-                && "onnx".equals(format)
-                && !m.decoder().exists()) {
+        } else if (m != null && "onnx".equals(format) && !m.decoder().exists()) {
             errorHint(
                     e.model().span(),
                     "model " + model + " has no decoder, so there is no whole model (x to its reconstruction) to"

@@ -296,6 +296,7 @@ class CheckerTest {
                 export m to "m.onnx"
                 export m.f to "f.onnx"
                 export m.g to "g.model" as onnx
+                export m.f to "encoder"
                 """);
         assertTrue(r.ok(), r.diagnostics().render());
         CheckedProgram p = r.checked();
@@ -321,6 +322,10 @@ class CheckerTest {
         assertEquals(
                 new CheckedProgram.Step.Export("m", "g.model", "onnx", "g"),
                 p.steps().get(5));
+        assertEquals(
+                new CheckedProgram.Step.Export("m", "encoder", "onnx", "f"),
+                p.steps().get(6),
+                "a part is onnx");
     }
 
     /** Greedy pretraining (14.3) needs an encoder-decoder stack; pretrain_epochs alone does nothing. */
