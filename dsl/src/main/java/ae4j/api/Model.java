@@ -1,6 +1,7 @@
 package ae4j.api;
 
 import ae4j.dsl.analysis.Codes;
+import ae4j.dsl.analysis.DecodePath;
 import ae4j.dsl.analysis.EncoderJacobian;
 import ae4j.dsl.analysis.Interpolation;
 import ae4j.dsl.analysis.JacobianSpectrum;
@@ -103,6 +104,35 @@ public final class Model {
     /** The reconstruction of one example. */
     public float[] reconstruct(float[] x) {
         return reconstruct(new float[][] {x})[0];
+    }
+
+    /**
+     * The decoder's output g(h) for each code h (codeWidth values a row): any code, not only one the encoder gave;
+     * {@code decode(encode(x))} is {@code reconstruct(x)}.
+     */
+    public float[][] decode(float[][] h) {
+        BuiltModel l = loaded();
+        DecodePath path = DecodePath.of(
+                l.model(), l.ir(), declaration().decoder().layers().size());
+        if (path == null) throw new IllegalStateException("model '" + name + "' has no decoder");
+        int k = path.codeWidth();
+        float[] flat = new float[h.length * k];
+        for (int i = 0; i < h.length; i++) {
+            if (h[i].length != k)
+                throw new IllegalArgumentException(
+                        "row " + i + " has " + h[i].length + " values; model '" + name + "' has codes of " + k);
+            System.arraycopy(h[i], 0, flat, i * k, k);
+        }
+        float[] r = path.decode(flat, h.length);
+        int w = r.length / Math.max(1, h.length);
+        float[][] out = new float[h.length][w];
+        for (int i = 0; i < h.length; i++) System.arraycopy(r, i * w, out[i], 0, w);
+        return out;
+    }
+
+    /** The decoder's output for one code. */
+    public float[] decode(float[] h) {
+        return decode(new float[][] {h})[0];
     }
 
     /** The objective's mean over a data set (no corruption), as {@code evaluate ... { loss }} reports it. */

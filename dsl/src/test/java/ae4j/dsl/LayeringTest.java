@@ -37,6 +37,9 @@ class LayeringTest {
             Map.entry("ae4j.dsl.data", Set.of("ae4j.dsl.check", "ae4j.dsl.runtime", "ae4j.vecmath")),
             Map.entry("ae4j.dsl.report", Set.of("ae4j.dsl.io")),
             Map.entry(
+                    "ae4j.dsl.onnx",
+                    Set.of("ae4j.dsl.check", "ae4j.dsl.compile", "ae4j.dsl.io", "ae4j.dsl.ir", "ae4j.dsl.runtime")),
+            Map.entry(
                     "ae4j.dsl.train",
                     // ir: recirculation reads which parameters the encoder and decoder layers use
                     Set.of(
@@ -66,6 +69,7 @@ class LayeringTest {
                             "ae4j.dsl.compile",
                             "ae4j.dsl.data",
                             "ae4j.dsl.io",
+                            "ae4j.dsl.onnx",
                             "ae4j.dsl.report",
                             "ae4j.dsl.runtime",
                             "ae4j.dsl.syntax",

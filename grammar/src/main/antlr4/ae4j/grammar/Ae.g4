@@ -97,8 +97,9 @@ loadStmt
     : LOAD modelName=ident FROM path=STRING
     ;
 
+// export dae to "dae.onnx"   (the whole model);   export dae.f to "f.onnx"   (its encoder f alone)
 exportStmt
-    : EXPORT modelName=ident TO path=STRING (AS format=ident)?
+    : EXPORT modelName=ident (DOT part=ident)? TO path=STRING (AS format=ident)?
     ;
 
 // ---------------------------------------------------------------- expressions
@@ -179,6 +180,7 @@ PLUS   : '+';
 MINUS  : '-';
 STAR   : '*';
 SLASH  : '/';
+DOT    : '.';
 
 // x~ : the corrupted input, as the book writes x-tilde.
 TILDE_ID : ID_START ID_PART* '~';

@@ -50,7 +50,10 @@ final class AeWords {
                 "analyze MODEL on DATA { score_field, jacobian_spectrum, tangents, ... }: the analyses of sections 14.5-14.9");
         KEYWORDS.put("save", "save MODEL to \"file.safetensors\": writes the weights");
         KEYWORDS.put("load", "load MODEL from \"file.safetensors\": reads weights saved earlier");
-        KEYWORDS.put("export", "export MODEL to \"file\" as FORMAT: writes the weights in another format (csv)");
+        KEYWORDS.put(
+                "export",
+                "export MODEL to \"file.onnx\" [as FORMAT]: the model as ONNX (or safetensors, csv); export MODEL.f"
+                        + " or MODEL.g: its encoder or decoder alone (ONNX)");
         KEYWORDS.put("on", "train/evaluate MODEL on DATA");
         KEYWORDS.put("to", "save/export MODEL to PATH");
         KEYWORDS.put("from", "load MODEL from PATH; data NAME from OTHER");

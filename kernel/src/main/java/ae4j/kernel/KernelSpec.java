@@ -87,6 +87,8 @@ final class KernelSpec {
                 "--add-modules",
                 "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED",
+                // protobuf-java (ONNX export) reads arrays through sun.misc.Unsafe: no warning in the cell output
+                "--sun-misc-unsafe-memory-access=allow",
                 "-XX:+UseParallelGC",
                 "-javaagent:" + agent,
                 "-cp",

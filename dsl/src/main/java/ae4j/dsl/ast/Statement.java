@@ -43,6 +43,10 @@ public sealed interface Statement extends Node {
     /** {@code load dae from "dae.safetensors"}. */
     record Load(Name model, Expr.Str path, Span span) implements Statement {}
 
-    /** {@code export dae to "dae.onnx" as onnx}; format may be null (inferred from the extension). */
-    record Export(Name model, Expr.Str path, Name format, Span span) implements Statement {}
+    /**
+     * {@code export dae to "dae.onnx" as onnx}, or {@code export dae.f to "f.onnx"} for one part (the encoder or
+     * decoder of that name); part and format may be null (the whole model; the format inferred from the
+     * extension).
+     */
+    record Export(Name model, Name part, Expr.Str path, Name format, Span span) implements Statement {}
 }

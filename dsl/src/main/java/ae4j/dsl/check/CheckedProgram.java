@@ -47,7 +47,16 @@ public record CheckedProgram(List<DataSet> data, List<CheckedModel> models, List
 
         record Load(String model, String path) implements Step {}
 
-        /** {@code format} is always set (inferred from the extension when not written). */
-        record Export(String model, String path, String format) implements Step {}
+        /**
+         * {@code format} is always set (inferred from the extension when not written); {@code part} is null for the
+         * whole model, else the name of its encoder or decoder (only for onnx; checked here when the program
+         * declares the model, by the runner when the model comes from a file).
+         */
+        record Export(String model, String path, String format, String part) implements Step {
+            /** The whole model. */
+            public Export(String model, String path, String format) {
+                this(model, path, format, null);
+            }
+        }
     }
 }

@@ -501,10 +501,11 @@ public final class Checker extends CheckerPart {
 
     private void export(Statement.Export e, int order) {
         String model = resolve(DeclKind.MODEL, e.model(), order);
+        String defaultFormat = e.part() != null ? "onnx" : "safetensors";
         if (!path(
                 e.path(),
                 "export",
-                e.format() == null ? ".safetensors" : "." + e.format().text())) return;
+                e.format() == null ? "." + defaultFormat : "." + e.format().text())) return;
         String format = null;
         if (e.format() != null) {
             Optional<Builtin> b = Builtins.lookup(Kind.EXPORT_FORMAT, e.format().text());
@@ -516,11 +517,13 @@ public final class Checker extends CheckerPart {
             String ext = dot < 0 ? "" : path.substring(dot + 1).toLowerCase();
             if (Builtins.lookup(Kind.EXPORT_FORMAT, ext).isPresent()) {
                 format = ext;
+            } else if (e.part() != null) {
+                format = "onnx"; // only onnx writes a part alone
             } else {
                 errorHint(
                         e.path().span(),
                         "cannot tell the export format from \"" + path + "\"",
-                        "add one: as safetensors or as csv");
+                        "add one: as " + String.join(", as ", Builtins.names(Kind.EXPORT_FORMAT)));
             }
         }
         if (format != null && Builtins.EXPORT_FORMATS_NOT_BUILT.contains(format)) {
@@ -530,7 +533,53 @@ public final class Checker extends CheckerPart {
                     "export as safetensors (PyTorch and NumPy read it) or as csv");
             return;
         }
+        CheckedModel m = model == null ? null : models.get(model);
+        String part = null;
+        if (e.part() != null) {
+            if (!exportPart(e, model, m, format)) return;
+            part = e.part().text();
+        } else if (m != null && "onnx".equals(format) && !m.decoder().exists()) {
+            errorHint(
+                    e.model().span(),
+                    "model " + model + " has no decoder, so there is no whole model (x to its reconstruction) to"
+                            + " export as onnx",
+                    "export its encoder alone: export " + model + "."
+                            + m.encoder().name() + " to \"" + e.path().value() + "\"");
+            return;
+        }
         if (model != null && format != null)
-            steps.add(new CheckedProgram.Step.Export(model, e.path().value(), format));
+            steps.add(new CheckedProgram.Step.Export(model, e.path().value(), format, part));
+    }
+
+    /**
+     * Whether the part {@code export m.p} names can be exported: only onnx writes a part alone (safetensors and csv
+     * hold every parameter), and p must be the model's encoder or decoder (checked when the program declares the
+     * model, {@code cm}; a model loaded from a file is checked when the program runs).
+     */
+    private boolean exportPart(Statement.Export e, String model, CheckedModel cm, String format) {
+        String p = e.part().text();
+        if (format != null && !"onnx".equals(format)) {
+            errorHint(
+                    e.part().span(),
+                    "export as " + format + " writes the whole model, not one part of it",
+                    "export " + model + " to \"" + e.path().value() + "\" as " + format
+                            + ", or export the part as onnx");
+            return false;
+        }
+        if (cm == null) return true;
+        List<String> parts = new ArrayList<>();
+        parts.add(cm.encoder().name());
+        if (cm.decoder().exists()) parts.add(cm.decoder().name());
+        if (parts.contains(p)) return true;
+        unknown(
+                "part of model " + cm.name(),
+                e.part(),
+                parts,
+                " (its encoder is " + cm.encoder().name()
+                        + (cm.decoder().exists()
+                                ? " and its decoder " + cm.decoder().name()
+                                : ", it has no decoder")
+                        + ")");
+        return false;
     }
 }

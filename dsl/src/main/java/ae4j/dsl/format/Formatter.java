@@ -306,7 +306,9 @@ public final class Formatter {
             case Statement.Export e ->
                 line(
                         0,
-                        "export " + e.model().text() + " to " + string(e.path().value())
+                        "export " + e.model().text()
+                                + (e.part() == null ? "" : "." + e.part().text()) + " to "
+                                + string(e.path().value())
                                 + (e.format() == null ? "" : " as " + e.format().text()),
                         sp.start(),
                         sp.end(),

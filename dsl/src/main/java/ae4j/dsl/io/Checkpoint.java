@@ -122,9 +122,7 @@ public record Checkpoint(
                     throw new IllegalArgumentException("optimizer slot " + e.getKey() + ", " + p.name() + ": "
                             + arrays[i].length + " values, need " + n);
                 }
-                one.put(
-                        p.name(),
-                        Safetensors.Tensor.of(p.name(), p.rows(), p.cols(), java.util.Arrays.copyOf(arrays[i], n)));
+                one.put(p.name(), ModelFile.fileTensor(p, arrays[i]));
             }
             state.put(e.getKey(), one);
         }

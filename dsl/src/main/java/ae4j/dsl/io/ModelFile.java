@@ -18,10 +18,10 @@ import java.util.Set;
  * <p><b>Tensors</b> are the model's parameters, F32, in {@link CompiledModel#paramInfo()} order and under
  * its names: {@code <part>.<layer>.weight} and {@code <part>.<layer>.bias}, e.g. {@code f.0.weight},
  * {@code f.0.bias}, {@code g.1.weight}, where the part is the encoder or decoder name of the DSL and the
- * layer counts from 0. Every tensor is 2-D, {@code [rows, cols]}, row-major: a weight is
- * {@code [out, in]} (as {@code torch.nn.Linear.weight}: y = x W^T + b) and a bias is {@code [1, out]}.
- * When loading, a 1-D {@code [out]} tensor is accepted for a {@code [1, out]} parameter, so weights
- * exported from PyTorch load as they are.
+ * layer counts from 0. Tensors are stored as PyTorch's {@code torch.nn.Linear} holds them, row-major: a
+ * weight is 2-D {@code [out, in]} (y = x W^T + b) and a bias is 1-D {@code [out]}, so
+ * {@code load_state_dict} takes the file as it is. When loading, a 2-D {@code [1, out]} bias (the layout files
+ * written before ae4j 0.2 used) is accepted as well.
  *
  * <p><b>Metadata</b> (all strings): {@code format} = {@code ae4j.model}, {@code format_version} =
  * {@code 1}, {@code model} = the model name, {@code source} = the DSL program text, {@code config} = the
@@ -64,16 +64,36 @@ public final class ModelFile {
         Safetensors.write(file, paramTensors(model), meta);
     }
 
-    /** Copies of the model's parameters as tensors {@code [rows, cols]}, in {@link CompiledModel#paramInfo()} order. */
+    /**
+     * Copies of the model's parameters as tensors in the file layout ({@link #fileShape}), in
+     * {@link CompiledModel#paramInfo()} order.
+     */
     public static List<Safetensors.Tensor> paramTensors(CompiledModel model) {
         List<CompiledModel.ParamInfo> info = model.paramInfo();
         float[][] params = model.params();
         List<Safetensors.Tensor> out = new ArrayList<>(info.size());
         for (int i = 0; i < info.size(); i++) {
-            CompiledModel.ParamInfo p = info.get(i);
-            out.add(Safetensors.Tensor.of(p.name(), p.rows(), p.cols(), Arrays.copyOf(params[i], p.rows() * p.cols())));
+            out.add(fileTensor(info.get(i), params[i]));
         }
         return out;
+    }
+
+    /**
+     * The shape a parameter has in a file: {@code [out]} for a bias (a {@code 1 x out} parameter named
+     * {@code *.bias}, PyTorch's layout), {@code [rows, cols]} for everything else (a weight {@code [out, in]},
+     * also when out is 1).
+     */
+    public static int[] fileShape(CompiledModel.ParamInfo p) {
+        return isBias(p) ? new int[] {p.cols()} : new int[] {p.rows(), p.cols()};
+    }
+
+    /** A copy of {@code values} (at least the parameter's size) as a tensor of {@code p} in the file layout. */
+    public static Safetensors.Tensor fileTensor(CompiledModel.ParamInfo p, float[] values) {
+        return new Safetensors.Tensor(p.name(), fileShape(p), Arrays.copyOf(values, p.rows() * p.cols()));
+    }
+
+    private static boolean isBias(CompiledModel.ParamInfo p) {
+        return p.rows() == 1 && p.name().endsWith(".bias");
     }
 
     /** Reads a model file without a model at hand. */
@@ -143,11 +163,12 @@ public final class ModelFile {
             known.add(p.name());
             Safetensors.Tensor t = tensors.get(p.name());
             if (t == null) {
-                missing.add(p.name() + " (" + p.rows() + " x " + p.cols() + ")");
+                missing.add(p.name() + " (" + Safetensors.shapeText(fileShape(p)) + ")");
                 continue;
             }
             if (!fits(t.shape(), p)) {
-                diffs.add(p.name() + ": file has " + t.shapeText() + ", model has " + p.rows() + " x " + p.cols());
+                diffs.add(p.name() + ": file has " + t.shapeText() + ", model has "
+                        + Safetensors.shapeText(fileShape(p)));
             }
         }
         List<String> extra = new ArrayList<>();
@@ -165,6 +186,7 @@ public final class ModelFile {
         return diffs;
     }
 
+    /** A tensor fits a parameter in the file layout or as rows x cols ({@code [1, out]} for a bias: old files). */
     private static boolean fits(int[] shape, CompiledModel.ParamInfo p) {
         if (shape.length == 2) {
             return shape[0] == p.rows() && shape[1] == p.cols();

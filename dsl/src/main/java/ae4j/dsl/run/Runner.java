@@ -1,5 +1,6 @@
 package ae4j.dsl.run;
 
+import ae4j.dsl.check.CheckedModel;
 import ae4j.dsl.check.CheckedProgram;
 import ae4j.dsl.check.CheckedProgram.Step;
 import ae4j.dsl.check.FrontEnd;
@@ -13,6 +14,7 @@ import ae4j.dsl.io.AtomicFile;
 import ae4j.dsl.io.Checkpoint;
 import ae4j.dsl.io.ModelFile;
 import ae4j.dsl.io.ModelMismatchException;
+import ae4j.dsl.onnx.OnnxExport;
 import ae4j.dsl.runtime.Forward;
 import ae4j.dsl.syntax.SourceText;
 import ae4j.dsl.train.ConsoleProgress;
@@ -156,7 +158,7 @@ public final class Runner {
                 case Step.Train t -> train(t);
                 case Step.Analyze a -> analyze(a);
                 case Step.Save s -> save(s.model(), resolveSave(s.path()), "safetensors");
-                case Step.Export e -> save(e.model(), resolveSave(e.path()), e.format());
+                case Step.Export e -> export(e.model(), resolveSave(e.path()), e.format(), e.part());
                 case Step.Load l -> load(l, folder);
             }
         }
@@ -493,14 +495,40 @@ public final class Runner {
     }
 
     private void save(String name, Path path, String format) throws IOException {
+        export(name, path, format, null);
+    }
+
+    /** Writes the model, or its encoder or decoder alone ({@code part}, onnx only), in {@code format}. */
+    private void export(String name, Path path, String format, String part) throws IOException {
         BuiltModel l = model(name);
         Files.createDirectories(path.toAbsolutePath().getParent());
         switch (format) {
             case "safetensors" -> ModelFile.save(path, l.model(), source, Map.of(), Map.of());
             case "csv" -> RunReports.exportCsv(l.model(), path);
+            case "onnx" -> {
+                OnnxExport.Part p = onnxPart(name, l.checked(), part);
+                try {
+                    OnnxExport.write(path, l, p);
+                } catch (OnnxExport.ExportException e) {
+                    throw new UserError("export " + name + ": " + e.getMessage());
+                }
+            }
             default -> throw new IllegalStateException("ae4j bug: the checker accepted export as " + format);
         }
-        out.println(("safetensors".equals(format) ? "saved " : "exported ") + name + " to " + path);
+        String what = part == null
+                ? name
+                : name + "'s " + (part.equals(l.checked().encoder().name()) ? "encoder " : "decoder ") + part;
+        out.println(("safetensors".equals(format) ? "saved " : "exported ") + what + " to " + path);
+    }
+
+    /** The part of the model {@code export m.part} names: the whole model (null), its encoder or its decoder. */
+    private static OnnxExport.Part onnxPart(String name, CheckedModel m, String part) {
+        if (part == null) return OnnxExport.Part.MODEL;
+        if (part.equals(m.encoder().name())) return OnnxExport.Part.ENCODER;
+        if (m.decoder().exists() && part.equals(m.decoder().name())) return OnnxExport.Part.DECODER;
+        throw new UserError("export " + name + "." + part + ": model " + name + " has no part " + part
+                + " (its encoder is " + m.encoder().name()
+                + (m.decoder().exists() ? " and its decoder " + m.decoder().name() : "; it has no decoder") + ")");
     }
 
     private void load(Step.Load s, Path folder) throws IOException {

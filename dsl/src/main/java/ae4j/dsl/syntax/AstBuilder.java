@@ -58,7 +58,11 @@ final class AstBuilder {
         }
         var e = ctx.exportStmt();
         return new Statement.Export(
-                name(e.modelName), string(e.path), e.format == null ? null : name(e.format), span(e));
+                name(e.modelName),
+                e.part == null ? null : name(e.part),
+                string(e.path),
+                e.format == null ? null : name(e.format),
+                span(e));
     }
 
     private Statement data(AeParser.DataDeclContext ctx) {

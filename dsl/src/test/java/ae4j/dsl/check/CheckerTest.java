@@ -293,6 +293,10 @@ class CheckerTest {
                 train m on a { validation: b }
                 save m to "m.safetensors"
                 export m to "m.csv"
+                export m to "m.onnx"
+                export m.f to "f.onnx"
+                export m.g to "g.model" as onnx
+                export m.f to "encoder"
                 """);
         assertTrue(r.ok(), r.diagnostics().render());
         CheckedProgram p = r.checked();
@@ -309,6 +313,19 @@ class CheckerTest {
                         .get("validation"));
         assertEquals(
                 new CheckedProgram.Step.Export("m", "m.csv", "csv"), p.steps().get(2));
+        assertEquals(
+                new CheckedProgram.Step.Export("m", "m.onnx", "onnx", null),
+                p.steps().get(3));
+        assertEquals(
+                new CheckedProgram.Step.Export("m", "f.onnx", "onnx", "f"),
+                p.steps().get(4));
+        assertEquals(
+                new CheckedProgram.Step.Export("m", "g.model", "onnx", "g"),
+                p.steps().get(5));
+        assertEquals(
+                new CheckedProgram.Step.Export("m", "encoder", "onnx", "f"),
+                p.steps().get(6),
+                "a part is onnx");
     }
 
     /** Greedy pretraining (14.3) needs an encoder-decoder stack; pretrain_epochs alone does nothing. */

@@ -94,7 +94,9 @@ public final class ProgramGenerator {
                 else t("load", name(), "from", string());
             }
             default -> {
-                t("export", name(), "to", string());
+                t("export", name());
+                if (r.nextBoolean()) t(".", name()); // a part: export m.f
+                t("to", string());
                 if (r.nextBoolean()) t("as", plainName());
             }
         }

@@ -43,7 +43,7 @@ class ModelFileTest {
                 List.of("f.0.weight", "f.0.bias", "f.1.weight", "f.1.bias", "g.0.weight", "g.0.bias"),
                 List.copyOf(saved.tensors().keySet()));
         assertArrayEquals(new int[] {4, 6}, saved.tensors().get("f.0.weight").shape());
-        assertArrayEquals(new int[] {1, 4}, saved.tensors().get("f.0.bias").shape());
+        assertArrayEquals(new int[] {4}, saved.tensors().get("f.0.bias").shape(), "a bias is [out], as PyTorch's");
         Map<String, String> meta = Safetensors.read(file).metadata();
         assertEquals("ae4j.model", meta.get("format"));
         assertEquals(
@@ -89,31 +89,51 @@ class ModelFileTest {
         assertEquals(
                 List.of(
                         "f.0.weight: file has 256 x 784, model has 128 x 784",
-                        "f.0.bias: file has 1 x 256, model has 1 x 128",
-                        "missing from the file: g.0.bias (1 x 784)",
+                        "f.0.bias: file has 256, model has 128",
+                        "missing from the file: g.0.bias (784)",
                         "in the file but not in the model: old.extra (1 x 3)"),
                 e.differences());
         assertEquals(
                 file + " does not fit model ae:\n  f.0.weight: file has 256 x 784, model has 128 x 784\n"
-                        + "  f.0.bias: file has 1 x 256, model has 1 x 128\n  missing from the file: g.0.bias (1 x 784)\n"
+                        + "  f.0.bias: file has 256, model has 128\n  missing from the file: g.0.bias (784)\n"
                         + "  in the file but not in the model: old.extra (1 x 3)",
                 e.getMessage());
         assertEquals(42f, small.params()[2][0], "nothing copied when anything differs");
     }
 
+    /** Files written before biases became [out] hold them as [1, out]: they still load, values unchanged. */
     @Test
-    void oneDimensionalBiasFromPyTorchIsAccepted() throws IOException {
+    void oldLayoutWithTwoDimensionalBiasesStillLoads() throws IOException {
         FakeModel m = new FakeModel("lin", new ParamInfo("f.0.weight", 2, 3), new ParamInfo("f.0.bias", 1, 2));
-        Path file = dir.resolve("torch.safetensors");
+        Path file = dir.resolve("old.safetensors");
         Safetensors.write(
                 file,
                 List.of(
                         Safetensors.Tensor.of("f.0.weight", 2, 3, new float[] {1, 2, 3, 4, 5, 6}),
-                        new Safetensors.Tensor("f.0.bias", new int[] {2}, new float[] {7, 8})),
-                Map.of());
+                        Safetensors.Tensor.of("f.0.bias", 1, 2, new float[] {7, 8})),
+                Map.of("format", "ae4j.model", "format_version", "1"));
         ModelFile.load(file, m);
         assertArrayEquals(new float[] {7, 8}, m.params()[1]);
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, m.params()[0]);
+        // saved again, the bias takes the new layout and the values survive the round trip
+        Path again = dir.resolve("new.safetensors");
+        ModelFile.save(again, m, "", Map.of(), Map.of());
+        assertArrayEquals(
+                new int[] {2}, Safetensors.read(again).tensors().get("f.0.bias").shape());
+        FakeModel back = new FakeModel("lin", new ParamInfo("f.0.weight", 2, 3), new ParamInfo("f.0.bias", 1, 2));
+        ModelFile.load(again, back);
+        assertArrayEquals(new float[] {7, 8}, back.params()[1]);
+    }
+
+    /** A weight with one output row stays 2-D [1, in]: only parameters named *.bias take the 1-D layout. */
+    @Test
+    void aOneRowWeightStaysTwoDimensional() throws IOException {
+        FakeModel m = new FakeModel("lin", new ParamInfo("f.0.weight", 1, 3), new ParamInfo("f.0.bias", 1, 1));
+        Path file = dir.resolve("one.safetensors");
+        ModelFile.save(file, m, "", Map.of(), Map.of());
+        var t = Safetensors.read(file).tensors();
+        assertArrayEquals(new int[] {1, 3}, t.get("f.0.weight").shape());
+        assertArrayEquals(new int[] {1}, t.get("f.0.bias").shape());
     }
 
     @Test

@@ -38,6 +38,8 @@ class RunnerTest {
                 save ae to "ae.safetensors"
                 load ae from "ae.safetensors"
                 export ae to "ae.csv"
+                export ae to "onnx/ae.onnx"
+                export ae.f to "onnx/ae-encoder.onnx"
                 """);
         Path out = dir.resolve("out");
         RunOutcome r = run(f, out);
@@ -50,6 +52,16 @@ class RunnerTest {
         assertTrue(ImageIO.read(out.resolve("ae/loss.png").toFile()).getWidth() > 100);
         assertEquals("ae", ModelFile.read(out.resolve("ae.safetensors")).modelName());
         assertTrue(Files.readString(out.resolve("ae.csv")).startsWith("# f.0.weight 16 x 2"));
+        assertTrue(r.out().contains("exported ae to " + out.resolve("onnx/ae.onnx")), r.out());
+        assertTrue(r.out().contains("exported ae's encoder f to " + out.resolve("onnx/ae-encoder.onnx")), r.out());
+        var env = ae4j.dsl.onnx.OnnxRuntimeForTests.environment();
+        try (var s = env.createSession(out.resolve("onnx/ae.onnx").toString())) {
+            assertEquals(java.util.Set.of("x"), s.getInputNames());
+            assertEquals(java.util.Set.of("r"), s.getOutputNames());
+        }
+        try (var s = env.createSession(out.resolve("onnx/ae-encoder.onnx").toString())) {
+            assertEquals(java.util.Set.of("h"), s.getOutputNames());
+        }
         // Points are not images: no reconstruction grid.
         assertTrue(!Files.exists(out.resolve("ae/reconstructions.png")));
     }
