@@ -276,6 +276,30 @@ public final class Runner {
 
     // ------------------------------------------------------------------ models
 
+    /**
+     * A model the program loads without declaring it ({@code load m from "m.safetensors"} alone): built from the
+     * program saved in the file (ae4j's save writes it), under the name the load statement gives.
+     */
+    private BuiltModel fromSavedProgram(String name, Path file) throws IOException {
+        ModelFile.Saved saved = ModelFile.read(file);
+        String fix = "; declare model " + name + " in the program with the layers the file was saved from";
+        if (saved.source().isBlank() || saved.modelName().isBlank())
+            throw new UserError(
+                    "load " + name + ": " + file + " holds no ae4j program to rebuild the model from" + fix);
+        FrontEnd.Result r = FrontEnd.check(file.getFileName() + " (the program saved in it)", saved.source());
+        CheckedModel m = r.checked() == null ? null : r.checked().model(saved.modelName());
+        if (!r.ok() || m == null)
+            throw new UserError("load " + name + ": the program saved in " + file + " does not check with this ae4j"
+                    + (r.ok()
+                            ? " (it has no model " + saved.modelName() + ")"
+                            : ":\n" + r.diagnostics().render())
+                    + fix);
+        out.println("load " + name + ": model " + saved.modelName() + " as declared in the program saved in " + file);
+        BuiltModel l = builder.build(m, ModelBuilder.rowsFor(1), 0);
+        models.put(name, l);
+        return l;
+    }
+
     private BuiltModel model(String name) {
         BuiltModel known = models.get(name);
         if (known != null) return known;
@@ -532,7 +556,6 @@ public final class Runner {
     }
 
     private void load(Step.Load s, Path folder) throws IOException {
-        BuiltModel l = model(s.model());
         Path p = Path.of(s.path());
         if (!p.isAbsolute()) p = folder.resolve(p);
         if (!Files.exists(p)) {
@@ -542,6 +565,9 @@ public final class Runner {
                 throw new UserError("load " + s.model() + ": " + s.path() + " not found (looked in " + folder + " and "
                         + options.out() + ")");
         }
+        BuiltModel l = models.containsKey(s.model()) || program.model(s.model()) != null
+                ? model(s.model())
+                : fromSavedProgram(s.model(), p);
         ModelFile.load(p, l.model());
         out.println("loaded " + s.model() + " from " + p);
     }

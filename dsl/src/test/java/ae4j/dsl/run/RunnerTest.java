@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +166,53 @@ class RunnerTest {
         for (int y = 0; y < grid.getHeight() && !text; y++)
             for (int x = 0; x < labels && !text; x++) text = (grid.getRGB(x, y) & 0xff) < 128;
         assertTrue(text, "the rows are named");
+    }
+
+    /**
+     * {@code load m from FILE} without declaring m builds the model from the program saved in the file: the loaded
+     * model's loss on the same data is the saved one's, to the printed digit.
+     */
+    @Test
+    void loadingAnUndeclaredModelRebuildsItFromTheSavedProgram(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.ae");
+        Files.writeString(a, """
+                data ring = circle(radius: 2, n: 200)
+                model tiny {
+                  input x[2]
+                  encoder f { dense 3 tanh }
+                  decoder g { dense 2 }
+                  minimize mse(x, g(f(x)))
+                }
+                train tiny on ring { epochs: 2, seed: 3 }
+                save tiny to "tiny.safetensors"
+                evaluate tiny on ring { loss }
+                """);
+        RunOutcome first = run(a, dir.resolve("o"));
+        assertEquals(0, first.code(), first.err());
+        Path b = dir.resolve("b.ae");
+        Files.writeString(b, """
+                data ring = circle(radius: 2, n: 200)
+                load pretrained from "o/tiny.safetensors"
+                evaluate pretrained on ring { loss }
+                """);
+        RunOutcome second = run(b, dir.resolve("o2"));
+        assertEquals(0, second.code(), second.err());
+        Matcher m1 = Pattern.compile("evaluate tiny on ring: loss ([0-9.]+)").matcher(first.out());
+        Matcher m2 =
+                Pattern.compile("evaluate pretrained on ring: loss ([0-9.]+)").matcher(second.out());
+        assertTrue(m1.find(), first.out());
+        assertTrue(m2.find(), second.out());
+        assertEquals(m1.group(1), m2.group(1));
+
+        Files.writeString(dir.resolve("plain.safetensors"), "not a model");
+        Files.writeString(b, """
+                data ring = circle(radius: 2, n: 200)
+                load other from "plain.safetensors"
+                evaluate other on ring { loss }
+                """);
+        RunOutcome bad = run(b, dir.resolve("o3"));
+        assertEquals(1, bad.code(), bad.out() + bad.err());
+        assertTrue(!bad.err().contains("bug"), bad.err());
     }
 
     @Test
