@@ -182,7 +182,10 @@ public final class Session {
 
     /** The checked declaration of a model (null if none). */
     public synchronized CheckedModel checkedModel(String name) {
-        return lastProgram == null ? null : lastProgram.model(name);
+        CheckedModel declared = lastProgram == null ? null : lastProgram.model(name);
+        if (declared != null) return declared;
+        // loaded without a declaration: the model as the program saved in its file declares it
+        return runner.hasModel(name) ? runner.built(name).checked() : null;
     }
 
     /** The compiled model {@code name} (compiled on first use, then kept with its weights). */

@@ -61,6 +61,24 @@ class SessionTest {
                 outBytes.toString(StandardCharsets.UTF_8));
     }
 
+    /** A cell that loads a model it does not declare makes it usable from Java too (Session.model, checkedModel). */
+    @Test
+    void aLoadedUndeclaredModelIsUsableInLaterCells() throws Exception {
+        Session s = new Session(dir, dir.resolve("reports"), null);
+        assertTrue(eval(s, "cell1", DATA + MODEL).ok());
+        assertTrue(
+                eval(s, "cell2", "train ae on blobs { epochs: 1, batch: 50, seed: 3 }\nsave ae to \"ae.safetensors\"\n")
+                        .ok());
+        Session t = new Session(dir, dir.resolve("reports2"), null);
+        Session.Outcome o = eval(t, "cell1", DATA + "load again from \"ae.safetensors\"\n");
+        assertTrue(o.ok(), outBytes.toString(StandardCharsets.UTF_8));
+        assertEquals("ae", t.checkedModel("again").name());
+        var blobs = s.data("blobs");
+        double before = Forward.meanLoss(s.model("ae").model(), blobs.values(), blobs.size(), blobs.dim());
+        double after = Forward.meanLoss(t.model("again").model(), blobs.values(), blobs.size(), blobs.dim());
+        assertEquals(before, after, 1e-9 * Math.abs(before));
+    }
+
     @Test
     void declarationsPersistAndALaterCellTrainsAnEarlierModelFromItsWeights() {
         Session s = new Session(dir, dir.resolve("reports"), null);
