@@ -132,6 +132,31 @@ class LauncherTest(unittest.TestCase):
         self.assertNotIn("incubator", err)
         self.assertIn("Vector", r.stdout.decode("utf-8"))
 
+    def test_help_and_did_you_mean_through_the_launcher(self):
+        def run(*args):
+            r = subprocess.run([LAUNCHER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+            return r.returncode, r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
+
+        code, out, err = run()
+        self.assertEqual(0, code, err)
+        for command in ("run", "check", "fmt", "emit", "version", "demo", "bench", "kernel", "notebook",
+                        "notebooks", "jshell", "test", "completion"):
+            self.assertRegex(out, r"(?m)^  %s +\S" % command)
+        # a Java command and commands the launcher runs in bash answer --help alike, without running anything
+        for args, usage in ((["run", "--help"], "Usage: ae4j run"), (["test", "--help"], "Usage: ae4j test"),
+                            (["kernel", "install", "--help"], "Usage: ae4j kernel install"),
+                            (["jshell", "-h"], "Usage: ae4j jshell"), (["bench", "compare", "--help"],
+                                                                         "Usage: ae4j bench compare")):
+            code, out, err = run(*args)
+            self.assertEqual(0, code, " ".join(args) + ": " + err)
+            self.assertIn(usage, out)
+        code, out, err = run("chek", "x.ae")
+        self.assertEqual(1, code)
+        self.assertIn("unknown command 'chek'; did you mean 'check'", err)
+        code, out, err = run("notebooks", "refesh")
+        self.assertEqual(1, code)
+        self.assertIn("did you mean 'refresh'", err)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -33,6 +33,12 @@ public final class Cli {
 
     private Cli() {}
 
+    /**
+     * The package of the benchmarks (module bench, which depends on this one): their classes are found by
+     * name on the launcher's class path, never compiled against.
+     */
+    static final String BENCH = "ae4j.bench.";
+
     static final String EXIT_CODES = "%nExit codes (every command):%n"
             + "  0 done (warnings allowed)%n"
             + "  1 something you gave needs fixing (the program, an option, a data, model or checkpoint file,%n"
@@ -397,7 +403,7 @@ public final class Cli {
             List<String> a = new ArrayList<>();
             if (quick) a.add("--quick");
             if (elementwise) a.add("--elementwise");
-            return callMain("ae4j.bench.GemmBench", a, spec);
+            return callMain(BENCH + "GemmBench", a, spec);
         }
     }
 
@@ -425,7 +431,7 @@ public final class Cli {
                     + " generated class vs the sum of its GEMMs alone (the floor) vs the reference executor.")
     static final class BenchStep extends BenchQuick {
         BenchStep() {
-            super("ae4j.bench.StepBench");
+            super(BENCH + "StepBench");
         }
     }
 
@@ -437,7 +443,7 @@ public final class Cli {
                     + " contractive 784-512 at batch 128; prints the final training loss.")
     static final class BenchTrain extends BenchQuick {
         BenchTrain() {
-            super("ae4j.bench.TrainBench");
+            super(BENCH + "TrainBench");
         }
     }
 
@@ -450,7 +456,7 @@ public final class Cli {
                     + " binarises and indexes the 60,000 training images (images/s).")
     static final class BenchHashing extends BenchQuick {
         BenchHashing() {
-            super("ae4j.bench.HashingBench");
+            super(BENCH + "HashingBench");
         }
     }
 
@@ -461,7 +467,7 @@ public final class Cli {
     static final class BenchCompile extends Base {
         @Override
         public Integer call() throws Exception {
-            return callMain("ae4j.bench.CompileBench", List.of(), spec);
+            return callMain(BENCH + "CompileBench", List.of(), spec);
         }
     }
 
@@ -480,7 +486,7 @@ public final class Cli {
                 spec.commandLine().getErr().println("ae4j bench psd: N must be at least 1, got " + n);
                 return ExitCode.INPUT;
             }
-            return callMain("ae4j.bench.PsdBench", n == null ? List.of() : List.of(Integer.toString(n)), spec);
+            return callMain(BENCH + "PsdBench", n == null ? List.of() : List.of(Integer.toString(n)), spec);
         }
     }
 
@@ -495,7 +501,7 @@ public final class Cli {
 
         @Override
         public Integer call() throws Exception {
-            return callMain("ae4j.bench.CompareBench", options, spec);
+            return callMain(BENCH + "CompareBench", options, spec);
         }
     }
 
