@@ -95,8 +95,8 @@ public final class ConsoleProgress implements TrainingListener {
                 p.totalSteps(),
                 p.loss()));
         appendTerms(b, p.terms());
-        b.append(String.format(Locale.ROOT, " %,.0f ex/s %s", p.examplesPerSecond(), clock(elapsed)));
-        if (Double.isFinite(p.secondsLeft())) b.append(" left ").append(clock(p.secondsLeft()));
+        b.append(String.format(Locale.ROOT, " %,.0f ex/s, %s elapsed", p.examplesPerSecond(), clock(elapsed)));
+        if (Double.isFinite(p.secondsLeft())) b.append(", ").append(clock(p.secondsLeft())).append(" left");
         return b.toString();
     }
 
