@@ -96,7 +96,8 @@ public final class ConsoleProgress implements TrainingListener {
                 p.loss()));
         appendTerms(b, p.terms());
         b.append(String.format(Locale.ROOT, " %,.0f ex/s, %s elapsed", p.examplesPerSecond(), clock(elapsed)));
-        if (Double.isFinite(p.secondsLeft())) b.append(", ").append(clock(p.secondsLeft())).append(" left");
+        if (Double.isFinite(p.secondsLeft()))
+            b.append(", ").append(clock(p.secondsLeft())).append(" left");
         return b.toString();
     }
 
