@@ -494,14 +494,75 @@ public final class Cli {
             name = "compare",
             header = "ae4j against PyTorch and Deeplearning4j on the same CPU",
             description =
-                    "ae4j against PyTorch (Debian python3-torch with OpenBLAS/OpenMP; packages installed if missing) and Deeplearning4j on the same CPU: one epoch of Fashion-MNIST for mid, deep, dae and cae at batch 32 and 128 on 1 and 2 threads, plus encode-only mid at batch 1024; same initial weights, objective, Adam, batch and threads; the sides alternate, median of 3 runs. Prints examples/s, the ratio, GFLOP/s against the FMA peak, the objective before and after, and each side's peak resident memory. Options: --quick (smoke run), --models LIST, --batches LIST, --threads LIST, --runs N, --examples N, --no-encode, --no-dl4j; --check compares the two sides' objective and gradients on identical weights (exit 1 on mismatch); --profile shows where ae4j's training time goes (JFR samples and a per-phase timer).")
+                    "ae4j against PyTorch (Debian python3-torch with OpenBLAS/OpenMP; packages installed if missing) and Deeplearning4j on the same CPU: one epoch of Fashion-MNIST for mid, deep, dae and cae at batch 32 and 128 on 1 and 2 threads, plus encode-only mid at batch 1024; same initial weights, objective, Adam, batch and threads; the sides alternate, median of 3 runs. Prints examples/s, the ratio, GFLOP/s against the FMA peak, the objective before and after, and each side's peak resident memory. --check compares the two sides' objective and gradients on identical weights (exit 1 on mismatch); --profile shows where ae4j's training time goes (JFR samples and a per-phase timer).")
     static final class BenchCompare extends Base {
-        @Parameters(paramLabel = "OPTION", arity = "0..*", description = "the options above")
-        List<String> options = new ArrayList<>();
+        @Option(names = "--quick", description = "a smoke run (fewer examples, one run)")
+        boolean quick;
+
+        @Option(names = "--check", description = "compare the objective and gradients on identical weights")
+        boolean check;
+
+        @Option(names = "--profile", description = "where ae4j's training time goes")
+        boolean profile;
+
+        @Option(names = "--no-encode", description = "leave out the encode-only row")
+        boolean noEncode;
+
+        @Option(names = "--no-dl4j", description = "leave out Deeplearning4j")
+        boolean noDl4j;
+
+        @Option(names = "--models", paramLabel = "LIST", description = "of mid, deep, dae, cae (comma-separated)")
+        String models;
+
+        @Option(names = "--batches", paramLabel = "LIST", description = "batch sizes (comma-separated)")
+        String batches;
+
+        @Option(names = "--threads", paramLabel = "LIST", description = "thread counts (comma-separated)")
+        String threads;
+
+        @Option(names = "--runs", paramLabel = "N", description = "runs per side (the median is reported)")
+        String runs;
+
+        @Option(names = "--examples", paramLabel = "N", description = "examples per epoch")
+        String examples;
+
+        @Option(names = "--encode-batch", paramLabel = "N", description = "batch of the encode-only row")
+        String encodeBatch;
+
+        @Option(names = "--encode-passes", paramLabel = "N", description = "passes of the encode-only row")
+        String encodePasses;
+
+        @Option(names = "--dl4j-examples", paramLabel = "N", description = "examples for Deeplearning4j")
+        String dl4jExamples;
+
+        @Option(names = "--python", paramLabel = "PATH", description = "the Python with PyTorch")
+        String python;
+
+        @Option(names = "--script", paramLabel = "PATH", description = "the PyTorch side's script")
+        String script;
 
         @Override
         public Integer call() throws Exception {
-            return callMain(BENCH + "CompareBench", options, spec);
+            List<String> a = new ArrayList<>();
+            if (quick) a.add("--quick");
+            if (check) a.add("--check");
+            if (profile) a.add("--profile");
+            if (noEncode) a.add("--no-encode");
+            if (noDl4j) a.add("--no-dl4j");
+            String[][] valued = {
+                {"--models", models},
+                {"--batches", batches},
+                {"--threads", threads},
+                {"--runs", runs},
+                {"--examples", examples},
+                {"--encode-batch", encodeBatch},
+                {"--encode-passes", encodePasses},
+                {"--dl4j-examples", dl4jExamples},
+                {"--python", python},
+                {"--script", script}
+            };
+            for (String[] v : valued) if (v[1] != null) a.addAll(List.of(v[0], v[1]));
+            return callMain(BENCH + "CompareBench", a, spec);
         }
     }
 

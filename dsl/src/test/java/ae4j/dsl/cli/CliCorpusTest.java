@@ -61,6 +61,8 @@ class CliCorpusTest {
         c.add(new Case("fmt, mistyped option", List.of("fmt", "--chek", ok.toString()), 1, "did you mean '--check'"));
         c.add(new Case(
                 "emit, mistyped option", List.of("emit", ok.toString(), "--modle", "m"), 1, "did you mean '--model'"));
+        c.add(new Case(
+                "bench compare, mistyped option", List.of("bench", "compare", "--quik"), 1, "did you mean '--quick'"));
         c.add(new Case("bench psd, not a number", List.of("bench", "psd", "many"), 1, "'many' is not an int"));
         c.add(new Case(
                 "launcher command run from Java", List.of("jshell"), 1, "is run by the launcher: ./ae4j jshell"));
