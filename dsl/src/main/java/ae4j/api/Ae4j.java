@@ -58,15 +58,16 @@ public final class Ae4j {
     }
 
     static void evalOrThrow(Session s, String source) {
+        evalOrThrow(s, source, null);
+    }
+
+    /** Runs {@code source}; {@code observer} (may be null) also hears about each training it runs. */
+    static void evalOrThrow(Session s, String source, ae4j.dsl.run.Runner.Hooks observer) {
         String name;
         synchronized (Ae4j.class) {
             name = "eval[" + (++cells) + "]";
         }
-        evalOrThrow(s, name, source);
-    }
-
-    private static void evalOrThrow(Session s, String name, String source) {
-        Session.Outcome o = s.eval(name, source, System.out, System.err);
+        Session.Outcome o = s.eval(name, source, System.out, System.err, observer);
         if (!o.ok())
             throw new AeException(
                     o.error() != null ? o.error() : o.diagnostics().stripTrailing());

@@ -167,8 +167,32 @@ public final class Model {
      * Trains on a data set with the options of a train statement, e.g. {@code "epochs: 2, batch: 128"}
      * (the same as the cell {@code train NAME on DATA { options }}).
      */
-    public void train(Data data, String options) {
-        Ae4j.evalOrThrow(session, "train " + name + " on " + data.name() + " { " + options + " }");
+    public History train(Data data, String options) {
+        return train(data, options, null);
+    }
+
+    /**
+     * {@link #train(Data, String)}, telling {@code callback} (may be null) about each batch and epoch.
+     *
+     * @return what the training measured, epoch by epoch
+     */
+    public History train(Data data, String options, TrainingCallback callback) {
+        if (data.session() != session)
+            throw new IllegalArgumentException(
+                    "data " + data.name() + " belongs to another session than model " + name);
+        History.Recorder[] recorder = new History.Recorder[1];
+        ae4j.dsl.run.Runner.Hooks observer = new ae4j.dsl.run.Runner.Hooks() {
+            @Override
+            public ae4j.dsl.train.TrainingListener listener(String model, String[] termNames, java.io.PrintStream err) {
+                if (!model.equals(name)) return new ae4j.dsl.train.TrainingListener() {}; // a pretraining level
+                recorder[0] = new History.Recorder(name, termNames, callback);
+                return recorder[0];
+            }
+        };
+        Ae4j.evalOrThrow(session, "train " + name + " on " + data.name() + " { " + options + " }", observer);
+        return recorder[0] == null
+                ? new History(name, java.util.List.of(), java.util.List.of())
+                : recorder[0].history();
     }
 
     // ------------------------------------------------------------------ analyses (sections 14.5.1, 14.7, 14.9)
@@ -400,14 +424,20 @@ public final class Model {
         }
     }
 
-    /** The layers, one per line: kind, shape, activation, parameters. */
-    public String summary() {
-        StringBuilder b = new StringBuilder();
-        for (String[] row : layerRows())
-            b.append(String.format(Locale.ROOT, "%-10s %-16s %-10s %12s%n", (Object[]) row));
-        b.append("objective: ").append(objective()).append('\n');
-        b.append(String.format(Locale.ROOT, "%,d parameters", parameterCount()));
-        return b.toString();
+    /**
+     * The layers as a table (part, layer, activation, parameters), the objective and the parameter count;
+     * JShell prints it as the table, a notebook shows it as HTML.
+     */
+    public Summary summary() {
+        java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
+        for (String[] row : layerRows()) rows.add(java.util.List.of(row));
+        return new Summary(
+                "model " + name,
+                java.util.List.of("part", "layer", "activation", "parameters"),
+                rows,
+                java.util.List.of(
+                        "objective: " + objective(), String.format(Locale.ROOT, "%,d parameters", parameterCount())),
+                html());
     }
 
     /** An HTML table of the layers and the objective (how a notebook shows a model). */

@@ -93,8 +93,10 @@ class LayeringTest {
                             "ae4j.dsl.compile",
                             "ae4j.dsl.data",
                             "ae4j.dsl.io",
+                            "ae4j.dsl.report", // a training history's chart
                             "ae4j.dsl.run",
-                            "ae4j.dsl.runtime")),
+                            "ae4j.dsl.runtime",
+                            "ae4j.dsl.train")), // a training history's events
             // The kernel is a thin layer: the facade, a notebook session (run), and what it shows (reports, progress).
             Map.entry(
                     "ae4j.kernel",

@@ -301,7 +301,7 @@ public final class Ae4jKernel extends BaseKernel {
             String word = AeWords.wordAt(code, at);
             doc = AeWords.documentation(word);
             if (doc == null && session.modelNames().contains(word))
-                doc = Ae4j.model(word).summary();
+                doc = Ae4j.model(word).summary().toString();
         } else {
             doc = java.documentation(code, at);
         }

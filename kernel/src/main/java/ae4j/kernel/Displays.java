@@ -38,6 +38,9 @@ final class Displays {
                 d.putHTML(m.html());
             }
             case Data data -> d.putText(data.toString());
+            // ae4j.api values that draw themselves (a training History as its chart, a model Summary as HTML)
+            case ae4j.api.Displayable x ->
+                x.mimeBundle().forEach((type, content) -> d.putData(MIMEType.parse(type), content));
             case String s -> d.putText(s);
             case BufferedImage img -> {
                 d.putText("image " + img.getWidth() + " x " + img.getHeight());

@@ -13,12 +13,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The language commands of the ae4j launcher: {@code check FILE...}, {@code fmt [--check] FILE...} and
- * {@code emit FILE [--model NAME]}.
+ * The Java entry point of the ae4j launcher: every command goes through {@link Cli} (picocli); this class
+ * turns out-of-memory and unexpected exceptions into ae4j's messages and exit codes, and implements the
+ * language commands {@code check FILE...}, {@code fmt [--check] FILE...}, {@code emit FILE [--model NAME]}
+ * and {@code run FILE.ae}.
  */
 public final class Main {
 
@@ -51,18 +52,7 @@ public final class Main {
             err.println("usage: ae4j check FILE...  |  ae4j fmt [--check] FILE...  |  ae4j emit FILE [--model NAME]");
             return ExitCode.INPUT;
         }
-        String cmd = args[0];
-        List<String> files = Arrays.asList(args).subList(1, args.length);
-        return switch (cmd) {
-            case "check" -> check(files, out, err);
-            case "fmt" -> fmt(files, out, err);
-            case "emit" -> emit(files, out, err);
-            case "run" -> run(files, out, err);
-            default -> {
-                err.println("ae4j: unknown language command '" + cmd + "'");
-                yield ExitCode.INPUT;
-            }
-        };
+        return Cli.execute(args, out, err);
     }
 
     static int check(List<String> files, PrintStream out, PrintStream err) {

@@ -30,17 +30,20 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code ae4j run FILE.ae}: checks the file, compiles its models, and executes its statements in order:
  * training (with a live progress bar), evaluation, save, load and export. Everything a run produces goes
  * to the output folder: per model {@code metrics.csv}, {@code metrics.json}, {@code loss.png},
  * {@code reconstructions.png} (originals / corrupted / reconstructions, for image data), the trained
- * weights {@code MODEL.safetensors}, and a checkpoint where the train statement asks for one.
+ * weights {@code MODEL.safetensors} (unless a later {@code save} statement writes them: each file is written
+ * once), and a checkpoint where the train statement asks for one.
  *
  * <p>Paths in {@code save} / {@code export} / checkpoints are relative to the output folder; paths in
  * {@code load} and data declarations are relative to the .ae file's folder.
@@ -98,6 +101,10 @@ public final class Runner {
     private final AnalyzeStep analyses;
     /** The checkpoint named by --resume, until a train statement of its model has consumed it. */
     private Checkpoint resume;
+    /** Train statements whose weights a later save statement writes (see {@link #savedLater}). */
+    private final Set<Step.Train> weightsSavedLater = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The options and metrics of each model's last training, for the save statement that writes its weights. */
+    private final Map<String, List<Map<String, Object>>> trainedMetadata = new HashMap<>();
 
     private Runner(Path file, String source, Options options, PrintStream out, PrintStream err) {
         this.file = file;
@@ -153,7 +160,11 @@ public final class Runner {
     private void steps(Path folder) throws IOException {
         checkTargets();
         Files.createDirectories(options.out());
-        for (Step step : program.steps()) {
+        List<Step> steps = program.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof Step.Train t && savedLater(steps, i, t.model())) weightsSavedLater.add(t);
+        }
+        for (Step step : steps) {
             switch (step) {
                 case Step.Train t -> train(t);
                 case Step.Analyze a -> analyze(a);
@@ -162,6 +173,32 @@ public final class Runner {
                 case Step.Load l -> load(l, folder);
             }
         }
+    }
+
+    /**
+     * Whether a {@code save} statement after step {@code i} saves {@code model} before anything else changes
+     * its weights (another train or a load): then the train step does not write the same weights into its
+     * report folder as well, and the save carries the training's options and metrics.
+     */
+    private static boolean savedLater(List<Step> steps, int i, String model) {
+        for (int j = i + 1; j < steps.size(); j++) {
+            switch (steps.get(j)) {
+                case Step.Save s
+                when s.model().equals(model) -> {
+                    return true;
+                }
+                case Step.Train t
+                when t.model().equals(model) -> {
+                    return false;
+                }
+                case Step.Load l
+                when l.model().equals(model) -> {
+                    return false;
+                }
+                default -> {}
+            }
+        }
+        return false;
     }
 
     /**
@@ -418,12 +455,17 @@ public final class Runner {
         metrics.put("epochs", res.epochsRun());
         metrics.put("steps", res.steps());
         metrics.put("seconds", res.seconds());
-        ModelFile.save(
-                dir.resolve(t.model() + ".safetensors"),
-                l.model(),
-                source,
-                stringify(t.options().values()),
-                metrics);
+        if (weightsSavedLater.contains(t)) {
+            trainedMetadata.put(t.model(), List.of(stringify(t.options().values()), metrics));
+        } else {
+            trainedMetadata.remove(t.model());
+            ModelFile.save(
+                    dir.resolve(t.model() + ".safetensors"),
+                    l.model(),
+                    source,
+                    stringify(t.options().values()),
+                    metrics);
+        }
         // In a notebook the reports folder is temporary and its pictures are shown under the cell: no path.
         out.printf(
                 Locale.ROOT,
@@ -527,7 +569,10 @@ public final class Runner {
         BuiltModel l = model(name);
         Files.createDirectories(path.toAbsolutePath().getParent());
         switch (format) {
-            case "safetensors" -> ModelFile.save(path, l.model(), source, Map.of(), Map.of());
+            case "safetensors" -> {
+                List<Map<String, Object>> meta = trainedMetadata.getOrDefault(name, List.of(Map.of(), Map.of()));
+                ModelFile.save(path, l.model(), source, meta.get(0), meta.get(1));
+            }
             case "csv" -> RunReports.exportCsv(l.model(), path);
             case "onnx" -> {
                 OnnxExport.Part p = onnxPart(name, l.checked(), part);

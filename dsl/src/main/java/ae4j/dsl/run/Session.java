@@ -53,6 +53,7 @@ public final class Session {
     }
 
     private final Path workDir;
+    private final Path reports;
     private final Runner runner;
     private final List<Decl> decls = new ArrayList<>();
     private final Map<String, Dataset> dataCache = new HashMap<>();
@@ -67,11 +68,14 @@ public final class Session {
      */
     public Session(Path workDir, Path reports, Runner.Hooks hooks) {
         this.workDir = workDir.toAbsolutePath();
+        this.reports = reports;
         Runner.Hooks base = hooks != null ? hooks : new Runner.Hooks() {};
         Runner.Hooks tracking = new Runner.Hooks() {
             @Override
             public ae4j.dsl.train.TrainingListener listener(String model, String[] termNames, PrintStream err) {
-                return base.listener(model, termNames, err);
+                ae4j.dsl.train.TrainingListener shown = base.listener(model, termNames, err);
+                Runner.Hooks extra = observer;
+                return extra == null ? shown : both(shown, extra.listener(model, termNames, err));
             }
 
             @Override
@@ -81,6 +85,51 @@ public final class Session {
             }
         };
         this.runner = Runner.forSession(new Runner.Options(reports, 0, false, null, this.workDir), tracking);
+    }
+
+    /** Listeners added to the trainings of the cell being evaluated by {@link #eval(String, String, PrintStream, PrintStream, Runner.Hooks)}. */
+    private volatile Runner.Hooks observer;
+
+    /**
+     * {@link #eval(String, String, PrintStream, PrintStream)} with {@code observer}'s listener told about each
+     * training the cell runs, besides the session's own display (the Java API's training history).
+     */
+    public synchronized Outcome eval(
+            String cellName, String cell, PrintStream out, PrintStream err, Runner.Hooks observer) {
+        this.observer = observer;
+        try {
+            return eval(cellName, cell, out, err);
+        } finally {
+            this.observer = null;
+        }
+    }
+
+    /** One listener that tells {@code a}, then {@code b}. */
+    static ae4j.dsl.train.TrainingListener both(ae4j.dsl.train.TrainingListener a, ae4j.dsl.train.TrainingListener b) {
+        return new ae4j.dsl.train.TrainingListener() {
+            @Override
+            public void onStep(Progress p) {
+                a.onStep(p);
+                b.onStep(p);
+            }
+
+            @Override
+            public void onEpoch(Epoch e) {
+                a.onEpoch(e);
+                b.onEpoch(e);
+            }
+
+            @Override
+            public void onEnd(Trainer.Result r) {
+                a.onEnd(r);
+                b.onEnd(r);
+            }
+        };
+    }
+
+    /** Where training reports and other files the session makes are written. */
+    public Path reports() {
+        return reports;
     }
 
     public Path workDir() {

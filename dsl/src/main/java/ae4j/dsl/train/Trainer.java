@@ -254,6 +254,8 @@ public final class Trainer {
             shuffle(trainIdx, new SplittableRandom(config.seed() * 1_000_003L + epoch));
             double sum = 0;
             int seen = 0;
+            double[] termSums = null;
+            long epochStart = System.nanoTime();
             for (int b = 0; b < batchesPerEpoch; b++) {
                 if (cancel.get() || Thread.currentThread().isInterrupted()) {
                     cancelled = true;
@@ -276,6 +278,11 @@ public final class Trainer {
                 step++;
                 sum += loss * rows;
                 seen += rows;
+                double[] terms = model.lastTerms();
+                if (terms != null) {
+                    if (termSums == null) termSums = new double[terms.length];
+                    for (int k = 0; k < terms.length && k < termSums.length; k++) termSums[k] += terms[k] * rows;
+                }
                 double secs = (System.nanoTime() - start) / 1e9;
                 double rate = (step - firstStep) * (double) batch / Math.max(secs, 1e-9);
                 listener.onStep(new TrainingListener.Progress(
@@ -284,7 +291,7 @@ public final class Trainer {
                         epoch,
                         config.epochs(),
                         loss,
-                        model.lastTerms(),
+                        terms,
                         rate,
                         (totalSteps - step) * (secs / (step - firstStep))));
             }
@@ -292,7 +299,9 @@ public final class Trainer {
             trainLoss.add(sum / seen);
             double v = nVal > 0 ? evaluate(valX, d, valIdx, buf, batch) : Double.NaN;
             valLoss.add(v);
-            listener.onEpoch(epoch, sum / seen, v);
+            if (termSums != null) for (int k = 0; k < termSums.length; k++) termSums[k] /= seen;
+            listener.onEpoch(new TrainingListener.Epoch(
+                    epoch, config.epochs(), sum / seen, termSums, v, seen, (System.nanoTime() - epochStart) / 1e9));
             if (nVal > 0 && config.earlyStopping() > 0) {
                 if (v < bestVal) {
                     bestVal = v;

@@ -52,7 +52,26 @@ class CliCorpusTest {
         String o = dir.resolve("out").toString();
         List<Case> c = new ArrayList<>();
         c.add(new Case("no arguments", List.of(), 1, "usage: ae4j check"));
-        c.add(new Case("unknown command", List.of("frobnicate"), 1, "unknown language command 'frobnicate'"));
+        c.add(new Case("unknown command", List.of("frobnicate"), 1, "unknown command 'frobnicate'"));
+        c.add(new Case("mistyped command", List.of("chek", ok.toString()), 1, "did you mean 'check'"));
+        c.add(new Case("mistyped subcommand", List.of("bench", "gem"), 1, "did you mean 'gemm'"));
+        c.add(new Case("mistyped kernel command", List.of("kernel", "instal"), 1, "did you mean 'install'"));
+        c.add(new Case(
+                "run, mistyped option", List.of("run", ok.toString(), "--epoch", "3"), 1, "did you mean '--epochs'"));
+        c.add(new Case("fmt, mistyped option", List.of("fmt", "--chek", ok.toString()), 1, "did you mean '--check'"));
+        c.add(new Case(
+                "emit, mistyped option", List.of("emit", ok.toString(), "--modle", "m"), 1, "did you mean '--model'"));
+        c.add(new Case(
+                "bench compare, mistyped option", List.of("bench", "compare", "--quik"), 1, "did you mean '--quick'"));
+        c.add(new Case("bench psd, not a number", List.of("bench", "psd", "many"), 1, "'many' is not an int"));
+        c.add(new Case(
+                "launcher command run from Java", List.of("jshell"), 1, "is run by the launcher: ./ae4j jshell"));
+        // help: exit 0, on standard output, for every command
+        c.add(new Case("run --help", List.of("run", "--help"), 0, "Usage: ae4j run [-h] [--reference]"));
+        c.add(new Case("check --help", List.of("check", "--help"), 0, "Usage: ae4j check [-h] [FILE...]"));
+        c.add(new Case("help run", List.of("help", "run"), 0, "Usage: ae4j run"));
+        c.add(new Case("check -h", List.of("check", "-h"), 0, "prints file:line:col diagnostics"));
+        c.add(new Case("help", List.of("help"), 0, "Exit codes (every command)"));
         c.add(new Case("check, missing file", List.of("check", dir + "/nope.ae"), 1, "nope.ae: no such file"));
         c.add(new Case("check, a folder", List.of("check", folder.toString()), 1, "is a folder; give a program file"));
         c.add(new Case("check, not UTF-8", List.of("check", latin1.toString()), 1, "not UTF-8 text (byte 0xE9)"));
@@ -98,6 +117,79 @@ class CliCorpusTest {
         c.add(new Case("run, missing data file", List.of("run", noData.toString(), "--out", o), 1, "missing.csv"));
         c.add(new Case("run, data file is a folder", List.of("run", dirData.toString(), "--out", o), 1, "folder.ae"));
         return c;
+    }
+
+    /** Every command of the tree answers --help with its usage and a description, exit 0, nothing on stderr. */
+    @Test
+    void everyCommandAnswersHelp() {
+        List<String> paths = new ArrayList<>();
+        collect(Cli.commandLine(System.out, System.err), List.of(), paths);
+        for (String must : List.of(
+                "run",
+                "check",
+                "fmt",
+                "emit",
+                "version",
+                "demo",
+                "bench gemm",
+                "bench compare",
+                "kernel install",
+                "notebook",
+                "notebooks refresh",
+                "jshell",
+                "test",
+                "completion")) assertTrue(paths.contains(must), must + " missing from " + paths);
+        for (String path : paths) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            List<String> args = new ArrayList<>(List.of(path.split(" ")));
+            args.add("--help");
+            int code = Main.run(args.toArray(String[]::new), new PrintStream(out, true), new PrintStream(err, true));
+            String help = out.toString(StandardCharsets.UTF_8);
+            assertEquals(0, code, path + ": " + err);
+            assertEquals("", err.toString(StandardCharsets.UTF_8), path);
+            assertTrue(help.contains("Usage: ae4j " + path), path + ":\n" + help);
+            String firstLine = help.lines().findFirst().orElse("");
+            assertTrue(firstLine.length() > 10 && !firstLine.startsWith("Usage"), path + ": no header line\n" + help);
+        }
+    }
+
+    private static void collect(picocli.CommandLine c, List<String> prefix, List<String> paths) {
+        c.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) return;
+            List<String> p = new ArrayList<>(prefix);
+            p.add(name);
+            paths.add(String.join(" ", p));
+            collect(sub, p, paths);
+        });
+    }
+
+    /** The completion script, run by bash, completes commands, subcommands and options (also for ./ae4j). */
+    @Test
+    void bashCompletionCompletesCommandsAndOptions() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"completion"}, new PrintStream(out, true), System.err));
+        Path script = Files.write(dir.resolve("ae4j-completion.bash"), out.toByteArray());
+        assertEquals("check", complete(script, "./ae4j", "ch"));
+        assertEquals("gemm", complete(script, "ae4j", "bench", "ge"));
+        assertEquals("--epochs", complete(script, "ae4j", "run", "--ep"));
+        assertEquals("install", complete(script, "./ae4j", "kernel", "in"));
+    }
+
+    /** What bash completes for the last word of {@code words}, as the completion function leaves it in COMPREPLY. */
+    private static String complete(Path script, String... words) throws Exception {
+        StringBuilder w = new StringBuilder();
+        for (String s : words) w.append(" '").append(s).append('\'');
+        String line = String.join(" ", words);
+        String bash = "compopt() { :; }; source '" + script + "'; COMP_WORDS=(" + w + " ); COMP_CWORD="
+                + (words.length - 1)
+                + "; COMP_LINE='" + line + "'; COMP_POINT=" + line.length() + "; _complete_ae4j " + words[0] + " '"
+                + words[words.length - 1] + "' '" + words[words.length - 2] + "'; echo \"${COMPREPLY[*]}\"";
+        Process p =
+                new ProcessBuilder("bash", "-c", bash).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), said);
+        return said;
     }
 
     @Test

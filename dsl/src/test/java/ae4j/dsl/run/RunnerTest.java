@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -66,6 +67,58 @@ class RunnerTest {
         }
         // Points are not images: no reconstruction grid.
         assertTrue(!Files.exists(out.resolve("ae/reconstructions.png")));
+    }
+
+    /**
+     * Each file once: a model trained and then saved by the program has its weights in the saved file only
+     * (with the training's options and metrics), not a second copy in its report folder; a model that is
+     * trained and not saved still gets its weights in the report folder; one trained again after the save
+     * gets both (they are different weights).
+     */
+    @Test
+    void weightsAreWrittenOncePerTraining(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("p.ae");
+        Files.writeString(f, """
+                data moons = two_moons(n: 200, seed: 1)
+                model a { input x[2]  encoder f { dense 2 tanh }  decoder g { dense 2 }  minimize mse(x, g(f(x))) }
+                model b { input x[2]  encoder f { dense 2 tanh }  decoder g { dense 2 }  minimize mse(x, g(f(x))) }
+                model c { input x[2]  encoder f { dense 2 tanh }  decoder g { dense 2 }  minimize mse(x, g(f(x))) }
+                train a on moons { epochs: 2, seed: 1 }
+                train b on moons { epochs: 2, seed: 1 }
+                train c on moons { epochs: 1, seed: 1 }
+                save a to "a.safetensors"
+                save c to "c-first.safetensors"
+                train c on moons { epochs: 1, seed: 2 }
+                """);
+        Path out = dir.resolve("out");
+        RunOutcome r = run(f, out);
+        assertEquals(0, r.code(), r.err());
+        List<String> written;
+        try (var files = Files.walk(out)) {
+            written = files.filter(p -> p.toString().endsWith(".safetensors"))
+                    .map(p -> out.relativize(p).toString())
+                    .sorted()
+                    .toList();
+        }
+        assertEquals(List.of("a.safetensors", "b/b.safetensors", "c-first.safetensors", "c/c.safetensors"), written);
+        ModelFile.Saved a = ModelFile.read(out.resolve("a.safetensors"));
+        assertEquals(
+                2L, ((Number) a.config().get("epochs")).longValue(), a.config().toString());
+        // the saved file's final loss is the one the run printed for a's training
+        double printed = Double.parseDouble(r.out().replaceAll("(?s).*train a: loss ([0-9.]+) after 2 epochs.*", "$1"));
+        assertEquals(printed, ((Number) a.metrics().get("train_loss")).doubleValue(), 5e-6);
+        // c's file and c's report folder hold different weights (the second training changed them)
+        float[] first = ModelFile.read(out.resolve("c-first.safetensors"))
+                .tensors()
+                .firstEntry()
+                .getValue()
+                .data();
+        float[] second = ModelFile.read(out.resolve("c/c.safetensors"))
+                .tensors()
+                .firstEntry()
+                .getValue()
+                .data();
+        assertTrue(!java.util.Arrays.equals(first, second));
     }
 
     /**

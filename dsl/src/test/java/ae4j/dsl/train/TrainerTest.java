@@ -2,6 +2,7 @@ package ae4j.dsl.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -236,20 +237,75 @@ class TrainerTest {
     }
 
     @Test
-    void consoleProgressShowsEpochsAndTheEnd() {
+    void consoleProgressPrintsOneWholeLinePerEpochWhenNotATerminal() {
         CompiledModel m = model(8, 3, Activation.IDENTITY, false, 16, 1);
         float[] x = lowRankData(64, 8, 9);
         var bytes = new java.io.ByteArrayOutputStream();
         var out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
-        new Trainer(
+        java.util.List<String> seenAtEpochEnd = new java.util.ArrayList<>();
+        ConsoleProgress console = new ConsoleProgress("train m", out, false, 80, "mse");
+        Trainer.Result res = new Trainer(
                         m,
                         TrainConfig.defaults().withEpochs(3).withBatch(16).withValidation(0.25, 0),
-                        new ConsoleProgress("train m", out, "mse"))
+                        new TrainingListener() {
+                            @Override
+                            public void onStep(Progress p) {
+                                console.onStep(p);
+                            }
+
+                            @Override
+                            public void onEpoch(Epoch e) {
+                                console.onEpoch(e);
+                                // what the stream holds right after the epoch: its line is already there
+                                seenAtEpochEnd.add(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+                            }
+
+                            @Override
+                            public void onEnd(Trainer.Result r) {
+                                console.onEnd(r);
+                            }
+                        })
                 .train(x, 64, 8);
         String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(text.contains("epoch   3  train"), text);
-        assertTrue(text.contains("validation"), text);
-        assertTrue(text.contains("train m: done after 9 steps"), text);
+        assertFalse(text.contains("\r"), text);
+        assertFalse(text.contains("\033"), text);
+        String[] lines = text.split("\n");
+        assertEquals(4, lines.length, text); // three epochs and the end
+        for (int e = 0; e < 3; e++) {
+            assertTrue(
+                    lines[e].startsWith("train m epoch " + (e + 1) + "/3 train "
+                            + String.format(
+                                    java.util.Locale.ROOT,
+                                    "%.5f",
+                                    res.trainLoss().get(e))),
+                    lines[e]);
+            assertTrue(
+                    lines[e].contains(String.format(
+                            java.util.Locale.ROOT,
+                            "validation %.5f",
+                            res.validationLoss().get(e))),
+                    lines[e]);
+            assertEquals(e + 1, seenAtEpochEnd.get(e).split("\n").length, "epoch " + (e + 1) + " printed late");
+        }
+        assertTrue(lines[3].startsWith("train m: done after 9 steps"), text);
+    }
+
+    @Test
+    void consoleProgressOnATerminalRedrawsTheBarInPlaceAndCutsItToTheWidth() {
+        var bytes = new java.io.ByteArrayOutputStream();
+        var out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        ConsoleProgress c = new ConsoleProgress("train m", out, true, 40, "rec", "l1");
+        c.onStep(new TrainingListener.Progress(1, 400, 0, 200, 0.5, new double[] {0.4, 0.1}, 1000, 12));
+        String bar = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(bar.startsWith("\rtrain m [>"), bar);
+        assertFalse(bar.contains("\n"), bar);
+        String visible = bar.substring(1, bar.indexOf("\033[K"));
+        assertEquals(39, visible.length(), visible); // cut at the width, minus the cursor's column
+        c.onEpoch(new TrainingListener.Epoch(0, 200, 0.25, new double[] {0.2, 0.05}, Double.NaN, 100, 0.5));
+        String all = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String epochPart = all.substring(bar.length());
+        // the bar is erased, then the epoch's whole line (not cut: it is a record, not the bar)
+        assertEquals("\r\033[Ktrain m epoch 1/200 train 0.25000 (rec 0.2000, l1 0.05000) 200 ex/s 0.5 s\n", epochPart);
     }
 
     @Test
