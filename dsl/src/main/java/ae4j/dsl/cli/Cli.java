@@ -113,11 +113,18 @@ public final class Cli {
             String first = u.getUnmatched().get(0);
             boolean option = first.startsWith("-");
             boolean command = !option && !c.getSubcommands().isEmpty();
-            List<String> suggestions = u.getSuggestions().stream()
-                    .filter(s -> option == s.startsWith("-"))
-                    .distinct()
-                    .limit(2)
-                    .toList();
+            // The closest name by edit distance ("rn" -> run); picocli's own guesses only when none is close.
+            List<String> names = new ArrayList<>();
+            if (option) for (OptionSpec o : spec.options()) names.addAll(List.of(o.names()));
+            else names.addAll(c.getSubcommands().keySet());
+            String bare = option ? first.replaceFirst("=.*$", "") : first;
+            List<String> suggestions = ae4j.dsl.check.Names.suggest(bare, names)
+                    .map(List::of)
+                    .orElseGet(() -> u.getSuggestions().stream()
+                            .filter(s -> option == s.startsWith("-"))
+                            .distinct()
+                            .limit(2)
+                            .toList());
             StringBuilder b = new StringBuilder(
                     (option ? "unknown option '" : command ? "unknown command '" : "unexpected argument '") + first
                             + "'");

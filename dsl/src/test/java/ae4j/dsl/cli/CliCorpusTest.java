@@ -54,6 +54,7 @@ class CliCorpusTest {
         c.add(new Case("no arguments", List.of(), 1, "usage: ae4j check"));
         c.add(new Case("unknown command", List.of("frobnicate"), 1, "unknown command 'frobnicate'"));
         c.add(new Case("mistyped command", List.of("chek", ok.toString()), 1, "did you mean 'check'"));
+        c.add(new Case("short mistyped command", List.of("rn", ok.toString()), 1, "did you mean 'run'?"));
         c.add(new Case("mistyped subcommand", List.of("bench", "gem"), 1, "did you mean 'gemm'"));
         c.add(new Case("mistyped kernel command", List.of("kernel", "instal"), 1, "did you mean 'install'"));
         c.add(new Case(
