@@ -55,9 +55,19 @@ final class SharedSpark {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            folder.toFile().deleteOnExit();
+            Path made = folder;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(made)));
         }
         return folder;
+    }
+
+    private static void deleteTree(Path p) {
+        try (var all = Files.walk(p)) {
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // best effort at exit
+        }
     }
 
     /** The trained model's file (the program text in its metadata). */
@@ -77,7 +87,6 @@ final class SharedSpark {
                     """);
             modelFile = folder().resolve("sparkdae.safetensors");
             model().save(modelFile.toString());
-            modelFile.toFile().deleteOnExit();
         }
         return modelFile;
     }
