@@ -43,7 +43,7 @@ final class Transforms {
     static Dataset<Row> apply(SparkModel m, Dataset<Row> df, String in, String out, Op op, int bits, double sigma) {
         StructType schema = df.schema();
         int index = columnIndex(schema, in);
-        boolean doubles = elementsAreDoubles(schema.fields()[index], in);
+        checkElements(schema.fields()[index], in);
         if (Arrays.asList(schema.fieldNames()).contains(out))
             throw new SparkModelException(
                     "the data already has a column '" + out + "'; choose another name for the " + "output column");
@@ -56,7 +56,7 @@ final class Transforms {
         };
         StructType result = schema.add(out, type, true);
         Broadcast<SparkModel> model = m.broadcast(df.sparkSession());
-        return df.mapPartitions(new Batches(model, op, index, doubles, bits, sigma), Encoders.row(result));
+        return df.mapPartitions(new Batches(model, op, index, bits, sigma), Encoders.row(result));
     }
 
     /** The position of column {@code in}, or a message listing the columns. */
@@ -69,12 +69,11 @@ final class Transforms {
         return i;
     }
 
-    /** Whether the column is array&lt;double&gt; (else array&lt;float&gt;); anything else is refused with the fix. */
-    static boolean elementsAreDoubles(StructField f, String in) {
+    /** Accepts array&lt;float&gt; and array&lt;double&gt;; anything else is refused with the fix. */
+    static void checkElements(StructField f, String in) {
         DataType t = f.dataType();
         if (t instanceof ArrayType a) {
-            if (a.elementType() == DataTypes.FloatType) return false;
-            if (a.elementType() == DataTypes.DoubleType) return true;
+            if (a.elementType() == DataTypes.FloatType || a.elementType() == DataTypes.DoubleType) return;
             throw new SparkModelException("column '" + in + "' is an array of "
                     + a.elementType().simpleString() + "; the model reads arrays of float or double (cast it: col(\""
                     + in + "\").cast(\"array<float>\"))");
@@ -118,15 +117,13 @@ final class Transforms {
         private final Broadcast<SparkModel> model;
         private final Op op;
         private final int index;
-        private final boolean doubles;
         private final int bits;
         private final double sigma;
 
-        Batches(Broadcast<SparkModel> model, Op op, int index, boolean doubles, int bits, double sigma) {
+        Batches(Broadcast<SparkModel> model, Op op, int index, int bits, double sigma) {
             this.model = model;
             this.op = op;
             this.index = index;
-            this.doubles = doubles;
             this.bits = bits;
             this.sigma = sigma;
         }
@@ -181,17 +178,44 @@ final class Transforms {
             }
         }
 
+        /**
+         * One row's values into x: a Scala Seq when Spark decoded the row, or the array itself (float[], double[]) or a
+         * java.util.List when the row comes straight from another object operation (Spark then skips the encoding).
+         */
         private void read(Object v, float[] x, int at, int d) {
-            scala.collection.Seq<?> s = (scala.collection.Seq<?>) v;
-            if (s.length() != d)
-                throw new SparkModelException("a row holds " + s.length() + " values in its input column, the model "
-                        + "takes " + d + "; every row must have the same width");
-            for (int j = 0; j < d; j++) {
-                Object e = s.apply(j);
-                if (e == null)
-                    throw new SparkModelException("a row holds a null at position " + j + " of its input column");
-                x[at + j] = doubles ? (float) ((Double) e).doubleValue() : (Float) e;
+            switch (v) {
+                case float[] f -> {
+                    width(f.length, d);
+                    System.arraycopy(f, 0, x, at, d);
+                }
+                case double[] a -> {
+                    width(a.length, d);
+                    for (int j = 0; j < d; j++) x[at + j] = (float) a[j];
+                }
+                case scala.collection.Seq<?> s -> {
+                    width(s.length(), d);
+                    for (int j = 0; j < d; j++) x[at + j] = value(s.apply(j), j);
+                }
+                case List<?> l -> {
+                    width(l.size(), d);
+                    for (int j = 0; j < d; j++) x[at + j] = value(l.get(j), j);
+                }
+                default ->
+                    throw new SparkModelException(
+                            "the input column holds a " + v.getClass().getName() + ", not an array of numbers");
             }
+        }
+
+        private static void width(int n, int d) {
+            if (n != d)
+                throw new SparkModelException("a row holds " + n + " values in its input column, the model takes " + d
+                        + "; every row must have the same width");
+        }
+
+        private static float value(Object e, int j) {
+            if (e == null)
+                throw new SparkModelException("a row holds a null at position " + j + " of its input column");
+            return e instanceof Float f ? f : (float) ((Number) e).doubleValue();
         }
 
         private Object[] compute(SparkModel m, float[] x, int n) {
