@@ -111,7 +111,11 @@ public final class SparkHammingIndex {
                         functions.col("address").as("address", meta),
                         functions.col("ids"),
                         functions.col("count"));
-        grouped.write().partitionBy("bucket").parquet(path);
+        // One task writes each bucket: a file per bucket, not one per bucket and shuffle partition.
+        grouped.repartition(functions.col("bucket"))
+                .write()
+                .partitionBy("bucket")
+                .parquet(path);
         return new SparkHammingIndex(spark, path, bits, prefixBits);
     }
 

@@ -15,7 +15,6 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
@@ -56,7 +55,8 @@ final class Transforms {
         };
         StructType result = schema.add(out, type, true);
         Broadcast<SparkModel> model = m.broadcast(df.sparkSession());
-        return df.mapPartitions(new Batches(model, op, index, bits, sigma), Encoders.row(result));
+        return df.as(RowEncoders.withPrimitiveArrays(schema))
+                .mapPartitions(new Batches(model, op, index, bits, sigma), RowEncoders.withPrimitiveArrays(result));
     }
 
     /** The position of column {@code in}, or a message listing the columns. */

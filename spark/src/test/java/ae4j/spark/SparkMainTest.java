@@ -29,7 +29,9 @@ class SparkMainTest {
         return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** A float array column as collected: float[] from the transforms' own rows, a Scala Seq once re-encoded. */
     private static float[] floats(Object seq) {
+        if (seq instanceof float[] a) return a;
         scala.collection.Seq<?> s = (scala.collection.Seq<?>) seq;
         float[] f = new float[s.length()];
         for (int i = 0; i < f.length; i++) f[i] = (Float) s.apply(i);
