@@ -169,13 +169,13 @@ public final class SparkBench {
             shuffleBytes.set(0);
             String path = tmp.resolve("index").toString();
             long t0 = System.nanoTime();
-            SparkHammingIndex.build(model.hash(frame, "x", "address", bits), "address", "id", bits, 8, path);
+            SparkHammingIndex.build(model.hash(frame, "x", "address", bits), "address", "id", bits, 4, path);
             double seconds = (System.nanoTime() - t0) / 1e9;
             long distinct = spark.read().parquet(path).count();
             long onDisk = size(Path.of(path));
             System.out.printf(
                     Locale.ROOT,
-                    "%nindex of %,d rows (hash + group by address + Parquet, 256 partitions by the top 8 bits): "
+                    "%nindex of %,d rows (hash + group by address + Parquet, 16 partitions by the top 4 bits): "
                             + "%.1f s, %,.0f rows/s per core; %,d distinct addresses; shuffle written %.1f MB "
                             + "(%.1f bytes a row); %.1f MB of Parquet%n",
                     rows,
