@@ -73,6 +73,8 @@ final class SharedSpark {
     /** The trained model's file (the program text in its metadata). */
     static synchronized Path modelFile() {
         if (modelFile == null) {
+            // ae4j's session with its reports in this test's folder (removed at exit), not a new temporary folder
+            Ae4j.use(new ae4j.dsl.run.Session(folder(), folder().resolve("reports"), null));
             Ae4j.eval("""
                     data blobs = gaussian_mixture(k: 4, dim: 8, n: 1000, spread: 0.3, seed: 5)
                     model sparkdae {
