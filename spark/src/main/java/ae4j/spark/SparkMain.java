@@ -40,7 +40,7 @@ public final class SparkMain {
                    ae4j spark index --in HASHED.parquet --out DIR --bits N [--prefix-bits P] [--address COL] [--id COL]
                    ae4j spark query --index DIR --in QUERIES.parquet --radius R --out PATH [--address COL] [--id COL]
             options: --program FILE.ae (when the model file holds no program text)  --name MODEL
-                     --column COL (the input array column of a Parquet input; default: its only array column)
+                     --column COL (the input array or vector column of a Parquet input; default: its only one)
                      --output-column COL  --bits N (hash: 1..64, default all code units up to 64)  --bytes (hash as bytes)
                      --sigma S (score: instead of the model's corruption)  --batch N (rows per batch, default 256)
                      --threads N (per task, at most its cores; default its cores)  --master URL (default local[*])
@@ -298,12 +298,17 @@ public final class SparkMain {
 
     private static String onlyArrayColumn(StructType schema, String in) {
         List<String> arrays = new ArrayList<>();
-        for (StructField f : schema.fields()) if (f.dataType() instanceof ArrayType) arrays.add(f.name());
+        for (StructField f : schema.fields())
+            if (f.dataType() instanceof ArrayType
+                    || f.dataType() instanceof org.apache.spark.sql.types.UserDefinedType<?> u
+                            && Transforms.isVector(u)) arrays.add(f.name());
         if (arrays.size() == 1) return arrays.getFirst();
-        throw new SparkModelException(
-                in + " has " + (arrays.isEmpty() ? "no array column" : "array columns " + String.join(", ", arrays))
-                        + "; name the input column with --column (its columns: "
-                        + String.join(", ", schema.fieldNames()) + ")");
+        throw new SparkModelException(in + " has "
+                + (arrays.isEmpty()
+                        ? "no array or vector column"
+                        : "array or vector columns " + String.join(", ", arrays))
+                + "; name the input column with --column (its columns: "
+                + String.join(", ", schema.fieldNames()) + ")");
     }
 
     private static void checkFree(SparkSession spark, String path) {

@@ -33,7 +33,8 @@ import org.apache.spark.sql.SparkSession;
  * A trained ae4j model as Spark sees it: its program text, its weights and its generated class compiled on the
  * driver, shipped to the executors once (a broadcast), where each JVM loads the class once (no javac there, so a
  * JRE is enough) and keeps a few instances for its tasks. The transforms add a column computed from an
- * array&lt;float&gt; (or array&lt;double&gt;) column in batches inside {@code mapPartitions}; each gives, row for row,
+ * array&lt;float&gt; (or array&lt;double&gt;, or Spark ML vector) column in batches inside {@code mapPartitions}; each
+ * gives, row for row,
  * what {@link ae4j.api.Model} gives in one JVM.
  *
  * <pre>{@code

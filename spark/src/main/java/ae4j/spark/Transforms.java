@@ -78,11 +78,11 @@ final class Transforms {
                     + a.elementType().simpleString() + "; the model reads arrays of float or double (cast it: col(\""
                     + in + "\").cast(\"array<float>\"))");
         }
-        if (t instanceof UserDefinedType<?> u)
-            throw new SparkModelException(
-                    "column '" + in + "' is a " + u.userClass().getSimpleName()
-                            + " (an ML vector?); convert it to an array first: "
-                            + "org.apache.spark.ml.functions.vector_to_array(col(\"" + in + "\"), \"float32\")");
+        if (t instanceof UserDefinedType<?> u) {
+            if (isVector(u)) return;
+            throw new SparkModelException("column '" + in + "' is a "
+                    + u.userClass().getName() + ", not an array of float or double nor an ML vector");
+        }
         throw new SparkModelException(
                 "column '" + in + "' is " + t.simpleString() + ", not an array of float or double (one example a row)");
     }
@@ -92,16 +92,43 @@ final class Transforms {
      * transform's own tasks never start with a model that does not fit). Every row is checked again in the tasks.
      */
     static void checkWidth(SparkModel m, Dataset<Row> df, String in) {
+        if (df.schema().apply(in).dataType() instanceof UserDefinedType<?>) {
+            List<Row> row = df.select(functions.col(in))
+                    .where(functions.col(in).isNotNull())
+                    .limit(1)
+                    .collectAsList();
+            if (!row.isEmpty()) checkWidth(m, in, vectorValues(row.getFirst().get(0)).length);
+            return;
+        }
         List<Row> first = df.select(functions.size(functions.col(in)))
                 .where(functions.col(in).isNotNull())
                 .limit(1)
                 .collectAsList();
         if (first.isEmpty()) return;
-        int width = first.getFirst().getInt(0);
+        checkWidth(m, in, first.getFirst().getInt(0));
+    }
+
+    private static void checkWidth(SparkModel m, String in, int width) {
         if (width != m.inputWidth)
             throw new SparkModelException("column '" + in + "' holds " + width + " values a row, but model '" + m.name
                     + "' takes " + m.inputWidth + " features per example; give the column the model was trained on "
                     + "(or the model that fits it)");
+    }
+
+    /** Spark ML's vector (org.apache.spark.ml.linalg.Vector, or the older mllib one), known by name: no Spark ML here. */
+    static boolean isVector(UserDefinedType<?> u) {
+        String n = u.userClass().getName();
+        return n.equals("org.apache.spark.ml.linalg.Vector") || n.equals("org.apache.spark.mllib.linalg.Vector");
+    }
+
+    /** A vector's values, dense (its toArray()), called by reflection so that ae4j does not depend on Spark ML. */
+    static double[] vectorValues(Object v) {
+        try {
+            return (double[]) v.getClass().getMethod("toArray").invoke(v);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new SparkModelException("the input column holds a "
+                    + v.getClass().getName() + ", not an array of numbers nor an ML vector");
+        }
     }
 
     /** The threads a task may use: the configured number, at most the task's cores ({@code spark.task.cpus}). */
@@ -200,9 +227,11 @@ final class Transforms {
                     width(l.size(), d);
                     for (int j = 0; j < d; j++) x[at + j] = value(l.get(j), j);
                 }
-                default ->
-                    throw new SparkModelException(
-                            "the input column holds a " + v.getClass().getName() + ", not an array of numbers");
+                default -> {
+                    double[] a = vectorValues(v);
+                    width(a.length, d);
+                    for (int j = 0; j < d; j++) x[at + j] = (float) a[j];
+                }
             }
         }
 

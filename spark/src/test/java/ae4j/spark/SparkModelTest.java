@@ -136,6 +136,31 @@ class SparkModelTest {
         }
     }
 
+    /** An ML vector column (dense and sparse vectors): the same codes as the array of its values. */
+    @Test
+    void mlVectorColumnsWork() {
+        StructType schema = new StructType()
+                .add("id", DataTypes.LongType, false)
+                .add("v", new org.apache.spark.ml.linalg.VectorUDT(), true);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            double[] d = new double[x[i].length];
+            for (int j = 0; j < d.length; j++) d[j] = x[i][j];
+            var dense = org.apache.spark.ml.linalg.Vectors.dense(d);
+            rows.add(RowFactory.create((long) i, i % 2 == 0 ? dense : dense.toSparse()));
+        }
+        Dataset<Row> vectors = SharedSpark.session().createDataFrame(rows, schema);
+        float[][] want = local.encode(java.util.Arrays.copyOf(x, 100));
+        Map<Long, Object> got = new HashMap<>();
+        for (Row r : model.encode(vectors, "v", "code").collectAsList()) got.put(r.getLong(0), r.get(2));
+        for (int i = 0; i < 100; i++) assertArrayEquals(want[i], floats(got.get((long) i)), "row " + i);
+        List<Row> narrow = List.of(RowFactory.create(0L, org.apache.spark.ml.linalg.Vectors.dense(new double[3])));
+        var e = assertThrows(
+                SparkModelException.class,
+                () -> model.encode(SharedSpark.session().createDataFrame(narrow, schema), "v", "c"));
+        assertTrue(e.getMessage().contains("holds 3 values a row"), e.getMessage());
+    }
+
     /** Rows made by another object operation reach the transform as Java arrays (Spark skips encoding them). */
     @Test
     void rowsStraightFromAnotherMapPartitionsWork() {
