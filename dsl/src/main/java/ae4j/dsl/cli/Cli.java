@@ -72,10 +72,12 @@ public final class Cli {
         bench.addSubcommand("hashing", new BenchHashing());
         bench.addSubcommand("psd", new BenchPsd());
         bench.addSubcommand("compare", new BenchCompare());
+        bench.addSubcommand("spark", new BenchSpark());
         top.addSubcommand("bench", bench);
         CommandLine kernel = new CommandLine(new Kernel());
         kernel.addSubcommand("install", new KernelInstall());
         top.addSubcommand("kernel", kernel);
+        top.addSubcommand("spark", new Spark());
         top.addSubcommand("notebook", new Notebook());
         CommandLine notebooks = new CommandLine(new Notebooks());
         notebooks.addSubcommand("refresh", new NotebooksRefresh());
@@ -381,7 +383,7 @@ public final class Cli {
 
     @Command(
             name = "bench",
-            header = "benchmarks: gemm, step, train, compile, hashing, psd, compare",
+            header = "benchmarks: gemm, step, train, compile, hashing, psd, compare, spark",
             synopsisSubcommandLabel = "BENCHMARK",
             description =
                     "Benchmarks; each prints ratios against a baseline measured in the same run (results and the machine in bench/RESULTS.md).")
@@ -571,6 +573,45 @@ public final class Cli {
             for (String[] v : valued) if (v[1] != null) a.addAll(List.of(v[0], v[1]));
             return callMain(BENCH + "CompareBench", a, spec);
         }
+    }
+
+    @Command(
+            name = "spark",
+            header = "rows/s per core of encode and hash through Spark against one JVM",
+            description =
+                    "Rows/s per core for encode and hash (32 bits) of a 784-256-32 model on Fashion-MNIST repeated to 10^6 rows: through Spark (local[N], mapPartitions, array<float> rows) against the one-JVM path (Forward in batches) on the same rows, their ratio, and the index build's shuffle size.")
+    static final class BenchSpark extends LauncherOnly {
+        @Option(names = "--rows", paramLabel = "N", description = "rows (default 1000000)")
+        String rows;
+
+        @Option(names = "--cores", paramLabel = "N", description = "Spark's local cores (default all)")
+        String cores;
+
+        @Option(names = "--quick", description = "10^5 rows")
+        boolean quick;
+    }
+
+    @Command(
+            name = "spark",
+            header = "a trained model over a file of examples with Apache Spark (see docs/spark.md)",
+            synopsisSubcommandLabel = "encode|reconstruct|error|score|hash|index|query",
+            description = {
+                "spark encode|reconstruct|error|score|hash --model FILE.safetensors --in PATH --out PATH [--master URL]:"
+                        + " the code, the reconstruction, the squared reconstruction error, the score (r(x) - x)/sigma^2,"
+                        + " or the semantic-hashing address (--bits N, --bytes) of each row, written as Parquet (a new"
+                        + " folder); local[*] unless --master or spark-submit says otherwise. Input: Parquet (its array or"
+                        + " ML vector column, or --column), IDX, NPY or CSV (--scale 1/255, --header, --label-column N)."
+                        + " Options: --program FILE.ae when the model file holds no program, --name MODEL,"
+                        + " --output-column, --sigma S, --batch N (rows per batch, 256), --threads N (per task, at most"
+                        + " its cores).",
+                "spark index --in HASHED.parquet --out DIR --bits N [--prefix-bits P] [--address COL] [--id COL]: the"
+                        + " semantic-hashing index, items grouped by address, Parquet partitioned by the top P bits.",
+                "spark query --index DIR --in QUERIES.parquet --radius R --out PATH [--address COL] [--id COL]: the"
+                        + " items within Hamming distance R of each query address (query, id, distance)."
+            })
+    static final class Spark extends LauncherOnly {
+        @Parameters(paramLabel = "ARG", arity = "0..*", description = "the subcommand and its options")
+        List<String> args;
     }
 
     @Command(

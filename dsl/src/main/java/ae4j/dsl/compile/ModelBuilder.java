@@ -5,6 +5,7 @@ import ae4j.dsl.ir.Graph;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.dsl.runtime.Initializer;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The compiler on one screen: a checked model is lowered to the IR, the IR emitted as Java, the source
@@ -22,10 +23,37 @@ public final class ModelBuilder {
 
     private final ModelCompiler compiler;
     private final boolean reference;
+    /** Class files compiled elsewhere (a Spark driver), or null; then the class loaded from them, once. */
+    private final Map<String, byte[]> shipped;
+
+    private Class<?> shippedClass;
 
     private ModelBuilder(ModelCompiler compiler, boolean reference) {
+        this(compiler, reference, null);
+    }
+
+    private ModelBuilder(ModelCompiler compiler, boolean reference, Map<String, byte[]> shipped) {
         this.compiler = compiler;
         this.reference = reference;
+        this.shipped = shipped;
+    }
+
+    /**
+     * Generated classes from class files compiled elsewhere ({@link #classes}): no javac here, so a JVM without a
+     * JDK (a Spark executor) can run the model. The class is loaded once per builder.
+     */
+    public static ModelBuilder fromClasses(Map<String, byte[]> classes) {
+        return new ModelBuilder(null, false, Map.copyOf(classes));
+    }
+
+    /** The class files of the IR's generated class, from the class cache or compiled now (to ship to other JVMs). */
+    public static Map<String, byte[]> classes(Graph g) {
+        return ModelCompiler.withDefaultCache().classBytes(className(g), JavaEmitter.emit(g, PACKAGE));
+    }
+
+    /** The binary name of the IR's generated class. */
+    public static String className(Graph g) {
+        return PACKAGE + "." + JavaEmitter.classNameFor(g);
     }
 
     /** Generated classes through the class cache ({@link ModelCompiler#withDefaultCache()}). */
@@ -139,12 +167,19 @@ public final class ModelBuilder {
         return m;
     }
 
+    private synchronized Class<?> shippedClass(String cls) {
+        if (!shipped.containsKey(cls))
+            throw new IllegalStateException("the shipped class files hold " + shipped.keySet() + ", not " + cls
+                    + ": they were compiled from another model");
+        if (shippedClass == null) shippedClass = InMemoryCompiler.load(cls, shipped);
+        return shippedClass;
+    }
+
     private CompiledModel generate(Graph g, int maxBatch) {
-        String cls = PACKAGE + "." + JavaEmitter.classNameFor(g);
+        String cls = className(g);
         try {
-            return (CompiledModel) compiler.load(cls, JavaEmitter.emit(g, PACKAGE))
-                    .getConstructor(int.class)
-                    .newInstance(maxBatch);
+            Class<?> c = shipped != null ? shippedClass(cls) : compiler.load(cls, JavaEmitter.emit(g, PACKAGE));
+            return (CompiledModel) c.getConstructor(int.class).newInstance(maxBatch);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("ae4j bug: cannot instantiate the generated class " + cls, e);
         }

@@ -84,6 +84,22 @@ public final class ModelCompiler {
         return InMemoryCompiler.load(className, bytes);
     }
 
+    /**
+     * The class files compiled from {@code source} (binary name to bytes), from the cache when a valid entry is
+     * there, else compiled and cached: what a JVM without javac (a Spark executor on a JRE) loads with
+     * {@link ModelBuilder#fromClasses}.
+     */
+    public Map<String, byte[]> classBytes(String className, String source) {
+        Path entry = cacheDir.resolve(key(source));
+        Map<String, byte[]> bytes = read(entry);
+        if (bytes != null && bytes.containsKey(className)) return bytes;
+        if (Files.exists(entry))
+            discard(entry, Files.exists(entry.resolve(MANIFEST)) ? "its files do not match its manifest" : null);
+        bytes = InMemoryCompiler.compileToBytes(className, source);
+        write(entry, bytes);
+        return bytes;
+    }
+
     static String key(String source) {
         MessageDigest sha = sha256();
         sha.update(("jdk " + Runtime.version() + "\nae4j " + SystemInfo.version() + "\n")
