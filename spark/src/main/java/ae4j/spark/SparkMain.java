@@ -65,10 +65,13 @@ public final class SparkMain {
         boolean ours = SparkSession.getDefaultSession().isEmpty(); // a caller's session (a test) is left running
         try {
             Map<String, String> o = options(Arrays.copyOfRange(args, 1, args.length));
-            if (!List.of("encode", "reconstruct", "error", "score", "hash", "index", "query")
-                    .contains(op))
-                throw new SparkModelException("unknown spark command '" + op
-                        + "'; use encode, reconstruct, error, score, hash, index or query\n" + USAGE);
+            List<String> commands = List.of("encode", "reconstruct", "error", "score", "hash", "index", "query");
+            if (!commands.contains(op))
+                throw new SparkModelException("unknown spark command '" + op + "'"
+                        + ae4j.dsl.check.Names.suggest(op, commands)
+                                .map(c -> "; did you mean '" + c + "'?")
+                                .orElse("")
+                        + " (use encode, reconstruct, error, score, hash, index or query)\n" + USAGE);
             spark = session(o.get("master"));
             String done = switch (op) {
                 case "index" -> index(spark, o);
