@@ -2,12 +2,16 @@
 
 Run by ./ae4j test after the Maven build, with the kernelspec installed in a temporary JUPYTER_PATH.
 """
+import os
 import re
+import subprocess
+import tempfile
 import time
 import unittest
 from queue import Empty
 
 import jupyter_kernel_test as jkt
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
 
@@ -204,6 +208,142 @@ class Client(unittest.TestCase):
         results = [m for m in outputs if m["msg_type"] == "execute_result"]
         self.assertEqual(len(results), 1, [m["msg_type"] for m in outputs])
         return results[0]["content"]["data"]["text/plain"]
+
+
+class MagicsTest(unittest.TestCase):
+    """The magics IJava users expect: %lsmagic, %classpath, %maven, %time and %%time, and a clear error for others."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code, timeout=300):
+        outputs = []
+        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=outputs.append)
+        return reply["content"], outputs
+
+    def stdout(self, outputs):
+        return "".join(m["content"]["text"] for m in outputs
+                       if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+
+    def result(self, outputs):
+        results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+        return results[0] if results else None
+
+    def wall_seconds(self, text):
+        m = re.search(r"Wall time: ([0-9.]+) (µs|ms|s)\n", text)
+        self.assertIsNotNone(m, text)
+        return float(m.group(1)) * {"µs": 1e-6, "ms": 1e-3, "s": 1.0}[m.group(2)]
+
+    def test_lsmagic_lists_line_and_cell_magics(self):
+        reply, outputs = self.run_cell("%lsmagic")
+        self.assertEqual(reply["status"], "ok", reply)
+        text = self.stdout(outputs)
+        line, cell = text.split("Cell magics")
+        for name in ("%classpath", "%lsmagic", "%maven", "%time"):
+            self.assertRegex(line, "\n  " + name + "[ :]")
+        for name in ("%%ae", "%%time"):
+            self.assertIn("  " + name, cell)
+
+    def test_unknown_magic_is_an_error_listing_the_known_ones(self):
+        for code, what in [("%mavne org.x:y:1", "unknown line magic '%mavne'"),
+                           ("%%timeit\n1 + 1", "unknown cell magic '%%timeit'"),
+                           ("1 + 1;\n%%time\n2", "the cell magic %%time must be on the cell's first line")]:
+            with self.subTest(code):
+                reply, _ = self.run_cell(code)
+                self.assertEqual(reply["status"], "error")
+                self.assertEqual(reply["ename"], "MagicError")
+                self.assertIn(what, reply["evalue"])
+                if "unknown" in what:
+                    self.assertIn("%classpath, %lsmagic, %maven, %time", reply["evalue"])
+                    self.assertIn("%%ae, %%time", reply["evalue"])
+                self.assertNotIn("JShell", reply["evalue"])
+
+    def test_time_measures_the_wall_time_of_a_statement_and_of_a_cell(self):
+        reply, outputs = self.run_cell("%time Thread.sleep(400)")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertGreaterEqual(self.wall_seconds(self.stdout(outputs)), 0.4)
+        self.assertLess(self.wall_seconds(self.stdout(outputs)), 30)
+        # %time's statement's value is the cell's value; the lines around it run in order.
+        reply, outputs = self.run_cell("int base = 40;\n%time base + 2")
+        self.assertEqual(self.result(outputs), "42")
+        reply, outputs = self.run_cell("%%time\nThread.sleep(300);\nThread.sleep(300);\n\"done\"")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertEqual(self.result(outputs), "done")
+        self.assertGreaterEqual(self.wall_seconds(self.stdout(outputs)), 0.6)
+        # %%time over an ae4j cell, and errors in the timed cell keep the cell's line numbers.
+        reply, outputs = self.run_cell("%%time\n%%ae\ndata t = circle(radius: 1, n: 100, seed: 1)\n")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.wall_seconds(self.stdout(outputs))
+        reply, outputs = self.run_cell("%%time\nint ok = 1;\nStrin s = \"x\";")
+        self.assertEqual(reply["status"], "error")
+        self.assertRegex(reply["evalue"], r"In\[\d+\]:3:1: error: cannot find symbol")
+        reply, _ = self.run_cell("%time")
+        self.assertIn("%time needs a statement", reply["evalue"])
+
+    def test_classpath_adds_a_folder_and_a_jar_and_prints_the_class_path(self):
+        java = KernelSpecManager().get_kernel_spec(KERNEL).argv[0]
+        javac = os.path.join(os.path.dirname(java), "javac")
+        jar = os.path.join(os.path.dirname(java), "jar")
+        with tempfile.TemporaryDirectory() as tmp:
+            for pkg, cls, text in [("greet", "Hello", "hello from a folder"), ("other", "Hi", "hi from a jar")]:
+                os.makedirs(os.path.join(tmp, "src", pkg))
+                with open(os.path.join(tmp, "src", pkg, cls + ".java"), "w") as f:
+                    f.write(f"package {pkg}; public class {cls} {{ public String say() {{ return \"{text}\"; }} }}")
+            subprocess.run([javac, "-d", os.path.join(tmp, "classes"), os.path.join(tmp, "src", "greet", "Hello.java")],
+                           check=True)
+            subprocess.run([javac, "-d", os.path.join(tmp, "jarclasses"), os.path.join(tmp, "src", "other", "Hi.java")],
+                           check=True)
+            os.makedirs(os.path.join(tmp, "libs"))
+            subprocess.run([jar, "cf", os.path.join(tmp, "libs", "hi.jar"), "-C", os.path.join(tmp, "jarclasses"), "."],
+                           check=True)
+
+            reply, _ = self.run_cell("new greet.Hello().say()")
+            self.assertEqual(reply["status"], "error", "not on the class path before %classpath")
+            reply, outputs = self.run_cell(f"%classpath {tmp}/classes\nnew greet.Hello().say()")
+            self.assertEqual(reply["status"], "ok", reply)
+            self.assertEqual(self.result(outputs), "hello from a folder")
+            reply, outputs = self.run_cell(f"%classpath {tmp}/libs/*\nnew other.Hi().say()")
+            self.assertEqual(self.result(outputs), "hi from a jar")
+            self.assertIn(f"added to the class path: {tmp}/libs/hi.jar", self.stdout(outputs))
+            reply, outputs = self.run_cell("%classpath")
+            printed = self.stdout(outputs)
+            self.assertIn(f"  {tmp}/classes\n", printed)
+            self.assertIn(f"  {tmp}/libs/hi.jar\n", printed)
+            self.assertIn("jupyter-jvm-basekernel", printed, "the kernel's own class path too")
+            reply, _ = self.run_cell(f"%classpath {tmp}/missing.jar")
+            self.assertEqual(reply["status"], "error")
+            self.assertIn(f"{tmp}/missing.jar does not exist", reply["evalue"])
+
+    def test_maven_resolves_an_artifact_with_its_dependencies_from_the_local_repository(self):
+        # junit-jupiter-api is a test dependency of this build: in ~/.m2, and not on the kernel's class path.
+        root = os.environ.get("AE4J_ROOT", os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+        with open(os.path.join(root, "pom.xml")) as f:
+            version = re.search(r"<junit.version>([^<]+)</junit.version>", f.read()).group(1)
+        reply, _ = self.run_cell("org.opentest4j.AssertionFailedError.class")
+        self.assertEqual(reply["status"], "error", "not on the class path before %maven")
+        reply, outputs = self.run_cell(f"%maven org.junit.jupiter:junit-jupiter-api:{version}")
+        self.assertEqual(reply["status"], "ok", reply)
+        text = self.stdout(outputs)
+        self.assertRegex(text, rf"%maven org.junit.jupiter:junit-jupiter-api:{re.escape(version)}: [4-9] jars .*"
+                               r"from the local repository")
+        # The artifact and a dependency it brought (opentest4j) are usable from Java cells.
+        reply, outputs = self.run_cell(
+            "String caught = null;\n"
+            "try { org.junit.jupiter.api.Assertions.assertEquals(1, 2); }"
+            " catch (org.opentest4j.AssertionFailedError e) { caught = e.getMessage(); }\ncaught")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertEqual(self.result(outputs), "expected: <1> but was: <2>")
+        for bad, what in [("%maven junit", "is not Maven coordinates: write group:artifact:version"),
+                          ("%maven", "%maven needs coordinates")]:
+            reply, _ = self.run_cell(bad)
+            self.assertEqual(reply["status"], "error")
+            self.assertIn(what, reply["evalue"])
 
 
 class HostileInput(unittest.TestCase):
