@@ -2,8 +2,10 @@
 
 Run by ./ae4j test after the Maven build, with the kernelspec installed in a temporary JUPYTER_PATH.
 """
+import base64
 import os
 import re
+import struct
 import subprocess
 import tempfile
 import time
@@ -119,8 +121,15 @@ class Client(unittest.TestCase):
         self.assertIn("done: 4 epochs", final["text/plain"])
         self.assertIn("<progress", final["text/html"])
         self.assertIn("examples/s", final["text/html"])
+        # One chart per training cell: the live display ends as the loss figure; no second loss chart.
+        self.assertIn("image/png", final, "the final update carries the loss figure")
+        self.assertIn("data:image/png;base64,", final["text/html"])
         pngs = [m for m in outputs if m["msg_type"] == "display_data" and "image/png" in m["content"]["data"]]
-        self.assertGreaterEqual(len(pngs), 1, "the loss curve is shown")
+        self.assertEqual(pngs, [], "no separate loss chart besides the live one")
+        # The loss kinds are named, and epochs count from 1 (epoch 4 of 4 is the last).
+        self.assertIn("last batch loss", final["text/html"])
+        self.assertIn("epoch 4 mean training loss", final["text/html"])
+        self.assertNotRegex(final["text/plain"], r"\d\.\d{6,}", "numbers with a few digits")
 
         # The model trained in a %%ae cell is the object Java cells see.
         reply, outputs = self.run_cell("ae.loss(blobs)")
@@ -133,6 +142,26 @@ class Client(unittest.TestCase):
         self.run_cell("%%ae\ntrain ae on blobs { epochs: 2, batch: 50, seed: 3 }\n")
         reply, outputs = self.run_cell("ae.loss(blobs)")
         self.assertLess(float(self.value(outputs)), after)
+
+    def test_a_one_epoch_run_shows_one_readable_chart(self):
+        reply, _ = self.run_cell(SMALL.replace("model ae", "model one").replace("blobs", "blobs1"))
+        self.assertEqual(reply["status"], "ok", reply)
+        reply, outputs = self.run_cell("%%ae\ntrain one on blobs1 { epochs: 1, batch: 50, seed: 2, validation: 0.2 }\n")
+        self.assertEqual(reply["status"], "ok", reply)
+        shown = [m for m in outputs if m["msg_type"] == "display_data"]
+        self.assertEqual(len(shown), 1, [list(m["content"]["data"]) for m in shown])
+        updates = [m for m in outputs if m["msg_type"] == "update_display_data"]
+        first = shown[0]["content"]["data"]["text/plain"]
+        self.assertIn("epoch 1/1", first, "epochs count from 1 while training")
+        final = updates[-1]["content"]["data"]
+        self.assertIn("done: 1 epoch in", final["text/plain"])
+        self.assertIn("epoch 1 mean training loss", final["text/plain"])
+        self.assertIn("validation loss", final["text/plain"])
+        self.assertIn("image/png", final)
+        png = base64.b64decode(final["image/png"])
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        width, height = struct.unpack(">II", png[16:24])
+        self.assertGreaterEqual(width, 400)
 
     def test_samples_and_interpolate_show_their_pictures(self):
         """analyze ... { samples, interpolate } in a %%ae cell, and Model.sample / interpolate from Java."""

@@ -32,7 +32,7 @@ import javax.lang.model.SourceVersion;
  * The ae4j Jupyter kernel. Java cells run through JShell in this JVM; cells starting with {@code %%ae} are
  * ae4j language text, run by a {@link Session} that keeps declarations, models and data between cells.
  * Models and data sets a %%ae cell declares become Java variables of the same name. Training shows one
- * live display; pictures a cell writes (loss curves, reconstructions, analysis plots) are shown after it.
+ * live display, which ends as the training's loss chart; other pictures a cell writes (loss curves, reconstructions, analysis plots) are shown after it.
  */
 public final class Ae4jKernel extends BaseKernel {
 
@@ -47,6 +47,8 @@ public final class Ae4jKernel extends BaseKernel {
     private final Session session;
     private final Path reports;
     private volatile boolean interruptRequested;
+    /** The running cell's live training displays: each is its training's loss chart. */
+    private final List<LiveTraining> liveDisplays = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The running cell's stdout and stderr, or null between cells. */
     private volatile CellStreams running;
 
@@ -57,8 +59,10 @@ public final class Ae4jKernel extends BaseKernel {
         Runner.Hooks hooks = new Runner.Hooks() {
             @Override
             public TrainingListener listener(String model, String[] termNames, PrintStream err) {
-                return new LiveTraining(
+                LiveTraining live = new LiveTraining(
                         "train " + model, termNames, Ae4jKernel.this::display, Ae4jKernel.this::updateDisplay);
+                liveDisplays.add(live);
+                return live;
             }
 
             @Override
@@ -160,6 +164,7 @@ public final class Ae4jKernel extends BaseKernel {
 
     private DisplayData evalCell(String code) throws Exception {
         interruptRequested = false;
+        liveDisplays.clear();
         return dispatch(code, cellName());
     }
 
@@ -352,6 +357,8 @@ public final class Ae4jKernel extends BaseKernel {
         });
         for (Path p : fresh) {
             String n = p.getFileName().toString();
+            // The live display already is this training's loss chart, updated to the end: not a second one.
+            if (n.equals("loss.png") && liveDisplays.stream().anyMatch(LiveTraining::shown)) continue;
             if (n.endsWith(".csv")
                     && (n.startsWith("metrics") || Files.readAllLines(p).size() > 41)) continue;
             DisplayData d = Displays.file(p);
