@@ -143,6 +143,41 @@ class Client(unittest.TestCase):
         reply, outputs = self.run_cell("ae.loss(blobs)")
         self.assertLess(float(self.value(outputs)), after)
 
+    def complete(self, code):
+        msg_id = self.kc.complete(code, len(code))
+        reply = self.kc.get_shell_msg(timeout=30)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual(reply["content"]["status"], "ok")
+        return reply["content"]
+
+    def test_completion_by_context(self):
+        # The analyses inside evaluate/analyze blocks: a handful, not all of the language's words.
+        everywhere = set(self.complete("%%ae\n")["matches"])
+        analyses = set(self.complete("%%ae\nevaluate m on d { ")["matches"])
+        self.assertIn("reconstruction", analyses)
+        self.assertIn("jacobian_spectrum", analyses)
+        self.assertNotIn("relu", analyses)
+        self.assertNotIn("model", analyses)
+        self.assertLess(len(analyses), len(everywhere) / 3, (len(analyses), len(everywhere)))
+        self.assertEqual(set(self.complete("%%ae\nanalyze m on d {\n  ")["matches"]), analyses)
+        self.assertNotIn("loss", self.complete("%%ae\nevaluate m on d { loss, ")["matches"])
+        # The options inside train blocks, the optimizers after optimizer:, an optimizer's parameters.
+        options = set(self.complete("%%ae\ntrain m on d { ")["matches"])
+        self.assertTrue({"epochs", "batch", "optimizer", "seed", "validation"} <= options, options)
+        self.assertNotIn("relu", options)
+        self.assertNotIn("epochs", self.complete("%%ae\ntrain m on d { epochs: 2, ")["matches"])
+        optimizers = set(self.complete("%%ae\ntrain m on d { epochs: 2, optimizer: ")["matches"])
+        self.assertTrue({"adam", "sgd"} <= optimizers, optimizers)
+        self.assertNotIn("epochs", optimizers)
+        reply = self.complete("%%ae\ntrain m on d { optimizer: ad")
+        self.assertIn("adam", reply["matches"])
+        self.assertEqual(reply["cursor_start"], len("%%ae\ntrain m on d { optimizer: "))
+        self.assertIn("lr", self.complete("%%ae\ntrain m on d { optimizer: adam(")["matches"])
+        # Magic names.
+        self.assertEqual(self.complete("%ma")["matches"], ["%maven"])
+        self.assertEqual(set(self.complete("%%t")["matches"]), {"%%time"})
+
     def test_a_one_epoch_run_shows_one_readable_chart(self):
         reply, _ = self.run_cell(SMALL.replace("model ae", "model one").replace("blobs", "blobs1"))
         self.assertEqual(reply["status"], "ok", reply)

@@ -375,6 +375,8 @@ public final class Ae4jKernel extends BaseKernel {
     public ReplacementOptions complete(String requested, int cursor) {
         String code = orEmpty(requested);
         int at = Math.clamp(cursor, 0, code.length());
+        ReplacementOptions magic = completeMagic(code, at);
+        if (magic != null) return magic;
         if (isAeCell(code)) {
             int start = AeWords.wordStart(code, at);
             List<String> c = AeWords.candidates(
@@ -388,6 +390,22 @@ public final class Ae4jKernel extends BaseKernel {
         }
         JavaCells.Completions c = java.complete(code, at);
         return new ReplacementOptions(c.texts(), c.start(), c.end());
+    }
+
+    /** Magic names when the cursor's line so far is {@code %name} or {@code %%name}; null otherwise. */
+    private static ReplacementOptions completeMagic(String code, int at) {
+        int lineStart = code.lastIndexOf('\n', at - 1) + 1;
+        String typed = code.substring(lineStart, at);
+        String word = typed.stripLeading();
+        if (!word.matches("%%?\\w*")) return null;
+        boolean cell = word.startsWith("%%");
+        if (cell && !code.substring(0, lineStart).isBlank()) return null;
+        List<String> out = new ArrayList<>();
+        for (String n : (cell ? Magics.CELL : Magics.LINE).keySet()) {
+            String full = (cell ? "%%" : "%") + n;
+            if (full.startsWith(word)) out.add(full);
+        }
+        return new ReplacementOptions(out, at - word.length(), at);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
