@@ -2,12 +2,18 @@
 
 Run by ./ae4j test after the Maven build, with the kernelspec installed in a temporary JUPYTER_PATH.
 """
+import base64
+import os
 import re
+import struct
+import subprocess
+import tempfile
 import time
 import unittest
 from queue import Empty
 
 import jupyter_kernel_test as jkt
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
 
@@ -115,8 +121,15 @@ class Client(unittest.TestCase):
         self.assertIn("done: 4 epochs", final["text/plain"])
         self.assertIn("<progress", final["text/html"])
         self.assertIn("examples/s", final["text/html"])
+        # One chart per training cell: the live display ends as the loss figure; no second loss chart.
+        self.assertIn("image/png", final, "the final update carries the loss figure")
+        self.assertIn("data:image/png;base64,", final["text/html"])
         pngs = [m for m in outputs if m["msg_type"] == "display_data" and "image/png" in m["content"]["data"]]
-        self.assertGreaterEqual(len(pngs), 1, "the loss curve is shown")
+        self.assertEqual(pngs, [], "no separate loss chart besides the live one")
+        # The loss kinds are named, and epochs count from 1 (epoch 4 of 4 is the last).
+        self.assertIn("last batch loss", final["text/html"])
+        self.assertIn("epoch 4 mean training loss", final["text/html"])
+        self.assertNotRegex(final["text/plain"], r"\d\.\d{6,}", "numbers with a few digits")
 
         # The model trained in a %%ae cell is the object Java cells see.
         reply, outputs = self.run_cell("ae.loss(blobs)")
@@ -129,6 +142,61 @@ class Client(unittest.TestCase):
         self.run_cell("%%ae\ntrain ae on blobs { epochs: 2, batch: 50, seed: 3 }\n")
         reply, outputs = self.run_cell("ae.loss(blobs)")
         self.assertLess(float(self.value(outputs)), after)
+
+    def complete(self, code):
+        msg_id = self.kc.complete(code, len(code))
+        reply = self.kc.get_shell_msg(timeout=30)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual(reply["content"]["status"], "ok")
+        return reply["content"]
+
+    def test_completion_by_context(self):
+        # The analyses inside evaluate/analyze blocks: a handful, not all of the language's words.
+        everywhere = set(self.complete("%%ae\n")["matches"])
+        analyses = set(self.complete("%%ae\nevaluate m on d { ")["matches"])
+        self.assertIn("reconstruction", analyses)
+        self.assertIn("jacobian_spectrum", analyses)
+        self.assertNotIn("relu", analyses)
+        self.assertNotIn("model", analyses)
+        self.assertLess(len(analyses), len(everywhere) / 3, (len(analyses), len(everywhere)))
+        self.assertEqual(set(self.complete("%%ae\nanalyze m on d {\n  ")["matches"]), analyses)
+        self.assertNotIn("loss", self.complete("%%ae\nevaluate m on d { loss, ")["matches"])
+        # The options inside train blocks, the optimizers after optimizer:, an optimizer's parameters.
+        options = set(self.complete("%%ae\ntrain m on d { ")["matches"])
+        self.assertTrue({"epochs", "batch", "optimizer", "seed", "validation"} <= options, options)
+        self.assertNotIn("relu", options)
+        self.assertNotIn("epochs", self.complete("%%ae\ntrain m on d { epochs: 2, ")["matches"])
+        optimizers = set(self.complete("%%ae\ntrain m on d { epochs: 2, optimizer: ")["matches"])
+        self.assertTrue({"adam", "sgd"} <= optimizers, optimizers)
+        self.assertNotIn("epochs", optimizers)
+        reply = self.complete("%%ae\ntrain m on d { optimizer: ad")
+        self.assertIn("adam", reply["matches"])
+        self.assertEqual(reply["cursor_start"], len("%%ae\ntrain m on d { optimizer: "))
+        self.assertIn("lr", self.complete("%%ae\ntrain m on d { optimizer: adam(")["matches"])
+        # Magic names.
+        self.assertEqual(self.complete("%ma")["matches"], ["%maven"])
+        self.assertEqual(set(self.complete("%%t")["matches"]), {"%%time"})
+
+    def test_a_one_epoch_run_shows_one_readable_chart(self):
+        reply, _ = self.run_cell(SMALL.replace("model ae", "model one").replace("blobs", "blobs1"))
+        self.assertEqual(reply["status"], "ok", reply)
+        reply, outputs = self.run_cell("%%ae\ntrain one on blobs1 { epochs: 1, batch: 50, seed: 2, validation: 0.2 }\n")
+        self.assertEqual(reply["status"], "ok", reply)
+        shown = [m for m in outputs if m["msg_type"] == "display_data"]
+        self.assertEqual(len(shown), 1, [list(m["content"]["data"]) for m in shown])
+        updates = [m for m in outputs if m["msg_type"] == "update_display_data"]
+        first = shown[0]["content"]["data"]["text/plain"]
+        self.assertIn("epoch 1/1", first, "epochs count from 1 while training")
+        final = updates[-1]["content"]["data"]
+        self.assertIn("done: 1 epoch in", final["text/plain"])
+        self.assertIn("epoch 1 mean training loss", final["text/plain"])
+        self.assertIn("validation loss", final["text/plain"])
+        self.assertIn("image/png", final)
+        png = base64.b64decode(final["image/png"])
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        width, height = struct.unpack(">II", png[16:24])
+        self.assertGreaterEqual(width, 400)
 
     def test_samples_and_interpolate_show_their_pictures(self):
         """analyze ... { samples, interpolate } in a %%ae cell, and Model.sample / interpolate from Java."""
@@ -204,6 +272,142 @@ class Client(unittest.TestCase):
         results = [m for m in outputs if m["msg_type"] == "execute_result"]
         self.assertEqual(len(results), 1, [m["msg_type"] for m in outputs])
         return results[0]["content"]["data"]["text/plain"]
+
+
+class MagicsTest(unittest.TestCase):
+    """The magics IJava users expect: %lsmagic, %classpath, %maven, %time and %%time, and a clear error for others."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code, timeout=300):
+        outputs = []
+        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=outputs.append)
+        return reply["content"], outputs
+
+    def stdout(self, outputs):
+        return "".join(m["content"]["text"] for m in outputs
+                       if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+
+    def result(self, outputs):
+        results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+        return results[0] if results else None
+
+    def wall_seconds(self, text):
+        m = re.search(r"Wall time: ([0-9.]+) (µs|ms|s)\n", text)
+        self.assertIsNotNone(m, text)
+        return float(m.group(1)) * {"µs": 1e-6, "ms": 1e-3, "s": 1.0}[m.group(2)]
+
+    def test_lsmagic_lists_line_and_cell_magics(self):
+        reply, outputs = self.run_cell("%lsmagic")
+        self.assertEqual(reply["status"], "ok", reply)
+        text = self.stdout(outputs)
+        line, cell = text.split("Cell magics")
+        for name in ("%classpath", "%lsmagic", "%maven", "%time"):
+            self.assertRegex(line, "\n  " + name + "[ :]")
+        for name in ("%%ae", "%%time"):
+            self.assertIn("  " + name, cell)
+
+    def test_unknown_magic_is_an_error_listing_the_known_ones(self):
+        for code, what in [("%mavne org.x:y:1", "unknown line magic '%mavne'"),
+                           ("%%timeit\n1 + 1", "unknown cell magic '%%timeit'"),
+                           ("1 + 1;\n%%time\n2", "the cell magic %%time must be on the cell's first line")]:
+            with self.subTest(code):
+                reply, _ = self.run_cell(code)
+                self.assertEqual(reply["status"], "error")
+                self.assertEqual(reply["ename"], "MagicError")
+                self.assertIn(what, reply["evalue"])
+                if "unknown" in what:
+                    self.assertIn("%classpath, %lsmagic, %maven, %time", reply["evalue"])
+                    self.assertIn("%%ae, %%time", reply["evalue"])
+                self.assertNotIn("JShell", reply["evalue"])
+
+    def test_time_measures_the_wall_time_of_a_statement_and_of_a_cell(self):
+        reply, outputs = self.run_cell("%time Thread.sleep(400)")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertGreaterEqual(self.wall_seconds(self.stdout(outputs)), 0.4)
+        self.assertLess(self.wall_seconds(self.stdout(outputs)), 30)
+        # %time's statement's value is the cell's value; the lines around it run in order.
+        reply, outputs = self.run_cell("int base = 40;\n%time base + 2")
+        self.assertEqual(self.result(outputs), "42")
+        reply, outputs = self.run_cell("%%time\nThread.sleep(300);\nThread.sleep(300);\n\"done\"")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertEqual(self.result(outputs), "done")
+        self.assertGreaterEqual(self.wall_seconds(self.stdout(outputs)), 0.6)
+        # %%time over an ae4j cell, and errors in the timed cell keep the cell's line numbers.
+        reply, outputs = self.run_cell("%%time\n%%ae\ndata t = circle(radius: 1, n: 100, seed: 1)\n")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.wall_seconds(self.stdout(outputs))
+        reply, outputs = self.run_cell("%%time\nint ok = 1;\nStrin s = \"x\";")
+        self.assertEqual(reply["status"], "error")
+        self.assertRegex(reply["evalue"], r"In\[\d+\]:3:1: error: cannot find symbol")
+        reply, _ = self.run_cell("%time")
+        self.assertIn("%time needs a statement", reply["evalue"])
+
+    def test_classpath_adds_a_folder_and_a_jar_and_prints_the_class_path(self):
+        java = KernelSpecManager().get_kernel_spec(KERNEL).argv[0]
+        javac = os.path.join(os.path.dirname(java), "javac")
+        jar = os.path.join(os.path.dirname(java), "jar")
+        with tempfile.TemporaryDirectory() as tmp:
+            for pkg, cls, text in [("greet", "Hello", "hello from a folder"), ("other", "Hi", "hi from a jar")]:
+                os.makedirs(os.path.join(tmp, "src", pkg))
+                with open(os.path.join(tmp, "src", pkg, cls + ".java"), "w") as f:
+                    f.write(f"package {pkg}; public class {cls} {{ public String say() {{ return \"{text}\"; }} }}")
+            subprocess.run([javac, "-d", os.path.join(tmp, "classes"), os.path.join(tmp, "src", "greet", "Hello.java")],
+                           check=True)
+            subprocess.run([javac, "-d", os.path.join(tmp, "jarclasses"), os.path.join(tmp, "src", "other", "Hi.java")],
+                           check=True)
+            os.makedirs(os.path.join(tmp, "libs"))
+            subprocess.run([jar, "cf", os.path.join(tmp, "libs", "hi.jar"), "-C", os.path.join(tmp, "jarclasses"), "."],
+                           check=True)
+
+            reply, _ = self.run_cell("new greet.Hello().say()")
+            self.assertEqual(reply["status"], "error", "not on the class path before %classpath")
+            reply, outputs = self.run_cell(f"%classpath {tmp}/classes\nnew greet.Hello().say()")
+            self.assertEqual(reply["status"], "ok", reply)
+            self.assertEqual(self.result(outputs), "hello from a folder")
+            reply, outputs = self.run_cell(f"%classpath {tmp}/libs/*\nnew other.Hi().say()")
+            self.assertEqual(self.result(outputs), "hi from a jar")
+            self.assertIn(f"added to the class path: {tmp}/libs/hi.jar", self.stdout(outputs))
+            reply, outputs = self.run_cell("%classpath")
+            printed = self.stdout(outputs)
+            self.assertIn(f"  {tmp}/classes\n", printed)
+            self.assertIn(f"  {tmp}/libs/hi.jar\n", printed)
+            self.assertIn("jupyter-jvm-basekernel", printed, "the kernel's own class path too")
+            reply, _ = self.run_cell(f"%classpath {tmp}/missing.jar")
+            self.assertEqual(reply["status"], "error")
+            self.assertIn(f"{tmp}/missing.jar does not exist", reply["evalue"])
+
+    def test_maven_resolves_an_artifact_with_its_dependencies_from_the_local_repository(self):
+        # junit-jupiter-api is a test dependency of this build: in ~/.m2, and not on the kernel's class path.
+        root = os.environ.get("AE4J_ROOT", os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+        with open(os.path.join(root, "pom.xml")) as f:
+            version = re.search(r"<junit.version>([^<]+)</junit.version>", f.read()).group(1)
+        reply, _ = self.run_cell("org.opentest4j.AssertionFailedError.class")
+        self.assertEqual(reply["status"], "error", "not on the class path before %maven")
+        reply, outputs = self.run_cell(f"%maven org.junit.jupiter:junit-jupiter-api:{version}")
+        self.assertEqual(reply["status"], "ok", reply)
+        text = self.stdout(outputs)
+        self.assertRegex(text, rf"%maven org.junit.jupiter:junit-jupiter-api:{re.escape(version)}: [4-9] jars .*"
+                               r"from the local repository")
+        # The artifact and a dependency it brought (opentest4j) are usable from Java cells.
+        reply, outputs = self.run_cell(
+            "String caught = null;\n"
+            "try { org.junit.jupiter.api.Assertions.assertEquals(1, 2); }"
+            " catch (org.opentest4j.AssertionFailedError e) { caught = e.getMessage(); }\ncaught")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertEqual(self.result(outputs), "expected: <1> but was: <2>")
+        for bad, what in [("%maven junit", "is not Maven coordinates: write group:artifact:version"),
+                          ("%maven", "%maven needs coordinates")]:
+            reply, _ = self.run_cell(bad)
+            self.assertEqual(reply["status"], "error")
+            self.assertIn(what, reply["evalue"])
 
 
 class HostileInput(unittest.TestCase):

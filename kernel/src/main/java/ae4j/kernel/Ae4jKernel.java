@@ -19,10 +19,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.lang.model.SourceVersion;
 
@@ -30,7 +32,7 @@ import javax.lang.model.SourceVersion;
  * The ae4j Jupyter kernel. Java cells run through JShell in this JVM; cells starting with {@code %%ae} are
  * ae4j language text, run by a {@link Session} that keeps declarations, models and data between cells.
  * Models and data sets a %%ae cell declares become Java variables of the same name. Training shows one
- * live display; pictures a cell writes (loss curves, reconstructions, analysis plots) are shown after it.
+ * live display, which ends as the training's loss chart; other pictures a cell writes (loss curves, reconstructions, analysis plots) are shown after it.
  */
 public final class Ae4jKernel extends BaseKernel {
 
@@ -40,9 +42,13 @@ public final class Ae4jKernel extends BaseKernel {
     private static final int STOP_SECONDS = 5;
 
     private final JavaCells java;
+    private final MavenArtifacts maven = new MavenArtifacts(MavenArtifacts.defaultLocal());
+    private final Magics magics;
     private final Session session;
     private final Path reports;
     private volatile boolean interruptRequested;
+    /** The running cell's live training displays: each is its training's loss chart. */
+    private final List<LiveTraining> liveDisplays = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The running cell's stdout and stderr, or null between cells. */
     private volatile CellStreams running;
 
@@ -53,8 +59,10 @@ public final class Ae4jKernel extends BaseKernel {
         Runner.Hooks hooks = new Runner.Hooks() {
             @Override
             public TrainingListener listener(String model, String[] termNames, PrintStream err) {
-                return new LiveTraining(
+                LiveTraining live = new LiveTraining(
                         "train " + model, termNames, Ae4jKernel.this::display, Ae4jKernel.this::updateDisplay);
+                liveDisplays.add(live);
+                return live;
             }
 
             @Override
@@ -67,6 +75,7 @@ public final class Ae4jKernel extends BaseKernel {
         Ae4j.use(session);
         Notebook.attach(this);
         java = new JavaCells();
+        magics = new Magics(java, maven, workDir);
     }
 
     Session session() {
@@ -155,9 +164,102 @@ public final class Ae4jKernel extends BaseKernel {
 
     private DisplayData evalCell(String code) throws Exception {
         interruptRequested = false;
-        String name = cellName();
-        if (isAeCell(code)) return aeCell(code.substring(code.indexOf(MAGIC) + MAGIC.length()), name);
-        JavaCells.Value v = java.eval(code, name);
+        liveDisplays.clear();
+        return dispatch(code, cellName());
+    }
+
+    /** A cell: a cell magic's (%%ae, %%time) when its first line starts with %%, else Java with line magics. */
+    private DisplayData dispatch(String code, String name) throws Exception {
+        if (code.stripLeading().startsWith("%%")) return cellMagic(code, name);
+        return javaCell(code, name);
+    }
+
+    private DisplayData cellMagic(String code, String name) throws Exception {
+        int lead = code.length() - code.stripLeading().length();
+        int nl = code.indexOf('\n', lead);
+        String first = nl < 0 ? code.substring(lead) : code.substring(lead, nl);
+        Magics.Line m = Magics.Line.parse(first);
+        switch (m.name()) {
+            case "ae" -> {
+                return aeCell(code.substring(lead + MAGIC.length()), name);
+            }
+            case "time" -> {
+                if (!m.args().isBlank()) {
+                    throw Magics.error(
+                            name,
+                            "%%time takes no options (found '" + m.args() + "'); put the cell to time on the next"
+                                    + " lines, or use %time STATEMENT for one statement");
+                }
+                // The magic's line stays as an empty line, so errors keep the cell's line numbers.
+                String body = nl < 0 ? "" : code.substring(0, lead) + code.substring(nl);
+                if (body.isBlank()) throw Magics.error(name, "%%time needs something to time on the next lines");
+                long t0 = System.nanoTime();
+                try {
+                    return dispatch(body, name);
+                } finally {
+                    System.out.println("Wall time: " + Magics.wallTime(System.nanoTime() - t0));
+                }
+            }
+            default -> throw Magics.unknown(name, m.name(), true);
+        }
+    }
+
+    /** Java code, with line magics (%maven, %classpath, %time, %lsmagic) on lines of their own, run in order. */
+    private DisplayData javaCell(String code, String name) throws Exception {
+        String[] lines = code.split("\n", -1);
+        boolean magic = false;
+        for (int i = 0; i < lines.length; i++) {
+            if (Magics.isLineMagic(lines[i])) magic = true;
+            else if (lines[i].stripLeading().startsWith("%%")) {
+                throw Magics.error(
+                        name,
+                        "line " + (i + 1) + ": the cell magic %%"
+                                + Magics.Line.parse(lines[i]).name() + " must be on the cell's first line");
+            }
+        }
+        if (!magic) return show(java.eval(code, name));
+        JavaCells.Value last = JavaCells.Value.NONE;
+        int segment = 0;
+        for (int i = 0; i <= lines.length; i++) {
+            boolean end = i == lines.length;
+            if (!end && !Magics.isLineMagic(lines[i])) continue;
+            String text = String.join("\n", Arrays.asList(lines).subList(segment, i));
+            // Earlier lines as empty ones: a compile error names the line of the cell.
+            if (!text.isBlank()) last = java.eval("\n".repeat(segment) + text, name);
+            if (end) break;
+            last = lineMagic(lines[i], i, name);
+            segment = i + 1;
+        }
+        return show(last);
+    }
+
+    private JavaCells.Value lineMagic(String line, int index, String name) throws Exception {
+        Magics.Line m = Magics.Line.parse(line);
+        switch (m.name()) {
+            case "lsmagic" -> System.out.print(Magics.list());
+            case "classpath" -> magics.classpath(m.args(), name);
+            case "maven" -> magics.maven(m.args(), name);
+            case "time" -> {
+                if (m.args().isBlank()) {
+                    throw Magics.error(
+                            name,
+                            "%time needs a statement: %time STATEMENT (or %%time on the cell's first line to time"
+                                    + " the whole cell)");
+                }
+                int col = line.indexOf(m.args());
+                long t0 = System.nanoTime();
+                try {
+                    return java.eval("\n".repeat(index) + " ".repeat(Math.max(0, col)) + m.args(), name);
+                } finally {
+                    System.out.println("Wall time: " + Magics.wallTime(System.nanoTime() - t0));
+                }
+            }
+            default -> throw Magics.unknown(name, m.name(), false);
+        }
+        return JavaCells.Value.NONE;
+    }
+
+    private static DisplayData show(JavaCells.Value v) {
         // printf and friends return their stream: nothing worth showing.
         if (!v.present() || v.object() instanceof java.io.PrintStream) return null;
         return Displays.of(v.object(), v.text());
@@ -255,6 +357,8 @@ public final class Ae4jKernel extends BaseKernel {
         });
         for (Path p : fresh) {
             String n = p.getFileName().toString();
+            // The live display already is this training's loss chart, updated to the end: not a second one.
+            if (n.equals("loss.png") && liveDisplays.stream().anyMatch(LiveTraining::shown)) continue;
             if (n.endsWith(".csv")
                     && (n.startsWith("metrics") || Files.readAllLines(p).size() > 41)) continue;
             DisplayData d = Displays.file(p);
@@ -271,6 +375,8 @@ public final class Ae4jKernel extends BaseKernel {
     public ReplacementOptions complete(String requested, int cursor) {
         String code = orEmpty(requested);
         int at = Math.clamp(cursor, 0, code.length());
+        ReplacementOptions magic = completeMagic(code, at);
+        if (magic != null) return magic;
         if (isAeCell(code)) {
             int start = AeWords.wordStart(code, at);
             List<String> c = AeWords.candidates(
@@ -284,6 +390,22 @@ public final class Ae4jKernel extends BaseKernel {
         }
         JavaCells.Completions c = java.complete(code, at);
         return new ReplacementOptions(c.texts(), c.start(), c.end());
+    }
+
+    /** Magic names when the cursor's line so far is {@code %name} or {@code %%name}; null otherwise. */
+    private static ReplacementOptions completeMagic(String code, int at) {
+        int lineStart = code.lastIndexOf('\n', at - 1) + 1;
+        String typed = code.substring(lineStart, at);
+        String word = typed.stripLeading();
+        if (!word.matches("%%?\\w*")) return null;
+        boolean cell = word.startsWith("%%");
+        if (cell && !code.substring(0, lineStart).isBlank()) return null;
+        List<String> out = new ArrayList<>();
+        for (String n : (cell ? Magics.CELL : Magics.LINE).keySet()) {
+            String full = (cell ? "%%" : "%") + n;
+            if (full.startsWith(word)) out.add(full);
+        }
+        return new ReplacementOptions(out, at - word.length(), at);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -317,7 +439,10 @@ public final class Ae4jKernel extends BaseKernel {
             for (char c : code.toCharArray()) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
             return depth > 0 ? "  " : depth < 0 ? IS_COMPLETE_BAD : IS_COMPLETE_YES;
         }
-        String r = java.isComplete(code);
+        if (code.stripLeading().startsWith("%%")) return IS_COMPLETE_YES; // %%time and friends: run as written
+        // Line magics are whole lines; the Java around them decides.
+        String r = java.isComplete(
+                code.lines().map(l -> Magics.isLineMagic(l) ? "" : l).collect(Collectors.joining("\n")));
         return switch (r) {
             case "complete" -> IS_COMPLETE_YES;
             case "invalid" -> IS_COMPLETE_BAD;
@@ -356,6 +481,7 @@ public final class Ae4jKernel extends BaseKernel {
     @Override
     public void onShutdown(boolean restarting) {
         java.close();
+        maven.close();
         try (Stream<Path> files = Files.walk(reports)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {

@@ -110,7 +110,10 @@ final class AeWords {
     static List<String> candidates(String prefix, String cellText, int cursor, List<String> declared) {
         String before = cellText.substring(0, Math.max(0, Math.min(cursor, cellText.length()) - prefix.length()));
         Set<String> all = new LinkedHashSet<>();
-        if (AFTER_DENSE.matcher(before).find()) {
+        List<String> inBlock = inStatementBlock(before, declared, cellText);
+        if (inBlock != null) {
+            all.addAll(inBlock);
+        } else if (AFTER_DENSE.matcher(before).find()) {
             all.addAll(Builtins.names(Builtins.Kind.ACTIVATION));
         } else if (openParen(before)) {
             for (Builtins.Builtin b : Builtins.all()) for (Builtins.Param p : b.params()) all.add(p.name());
@@ -126,6 +129,105 @@ final class AeWords {
         for (String w : all) if (w.startsWith(prefix) && !w.equals(prefix)) out.add(w);
         if (out.isEmpty() && all.contains(prefix)) out.add(prefix);
         return out;
+    }
+
+    private static final Pattern BLOCK_HEAD =
+            Pattern.compile("\\b(train|evaluate|analyze)\\s+[A-Za-z_][\\w]*\\s+on\\s+[A-Za-z_][\\w]*\\s*$");
+    private static final Pattern OPTION_VALUE = Pattern.compile("^\\s*([A-Za-z_]\\w*)\\s*:\\s*$");
+    private static final Pattern CALL_BEFORE_PAREN = Pattern.compile("([A-Za-z_]\\w*)\\s*$");
+
+    /**
+     * Candidates inside a {@code train/evaluate/analyze M on D { ... }} block, or null elsewhere: the analyses in
+     * evaluate and analyze blocks, the train options in train blocks (minus those already given), the
+     * optimizers after {@code optimizer:}, the schedules after {@code schedule:}, the data sets after
+     * {@code validation:}, a choice option's words, and inside a call's parentheses that call's parameters.
+     */
+    static List<String> inStatementBlock(String before, List<String> declared, String cellText) {
+        int brace = openBrace(before);
+        if (brace < 0) return null;
+        Matcher head = BLOCK_HEAD.matcher(before.substring(0, brace));
+        if (!head.find()) return null;
+        boolean train = head.group(1).equals("train");
+        String body = before.substring(brace + 1);
+        List<String> names = new ArrayList<>(declared);
+        names.addAll(declaredIn(cellText));
+        int paren = openParenAt(body);
+        if (paren >= 0) {
+            Matcher call = CALL_BEFORE_PAREN.matcher(body.substring(0, paren));
+            List<String> out = new ArrayList<>();
+            if (call.find()) {
+                for (Builtins.Builtin b : Builtins.all())
+                    if (b.name().equals(call.group(1))) for (Builtins.Param p : b.params()) out.add(p.name());
+            }
+            out.addAll(names);
+            return out;
+        }
+        int itemStart = Math.max(body.lastIndexOf(','), Math.max(body.lastIndexOf('\n'), body.lastIndexOf(';'))) + 1;
+        String item = body.substring(itemStart);
+        if (!train) {
+            List<String> given = wordsAtItemStarts(body);
+            List<String> out = new ArrayList<>();
+            for (String a : Builtins.analysesThatRun()) if (!given.contains(a)) out.add(a);
+            return out;
+        }
+        Matcher value = OPTION_VALUE.matcher(item);
+        if (value.find()) {
+            String option = value.group(1);
+            return switch (option) {
+                case "optimizer" -> Builtins.names(Builtins.Kind.OPTIMIZER);
+                case "schedule" -> Builtins.names(Builtins.Kind.SCHEDULE);
+                case "validation" -> names;
+                default ->
+                    Builtins.lookup(Builtins.Kind.TRAIN_OPTION, option)
+                            .map(b -> b.params().isEmpty()
+                                    ? List.<String>of()
+                                    : b.params().get(0).choices())
+                            .orElse(List.of());
+            };
+        }
+        List<String> given = wordsAtItemStarts(body);
+        List<String> out = new ArrayList<>();
+        for (String o : Builtins.names(Builtins.Kind.TRAIN_OPTION)) if (!given.contains(o)) out.add(o);
+        return out;
+    }
+
+    /** The first word of each complete item of a block's body (what is already written). */
+    private static List<String> wordsAtItemStarts(String body) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("(?:^|[,;\\n])\\s*([A-Za-z_]\\w*)(?=\\s*[:(,;\\n])")
+                .matcher(body);
+        while (m.find()) out.add(m.group(1));
+        return out;
+    }
+
+    /** The position of the innermost '{' not closed before the end of {@code text} (outside strings and comments), or -1. */
+    static int openBrace(String text) {
+        List<Integer> open = new ArrayList<>();
+        boolean string = false;
+        boolean comment = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (comment) {
+                if (c == '\n') comment = false;
+            } else if (string) {
+                if (c == '"' || c == '\n') string = false;
+            } else if (c == '"') string = true;
+            else if (c == '#') comment = true;
+            else if (c == '{') open.add(i);
+            else if (c == '}' && !open.isEmpty()) open.remove(open.size() - 1);
+        }
+        return open.isEmpty() ? -1 : open.get(open.size() - 1);
+    }
+
+    /** The position of the innermost '(' not closed before the end of {@code text}, or -1. */
+    private static int openParenAt(String text) {
+        List<Integer> open = new ArrayList<>();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') open.add(i);
+            else if (c == ')' && !open.isEmpty()) open.remove(open.size() - 1);
+        }
+        return open.isEmpty() ? -1 : open.get(open.size() - 1);
     }
 
     static List<String> declaredIn(String text) {

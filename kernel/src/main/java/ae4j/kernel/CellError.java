@@ -16,7 +16,7 @@ abstract class CellError extends Exception {
         this.lines = List.copyOf(lines);
     }
 
-    /** A cell error of the given kind: AeError, BadRequest, CompileError, IncompleteInput, Interrupted, or an exception's name. */
+    /** A cell error of the given kind: AeError, BadRequest, CompileError, IncompleteInput, Interrupted, MagicError, or an exception's name. */
     static CellError of(String kind, String message, List<String> lines) {
         return switch (kind) {
             case "AeError" -> new AeError(message, lines);
@@ -24,6 +24,7 @@ abstract class CellError extends Exception {
             case "CompileError" -> new CompileError(message, lines);
             case "IncompleteInput" -> new IncompleteInput(message, lines);
             case "Interrupted" -> new Interrupted(message, lines);
+            case "MagicError" -> new MagicError(message, lines);
             default -> new JavaException(message, lines);
         };
     }
@@ -68,6 +69,13 @@ abstract class CellError extends Exception {
     /** The user interrupted the cell. */
     static final class Interrupted extends CellError {
         Interrupted(String m, List<String> l) {
+            super(m, l);
+        }
+    }
+
+    /** A magic (%maven, %classpath, %time, ...) with a wrong name or argument, or one that failed. */
+    static final class MagicError extends CellError {
+        MagicError(String m, List<String> l) {
             super(m, l);
         }
     }

@@ -103,11 +103,38 @@ final class KernelSpec {
         Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
         Files.move(
                 tmp, dir.resolve("kernel.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Path js = dir.resolve("kernel.js.tmp");
+        Files.writeString(js, kernelJs(), StandardCharsets.UTF_8);
+        Files.move(js, dir.resolve("kernel.js"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         for (int size : new int[] {32, 64})
             ImageIO.write(
                     logo(size),
                     "png",
                     dir.resolve("logo-" + size + "x" + size + ".png").toFile());
+    }
+
+    /**
+     * The classic notebook's kernel.js (Jupyter Notebook 6 loads it from the kernelspec when the kernel starts):
+     * a CodeMirror mode "ae4j" for the language (keywords, built-ins by kind, numbers, strings, # comments,
+     * option names before ':') and a highlight rule that gives cells whose first line is %%ae that mode. The
+     * word lists come from the checker's registry, so they match the language of this build.
+     */
+    static String kernelJs() throws IOException {
+        java.util.Set<String> builtins = new java.util.TreeSet<>();
+        for (ae4j.dsl.check.Builtins.Builtin b : ae4j.dsl.check.Builtins.all()) {
+            if (b.kind() != ae4j.dsl.check.Builtins.Kind.TRAIN_OPTION) builtins.add(b.name());
+        }
+        builtins.removeAll(AeWords.KEYWORDS.keySet());
+        String words =
+                "{\"keywords\": " + jsonList(AeWords.KEYWORDS.keySet()) + ", \"builtins\": " + jsonList(builtins) + "}";
+        try (var in = KernelSpec.class.getResourceAsStream("kernel.js")) {
+            if (in == null) throw new IOException("kernel.js is missing from the kernel's jar or classes");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("/*AE4J_WORDS*/ {}", words);
+        }
+    }
+
+    private static String jsonList(java.util.Collection<String> words) {
+        return words.stream().map(KernelSpec::quote).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     }
 
     private static void writeAgentJar(Path jar) throws IOException {

@@ -36,5 +36,12 @@ class KernelSpecTest {
         assertTrue(json.contains("\"display_name\": \"ae4j (Java 25)\""), json);
         assertTrue(Files.size(k.resolve("logo-64x64.png")) > 100);
         assertEquals(2, KernelSpec.install(new String[] {"install", "--bogus"}));
+        // kernel.js: the CodeMirror mode with the language's words from the checker's registry
+        String js = Files.readString(k.resolve("kernel.js"));
+        assertTrue(js.contains("CodeMirror.defineMode(\"ae4j\""), js);
+        assertTrue(js.contains("highlight_modes[\"magic_ae4j\"]"), js);
+        assertTrue(!js.contains("/*AE4J_WORDS*/"), "the words are filled in");
+        for (String w : new String[] {"\"model\"", "\"train\"", "\"jacobian_spectrum\"", "\"relu\"", "\"adam\""})
+            assertTrue(js.contains(w), w);
     }
 }

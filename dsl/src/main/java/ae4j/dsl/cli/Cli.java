@@ -687,7 +687,7 @@ public final class Cli {
             name = "test",
             header = "install what the tests need and run every test",
             description =
-                    "Install what the tests need (Debian packages, only if missing) and run the whole test suite (mvn -B verify; ARGS go to Maven), then the kernel and notebook tests and the launcher's own tests (the live bar under a pseudo-terminal, plain lines through a pipe, mvn install and a project that depends on ae4j).")
+                    "Install what the tests need (Debian packages, only if missing) and run the whole test suite (mvn -B verify; ARGS go to Maven), then the kernel and notebook tests through a real Jupyter client, a browser test (Jupyter Notebook in headless Chromium; screenshots in kernel/target/browser/) and the launcher's own tests (the live bar under a pseudo-terminal, plain lines through a pipe, mvn install and a project that depends on ae4j).")
     static final class TestCmd extends LauncherOnly {
         @Parameters(paramLabel = "ARGS", arity = "0..*", description = "arguments of mvn verify")
         List<String> args;
