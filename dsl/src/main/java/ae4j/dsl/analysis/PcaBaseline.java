@@ -425,7 +425,8 @@ public final class PcaBaseline implements Analysis {
         XYChart chart = new XYChartBuilder()
                 .width(800)
                 .height(500)
-                .title("Reconstruction error on " + data + ": PCA-k vs autoencoder " + model + " (PCA " + fitted + ")")
+                // Short enough for the chart's width (the longer form was cut off at the right edge).
+                .title("Error on " + data + ": PCA-k vs autoencoder " + model + " (PCA " + fitted + ")")
                 .xAxisTitle("PCA components k")
                 .yAxisTitle("mean squared error per example")
                 .build();
