@@ -25,16 +25,17 @@ TIMES = {}
 
 
 def output_text(outputs):
-    """The text a list of outputs shows: streams, and the plain text of results and displays."""
-    parts = []
+    """The text a list of outputs shows: streams (a line may arrive in several stream messages, so they are
+    joined as they are), and the plain text of results and displays, each on lines of its own."""
+    text = ""
     for o in outputs:
         if o.output_type == "stream":
-            parts.append(o.text)
+            text += o.text
         elif o.output_type in ("execute_result", "display_data") and "text/plain" in o.data:
-            parts.append(o.data["text/plain"])
+            text += f"\n{o.data['text/plain']}\n"
         elif o.output_type == "error":
-            parts.append(f"{o.ename}: {o.evalue}")
-    return "\n".join(parts)
+            text += f"\n{o.ename}: {o.evalue}\n"
+    return text
 
 
 def claim_problems(section, nb):
@@ -87,6 +88,10 @@ class Notebooks(unittest.TestCase):
         nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="Claim (14.3): better\n")]
         self.assertEqual(len(claim_problems(3, nb)), 1, "a claim without numbers")
         nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="Claim (14.3): error 8.62 vs 11.9\n")]
+        self.assertEqual(claim_problems(3, nb), [])
+        # The kernel may send one line in several stream messages.
+        nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="Claim (14.3): error "),
+                               nbformat.v4.new_output("stream", name="stdout", text="8.62 vs 11.9\n")]
         self.assertEqual(claim_problems(3, nb), [])
         self.assertEqual(len(claim_problems(4, nb)), 2, "another section's title and claim")
 
