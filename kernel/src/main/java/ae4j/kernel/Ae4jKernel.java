@@ -285,7 +285,20 @@ public final class Ae4jKernel extends BaseKernel {
         String text = body.contains("\n") ? "\n" + body.substring(body.indexOf('\n') + 1) : "\n";
         Map<Path, Long> before = snapshot();
         // The cell's streams (CellOutput) send whole lines, a few messages per second at most.
-        Session.Outcome o = session.eval(name, text, System.out, System.err);
+        // Paths into the kernel's temporary reports folder show relative to it (no temporary paths in notebooks).
+        RelativeReports outPaths = new RelativeReports(System.out, reports);
+        RelativeReports errPaths = new RelativeReports(System.err, reports);
+        PrintStream out = outPaths.printStream();
+        PrintStream err = errPaths.printStream();
+        Session.Outcome o;
+        try {
+            o = session.eval(name, text, out, err);
+        } finally {
+            out.flush();
+            err.flush();
+            outPaths.finish();
+            errPaths.finish();
+        }
         bind();
         for (String m : o.declaredModels()) {
             try {

@@ -422,7 +422,7 @@ public final class PcaBaseline implements Analysis {
             e[i - 1] = c.pcaErrors()[i];
         }
         XYChart chart = Pictures.chart(
-                "Reconstruction error on " + data + ": PCA-k vs autoencoder " + model + " (PCA " + fitted + ")",
+                "Error on " + data + ": PCA-k vs autoencoder " + model + " (PCA " + fitted + ")",
                 "PCA components k",
                 "mean squared error per example",
                 800,
