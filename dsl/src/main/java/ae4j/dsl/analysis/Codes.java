@@ -17,7 +17,6 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -196,6 +195,6 @@ public final class Codes implements Analysis {
             s.setMarkerColor(Pictures.color(g));
             g++;
         }
-        BitmapEncoder.saveBitmap(chart, ctx.dir().resolve("codes.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+        Pictures.write(ctx.dir().resolve("codes.png"), chart);
     }
 }

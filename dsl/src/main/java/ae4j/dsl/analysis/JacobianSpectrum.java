@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -146,9 +145,9 @@ public final class JacobianSpectrum implements Analysis {
                     res.maxSingularValues()[i]));
         }
         AtomicFile.writeString(ctx.dir().resolve("jacobian-spectrum.csv"), csv.toString());
-        AtomicFile.write(
+        Pictures.write(
                 ctx.dir().resolve("jacobian-spectrum.png"),
-                chartPng(res, ctx.model().name()));
+                chart(res, ctx.model().name()));
         return res;
     }
 
@@ -157,6 +156,11 @@ public final class JacobianSpectrum implements Analysis {
      * line at 1): the mean sorted singular values of each, keyed by a label such as "cae on test".
      */
     public static byte[] comparisonPng(Map<String, Result> spectra) throws IOException {
+        return Pictures.pngBytes(comparisonChart(spectra));
+    }
+
+    /** The chart of {@link #comparisonPng}. */
+    public static XYChart comparisonChart(Map<String, Result> spectra) {
         if (spectra.isEmpty()) throw new IllegalArgumentException("no spectra to compare");
         int longest = 1;
         boolean log = true;
@@ -193,7 +197,7 @@ public final class JacobianSpectrum implements Analysis {
         one.setLineStyle(new java.awt.BasicStroke(
                 1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         one.setMarker(SeriesMarkers.NONE);
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        return chart;
     }
 
     /** The spectra as columns: index, then one mean column per model (empty past a spectrum's length). */
@@ -218,6 +222,10 @@ public final class JacobianSpectrum implements Analysis {
     }
 
     static byte[] chartPng(Result res, String model) throws IOException {
+        return Pictures.pngBytes(chart(res, model));
+    }
+
+    static XYChart chart(Result res, String model) {
         double[] mean = res.meanSingularValues();
         double[] idx = new double[mean.length];
         for (int i = 0; i < idx.length; i++) idx[i] = i + 1;
@@ -236,6 +244,6 @@ public final class JacobianSpectrum implements Analysis {
         one.setLineStyle(new java.awt.BasicStroke(
                 1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         one.setMarker(SeriesMarkers.NONE);
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        return chart;
     }
 }

@@ -19,7 +19,6 @@ import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -368,9 +367,9 @@ public final class PcaBaseline implements Analysis {
         for (int j = 0; j <= maxK; j++)
             curve.append(String.format(Locale.ROOT, "%d,%s,%s%n", j, c.pcaErrors()[j], c.aeError()));
         AtomicFile.writeString(ctx.dir().resolve("pca-errors.csv"), curve.toString());
-        AtomicFile.write(
+        Pictures.write(
                 ctx.dir().resolve("pca-errors.png"),
-                errorChartPng(c, ctx.checked().name(), ctx.checked().code().size(), ds.name(), fitted));
+                errorChart(c, ctx.checked().name(), ctx.checked().code().size(), ds.name(), fitted));
         List<String> wrote = new ArrayList<>(List.of("pca-baseline.csv", "pca-errors.csv", "pca-errors.png"));
         int[] hw = imageShape(ds);
         if (hw != null) {
@@ -414,6 +413,10 @@ public final class PcaBaseline implements Analysis {
     /** PCA-j's error against j, the autoencoder's error as a horizontal line and a marker at its code size, and the error table. */
     static byte[] errorChartPng(Comparison c, String model, int codeSize, String data, String fitted)
             throws IOException {
+        return Pictures.pngBytes(errorChart(c, model, codeSize, data, fitted));
+    }
+
+    static XYChart errorChart(Comparison c, String model, int codeSize, String data, String fitted) {
         int maxK = c.pcaErrors().length - 1;
         double[] j = new double[maxK];
         double[] e = new double[maxK];
@@ -455,6 +458,6 @@ public final class PcaBaseline implements Analysis {
                 c.componentsToMatch() >= 0 ? "= " + c.componentsToMatch() : "> " + maxK);
         chart.addAnnotation(
                 new org.knowm.xchart.AnnotationTextPanel(table, 0.55 * maxK, 0.6 * e[0] + 0.4 * e[maxK - 1], false));
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        return chart;
     }
 }

@@ -197,13 +197,18 @@ public final class Retrieval implements Analysis {
 
         /** {@code retrieval-pr.png}: precision against recall (log scale), one point per radius, one curve per method. */
         public byte[] curvePng() throws IOException {
+            return Pictures.pngBytes(curveChart());
+        }
+
+        /** The chart of {@link #curvePng}. */
+        public org.knowm.xchart.XYChart curveChart() {
             List<Pictures.Curve> curves = new ArrayList<>();
             for (HammingRetrieval.Figures f : methods)
                 curves.add(new Pictures.Curve(
                         String.format(Locale.ROOT, "%s (precision@%d %.3f)", f.method(), k, f.precisionAtK()),
                         f.curveRecall(),
                         f.curvePrecision()));
-            return Pictures.curvesPng(
+            return Pictures.curvesChart(
                     String.format(
                             Locale.ROOT,
                             "Hamming-ball retrieval on %s, %d bits: one point per radius 0..%d",
@@ -374,7 +379,7 @@ public final class Retrieval implements Analysis {
         AtomicFile.writeString(ctx.dir().resolve("retrieval-pr.csv"), report.curveCsv());
         String wrote = "retrieval.csv, retrieval-pr.csv";
         if (report.labelled()) {
-            AtomicFile.write(ctx.dir().resolve("retrieval-pr.png"), report.curvePng());
+            Pictures.write(ctx.dir().resolve("retrieval-pr.png"), report.curveChart());
             wrote += ", retrieval-pr.png";
         }
         ctx.out().println("retrieval " + m.name() + " on " + data.name() + ": wrote " + wrote + " in " + ctx.dir());

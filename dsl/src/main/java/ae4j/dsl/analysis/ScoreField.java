@@ -217,7 +217,7 @@ public final class ScoreField implements Analysis {
             for (int i = 0; i < steps; i++)
                 pc.append(String.format(Locale.ROOT, "%.6g,%.8g,%.8g%n", p.t()[i], p.along()[i], p.logDensity()[i]));
             AtomicFile.writeString(ctx.dir().resolve("score-path.csv"), pc.toString());
-            AtomicFile.write(ctx.dir().resolve("score-path.png"), pathChartPng(p, from, to, sigma, ds.name()));
+            Pictures.write(ctx.dir().resolve("score-path.png"), pathChart(p, from, to, sigma, ds.name()));
             double[] lp = p.logDensity();
             double min = Arrays.stream(lp).min().orElse(0),
                     max = Arrays.stream(lp).max().orElse(0);
@@ -279,6 +279,10 @@ public final class ScoreField implements Analysis {
 
     /** The score's component along a path and its integral, the estimated change of log p from the start. */
     static byte[] pathChartPng(PathProfile p, int from, int to, double sigma, String data) throws IOException {
+        return Pictures.pngBytes(pathChart(p, from, to, sigma, data));
+    }
+
+    static org.knowm.xchart.XYChart pathChart(PathProfile p, int from, int to, double sigma, String data) {
         org.knowm.xchart.XYChart chart = Pictures.chart(
                 String.format(
                         Locale.ROOT,
@@ -295,7 +299,7 @@ public final class ScoreField implements Analysis {
         chart.getStyler().setMarkerSize(4);
         Pictures.style(chart.addSeries("log p(x) - log p(from), integrated score", p.t(), p.logDensity()), 0, true);
         Pictures.style(chart.addSeries("score component along the path", p.t(), p.along()), 1, true);
-        return org.knowm.xchart.BitmapEncoder.getBitmapBytes(chart, org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
+        return chart;
     }
 
     /** Figure 14.5: the data as gray points, the estimated score as arrows on the grid. */

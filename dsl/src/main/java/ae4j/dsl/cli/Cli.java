@@ -252,8 +252,15 @@ public final class Cli {
                         + " (slow; for debugging)")
         boolean reference;
 
+        @Option(
+                names = "--svg",
+                description = "also write every chart as SVG beside its PNG (loss, spectra, PCA errors, codes,"
+                        + " retrieval, score path; pictures of the plane and image grids stay PNG)")
+        boolean svg;
+
         @Override
         public Integer call() {
+            if (svg) System.setProperty("ae4j.svg", "true");
             List<String> a = new ArrayList<>(files);
             if (outDir != null) a.addAll(List.of("--out", outDir));
             if (epochs != null) a.addAll(List.of("--epochs", epochs));

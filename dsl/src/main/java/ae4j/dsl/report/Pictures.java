@@ -188,6 +188,35 @@ public final class Pictures {
                 lossChart(epochs, train, validation, logScale, width, height), BitmapEncoder.BitmapFormat.PNG);
     }
 
+    // ---- writing charts ----
+
+    /**
+     * Whether charts are also written as SVG (vector, for papers) beside their PNG: {@code ae4j run --svg}, the
+     * system property {@code ae4j.svg=true} (e.g. {@code System.setProperty("ae4j.svg", "true")} in a notebook's
+     * Java cell) or the environment variable {@code AE4J_SVG=1}.
+     */
+    public static boolean svgRequested() {
+        String env = System.getenv("AE4J_SVG");
+        return Boolean.getBoolean("ae4j.svg") || "1".equals(env) || "true".equalsIgnoreCase(env);
+    }
+
+    /** A chart as PNG bytes. */
+    public static byte[] pngBytes(XYChart chart) throws IOException {
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** Writes a chart as PNG, atomically, and as SVG beside it ({@code NAME.svg}) when {@link #svgRequested}. */
+    public static void write(Path png, XYChart chart) throws IOException {
+        AtomicFile.write(png, pngBytes(chart));
+        if (svgRequested()) {
+            String name = png.getFileName().toString().replaceFirst("\\.png$", "") + ".svg";
+            AtomicFile.write(
+                    png.resolveSibling(name),
+                    out -> VectorGraphicsEncoder.saveVectorGraphic(
+                            chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
+        }
+    }
+
     /** Writes the loss curve of {@code log}'s two columns (validation may be null or absent) as a PNG. */
     public static void lossCurve(
             Path png, MetricsLog log, String trainColumn, String validationColumn, boolean logScale)
@@ -195,7 +224,7 @@ public final class Pictures {
         double[] val = validationColumn != null && log.columns().contains(validationColumn)
                 ? log.series(validationColumn)
                 : null;
-        AtomicFile.write(png, lossCurvePng(log.epochs(), log.series(trainColumn), val, logScale, 800, 500));
+        write(png, lossChart(log.epochs(), log.series(trainColumn), val, logScale, 800, 500));
     }
 
     /** Writes the loss chart as SVG (vector; for papers and docs). */

@@ -137,7 +137,7 @@ final class AnalyzeStep {
     /** Every model's spectrum side by side, rewritten after each new one: OUT/jacobian-spectra.png and .csv. */
     private void compareSpectra(PrintStream out) throws IOException {
         Path png = outRoot.resolve("jacobian-spectra.png");
-        AtomicFile.write(png, JacobianSpectrum.comparisonPng(spectra));
+        ae4j.dsl.report.Pictures.write(png, JacobianSpectrum.comparisonChart(spectra));
         AtomicFile.writeString(outRoot.resolve("jacobian-spectra.csv"), JacobianSpectrum.comparisonCsv(spectra));
         out.println("jacobian_spectrum: " + String.join(", ", spectra.keySet()) + " side by side in " + png
                 + " (and jacobian-spectra.csv)");

@@ -20,6 +20,32 @@ class MainTest {
         return Main.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
     }
 
+    /** run --svg writes the charts as SVG beside their PNG (the loss curve here). */
+    @Test
+    void runWithSvgWritesTheChartsAsSvgToo() throws IOException {
+        Path f = Files.writeString(dir.resolve("s.ae"), """
+                data d = two_moons(n: 100)
+                model m {
+                  input x[2]
+                  encoder f { dense 3 tanh }
+                  decoder g { dense 2 }
+                  minimize mse(x, g(f(x)))
+                }
+                train m on d { epochs: 2 }
+                """);
+        String before = System.getProperty("ae4j.svg");
+        try {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(
+                    0, run(err, "run", f.toString(), "--out", dir.resolve("o").toString(), "--svg"), err.toString());
+            assertTrue(Files.readString(dir.resolve("o/m/loss.svg")).contains("<svg"));
+            assertTrue(Files.isRegularFile(dir.resolve("o/m/loss.png")));
+        } finally {
+            if (before == null) System.clearProperty("ae4j.svg");
+            else System.setProperty("ae4j.svg", before);
+        }
+    }
+
     @Test
     void exitCodesAndSummary() throws IOException {
         Path ok = Files.writeString(dir.resolve("ok.ae"), "data d = two_moons()\n");

@@ -61,6 +61,27 @@ class PicturesTest {
         assertThrows(IllegalArgumentException.class, () -> Pictures.labelledGrid(List.of(a), List.of(), 2, 4, 4, 3));
     }
 
+    /** On request (ae4j.svg), a chart is written as SVG beside its PNG; otherwise PNG only. */
+    @Test
+    void chartsAreWrittenAsSvgBesideThePngOnRequest(@TempDir Path dir) throws IOException {
+        var chart = Pictures.lossChart(new double[] {1, 2, 3}, new double[] {3, 2, 1}, null, false, 400, 300);
+        String before = System.getProperty("ae4j.svg");
+        try {
+            System.clearProperty("ae4j.svg");
+            Pictures.write(dir.resolve("a.png"), chart);
+            assertTrue(Files.isRegularFile(dir.resolve("a.png")));
+            assertTrue(!Files.exists(dir.resolve("a.svg")) || Pictures.svgRequested(), "no SVG unless requested");
+            System.setProperty("ae4j.svg", "true");
+            Pictures.write(dir.resolve("b.png"), chart);
+            String svg = Files.readString(dir.resolve("b.svg"));
+            assertTrue(svg.contains("<svg") && svg.contains("</svg>"), svg.substring(0, Math.min(200, svg.length())));
+            assertNotNull(ImageIO.read(dir.resolve("b.png").toFile()));
+        } finally {
+            if (before == null) System.clearProperty("ae4j.svg");
+            else System.setProperty("ae4j.svg", before);
+        }
+    }
+
     @Test
     void headlessIsSetByDefault() {
         assertNotNull(Pictures.png(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY)));
