@@ -46,6 +46,9 @@ public final class Ae4jKernel extends BaseKernel {
     private final Magics magics;
     private final Session session;
     private final Path reports;
+    /** The kernel's working folder: the notebook's, when Jupyter starts the kernel. */
+    private final Path workDir;
+
     private volatile boolean interruptRequested;
     /** The running cell's live training displays: each is its training's loss chart. */
     private final List<LiveTraining> liveDisplays = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -55,7 +58,8 @@ public final class Ae4jKernel extends BaseKernel {
     private record CellStreams(CellOutput out, CellOutput err) {}
 
     public Ae4jKernel(Path workDir) throws IOException {
-        reports = Files.createTempDirectory("ae4j-notebook-reports");
+        this.workDir = workDir;
+        reports = outputsFolder(workDir);
         Runner.Hooks hooks = new Runner.Hooks() {
             @Override
             public TrainingListener listener(String model, String[] termNames, PrintStream err) {
@@ -286,8 +290,8 @@ public final class Ae4jKernel extends BaseKernel {
         Map<Path, Long> before = snapshot();
         // The cell's streams (CellOutput) send whole lines, a few messages per second at most.
         // Paths into the kernel's temporary reports folder show relative to it (no temporary paths in notebooks).
-        RelativeReports outPaths = new RelativeReports(System.out, reports);
-        RelativeReports errPaths = new RelativeReports(System.err, reports);
+        RelativeReports outPaths = new RelativeReports(System.out, reports, workDir);
+        RelativeReports errPaths = new RelativeReports(System.err, reports, workDir);
         PrintStream out = outPaths.printStream();
         PrintStream err = errPaths.printStream();
         Session.Outcome o;
@@ -377,6 +381,29 @@ public final class Ae4jKernel extends BaseKernel {
             DisplayData d = Displays.file(p);
             if (d != null) display(d);
         }
+        if (!fresh.isEmpty() && reports.startsWith(workDir)) display(Displays.links(fresh, workDir));
+    }
+
+    /**
+     * Where the files a notebook's cells write go (loss curves, analyses' pictures and tables, models): next to the
+     * notebook, in {@code ae4j-outputs/} of the kernel's working folder (Jupyter starts the kernel in the notebook's
+     * folder), or in the folder {@code AE4J_OUTPUTS} names (relative to it); a temporary folder, with a note, when
+     * that cannot be written.
+     */
+    static Path outputsFolder(Path workDir) throws IOException {
+        String set = System.getenv("AE4J_OUTPUTS");
+        Path dir = workDir.resolve(set != null && !set.isBlank() ? set : "ae4j-outputs")
+                .normalize();
+        try {
+            Files.createDirectories(dir);
+            if (Files.isWritable(dir)) return dir;
+        } catch (IOException | SecurityException e) {
+            // below: a temporary folder
+        }
+        Path tmp = Files.createTempDirectory("ae4j-notebook-reports");
+        System.err.println("ae4j kernel: cannot write " + dir + "; the cells' files go to " + tmp
+                + " (set AE4J_OUTPUTS to a writable folder)");
+        return tmp;
     }
 
     /** The code of a complete or inspect request: a missing one is empty (the cursor is then clamped to it). */

@@ -156,6 +156,31 @@ final class Displays {
         return d;
     }
 
+    /**
+     * Links to files a cell wrote, relative to the notebook's folder (so they open from the notebook and stay
+     * valid in a saved one), with the paths as plain text too.
+     */
+    static DisplayData links(List<Path> files, Path notebookFolder) {
+        StringBuilder html = new StringBuilder("<div style=\"font-size: smaller\">files: ");
+        StringBuilder text = new StringBuilder("files:");
+        Path base = notebookFolder.toAbsolutePath().normalize();
+        for (int i = 0; i < files.size(); i++) {
+            String rel = base.relativize(files.get(i).toAbsolutePath().normalize())
+                    .toString()
+                    .replace('\\', '/');
+            if (i > 0) html.append(", ");
+            html.append("<a href=\"")
+                    .append(esc(rel))
+                    .append("\" target=\"_blank\">")
+                    .append(esc(rel))
+                    .append("</a>");
+            text.append(' ').append(rel);
+        }
+        DisplayData d = new DisplayData(text.toString());
+        d.putHTML(html.append("</div>").toString());
+        return d;
+    }
+
     /** An HTML table of a CSV file's first rows (header row first). */
     static String csvTable(List<String> lines, int maxRows) {
         StringBuilder b = new StringBuilder("<table>");

@@ -19,12 +19,28 @@ final class RelativeReports extends OutputStream {
 
     private final PrintStream out;
     private final String folder;
+    /** What the folder becomes: its path from the notebook's folder, or "" (cut out) when it lies elsewhere. */
+    private final String shown;
+
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
     /** Writes to {@code out}, with {@code reports} and the separator after it removed. */
     RelativeReports(PrintStream out, Path reports) {
+        this(out, reports, null);
+    }
+
+    /**
+     * As above, but a reports folder inside {@code base} (the notebook's folder) shows as its path from there
+     * ("wrote ae4j-outputs/dae/score-field.png"), which is also a link that works from the notebook.
+     */
+    RelativeReports(PrintStream out, Path reports, Path base) {
         this.out = out;
-        this.folder = reports.toAbsolutePath().toString();
+        Path abs = reports.toAbsolutePath().normalize();
+        this.folder = abs.toString();
+        Path b = base == null ? null : base.toAbsolutePath().normalize();
+        this.shown = b != null && abs.startsWith(b) && !abs.equals(b)
+                ? b.relativize(abs).toString()
+                : "";
     }
 
     /** A print stream over it, flushed at every line. */
@@ -41,7 +57,7 @@ final class RelativeReports extends OutputStream {
     /** {@code text} with the reports folder removed from the paths in it. */
     String relative(String text) {
         String sep = Path.of(folder).getFileSystem().getSeparator();
-        return text.replace(folder + sep, "").replace(folder, ".");
+        return shown.isEmpty() ? text.replace(folder + sep, "").replace(folder, ".") : text.replace(folder, shown);
     }
 
     @Override
