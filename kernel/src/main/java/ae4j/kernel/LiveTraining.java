@@ -1,5 +1,6 @@
 package ae4j.kernel;
 
+import ae4j.dsl.report.Pictures;
 import ae4j.dsl.train.Trainer;
 import ae4j.dsl.train.TrainingListener;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
@@ -12,9 +13,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -222,17 +221,9 @@ final class LiveTraining implements TrainingListener {
                 hi = Math.max(hi, xy[1]);
             }
         boolean log = lo > 0 && hi / lo > 30;
-        XYChart chart = new XYChartBuilder()
-                .width(WIDTH)
-                .height(HEIGHT)
-                .title(title)
-                .xAxisTitle("epoch")
-                .yAxisTitle(log ? "loss (log scale)" : "loss")
-                .build();
+        // ae4j's one chart theme (the loss.png of a run and every analysis chart use it too)
+        XYChart chart = Pictures.chart(title, "epoch", log ? "loss (log scale)" : "loss", WIDTH, HEIGHT);
         var st = chart.getStyler();
-        st.setChartBackgroundColor(Color.WHITE);
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
-        st.setAntiAlias(true);
         st.setMarkerSize(6);
         st.setXAxisMin(0.0);
         st.setXAxisMax((double) Math.max(1, plannedEpochs));
@@ -255,9 +246,8 @@ final class LiveTraining implements TrainingListener {
             st.setYAxisDecimalPattern(tickPattern(lo, hi));
         }
         if (batch.size() >= 2) add(chart, BATCH_SERIES, batch, new Color(0x9ecae1), SeriesMarkers.NONE);
-        if (!epochs.isEmpty()) add(chart, EPOCH_SERIES, epochs, new Color(0x1f77b4), SeriesMarkers.CIRCLE);
-        if (!validation.isEmpty())
-            add(chart, VALIDATION_SERIES, validation, new Color(0xff7f0e), SeriesMarkers.DIAMOND);
+        if (!epochs.isEmpty()) add(chart, EPOCH_SERIES, epochs, Pictures.color(0), SeriesMarkers.CIRCLE);
+        if (!validation.isEmpty()) add(chart, VALIDATION_SERIES, validation, Pictures.color(1), SeriesMarkers.DIAMOND);
         return chart;
     }
 
