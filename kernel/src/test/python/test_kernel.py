@@ -183,8 +183,13 @@ class Client(unittest.TestCase):
         self.assertEqual(reply["status"], "ok", reply)
         reply, outputs = self.run_cell("%%ae\ntrain one on blobs1 { epochs: 1, batch: 50, seed: 2, validation: 0.2 }\n")
         self.assertEqual(reply["status"], "ok", reply)
-        shown = [m for m in outputs if m["msg_type"] == "display_data"]
+        displays = [m for m in outputs if m["msg_type"] == "display_data"]
+        # besides the chart, the cell lists the files it wrote as links relative to the notebook's folder
+        links = [m for m in displays if m["content"]["data"]["text/plain"].startswith("files:")]
+        shown = [m for m in displays if m not in links]
         self.assertEqual(len(shown), 1, [list(m["content"]["data"]) for m in shown])
+        self.assertEqual(len(links), 1, [m["content"]["data"]["text/plain"] for m in links])
+        self.assertIn('<a href="ae4j-outputs/one/loss.png"', links[0]["content"]["data"]["text/html"])
         updates = [m for m in outputs if m["msg_type"] == "update_display_data"]
         first = shown[0]["content"]["data"]["text/plain"]
         self.assertIn("epoch 1/1", first, "epochs count from 1 while training")
