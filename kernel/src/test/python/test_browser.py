@@ -31,8 +31,8 @@ ROOT = os.environ.get("AE4J_ROOT", os.path.abspath(os.path.join(os.path.dirname(
 SHOTS = os.path.join(ROOT, "kernel", "target", "browser")
 
 CELL = """%%ae
-# a small synthetic model, trained long enough (a few seconds) to watch
-data blobs = gaussian_mixture(k: 4, dim: 16, n: 20000, seed: 1)
+# a small synthetic model, trained long enough to watch (a few seconds even on an idle machine)
+data blobs = gaussian_mixture(k: 4, dim: 16, n: 100000, seed: 1)
 model ae {
   input x[16]
   encoder f { dense 8 tanh }
