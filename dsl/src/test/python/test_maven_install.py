@@ -2,8 +2,10 @@
 a separate Maven project (dsl/src/test/maven-consumer) that only declares the README's <dependency> on
 ae4j-dsl compiles against it and runs a model through the Java API.
 
-Nothing is downloaded: the private repository's only "remote" is the user's own ~/.m2/repository (a file://
-mirror, read-only), which the normal build has filled; the user's repository is not written to.
+The private repository's only "remote" is the user's own ~/.m2/repository (a file:// mirror, read-only), which
+the normal build has filled; the user's repository is not written to, but for one thing: the build never runs
+the install plugin, so on a fresh machine its jars are fetched into ~/.m2 first (with the user's own settings),
+as any first `mvn install` would.
 """
 
 import os
@@ -42,6 +44,13 @@ class MavenInstallTest(unittest.TestCase):
                                    timeout=1200)
                 self.assertEqual(0, r.returncode, " ".join(args) + "\n" + r.stdout.decode("utf-8", "replace")[-4000:])
 
+            # The install plugin (the one plugin `mvn verify` does not use) into the user's repository, if missing.
+            version = re.search(r"<artifactId>maven-install-plugin</artifactId>\s*<version>([^<]+)</version>",
+                                open(os.path.join(ROOT, "pom.xml")).read()).group(1)
+            fetch = subprocess.run(["mvn", "-B", "-ntp", "-q",
+                                    "org.apache.maven.plugins:maven-install-plugin:%s:help" % version],
+                                   cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+            self.assertEqual(0, fetch.returncode, fetch.stdout.decode("utf-8", "replace")[-4000:])
             run(["install", "-DskipTests", "-pl", "dsl", "-am"], ROOT)
             installed = os.path.join(repo, "dev", "ae4j", "ae4j-dsl", "0.1.0-SNAPSHOT")
             names = os.listdir(installed)
