@@ -221,10 +221,7 @@ public final class JacobianSpectrum implements Analysis {
         return b.toString();
     }
 
-    static byte[] chartPng(Result res, String model) throws IOException {
-        return Pictures.pngBytes(chart(res, model));
-    }
-
+    /** One model's mean sorted spectrum with a line at 1 (log scale when all values are positive). */
     static XYChart chart(Result res, String model) {
         double[] mean = res.meanSingularValues();
         double[] idx = new double[mean.length];

@@ -411,11 +411,6 @@ public final class PcaBaseline implements Analysis {
     }
 
     /** PCA-j's error against j, the autoencoder's error as a horizontal line and a marker at its code size, and the error table. */
-    static byte[] errorChartPng(Comparison c, String model, int codeSize, String data, String fitted)
-            throws IOException {
-        return Pictures.pngBytes(errorChart(c, model, codeSize, data, fitted));
-    }
-
     static XYChart errorChart(Comparison c, String model, int codeSize, String data, String fitted) {
         int maxK = c.pcaErrors().length - 1;
         double[] j = new double[maxK];

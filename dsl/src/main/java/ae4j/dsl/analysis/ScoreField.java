@@ -278,10 +278,6 @@ public final class ScoreField implements Analysis {
     // ------------------------------------------------------------------ pictures
 
     /** The score's component along a path and its integral, the estimated change of log p from the start. */
-    static byte[] pathChartPng(PathProfile p, int from, int to, double sigma, String data) throws IOException {
-        return Pictures.pngBytes(pathChart(p, from, to, sigma, data));
-    }
-
     static org.knowm.xchart.XYChart pathChart(PathProfile p, int from, int to, double sigma, String data) {
         org.knowm.xchart.XYChart chart = Pictures.chart(
                 String.format(

@@ -366,6 +366,15 @@ public final class Cli {
         }
     }
 
+    /** A command that only groups subcommands (bench, kernel, notebooks): alone, it shows its usage (exit 1). */
+    abstract static class Group extends Base {
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return ExitCode.INPUT;
+        }
+    }
+
     /** A command the launcher runs itself (in its shell); here for its help and completion only. */
     abstract static class LauncherOnly extends Base {
         @Override
@@ -394,13 +403,7 @@ public final class Cli {
             synopsisSubcommandLabel = "BENCHMARK",
             description =
                     "Benchmarks; each prints ratios against a baseline measured in the same run (results and the machine in bench/RESULTS.md).")
-    static final class Bench extends Base {
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getErr());
-            return ExitCode.INPUT;
-        }
-    }
+    static final class Bench extends Group {}
 
     @Command(
             name = "gemm",
@@ -626,13 +629,7 @@ public final class Cli {
             header = "the Jupyter kernel: kernel install",
             synopsisSubcommandLabel = "install",
             description = "The ae4j Jupyter kernel.")
-    static final class Kernel extends Base {
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getErr());
-            return ExitCode.INPUT;
-        }
-    }
+    static final class Kernel extends Group {}
 
     @Command(
             name = "install",
@@ -662,13 +659,7 @@ public final class Cli {
             header = "the tutorial notebooks: notebooks refresh",
             synopsisSubcommandLabel = "refresh",
             description = "The tutorial notebooks.")
-    static final class Notebooks extends Base {
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getErr());
-            return ExitCode.INPUT;
-        }
-    }
+    static final class Notebooks extends Group {}
 
     @Command(
             name = "refresh",

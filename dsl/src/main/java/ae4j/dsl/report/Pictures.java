@@ -273,14 +273,6 @@ public final class Pictures {
         return chart;
     }
 
-    /** {@link #curvesChart} as PNG bytes. */
-    public static byte[] curvesPng(
-            String title, String xTitle, String yTitle, boolean logX, List<Curve> curves, int width, int height)
-            throws IOException {
-        return BitmapEncoder.getBitmapBytes(
-                curvesChart(title, xTitle, yTitle, logX, curves, width, height), BitmapEncoder.BitmapFormat.PNG);
-    }
-
     // ---- image grid ----
 
     /**
