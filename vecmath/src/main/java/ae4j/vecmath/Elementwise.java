@@ -120,35 +120,23 @@ public final class Elementwise {
      */
     public static void colSums(
             int rows, int cols, float[] a, int ao, int lda, float[] out, int oo, boolean accumulate) {
-        int j = 0;
-        for (int end4 = cols - 4 * L; j <= end4; j += 4 * L) {
-            FloatVector s0, s1, s2, s3;
-            if (accumulate) {
-                s0 = FloatVector.fromArray(S, out, oo + j);
-                s1 = FloatVector.fromArray(S, out, oo + j + L);
-                s2 = FloatVector.fromArray(S, out, oo + j + 2 * L);
-                s3 = FloatVector.fromArray(S, out, oo + j + 3 * L);
-            } else {
-                s0 = s1 = s2 = s3 = FloatVector.zero(S);
+        // Row by row into out itself (zeroed first unless accumulating), a few vectors wide: no vector is
+        // carried from one iteration to the next, a shape C2 has been seen to compile with every vector boxed
+        // (a step allocating 11 KB) when the call sites' column counts vary.
+        if (!accumulate) java.util.Arrays.fill(out, oo, oo + cols, 0f);
+        int vecEnd = S.loopBound(cols);
+        for (int j0 = 0; j0 < vecEnd; j0 += 4 * L) {
+            int j1 = Math.min(vecEnd, j0 + 4 * L);
+            for (int r = 0, row = ao; r < rows; r++, row += lda) {
+                for (int j = j0; j < j1; j += L) {
+                    FloatVector.fromArray(S, out, oo + j)
+                            .add(FloatVector.fromArray(S, a, row + j))
+                            .intoArray(out, oo + j);
+                }
             }
-            for (int r = 0, p = ao + j; r < rows; r++, p += lda) {
-                s0 = s0.add(FloatVector.fromArray(S, a, p));
-                s1 = s1.add(FloatVector.fromArray(S, a, p + L));
-                s2 = s2.add(FloatVector.fromArray(S, a, p + 2 * L));
-                s3 = s3.add(FloatVector.fromArray(S, a, p + 3 * L));
-            }
-            s0.intoArray(out, oo + j);
-            s1.intoArray(out, oo + j + L);
-            s2.intoArray(out, oo + j + 2 * L);
-            s3.intoArray(out, oo + j + 3 * L);
         }
-        for (int end = S.loopBound(cols); j < end; j += L) {
-            FloatVector s = accumulate ? FloatVector.fromArray(S, out, oo + j) : FloatVector.zero(S);
-            for (int r = 0, p = ao + j; r < rows; r++, p += lda) s = s.add(FloatVector.fromArray(S, a, p));
-            s.intoArray(out, oo + j);
-        }
-        for (; j < cols; j++) {
-            float s = accumulate ? out[oo + j] : 0f;
+        for (int j = vecEnd; j < cols; j++) {
+            float s = out[oo + j];
             for (int r = 0, p = ao + j; r < rows; r++, p += lda) s += a[p];
             out[oo + j] = s;
         }

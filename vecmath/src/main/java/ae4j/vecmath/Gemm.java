@@ -220,6 +220,56 @@ public final class Gemm {
     }
 
     /**
+     * Packs rows [from, to) of the stored matrix {@code b} into {@code into}, where op(B) is b (k x n; its rows
+     * are op(B)'s rows) or b^T ({@code opB == T}; b's rows are op(B)'s columns). The rest of {@code into} is
+     * left as it is, so the parts of a parallel loop that own disjoint rows of b (an optimizer updating its
+     * share of a weight) can pack them right after writing them; with every row packed, {@code into} holds
+     * what {@link #pack} writes.
+     */
+    public static void packRows(Op opB, float[] b, int bo, int ldb, PackedB into, int from, int to) {
+        int k = into.k;
+        int n = into.n;
+        int rows = opB == Op.N ? k : n;
+        checkOperand("B", b, bo, ldb, rows, opB == Op.N ? n : k);
+        if (from < 0 || to > rows || from > to)
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") outside [0, " + rows + ")");
+        float[] d = into.data;
+        int kcMax = into.kcMax;
+        int nPad = into.nPad;
+        if (opB == Op.N) {
+            for (int r = from; r < to; r++) {
+                int pc = r / kcMax * kcMax;
+                int kc = Math.min(kcMax, k - pc);
+                int base = pc * nPad + (r - pc) * NR;
+                int src = bo + r * ldb;
+                int j = 0;
+                for (; j + NR <= n; j += NR) {
+                    int dst = base + j * kc;
+                    FloatVector.fromArray(S, b, src + j).intoArray(d, dst);
+                    FloatVector.fromArray(S, b, src + j + L).intoArray(d, dst + L);
+                }
+                if (j < n) {
+                    int dst = base + j * kc;
+                    for (int c = 0; c < NR; c++) d[dst + c] = j + c < n ? b[src + j + c] : 0f;
+                }
+            }
+        } else {
+            for (int r = from; r < to; r++) {
+                int panel = r / NR * NR;
+                int src = bo + r * ldb;
+                for (int pc = 0; pc < k; pc += kcMax) {
+                    int kc = Math.min(kcMax, k - pc);
+                    int dst = pc * nPad + panel * kc + (r - panel);
+                    for (int p = 0; p < kc; p++) {
+                        d[dst] = b[src + pc + p];
+                        dst += NR;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * {@code C = f(alpha * op(A) * B + beta * C + bias)} with B packed by {@link #pack}: op(A) is m x k,
      * B is k x n. Splits the rows of C across threads when the product is large enough and the caller is
      * not already inside a parallel loop.

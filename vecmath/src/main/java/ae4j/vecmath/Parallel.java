@@ -33,9 +33,13 @@ public final class Parallel {
         final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
-        Job(IntConsumer body, int tasks) {
+        /** How many more workers may join (the caller always works): a loop on fewer threads leaves the rest out. */
+        final AtomicInteger seats;
+
+        Job(IntConsumer body, int tasks, int helpers) {
             this.body = body;
             this.tasks = tasks;
+            this.seats = new AtomicInteger(helpers);
         }
 
         void work() {
@@ -100,16 +104,42 @@ public final class Parallel {
 
     /** Runs body(t) for t in [0, tasks). Exceptions thrown by a task are rethrown on the caller. */
     public static void run(int tasks, IntConsumer body) {
+        run(tasks, threads, body);
+    }
+
+    /**
+     * Runs body(t) for t in [0, tasks) on at most {@code maxThreads} threads (counting the caller). With one
+     * thread the tasks run in order on the caller, inside the loop as far as {@link #nested()} is concerned,
+     * so kernels they call do not split their work among threads either.
+     */
+    public static void run(int tasks, int maxThreads, IntConsumer body) {
         if (tasks <= 0) return;
-        if (tasks == 1 || threads == 1 || SUBMIT.isHeldByCurrentThread() || !SUBMIT.tryLock()) {
+        if (SUBMIT.isHeldByCurrentThread()) {
+            for (int t = 0; t < tasks; t++) body.accept(t);
+            return;
+        }
+        int use = Math.min(Math.min(threads, maxThreads), tasks);
+        if (use <= 1) {
+            if (maxThreads <= 1 && SUBMIT.tryLock()) {
+                try {
+                    for (int t = 0; t < tasks; t++) body.accept(t);
+                } finally {
+                    SUBMIT.unlock();
+                }
+            } else {
+                for (int t = 0; t < tasks; t++) body.accept(t);
+            }
+            return;
+        }
+        if (!SUBMIT.tryLock()) {
             for (int t = 0; t < tasks; t++) body.accept(t);
             return;
         }
         try {
-            ensureWorkers(Math.min(threads, tasks) - 1);
-            Job j = new Job(body, tasks);
+            ensureWorkers(use - 1);
+            Job j = new Job(body, tasks, use - 1);
             current = j;
-            for (Thread w : workers) LockSupport.unpark(w);
+            for (int i = 0; i < use - 1; i++) LockSupport.unpark(workers[i]);
             j.work();
             while (j.done.get() < tasks) Thread.onSpinWait();
             current = null;
@@ -155,7 +185,7 @@ public final class Parallel {
                 }
             }
             seen = j;
-            j.work();
+            if (j.seats.getAndDecrement() > 0) j.work();
         }
     }
 }

@@ -23,13 +23,18 @@ public final class Updates {
 
     /** p -= lr * (g + wd * p): plain SGD with L2 weight decay folded into the gradient. */
     public static void sgd(int n, float lr, float wd, float[] p, float[] g) {
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += L) {
+        sgd(0, n, lr, wd, p, g);
+    }
+
+    /** {@link #sgd(int, float, float, float[], float[])} on elements [from, to) only (same bits per element). */
+    public static void sgd(int from, int to, float lr, float wd, float[] p, float[] g) {
+        int i = from;
+        for (; i + L <= to; i += L) {
             FloatVector pv = FloatVector.fromArray(S, p, i);
             FloatVector gv = pv.fma(FloatVector.broadcast(S, wd), FloatVector.fromArray(S, g, i));
             pv.sub(gv.mul(lr)).intoArray(p, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float gv = Math.fma(p[i], wd, g[i]);
             p[i] = p[i] - gv * lr;
         }
@@ -41,8 +46,14 @@ public final class Updates {
      */
     public static void momentum(
             int n, float lr, float mu, float wd, boolean nesterov, float[] p, float[] g, float[] v) {
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += L) {
+        momentum(0, n, lr, mu, wd, nesterov, p, g, v);
+    }
+
+    /** {@link #momentum(int, float, float, float, boolean, float[], float[], float[])} on elements [from, to). */
+    public static void momentum(
+            int from, int to, float lr, float mu, float wd, boolean nesterov, float[] p, float[] g, float[] v) {
+        int i = from;
+        for (; i + L <= to; i += L) {
             FloatVector pv = FloatVector.fromArray(S, p, i);
             FloatVector gv = pv.fma(FloatVector.broadcast(S, wd), FloatVector.fromArray(S, g, i));
             FloatVector vv = FloatVector.fromArray(S, v, i).fma(FloatVector.broadcast(S, mu), gv);
@@ -50,7 +61,7 @@ public final class Updates {
             FloatVector step = nesterov ? vv.fma(FloatVector.broadcast(S, mu), gv) : vv;
             pv.sub(step.mul(lr)).intoArray(p, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float gv = Math.fma(p[i], wd, g[i]);
             float vv = Math.fma(v[i], mu, gv);
             v[i] = vv;
@@ -79,12 +90,31 @@ public final class Updates {
             float[] g,
             float[] m,
             float[] v) {
+        adam(0, n, lr, b1, b2, eps, wd, decoupled, c1, c2, p, g, m, v);
+    }
+
+    /** {@link #adam(int, float, float, float, float, float, boolean, float, float, float[], float[], float[], float[])} on elements [from, to) (same bits per element). */
+    public static void adam(
+            int from,
+            int to,
+            float lr,
+            float b1,
+            float b2,
+            float eps,
+            float wd,
+            boolean decoupled,
+            float c1,
+            float c2,
+            float[] p,
+            float[] g,
+            float[] m,
+            float[] v) {
         float lrc = lr / c1;
         float ic2 = 1f / c2;
         float gw = decoupled ? 0f : wd;
         float pw = decoupled ? 1f - lr * wd : 1f;
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += L) {
+        int i = from;
+        for (; i + L <= to; i += L) {
             FloatVector pv = FloatVector.fromArray(S, p, i);
             FloatVector gv = pv.fma(FloatVector.broadcast(S, gw), FloatVector.fromArray(S, g, i));
             FloatVector mv = FloatVector.fromArray(S, m, i).mul(b1).add(gv.mul(1f - b1));
@@ -95,7 +125,7 @@ public final class Updates {
             FloatVector denom = vv.mul(ic2).lanewise(VectorOperators.SQRT).add(eps);
             pv.mul(pw).sub(mv.mul(lrc).div(denom)).intoArray(p, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float gv = Math.fma(p[i], gw, g[i]);
             float mv = m[i] * b1 + gv * (1f - b1);
             float vv = v[i] * b2 + gv * gv * (1f - b2);

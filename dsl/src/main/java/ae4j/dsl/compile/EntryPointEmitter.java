@@ -43,31 +43,59 @@ final class EntryPointEmitter {
     private void forwardBackward() {
         w.line("@Override");
         w.open("public double forwardBackward(float[] data, int batch, long seed, long step) {");
+        w.line("packsFresh = false;");
+        w.line("return forwardBackward(data, batch, seed, step, null);");
+        w.close("}");
+        w.line("");
+        w.line("@Override");
+        w.open("public double forwardBackward(float[] data, int batch, long seed, long step, ParamUpdate update) {");
         w.line("check(data, batch);");
-        w.line("prepacked = " + packed() + ";");
-        if (packed()) w.line("packWeights(true);");
+        w.line("// Threads per phase, measured both ways on this machine (StepThreads); no bit depends on them.");
+        w.line("StepThreads plan = StepThreads.of(plans, batch);");
+        w.line("long t0;");
+        if (packed()) {
+            w.line("prepacked = true;");
+            w.open("if (!packsFresh) {   // else the previous step's update packed the weights it wrote");
+            w.line("t0 = System.nanoTime();");
+            w.line("int packThreads = plan.threads(StepThreads.PACK);");
+            w.line("packWeights(true, packThreads);");
+            w.line("plan.record(StepThreads.PACK, packThreads, System.nanoTime() - t0);");
+            w.close("}");
+            w.line("packsFresh = false;");
+        } else {
+            w.line("prepacked = false;");
+        }
         if (layout.splittable) {
             w.line(
                     "// Rows: each part of the batch goes through the forward pass, the objective and the node gradients on");
             w.line(
                     "// its own rows (no hand-off between layers). The parts depend on the batch size only, not the threads.");
             w.line("int n = BatchSplit.parts(batch);");
-            w.line("if (n == 1) {");
-            w.line("    rows(data, 0, batch, batch, seed, step, partTerms[0]);");
-            w.line("} else {");
-            w.line("    Parallel.run(n, t -> {");
-            w.line("        int r0 = BatchSplit.start(batch, t, n);");
-            w.line("        rows(data, r0, BatchSplit.start(batch, t + 1, n) - r0, batch, seed, step, partTerms[t]);");
-            w.line("    });");
-            w.line("}");
         } else {
             w.line("int n = 1;   // a batch statistic (or a free code) in the objective: the rows are not split");
-            w.line("rows(data, 0, batch, batch, seed, step, partTerms[0]);");
         }
+        w.line("t0 = System.nanoTime();");
+        w.line("int rowThreads = plan.threads(StepThreads.ROWS);");
+        w.line("if (n == 1 && rowThreads > 1) {   // one part: its products may still share the threads");
+        w.line("    rows(data, 0, batch, batch, seed, step, partTerms[0]);");
+        w.line("} else {");
+        w.line("    Parallel.run(n, rowThreads, t -> {");
+        w.line("        int r0 = BatchSplit.start(batch, t, n);");
+        w.line("        rows(data, r0, BatchSplit.start(batch, t + 1, n) - r0, batch, seed, step, partTerms[t]);");
+        w.line("    });");
+        w.line("}");
+        w.line("plan.record(StepThreads.ROWS, rowThreads, System.nanoTime() - t0);");
         w.line("double loss = sumParts(n);");
-        w.line("// Parameters: whole products over the batch, the rows of each gradient shared among the threads.");
-        w.line("int parts = Parallel.threads();");
-        w.line("Parallel.run(parts, t -> paramGradients(t, parts, batch));");
+        w.line("ParamUpdate u = update != null && update.begin(loss) ? update : null;");
+        w.line(
+                "// Parameters: whole products over the batch, the rows of each gradient shared among the threads; each");
+        w.line("// thread then updates (and packs) the rows it computed.");
+        w.line("t0 = System.nanoTime();");
+        w.line("int parts = plan.threads(StepThreads.PARAMS);");
+        w.line("Parallel.run(parts, parts, t -> paramGradients(t, parts, batch, u));");
+        w.line("plan.record(StepThreads.PARAMS, parts, System.nanoTime() - t0);");
+        if (packed()) w.line("packsFresh = u != null;");
+        w.line("plan.endStep();");
         w.line("return loss;");
         w.close("}");
         w.line("");
@@ -105,13 +133,12 @@ final class EntryPointEmitter {
     private void packWeights() {
         w.line(
                 "/** Packs the weights the step multiplies by (without {@code backward}: the forward pass's); the threads share the work. */");
-        w.open("private void packWeights(boolean backward) {");
+        w.open("private void packWeights(boolean backward, int parts) {");
         w.open("if (" + layout.packs.keySet().iterator().next() + " == null) {");
         for (var e : layout.packs.entrySet())
             w.line(e.getKey() + " = new Gemm.PackedB(" + e.getValue()[2] + ", " + e.getValue()[3] + ");");
         w.close("}");
-        w.line("int parts = Parallel.threads();");
-        w.open("Parallel.run(parts, t -> {");
+        w.open("Parallel.run(parts, parts, t -> {");
         for (var e : layout.packs.entrySet()) {
             int[] v = e.getValue();
             Graph.Param p = g.params().get(v[0]);
@@ -133,7 +160,8 @@ final class EntryPointEmitter {
             w.line("int n = BatchSplit.parts(batch);");
             w.open("if (n > 1) {   // as in a training step: packed weights, the rows split among threads");
             w.line("prepacked = true;");
-            w.line("packWeights(false);");
+            w.line("packsFresh = false;");
+            w.line("packWeights(false, Parallel.threads());");
             w.line("Parallel.run(n, t -> {");
             w.line("    int r0 = BatchSplit.start(batch, t, n);");
             w.line("    int rows = BatchSplit.start(batch, t + 1, n) - r0;");
@@ -176,7 +204,8 @@ final class EntryPointEmitter {
             w.line("int n = BatchSplit.parts(batch);");
             w.open("if (n > 1) {");
             w.line("prepacked = true;");
-            w.line("packWeights(false);");
+            w.line("packsFresh = false;");
+            w.line("packWeights(false, Parallel.threads());");
             w.line("Parallel.run(n, t -> {");
             w.line("    int r0 = BatchSplit.start(batch, t, n);");
             w.line("    evaluationForward(data, r0, BatchSplit.start(batch, t + 1, n) - r0, 0, 0, false, node);");

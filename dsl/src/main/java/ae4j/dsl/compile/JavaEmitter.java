@@ -64,6 +64,8 @@ public final class JavaEmitter {
         w.line("import ae4j.vecmath.Gemm.Op;");
         w.line("import ae4j.dsl.runtime.BatchSplit;");
         w.line("import ae4j.dsl.runtime.CompiledModel;");
+        w.line("import ae4j.dsl.runtime.ParamUpdate;");
+        w.line("import ae4j.dsl.runtime.StepThreads;");
         w.line("import java.util.List;");
         w.line("");
         w.open("public final class " + className + " implements CompiledModel {");
@@ -104,6 +106,9 @@ public final class JavaEmitter {
     private void fields() {
         w.line("private final int maxBatch;");
         w.line("private boolean prepacked;   // the weights are packed (a training step, a split evaluation)");
+        w.line(
+                "private boolean packsFresh;   // the packs hold the weights a step with the update left (params() clears it)");
+        w.line("private final StepThreads[] plans;   // threads per phase of a step, by batch size");
         w.line("// Parameters and their gradients.");
         for (int i = 0; i < g.params().size(); i++) {
             Graph.Param p = g.params().get(i);
@@ -153,6 +158,7 @@ public final class JavaEmitter {
             w.line("colBuf = new float[SW];");
         }
         w.line("partTerms = new double[BatchSplit.maxParts()][" + g.objective().size() + "];");
+        w.line("plans = new StepThreads[maxBatch + 1];");
         for (var e : layout.epilogues().entrySet()) {
             w.line(e.getValue() + " = Epilogue.bias(" + layout.param(e.getKey()) + ", Activation.IDENTITY);");
         }
@@ -189,7 +195,11 @@ public final class JavaEmitter {
         w.line("public List<ParamInfo> paramInfo() {");
         w.line("    return List.of(" + String.join(",\n" + "    ".repeat(w.indentation() + 3), infos) + ");");
         w.line("}");
-        w.line("@Override public float[][] params() { return new float[][] {" + String.join(", ", ps) + "}; }");
+        w.line("@Override");
+        w.line("public float[][] params() {");
+        w.line("    packsFresh = false;   // the caller may write the weights");
+        w.line("    return new float[][] {" + String.join(", ", ps) + "};");
+        w.line("}");
         w.line("@Override public float[][] grads() { return new float[][] {" + String.join(", ", gs) + "}; }");
         w.line("@Override public double[] lastTerms() { return terms.clone(); }");
         w.line("@Override");

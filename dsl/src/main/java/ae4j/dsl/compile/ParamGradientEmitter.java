@@ -30,8 +30,8 @@ final class ParamGradientEmitter {
 
     void emit() {
         w.line(
-                "/** Gradients of the parameters over the whole batch: part t of parts computes rows [lo, hi) of each. */");
-        w.open("private void paramGradients(int t, int parts, int batch) {");
+                "/** Gradients of the parameters over the whole batch: part t of parts computes rows [lo, hi) of each (and updates them with u). */");
+        w.open("private void paramGradients(int t, int parts, int batch, ParamUpdate u) {");
         rangeUnits = -1;
         if (g.objective().stream().anyMatch(t -> t instanceof Contractive)) w.line("double inv = 1.0 / batch;");
         w.line("int lo, hi;");
@@ -80,9 +80,31 @@ final class ParamGradientEmitter {
         for (int id = g.nodes().size() - 1; id >= 0; id--) {
             if (g.node(id) instanceof Dense d && layout.live[id]) DenseOp.emitParamGradients(d, e, this, comments);
         }
+        update();
         w.close("}");
         w.line("");
         w.append(methods);
+    }
+
+    /**
+     * The optimizer's update of this part's rows of every parameter, whose gradients are final once the part's
+     * own products are done (no other part writes them), and the packing of the updated weights for the next
+     * step: no pass over the parameters and no hand-off of their own.
+     */
+    private void update() {
+        w.resetOrigin();
+        w.open("if (u != null) {   // the update of the rows computed above, and their packing for the next step");
+        for (int pi = 0; pi < g.params().size(); pi++) {
+            range(pi);
+            w.line("u.update(" + pi + ", " + unitOffset(pi, "lo") + ", " + unitOffset(pi, "hi") + ");");
+            for (var pk : layout.packs.entrySet()) {
+                int[] v = pk.getValue();
+                if (v[0] != pi) continue;
+                w.line("Gemm.packRows(Op." + (v[1] == 1 ? "T" : "N") + ", " + layout.param(pi) + ", 0, "
+                        + g.params().get(pi).cols() + ", " + pk.getKey() + ", lo, hi);");
+            }
+        }
+        w.close("}");
     }
 
     private static String chunkName(int from) {

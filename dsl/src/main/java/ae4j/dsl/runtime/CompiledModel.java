@@ -36,6 +36,22 @@ public interface CompiledModel {
      */
     double forwardBackward(float[] x, int batch, long seed, long step);
 
+    /**
+     * A training step with the optimizer's update inside it: as {@link #forwardBackward(float[], int, long,
+     * long)}, then, if {@code update.begin(objective)} allows, every parameter updated with its gradient, each
+     * thread updating the share of a parameter whose gradient it has just computed (and packing the updated
+     * weights for the next step), with no pass or hand-off of its own. The parameters get the bits that
+     * forwardBackward followed by the same update of every whole tensor gives them.
+     */
+    default double forwardBackward(float[] x, int batch, long seed, long step, ParamUpdate update) {
+        double loss = forwardBackward(x, batch, seed, step);
+        if (update != null && update.begin(loss)) {
+            float[][] p = params();
+            for (int i = 0; i < p.length; i++) update.update(i, 0, p[i].length);
+        }
+        return loss;
+    }
+
     /** The objective without gradients (no corruption or training noise unless {@code training}). */
     double loss(float[] x, int batch, long seed, long step, boolean training);
 

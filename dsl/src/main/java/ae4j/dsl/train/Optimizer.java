@@ -99,30 +99,46 @@ public final class Optimizer {
      * result does not depend on the thread count).
      */
     public void step(float[][] params, float[][] grads, double rate) {
-        t++;
-        float r = (float) rate;
+        begin(rate);
         long total = 0;
         for (float[] p : params) total += p.length;
         if (total >= PARALLEL_MIN && params.length > 1) {
-            ae4j.vecmath.Parallel.run(params.length, i -> update(i, params[i], grads[i], r));
+            ae4j.vecmath.Parallel.run(params.length, i -> update(i, params[i], grads[i], 0, params[i].length));
         } else {
-            for (int i = 0; i < params.length; i++) update(i, params[i], grads[i], r);
+            for (int i = 0; i < params.length; i++) update(i, params[i], grads[i], 0, params[i].length);
         }
     }
 
     /** Below this many parameters a thread hand-off costs more than the update. */
     private static final long PARALLEL_MIN = 65_536;
 
-    private void update(int i, float[] p, float[] g, float r) {
+    private float rate;
+    private float c1;
+    private float c2;
+
+    /**
+     * Starts a step at learning rate {@code rate} whose updates then come range by range ({@link #update}): the
+     * training step's threads update the share of each parameter whose gradient they have just computed. Every
+     * element gets the bits {@link #step} gives it.
+     */
+    public void begin(double rate) {
+        t++;
+        this.rate = (float) rate;
+        c1 = (float) (1 - Math.pow(beta1, t));
+        c2 = (float) (1 - Math.pow(beta2, t));
+    }
+
+    /** Updates elements [from, to) of parameter i (gradient g) in the step {@link #begin} started. */
+    public void update(int i, float[] p, float[] g, int from, int to) {
+        float r = rate;
         switch (kind) {
-            case SGD -> Updates.sgd(p.length, r, 0f, p, g);
-            case MOMENTUM -> Updates.momentum(p.length, r, momentum, 0f, false, p, g, state1[i]);
-            case NESTEROV -> Updates.momentum(p.length, r, momentum, 0f, true, p, g, state1[i]);
-            case ADAM, ADAMW -> {
-                float c1 = (float) (1 - Math.pow(beta1, t));
-                float c2 = (float) (1 - Math.pow(beta2, t));
+            case SGD -> Updates.sgd(from, to, r, 0f, p, g);
+            case MOMENTUM -> Updates.momentum(from, to, r, momentum, 0f, false, p, g, state1[i]);
+            case NESTEROV -> Updates.momentum(from, to, r, momentum, 0f, true, p, g, state1[i]);
+            case ADAM, ADAMW ->
                 Updates.adam(
-                        p.length,
+                        from,
+                        to,
                         r,
                         beta1,
                         beta2,
@@ -135,7 +151,6 @@ public final class Optimizer {
                         g,
                         state1[i],
                         state2[i]);
-            }
         }
     }
 

@@ -3,6 +3,7 @@ package ae4j.dsl.train;
 import ae4j.dsl.io.Checkpoint;
 import ae4j.dsl.io.ModelMismatchException;
 import ae4j.dsl.runtime.CompiledModel;
+import ae4j.dsl.runtime.ParamUpdate;
 import ae4j.vecmath.Norms;
 import ae4j.vecmath.Parallel;
 import java.io.IOException;
@@ -265,16 +266,38 @@ public final class Trainer {
                 int rows = Math.min(batch, nTrain - from);
                 for (int r = 0; r < rows; r++) System.arraycopy(x, trainIdx[from + r] * d, buf, r * d, d);
                 if (noise != null) model.setNoiseSigma(noise.at(epoch + (double) b / batchesPerEpoch, config.epochs()));
-                double loss = recirculation != null
-                        ? recirculation.step(buf, rows, config.seed(), step)
-                        : model.forwardBackward(buf, rows, config.seed(), step);
+                double lr = opt.baseLearningRate() * schedule.at(epoch + (double) b / batchesPerEpoch, config.epochs());
+                double loss;
+                if (recirculation != null) {
+                    loss = recirculation.step(buf, rows, config.seed(), step);
+                } else if (config.clip() > 0) {
+                    loss = model.forwardBackward(buf, rows, config.seed(), step);
+                } else {
+                    // The update inside the step (each thread updates the rows it computed): the same bits as
+                    // forwardBackward then opt.step, with no pass or hand-off of its own.
+                    long at = step;
+                    loss = model.forwardBackward(buf, rows, config.seed(), step, new ParamUpdate() {
+                        @Override
+                        public boolean begin(double objective) {
+                            if (!acceptable(objective, at, firstStep)) return false;
+                            opt.begin(lr);
+                            return true;
+                        }
+
+                        @Override
+                        public void update(int param, int from, int to) {
+                            opt.update(param, params[param], grads[param], from, to);
+                        }
+                    });
+                }
                 if (!Double.isFinite(loss)) throw diverged(loss, step, epoch, opt.baseLearningRate());
                 if (step == firstStep) firstLoss = loss;
                 else if (loss > BLOW_UP * Math.max(Math.abs(firstLoss), BLOW_UP_FLOOR))
                     throw blewUp(loss, step, epoch, opt.baseLearningRate());
-                if (config.clip() > 0) clip(grads, config.clip());
-                double lr = opt.baseLearningRate() * schedule.at(epoch + (double) b / batchesPerEpoch, config.epochs());
-                opt.step(params, grads, lr);
+                if (recirculation != null || config.clip() > 0) {
+                    if (config.clip() > 0) clip(grads, config.clip());
+                    opt.step(params, grads, lr);
+                }
                 step++;
                 sum += loss * rows;
                 seen += rows;
@@ -427,6 +450,12 @@ public final class Trainer {
 
     /** The loss of the first step of this run (of the resumed part, after a checkpoint). */
     private double firstLoss = Double.NaN;
+
+    /** Whether a step's objective lets the step update the weights (the checks after the step throw otherwise). */
+    private boolean acceptable(double loss, long step, long firstStep) {
+        if (!Double.isFinite(loss)) return false;
+        return step == firstStep || !(loss > BLOW_UP * Math.max(Math.abs(firstLoss), BLOW_UP_FLOOR));
+    }
 
     private DivergenceException blewUp(double loss, long step, int epoch, double lr) {
         return new DivergenceException(

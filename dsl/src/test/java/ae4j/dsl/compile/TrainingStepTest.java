@@ -267,6 +267,80 @@ class TrainingStepTest {
         assertTrue(split >= graphs.size() / 2, "only " + split + " of " + graphs.size() + " models split their batch");
     }
 
+    /**
+     * The optimizer's update inside the step (each thread updating, and packing for the next step, the rows of
+     * the parameters it computed) gives every parameter the bits of the step followed by a separate update of
+     * each whole tensor; on one thread and two, over enough steps that the threads' cost model tries both
+     * choices for every phase, with an evaluation (which packs the weights too) between some steps.
+     */
+    @Test
+    void theUpdateInsideTheStepGivesTheBitsOfTheUpdateAfterIt() {
+        SplittableRandom r = new SplittableRandom(17);
+        List<Graph> graphs = graphs(r, "_fused");
+        Map<Graph, CompiledModel> models = GeneratedCodeTest.instantiateAll(graphs, 80);
+        int threadsBefore = ae4j.vecmath.Parallel.threads();
+        int minRowsBefore = ae4j.dsl.runtime.BatchSplit.minRows();
+        try {
+            ae4j.dsl.runtime.BatchSplit.setMinRows(16);
+            for (Graph g : graphs) {
+                CompiledModel m = models.get(g);
+                for (float[] p : m.params()) for (int j = 0; j < p.length; j++) p[j] = (float) (r.nextGaussian() * 0.3);
+                float[][] init = copy(m.params());
+                float[] x = new float[80 * g.width(0)];
+                for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+                String opt = r.nextBoolean() ? "adam" : "momentum";
+                int batch = 8 + r.nextInt(73);
+                ae4j.vecmath.Parallel.setThreads(1);
+                float[][] separate = train(m, init, x, batch, opt, false);
+                for (int t = 1; t <= 2; t++) {
+                    ae4j.vecmath.Parallel.setThreads(t);
+                    float[][] fused = train(m, init, x, batch, opt, true);
+                    for (int i = 0; i < separate.length; i++) {
+                        assertArrayEquals(
+                                separate[i],
+                                fused[i],
+                                0f,
+                                g.name() + " (" + opt + ", batch " + batch + ", " + t + " threads): "
+                                        + g.params().get(i).name());
+                    }
+                }
+            }
+        } finally {
+            ae4j.dsl.runtime.BatchSplit.setMinRows(minRowsBefore);
+            ae4j.vecmath.Parallel.setThreads(threadsBefore);
+        }
+    }
+
+    /** 60 steps from {@code init}, the update after each step or inside it; the final parameters. */
+    private static float[][] train(CompiledModel m, float[][] init, float[] x, int batch, String opt, boolean inside) {
+        float[][] params = m.params();
+        for (int i = 0; i < params.length; i++) System.arraycopy(init[i], 0, params[i], 0, init[i].length);
+        float[][] grads = m.grads();
+        ae4j.dsl.train.Optimizer o = ae4j.dsl.train.Optimizer.of(opt, Map.of("lr", 1e-2), params);
+        for (int s = 0; s < 60; s++) {
+            double lr = 1e-2 / (1 + s * 0.01);
+            if (inside) {
+                m.forwardBackward(x, batch, 3, s, new ae4j.dsl.runtime.ParamUpdate() {
+                    @Override
+                    public boolean begin(double objective) {
+                        o.begin(lr);
+                        return true;
+                    }
+
+                    @Override
+                    public void update(int param, int from, int to) {
+                        o.update(param, params[param], grads[param], from, to);
+                    }
+                });
+            } else {
+                m.forwardBackward(x, batch, 3, s);
+                o.step(params, grads, lr);
+            }
+            if (s % 25 == 24) m.loss(x, Math.min(batch, 70), 3, s, false);
+        }
+        return copy(params);
+    }
+
     /** GeneratedCodeTest's random graphs (renamed with {@code suffix}: their classes must not clash) and DAE, MID, CAE. */
     private static List<Graph> graphs(SplittableRandom r, String suffix) {
         List<Graph> graphs = new ArrayList<>();

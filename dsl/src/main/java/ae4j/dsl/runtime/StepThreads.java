@@ -1,0 +1,117 @@
+package ae4j.dsl.runtime;
+
+import ae4j.vecmath.Parallel;
+
+/**
+ * The cost model of a training step's parallelism: how many threads each phase of the step (the rows, the
+ * parameters' gradients and update, the packing of the weights) runs on, chosen by measuring the phase both
+ * ways on this machine, for this model and batch size.
+ *
+ * <p>After {@link #WARMUP} steps (the JIT compiles the step meanwhile) a trial of {@link #TRIALS} steps runs
+ * each phase on one thread in half of them and on all threads in the other half, in a pattern that pairs
+ * every phase's two choices evenly with the other phases' choices; each phase then keeps the choice whose
+ * median time was lower. Trials repeat every {@link #PERIOD} steps, so a machine that gets busier (or
+ * quieter) is followed. A phase never uses two threads where one was measured faster.
+ *
+ * <p>The choice changes no result: the parts a step is split into depend on the batch size only, and the
+ * same parts run on one thread or several give the same bits.
+ */
+public final class StepThreads {
+
+    /** The phases of a step. */
+    public static final int ROWS = 0, PARAMS = 1, PACK = 2;
+
+    static final int PHASES = 3;
+    /** Steps before the first trial. */
+    static final int WARMUP = 24;
+    /** Steps in a trial: 2^PHASES patterns, twice. */
+    static final int TRIALS = 16;
+    /** Steps from the start of one trial to the next. */
+    static final int PERIOD = 1024;
+
+    /**
+     * {@code -Dae4j.step.threads=all} turns the measuring off (every phase on all threads, as before there was a
+     * cost model); benchmarks compare the two with it.
+     */
+    static final boolean MEASURE = !"all".equals(System.getProperty("ae4j.step.threads", "measured"));
+
+    private final int threads;
+    private final boolean[] many = new boolean[PHASES];
+    private final long[][][] samples = new long[PHASES][2][TRIALS / 2];
+    private final int[][] counts = new int[PHASES][2];
+    private long step;
+
+    /** A plan for a step on {@code threads} threads; every phase starts on all of them. */
+    public StepThreads(int threads) {
+        this.threads = threads;
+        java.util.Arrays.fill(many, true);
+    }
+
+    /** The thread count the plan was made for (Parallel.threads() when it was made). */
+    public int planned() {
+        return threads;
+    }
+
+    /** How many threads phase {@code phase} uses in the current step. */
+    public int threads(int phase) {
+        if (threads <= 1) return 1;
+        int trial = trialIndex();
+        boolean all = trial >= 0 ? ((trial >> phase) & 1) == 1 : many[phase];
+        return all ? threads : 1;
+    }
+
+    /** Records the time phase {@code phase} took in the current step on {@code used} threads. */
+    public void record(int phase, int used, long nanos) {
+        int trial = trialIndex();
+        if (trial < 0 || threads <= 1) return;
+        int c = used > 1 ? 1 : 0;
+        int k = counts[phase][c];
+        if (k < samples[phase][c].length) {
+            samples[phase][c][k] = nanos;
+            counts[phase][c] = k + 1;
+        }
+    }
+
+    /** Ends the current step; at the end of a trial each phase keeps the faster choice. */
+    public void endStep() {
+        int trial = trialIndex();
+        step++;
+        if (trial == TRIALS - 1) decide();
+    }
+
+    /** Whether phase {@code phase} currently runs on all threads (outside a trial). */
+    public boolean usesAll(int phase) {
+        return many[phase];
+    }
+
+    private int trialIndex() {
+        if (step < WARMUP || !MEASURE) return -1;
+        long s = (step - WARMUP) % PERIOD;
+        return s < TRIALS ? (int) s : -1;
+    }
+
+    private void decide() {
+        for (int p = 0; p < PHASES; p++) {
+            int one = counts[p][0];
+            int all = counts[p][1];
+            // A phase the step did not run (no packing when the packs are fresh) keeps its choice.
+            if (one > 0 && all > 0) many[p] = median(samples[p][1], all) < median(samples[p][0], one);
+            counts[p][0] = 0;
+            counts[p][1] = 0;
+        }
+    }
+
+    private static long median(long[] a, int n) {
+        long[] s = java.util.Arrays.copyOf(a, n);
+        java.util.Arrays.sort(s);
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** The plan of a model for one batch size, made again when the thread count changed. */
+    public static StepThreads of(StepThreads[] plans, int batch) {
+        StepThreads p = plans[batch];
+        int t = Parallel.threads();
+        if (p == null || p.threads != t) plans[batch] = p = new StepThreads(t);
+        return p;
+    }
+}
