@@ -179,6 +179,18 @@ public final class Gemm {
         final int nPad;
         final int kcMax;
         final float[] data;
+        /** Offsets {0, ld, 2 ld, ...} of one gather down L rows of a matrix with rows ld apart (packRows, op T). */
+        private volatile int[] gather;
+
+        int[] gather(int ld) {
+            int[] g = gather;
+            if (g == null || g[1] != ld) {
+                g = new int[Math.max(2, L)];
+                for (int i = 0; i < g.length; i++) g[i] = i * ld;
+                gather = g;
+            }
+            return g;
+        }
 
         /** Room for a packed k x n op(B). */
         public PackedB(int k, int n) {
@@ -254,16 +266,34 @@ public final class Gemm {
                 }
             }
         } else {
-            for (int r = from; r < to; r++) {
+            // Row r of b is column r of op(B): in its panel, one float every NR. L rows at a time (aligned to L,
+            // so within one panel) are gathered down a column and stored as L consecutive floats.
+            int[] index = into.gather(ldb);
+            int r = from;
+            while (r < to) {
                 int panel = r / NR * NR;
-                int src = bo + r * ldb;
-                for (int pc = 0; pc < k; pc += kcMax) {
-                    int kc = Math.min(kcMax, k - pc);
-                    int dst = pc * nPad + panel * kc + (r - panel);
-                    for (int p = 0; p < kc; p++) {
-                        d[dst] = b[src + pc + p];
-                        dst += NR;
+                if (r % L == 0 && r + L <= to) {
+                    int src = bo + r * ldb;
+                    for (int pc = 0; pc < k; pc += kcMax) {
+                        int kc = Math.min(kcMax, k - pc);
+                        int dst = pc * nPad + panel * kc + (r - panel);
+                        for (int p = 0; p < kc; p++) {
+                            FloatVector.fromArray(S, b, src + pc + p, index, 0).intoArray(d, dst);
+                            dst += NR;
+                        }
                     }
+                    r += L;
+                } else {
+                    int src = bo + r * ldb;
+                    for (int pc = 0; pc < k; pc += kcMax) {
+                        int kc = Math.min(kcMax, k - pc);
+                        int dst = pc * nPad + panel * kc + (r - panel);
+                        for (int p = 0; p < kc; p++) {
+                            d[dst] = b[src + pc + p];
+                            dst += NR;
+                        }
+                    }
+                    r++;
                 }
             }
         }

@@ -183,6 +183,30 @@ class GemmTest {
         }
     }
 
+    /**
+     * Packing a matrix range by range (as the optimizer's threads repack the rows of a weight they updated, in
+     * ranges aligned or not) over a pack of other values leaves what packing it whole writes.
+     */
+    @ParameterizedTest(name = "op{0}{1} m={2} k={3} n={4}")
+    @MethodSource("cases")
+    void packingByRowRangesGivesTheWholePack(
+            Op opA, Op opB, int m, int k, int n, float alpha, float beta, int mr, int seed) {
+        SplittableRandom rnd = new SplittableRandom(seed * 31L + 7);
+        Stored old = opB == Op.N ? Stored.random(rnd, k, n) : Stored.random(rnd, n, k);
+        Stored b = opB == Op.N ? Stored.random(rnd, k, n) : Stored.random(rnd, n, k);
+        Gemm.PackedB expected = new Gemm.PackedB(k, n);
+        Gemm.pack(opB, b.data, b.off, b.ld, expected, 0, 1);
+        Gemm.PackedB packed = new Gemm.PackedB(k, n);
+        Gemm.pack(opB, old.data, old.off, old.ld, packed, 0, 1);
+        int rows = opB == Op.N ? k : n;
+        for (int from = 0; from < rows; ) {
+            int to = Math.min(rows, from + 1 + rnd.nextInt(Math.max(1, rows / 3) + 40));
+            Gemm.packRows(opB, b.data, b.off, b.ld, packed, from, to);
+            from = to;
+        }
+        assertArrayEquals(expected.data, packed.data, 0f, "packed by row ranges");
+    }
+
     @Test
     void threadCountDoesNotChangeTheResult() {
         SplittableRandom rnd = new SplittableRandom(11);

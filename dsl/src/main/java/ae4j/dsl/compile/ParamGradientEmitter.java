@@ -18,6 +18,8 @@ final class ParamGradientEmitter {
     private final Graph g;
     private SourceWriter w; // swapped while a chunk method is written (see emit)
     private final Comments comments;
+    /** Parts own whole blocks of this many rows of a gradient (whole gathers when the update packs them). */
+    static final int ALIGN = 32;
     /** The units lo and hi were last computed for (-1: none yet). */
     private int rangeUnits = -1;
 
@@ -129,8 +131,15 @@ final class ParamGradientEmitter {
         int units = layout.isBias(pi) ? p.cols() : p.rows();
         if (units == rangeUnits) return; // lo and hi are already these
         rangeUnits = units;
-        w.line("lo = " + units + " * t / parts;");
-        w.line("hi = " + units + " * (t + 1) / parts;");
+        if (units <= ALIGN) {
+            w.line("lo = " + units + " * t / parts;");
+            w.line("hi = " + units + " * (t + 1) / parts;");
+        } else {
+            // whole blocks of ALIGN units (the weights' packing gathers them at once); the last may be short
+            int blocks = (units + ALIGN - 1) / ALIGN;
+            w.line("lo = Math.min(" + units + ", " + blocks + " * t / parts * " + ALIGN + ");");
+            w.line("hi = Math.min(" + units + ", " + blocks + " * (t + 1) / parts * " + ALIGN + ");");
+        }
     }
 
     /** The flat offset of unit {@code u} (lo or hi) of parameter pi. */
