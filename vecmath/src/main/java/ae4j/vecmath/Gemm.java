@@ -179,19 +179,6 @@ public final class Gemm {
         final int nPad;
         final int kcMax;
         final float[] data;
-        /** Offsets {0, ld, 2 ld, ...} of one gather down L rows of a matrix with rows ld apart (packRows, op T). */
-        private volatile int[] gather;
-
-        int[] gather(int ld) {
-            int[] g = gather;
-            if (g == null || g[1] != ld) {
-                g = new int[Math.max(2, L)];
-                for (int i = 0; i < g.length; i++) g[i] = i * ld;
-                gather = g;
-            }
-            return g;
-        }
-
         /** Room for a packed k x n op(B). */
         public PackedB(int k, int n) {
             if (k < 1 || n < 1) throw new IllegalArgumentException("packed B needs k, n >= 1, got k=" + k + " n=" + n);
@@ -267,34 +254,25 @@ public final class Gemm {
             }
         } else {
             // Row r of b is column r of op(B): in its panel, one float every NR. L rows at a time (aligned to L,
-            // so within one panel) are gathered down a column and stored as L consecutive floats.
-            int[] index = into.gather(ldb);
+            // so within one panel) go as L x L blocks transposed in registers; the rest one float at a time.
             int r = from;
             while (r < to) {
                 int panel = r / NR * NR;
-                if (r % L == 0 && r + L <= to) {
-                    int src = bo + r * ldb;
-                    for (int pc = 0; pc < k; pc += kcMax) {
-                        int kc = Math.min(kcMax, k - pc);
-                        int dst = pc * nPad + panel * kc + (r - panel);
-                        for (int p = 0; p < kc; p++) {
-                            FloatVector.fromArray(S, b, src + pc + p, index, 0).intoArray(d, dst);
-                            dst += NR;
-                        }
+                int group = Transpose.FAST && r % L == 0 && r + L <= to ? L : 1;
+                for (int pc = 0; pc < k; pc += kcMax) {
+                    int kc = Math.min(kcMax, k - pc);
+                    int base = pc * nPad + panel * kc + (r - panel);
+                    int p = 0;
+                    if (group == L) {
+                        for (; p + L <= kc; p += L)
+                            Transpose.block(b, bo + r * ldb + pc + p, ldb, d, base + p * NR, NR);
                     }
-                    r += L;
-                } else {
-                    int src = bo + r * ldb;
-                    for (int pc = 0; pc < k; pc += kcMax) {
-                        int kc = Math.min(kcMax, k - pc);
-                        int dst = pc * nPad + panel * kc + (r - panel);
-                        for (int p = 0; p < kc; p++) {
-                            d[dst] = b[src + pc + p];
-                            dst += NR;
-                        }
+                    for (int i = 0; i < group; i++) {
+                        int src = bo + (r + i) * ldb + pc;
+                        for (int q = p, dst = base + q * NR + i; q < kc; q++, dst += NR) d[dst] = b[src + q];
                     }
-                    r++;
                 }
+                r += group;
             }
         }
     }

@@ -41,9 +41,22 @@ final class GemmPacking {
                     }
                 }
             } else {
-                // op(B) = B^T: column j of the panel is row (jc + jr + j) of B, contiguous in k. (Measured:
-                // one row at a time with strided writes beats reading the NR rows side by side, 62 vs 109 us
-                // for a 392 x 256 block.)
+                // op(B) = B^T: column j of the panel is row (jc + jr + j) of B, contiguous in k. A whole panel goes
+                // as L x L blocks transposed in registers (Transpose: 0.24 vs 0.66 ns per float); an edge panel one
+                // row at a time with strided writes (which beat reading the rows side by side, 62 vs 109 us for a
+                // 392 x 256 block).
+                if (w == NR && Transpose.FAST) {
+                    int p = 0;
+                    for (; p + L <= kc; p += L) {
+                        for (int h = 0; h < NR; h += L)
+                            Transpose.block(b, bo + (jc + jr + h) * ldb + pc + p, ldb, bp, dst + p * NR + h, NR);
+                    }
+                    for (int j = 0; j < NR && p < kc; j++) {
+                        int src = bo + (jc + jr + j) * ldb + pc;
+                        for (int q = p, d = dst + q * NR + j; q < kc; q++, d += NR) bp[d] = b[src + q];
+                    }
+                    continue;
+                }
                 for (int j = 0; j < w; j++) {
                     int src = bo + (jc + jr + j) * ldb + pc;
                     int d = dst + j;
