@@ -107,6 +107,11 @@ final class CompareModels {
         return out;
     }
 
+    /** The GEMMs of one training step of the model at this batch, to be timed alone. */
+    static StepGemms stepGemms(String name, int batch) {
+        return StepGemms.of(layers(name), batch, checked(name).decoder().tied());
+    }
+
     /**
      * Floating-point operations of one training example's GEMMs, counted the same way for both sides: per
      * dense layer in x out, 2 in out forward, 2 in out for the weight gradient and 2 in out for the input

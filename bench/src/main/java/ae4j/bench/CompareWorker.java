@@ -265,7 +265,7 @@ public final class CompareWorker {
          * {@code reps} repetitions after a warm-up, with the slowest and fastest.
          */
         Map<String, Object> gemmsAlone(String model, int reps) {
-            StepGemms g = StepGemms.of(CompareModels.layers(model), batch);
+            StepGemms g = CompareModels.stepGemms(model, batch);
             Harness h = reps <= 5 ? new Harness(400, 30, reps) : new Harness(800, 60, reps);
             Harness.Result res = h.rate(g::run, batch);
             Map<String, Object> out = new LinkedHashMap<>();

@@ -68,7 +68,8 @@ public final class StepBench {
         StepGemms gemms = new StepGemms(
                 java.util.Arrays.copyOf(SIZES, SIZES.length - 1),
                 java.util.Arrays.copyOfRange(SIZES, 1, SIZES.length),
-                BATCH);
+                BATCH,
+                false);
         System.out.printf(Locale.ROOT, "%-34s %8s %12s %10s%n", "", "threads", "us / batch", "ratio");
         for (int t = 1; t <= maxThreads; t++) {
             Parallel.setThreads(t);

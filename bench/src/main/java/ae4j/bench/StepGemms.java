@@ -16,8 +16,10 @@ import java.util.SplittableRandom;
  * into {@link BatchSplit#parts} parts run through {@link Parallel#run}, each taking its rows through every layer's
  * forward product (packed W^T, bias in the epilogue) and then every input-gradient product but the first layer's
  * (packed W); then the weight gradients over the whole batch, {@link Parallel#threads()} parts each computing a
- * share of every gradient's rows. A tied decoder's mirrored layer is timed as an untied layer of its shape: the
- * same products, only the packing reads W the other way round. Activations, objective and optimizer are left out.
+ * share of every gradient's rows. In a tied model layer l and its mirror k - 1 - l share a weight, and as in the
+ * generated step each one's input-gradient product uses the other's forward pack (nothing packed twice); each layer
+ * still has a weight-gradient product of its own (the step adds the two into one gradient). Activations, objective
+ * and optimizer are left out.
  */
 final class StepGemms {
 
@@ -34,9 +36,14 @@ final class StepGemms {
     private final Epilogue[] bias;
     private final Gemm.PackedB[] forward;
     private final Gemm.PackedB[] backward;
+    /** Whether layer l's input-gradient pack is its own (not a tied encoder layer's forward pack). */
+    private final boolean[] packBackward;
 
-    /** The layers' widths: layer l maps in[l] to out[l] values per example. */
-    StepGemms(int[] in, int[] out, int batch) {
+    /**
+     * The layers' widths: layer l maps in[l] to out[l] values per example; with {@code tied}, the second half
+     * mirrors the first (layer k - 1 - l is layer l transposed).
+     */
+    StepGemms(int[] in, int[] out, int batch, boolean tied) {
         int k = in.length;
         if (out.length != k || k == 0) throw new IllegalArgumentException("need as many outs as ins, at least one");
         this.in = in.clone();
@@ -51,6 +58,7 @@ final class StepGemms {
         bias = new Epilogue[k];
         forward = new Gemm.PackedB[k];
         backward = new Gemm.PackedB[k];
+        packBackward = new boolean[k];
         SplittableRandom r = new SplittableRandom(1);
         for (int l = 0; l < k; l++) {
             if (l > 0 && in[l] != out[l - 1]) throw new IllegalArgumentException("layer " + l + " does not chain");
@@ -60,22 +68,32 @@ final class StepGemms {
             dw[l] = new float[out[l] * in[l]];
             bias[l] = Epilogue.bias(new float[out[l]], ae4j.vecmath.Activation.IDENTITY);
             forward[l] = new Gemm.PackedB(in[l], out[l]);
-            if (l > 0) backward[l] = new Gemm.PackedB(out[l], in[l]);
             for (int i = 0; i < w[l].length; i++) w[l][i] = (float) (r.nextDouble() - 0.5) * 0.1f;
             for (int i = 0; i < d[l + 1].length; i++) d[l + 1][i] = (float) (r.nextDouble() - 0.5) * 0.01f;
         }
         for (int i = 0; i < a[0].length; i++) a[0][i] = (float) r.nextDouble();
+        for (int l = 1; l < k; l++) {
+            int m = k - 1 - l;
+            if (tied && in[m] == out[l] && out[m] == in[l]) {
+                backward[l] = forward[m]; // the mirror layer's forward pack: the same packed matrix
+            } else if (tied) {
+                throw new IllegalArgumentException("layer " + l + " of a tied model mirrors no layer");
+            } else {
+                backward[l] = new Gemm.PackedB(out[l], in[l]);
+                packBackward[l] = true;
+            }
+        }
     }
 
-    /** The dense layers of a model as {@link CompareModels#layers} lists them. */
-    static StepGemms of(List<LayerInfo> layers, int batch) {
+    /** The dense layers of a model as {@link CompareModels#layers} lists them ({@code tied}: a tied decoder's). */
+    static StepGemms of(List<LayerInfo> layers, int batch, boolean tied) {
         int[] in = new int[layers.size()];
         int[] out = new int[layers.size()];
         for (int l = 0; l < in.length; l++) {
             in[l] = layers.get(l).in();
             out[l] = layers.get(l).out();
         }
-        return new StepGemms(in, out, batch);
+        return new StepGemms(in, out, batch, tied);
     }
 
     /**
@@ -100,7 +118,7 @@ final class StepGemms {
         Parallel.run(threads, t -> {
             for (int l = 0; l < k; l++) {
                 Gemm.pack(Op.T, w[l], 0, in[l], forward[l], t, threads);
-                if (l > 0) Gemm.pack(Op.N, w[l], 0, in[l], backward[l], t, threads);
+                if (packBackward[l]) Gemm.pack(Op.N, w[l], 0, in[l], backward[l], t, threads);
             }
         });
         int n = BatchSplit.parts(batch);

@@ -73,7 +73,7 @@ class CompareModelsTest {
     @Test
     void stepGemmsCountTheModelsWork() {
         for (String name : CompareModels.NAMES) {
-            StepGemms g = StepGemms.of(CompareModels.layers(name), 40);
+            StepGemms g = CompareModels.stepGemms(name, 40);
             assertEquals(40 * CompareModels.trainFlopsPerExample(name), g.flops(), name);
             assertTrue(Double.isFinite(g.run()), name);
         }
