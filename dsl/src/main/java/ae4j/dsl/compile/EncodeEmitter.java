@@ -31,9 +31,9 @@ final class EncodeEmitter {
     private final Graph g;
     private final SourceWriter w;
     private final Comments comments;
-    /** The encode packs by "weight:op" key: field name, then {param, 1 if op T, k, n, first node using it}. */
+    /** encode's packed weights by "weight:op T" key: the field's name. */
     private final Map<String, String> packNames = new LinkedHashMap<>();
-
+    /** The same packs: {param, 1 if op T else 0, k, n, the first node multiplying by it}. */
     private final Map<String, int[]> packs = new LinkedHashMap<>();
     /** The fused epilogues by "bias:ACTIVATION" key: field name and its initialiser. */
     private final Map<String, String[]> epilogues = new LinkedHashMap<>();
@@ -213,8 +213,14 @@ final class EncodeEmitter {
                     end = a.id();
                 }
                 case Dense d -> w.line(gemm(d, id, biasOnly(d)));
-                case Corrupt c -> e.copy(c.input(), id);
-                case AddNoise a -> e.copy(a.input(), id);
+                case Corrupt c -> {
+                    w.line("// encode: no corruption, a copy");
+                    e.copy(c.input(), id);
+                }
+                case AddNoise a -> {
+                    w.line("// encode: no noise, a copy");
+                    e.copy(a.input(), id);
+                }
                 case Input in -> InputOp.forward(in, e);
                 case Activate a -> ActivateOp.forward(a, e);
                 case Probe pr -> ProbeOp.forward(pr, e);
