@@ -66,8 +66,17 @@ public final class CompareBench {
         }
     }
 
-    /** One side's measurements for a row. */
-    record SideResult(double[] rates, double initialLoss, double finalLoss, long rssKb, Map<String, Object> ready) {
+    /**
+     * One side's measurements for a row; {@code gemmsAlone}: examples/s of the GEMMs of one training step timed
+     * alone (ae4j's side of a training row, {@link StepGemms}; NaN otherwise).
+     */
+    record SideResult(
+            double[] rates,
+            double initialLoss,
+            double finalLoss,
+            long rssKb,
+            Map<String, Object> ready,
+            double gemmsAlone) {
         double median() {
             return CompareBench.median(rates);
         }
@@ -307,7 +316,15 @@ public final class CompareBench {
         boolean withDl4j = o.dl4j() && !row.encode() && DL4J_MODELS.contains(row.model());
         String[] names = {"ae4j", "pytorch", "dl4j"};
         try (Workers.Worker ae = Workers.Worker.start(
-                "ae4j", Workers.javaCommand(row.model(), common, "--init-out", init.toString()), tmp)) {
+                "ae4j",
+                Workers.javaCommand(
+                        row.model(),
+                        common,
+                        "--init-out",
+                        init.toString(),
+                        "--gemm-reps",
+                        Integer.toString(o.quick() ? 5 : 9)),
+                tmp)) {
             Map<String, Object> aeReady = ae.await("ready");
             try (Workers.Worker torch = Workers.Worker.start(
                             "pytorch", Workers.pythonCommand(o, common, "--init", init.toString()), tmp);
@@ -375,13 +392,30 @@ public final class CompareBench {
                         line.append(" | torch Adam foreach=").append(ptReady.get("adam_foreach"));
                     out.println(line);
                 }
+                double gemms = Double.NaN;
+                if (!row.encode()) {
+                    // The same step's GEMMs alone, in the ae4j worker (the other sides idle meanwhile).
+                    ae.send("gemms");
+                    Map<String, Object> g = ae.await("gemms");
+                    gemms = num(g.get("examples_per_second"));
+                    out.printf(
+                            Locale.ROOT,
+                            "%-34s b%-5d t%d GEMMs of one step alone: %,.0f ex/s (median of %s, %,.0f to %,.0f)%n",
+                            row.label(),
+                            row.batch(),
+                            row.threads(),
+                            gemms,
+                            g.get("reps"),
+                            num(g.get("min")),
+                            num(g.get("max")));
+                }
                 long aeRss = ae.quit();
                 long ptRss = torch.quit();
                 SideResult dj = null;
-                if (dl4j != null) dj = new SideResult(rates[2], initial[2], fin[2], dl4j.quit(), djReady);
+                if (dl4j != null) dj = new SideResult(rates[2], initial[2], fin[2], dl4j.quit(), djReady, Double.NaN);
                 return new SideResult[] {
-                    new SideResult(rates[0], initial[0], fin[0], aeRss, aeReady),
-                    new SideResult(rates[1], initial[1], fin[1], ptRss, ptReady),
+                    new SideResult(rates[0], initial[0], fin[0], aeRss, aeReady, gemms),
+                    new SideResult(rates[1], initial[1], fin[1], ptRss, ptReady, Double.NaN),
                     dj
                 };
             }

@@ -5,13 +5,7 @@ import ae4j.dsl.check.CheckedModel.LayerInfo;
 import ae4j.dsl.check.FrontEnd;
 import ae4j.dsl.compile.ModelBuilder;
 import ae4j.dsl.compile.ModelCompiler;
-import ae4j.dsl.runtime.BatchSplit;
 import ae4j.dsl.runtime.CompiledModel;
-import ae4j.vecmath.Activation;
-import ae4j.vecmath.Epilogue;
-import ae4j.vecmath.Gemm;
-import ae4j.vecmath.Gemm.Op;
-import ae4j.vecmath.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +13,8 @@ import java.util.List;
  * The models of {@code ae4j bench compare}, as .ae source (the PyTorch side, bench/python/compare_torch.py,
  * declares the same architectures; the harness checks that both sides compute the same objective on the
  * same weights), and what the harness needs to know about them: how to build the compiled class, the
- * multiply-add work per example, and an encoder-only forward pass.
+ * multiply-add work per example and the dense layers (the encode-only row runs the generated class's
+ * {@code encode}; the GEMMs-alone figure times {@link #layers}' products through {@link StepGemms}).
  */
 final class CompareModels {
 
@@ -112,6 +107,11 @@ final class CompareModels {
         return out;
     }
 
+    /** The GEMMs of one training step of the model at this batch, to be timed alone. */
+    static StepGemms stepGemms(String name, int batch) {
+        return StepGemms.of(layers(name), batch, checked(name).decoder().tied());
+    }
+
     /**
      * Floating-point operations of one training example's GEMMs, counted the same way for both sides: per
      * dense layer in x out, 2 in out forward, 2 in out for the weight gradient and 2 in out for the input
@@ -133,91 +133,6 @@ final class CompareModels {
         double f = 0;
         for (LayerInfo l : checked(name).encoder().layers()) f += 2.0 * l.in() * l.out();
         return f;
-    }
-
-    /**
-     * The encoder alone, on a compiled model's parameters: one GEMM per layer with bias and activation fused
-     * into its epilogue (vecmath's {@link Epilogue}). As the generated training step does, each call packs
-     * every layer's weights once (the threads sharing the work), then splits the rows among the threads,
-     * each taking its rows through all the layers with no hand-off between them. The generated model class
-     * has no encode-only entry point yet; this is what one would run, and what the encode-only row of the
-     * comparison measures.
-     */
-    static final class Encoder {
-        private final int[] in;
-        private final int[] out;
-        private final float[][] weights;
-        private final Gemm.PackedB[] packed;
-        private final Epilogue[] epilogues;
-        private final float[][] buffers;
-
-        Encoder(String name, CompiledModel m, int maxBatch) {
-            List<LayerInfo> enc = checked(name).encoder().layers();
-            String f = checked(name).encoder().name();
-            int k = enc.size();
-            in = new int[k];
-            out = new int[k];
-            weights = new float[k][];
-            packed = new Gemm.PackedB[k];
-            epilogues = new Epilogue[k];
-            buffers = new float[k][];
-            for (int i = 0; i < k; i++) {
-                in[i] = enc.get(i).in();
-                out[i] = enc.get(i).out();
-                weights[i] = param(m, f + "." + i + ".weight");
-                packed[i] = new Gemm.PackedB(in[i], out[i]);
-                epilogues[i] = Epilogue.bias(
-                        param(m, f + "." + i + ".bias"),
-                        Activation.byName(enc.get(i).activation().word()));
-                buffers[i] = new float[maxBatch * out[i]];
-            }
-        }
-
-        int codeWidth() {
-            return out[out.length - 1];
-        }
-
-        /** Codes of rows [row, row + rows) of x (width = the input width), in the returned buffer's first rows. */
-        float[] encode(float[] x, int row, int rows) {
-            int threads = Parallel.threads();
-            Parallel.run(threads, t -> {
-                for (int i = 0; i < in.length; i++) Gemm.pack(Op.T, weights[i], 0, in[i], packed[i], t, threads);
-            });
-            int parts = Math.max(1, Math.min(threads, rows / 32));
-            Parallel.run(parts, t -> {
-                int r0 = BatchSplit.start(rows, t, parts);
-                int n = BatchSplit.start(rows, t + 1, parts) - r0;
-                float[] src = x;
-                int srcOff = (row + r0) * in[0];
-                for (int i = 0; i < in.length; i++) {
-                    Gemm.gemm(
-                            Op.N,
-                            n,
-                            out[i],
-                            in[i],
-                            1f,
-                            src,
-                            srcOff,
-                            in[i],
-                            packed[i],
-                            0f,
-                            buffers[i],
-                            r0 * out[i],
-                            out[i],
-                            epilogues[i]);
-                    src = buffers[i];
-                    srcOff = r0 * out[i];
-                }
-            });
-            return buffers[in.length - 1];
-        }
-
-        private static float[] param(CompiledModel m, String name) {
-            for (int i = 0; i < m.paramInfo().size(); i++) {
-                if (m.paramInfo().get(i).name().equals(name)) return m.params()[i];
-            }
-            throw new IllegalStateException("model " + m.name() + " has no parameter " + name);
-        }
     }
 
     private CompareModels() {}

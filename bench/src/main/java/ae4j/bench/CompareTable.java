@@ -64,6 +64,7 @@ final class CompareTable {
                     a.spreadPercent(),
                     p.spreadPercent());
         }
+        gemmsAlone(out, rows, results, peak2);
         out.println();
         out.println(
                 "objective (nats per example: initial = before training, on the first rows, no corruption; final = mean "
@@ -117,6 +118,54 @@ final class CompareTable {
         if (dl4j) {
             out.println(
                     "(final dl4j: the mean over the steps Deeplearning4j was timed on, the first --dl4j-examples of the epoch)");
+        }
+    }
+
+    /**
+     * Per training row, ae4j's whole step (the timed epoch: the generated step, Adam, batching) beside the GEMMs of
+     * one step timed alone: the distance between them is the step's other work and its overheads.
+     */
+    static void gemmsAlone(
+            PrintStream out, List<CompareBench.Row> rows, List<CompareBench.SideResult[]> results, double peak2) {
+        boolean any = false;
+        for (int i = 0; i < rows.size(); i++)
+            any |= !rows.get(i).encode() && !Double.isNaN(results.get(i)[0].gemmsAlone());
+        if (!any) return;
+        out.println();
+        out.println(
+                "ae4j, GEMMs alone vs whole step: the GEMM calls of one generated training step (its weight packing,"
+                        + " row split and products) timed by themselves after a warm-up, median of repetitions, beside the"
+                        + " whole step (the timed epoch above: step, Adam, batching); GFLOP/s and % of the 2-core FMA peak"
+                        + " as above");
+        out.printf(
+                Locale.ROOT,
+                "%-34s %5s %3s | %10s %16s | %10s %16s | %s%n",
+                "model",
+                "batch",
+                "thr",
+                "GEMMs ex/s",
+                "GEMMs GFLOP/s",
+                "whole ex/s",
+                "whole GFLOP/s",
+                "whole / GEMMs");
+        for (int i = 0; i < rows.size(); i++) {
+            CompareBench.Row row = rows.get(i);
+            CompareBench.SideResult a = results.get(i)[0];
+            if (row.encode() || Double.isNaN(a.gemmsAlone())) continue;
+            double fg = row.flopsPerExample() * a.gemmsAlone(), fw = row.flopsPerExample() * a.median();
+            out.printf(
+                    Locale.ROOT,
+                    "%-34s %5d %3d | %10.0f %8.1f (%4.1f%%) | %10.0f %8.1f (%4.1f%%) | %12.0f%%%n",
+                    row.label(),
+                    row.batch(),
+                    row.threads(),
+                    a.gemmsAlone(),
+                    fg / 1e9,
+                    100 * fg / peak2,
+                    a.median(),
+                    fw / 1e9,
+                    100 * fw / peak2,
+                    100 * a.median() / a.gemmsAlone());
         }
     }
 }

@@ -1,5 +1,6 @@
 package ae4j.bench;
 
+import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.compile.ModelCompiler;
 import ae4j.dsl.data.Dataset;
 import ae4j.dsl.data.IdxReader;
@@ -26,7 +27,10 @@ import java.util.SplittableRandom;
  * It speaks the same JSON-lines protocol as bench/python/compare_torch.py: after loading the data,
  * building the model, writing its initial weights (Glorot normal, seed 1, as {@code ae4j run}
  * initialises) for the PyTorch side and warming the JIT up, it prints {"type": "ready"}; then it answers
- * {@code run}, {@code initial}, {@code grads}, {@code split} (a timed epoch with a timer per phase), {@code quit} read from stdin (see the python script's documentation).
+ * {@code run}, {@code initial}, {@code grads}, {@code split} (a timed epoch with a timer per phase), {@code quit} read from stdin (see the python script's documentation),
+ * and, ae4j only, {@code gemms}: the GEMMs of one training step timed alone ({@link StepGemms}).
+ *
+ * <p>The encode mode runs the generated class's {@code encode} up to the code (activations fused into the GEMMs).
  *
  * <p>A run trains one epoch through the whole training runtime ({@link Trainer}: shuffle, batch copy,
  * generated forward/backward, Adam), from a fresh copy of the initial weights and a fresh optimizer.
@@ -45,6 +49,7 @@ public final class CompareWorker {
         int warmup = Integer.parseInt(o.getOrDefault("warmup", "40"));
         int passes = Integer.parseInt(o.getOrDefault("passes", "1"));
         int checkRows = Integer.parseInt(o.getOrDefault("check-rows", "10000"));
+        int gemmReps = Integer.parseInt(o.getOrDefault("gemm-reps", "9"));
         Path images = Path.of(o.getOrDefault("images", TrainBench.IMAGES.toString()));
 
         Dataset ds = IdxReader.read("train", images, null);
@@ -115,6 +120,10 @@ public final class CompareWorker {
                     r.put("type", "split");
                     r.putAll(side.split());
                 }
+                case "gemms" -> {
+                    r.put("type", "gemms");
+                    r.putAll(side.gemmsAlone(model, gemmReps));
+                }
                 case "grads" -> {
                     restore(m, init);
                     r.put("type", "grads");
@@ -151,7 +160,10 @@ public final class CompareWorker {
         final int batch;
         final int checkRows;
         final TrainConfig cfg;
-        final CompareModels.Encoder encoder;
+        /** The code node and its width (what encode computes). */
+        final int code;
+
+        final int codeWidth;
         final float[] buf;
 
         Side(CompiledModel m, String model, float[] x, int n, int d, int batch, int checkRows) {
@@ -166,7 +178,9 @@ public final class CompareWorker {
                     .withBatch(batch)
                     .withSeed(SEED)
                     .withOptimizer("adam", Map.of("lr", 1e-3));
-            this.encoder = new CompareModels.Encoder(model, m, batch);
+            Lowering.Lowered ir = Lowering.lowerWithRoles(CompareModels.checked(model));
+            this.code = ir.code();
+            this.codeWidth = ir.graph().width(code);
             this.buf = new float[batch * d];
         }
 
@@ -234,17 +248,41 @@ public final class CompareWorker {
             return out;
         }
 
+        /** The codes of every example, batch by batch, through the generated class's encode. */
         void encodePass() {
-            for (int from = 0; from < n; from += batch) encoder.encode(x, from, Math.min(batch, n - from));
+            for (int from = 0; from < n; from += batch) encode(from, Math.min(batch, n - from));
+        }
+
+        /** Rows [from, from + rows) to their codes: the first rows * codeWidth values of {@code m.value(code)}. */
+        float[] encode(int from, int rows) {
+            System.arraycopy(x, from * d, buf, 0, rows * d);
+            m.encode(buf, rows, code);
+            return m.value(code);
+        }
+
+        /**
+         * The GEMMs of one training step of the model at this batch alone ({@link StepGemms}): examples/s, median of
+         * {@code reps} repetitions after a warm-up, with the slowest and fastest.
+         */
+        Map<String, Object> gemmsAlone(String model, int reps) {
+            StepGemms g = CompareModels.stepGemms(model, batch);
+            Harness h = reps <= 5 ? new Harness(400, 30, reps) : new Harness(800, 60, reps);
+            Harness.Result res = h.rate(g::run, batch);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("examples_per_second", res.median());
+            out.put("min", res.min());
+            out.put("max", res.max());
+            out.put("reps", reps);
+            return out;
         }
 
         /** The mean code value over the first checkRows examples (a checksum both sides compute). */
         double meanCode() {
             double sum = 0;
-            int w = encoder.codeWidth();
+            int w = codeWidth;
             for (int from = 0; from < checkRows; from += batch) {
                 int rows = Math.min(batch, checkRows - from);
-                float[] h = encoder.encode(x, from, rows);
+                float[] h = encode(from, rows);
                 for (int i = 0; i < rows * w; i++) sum += h[i];
             }
             return sum / ((double) checkRows * w);

@@ -11,8 +11,6 @@ import ae4j.dsl.ir.Graph.Input;
 import ae4j.dsl.ir.Graph.Param;
 import ae4j.dsl.runtime.CompiledModel;
 import ae4j.vecmath.Activation;
-import ae4j.vecmath.Gemm;
-import ae4j.vecmath.Gemm.Op;
 import ae4j.vecmath.Parallel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +21,8 @@ import java.util.SplittableRandom;
 
 /**
  * {@code ae4j bench step}: forward + backward per batch of 128 for 784-256(relu)-64(sigmoid)-256(relu)-784
- * with a Bernoulli loss: the generated class, the reference executor, and the sum of the step's GEMMs
- * timed alone (the floor), with the ratios.
+ * with a Bernoulli loss: the generated class, the reference executor, and the step's GEMMs timed alone (the
+ * floor: {@link StepGemms}, the packing and the row split the generated step uses), with the ratios.
  */
 public final class StepBench {
 
@@ -67,12 +65,17 @@ public final class StepBench {
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
 
         int maxThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        StepGemms gemms = new StepGemms(
+                java.util.Arrays.copyOf(SIZES, SIZES.length - 1),
+                java.util.Arrays.copyOfRange(SIZES, 1, SIZES.length),
+                BATCH,
+                false);
         System.out.printf(Locale.ROOT, "%-34s %8s %12s %10s%n", "", "threads", "us / batch", "ratio");
         for (int t = 1; t <= maxThreads; t++) {
             Parallel.setThreads(t);
             long[] step = {0};
             Harness.Result gen = h.rate(() -> m.forwardBackward(x, BATCH, 1, step[0]++), 1);
-            Harness.Result floor = h.rate(StepBench::gemmsOfOneStep, 1);
+            Harness.Result floor = h.rate(gemms::run, 1);
             double genUs = 1e6 / gen.median();
             double floorUs = 1e6 / floor.median();
             System.out.printf(
@@ -110,31 +113,5 @@ public final class StepBench {
                 1,
                 refUs,
                 refUs / genUs1);
-    }
-
-    private static final float[][] A = new float[5][];
-    private static final float[][] W = new float[4][];
-    private static final float[][] D = new float[5][];
-
-    static {
-        for (int i = 0; i < 5; i++) {
-            A[i] = new float[BATCH * SIZES[i]];
-            D[i] = new float[BATCH * SIZES[i]];
-        }
-        for (int l = 0; l < 4; l++) W[l] = new float[SIZES[l] * SIZES[l + 1]];
-    }
-
-    /** Exactly the GEMMs a training step of the model runs: forward NT, backward dX (NN) and dW (TN). */
-    static double gemmsOfOneStep() {
-        for (int l = 0; l < 4; l++) {
-            int in = SIZES[l], out = SIZES[l + 1];
-            Gemm.gemm(Op.N, Op.T, BATCH, out, in, 1f, A[l], 0, in, W[l], 0, in, 0f, A[l + 1], 0, out);
-        }
-        for (int l = 3; l >= 0; l--) {
-            int in = SIZES[l], out = SIZES[l + 1];
-            if (l > 0) Gemm.gemm(Op.N, Op.N, BATCH, in, out, 1f, D[l + 1], 0, out, W[l], 0, in, 1f, D[l], 0, in);
-            Gemm.gemm(Op.T, Op.N, out, in, BATCH, 1f, D[l + 1], 0, out, A[l], 0, in, 1f, W[l], 0, in);
-        }
-        return A[4][0];
     }
 }

@@ -10,13 +10,15 @@ import ae4j.dsl.check.Nonlinearity;
 import ae4j.dsl.compile.Lowering;
 import ae4j.dsl.compile.ModelCompiler;
 import ae4j.dsl.runtime.CompiledModel;
+import ae4j.vecmath.Parallel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The comparison's models, its work counts and its encoder-only pass; no PyTorch needed. */
+/** The comparison's models, its work counts, its encode-only pass and its GEMMs-alone step; no PyTorch needed. */
 class CompareModelsTest {
 
     @TempDir
@@ -40,19 +42,41 @@ class CompareModelsTest {
     }
 
     @Test
-    void encoderOnlyPassGivesTheCompiledModelsCode() throws Exception {
-        int batch = 5;
-        CompiledModel m = CompareModels.compile("mid", batch, new ModelCompiler(cache), 3);
+    void encodeOnlyPassGivesTheCompiledModelsCodeBitForBit() throws Exception {
+        int c = Lowering.lowerWithRoles(CompareModels.checked("mid")).code();
         SplittableRandom r = new SplittableRandom(9);
-        float[] x = new float[(batch + 2) * 784];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
-        // rows 2..6 through the whole model, and through the encoder alone
-        float[] rows = java.util.Arrays.copyOfRange(x, 2 * 784, (2 + batch) * 784);
-        m.loss(rows, batch, 0, 0, false);
-        float[] code =
-                m.value(Lowering.lowerWithRoles(CompareModels.checked("mid")).code());
-        float[] enc = new CompareModels.Encoder("mid", m, batch).encode(x, 2, batch);
-        for (int i = 0; i < batch * 64; i++) assertEquals(code[i], enc[i], 1e-6f, "element " + i);
+        int threadsBefore = Parallel.threads();
+        try {
+            for (int batch : new int[] {5, 300}) {
+                CompiledModel m = CompareModels.compile("mid", batch, new ModelCompiler(cache), 3);
+                float[] x = new float[batch * 784];
+                for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+                m.loss(x, batch, 0, 0, false);
+                float[] code = Arrays.copyOf(m.value(c), batch * 64);
+                for (int t = 1; t <= 2; t++) {
+                    Parallel.setThreads(t);
+                    Arrays.fill(m.value(c), Float.NaN);
+                    m.encode(x, batch, c); // what the worker's encode mode runs
+                    for (int i = 0; i < batch * 64; i++) {
+                        assertEquals(
+                                Float.floatToRawIntBits(code[i]),
+                                Float.floatToRawIntBits(m.value(c)[i]),
+                                "batch " + batch + ", " + t + " thread(s), element " + i);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(threadsBefore);
+        }
+    }
+
+    @Test
+    void stepGemmsCountTheModelsWork() {
+        for (String name : CompareModels.NAMES) {
+            StepGemms g = CompareModels.stepGemms(name, 40);
+            assertEquals(40 * CompareModels.trainFlopsPerExample(name), g.flops(), name);
+            assertTrue(Double.isFinite(g.run()), name);
+        }
     }
 
     @Test

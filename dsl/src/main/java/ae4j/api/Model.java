@@ -76,7 +76,10 @@ public final class Model {
         return n;
     }
 
-    /** The code h = f(x) of each row (no corruption or noise; for a free code, the encoder's prediction). */
+    /**
+     * The code h = f(x) of each row (no corruption or noise; for a free code, the encoder's prediction), through
+     * the model class's encode path (each layer's activation fused into its GEMM).
+     */
     public float[][] encode(float[][] x) {
         BuiltModel l = loaded();
         if (l.ir().code() < 0) throw new IllegalStateException("model '" + name + "' has no code layer to read");

@@ -31,8 +31,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Codes implements Analysis {
 
     /**
-     * The codes of all examples of the data: runs the model without corruption or noise in batches and reads
-     * the code node. n x width floats, row-major.
+     * The codes of all examples of the data: runs the model's encoder ({@link CompiledModel#encode}: without
+     * corruption or noise, activations fused into the GEMMs) in batches and reads the code node. n x width
+     * floats, row-major.
      */
     public static float[] compute(CompiledModel model, int codeNode, int width, Dataset data) {
         int n = data.size();
@@ -43,7 +44,7 @@ public final class Codes implements Analysis {
         for (int from = 0; from < n; from += b) {
             int rows = Math.min(b, n - from);
             data.batch(from, rows, buf);
-            model.forwardTo(buf, rows, codeNode);
+            model.encode(buf, rows, codeNode);
             System.arraycopy(model.value(codeNode), 0, out, from * width, rows * width);
         }
         return out;

@@ -135,7 +135,7 @@ public final class EncoderJacobian {
         for (int from = 0; from < n; from += b) {
             int rows = Math.min(b, n - from);
             System.arraycopy(x, from * d, buf, 0, rows * d);
-            model.forwardTo(buf, rows, code);
+            model.forwardTo(buf, rows, code); // not encode: the Jacobian reads the pre-activations too
             System.arraycopy(model.value(code), 0, codes, from * k, rows * k);
             for (int r = 0; r < rows; r++) jac[from + r] = jacobianOfRow(r);
         }

@@ -327,6 +327,11 @@ final class ClassLayout {
         return name;
     }
 
+    /** A name no other field, buffer or local of the class uses ({@code desired} when it is free). */
+    String claimName(String desired) {
+        return claim(desired, 0);
+    }
+
     private String claim(String desired, int id) {
         String name = desired;
         if (!taken.add(name)) {

@@ -23,7 +23,8 @@ import java.util.Map;
  *
  * <p>The class is written by one emitter per pass over a shared {@link ClassLayout} (names, liveness, packs):
  * {@link ForwardEmitter}, {@link ObjectiveEmitter}, {@link BackwardEmitter}, {@link ParamGradientEmitter},
- * {@link EntryPointEmitter}; this class writes the declarations and puts them together. A free code (14.19) adds
+ * {@link EntryPointEmitter}, {@link EncodeEmitter} (the deployed encoder's {@code encode}, activations fused into the
+ * GEMMs); this class writes the declarations and puts them together. A free code (14.19) adds
  * {@code optimizeCode}: its steps run a forward of the nodes after the code, the objective and a backward down
  * to the code (no parameter gradients), then move the code.
  */
@@ -33,11 +34,13 @@ public final class JavaEmitter {
     private final Graph g;
     private final String className;
     private final SourceWriter w = new SourceWriter();
+    private final EncodeEmitter encode;
 
     private JavaEmitter(Graph g, String className) {
         this.layout = new ClassLayout(g);
         this.g = g;
         this.className = className;
+        this.encode = new EncodeEmitter(layout, w);
     }
 
     /** The simple class name generated for a model. */
@@ -78,6 +81,7 @@ public final class JavaEmitter {
         new BackwardEmitter(layout, w).emit();
         new ParamGradientEmitter(layout, w).emit();
         new EntryPointEmitter(layout, w).emit();
+        encode.emit();
         if (RecirculationEmitter.applies(g)) new RecirculationEmitter(layout, w).emit();
         w.close("}");
         return w.text();
@@ -134,6 +138,7 @@ public final class JavaEmitter {
             w.line("Gemm.PackedB " + String.join(", ", layout.packs.keySet())
                     + ";   // weight (T: transposed) packed once per step");
         }
+        encode.fields();
         w.line("");
     }
 
@@ -162,6 +167,7 @@ public final class JavaEmitter {
         for (var e : layout.epilogues().entrySet()) {
             w.line(e.getValue() + " = Epilogue.bias(" + layout.param(e.getKey()) + ", Activation.IDENTITY);");
         }
+        encode.constructor();
         w.close("}");
         w.line("");
     }

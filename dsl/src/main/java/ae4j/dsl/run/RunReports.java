@@ -62,7 +62,7 @@ final class RunReports {
         float[] fromCode = Arrays.copyOf(l.model().value(l.ir().reconstruction()), n * ds.dim());
         boolean free = l.ir().graph().freeCode() != null;
         if (free) {
-            l.model().forwardTo(x, n, l.ir().reconstruction());
+            l.model().encode(x, n, l.ir().reconstruction());
             rows.add(Arrays.copyOf(l.model().value(l.ir().reconstruction()), n * ds.dim()));
             labels.add("g(f(x))");
         }

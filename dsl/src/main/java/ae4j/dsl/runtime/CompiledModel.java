@@ -67,6 +67,21 @@ public interface CompiledModel {
         loss(x, batch, 0, 0, false);
     }
 
+    /**
+     * {@link #forwardTo} as a deployed encoder runs it, for reading node {@code id} (normally the code): the same
+     * values of that node, bit for bit, computed faster. In a generated class each dense layer followed by its
+     * activation is one GEMM with the bias and the activation fused into its store, the weights are packed once per
+     * call (the threads sharing the packing), and the rows are split among the threads; activations that cannot
+     * fuse (softmax, an activation of a node something else reads too) keep their own pass. Afterwards
+     * {@link #value} holds node {@code id} and the nodes before it as {@code forwardTo} leaves them, except the
+     * pre-activation (the dense node) of every layer whose activation was fused, which is not written (asked for
+     * itself, {@code id} being that dense node, it is). Corruption and noise nodes hold copies of their input, as
+     * after {@code forwardTo}. The default runs {@code forwardTo}.
+     */
+    default void encode(float[] x, int batch, int id) {
+        forwardTo(x, batch, id);
+    }
+
     /** The sigma of the noise before the code (section 14.9) in training steps; NaN when the model has none. */
     default double noiseSigma() {
         return Double.NaN;
@@ -101,7 +116,9 @@ public interface CompiledModel {
 
     /**
      * The value of IR node {@code id} from the last forward pass (rows [0, batch) are valid). After
-     * {@link #loss} every node is current; after {@link #forwardBackward} only those the objective depends on.
+     * {@link #loss} every node is current; after {@link #forwardBackward} only those the objective depends on; after
+     * {@link #forwardTo} the node asked for and those before it; after {@link #encode} the same but the fused
+     * layers' pre-activations.
      */
     float[] value(int id);
 }

@@ -7,7 +7,8 @@ public final class Forward {
 
     /**
      * The values of node {@code id} (width {@code width}) for the n rows of x (n x d, row-major), evaluated
-     * in batches of the model's maxBatch with {@code training = false} (no corruption: x~ = x).
+     * in batches of the model's maxBatch with {@code training = false} (no corruption: x~ = x), through
+     * {@link CompiledModel#encode} (the values {@link CompiledModel#forwardTo} gives, computed faster).
      */
     public static float[] values(CompiledModel m, int id, float[] x, int n, int d, int width) {
         return gather(m, id, x, n, d, width, false);
@@ -31,7 +32,7 @@ public final class Forward {
             int rows = Math.min(b, n - from);
             System.arraycopy(x, from * d, buf, 0, rows * d);
             if (codeSteps) m.loss(buf, rows, 0, 0, false);
-            else m.forwardTo(buf, rows, id);
+            else m.encode(buf, rows, id); // only node id is read: the fused path
             System.arraycopy(m.value(id), 0, out, from * width, rows * width);
         }
         return out;
