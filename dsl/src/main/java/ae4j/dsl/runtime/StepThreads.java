@@ -10,8 +10,9 @@ import ae4j.vecmath.Parallel;
  * <p>After {@link #WARMUP} steps (the JIT compiles the step meanwhile) a trial of {@link #TRIALS} steps runs
  * each phase on one thread in half of them and on all threads in the other half, in a pattern that pairs
  * every phase's two choices evenly with the other phases' choices; each phase then keeps the choice whose
- * median time was lower. Trials repeat every {@link #PERIOD} steps, so a machine that gets busier (or
- * quieter) is followed. A phase never uses two threads where one was measured faster.
+ * median time was lower. Trials repeat, {@link #FIRST_GAP} steps apart at first and then further apart up
+ * to every {@link #PERIOD} steps, so that the first decisions (taken while the JIT is still compiling) are
+ * revisited and a machine that gets busier (or quieter) is followed. A phase never uses two threads where one was measured faster.
  *
  * <p>The choice changes no result: the parts a step is split into depend on the batch size only, and the
  * same parts run on one thread or several give the same bits.
@@ -26,7 +27,13 @@ public final class StepThreads {
     static final int WARMUP = 24;
     /** Steps in a trial: 2^PHASES patterns, twice. */
     static final int TRIALS = 16;
-    /** Steps from the start of one trial to the next. */
+    /**
+     * Steps from the start of one trial to the next: FIRST_GAP after the first, doubling up to PERIOD. The early
+     * trials run while the JIT still compiles the step (measured: a first trial at step 24 kept one thread for the
+     * rows of a batch of 128 that two threads ran 1.7 times faster from step 1,000), so later ones correct them.
+     */
+    static final int FIRST_GAP = 64;
+
     static final int PERIOD = 1024;
 
     /**
@@ -35,11 +42,16 @@ public final class StepThreads {
      */
     static final boolean MEASURE = !"all".equals(System.getProperty("ae4j.step.threads", "measured"));
 
+    static final boolean DEBUG = Boolean.getBoolean("ae4j.step.debug");
     private final int threads;
     private final boolean[] many = new boolean[PHASES];
     private final long[][][] samples = new long[PHASES][2][TRIALS / 2];
     private final int[][] counts = new int[PHASES][2];
     private long step;
+    /** The first step of the next trial, and the steps from its start to the one after. */
+    private long trialStart = WARMUP;
+
+    private long gap = FIRST_GAP;
 
     /** A plan for a step on {@code threads} threads; every phase starts on all of them. */
     public StepThreads(int threads) {
@@ -85,17 +97,27 @@ public final class StepThreads {
     }
 
     private int trialIndex() {
-        if (step < WARMUP || !MEASURE) return -1;
-        long s = (step - WARMUP) % PERIOD;
+        if (!MEASURE || step < trialStart) return -1;
+        long s = step - trialStart;
         return s < TRIALS ? (int) s : -1;
     }
 
     private void decide() {
+        trialStart += gap;
+        gap = Math.min(2 * gap, PERIOD);
         for (int p = 0; p < PHASES; p++) {
             int one = counts[p][0];
             int all = counts[p][1];
             // A phase the step did not run (no packing when the packs are fresh) keeps its choice.
             if (one > 0 && all > 0) many[p] = median(samples[p][1], all) < median(samples[p][0], one);
+            if (DEBUG && one > 0 && all > 0)
+                System.err.printf(
+                        "step %d phase %d: one %d us, all %d us -> %s%n",
+                        step,
+                        p,
+                        median(samples[p][0], one) / 1000,
+                        median(samples[p][1], all) / 1000,
+                        many[p] ? "all" : "one");
             counts[p][0] = 0;
             counts[p][1] = 0;
         }
