@@ -255,8 +255,7 @@ public final class CompareWorker {
 
         /** Rows [from, from + rows) to their codes: the first rows * codeWidth values of {@code m.value(code)}. */
         float[] encode(int from, int rows) {
-            System.arraycopy(x, from * d, buf, 0, rows * d);
-            m.encode(buf, rows, code);
+            m.encode(x, from, rows, code);
             return m.value(code);
         }
 

@@ -39,6 +39,8 @@ final class EncodeEmitter {
     private final Map<String, String[]> epilogues = new LinkedHashMap<>();
     /** fused[id]: dense node id's activation (node id + 1) runs in its GEMM's epilogue. */
     private final boolean[] fused;
+    /** Only dense layers read the input: they multiply the caller's rows in place (no copy of the batch). */
+    private final boolean inputInPlace;
 
     EncodeEmitter(ClassLayout layout, SourceWriter w) {
         this.layout = layout;
@@ -46,6 +48,11 @@ final class EncodeEmitter {
         this.w = w;
         this.comments = new Comments(layout);
         fused = fusedLayers(g);
+        boolean denseOnly = true;
+        for (Node n : g.nodes()) {
+            for (int in : inputs(n)) if (in == 0 && !(n instanceof Dense)) denseOnly = false;
+        }
+        inputInPlace = denseOnly;
         for (Node n : g.nodes()) {
             if (!(n instanceof Dense d)) continue;
             String key = d.weight() + ":" + !d.transposed();
@@ -144,19 +151,23 @@ final class EncodeEmitter {
         w.line(" * are not written. Weights packed once, the rows split among the threads.");
         w.line(" */");
         w.line("@Override");
-        w.open("public void encode(float[] data, int batch, int node) {");
-        w.line("check(data, batch);");
+        w.open("public void encode(float[] data, int offset, int batch, int node) {");
+        w.line("if (offset < 0 || batch < 1 || batch > maxBatch || (long) (offset + batch) * " + layout.width(0)
+                + " > data.length)");
+        w.line(
+                "    throw new IllegalArgumentException(\"rows [\" + offset + \", \" + (offset + batch) + \") of \" + data.length / "
+                        + layout.width(0) + " + \" rows (a batch of at most \" + maxBatch + \")\");");
         w.line("if (node < 0 || node >= " + g.nodes().size()
                 + ") throw new IllegalArgumentException(\"no node \" + node);");
         if (!packs.isEmpty()) w.line("packForEncode(node);");
         w.line("int n = BatchSplit.parts(batch);");
         w.open("if (n == 1) {");
-        w.line("encodeRows(data, 0, batch, node);");
+        w.line("encodeRows(data, offset, 0, batch, node);");
         w.line("return;");
         w.close("}");
         w.line("Parallel.run(n, t -> {");
         w.line("    int r0 = BatchSplit.start(batch, t, n);");
-        w.line("    encodeRows(data, r0, BatchSplit.start(batch, t + 1, n) - r0, node);");
+        w.line("    encodeRows(data, offset, r0, BatchSplit.start(batch, t + 1, n) - r0, node);");
         w.line("});");
         w.close("}");
         w.line("");
@@ -185,8 +196,8 @@ final class EncodeEmitter {
     }
 
     private void encodeRows() {
-        w.line("/** encode's rows [r0, r0 + batch), up to node {@code to}. */");
-        w.open("private void encodeRows(float[] data, int r0, int batch, int to) {");
+        w.line("/** encode's rows [r0, r0 + batch) (rows offset + r0 ... of data), up to node {@code to}. */");
+        w.open("private void encodeRows(float[] data, int offset, int r0, int batch, int to) {");
         if (g.nodes().stream().anyMatch(n -> n instanceof Probe)) {
             w.line("long seed = 0, step = 0;   // as forwardTo: the probe's noise drawn at seed 0, step 0");
         }
@@ -221,7 +232,17 @@ final class EncodeEmitter {
                     w.line("// encode: no noise, a copy");
                     e.copy(a.input(), id);
                 }
-                case Input in -> InputOp.forward(in, e);
+                case Input in -> {
+                    if (inputInPlace) {
+                        w.line(
+                                "// the dense layers read the rows where they are; the input node is written if asked for");
+                        w.line("if (to == 0) System.arraycopy(data, (offset + r0) * " + layout.width(0) + ", "
+                                + layout.value(0) + ", " + layout.off(0) + ", batch * " + layout.width(0) + ");");
+                    } else {
+                        w.line("System.arraycopy(data, (offset + r0) * " + layout.width(0) + ", " + layout.value(0)
+                                + ", " + layout.off(0) + ", batch * " + layout.width(0) + ");");
+                    }
+                }
                 case Activate a -> ActivateOp.forward(a, e);
                 case Probe pr -> ProbeOp.forward(pr, e);
                 case Softmax sm -> SoftmaxOp.forward(sm, e);
@@ -241,8 +262,10 @@ final class EncodeEmitter {
     private String gemm(Dense d, int out, String ep) {
         String wy = layout.width(out);
         String wx = layout.width(d.input());
-        return "Gemm.gemm(Op.N, batch, " + wy + ", " + wx + ", 1f, " + layout.value(d.input()) + ", "
-                + layout.off(d.input()) + ", " + wx + ", " + packNames.get(d.weight() + ":" + !d.transposed())
+        boolean direct = d.input() == 0 && inputInPlace;
+        return "Gemm.gemm(Op.N, batch, " + wy + ", " + wx + ", 1f, " + (direct ? "data" : layout.value(d.input()))
+                + ", " + (direct ? "(offset + r0) * " + wx : layout.off(d.input())) + ", " + wx + ", "
+                + packNames.get(d.weight() + ":" + !d.transposed())
                 + ", 0f, "
                 + layout.value(out) + ", " + layout.off(out) + ", " + wy + ", " + ep + ");";
     }

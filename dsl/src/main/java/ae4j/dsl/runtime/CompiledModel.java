@@ -79,7 +79,21 @@ public interface CompiledModel {
      * after {@code forwardTo}. The default runs {@code forwardTo}.
      */
     default void encode(float[] x, int batch, int id) {
-        forwardTo(x, batch, id);
+        encode(x, 0, batch, id);
+    }
+
+    /**
+     * {@link #encode(float[], int, int)} of rows [offset, offset + batch) of x, read where they are (a generated
+     * class's first layer multiplies them in place; the input node's value is written only when something other
+     * than a dense layer reads it, or {@code id} is the input). The values land in rows [0, batch) of the nodes.
+     */
+    default void encode(float[] x, int offset, int batch, int id) {
+        if (offset == 0) {
+            forwardTo(x, batch, id);
+        } else {
+            int d = inputWidth();
+            forwardTo(java.util.Arrays.copyOfRange(x, offset * d, (offset + batch) * d), batch, id);
+        }
     }
 
     /** The sigma of the noise before the code (section 14.9) in training steps; NaN when the model has none. */

@@ -30,9 +30,12 @@ public final class Forward {
         float[] buf = new float[b * d];
         for (int from = 0; from < n; from += b) {
             int rows = Math.min(b, n - from);
-            System.arraycopy(x, from * d, buf, 0, rows * d);
-            if (codeSteps) m.loss(buf, rows, 0, 0, false);
-            else m.encode(buf, rows, id); // only node id is read: the fused path
+            if (codeSteps) {
+                System.arraycopy(x, from * d, buf, 0, rows * d);
+                m.loss(buf, rows, 0, 0, false);
+            } else {
+                m.encode(x, from, rows, id); // only node id is read: the fused path, on the rows in place
+            }
             System.arraycopy(m.value(id), 0, out, from * width, rows * width);
         }
         return out;
