@@ -132,8 +132,11 @@ final class StepGemms {
         }
         Parallel.run(threads, t -> {
             for (int l = k - 1; l >= 0; l--) {
-                int lo = out[l] * t / threads;
-                int hi = out[l] * (t + 1) / threads;
+                // the generated step's split: whole blocks of 32 rows (ParamGradientEmitter.range)
+                int u = out[l];
+                int blocks = (u + 31) / 32;
+                int lo = u <= 32 ? u * t / threads : Math.min(u, blocks * t / threads * 32);
+                int hi = u <= 32 ? u * (t + 1) / threads : Math.min(u, blocks * (t + 1) / threads * 32);
                 // rows [lo, hi) of dW = columns [lo, hi) of dY, transposed, times X
                 Gemm.gemm(
                         Op.T,
