@@ -1,0 +1,67 @@
+package ae4j.dsl.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The step's cost model keeps, for each phase, the thread count that its trials measured faster, tries again
+ * later (and follows a change), and never splits on a machine of one thread.
+ */
+class StepThreadsTest {
+
+    /** Runs one step of the plan with the phase times {@code nanos(phase, threads)}. */
+    private static void step(StepThreads plan, java.util.function.IntBinaryOperator nanos) {
+        for (int p = 0; p < StepThreads.PHASES; p++) {
+            int used = plan.threads(p);
+            plan.record(p, used, nanos.applyAsInt(p, used));
+        }
+        plan.endStep();
+    }
+
+    @Test
+    void eachPhaseKeepsTheFasterChoiceOfItsTrial() {
+        StepThreads plan = new StepThreads(2);
+        for (int p = 0; p < StepThreads.PHASES; p++) assertEquals(2, plan.threads(p), "before any trial");
+        // rows: one thread faster (a small batch); parameters: two faster; packing: two faster
+        java.util.function.IntBinaryOperator times = (p, t) -> switch (p) {
+            case StepThreads.ROWS -> t == 1 ? 300 : 500;
+            case StepThreads.PARAMS -> t == 1 ? 800 : 450;
+            default -> t == 1 ? 200 : 120;
+        };
+        boolean sawOne = false;
+        boolean sawAll = false;
+        for (int s = 0; s < StepThreads.WARMUP + StepThreads.TRIALS; s++) {
+            if (s >= StepThreads.WARMUP) {
+                sawOne |= plan.threads(StepThreads.ROWS) == 1;
+                sawAll |= plan.threads(StepThreads.ROWS) == 2;
+            }
+            step(plan, times);
+        }
+        assertTrue(sawOne && sawAll, "the trial runs the rows both ways");
+        assertEquals(1, plan.threads(StepThreads.ROWS), "rows: one thread was faster");
+        assertEquals(2, plan.threads(StepThreads.PARAMS), "parameters: two threads were faster");
+        assertEquals(2, plan.threads(StepThreads.PACK), "packing: two threads were faster");
+    }
+
+    @Test
+    void aLaterTrialFollowsAChange() {
+        StepThreads plan = new StepThreads(2);
+        for (int s = 0; s < StepThreads.WARMUP + StepThreads.TRIALS; s++) step(plan, (p, t) -> t == 1 ? 100 : 900);
+        assertEquals(1, plan.threads(StepThreads.ROWS));
+        // the machine gets quieter: two threads now win; by the next trials the plan has moved
+        for (int s = 0; s < StepThreads.FIRST_GAP + StepThreads.TRIALS; s++) step(plan, (p, t) -> t == 1 ? 900 : 100);
+        assertEquals(2, plan.threads(StepThreads.ROWS));
+        assertEquals(2, plan.threads(StepThreads.PARAMS));
+    }
+
+    @Test
+    void oneThreadNeverSplits() {
+        StepThreads plan = new StepThreads(1);
+        for (int s = 0; s < 200; s++) {
+            for (int p = 0; p < StepThreads.PHASES; p++) assertEquals(1, plan.threads(p));
+            step(plan, (p, t) -> 100);
+        }
+    }
+}
