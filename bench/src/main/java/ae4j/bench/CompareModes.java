@@ -192,7 +192,7 @@ final class CompareModes {
             double total = CompareBench.num(split.get("seconds"));
             out.printf(
                     Locale.ROOT,
-                    "  one epoch timed per phase: %.2f s = forward+backward %.1f%%, Adam update %.1f%%, "
+                    "  one epoch timed per phase: %.2f s = step with the Adam update inside %.1f%%, Adam after the step %.1f%%, "
                             + "batch gather %.1f%%, shuffle %.2f%%, rest %.1f%% (%d steps, %.0f us per step)%n",
                     total,
                     pct(split, "forward_backward", total),

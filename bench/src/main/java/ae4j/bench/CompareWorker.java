@@ -201,12 +201,25 @@ public final class CompareWorker {
         }
 
         /**
-         * One epoch as {@link Trainer} runs it (shuffle, then per batch: gather the rows, forward and backward,
-         * Adam), with a timer around each phase; seconds per phase and in all.
+         * One epoch as {@link Trainer} runs it (shuffle, then per batch: gather the rows, the step with Adam's update
+         * inside it), with a timer around each phase; seconds per phase and in all.
          */
         Map<String, Object> split() {
             float[][] params = m.params();
             Optimizer opt = Optimizer.of("adam", Map.of("lr", 1e-3), params);
+            float[][] grads = m.grads();
+            ae4j.dsl.runtime.ParamUpdate inside = new ae4j.dsl.runtime.ParamUpdate() {
+                @Override
+                public boolean begin(double objective) {
+                    opt.begin(1e-3);
+                    return true;
+                }
+
+                @Override
+                public void update(int param, int from, int to) {
+                    opt.update(param, params[param], grads[param], from, to);
+                }
+            };
             int[] idx = new int[n];
             for (int i = 0; i < n; i++) idx[i] = i;
             long shuffle = 0, gather = 0, step = 0, update = 0;
@@ -227,9 +240,9 @@ public final class CompareWorker {
                 long a = System.nanoTime();
                 for (int r = 0; r < rows; r++) System.arraycopy(x, idx[from + r] * d, buf, r * d, d);
                 long b = System.nanoTime();
-                double loss = m.forwardBackward(buf, rows, SEED, steps++);
+                // as the Trainer steps (no clipping): the update inside the step, none after it
+                double loss = m.forwardBackward(buf, rows, SEED, steps++, inside);
                 long c = System.nanoTime();
-                opt.step(params, m.grads(), 1e-3);
                 long e = System.nanoTime();
                 gather += b - a;
                 step += c - b;
