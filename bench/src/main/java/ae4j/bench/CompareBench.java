@@ -300,10 +300,10 @@ public final class CompareBench {
                     "the FMA loop on %d threads reached only %.1f GFLOP/s against %.1f on one (its compiled loop is at"
                             + " times half as fast); the percentages below use %d x the one-thread peak, %.1f GFLOP/s%n",
                     cores,
-                    peak2,
-                    peak1,
+                    peak2 / 1e9,
+                    peak1 / 1e9,
                     cores,
-                    cores * peak1);
+                    cores * peak1 / 1e9);
             peak2 = cores * peak1;
         }
         out.println();
