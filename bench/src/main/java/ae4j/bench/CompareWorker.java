@@ -84,6 +84,7 @@ public final class CompareWorker {
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
+        long hwmBeforeGemms = -1; // the peak resident memory before the GEMMs-alone run (-1: none yet)
         while ((line = in.readLine()) != null) {
             String cmd = line.strip();
             Map<String, Object> r = new LinkedHashMap<>();
@@ -121,6 +122,8 @@ public final class CompareWorker {
                     r.putAll(side.split());
                 }
                 case "gemms" -> {
+                    // the GEMMs-alone run allocates buffers of its own: the memory reported is the training's
+                    if (hwmBeforeGemms < 0) hwmBeforeGemms = vmHwmKb();
                     r.put("type", "gemms");
                     r.putAll(side.gemmsAlone(model, gemmReps));
                 }
@@ -135,7 +138,7 @@ public final class CompareWorker {
                 }
                 case "quit" -> {
                     r.put("type", "memory");
-                    r.put("vmhwm_kb", vmHwmKb());
+                    r.put("vmhwm_kb", hwmBeforeGemms >= 0 ? hwmBeforeGemms : vmHwmKb());
                     emit(r);
                     return;
                 }
