@@ -58,5 +58,29 @@ class AllocationTest {
         }
         // A few small objects per parallel GEMM hand-off are allowed; buffers (tens of KB) are not.
         assertTrue(perStep < 2048, "a training step allocated " + perStep + " bytes");
+        // The same with Adam's update inside the step (each thread updating and packing the rows it computed)
+        float[][] params = m.params();
+        float[][] grads = m.grads();
+        ae4j.dsl.train.Optimizer adam = ae4j.dsl.train.Optimizer.of("adam", java.util.Map.of("lr", 1e-4), params);
+        ae4j.dsl.runtime.ParamUpdate inside = new ae4j.dsl.runtime.ParamUpdate() {
+            @Override
+            public boolean begin(double objective) {
+                adam.begin(1e-4);
+                return true;
+            }
+
+            @Override
+            public void update(int param, int from, int to) {
+                adam.update(param, params[param], grads[param], from, to);
+            }
+        };
+        for (int i = 0; i < 4000; i++) m.forwardBackward(x, 32, 1, 6000 + i, inside);
+        long withUpdate = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && withUpdate >= 2048; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < steps; i++) m.forwardBackward(x, 32, 1, 10000 + round * steps + i, inside);
+            withUpdate = (threads.getCurrentThreadAllocatedBytes() - before) / steps;
+        }
+        assertTrue(withUpdate < 2048, "a training step with the update inside allocated " + withUpdate + " bytes");
     }
 }
