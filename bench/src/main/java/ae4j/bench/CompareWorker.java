@@ -211,18 +211,7 @@ public final class CompareWorker {
             float[][] params = m.params();
             Optimizer opt = Optimizer.of("adam", Map.of("lr", 1e-3), params);
             float[][] grads = m.grads();
-            ae4j.dsl.runtime.ParamUpdate inside = new ae4j.dsl.runtime.ParamUpdate() {
-                @Override
-                public boolean begin(double objective) {
-                    opt.begin(1e-3);
-                    return true;
-                }
-
-                @Override
-                public void update(int param, int from, int to) {
-                    opt.update(param, params[param], grads[param], from, to);
-                }
-            };
+            ae4j.dsl.runtime.ParamUpdate inside = opt.inside(1e-3, params, grads, objective -> true);
             int[] idx = new int[n];
             for (int i = 0; i < n; i++) idx[i] = i;
             long shuffle = 0, gather = 0, step = 0, update = 0;

@@ -128,6 +128,28 @@ public final class Optimizer {
         c2 = (float) (1 - Math.pow(beta2, t));
     }
 
+    /**
+     * This optimizer as the update inside a training step ({@link ae4j.dsl.runtime.CompiledModel#forwardBackward(
+     * float[], int, long, long, ae4j.dsl.runtime.ParamUpdate)}): if {@code accept} takes the step's objective, a
+     * step at {@code rate} begins and each range is updated as it comes; otherwise nothing moves.
+     */
+    public ae4j.dsl.runtime.ParamUpdate inside(
+            double rate, float[][] params, float[][] grads, java.util.function.DoublePredicate accept) {
+        return new ae4j.dsl.runtime.ParamUpdate() {
+            @Override
+            public boolean begin(double objective) {
+                if (!accept.test(objective)) return false;
+                Optimizer.this.begin(rate);
+                return true;
+            }
+
+            @Override
+            public void update(int param, int from, int to) {
+                Optimizer.this.update(param, params[param], grads[param], from, to);
+            }
+        };
+    }
+
     /** Updates elements [from, to) of parameter i (gradient g) in the step {@link #begin} started. */
     public void update(int i, float[] p, float[] g, int from, int to) {
         float r = rate;

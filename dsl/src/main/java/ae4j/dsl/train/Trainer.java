@@ -3,7 +3,6 @@ package ae4j.dsl.train;
 import ae4j.dsl.io.Checkpoint;
 import ae4j.dsl.io.ModelMismatchException;
 import ae4j.dsl.runtime.CompiledModel;
-import ae4j.dsl.runtime.ParamUpdate;
 import ae4j.vecmath.Norms;
 import ae4j.vecmath.Parallel;
 import java.io.IOException;
@@ -276,19 +275,12 @@ public final class Trainer {
                     // The update inside the step (each thread updates the rows it computed): the same bits as
                     // forwardBackward then opt.step, with no pass or hand-off of its own.
                     long at = step;
-                    loss = model.forwardBackward(buf, rows, config.seed(), step, new ParamUpdate() {
-                        @Override
-                        public boolean begin(double objective) {
-                            if (!acceptable(objective, at, firstStep)) return false;
-                            opt.begin(lr);
-                            return true;
-                        }
-
-                        @Override
-                        public void update(int param, int from, int to) {
-                            opt.update(param, params[param], grads[param], from, to);
-                        }
-                    });
+                    loss = model.forwardBackward(
+                            buf,
+                            rows,
+                            config.seed(),
+                            step,
+                            opt.inside(lr, params, grads, o -> acceptable(o, at, firstStep)));
                 }
                 if (!Double.isFinite(loss)) throw diverged(loss, step, epoch, opt.baseLearningRate());
                 if (step == firstStep) firstLoss = loss;

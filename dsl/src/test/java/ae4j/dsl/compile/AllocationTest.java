@@ -62,18 +62,7 @@ class AllocationTest {
         float[][] params = m.params();
         float[][] grads = m.grads();
         ae4j.dsl.train.Optimizer adam = ae4j.dsl.train.Optimizer.of("adam", java.util.Map.of("lr", 1e-4), params);
-        ae4j.dsl.runtime.ParamUpdate inside = new ae4j.dsl.runtime.ParamUpdate() {
-            @Override
-            public boolean begin(double objective) {
-                adam.begin(1e-4);
-                return true;
-            }
-
-            @Override
-            public void update(int param, int from, int to) {
-                adam.update(param, params[param], grads[param], from, to);
-            }
-        };
+        ae4j.dsl.runtime.ParamUpdate inside = adam.inside(1e-4, params, grads, objective -> true);
         for (int i = 0; i < 4000; i++) m.forwardBackward(x, 32, 1, 6000 + i, inside);
         long withUpdate = Long.MAX_VALUE;
         for (int round = 0; round < 5 && withUpdate >= 2048; round++) {

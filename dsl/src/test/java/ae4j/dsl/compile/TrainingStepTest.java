@@ -320,18 +320,7 @@ class TrainingStepTest {
         for (int s = 0; s < 60; s++) {
             double lr = 1e-2 / (1 + s * 0.01);
             if (inside) {
-                m.forwardBackward(x, batch, 3, s, new ae4j.dsl.runtime.ParamUpdate() {
-                    @Override
-                    public boolean begin(double objective) {
-                        o.begin(lr);
-                        return true;
-                    }
-
-                    @Override
-                    public void update(int param, int from, int to) {
-                        o.update(param, params[param], grads[param], from, to);
-                    }
-                });
+                m.forwardBackward(x, batch, 3, s, o.inside(lr, params, grads, objective -> true));
             } else {
                 m.forwardBackward(x, batch, 3, s);
                 o.step(params, grads, lr);
