@@ -4,8 +4,9 @@ import ae4j.dsl.ir.Graph;
 
 /**
  * The public methods of a generated class and their helpers: {@code forwardBackward} (the training step in two
- * data-parallel phases), {@code sumParts}, {@code rows}, {@code packWeights}, {@code loss}, {@code forwardTo} and
- * the argument check.
+ * data-parallel phases, with or without the optimizer's update inside, threads per phase from {@code
+ * StepThreads}), {@code sumParts}, {@code rows}, {@code packWeights}, {@code loss}, {@code forwardTo} and the
+ * argument check.
  */
 final class EntryPointEmitter {
 

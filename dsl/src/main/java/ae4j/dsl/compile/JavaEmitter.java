@@ -18,8 +18,11 @@ import java.util.Map;
  * <p>The training step runs in two data-parallel phases: the rows of the batch, split into parts
  * ({@link ae4j.dsl.runtime.BatchSplit}), each go through forward, objective and node gradients
  * ({@code rows}: every buffer access is offset by the part's first row); then {@code paramGradients}
- * computes each parameter gradient over the whole batch, the threads sharing its rows. Weights are packed
- * once per step ({@code packWeights}). The split never changes a gradient bit.
+ * computes each parameter gradient over the whole batch, the threads sharing its rows; given an optimizer
+ * ({@code ParamUpdate}), each thread then updates the rows it computed and packs them for the next step, so a
+ * step with the update inside packs nothing else ({@code packWeights} runs only when the weights may have
+ * changed outside the step). How many threads each phase uses is measured ({@code StepThreads}). Neither the
+ * split nor the thread counts change a bit.
  *
  * <p>The class is written by one emitter per pass over a shared {@link ClassLayout} (names, liveness, packs):
  * {@link ForwardEmitter}, {@link ObjectiveEmitter}, {@link BackwardEmitter}, {@link ParamGradientEmitter},

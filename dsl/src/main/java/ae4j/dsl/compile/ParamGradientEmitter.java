@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code paramGradients(t, parts, batch)} of a generated class: after every part's node gradients, part t of
- * parts computes rows [lo, hi) of every weight gradient (columns of a bias), whole products over the batch with
- * no partial sums to add, so the bits do not depend on the number of parts.
+ * {@code paramGradients(t, parts, batch, u)} of a generated class: after every part's node gradients, part t of
+ * parts computes rows [lo, hi) of every weight gradient (columns of a bias; whole blocks of {@link #ALIGN} rows),
+ * whole products over the batch with no partial sums to add, so the bits do not depend on the number of parts;
+ * then, given an update {@code u}, it updates those rows of every parameter and packs them for the next step.
  */
 final class ParamGradientEmitter {
 
