@@ -103,13 +103,16 @@ public final class StepThreads {
     }
 
     private void decide() {
-        trialStart += gap;
-        gap = Math.min(2 * gap, PERIOD);
+        boolean changed = false;
         for (int p = 0; p < PHASES; p++) {
             int one = counts[p][0];
             int all = counts[p][1];
             // A phase the step did not run (no packing when the packs are fresh) keeps its choice.
-            if (one > 0 && all > 0) many[p] = median(samples[p][1], all) < median(samples[p][0], one);
+            if (one > 0 && all > 0) {
+                boolean was = many[p];
+                many[p] = median(samples[p][1], all) < median(samples[p][0], one);
+                changed |= many[p] != was;
+            }
             if (DEBUG && one > 0 && all > 0)
                 System.err.printf(
                         "step %d phase %d: one %d us, all %d us -> %s%n",
@@ -121,6 +124,11 @@ public final class StepThreads {
             counts[p][0] = 0;
             counts[p][1] = 0;
         }
+        // A changed choice is checked again soon: a trial can catch a moment when the other thread is busy (seen:
+        // the same step of a run measured two threads at twice their usual time), and a wrong choice would
+        // otherwise hold for PERIOD steps.
+        trialStart += gap;
+        gap = changed ? FIRST_GAP : Math.min(2 * gap, PERIOD);
     }
 
     private static long median(long[] a, int n) {

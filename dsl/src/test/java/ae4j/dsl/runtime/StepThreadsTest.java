@@ -57,6 +57,25 @@ class StepThreadsTest {
     }
 
     @Test
+    void aChangedChoiceIsCheckedAgainSoon() {
+        StepThreads plan = new StepThreads(2);
+        java.util.function.IntBinaryOperator twoFaster = (p, t) -> t == 1 ? 900 : 100;
+        // settle on all threads, far into the run (trials now PERIOD apart)
+        for (int s = 0; s < 5000; s++) step(plan, twoFaster);
+        assertEquals(2, plan.threads(StepThreads.ROWS));
+        // one trial catches the other thread busy: the plan turns to one thread ...
+        int s = 0;
+        while (plan.threads(StepThreads.ROWS) == 2 || s < StepThreads.TRIALS) {
+            step(plan, (p, t) -> t == 1 ? 100 : 900);
+            if (++s > 2 * StepThreads.PERIOD) throw new AssertionError("no trial within a period");
+        }
+        assertEquals(1, plan.threads(StepThreads.ROWS));
+        // ... and the next trial, FIRST_GAP steps later, turns it back
+        for (int k = 0; k < StepThreads.FIRST_GAP + StepThreads.TRIALS; k++) step(plan, twoFaster);
+        assertEquals(2, plan.threads(StepThreads.ROWS));
+    }
+
+    @Test
     void oneThreadNeverSplits() {
         StepThreads plan = new StepThreads(1);
         for (int s = 0; s < 200; s++) {
