@@ -192,16 +192,14 @@ final class CompareModes {
             double total = CompareBench.num(split.get("seconds"));
             out.printf(
                     Locale.ROOT,
-                    "  one epoch timed per phase: %.2f s = step with the Adam update inside %.1f%%, Adam after the step %.1f%%, "
+                    "  one epoch timed per phase: %.2f s = step with the Adam update inside %.1f%%, "
                             + "batch gather %.1f%%, shuffle %.2f%%, rest %.1f%% (%d steps, %.0f us per step)%n",
                     total,
                     pct(split, "forward_backward", total),
-                    pct(split, "optimizer", total),
                     pct(split, "gather", total),
                     pct(split, "shuffle", total),
                     100
                             - pct(split, "forward_backward", total)
-                            - pct(split, "optimizer", total)
                             - pct(split, "gather", total)
                             - pct(split, "shuffle", total),
                     (long) CompareBench.num(split.get("steps")),

@@ -214,7 +214,7 @@ public final class CompareWorker {
             ae4j.dsl.runtime.ParamUpdate inside = opt.inside(1e-3, params, grads, objective -> true);
             int[] idx = new int[n];
             for (int i = 0; i < n; i++) idx[i] = i;
-            long shuffle = 0, gather = 0, step = 0, update = 0;
+            long shuffle = 0, gather = 0, step = 0;
             double sum = 0;
             long t0 = System.nanoTime();
             SplittableRandom rnd = new SplittableRandom(SEED * 1_000_003L);
@@ -235,10 +235,8 @@ public final class CompareWorker {
                 // as the Trainer steps (no clipping): the update inside the step, none after it
                 double loss = m.forwardBackward(buf, rows, SEED, steps++, inside);
                 long c = System.nanoTime();
-                long e = System.nanoTime();
                 gather += b - a;
                 step += c - b;
-                update += e - c;
                 sum += loss * rows;
             }
             double total = (System.nanoTime() - t0) / 1e9;
@@ -247,7 +245,6 @@ public final class CompareWorker {
             out.put("shuffle", shuffle / 1e9);
             out.put("gather", gather / 1e9);
             out.put("forward_backward", step / 1e9);
-            out.put("optimizer", update / 1e9);
             out.put("steps", steps);
             out.put("final_loss", sum / n);
             return out;

@@ -27,7 +27,7 @@ public final class Forward {
         if (id < 0) throw new IllegalArgumentException("the model has no such node (id " + id + ")");
         float[] out = new float[n * width];
         int b = m.maxBatch();
-        float[] buf = new float[b * d];
+        float[] buf = codeSteps ? new float[b * d] : null; // encode reads the rows of x in place
         for (int from = 0; from < n; from += b) {
             int rows = Math.min(b, n - from);
             if (codeSteps) {

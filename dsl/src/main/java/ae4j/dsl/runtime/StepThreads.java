@@ -59,11 +59,6 @@ public final class StepThreads {
         java.util.Arrays.fill(many, true);
     }
 
-    /** The thread count the plan was made for (Parallel.threads() when it was made). */
-    public int planned() {
-        return threads;
-    }
-
     /** How many threads phase {@code phase} uses in the current step. */
     public int threads(int phase) {
         if (threads <= 1) return 1;
@@ -89,11 +84,6 @@ public final class StepThreads {
         int trial = trialIndex();
         step++;
         if (trial == TRIALS - 1) decide();
-    }
-
-    /** Whether phase {@code phase} currently runs on all threads (outside a trial). */
-    public boolean usesAll(int phase) {
-        return many[phase];
     }
 
     private int trialIndex() {
