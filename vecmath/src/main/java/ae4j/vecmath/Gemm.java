@@ -537,33 +537,45 @@ public final class Gemm {
                 } else {
                     bBase = pc * nPad;
                 }
-                // Whole 4 x NR tiles with alpha = 1 and at most a ReLU merge into C from the registers.
-                // (Reading op(A) = A unpacked, rows contiguous in k, measured no faster: A is packed always.)
-                boolean direct =
-                        mr == 4 && alpha == 1f && (!last || act == Activation.IDENTITY || act == Activation.RELU);
+                // Whole mr x NR tiles with alpha = 1 and at most a ReLU merge into C from the registers; the rest
+                // go through the tile buffer and store. (Reading op(A) = A unpacked, rows contiguous in k, measured
+                // no faster: A is packed always.)
+                boolean direct = alpha == 1f && (!last || act == Activation.IDENTITY || act == Activation.RELU);
                 boolean relu = last && act == Activation.RELU;
                 float[] lastBias = last ? bias : null;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    GemmPacking.packA(mr, opA, a, ao, lda, ic, mc, pc, kc, ap);
+                    // op(A) = A^T holds each k's mr values side by side already: whole panels are read in place.
+                    boolean inPlace = opA == Op.T && mc % mr == 0;
+                    if (!inPlace) GemmPacking.packA(mr, opA, a, ao, lda, ic, mc, pc, kc, ap);
+                    float[] aSrc = inPlace ? a : ap;
+                    int as = inPlace ? lda : mr;
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bi = bBase + jr * kc;
                         int cj = co + jc + jr;
                         int biasIndex = ep.biasOffset() + biasCol + jc + jr;
                         for (int ir = 0; ir < mc; ir += mr) {
-                            int ai = ir * kc;
+                            int ai = inPlace ? ao + pc * lda + ic + ir : ir * kc;
                             int ci0 = cj + (ic + ir) * ldc;
-                            if (direct && nr == NR && mc - ir >= 4) {
-                                GemmKernels.kernel4Store(
-                                        kc, ap, ai, bp, bi, c, ci0, ldc, betaBlock, lastBias, biasIndex, relu);
+                            if (direct && nr == NR && mc - ir >= mr) {
+                                if (mr == 8) {
+                                    GemmKernels.kernel8Store(
+                                            kc, aSrc, ai, as, bp, bi, c, ci0, ldc, betaBlock, lastBias, biasIndex,
+                                            relu);
+                                } else {
+                                    GemmKernels.kernel4Store(
+                                            kc, aSrc, ai, as, bp, bi, c, ci0, ldc, betaBlock, lastBias, biasIndex,
+                                            relu);
+                                }
                                 continue;
                             }
                             if (mr == 8) {
-                                GemmKernels.kernel8(kc, ap, ai, bp, bi, t);
+                                GemmKernels.kernel8Store(
+                                        kc, aSrc, ai, as, bp, bi, t, 0, NR, 0f, null, 0, false); // into the tile
                             } else {
                                 GemmKernels.kernel4Store(
-                                        kc, ap, ai, bp, bi, t, 0, NR, 0f, null, 0, false); // into the tile
+                                        kc, aSrc, ai, as, bp, bi, t, 0, NR, 0f, null, 0, false); // into the tile
                             }
                             int rows = Math.min(mr, mc - ir);
                             if (last) {

@@ -99,13 +99,24 @@ final class ParamGradientEmitter {
         w.open("if (u != null) {   // the update of the rows computed above, and their packing for the next step");
         for (int pi = 0; pi < g.params().size(); pi++) {
             range(pi);
-            w.line("u.update(" + pi + ", " + unitOffset(pi, "lo") + ", " + unitOffset(pi, "hi") + ");");
+            List<String> packs = new ArrayList<>();
             for (var pk : layout.packs.entrySet()) {
                 int[] v = pk.getValue();
                 if (v[0] != pi) continue;
-                w.line("Gemm.packRows(Op." + (v[1] == 1 ? "T" : "N") + ", " + layout.param(pi) + ", 0, "
-                        + g.params().get(pi).cols() + ", " + pk.getKey() + ", lo, hi);");
+                packs.add("Gemm.packRows(Op." + (v[1] == 1 ? "T" : "N") + ", " + layout.param(pi) + ", 0, "
+                        + g.params().get(pi).cols() + ", " + pk.getKey() + ", row, rowEnd);");
             }
+            if (packs.isEmpty()) {
+                w.line("u.update(" + pi + ", " + unitOffset(pi, "lo") + ", " + unitOffset(pi, "hi") + ");");
+                continue;
+            }
+            // ALIGN rows at a time, each block packed right after its update, while it is still in the cache
+            // (a whole share of a large weight would be back in L3 by the time the transposing pack reads it).
+            w.open("for (int row = lo; row < hi; row += " + ALIGN + ") {");
+            w.line("int rowEnd = Math.min(hi, row + " + ALIGN + ");");
+            w.line("u.update(" + pi + ", " + unitOffset(pi, "row") + ", " + unitOffset(pi, "rowEnd") + ");");
+            packs.forEach(w::line);
+            w.close("}");
         }
         w.close("}");
     }
