@@ -157,7 +157,7 @@ final class CompareModes {
             cmd.add(
                     cmd.indexOf("-cp"),
                     "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,"
-                            + "jdk.ExecutionSample#period=5ms");
+                            + "jdk.ExecutionSample#period=1ms");
             List<JfrBreakdown.Window> windows = new ArrayList<>();
             double[] secs = new double[o.runs()];
             Map<String, Object> split;

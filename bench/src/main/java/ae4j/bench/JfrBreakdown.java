@@ -57,12 +57,13 @@ final class JfrBreakdown {
             String cls = f.getMethod().getType().getName();
             String m = f.getMethod().getName();
             String simple = cls.substring(cls.lastIndexOf('.') + 1);
+            if (cls.equals("ae4j.vecmath.GemmKernels")) return "GEMM: micro-kernel";
+            if (cls.equals("ae4j.vecmath.Transpose")) return "GEMM: packing (transposes in registers)";
+            if (cls.equals("ae4j.vecmath.GemmPacking")) return "GEMM: packing (" + m + ")";
             if (cls.equals("ae4j.vecmath.Gemm")) {
                 return m.startsWith("pack")
                         ? "GEMM: packing (" + m + ")"
-                        : m.startsWith("kernel")
-                                ? "GEMM: micro-kernel"
-                                : m.equals("store") ? "GEMM: store of C with the epilogue" : "GEMM: " + m;
+                        : m.equals("store") ? "GEMM: store of C with the epilogue" : "GEMM: " + m;
             }
             if (cls.equals("ae4j.vecmath.Updates") || cls.equals("ae4j.dsl.train.Optimizer"))
                 return "optimizer: Adam update";

@@ -32,6 +32,10 @@ final class Workers {
         // The training loop allocates nothing: the serial collector has the smallest footprint and no GC threads
         // competing with the compute threads.
         cmd.add("-XX:+UseSerialGC");
+        // Huge pages when the launcher chose them for this JVM (see ./ae4j: only where the kernel offers them).
+        if (java.lang.management.ManagementFactory.getRuntimeMXBean()
+                .getInputArguments()
+                .contains("-XX:+UseTransparentHugePages")) cmd.add("-XX:+UseTransparentHugePages");
         for (String p : List.of("ae4j.cache", "ae4j.jit.noDirectives", "ae4j.split.minRows")) {
             if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
         }
