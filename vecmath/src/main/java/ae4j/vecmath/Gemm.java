@@ -549,14 +549,26 @@ public final class Gemm {
                     boolean inPlace = opA == Op.T && mc % mr == 0;
                     if (!inPlace) GemmPacking.packA(mr, opA, a, ao, lda, ic, mc, pc, kc, ap);
                     float[] aSrc = inPlace ? a : ap;
-                    int as = inPlace ? lda : mr;
+                    // op(A) = A is packed in pairs of panels, 2 mr rows side by side per k (GemmPacking.packA)
+                    int pairs = !inPlace && GemmPacking.paired(mr, opA) ? mc / (2 * mr) * (2 * mr) : 0;
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bi = bBase + jr * kc;
                         int cj = co + jc + jr;
                         int biasIndex = ep.biasOffset() + biasCol + jc + jr;
                         for (int ir = 0; ir < mc; ir += mr) {
-                            int ai = inPlace ? ao + pc * lda + ic + ir : ir * kc;
+                            int ai, as;
+                            if (inPlace) {
+                                ai = ao + pc * lda + ic + ir;
+                                as = lda;
+                            } else if (ir < pairs) {
+                                int half = ir % (2 * mr); // 0: the pair's first panel, mr: its second
+                                ai = (ir - half) * kc + half;
+                                as = 2 * mr;
+                            } else {
+                                ai = ir * kc;
+                                as = mr;
+                            }
                             int ci0 = cj + (ic + ir) * ldc;
                             if (direct && nr == NR && mc - ir >= mr) {
                                 if (mr == 8) {

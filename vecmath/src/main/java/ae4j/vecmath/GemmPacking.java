@@ -77,11 +77,31 @@ final class GemmPacking {
     }
 
     /**
+     * Whether {@link #packA} lays op(A) = A out in pairs of panels: 2 mr = L rows side by side per k, so that whole
+     * L x L blocks go through {@link Transpose} in registers (0.2 ns per float) instead of one float at a time.
+     */
+    static boolean paired(int mr, Op opA) {
+        return opA == Op.N && Transpose.FAST && 2 * mr == L;
+    }
+
+    /**
      * Packs op(A)[ic, ic+mc) x [pc, pc+kc) into panels of mr rows: panel q holds, for each k, mr
-     * consecutive floats (zero past the matrix edge), at ap[q * kc * mr + k * mr + r].
+     * consecutive floats (zero past the matrix edge), at ap[q * kc * mr + k * mr + r]. When {@link #paired}, each
+     * whole pair of panels (2 mr rows from row ir, a multiple of 2 mr) holds instead, for each k, its 2 mr
+     * consecutive floats at ap[ir * kc + k * 2 mr + r]: the same room, panel ir + mr starting mr floats in.
      */
     static void packA(int mr, Op opA, float[] a, int ao, int lda, int ic, int mc, int pc, int kc, float[] ap) {
-        for (int ir = 0; ir < mc; ir += mr) {
+        int pairs = paired(mr, opA) ? mc / L * L : 0;
+        for (int ir = 0; ir < pairs; ir += L) {
+            int src = ao + (ic + ir) * lda + pc;
+            int dst = ir * kc;
+            int p = 0;
+            for (; p + L <= kc; p += L) Transpose.block(a, src + p, lda, ap, dst + p * L, L);
+            for (int r = 0; r < L; r++) {
+                for (int q = p, d = dst + q * L + r; q < kc; q++, d += L) ap[d] = a[src + r * lda + q];
+            }
+        }
+        for (int ir = pairs; ir < mc; ir += mr) {
             int h = Math.min(mr, mc - ir);
             int dst = ir * kc;
             if (opA == Op.N) {
