@@ -61,7 +61,6 @@ final class ContractiveTerm {
         w.line("float scale = (float) (" + ObjectiveEmitter.weighted(c, "inv") + ");");
         pg.range(pi);
         w.line("for (int j = lo; j < hi; j++) {");
-        w.line("    float rn = (float) Norms.l2sq(" + in + ", " + p + ", j * " + in + ");");
         w.line("    double sumD2 = 0;");
         w.line("    for (int r = 0; r < batch; r++) {");
         w.line("        float hv = " + l.value(c.code()) + "[r * " + m + " + j];");
