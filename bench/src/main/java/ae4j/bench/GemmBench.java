@@ -53,6 +53,29 @@ public final class GemmBench {
                     r.max() / 1e9);
         }
 
+        // The micro-kernel by itself: packed panels as the GEMM lays them out (a 192-row A block and 8 B panels,
+        // in L2), no packing and no store into C: how close the register tile comes to the FMA loop.
+        for (int kc : new int[] {32, 128, 256}) {
+            int mr = Gemm.tileRows(), nr = Gemm.tileCols(), rows = 192 / mr * mr, panels = 8;
+            SplittableRandom rnd = new SplittableRandom(7);
+            float[] ap = random(rnd, rows * kc), bp = random(rnd, panels * kc * nr), tile = new float[mr * nr];
+            Harness.Result r = h.rate(
+                    () -> {
+                        for (int j = 0; j < panels; j++)
+                            for (int i = 0; i < rows; i += mr) Gemm.microKernel(kc, ap, i * kc, bp, j * kc * nr, tile);
+                        return tile[0];
+                    },
+                    2.0 * rows * nr * kc * panels);
+            System.out.printf(
+                    Locale.ROOT,
+                    "micro-kernel alone, %d x %d tile, kc %d, 1 thread: %.1f GFLOP/s = %.1f%% of the FMA loop%n",
+                    mr,
+                    nr,
+                    kc,
+                    r.median() / 1e9,
+                    100 * r.median() / peak[1]);
+        }
+
         List<Case> cases = new ArrayList<>();
         int[][] shapes = {{128, 784, 256}, {128, 256, 784}, {128, 256, 64}, {128, 64, 256}};
         for (int[] s : shapes) {

@@ -78,6 +78,25 @@ public final class Gemm {
         }
     }
 
+    /** Rows of the micro-kernel's tile on this machine (8 with 16 lanes, 4 with 8). */
+    public static int tileRows() {
+        return MR;
+    }
+
+    /** Columns of the micro-kernel's tile: two vectors. */
+    public static int tileCols() {
+        return NR;
+    }
+
+    /**
+     * The micro-kernel alone, for benchmarks: one {@link #tileRows()} x {@link #tileCols()} tile from a packed A
+     * panel (kc x tileRows floats at ap[ai], k-major) and a packed B panel (kc x tileCols at bp[bi]), into tile.
+     */
+    public static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+        if (MR == 8) GemmKernels.kernel8Store(kc, ap, ai, MR, bp, bi, tile, 0, NR, 0f, null, 0, false);
+        else GemmKernels.kernel4Store(kc, ap, ai, MR, bp, bi, tile, 0, NR, 0f, null, 0, false);
+    }
+
     /** {@code C = alpha * op(A) * op(B) + beta * C} on matrix views. */
     public static void gemm(Op opA, Op opB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
         gemm(opA, opB, alpha, a, b, beta, c, Epilogue.NONE);
