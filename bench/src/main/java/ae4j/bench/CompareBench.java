@@ -292,13 +292,13 @@ public final class CompareBench {
         double peak1 = Math.max(peak[1], after[1]);
         int cores = peak.length - 1;
         if (cores > 1 && peak2 < 0.8 * cores * peak1) {
-            // The loop's compiled code is at times half as fast (seen on a Zen 4: 52 instead of 117 GFLOP/s on one
-            // thread, 94-104 instead of 225-233 on two, in runs where training on two threads ran at full speed);
-            // the best one-thread measurement then says more about the hardware than the two-thread one.
+            // Seen on a 2-vCPU Zen 4 VM: two threads at 94-104 GFLOP/s instead of 225-233, changing between and
+            // within runs (a shared host, or the loop's compilation: not told apart), while training on two threads
+            // in the same run at times went faster than that; the one-thread figure stayed at 116-117.
             out.printf(
                     Locale.ROOT,
-                    "the FMA loop on %d threads reached only %.1f GFLOP/s against %.1f on one (its compiled loop is at"
-                            + " times half as fast); the percentages below use %d x the one-thread peak, %.1f GFLOP/s%n",
+                    "the FMA loop on %d threads reached only %.1f GFLOP/s against %.1f on one (at times no faster than"
+                            + " one thread); the percentages below use %d x the one-thread peak, %.1f GFLOP/s%n",
                     cores,
                     peak2 / 1e9,
                     peak1 / 1e9,

@@ -34,7 +34,8 @@ final class Workers {
         cmd.add("-XX:+UseSerialGC");
         // A small young generation: once compiled, training allocates nothing, and what the JIT's warm-up churns
         // (vectors boxed until C2 has compiled each kernel) is collected young instead of touching a third of the
-        // heap. Measured (mid, deep at batch 128): peak resident 415 -> 342 MB and 512 -> 408 MB, same speed.
+        // heap. Measured (mid, deep at batch 128): peak resident 415 -> 342 MB and 512 -> 408 MB, speed within the
+        // runs' noise.
         cmd.add("-Xmn32m");
         // Huge pages when the launcher chose them for this JVM (see ./ae4j: only where the kernel offers them).
         if (java.lang.management.ManagementFactory.getRuntimeMXBean()

@@ -93,8 +93,7 @@ public final class Gemm {
      * panel (kc x tileRows floats at ap[ai], k-major) and a packed B panel (kc x tileCols at bp[bi]), into tile.
      */
     public static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
-        if (MR == 8) GemmKernels.kernel8Store(kc, ap, ai, MR, bp, bi, tile, 0, NR, 0f, null, 0, false);
-        else GemmKernels.kernel4Store(kc, ap, ai, MR, bp, bi, tile, 0, NR, 0f, null, 0, false);
+        GemmKernels.kernelStore(MR, kc, ap, ai, MR, bp, bi, tile, 0, NR, 0f, null, 0, false);
     }
 
     /** {@code C = alpha * op(A) * op(B) + beta * C} on matrix views. */
@@ -557,8 +556,8 @@ public final class Gemm {
                     bBase = pc * nPad;
                 }
                 // Whole mr x NR tiles with alpha = 1 and at most a ReLU merge into C from the registers; the rest
-                // go through the tile buffer and store. (Reading op(A) = A unpacked, rows contiguous in k, measured
-                // no faster: A is packed always.)
+                // go through the tile buffer and store. (op(A) = A is always packed: reading its rows unpacked,
+                // contiguous in k, measured no faster.)
                 boolean direct = alpha == 1f && (!last || act == Activation.IDENTITY || act == Activation.RELU);
                 boolean relu = last && act == Activation.RELU;
                 float[] lastBias = last ? bias : null;
@@ -569,7 +568,7 @@ public final class Gemm {
                     if (!inPlace) GemmPacking.packA(mr, opA, a, ao, lda, ic, mc, pc, kc, ap);
                     float[] aSrc = inPlace ? a : ap;
                     // op(A) = A is packed in pairs of panels, 2 mr rows side by side per k (GemmPacking.packA)
-                    int pairs = !inPlace && GemmPacking.paired(mr, opA) ? mc / (2 * mr) * (2 * mr) : 0;
+                    int pairs = inPlace ? 0 : GemmPacking.pairedRows(mr, opA, mc);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bi = bBase + jr * kc;
@@ -590,24 +589,13 @@ public final class Gemm {
                             }
                             int ci0 = cj + (ic + ir) * ldc;
                             if (direct && nr == NR && mc - ir >= mr) {
-                                if (mr == 8) {
-                                    GemmKernels.kernel8Store(
-                                            kc, aSrc, ai, as, bp, bi, c, ci0, ldc, betaBlock, lastBias, biasIndex,
-                                            relu);
-                                } else {
-                                    GemmKernels.kernel4Store(
-                                            kc, aSrc, ai, as, bp, bi, c, ci0, ldc, betaBlock, lastBias, biasIndex,
-                                            relu);
-                                }
+                                GemmKernels.kernelStore(
+                                        mr, kc, aSrc, ai, as, bp, bi, c, ci0, ldc, betaBlock, lastBias, biasIndex,
+                                        relu);
                                 continue;
                             }
-                            if (mr == 8) {
-                                GemmKernels.kernel8Store(
-                                        kc, aSrc, ai, as, bp, bi, t, 0, NR, 0f, null, 0, false); // into the tile
-                            } else {
-                                GemmKernels.kernel4Store(
-                                        kc, aSrc, ai, as, bp, bi, t, 0, NR, 0f, null, 0, false); // into the tile
-                            }
+                            GemmKernels.kernelStore(
+                                    mr, kc, aSrc, ai, as, bp, bi, t, 0, NR, 0f, null, 0, false); // into the tile
                             int rows = Math.min(mr, mc - ir);
                             if (last) {
                                 store(t, rows, nr, alpha, betaBlock, c, ci0, ldc, bias, biasIndex, act);

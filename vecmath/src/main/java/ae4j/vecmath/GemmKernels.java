@@ -18,6 +18,26 @@ final class GemmKernels {
 
     private GemmKernels() {}
 
+    /** The mr x NR kernel of this tile height (8: {@link #kernel8Store}, 4: {@link #kernel4Store}), same arguments. */
+    static void kernelStore(
+            int mr,
+            int kc,
+            float[] ap,
+            int ai,
+            int as,
+            float[] bp,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            float beta,
+            float[] bias,
+            int biasIndex,
+            boolean relu) {
+        if (mr == 8) kernel8Store(kc, ap, ai, as, bp, bi, c, ci, ldc, beta, bias, biasIndex, relu);
+        else kernel4Store(kc, ap, ai, as, bp, bi, c, ci, ldc, beta, bias, biasIndex, relu);
+    }
+
     /**
      * 4 x NR block: broadcast one A value per row (the rows of op(A) at k are the 4 floats from ap[ai + k * as]:
      * a packed panel, as = 4, or A^T read in place, as = lda), FMA with two packed B vectors; then merged into C

@@ -77,21 +77,22 @@ final class GemmPacking {
     }
 
     /**
-     * Whether {@link #packA} lays op(A) = A out in pairs of panels: 2 mr = L rows side by side per k, so that whole
-     * L x L blocks go through {@link Transpose} in registers (0.2 ns per float) instead of one float at a time.
+     * The leading rows of an mc-row block that {@link #packA} lays out in pairs of panels (0: none). For op(A) = A
+     * with 2 mr = L, whole pairs of panels are packed side by side, 2 mr rows per k, so that whole L x L blocks go
+     * through {@link Transpose} in registers (0.2 ns per float) instead of one float at a time.
      */
-    static boolean paired(int mr, Op opA) {
-        return opA == Op.N && Transpose.FAST && 2 * mr == L;
+    static int pairedRows(int mr, Op opA, int mc) {
+        return opA == Op.N && Transpose.FAST && 2 * mr == L ? mc / (2 * mr) * (2 * mr) : 0;
     }
 
     /**
      * Packs op(A)[ic, ic+mc) x [pc, pc+kc) into panels of mr rows: panel q holds, for each k, mr
-     * consecutive floats (zero past the matrix edge), at ap[q * kc * mr + k * mr + r]. When {@link #paired}, each
-     * whole pair of panels (2 mr rows from row ir, a multiple of 2 mr) holds instead, for each k, its 2 mr
+     * consecutive floats (zero past the matrix edge), at ap[q * kc * mr + k * mr + r]. In the first
+     * {@link #pairedRows} rows, each pair of panels (2 mr rows from row ir, a multiple of 2 mr) holds instead, for each k, its 2 mr
      * consecutive floats at ap[ir * kc + k * 2 mr + r]: the same room, panel ir + mr starting mr floats in.
      */
     static void packA(int mr, Op opA, float[] a, int ao, int lda, int ic, int mc, int pc, int kc, float[] ap) {
-        int pairs = paired(mr, opA) ? mc / L * L : 0;
+        int pairs = pairedRows(mr, opA, mc); // 2 mr = L rows per pair
         for (int ir = 0; ir < pairs; ir += L) {
             int src = ao + (ic + ir) * lda + pc;
             int dst = ir * kc;

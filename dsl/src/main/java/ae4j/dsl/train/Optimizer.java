@@ -135,11 +135,23 @@ public final class Optimizer {
      */
     public ae4j.dsl.runtime.ParamUpdate inside(
             double rate, float[][] params, float[][] grads, java.util.function.DoublePredicate accept) {
+        return inside(() -> rate, params, grads, accept);
+    }
+
+    /**
+     * {@link #inside(double, float[][], float[][], java.util.function.DoublePredicate)} with the rate read as each
+     * step begins: one object serves a whole run whose rate follows a schedule.
+     */
+    public ae4j.dsl.runtime.ParamUpdate inside(
+            java.util.function.DoubleSupplier rate,
+            float[][] params,
+            float[][] grads,
+            java.util.function.DoublePredicate accept) {
         return new ae4j.dsl.runtime.ParamUpdate() {
             @Override
             public boolean begin(double objective) {
                 if (!accept.test(objective)) return false;
-                Optimizer.this.begin(rate);
+                Optimizer.this.begin(rate.getAsDouble());
                 return true;
             }
 

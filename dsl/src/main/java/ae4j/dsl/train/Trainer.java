@@ -249,6 +249,11 @@ public final class Trainer {
         }
         long firstStep = step;
         firstLoss = Double.NaN;
+        // The update inside the step, made once for the run: the step's rate and number are set before each step.
+        double[] stepRate = new double[1];
+        long[] stepAt = new long[1];
+        ae4j.dsl.runtime.ParamUpdate inside =
+                opt.inside(() -> stepRate[0], params, grads, o -> acceptable(o, stepAt[0], firstStep));
         long start = System.nanoTime();
         for (; epoch < config.epochs() && !cancelled && !stoppedEarly; epoch++) {
             shuffle(trainIdx, new SplittableRandom(config.seed() * 1_000_003L + epoch));
@@ -274,13 +279,9 @@ public final class Trainer {
                 } else {
                     // The update inside the step (each thread updates the rows it computed): the same bits as
                     // forwardBackward then opt.step, with no pass or hand-off of its own.
-                    long at = step;
-                    loss = model.forwardBackward(
-                            buf,
-                            rows,
-                            config.seed(),
-                            step,
-                            opt.inside(lr, params, grads, o -> acceptable(o, at, firstStep)));
+                    stepRate[0] = lr;
+                    stepAt[0] = step;
+                    loss = model.forwardBackward(buf, rows, config.seed(), step, inside);
                 }
                 if (!Double.isFinite(loss)) throw diverged(loss, step, epoch, opt.baseLearningRate());
                 if (step == firstStep) firstLoss = loss;
