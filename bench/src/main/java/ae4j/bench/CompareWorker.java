@@ -227,10 +227,11 @@ public final class CompareWorker {
             long t1 = System.nanoTime();
             shuffle += t1 - t0;
             long steps = 0;
+            ae4j.dsl.runtime.BatchGather gatherer = new ae4j.dsl.runtime.BatchGather();
             for (int from = 0; from < n; from += batch) {
                 int rows = Math.min(batch, n - from);
                 long a = System.nanoTime();
-                for (int r = 0; r < rows; r++) System.arraycopy(x, idx[from + r] * d, buf, r * d, d);
+                gatherer.gather(x, d, idx, from, rows, buf);
                 long b = System.nanoTime();
                 // as the Trainer steps (no clipping): the update inside the step, none after it
                 double loss = m.forwardBackward(buf, rows, SEED, steps++, inside);

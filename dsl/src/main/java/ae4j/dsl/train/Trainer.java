@@ -216,6 +216,7 @@ public final class Trainer {
         Optimizer opt = Optimizer.of(config.optimizer(), config.optimizerArgs(), params);
         Schedule schedule = Schedule.of(config.schedule(), config.scheduleArgs(), opt.baseLearningRate());
         float[] buf = new float[batch * d];
+        ae4j.dsl.runtime.BatchGather gather = new ae4j.dsl.runtime.BatchGather();
         int batchesPerEpoch = (nTrain + batch - 1) / batch;
         long totalSteps = (long) batchesPerEpoch * config.epochs();
         List<Double> trainLoss = new ArrayList<>();
@@ -268,7 +269,7 @@ public final class Trainer {
                 }
                 int from = b * batch;
                 int rows = Math.min(batch, nTrain - from);
-                for (int r = 0; r < rows; r++) System.arraycopy(x, trainIdx[from + r] * d, buf, r * d, d);
+                gather.gather(x, d, trainIdx, from, rows, buf);
                 if (noise != null) model.setNoiseSigma(noise.at(epoch + (double) b / batchesPerEpoch, config.epochs()));
                 double lr = opt.baseLearningRate() * schedule.at(epoch + (double) b / batchesPerEpoch, config.epochs());
                 double loss;
