@@ -11,7 +11,8 @@ import java.util.List;
  * {@code paramGradients(t, parts, batch, u)} of a generated class: after every part's node gradients, part t of
  * parts computes rows [lo, hi) of every weight gradient (columns of a bias; whole blocks of {@link #ALIGN} rows),
  * whole products over the batch with no partial sums to add, so the bits do not depend on the number of parts;
- * then, given an update {@code u}, it updates those rows of every parameter and packs them for the next step.
+ * given an update {@code u}, it updates those rows of each parameter right after the last product that adds to its
+ * gradient (while they are in the cache) and packs them for the next step.
  */
 final class ParamGradientEmitter {
 
@@ -80,44 +81,71 @@ final class ParamGradientEmitter {
             rangeUnits = mainRange; // lo and hi of paramGradients itself are unchanged by the calls
             w.resetOrigin();
         }
+        // Each parameter is updated (and packed) right after the last product that adds to its gradient, while the
+        // rows this thread just wrote are still in its cache; the rest (no product of their own) at the end.
+        int[] lastProduct = lastProducts();
+        boolean[] updated = new boolean[g.params().size()];
         for (int id = g.nodes().size() - 1; id >= 0; id--) {
-            if (g.node(id) instanceof Dense d && layout.live[id]) DenseOp.emitParamGradients(d, e, this, comments);
+            if (!(g.node(id) instanceof Dense d) || !layout.live[id]) continue;
+            DenseOp.emitParamGradients(d, e, this, comments);
+            for (int pi : new int[] {d.weight(), d.bias()}) {
+                if (pi >= 0 && lastProduct[pi] == id) {
+                    update(pi);
+                    updated[pi] = true;
+                }
+            }
         }
-        update();
+        for (int pi = 0; pi < g.params().size(); pi++) if (!updated[pi]) update(pi);
         w.close("}");
         w.line("");
         w.append(methods);
     }
 
     /**
-     * The optimizer's update of this part's rows of every parameter, whose gradients are final once the part's
-     * own products are done (no other part writes them), and the packing of the updated weights for the next
-     * step: no pass over the parameters and no hand-off of their own.
+     * For each parameter, the id of the live dense node whose gradient product paramGradients emits last among
+     * those that add to the parameter's gradient (-1: none). The nodes are emitted from the last id down, so it is
+     * the lowest such id; a tied weight has two.
      */
-    private void update() {
-        w.resetOrigin();
-        w.open("if (u != null) {   // the update of the rows computed above, and their packing for the next step");
-        for (int pi = 0; pi < g.params().size(); pi++) {
-            range(pi);
-            List<String> packs = new ArrayList<>();
-            for (var pk : layout.packs.entrySet()) {
-                int[] v = pk.getValue();
-                if (v[0] != pi) continue;
-                packs.add("Gemm.packRows(Op." + (v[1] == 1 ? "T" : "N") + ", " + layout.param(pi) + ", 0, "
-                        + g.params().get(pi).cols() + ", " + pk.getKey() + ", row, rowEnd);");
-            }
-            if (packs.isEmpty()) {
-                w.line("u.update(" + pi + ", " + unitOffset(pi, "lo") + ", " + unitOffset(pi, "hi") + ");");
-                continue;
-            }
-            // ALIGN rows at a time, each block packed right after its update, while it is still in the cache
-            // (a whole share of a large weight would be back in L3 by the time the transposing pack reads it).
-            w.open("for (int row = lo; row < hi; row += " + ALIGN + ") {");
-            w.line("int rowEnd = Math.min(hi, row + " + ALIGN + ");");
-            w.line("u.update(" + pi + ", " + unitOffset(pi, "row") + ", " + unitOffset(pi, "rowEnd") + ");");
-            packs.forEach(w::line);
-            w.close("}");
+    private int[] lastProducts() {
+        int[] last = new int[g.params().size()];
+        java.util.Arrays.fill(last, -1);
+        for (int id = g.nodes().size() - 1; id >= 0; id--) {
+            if (!(g.node(id) instanceof Dense d) || !layout.live[id]) continue;
+            last[d.weight()] = id;
+            if (d.bias() >= 0) last[d.bias()] = id;
         }
+        return last;
+    }
+
+    /**
+     * The optimizer's update of this part's rows of parameter pi, whose gradient is final once the part's own
+     * products are done (no other part writes them), and the packing of the updated weight for the next step: no
+     * pass over the parameters and no hand-off of their own.
+     */
+    private void update(int pi) {
+        w.resetOrigin();
+        range(pi);
+        List<String> packs = new ArrayList<>();
+        for (var pk : layout.packs.entrySet()) {
+            int[] v = pk.getValue();
+            if (v[0] != pi) continue;
+            packs.add("Gemm.packRows(Op." + (v[1] == 1 ? "T" : "N") + ", " + layout.param(pi) + ", 0, "
+                    + g.params().get(pi).cols() + ", " + pk.getKey() + ", row, rowEnd);");
+        }
+        if (packs.isEmpty()) {
+            w.line("if (u != null) u.update(" + pi + ", " + unitOffset(pi, "lo") + ", " + unitOffset(pi, "hi")
+                    + ");   // " + g.params().get(pi).name() + ": the update of the share computed above");
+            return;
+        }
+        // ALIGN rows at a time, each block packed right after its update, while it is still in the cache (a whole
+        // share of a large weight would be back in L3 by the time the transposing pack reads it).
+        w.open("if (u != null) {   // " + g.params().get(pi).name()
+                + ": the update of the rows computed above, and their packing for the next step");
+        w.open("for (int row = lo; row < hi; row += " + ALIGN + ") {");
+        w.line("int rowEnd = Math.min(hi, row + " + ALIGN + ");");
+        w.line("u.update(" + pi + ", " + unitOffset(pi, "row") + ", " + unitOffset(pi, "rowEnd") + ");");
+        packs.forEach(w::line);
+        w.close("}");
         w.close("}");
     }
 
