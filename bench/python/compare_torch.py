@@ -17,7 +17,9 @@ read from stdin, one per line:
 PyTorch is set up to run at its best on this kind of machine, in this process only:
   * OpenBLAS with the OpenMP threading layer (Debian libopenblas0-openmp) in front of the system's
     libblas.so.3 / libopenblas.so.0 alternatives, through LD_LIBRARY_PATH (Debian's torch links both);
-  * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (when set for an older CPU, OpenBLAS picks slower kernels);
+  * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (when set for an older CPU, OpenBLAS picks slower kernels),
+    except with --isa avx2 (the ae4j side restricted to AVX2 on an AVX-512 machine, AE4J_ISA=avx2): then
+    OpenBLAS's Haswell kernels and ATEN_CPU_CAPABILITY=avx2, so both sides run the same instruction set;
   * GLIBC_TUNABLES raising malloc's mmap and trim thresholds (otherwise every large tensor is a fresh
     mmap, and page faults make throughput vary a lot between identical runs);
   * the thread count set with torch.set_num_threads and threadpoolctl.
@@ -44,13 +46,17 @@ def openblas_dir():
     return d if os.path.exists(os.path.join(d, "libblas.so.3")) else None
 
 
-def ensure_environment():
+def ensure_environment(isa):
     """Re-executes this script with the environment PyTorch needs, unless that was done already."""
     if os.environ.get(MARK) == "1":
         return
     env = dict(os.environ)
     env.pop("OPENBLAS_CORETYPE", None)
     env.pop("OPENBLAS_L2_SIZE", None)
+    env.pop("ATEN_CPU_CAPABILITY", None)
+    if isa == "avx2":
+        env["OPENBLAS_CORETYPE"] = "Haswell"  # OpenBLAS's AVX2 + FMA kernels
+        env["ATEN_CPU_CAPABILITY"] = "avx2"  # PyTorch's own vectorized kernels
     env["GLIBC_TUNABLES"] = TUNABLES
     d = openblas_dir()
     if d is None:
@@ -60,6 +66,14 @@ def ensure_environment():
     env["LD_LIBRARY_PATH"] = d + (":" + old if old else "")
     env[MARK] = "1"
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
+def cpu_capability(torch):
+    """The instruction set of PyTorch's own vectorized kernels, as its build configuration reports it."""
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage:" in line:
+            return line.split(":", 1)[1].strip()
+    return None
 
 
 def emit(obj):
@@ -224,8 +238,10 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--foreach", default="auto", choices=["auto", "on", "off"],
                    help="Adam's multi-tensor (foreach) implementation; auto: the faster, measured at start")
+    p.add_argument("--isa", default="native", choices=["native", "avx2"],
+                   help="avx2: OpenBLAS and PyTorch kernels restricted to AVX2 (as the ae4j side under AE4J_ISA=avx2)")
     args = p.parse_args()
-    ensure_environment()
+    ensure_environment(args.isa)
 
     import torch
     from threadpoolctl import threadpool_info, threadpool_limits
@@ -307,10 +323,12 @@ def main():
     reset()
 
     emit({"type": "ready", "side": "pytorch", "torch": torch.__version__, "threads": torch.get_num_threads(),
+          "cpu_capability": cpu_capability(torch),
           "blas": blas_info, "gemm1024_gflops": gflops, "examples": n,
           "adam_foreach": foreach, "adam_foreach_warmup_seconds": {str(k): v for k, v in foreach_times.items()},
           "env": {"LD_LIBRARY_PATH": os.environ.get("LD_LIBRARY_PATH"), "GLIBC_TUNABLES": os.environ.get("GLIBC_TUNABLES"),
                   "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
+                  "ATEN_CPU_CAPABILITY": os.environ.get("ATEN_CPU_CAPABILITY"),
                   "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE")}})
 
     for line in sys.stdin:

@@ -446,10 +446,11 @@ public final class CompareBench {
         Map<String, Object> blas = (Map<String, Object>) ready.getOrDefault("blas", Map.of());
         String text = String.format(
                 Locale.ROOT,
-                "PyTorch %s, %s thread(s): BLAS %s %s, kernel %s, threading %s, %s; "
+                "PyTorch %s, %s thread(s), own kernels %s: BLAS %s %s, kernel %s, threading %s, %s; "
                         + "1024^3 matmul %.1f GFLOP/s; env %s",
                 ready.get("torch"),
                 ready.get("threads"),
+                ready.get("cpu_capability"),
                 blas.get("internal_api"),
                 blas.get("version"),
                 blas.get("architecture"),

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * The worker processes of {@code ae4j bench compare}: how each side (ae4j, PyTorch, Deeplearning4j) is started,
@@ -37,10 +38,12 @@ final class Workers {
         // heap. Measured (mid, deep at batch 128): peak resident 415 -> 342 MB and 512 -> 408 MB, speed within the
         // runs' noise.
         cmd.add("-Xmn32m");
-        // Huge pages when the launcher chose them for this JVM (see ./ae4j: only where the kernel offers them).
-        if (java.lang.management.ManagementFactory.getRuntimeMXBean()
-                .getInputArguments()
-                .contains("-XX:+UseTransparentHugePages")) cmd.add("-XX:+UseTransparentHugePages");
+        // Huge pages when the launcher chose them for this JVM (see ./ae4j: only where the kernel offers them), and
+        // the instruction set it was held to (AE4J_ISA=avx2), so the worker runs the code paths this JVM measured.
+        for (String arg :
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.equals("-XX:+UseTransparentHugePages") || isaFlag(arg)) cmd.add(arg);
+        }
         for (String p : List.of("ae4j.cache", "ae4j.jit.noDirectives", "ae4j.split.minRows")) {
             if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
         }
@@ -64,11 +67,26 @@ final class Workers {
         return (data * 3 / 2 + 8 * params) / (1 << 20) + 64;
     }
 
+    /** A JVM flag that limits the instruction set or the vector width the JIT uses. */
+    static boolean isaFlag(String arg) {
+        return arg.startsWith("-XX:UseAVX=") || arg.startsWith("-XX:MaxVectorSize=");
+    }
+
+    /**
+     * Whether this JVM's vectors are narrower than the CPU's (AE4J_ISA=avx2 on an AVX-512 machine): then the PyTorch
+     * side is held to AVX2 as well.
+     */
+    static boolean avx2Only() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() == 256
+                && ae4j.vecmath.SystemInfo.cpu().contains(" avx512f");
+    }
+
     static List<String> pythonCommand(CompareBench.Options o, List<String> common, String... extra) {
         if (!Files.isReadable(o.script())) {
             throw new IllegalStateException("the PyTorch side's script " + o.script() + " is missing");
         }
         List<String> cmd = new ArrayList<>(List.of(o.python(), o.script().toString()));
+        if (avx2Only()) cmd.addAll(List.of("--isa", "avx2"));
         cmd.addAll(common);
         cmd.addAll(List.of(extra));
         return cmd;

@@ -100,6 +100,12 @@ public final class SystemInfo {
                 .append(Runtime.getRuntime().availableProcessors())
                 .append(" available processors\n");
         b.append("CPU: ").append(cpu());
+        List<String> isa = new ArrayList<>();
+        for (String arg :
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-XX:UseAVX=") || arg.startsWith("-XX:MaxVectorSize=")) isa.add(arg);
+        }
+        if (!isa.isEmpty()) b.append("\nJIT held to: ").append(String.join(" ", isa));
         return b.toString();
     }
 

@@ -49,7 +49,8 @@ public final class Cli {
             + "Environment:%n"
             + "  JAVA_HOME        a JDK 25 or newer to use (otherwise the newest one under /usr/lib/jvm)%n"
             + "  AE4J_THREADS     threads for parallel kernels (default: all available processors)%n"
-            + "  AE4J_THP=0       no transparent huge pages for Java (default: on where offered)%n";
+            + "  AE4J_THP=0       no transparent huge pages for Java (default: on where offered)%n"
+            + "  AE4J_ISA=avx2    AVX2 code paths on an AVX-512 machine (bench compare: PyTorch too)%n";
 
     /** Runs a command line; returns the exit code. */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
