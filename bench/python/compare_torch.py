@@ -54,9 +54,11 @@ def ensure_environment(isa):
     env.pop("OPENBLAS_CORETYPE", None)
     env.pop("OPENBLAS_L2_SIZE", None)
     env.pop("ATEN_CPU_CAPABILITY", None)
+    env.pop("ONEDNN_MAX_CPU_ISA", None)
     if isa == "avx2":
         env["OPENBLAS_CORETYPE"] = "Haswell"  # OpenBLAS's AVX2 + FMA kernels
         env["ATEN_CPU_CAPABILITY"] = "avx2"  # PyTorch's own vectorized kernels
+        env["ONEDNN_MAX_CPU_ISA"] = "AVX2"  # oneDNN, should an operation go there
     env["GLIBC_TUNABLES"] = TUNABLES
     d = openblas_dir()
     if d is None:
@@ -69,7 +71,7 @@ def ensure_environment(isa):
 
 
 def cpu_capability(torch):
-    """The instruction set of PyTorch's own vectorized kernels, as its build configuration reports it."""
+    """The instruction set PyTorch's own vectorized kernels run with (chosen at start-up; ATEN_CPU_CAPABILITY)."""
     for line in torch.__config__.show().splitlines():
         if "CPU capability usage:" in line:
             return line.split(":", 1)[1].strip()
@@ -329,6 +331,7 @@ def main():
           "env": {"LD_LIBRARY_PATH": os.environ.get("LD_LIBRARY_PATH"), "GLIBC_TUNABLES": os.environ.get("GLIBC_TUNABLES"),
                   "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
                   "ATEN_CPU_CAPABILITY": os.environ.get("ATEN_CPU_CAPABILITY"),
+                  "ONEDNN_MAX_CPU_ISA": os.environ.get("ONEDNN_MAX_CPU_ISA"),
                   "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE")}})
 
     for line in sys.stdin:

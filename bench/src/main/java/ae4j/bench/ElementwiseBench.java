@@ -105,7 +105,8 @@ final class ElementwiseBench {
                 .contains("-XX:+UseTransparentHugePages");
         System.out.printf(
                 Locale.ROOT,
-                "batch gather, %d shuffled rows of %d floats from %,d (as the trainer copies a batch): %.1f us per batch,"
+                "batch gather, %d shuffled rows of %d floats from %,d, one thread (the trainer splits a large batch among its"
+                        + " threads): %.1f us per batch,"
                         + " huge pages %s%n",
                 b,
                 d,

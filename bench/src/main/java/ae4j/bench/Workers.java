@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * The worker processes of {@code ae4j bench compare}: how each side (ae4j, PyTorch, Deeplearning4j) is started,
@@ -73,11 +72,14 @@ final class Workers {
     }
 
     /**
-     * Whether this JVM's vectors are narrower than the CPU's (AE4J_ISA=avx2 on an AVX-512 machine): then the PyTorch
-     * side is held to AVX2 as well.
+     * Whether this JVM was held to AVX2 on an AVX-512 machine ({@code AE4J_ISA=avx2}, which adds -XX:UseAVX=2): then the
+     * PyTorch and Deeplearning4j sides are held to AVX2 as well. Decided from the flag itself, not from the vector
+     * width, which HotSpot also narrows on its own on some CPUs.
      */
     static boolean avx2Only() {
-        return FloatVector.SPECIES_PREFERRED.vectorBitSize() == 256
+        return java.lang.management.ManagementFactory.getRuntimeMXBean()
+                        .getInputArguments()
+                        .contains("-XX:UseAVX=2")
                 && ae4j.vecmath.SystemInfo.cpu().contains(" avx512f");
     }
 
@@ -98,13 +100,30 @@ final class Workers {
      */
     static Map<String, String> dl4jEnvironment(int threads) {
         String t = Integer.toString(threads);
-        return Map.of("OMP_NUM_THREADS", t, "OPENBLAS_NUM_THREADS", t, "OPENBLAS_CORETYPE", "", "OPENBLAS_L2_SIZE", "");
+        // held to AVX2 with the other sides (OpenBLAS's Haswell kernels; oneDNN, which ND4J may call, at most AVX2)
+        String core = avx2Only() ? "Haswell" : "";
+        String dnn = avx2Only() ? "AVX2" : "";
+        return Map.of(
+                "OMP_NUM_THREADS",
+                t,
+                "OPENBLAS_NUM_THREADS",
+                t,
+                "OPENBLAS_CORETYPE",
+                core,
+                "OPENBLAS_L2_SIZE",
+                "",
+                "ONEDNN_MAX_CPU_ISA",
+                dnn);
     }
 
     static List<String> dl4jCommand(CompareBench.Options o, List<String> common, String... extra) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        for (String arg :
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (isaFlag(arg)) cmd.add(arg);
+        }
         cmd.addAll(List.of("-cp", o.dl4jClasspath(), "ae4j.bench.dl4j.Dl4jWorker"));
         cmd.addAll(common);
         cmd.addAll(List.of("--limit", Integer.toString(o.dl4jExamples())));

@@ -5,11 +5,11 @@ import java.util.function.IntConsumer;
 
 /**
  * Copies a batch's rows out of a data set (rows chosen by an index, as a shuffled epoch visits them) into the batch
- * buffer a training step reads. A large batch is copied in the parts {@link BatchSplit} gives the step, one part
- * per thread, so the copy does not hold the other threads idle while one thread does it, and each part's rows are
- * fresh in the cache of a thread that is about to train on them. A copy moves bits only: the thread count changes
- * none. One object per training loop (it keeps the loop's arguments between calls, so a step allocates nothing
- * for it); not for concurrent use.
+ * buffer a training step reads. A large batch is copied in the parts {@link BatchSplit} gives the step, shared by
+ * the threads of {@link Parallel}, so the copy does not hold the other threads idle while one thread does it (and a
+ * part's rows are often still in the cache of the thread that trains on it, though {@link Parallel} hands parts
+ * out as threads come free). A copy moves bits only: the thread count changes none. One object per training loop
+ * (it keeps the loop's arguments between calls, so a step allocates nothing for it); not for concurrent use.
  */
 public final class BatchGather implements IntConsumer {
 
