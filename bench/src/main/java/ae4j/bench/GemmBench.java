@@ -120,7 +120,53 @@ public final class GemmBench {
             }
         }
         Parallel.setThreads(maxThreads);
+        coldCaches(peak[1]);
         ElementwiseBench.run(h);
+    }
+
+    /**
+     * Deep's largest products (64 rows: a batch of 128 in two parts), one thread, with their operands in the cache
+     * (each call repeating the last) and with the caches flushed before every call (a 64 MB sweep, as a training
+     * step's other layers and the optimizer leave them): how much of the kernel's speed a step's memory traffic
+     * costs. Median of 41 single calls each way.
+     */
+    private static void coldCaches(double peak1) {
+        Parallel.setThreads(1);
+        float[] sweep = new float[16 << 20];
+        SplittableRandom rnd = new SplittableRandom(5);
+        System.out.println();
+        for (int[] s : new int[][] {{64, 784, 1000}, {64, 1000, 500}}) {
+            int m = s[0], k = s[1], n = s[2];
+            float[] a = random(rnd, m * k), w = random(rnd, n * k), c = new float[m * n];
+            Gemm.PackedB b = new Gemm.PackedB(k, n);
+            Gemm.pack(Op.T, w, 0, k, b, 0, 1);
+            double[] rate = new double[2];
+            for (int cold = 0; cold < 2; cold++) {
+                double[] r = new double[41];
+                for (int i = 0; i < 200; i++)
+                    Gemm.gemm(Op.N, m, n, k, 1f, a, 0, k, b, 0f, c, 0, n, ae4j.vecmath.Epilogue.NONE);
+                for (int i = 0; i < r.length; i++) {
+                    if (cold == 1) for (int j = 0; j < sweep.length; j += 16) sweep[j] += 1f;
+                    long t0 = System.nanoTime();
+                    Gemm.gemm(Op.N, m, n, k, 1f, a, 0, k, b, 0f, c, 0, n, ae4j.vecmath.Epilogue.NONE);
+                    r[i] = 2.0 * m * n * k / (System.nanoTime() - t0);
+                }
+                java.util.Arrays.sort(r);
+                rate[cold] = r[r.length / 2];
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "caches, (%d,%d,%d) A*packed B^T, 1 thread: operands cached %.1f GFLOP/s (%.0f%% of the FMA loop),"
+                            + " caches flushed before each call %.1f (%.0f%%)%n",
+                    m,
+                    k,
+                    n,
+                    rate[0],
+                    100 * rate[0] / (peak1 / 1e9),
+                    rate[1],
+                    100 * rate[1] / (peak1 / 1e9));
+            Harness.sink += c[0] + sweep[0];
+        }
     }
 
     private static double peakOn(int threads) {
