@@ -1,5 +1,6 @@
 package ae4j.bench;
 
+import ae4j.vecmath.Epilogue;
 import ae4j.vecmath.Gemm;
 import ae4j.vecmath.Gemm.Op;
 import ae4j.vecmath.Parallel;
@@ -131,6 +132,7 @@ public final class GemmBench {
      * costs. Median of 41 single calls each way.
      */
     private static void coldCaches(double peak1) {
+        int threadsBefore = Parallel.threads();
         Parallel.setThreads(1);
         float[] sweep = new float[16 << 20];
         SplittableRandom rnd = new SplittableRandom(5);
@@ -143,12 +145,11 @@ public final class GemmBench {
             double[] rate = new double[2];
             for (int cold = 0; cold < 2; cold++) {
                 double[] r = new double[41];
-                for (int i = 0; i < 200; i++)
-                    Gemm.gemm(Op.N, m, n, k, 1f, a, 0, k, b, 0f, c, 0, n, ae4j.vecmath.Epilogue.NONE);
+                for (int i = 0; i < 200; i++) Gemm.gemm(Op.N, m, n, k, 1f, a, 0, k, b, 0f, c, 0, n, Epilogue.NONE);
                 for (int i = 0; i < r.length; i++) {
                     if (cold == 1) for (int j = 0; j < sweep.length; j += 16) sweep[j] += 1f;
                     long t0 = System.nanoTime();
-                    Gemm.gemm(Op.N, m, n, k, 1f, a, 0, k, b, 0f, c, 0, n, ae4j.vecmath.Epilogue.NONE);
+                    Gemm.gemm(Op.N, m, n, k, 1f, a, 0, k, b, 0f, c, 0, n, Epilogue.NONE);
                     r[i] = 2.0 * m * n * k / (System.nanoTime() - t0);
                 }
                 java.util.Arrays.sort(r);
@@ -167,6 +168,7 @@ public final class GemmBench {
                     100 * rate[1] / (peak1 / 1e9));
             Harness.sink += c[0] + sweep[0];
         }
+        Parallel.setThreads(threadsBefore);
     }
 
     private static double peakOn(int threads) {

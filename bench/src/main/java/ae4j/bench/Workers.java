@@ -39,10 +39,10 @@ final class Workers {
         cmd.add("-Xmn32m");
         // Huge pages when the launcher chose them for this JVM (see ./ae4j: only where the kernel offers them), and
         // the instruction set it was held to (AE4J_ISA=avx2), so the worker runs the code paths this JVM measured.
-        for (String arg :
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.equals("-XX:+UseTransparentHugePages") || isaFlag(arg)) cmd.add(arg);
-        }
+        if (java.lang.management.ManagementFactory.getRuntimeMXBean()
+                .getInputArguments()
+                .contains("-XX:+UseTransparentHugePages")) cmd.add("-XX:+UseTransparentHugePages");
+        cmd.addAll(ae4j.vecmath.SystemInfo.jitLimits());
         for (String p : List.of("ae4j.cache", "ae4j.jit.noDirectives", "ae4j.split.minRows")) {
             if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
         }
@@ -66,20 +66,13 @@ final class Workers {
         return (data * 3 / 2 + 8 * params) / (1 << 20) + 64;
     }
 
-    /** A JVM flag that limits the instruction set or the vector width the JIT uses. */
-    static boolean isaFlag(String arg) {
-        return arg.startsWith("-XX:UseAVX=") || arg.startsWith("-XX:MaxVectorSize=");
-    }
-
     /**
      * Whether this JVM was held to AVX2 on an AVX-512 machine ({@code AE4J_ISA=avx2}, which adds -XX:UseAVX=2): then the
      * PyTorch and Deeplearning4j sides are held to AVX2 as well. Decided from the flag itself, not from the vector
      * width, which HotSpot also narrows on its own on some CPUs.
      */
     static boolean avx2Only() {
-        return java.lang.management.ManagementFactory.getRuntimeMXBean()
-                        .getInputArguments()
-                        .contains("-XX:UseAVX=2")
+        return ae4j.vecmath.SystemInfo.jitLimits().contains("-XX:UseAVX=2")
                 && ae4j.vecmath.SystemInfo.cpu().contains(" avx512f");
     }
 
@@ -101,8 +94,9 @@ final class Workers {
     static Map<String, String> dl4jEnvironment(int threads) {
         String t = Integer.toString(threads);
         // held to AVX2 with the other sides (OpenBLAS's Haswell kernels; oneDNN, which ND4J may call, at most AVX2)
-        String core = avx2Only() ? "Haswell" : "";
-        String dnn = avx2Only() ? "AVX2" : "";
+        boolean avx2 = avx2Only();
+        String core = avx2 ? "Haswell" : "";
+        String dnn = avx2 ? "AVX2" : "";
         return Map.of(
                 "OMP_NUM_THREADS",
                 t,
@@ -120,10 +114,7 @@ final class Workers {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
-        for (String arg :
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (isaFlag(arg)) cmd.add(arg);
-        }
+        cmd.addAll(ae4j.vecmath.SystemInfo.jitLimits());
         cmd.addAll(List.of("-cp", o.dl4jClasspath(), "ae4j.bench.dl4j.Dl4jWorker"));
         cmd.addAll(common);
         cmd.addAll(List.of("--limit", Integer.toString(o.dl4jExamples())));

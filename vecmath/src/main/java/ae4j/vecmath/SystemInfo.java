@@ -100,13 +100,22 @@ public final class SystemInfo {
                 .append(Runtime.getRuntime().availableProcessors())
                 .append(" available processors\n");
         b.append("CPU: ").append(cpu());
+        List<String> isa = jitLimits();
+        if (!isa.isEmpty()) b.append("\nJIT held to: ").append(String.join(" ", isa));
+        return b.toString();
+    }
+
+    /**
+     * The flags this JVM was started with that limit the instruction set or the vector width the JIT uses
+     * ({@code -XX:UseAVX=}, {@code -XX:MaxVectorSize=}; {@code AE4J_ISA=avx2} adds the first), in order.
+     */
+    public static List<String> jitLimits() {
         List<String> isa = new ArrayList<>();
         for (String arg :
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("-XX:UseAVX=") || arg.startsWith("-XX:MaxVectorSize=")) isa.add(arg);
         }
-        if (!isa.isEmpty()) b.append("\nJIT held to: ").append(String.join(" ", isa));
-        return b.toString();
+        return isa;
     }
 
     public static void main(String[] args) {

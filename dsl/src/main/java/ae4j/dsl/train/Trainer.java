@@ -419,9 +419,10 @@ public final class Trainer {
     /** Mean objective over the given rows, without corruption or training noise. */
     private double evaluate(float[] x, int d, int[] idx, float[] buf, int batch) {
         double sum = 0;
+        ae4j.dsl.runtime.BatchGather gather = new ae4j.dsl.runtime.BatchGather();
         for (int from = 0; from < idx.length; from += batch) {
             int rows = Math.min(batch, idx.length - from);
-            for (int r = 0; r < rows; r++) System.arraycopy(x, idx[from + r] * d, buf, r * d, d);
+            gather.gather(x, d, idx, from, rows, buf);
             sum += model.loss(buf, rows, 0, 0, false) * rows;
         }
         return sum / idx.length;
