@@ -20,7 +20,8 @@ import java.util.zip.GZIPInputStream;
  * {@code ae4j bench compare}: ae4j against PyTorch on the same CPU, side by side. For every row (model,
  * batch, threads) it starts one ae4j worker ({@link CompareWorker}, a JVM) and one PyTorch worker
  * (bench/python/compare_torch.py under Debian's python3), gives both the same initial weights and data,
- * then asks them in turn for a timed epoch, alternating which side goes first, and reports the median
+ * then asks them in turn for a timed epoch (the workers of a model and batch's thread counts all take turns,
+ * the order rotating from run to run), and reports the median
  * examples/s of each side, the ratio, the GEMM GFLOP/s both reach as a fraction of the two-core FMA peak
  * measured in this process, the objective before and after the epoch, and each worker's peak resident
  * memory. {@code --check} compares the two sides' objective and gradients on identical weights instead.
@@ -255,6 +256,24 @@ public final class CompareBench {
         return rows;
     }
 
+    /** The rows in runs of the same model, kind and batch (their thread counts), in table order. */
+    static List<List<Row>> groups(List<Row> rows) {
+        List<List<Row>> out = new ArrayList<>();
+        for (Row row : rows) {
+            List<Row> last = out.isEmpty() ? null : out.getLast();
+            Row first = last == null ? null : last.getFirst();
+            if (first != null
+                    && first.model().equals(row.model())
+                    && first.encode() == row.encode()
+                    && first.batch() == row.batch()) {
+                last.add(row);
+            } else {
+                out.add(new ArrayList<>(List.of(row)));
+            }
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------------------------------ compare
 
     static int compare(Options o, PrintStream out) throws Exception {
@@ -268,7 +287,7 @@ public final class CompareBench {
         out.printf(
                 Locale.ROOT,
                 "data: Fashion-MNIST train, first %,d images, scaled 1/255; Adam lr 1e-3; seed 1; %d run%s per side "
-                        + "per row, alternating sides; median%n",
+                        + "per row, alternating sides and thread counts; median%n",
                 n,
                 o.runs(),
                 o.runs() == 1 ? "" : "s");
@@ -280,10 +299,9 @@ public final class CompareBench {
         Map<Integer, String> torchConfigShown = new LinkedHashMap<>();
         List<Row> done = new ArrayList<>();
         List<SideResult[]> results = new ArrayList<>();
-        for (Row row : rows) {
-            SideResult[] r = measure(o, row, n, tmp, out, torchConfigShown);
-            done.add(row);
-            results.add(r);
+        for (List<Row> group : groups(rows)) {
+            results.addAll(measureGroup(o, group, n, tmp, out, torchConfigShown));
+            done.addAll(group);
         }
         out.println();
         out.println("load average at end: " + loadAverage());
@@ -312,16 +330,158 @@ public final class CompareBench {
         return 0;
     }
 
-    private static SideResult[] measure(
-            Options o, Row row, int n, Path tmp, PrintStream out, Map<Integer, String> torchConfigShown)
+    /**
+     * The rows of one model and batch at every thread count, measured together: one worker per side and row, all
+     * started first; then each run gives every worker its turn, the order rotating from run to run, so a slow period
+     * of a shared host falls on the one-thread and the two-thread rows alike. (Measured one row after the other,
+     * minutes apart, the two rows compared the host's periods as much as the thread counts.)
+     */
+    private static List<SideResult[]> measureGroup(
+            Options o, List<Row> group, int n, Path tmp, PrintStream out, Map<Integer, String> torchConfigShown)
             throws Exception {
-        Path init = tmp.resolve(row.model() + "-" + row.batch() + "-" + row.threads() + ".safetensors");
-        String mode = row.encode() ? "encode" : "train";
-        List<String> common = List.of(
+        String[] names = {"ae4j", "pytorch", "dl4j"};
+        int g = group.size();
+        Workers.Worker[][] sides = new Workers.Worker[g][3];
+        List<List<Map<String, Object>>> ready = new ArrayList<>();
+        try {
+            for (int i = 0; i < g; i++) {
+                Row row = group.get(i);
+                Path init = tmp.resolve(row.model() + "-" + row.batch() + "-" + row.threads() + ".safetensors");
+                List<String> common = common(o, row, n);
+                List<Map<String, Object>> r = new ArrayList<>(List.of(Map.of(), Map.of(), Map.of()));
+                sides[i][0] = Workers.Worker.start(
+                        "ae4j",
+                        Workers.javaCommand(
+                                row.model(),
+                                common,
+                                "--init-out",
+                                init.toString(),
+                                "--gemm-reps",
+                                Integer.toString(o.quick() ? 5 : 9)),
+                        tmp);
+                r.set(0, sides[i][0].await("ready"));
+                sides[i][1] = Workers.Worker.start(
+                        "pytorch", Workers.pythonCommand(o, common, "--init", init.toString()), tmp);
+                r.set(1, sides[i][1].await("ready"));
+                if (o.dl4j() && !row.encode() && DL4J_MODELS.contains(row.model())) {
+                    sides[i][2] = Workers.Worker.start(
+                            "dl4j",
+                            Workers.dl4jCommand(o, common, "--init", init.toString()),
+                            tmp,
+                            Workers.dl4jEnvironment(row.threads()));
+                    r.set(2, sides[i][2].await("ready"));
+                }
+                ready.add(r);
+                showTorchConfig(out, row.threads(), r.get(1), torchConfigShown);
+                if (sides[i][2] != null && !torchConfigShown.containsKey(-row.threads())) {
+                    torchConfigShown.put(-row.threads(), "shown");
+                    out.printf(
+                            Locale.ROOT,
+                            "Deeplearning4j 1.0.0-M2.1, %s thread(s): ND4J %s, BLAS %s, OMP_NUM_THREADS %s%n",
+                            r.get(2).get("threads"),
+                            r.get(2).get("backend"),
+                            r.get(2).get("blas"),
+                            r.get(2).get("omp_threads"));
+                }
+            }
+            // Every (row, side) in one list; run r starts r places further along it.
+            List<int[]> turns = new ArrayList<>();
+            for (int i = 0; i < g; i++) {
+                for (int s = 0; s < 3; s++) if (sides[i][s] != null) turns.add(new int[] {i, s});
+            }
+            double[][][] rates = new double[g][3][o.runs()];
+            double[][] initial = new double[g][3];
+            double[][] fin = new double[g][3];
+            String[][] parts = new String[g][3];
+            for (int r = 0; r < o.runs(); r++) {
+                for (int k = 0; k < turns.size(); k++) {
+                    int[] turn = turns.get((r + k) % turns.size());
+                    int i = turn[0], s = turn[1];
+                    Workers.Worker w = sides[i][s];
+                    w.send("run");
+                    Map<String, Object> res = w.await("result");
+                    double secs = num(res.get("seconds"));
+                    rates[i][s][r] = num(res.get("examples")) / secs;
+                    initial[i][s] = num(res.get("initial_loss"));
+                    fin[i][s] = num(res.get("final_loss"));
+                    parts[i][s] = String.format(
+                            Locale.ROOT,
+                            " %s %,.0f ex/s (%.2f s%s)",
+                            names[s],
+                            rates[i][s][r],
+                            secs,
+                            group.get(i).encode()
+                                    ? ""
+                                    : String.format(Locale.ROOT, ", loss %.4f -> %.4f", initial[i][s], fin[i][s]));
+                }
+                String load = loadAverage().split(" ")[0];
+                for (int i = 0; i < g; i++) {
+                    Row row = group.get(i);
+                    StringBuilder line = new StringBuilder(String.format(
+                            Locale.ROOT,
+                            "%-34s b%-5d t%d run %d/%d:",
+                            row.label(),
+                            row.batch(),
+                            row.threads(),
+                            r + 1,
+                            o.runs()));
+                    List<String> shown = new ArrayList<>();
+                    for (int s = 0; s < 3; s++) if (parts[i][s] != null) shown.add(parts[i][s]);
+                    line.append(String.join(" |", shown)).append(" | load ").append(load);
+                    if (r == 0 && !row.encode())
+                        line.append(" | torch Adam foreach=")
+                                .append(ready.get(i).get(1).get("adam_foreach"));
+                    out.println(line);
+                }
+            }
+            List<SideResult[]> results = new ArrayList<>();
+            for (int i = 0; i < g; i++) {
+                Row row = group.get(i);
+                double gemms = Double.NaN;
+                if (!row.encode()) {
+                    // The same step's GEMMs alone, in the ae4j worker (the other workers idle meanwhile).
+                    sides[i][0].send("gemms");
+                    Map<String, Object> gm = sides[i][0].await("gemms");
+                    gemms = num(gm.get("examples_per_second"));
+                    out.printf(
+                            Locale.ROOT,
+                            "%-34s b%-5d t%d GEMMs of one step alone: %,.0f ex/s (median of %s, %,.0f to %,.0f)%n",
+                            row.label(),
+                            row.batch(),
+                            row.threads(),
+                            gemms,
+                            gm.get("reps"),
+                            num(gm.get("min")),
+                            num(gm.get("max")));
+                }
+                SideResult[] res = new SideResult[3];
+                for (int s = 0; s < 3; s++) {
+                    if (sides[i][s] == null) continue;
+                    res[s] = new SideResult(
+                            rates[i][s],
+                            initial[i][s],
+                            fin[i][s],
+                            sides[i][s].quit(),
+                            ready.get(i).get(s),
+                            s == 0 ? gemms : Double.NaN);
+                }
+                results.add(res);
+            }
+            return results;
+        } finally {
+            for (Workers.Worker[] row : sides) {
+                for (Workers.Worker w : row) if (w != null) w.close();
+            }
+        }
+    }
+
+    /** The arguments every side's worker gets for a row. */
+    private static List<String> common(Options o, Row row, int n) {
+        return List.of(
                 "--model",
                 row.model(),
                 "--mode",
-                mode,
+                row.encode() ? "encode" : "train",
                 "--batch",
                 Integer.toString(row.batch()),
                 "--threads",
@@ -330,113 +490,6 @@ public final class CompareBench {
                 Integer.toString(n),
                 "--passes",
                 Integer.toString(o.encodePasses()));
-        boolean withDl4j = o.dl4j() && !row.encode() && DL4J_MODELS.contains(row.model());
-        String[] names = {"ae4j", "pytorch", "dl4j"};
-        try (Workers.Worker ae = Workers.Worker.start(
-                "ae4j",
-                Workers.javaCommand(
-                        row.model(),
-                        common,
-                        "--init-out",
-                        init.toString(),
-                        "--gemm-reps",
-                        Integer.toString(o.quick() ? 5 : 9)),
-                tmp)) {
-            Map<String, Object> aeReady = ae.await("ready");
-            try (Workers.Worker torch = Workers.Worker.start(
-                            "pytorch", Workers.pythonCommand(o, common, "--init", init.toString()), tmp);
-                    Workers.Worker dl4j = withDl4j
-                            ? Workers.Worker.start(
-                                    "dl4j",
-                                    Workers.dl4jCommand(o, common, "--init", init.toString()),
-                                    tmp,
-                                    Workers.dl4jEnvironment(row.threads()))
-                            : null) {
-                Map<String, Object> ptReady = torch.await("ready");
-                Map<String, Object> djReady = dl4j == null ? null : dl4j.await("ready");
-                showTorchConfig(out, row.threads(), ptReady, torchConfigShown);
-                if (djReady != null && !torchConfigShown.containsKey(-row.threads())) {
-                    torchConfigShown.put(-row.threads(), "shown");
-                    out.printf(
-                            Locale.ROOT,
-                            "Deeplearning4j 1.0.0-M2.1, %s thread(s): ND4J %s, BLAS %s, OMP_NUM_THREADS %s%n",
-                            djReady.get("threads"),
-                            djReady.get("backend"),
-                            djReady.get("blas"),
-                            djReady.get("omp_threads"));
-                }
-                Workers.Worker[] sides = {ae, torch, dl4j};
-                int count = dl4j == null ? 2 : 3;
-                double[][] rates = new double[count][o.runs()];
-                double[] initial = new double[count];
-                double[] fin = new double[count];
-                for (int r = 0; r < o.runs(); r++) {
-                    // Rotate which side goes first, so a slow drift of the machine hits all sides alike.
-                    StringBuilder line = new StringBuilder();
-                    line.append(String.format(
-                            Locale.ROOT,
-                            "%-34s b%-5d t%d run %d/%d:",
-                            row.label(),
-                            row.batch(),
-                            row.threads(),
-                            r + 1,
-                            o.runs()));
-                    String[] parts = new String[count];
-                    for (int k = 0; k < count; k++) {
-                        int s = (r + k) % count;
-                        Workers.Worker w = sides[s];
-                        w.send("run");
-                        Map<String, Object> res = w.await("result");
-                        double secs = num(res.get("seconds"));
-                        double examples = num(res.get("examples"));
-                        rates[s][r] = examples / secs;
-                        initial[s] = num(res.get("initial_loss"));
-                        fin[s] = num(res.get("final_loss"));
-                        parts[s] = String.format(
-                                Locale.ROOT,
-                                " %s %,.0f ex/s (%.2f s%s)",
-                                names[s],
-                                rates[s][r],
-                                secs,
-                                row.encode()
-                                        ? ""
-                                        : String.format(Locale.ROOT, ", loss %.4f -> %.4f", initial[s], fin[s]));
-                    }
-                    line.append(String.join(" |", parts))
-                            .append(" | load ")
-                            .append(loadAverage().split(" ")[0]);
-                    if (r == 0 && !row.encode())
-                        line.append(" | torch Adam foreach=").append(ptReady.get("adam_foreach"));
-                    out.println(line);
-                }
-                double gemms = Double.NaN;
-                if (!row.encode()) {
-                    // The same step's GEMMs alone, in the ae4j worker (the other sides idle meanwhile).
-                    ae.send("gemms");
-                    Map<String, Object> g = ae.await("gemms");
-                    gemms = num(g.get("examples_per_second"));
-                    out.printf(
-                            Locale.ROOT,
-                            "%-34s b%-5d t%d GEMMs of one step alone: %,.0f ex/s (median of %s, %,.0f to %,.0f)%n",
-                            row.label(),
-                            row.batch(),
-                            row.threads(),
-                            gemms,
-                            g.get("reps"),
-                            num(g.get("min")),
-                            num(g.get("max")));
-                }
-                long aeRss = ae.quit();
-                long ptRss = torch.quit();
-                SideResult dj = null;
-                if (dl4j != null) dj = new SideResult(rates[2], initial[2], fin[2], dl4j.quit(), djReady, Double.NaN);
-                return new SideResult[] {
-                    new SideResult(rates[0], initial[0], fin[0], aeRss, aeReady, gemms),
-                    new SideResult(rates[1], initial[1], fin[1], ptRss, ptReady, Double.NaN),
-                    dj
-                };
-            }
-        }
     }
 
     private static void showTorchConfig(

@@ -90,6 +90,19 @@ class CompareModelsTest {
         assertEquals(
                 rowsPerThreadCount * full.threads().size(),
                 CompareBench.rows(full).size());
+        // Each model and batch's thread counts are measured together (their workers' runs interleaved).
+        List<List<CompareBench.Row>> groups = CompareBench.groups(CompareBench.rows(full));
+        assertEquals(rowsPerThreadCount, groups.size());
+        for (List<CompareBench.Row> g : groups) {
+            assertEquals(
+                    full.threads(), g.stream().map(CompareBench.Row::threads).toList());
+            assertEquals(
+                    1,
+                    g.stream()
+                            .map(r -> r.model() + r.encode() + r.batch())
+                            .distinct()
+                            .count());
+        }
         CompareBench.Options quick = CompareBench.parse(new String[] {"--quick", "--models", "deep"});
         assertEquals(List.of("deep"), quick.models());
         assertEquals(1, quick.runs());

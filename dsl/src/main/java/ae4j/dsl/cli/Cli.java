@@ -515,7 +515,7 @@ public final class Cli {
             name = "compare",
             header = "ae4j against PyTorch and Deeplearning4j on the same CPU",
             description =
-                    "ae4j against PyTorch (Debian python3-torch with OpenBLAS/OpenMP; packages installed if missing) and Deeplearning4j on the same CPU: one epoch of Fashion-MNIST for mid, deep, dae and cae at batch 32 and 128 on 1 and 2 threads, plus encode-only mid at batch 1024; same initial weights, objective, Adam, batch and threads; the sides alternate, median of 3 runs. Prints examples/s, the ratio, GFLOP/s against the FMA peak, the objective before and after, and each side's peak resident memory. --check compares the two sides' objective and gradients on identical weights (exit 1 on mismatch); --profile shows where ae4j's training time goes (JFR samples and a per-phase timer).")
+                    "ae4j against PyTorch (Debian python3-torch with OpenBLAS/OpenMP; packages installed if missing) and Deeplearning4j on the same CPU: one epoch of Fashion-MNIST for mid, deep, dae and cae at batch 32 and 128 on 1 and 2 threads, plus encode-only mid at batch 1024; same initial weights, objective, Adam, batch and threads; the sides and thread counts take turns, median of 3 runs. Prints examples/s, the ratio, GFLOP/s against the FMA peak, the objective before and after, and each side's peak resident memory. --check compares the two sides' objective and gradients on identical weights (exit 1 on mismatch); --profile shows where ae4j's training time goes (JFR samples and a per-phase timer).")
     static final class BenchCompare extends Base {
         @Option(names = "--quick", description = "a smoke run (fewer examples, one run)")
         boolean quick;
