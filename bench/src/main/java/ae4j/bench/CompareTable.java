@@ -136,10 +136,11 @@ final class CompareTable {
                 "ae4j, GEMMs alone vs whole step: the GEMM calls of one generated training step (its weight packing,"
                         + " row split and products) timed by themselves after a warm-up, median of repetitions, beside the"
                         + " whole step (the timed epoch above: step, Adam, batching); GFLOP/s and % of the 2-core FMA peak"
-                        + " as above");
+                        + " as above; GEMMs / torch: the ratio ae4j would reach if its step were nothing but its GEMMs"
+                        + " (a target above it needs a faster GEMM, not a leaner step)");
         out.printf(
                 Locale.ROOT,
-                "%-34s %5s %3s | %10s %16s | %10s %16s | %s%n",
+                "%-34s %5s %3s | %10s %16s | %10s %16s | %s | %s%n",
                 "model",
                 "batch",
                 "thr",
@@ -147,15 +148,16 @@ final class CompareTable {
                 "GEMMs GFLOP/s",
                 "whole ex/s",
                 "whole GFLOP/s",
-                "whole / GEMMs");
+                "whole / GEMMs",
+                "GEMMs / torch");
         for (int i = 0; i < rows.size(); i++) {
             CompareBench.Row row = rows.get(i);
-            CompareBench.SideResult a = results.get(i)[0];
+            CompareBench.SideResult a = results.get(i)[0], p = results.get(i)[1];
             if (row.encode() || Double.isNaN(a.gemmsAlone())) continue;
             double fg = row.flopsPerExample() * a.gemmsAlone(), fw = row.flopsPerExample() * a.median();
             out.printf(
                     Locale.ROOT,
-                    "%-34s %5d %3d | %10.0f %8.1f (%4.1f%%) | %10.0f %8.1f (%4.1f%%) | %12.0f%%%n",
+                    "%-34s %5d %3d | %10.0f %8.1f (%4.1f%%) | %10.0f %8.1f (%4.1f%%) | %12.0f%% | %12.2fx%n",
                     row.label(),
                     row.batch(),
                     row.threads(),
@@ -165,7 +167,8 @@ final class CompareTable {
                     a.median(),
                     fw / 1e9,
                     100 * fw / peak2,
-                    100 * a.median() / a.gemmsAlone());
+                    100 * a.median() / a.gemmsAlone(),
+                    a.gemmsAlone() / p.median());
         }
     }
 }
