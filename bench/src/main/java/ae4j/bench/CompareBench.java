@@ -82,6 +82,11 @@ public final class CompareBench {
             return CompareBench.median(rates);
         }
 
+        /** The fastest run's rate. */
+        double best() {
+            return Arrays.stream(rates).max().orElse(Double.NaN);
+        }
+
         /** (max - min) / median of the runs' rates, in percent. */
         double spreadPercent() {
             return 100

@@ -20,13 +20,14 @@ final class CompareTable {
                 Locale.ROOT,
                 "one epoch of %,d Fashion-MNIST images (encode-only: passes over them); examples/s median of runs; "
                         + "GFLOP/s of the GEMMs (same count both sides) and %% of the 2-core FMA peak (%.1f GFLOP/s, the best measurement); "
-                        + "spread = (max - min) / median of the runs%s%n",
+                        + "spread = (max - min) / median of the runs; best: the ratio of each side's fastest run (on a shared "
+                        + "host other load only slows a run down)%s%n",
                 n,
                 peak2 / 1e9,
                 dl4j ? "; dl4j: Deeplearning4j (- where a model is not expressible as its standard layers)" : "");
         out.printf(
                 Locale.ROOT,
-                "%-34s %5s %3s | %10s %10s %6s |%s %16s %16s | %s%n",
+                "%-34s %5s %3s | %10s %10s %6s |%s %16s %16s | %s | %s%n",
                 "model",
                 "batch",
                 "thr",
@@ -36,7 +37,8 @@ final class CompareTable {
                 dl4j ? String.format(Locale.ROOT, " %10s %7s |", "dl4j ex/s", "ratio") : "",
                 "ae4j GFLOP/s",
                 "torch GFLOP/s",
-                "spread ae4j/torch");
+                "spread ae4j/torch",
+                "best");
         for (int i = 0; i < rows.size(); i++) {
             CompareBench.Row row = rows.get(i);
             CompareBench.SideResult a = results.get(i)[0], p = results.get(i)[1];
@@ -49,7 +51,7 @@ final class CompareTable {
                             : String.format(Locale.ROOT, " %10.0f %6.1fx |", d.median(), a.median() / d.median());
             out.printf(
                     Locale.ROOT,
-                    "%-34s %5d %3d | %10.0f %10.0f %5.2fx |%s %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%%%n",
+                    "%-34s %5d %3d | %10.0f %10.0f %5.2fx |%s %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%% | %4.2fx%n",
                     row.label(),
                     row.batch(),
                     row.threads(),
@@ -62,7 +64,8 @@ final class CompareTable {
                     fp / 1e9,
                     100 * fp / peak2,
                     a.spreadPercent(),
-                    p.spreadPercent());
+                    p.spreadPercent(),
+                    a.best() / p.best());
         }
         gemmsAlone(out, rows, results, peak2);
         out.println();
