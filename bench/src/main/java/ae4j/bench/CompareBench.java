@@ -102,6 +102,8 @@ public final class CompareBench {
                                       [--no-dl4j] [--dl4j-examples N] [--python PATH]
               --models     comma-separated, of mid, deep, dae, cae (default: all)
               --batches    default 32,128;  --threads  default 1,2;  --runs  default 3 (median)
+                           (a model and batch's workers for every thread count run side by side, taking turns:
+                           with --threads 1,2 that is four processes alive at once, six with Deeplearning4j)
               --examples   first N Fashion-MNIST training images (default: all 60,000)
               --encode-batch / --encode-passes   the encode-only row of mid (default 1024 / 10 passes)
               --no-encode  leave the encode-only row out
@@ -337,9 +339,10 @@ public final class CompareBench {
 
     /**
      * The rows of one model and batch at every thread count, measured together: one worker per side and row, all
-     * started first; then each run gives every worker its turn, the order rotating from run to run, so a slow period
-     * of a shared host falls on the one-thread and the two-thread rows alike. (Measured one row after the other,
-     * minutes apart, the two rows compared the host's periods as much as the thread counts.)
+     * started first; then each run gives every worker its turn in the order {@link #turns} gives, so a slow period of
+     * a shared host is not borne by one side or one thread count alone. (Measured one row after the other, minutes
+     * apart, the two rows compared the host's periods as much as the thread counts.) Each ae4j epoch of a training
+     * row is followed at once by the same worker's GEMMs-alone figure; the row reports the median of those.
      */
     private static List<SideResult[]> measureGroup(
             Options o, List<Row> group, int n, Path tmp, PrintStream out, Map<Integer, String> torchConfigShown)
@@ -389,19 +392,18 @@ public final class CompareBench {
                             r.get(2).get("omp_threads"));
                 }
             }
-            // Every (row, side) in one list; run r starts r places further along it.
-            List<int[]> turns = new ArrayList<>();
-            for (int i = 0; i < g; i++) {
-                for (int s = 0; s < 3; s++) if (sides[i][s] != null) turns.add(new int[] {i, s});
-            }
+            int[] count = new int[g];
+            for (int i = 0; i < g; i++) count[i] = sides[i][2] != null ? 3 : 2;
             double[][][] rates = new double[g][3][o.runs()];
+            double[][] gemms = new double[g][o.runs()]; // ae4j's GEMMs alone after each epoch (training rows)
             double[][] initial = new double[g][3];
             double[][] fin = new double[g][3];
             String[][] parts = new String[g][3];
             for (int r = 0; r < o.runs(); r++) {
-                for (int k = 0; k < turns.size(); k++) {
-                    int[] turn = turns.get((r + k) % turns.size());
+                List<String> order = new ArrayList<>();
+                for (int[] turn : turns(count, r)) {
                     int i = turn[0], s = turn[1];
+                    Row row = group.get(i);
                     Workers.Worker w = sides[i][s];
                     w.send("run");
                     Map<String, Object> res = w.await("result");
@@ -409,17 +411,35 @@ public final class CompareBench {
                     rates[i][s][r] = num(res.get("examples")) / secs;
                     initial[i][s] = num(res.get("initial_loss"));
                     fin[i][s] = num(res.get("final_loss"));
+                    order.add(names[s] + " t" + row.threads());
+                    String g1 = "";
+                    if (s == 0 && !row.encode()) {
+                        // The same step's GEMMs alone, right after the epoch in the same worker: the two are
+                        // measured seconds apart, so the distance between them is the step's, not the host's.
+                        w.send("gemms");
+                        gemms[i][r] = num(w.await("gemms").get("examples_per_second"));
+                        g1 = String.format(Locale.ROOT, "; its GEMMs alone %,.0f ex/s", gemms[i][r]);
+                    }
                     parts[i][s] = String.format(
                             Locale.ROOT,
-                            " %s %,.0f ex/s (%.2f s%s)",
+                            " %s %,.0f ex/s (%.2f s%s%s)",
                             names[s],
                             rates[i][s][r],
                             secs,
-                            group.get(i).encode()
+                            row.encode()
                                     ? ""
-                                    : String.format(Locale.ROOT, ", loss %.4f -> %.4f", initial[i][s], fin[i][s]));
+                                    : String.format(Locale.ROOT, ", loss %.4f -> %.4f", initial[i][s], fin[i][s]),
+                            g1);
                 }
                 String load = loadAverage().split(" ")[0];
+                out.printf(
+                        Locale.ROOT,
+                        "%-34s b%-5d run %d/%d in this order: %s%n",
+                        group.getFirst().label(),
+                        group.getFirst().batch(),
+                        r + 1,
+                        o.runs(),
+                        String.join(", ", order));
                 for (int i = 0; i < g; i++) {
                     Row row = group.get(i);
                     StringBuilder line = new StringBuilder(String.format(
@@ -441,24 +461,6 @@ public final class CompareBench {
             }
             List<SideResult[]> results = new ArrayList<>();
             for (int i = 0; i < g; i++) {
-                Row row = group.get(i);
-                double gemms = Double.NaN;
-                if (!row.encode()) {
-                    // The same step's GEMMs alone, in the ae4j worker (the other workers idle meanwhile).
-                    sides[i][0].send("gemms");
-                    Map<String, Object> gm = sides[i][0].await("gemms");
-                    gemms = num(gm.get("examples_per_second"));
-                    out.printf(
-                            Locale.ROOT,
-                            "%-34s b%-5d t%d GEMMs of one step alone: %,.0f ex/s (median of %s, %,.0f to %,.0f)%n",
-                            row.label(),
-                            row.batch(),
-                            row.threads(),
-                            gemms,
-                            gm.get("reps"),
-                            num(gm.get("min")),
-                            num(gm.get("max")));
-                }
                 SideResult[] res = new SideResult[3];
                 for (int s = 0; s < 3; s++) {
                     if (sides[i][s] == null) continue;
@@ -468,7 +470,7 @@ public final class CompareBench {
                             fin[i][s],
                             sides[i][s].quit(),
                             ready.get(i).get(s),
-                            s == 0 ? gemms : Double.NaN);
+                            s == 0 && !group.get(i).encode() ? median(gemms[i]) : Double.NaN);
                 }
                 results.add(res);
             }
@@ -478,6 +480,22 @@ public final class CompareBench {
                 for (Workers.Worker w : row) if (w != null) w.close();
             }
         }
+    }
+
+    /**
+     * The order of run {@code run}'s turns among the workers of a group: {@code sides[i]} workers for row i (side 0
+     * ae4j, 1 PyTorch, 2 Deeplearning4j), as pairs (row, side). From run to run the rows start one place further
+     * along, and so do the sides within each row: every side of a row goes first in one run of every
+     * {@code sides[i]}, as in a single row's alternation, and which worker follows which changes between runs.
+     */
+    static List<int[]> turns(int[] sides, int run) {
+        List<int[]> out = new ArrayList<>();
+        int g = sides.length;
+        for (int k = 0; k < g; k++) {
+            int i = (run + k) % g;
+            for (int j = 0; j < sides[i]; j++) out.add(new int[] {i, (run + j) % sides[i]});
+        }
+        return out;
     }
 
     /** The arguments every side's worker gets for a row. */

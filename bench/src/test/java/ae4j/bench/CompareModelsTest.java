@@ -110,4 +110,34 @@ class CompareModelsTest {
         assertThrows(IllegalArgumentException.class, () -> CompareBench.parse(new String[] {"--models", "vae"}));
         assertThrows(IllegalArgumentException.class, () -> CompareBench.parse(new String[] {"--batches", "0"}));
     }
+
+    @Test
+    void everyWorkerRunsOncePerRunAndEverySideOfARowLeadsInTurn() {
+        for (int[] sides : new int[][] {{2, 2}, {3, 3}, {2}, {3, 2, 3}}) {
+            int runs = 6;
+            java.util.Set<String> leads = new java.util.HashSet<>();
+            java.util.Set<String> followers = new java.util.HashSet<>();
+            for (int r = 0; r < runs; r++) {
+                List<int[]> order = CompareBench.turns(sides, r);
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (int[] t : order) assertTrue(seen.add(t[0] + "/" + t[1]), "twice in run " + r);
+                assertEquals(java.util.Arrays.stream(sides).sum(), seen.size(), "every worker in run " + r);
+                for (int i = 0; i < sides.length; i++) {
+                    int row = i;
+                    int[] first =
+                            order.stream().filter(t -> t[0] == row).findFirst().orElseThrow();
+                    leads.add(row + "/" + first[1]);
+                }
+                for (int k = 1; k < order.size(); k++)
+                    followers.add(order.get(k - 1)[0] + "/" + order.get(k - 1)[1] + ">" + order.get(k)[0] + "/"
+                            + order.get(k)[1]);
+            }
+            // within `sides[i]` runs each of row i's sides has gone first once
+            for (int i = 0; i < sides.length; i++)
+                for (int s = 0; s < sides[i]; s++) assertTrue(leads.contains(i + "/" + s), "row " + i + " side " + s);
+            // the worker that follows another is not always the same one
+            if (java.util.Arrays.stream(sides).sum() > 2)
+                assertTrue(followers.size() > java.util.Arrays.stream(sides).sum() - 1, followers.toString());
+        }
+    }
 }
