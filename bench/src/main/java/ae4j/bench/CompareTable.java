@@ -137,7 +137,8 @@ final class CompareTable {
         out.println();
         out.println(
                 "ae4j, GEMMs alone vs whole step: the GEMM calls of one generated training step (its weight packing,"
-                        + " row split and products) timed by themselves in the same worker right after each of its epochs (median of repetitions, then the median over the runs), beside the"
+                        + " row split and products) timed by themselves in the same worker right after each of its epochs"
+                        + " (median of repetitions, then the median over the runs), beside the"
                         + " whole step (the timed epoch above: step, Adam, batching); GFLOP/s and % of the 2-core FMA peak"
                         + " as above; GEMMs / torch: the ratio ae4j would reach if its step were nothing but its GEMMs"
                         + " (a target above it needs a faster GEMM, not a leaner step)");

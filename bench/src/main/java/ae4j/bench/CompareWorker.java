@@ -84,7 +84,9 @@ public final class CompareWorker {
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
-        long hwmBeforeGemms = -1; // the peak resident memory before the GEMMs-alone run (-1: none yet)
+        // the peak resident memory before the first GEMMs-alone run (-1: none yet): the harness asks for one after
+        // each epoch, so this is the first epoch's peak (the later epochs allocate nothing more)
+        long hwmBeforeGemms = -1;
         while ((line = in.readLine()) != null) {
             String cmd = line.strip();
             Map<String, Object> r = new LinkedHashMap<>();
@@ -262,12 +264,16 @@ public final class CompareWorker {
             return m.value(code);
         }
 
+        /** The step's GEMMs, built on the first {@link #gemmsAlone} and reused after every later epoch. */
+        private StepGemms stepGemms;
+
         /**
          * The GEMMs of one training step of the model at this batch alone ({@link StepGemms}): examples/s, median of
          * {@code reps} repetitions after a warm-up, with the slowest and fastest.
          */
         Map<String, Object> gemmsAlone(String model, int reps) {
-            StepGemms g = CompareModels.stepGemms(model, batch);
+            if (stepGemms == null) stepGemms = CompareModels.stepGemms(model, batch);
+            StepGemms g = stepGemms;
             Harness h = reps <= 5 ? new Harness(400, 30, reps) : new Harness(800, 60, reps);
             Harness.Result res = h.rate(g::run, batch);
             Map<String, Object> out = new LinkedHashMap<>();
