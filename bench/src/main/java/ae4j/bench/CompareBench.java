@@ -1,7 +1,6 @@
 package ae4j.bench;
 
 import ae4j.dsl.compile.ModelCompiler;
-import ae4j.vecmath.Parallel;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -554,11 +553,9 @@ public final class CompareBench {
      */
     static double[] peakFma(PrintStream out, String when) {
         int maxThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
-        Harness h = new Harness(800, 60, 9);
         double[] peak = new double[maxThreads + 1];
         for (int t = 1; t <= maxThreads; t++) {
-            int threads = t;
-            Harness.Result r = h.rate(() -> peakOn(threads), PeakFma.flopsPerCall() * threads);
+            Harness.Result r = PeakFma.measure(t, 800, 9, 60);
             peak[t] = r.max();
             out.printf(
                     Locale.ROOT,
@@ -571,16 +568,6 @@ public final class CompareBench {
                     r.min() / 1e9);
         }
         return peak;
-    }
-
-    private static double peakOn(int threads) {
-        if (threads == 1) return PeakFma.run();
-        double[] out = new double[threads];
-        Parallel.setThreads(threads);
-        Parallel.run(threads, t -> out[t] = PeakFma.run());
-        double s = 0;
-        for (double v : out) s += v;
-        return s;
     }
 
     /** The number of images in an IDX images file (gzip), from its header. */

@@ -41,8 +41,8 @@ public final class GemmBench {
         }
         double[] peak = new double[maxThreads + 1];
         for (int t = 1; t <= maxThreads; t++) {
-            int threads = t;
-            Harness.Result r = h.rate(() -> peakOn(threads), PeakFma.flopsPerCall() * threads);
+            Harness.Result r =
+                    PeakFma.measure(t, (int) (h.warmupNanos / 1_000_000), h.reps, (int) (h.repNanos / 1_000_000));
             peak[t] = r.median();
             System.out.printf(
                     Locale.ROOT,
@@ -169,16 +169,6 @@ public final class GemmBench {
             Harness.sink += c[0] + sweep[0];
         }
         Parallel.setThreads(threadsBefore);
-    }
-
-    private static double peakOn(int threads) {
-        double[] out = new double[threads];
-        if (threads == 1) return PeakFma.run();
-        Parallel.setThreads(threads);
-        Parallel.run(threads, t -> out[t] = PeakFma.run());
-        double s = 0;
-        for (double v : out) s += v;
-        return s;
     }
 
     private static Harness.Op gemmOp(Case c) {

@@ -14,6 +14,62 @@ final class PeakFma {
     static final int ITERS = 100_000;
     static final int CHAINS = 12;
 
+    /**
+     * The loop's rate on {@code threads} threads at once, each a thread of its own running the loop until a
+     * common deadline: after {@code warmupMillis}, {@code reps} rounds of {@code repMillis}; each round's rate is
+     * the sum of the threads' own rates. Not through {@code Parallel}'s pool: there, on the Zen 4 VM of
+     * 2026-12-06, the pool's worker ran this loop 2.25 times slower than the caller in 4 of 5 processes (744
+     * against 330 us a call, on either processor; a compilation of the loop inlined into the worker's own loop),
+     * and the two-thread peak read 102-104 GFLOP/s while two threads of the same loop reached 229-233. Training
+     * does not show it: its bodies are not inlined into the pool's loop (caller and worker tasks measured at the
+     * same time in the same processes: 207 against 216 us).
+     */
+    static Harness.Result measure(int threads, int warmupMillis, int reps, int repMillis) {
+        double[][] rates = new double[threads][reps];
+        long[] deadline = new long[1];
+        java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(threads + 1);
+        java.util.concurrent.CyclicBarrier done = new java.util.concurrent.CyclicBarrier(threads + 1);
+        double[] sink = new double[threads];
+        Thread[] pool = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            pool[t] = Thread.ofPlatform().daemon().name("ae4j-peak-" + t).start(() -> {
+                for (int r = -1; r < reps; r++) {
+                    await(go);
+                    long end = deadline[0];
+                    long calls = 0;
+                    long t0 = System.nanoTime();
+                    long t1;
+                    do {
+                        sink[id] += run();
+                        calls++;
+                    } while ((t1 = System.nanoTime()) < end);
+                    if (r >= 0) rates[id][r] = calls * flopsPerCall() / ((t1 - t0) * 1e-9);
+                    await(done);
+                }
+            });
+        }
+        for (int r = -1; r < reps; r++) {
+            deadline[0] = System.nanoTime() + (r < 0 ? warmupMillis : repMillis) * 1_000_000L;
+            await(go);
+            await(done);
+        }
+        double[] total = new double[reps];
+        for (int r = 0; r < reps; r++) for (int t = 0; t < threads; t++) total[r] += rates[t][r];
+        java.util.Arrays.sort(total);
+        double median = reps % 2 == 1 ? total[reps / 2] : 0.5 * (total[reps / 2 - 1] + total[reps / 2]);
+        if (sink[0] == 42) System.out.print("");
+        return new Harness.Result(median, total[0], total[reps - 1]);
+    }
+
+    private static void await(java.util.concurrent.CyclicBarrier b) {
+        try {
+            b.await();
+        } catch (InterruptedException | java.util.concurrent.BrokenBarrierException e) {
+            throw new IllegalStateException("the FMA peak measurement was interrupted", e);
+        }
+    }
+
     /** Flops done by one call of {@link #run()}. */
     static double flopsPerCall() {
         return 2.0 * S.length() * CHAINS * ITERS;

@@ -43,7 +43,8 @@ final class Workers {
                 .getInputArguments()
                 .contains("-XX:+UseTransparentHugePages")) cmd.add("-XX:+UseTransparentHugePages");
         cmd.addAll(ae4j.vecmath.SystemInfo.jitLimits());
-        for (String p : List.of("ae4j.cache", "ae4j.jit.noDirectives", "ae4j.split.minRows")) {
+        for (String p : List.of(
+                "ae4j.cache", "ae4j.jit.noDirectives", "ae4j.split.minRows", "ae4j.step.debug", "ae4j.step.threads")) {
             if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CompareWorker.class.getName()));

@@ -75,6 +75,52 @@ class StepThreadsTest {
         assertEquals(2, plan.threads(StepThreads.ROWS));
     }
 
+    /** Steps the plan with {@code times} until {@code phase} runs on {@code threads}; returns how many steps. */
+    private static int stepsUntil(
+            StepThreads plan, int phase, int threads, java.util.function.IntBinaryOperator times, int limit) {
+        int s = 0;
+        while (plan.threads(phase) != threads) {
+            step(plan, times);
+            if (++s > limit) throw new AssertionError("phase " + phase + " not on " + threads + " after " + limit);
+        }
+        return s;
+    }
+
+    @Test
+    void aChoiceThatTurnsSlowerThanTheOtherStartsATrialAtOnce() {
+        StepThreads plan = new StepThreads(2);
+        java.util.function.IntBinaryOperator twoFaster = (p, t) -> t == 1 ? 900 : 500;
+        // settled on all threads far into the run: the periodic trials are PERIOD steps apart by now
+        for (int s = 0; s < 5000; s++) step(plan, twoFaster);
+        assertEquals(2, plan.threads(StepThreads.ROWS));
+        // the other processor slows down: two threads now take 1,800 (above one thread's 900 in the last trial);
+        // within WATCH steps the watch starts a trial (its first step runs the rows on one thread), 72 steps
+        // before the next periodic one
+        java.util.function.IntBinaryOperator otherSlow = (p, t) -> t == 1 ? 900 : 1800;
+        stepsUntil(plan, StepThreads.ROWS, 1, otherSlow, StepThreads.WATCH);
+        // that trial runs every phase both ways and moves them all to one thread
+        for (int k = 0; k < StepThreads.TRIALS; k++) step(plan, otherSlow);
+        assertEquals(1, plan.threads(StepThreads.ROWS));
+        assertEquals(1, plan.threads(StepThreads.PARAMS));
+        assertEquals(1, plan.threads(StepThreads.PACK));
+    }
+
+    @Test
+    void aChoiceThatStaysFasterStartsNoTrial() {
+        StepThreads plan = new StepThreads(2);
+        java.util.function.IntBinaryOperator twoFaster = (p, t) -> t == 1 ? 900 : 500;
+        for (int s = 0; s < 5000; s++) step(plan, twoFaster);
+        // run into the next periodic trial and out of it
+        stepsUntil(plan, StepThreads.ROWS, 1, twoFaster, 2 * StepThreads.PERIOD);
+        stepsUntil(plan, StepThreads.ROWS, 2, twoFaster, StepThreads.TRIALS);
+        for (int k = 0; k < StepThreads.TRIALS; k++) step(plan, twoFaster);
+        // slower than in the trial (500 -> 850) but still faster than one thread was: no trial for a period
+        for (int k = 0; k < StepThreads.PERIOD - 2 * StepThreads.TRIALS; k++) {
+            assertEquals(2, plan.threads(StepThreads.ROWS), "step " + k + " after the trial");
+            step(plan, (p, t) -> t == 1 ? 900 : 850);
+        }
+    }
+
     @Test
     void oneThreadNeverSplits() {
         StepThreads plan = new StepThreads(1);
