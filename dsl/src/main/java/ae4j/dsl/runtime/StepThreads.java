@@ -4,23 +4,26 @@ import ae4j.vecmath.Parallel;
 
 /**
  * The cost model of a training step's parallelism: how many threads each phase of the step (the rows, the
- * parameters' gradients and update, the packing of the weights) runs on, chosen by measuring the phase both
- * ways on this machine, for this model and batch size.
+ * parameters' gradients and update, the packing of the weights) runs on, chosen by measuring the step's
+ * phases both ways on this machine, for this model and batch size.
  *
  * <p>After {@link #WARMUP} steps (the JIT compiles the step meanwhile) a trial of {@link #TRIALS} steps runs
- * each phase on one thread in half of them and on all threads in the other half, in a pattern that pairs
- * every phase's two choices evenly with the other phases' choices; each phase then keeps the choice whose
- * median time was lower. Trials repeat, {@link #FIRST_GAP} steps apart at first and then further apart up
- * to every {@link #PERIOD} steps, so that the first decisions (taken while the JIT is still compiling) are
- * revisited and a machine that gets busier (or quieter) is followed. A phase never uses two threads where one was measured faster.
+ * every pattern of choices (each phase on one thread or on all; 2^{@link #PHASES} patterns) for {@link #BLOCK}
+ * steps in a row, and the plan keeps the pattern whose steps took the least time (median over its steps but
+ * the first, which pays for moving the data from where the previous pattern left it). Phases the trial did not
+ * run (the packing, when the update packs the weights it writes) have no say. The choice is taken for
+ * the whole step, not phase by phase, because the phases hand data to each other: a phase on one thread that
+ * reads what the other thread just wrote pays for bringing it over, and on a host that places the two
+ * processors far apart that cost is what decides (measured on the 2-vCPU VM of 2026-12-06: a cache line's
+ * round trip between the two threads at 55-117 ns most of the time and 369-416 ns in the epochs that ran at
+ * half speed; in those, one thread for the parameter phase alone took 1.3-1.5 ms against 0.6-0.8 ms
+ * otherwise). Trials repeat, {@link #FIRST_GAP} steps apart at first and then further apart up to every
+ * {@link #PERIOD} steps, so that the first decisions (taken while the JIT is still compiling) are revisited
+ * and a machine that gets busier (or quieter) is followed.
  *
- * <p>Between trials the plan watches the choices it made: every {@link #WATCH} steps, a phase whose median time
- * over those steps has grown past what its other choice took in the last trial starts a trial at once. On a
- * shared host the other processor can, for seconds at a time, deliver half of its speed or less (measured on a
- * 2-vCPU VM: two threads' FMA loop at 59 + 59 GFLOP/s instead of 116 + 116 in 6 of 90 probes while idle, and
- * whole epochs on two threads at half the speed of the one-thread rows beside them); two threads then lose to
- * one, and a plan that waited {@link #PERIOD} steps for its next trial would spend that time on the slower
- * choice.
+ * <p>Between trials the plan watches its choice: every {@link #WATCH} steps, if the median step over those
+ * steps took longer than another pattern's steps in the last trial, a trial starts at once, so a change of
+ * the host's placement (which comes and goes within seconds) is not followed only a period later.
  *
  * <p>The choice changes no result: the parts a step is split into depend on the batch size only, and the
  * same parts run on one thread or several give the same bits.
@@ -31,10 +34,14 @@ public final class StepThreads {
     public static final int ROWS = 0, PARAMS = 1, PACK = 2;
 
     static final int PHASES = 3;
+
+    static final int PATTERNS = 1 << PHASES;
     /** Steps before the first trial. */
     static final int WARMUP = 24;
-    /** Steps in a trial: 2^PHASES patterns, twice. */
-    static final int TRIALS = 16;
+    /** Steps in a row that a trial gives each pattern. */
+    static final int BLOCK = 3;
+    /** Steps in a trial. */
+    static final int TRIALS = BLOCK * PATTERNS;
     /**
      * Steps from the start of one trial to the next: FIRST_GAP after the first, doubling up to PERIOD. The early
      * trials run while the JIT still compiles the step (measured: a first trial at step 24 kept one thread for the
@@ -44,7 +51,7 @@ public final class StepThreads {
 
     static final int PERIOD = 1024;
 
-    /** Steps over which the watch takes the median of a phase's time between trials. */
+    /** Steps over which the watch takes the median step between trials. */
     static final int WATCH = 8;
 
     /**
@@ -55,15 +62,34 @@ public final class StepThreads {
 
     static final boolean DEBUG = Boolean.getBoolean("ae4j.step.debug");
     private final int threads;
-    private final boolean[] many = new boolean[PHASES];
-    private final long[][][] samples = new long[PHASES][2][TRIALS / 2];
-    private final int[][] counts = new int[PHASES][2];
-    /** Each phase's median time on one thread [0] and on all [1] in its last trial; 0 before one. */
-    private final long[][] measured = new long[PHASES][2];
-    /** The phases' times between trials, for the watch. */
-    private final long[][] watched = new long[PHASES][WATCH];
+    /** The pattern in use: bit p set = phase p on all threads. */
+    private int chosen = PATTERNS - 1;
+    /** The current step's time so far (the phases it ran). */
+    private long stepNanos;
+    /** The phases the current trial has run (bit p: phase p), and those the last one ran. */
+    private int ran;
 
-    private final int[] nWatched = new int[PHASES];
+    private int decided;
+    /**
+     * The phases the next trial varies: those recorded since the last trial began (the others keep their choice),
+     * so that a trial does not spend steps on patterns that differ only in a phase that does not run.
+     */
+    private int varied = PATTERNS - 1;
+
+    private int seen;
+    /** Steps in the next (or current) trial: {@link #BLOCK} for each pattern of the varied phases. */
+    private int trialLength = TRIALS;
+    /** The trial's steps, by trial index. */
+    private final long[] trialSteps = new long[TRIALS];
+    /**
+     * The median step in the last trial of each pattern of the phases it ran (the other bits clear); 0 before
+     * a trial, {@link Long#MAX_VALUE} for a pattern with a bit of a phase that did not run.
+     */
+    private final long[] measured = new long[PATTERNS];
+    /** Steps between trials, for the watch. */
+    private final long[] watched = new long[WATCH];
+
+    private int nWatched;
     private long step;
     /** The first step of the next trial, and the steps from its start to the one after. */
     private long trialStart = WARMUP;
@@ -73,98 +99,117 @@ public final class StepThreads {
     /** A plan for a step on {@code threads} threads; every phase starts on all of them. */
     public StepThreads(int threads) {
         this.threads = threads;
-        java.util.Arrays.fill(many, true);
     }
 
     /** How many threads phase {@code phase} uses in the current step. */
     public int threads(int phase) {
         if (threads <= 1) return 1;
         int trial = trialIndex();
-        boolean all = trial >= 0 ? ((trial >> phase) & 1) == 1 : many[phase];
-        return all ? threads : 1;
+        int pattern = trial >= 0 ? trialPattern(trial / BLOCK) : chosen;
+        return ((pattern >> phase) & 1) == 1 ? threads : 1;
     }
 
     /** Records the time phase {@code phase} took in the current step on {@code used} threads. */
     public void record(int phase, int used, long nanos) {
-        int trial = trialIndex();
-        if (threads <= 1) return;
-        if (trial < 0) {
-            if (nWatched[phase] < WATCH) watched[phase][nWatched[phase]++] = nanos;
-            return;
-        }
-        int c = used > 1 ? 1 : 0;
-        int k = counts[phase][c];
-        if (k < samples[phase][c].length) {
-            samples[phase][c][k] = nanos;
-            counts[phase][c] = k + 1;
-        }
+        stepNanos += nanos;
+        seen |= 1 << phase;
+        if (trialIndex() >= 0) ran |= 1 << phase;
     }
 
-    /** Ends the current step; at the end of a trial each phase keeps the faster choice. */
+    /** Ends the current step; at the end of a trial the plan keeps the fastest pattern. */
     public void endStep() {
+        long nanos = stepNanos;
+        stepNanos = 0;
+        if (threads <= 1 || !MEASURE) return;
         int trial = trialIndex();
         step++;
-        if (trial == TRIALS - 1) decide();
-        else if (MEASURE && trial < 0 && step < trialStart) watch();
+        if (trial >= 0) {
+            trialSteps[trial] = nanos;
+            if (trial == trialLength - 1) decide();
+        } else if (measured[0] > 0) {
+            watched[nWatched++] = nanos;
+            if (nWatched == WATCH) watch();
+        }
     }
 
-    /**
-     * Starts a trial with the next step when a phase's recent median is above what its other choice took in the
-     * last trial: the choice is no longer known to be the faster one.
-     */
+    /** Starts a trial with the next step when the recent median step is above another pattern's in the trial. */
     private void watch() {
-        boolean stale = false;
-        for (int p = 0; p < PHASES; p++) {
-            if (nWatched[p] < WATCH) continue;
-            long other = measured[p][many[p] ? 0 : 1];
-            long now = median(watched[p], WATCH);
-            if (other > 0 && now > other) {
-                stale = true;
-                if (DEBUG)
-                    System.err.printf(
-                            "step %d phase %d: %d us on %s, above %d us on %s in the last trial -> trial%n",
-                            step, p, now / 1000, many[p] ? "all" : "one", other / 1000, many[p] ? "one" : "all");
-            }
-            nWatched[p] = 0;
-        }
-        if (stale) {
+        nWatched = 0;
+        long now = median(watched, WATCH);
+        int other = fastest(chosen & decided);
+        if (now > measured[other] && step < trialStart) {
+            if (DEBUG)
+                System.err.printf(
+                        "step %d: median step %d us on %s, above %d us on %s in the last trial -> trial%n",
+                        step, now / 1000, name(chosen), measured[other] / 1000, name(other));
             trialStart = step;
             gap = FIRST_GAP;
         }
     }
 
+    /** Whether the current step belongs to a trial (its threads are the trial's, not the plan's). */
+    boolean measuring() {
+        return trialIndex() >= 0;
+    }
+
     private int trialIndex() {
         if (!MEASURE || step < trialStart) return -1;
         long s = step - trialStart;
-        return s < TRIALS ? (int) s : -1;
+        return s < trialLength ? (int) s : -1;
+    }
+
+    /** The k-th pattern of a trial: the k-th choice of the varied phases, the others as chosen. */
+    private int trialPattern(int k) {
+        for (int q = 0; q < PATTERNS; q++) if ((q & ~varied) == 0 && k-- == 0) return q | (chosen & ~varied);
+        throw new IllegalStateException("no pattern " + k);
     }
 
     private void decide() {
-        boolean changed = false;
-        for (int p = 0; p < PHASES; p++) {
-            int one = counts[p][0];
-            int all = counts[p][1];
-            // A phase the step did not run (no packing when the packs are fresh) keeps its choice.
-            if (one > 0 && all > 0) {
-                boolean was = many[p];
-                measured[p][0] = median(samples[p][0], one);
-                measured[p][1] = median(samples[p][1], all);
-                many[p] = measured[p][1] < measured[p][0];
-                changed |= many[p] != was;
+        long[] steps = new long[TRIALS];
+        for (int q = 0; q < PATTERNS; q++) {
+            if ((q & ~ran) != 0) {
+                measured[q] = Long.MAX_VALUE;
+                continue;
             }
-            if (DEBUG && one > 0 && all > 0)
-                System.err.printf(
-                        "step %d phase %d: one %d us, all %d us -> %s%n",
-                        step, p, measured[p][0] / 1000, measured[p][1] / 1000, many[p] ? "all" : "one");
-            counts[p][0] = 0;
-            counts[p][1] = 0;
-            nWatched[p] = 0;
+            // the steps of every pattern that ran the same way as q (they differ only in phases that did not run)
+            int n = 0;
+            for (int t = 0; t < trialLength; t++)
+                if (t % BLOCK != 0 && (trialPattern(t / BLOCK) & ran) == q) steps[n++] = trialSteps[t];
+            measured[q] = n == 0 ? Long.MAX_VALUE : median(steps, n);
         }
+        int was = chosen;
+        chosen = fastest(-1) | (chosen & ~ran);
+        if (DEBUG) {
+            StringBuilder b = new StringBuilder("step " + step + ":");
+            for (int q = 0; q < PATTERNS; q++)
+                if (measured[q] != Long.MAX_VALUE)
+                    b.append(' ').append(name(q)).append(' ').append(measured[q] / 1000);
+            System.err.println(b + " us -> " + name(chosen));
+        }
+        decided = ran;
+        ran = 0;
+        varied = seen;
+        seen = 0;
+        trialLength = BLOCK << Integer.bitCount(varied);
+        nWatched = 0;
         // A changed choice is checked again soon: a trial can catch a moment when the other thread is busy (seen:
         // the same step of a run measured two threads at twice their usual time), and a wrong choice would
         // otherwise hold for PERIOD steps.
         trialStart += gap;
-        gap = changed ? FIRST_GAP : Math.min(2 * gap, PERIOD);
+        gap = chosen != was ? FIRST_GAP : Math.min(2 * gap, PERIOD);
+    }
+
+    /** The pattern with the least median step in the last trial, other than {@code except}. */
+    private int fastest(int except) {
+        int best = -1;
+        for (int q = 0; q < PATTERNS; q++) if (q != except && (best < 0 || measured[q] < measured[best])) best = q;
+        return best;
+    }
+
+    /** A pattern as the phases' thread choices, e.g. "rows all, params one, pack all". */
+    private static String name(int pattern) {
+        return "[rows " + ((pattern & 1) != 0 ? "all" : "one") + ", params " + ((pattern & 2) != 0 ? "all" : "one")
+                + ", pack " + ((pattern & 4) != 0 ? "all" : "one") + "]";
     }
 
     private static long median(long[] a, int n) {
