@@ -300,13 +300,21 @@ public final class CompareBench {
         warmClassCache(o);
 
         double[] peak = peakFma(out, "at start");
+        HostProbe.roundTripNanos(); // its first call compiles it
+        out.printf(
+                Locale.ROOT,
+                "round trip of a cache line between two threads: %.0f ns (above %.0f: the host has placed the"
+                        + " processors apart, and epochs on several threads run at about half speed)%n",
+                HostProbe.roundTripNanos(),
+                HostProbe.FAR_NANOS);
         out.println();
+        int[][] far = new int[3][2]; // per side: epochs on several threads begun with the processors apart, all
 
         Map<Integer, String> torchConfigShown = new LinkedHashMap<>();
         List<Row> done = new ArrayList<>();
         List<SideResult[]> results = new ArrayList<>();
         for (List<Row> group : groups(rows)) {
-            results.addAll(measureGroup(o, group, n, tmp, out, torchConfigShown));
+            results.addAll(measureGroup(o, group, n, tmp, out, torchConfigShown, far));
             done.addAll(group);
         }
         out.println();
@@ -316,9 +324,8 @@ public final class CompareBench {
         double peak1 = Math.max(peak[1], after[1]);
         int cores = peak.length - 1;
         if (cores > 1 && peak2 < 0.8 * cores * peak1) {
-            // Seen on a 2-vCPU Zen 4 VM: two threads at 94-104 GFLOP/s instead of 225-233, changing between and
-            // within runs (a shared host, or the loop's compilation: not told apart), while training on two threads
-            // in the same run at times went faster than that; the one-thread figure stayed at 116-117.
+            // Seen on a 2-vCPU Zen 4 VM with the loop run through Parallel's pool: 94-104 GFLOP/s instead of
+            // 225-233 (the pool's worker ran a slower compilation of the loop; PeakFma now runs plain threads).
             out.printf(
                     Locale.ROOT,
                     "the FMA loop on %d threads reached only %.1f GFLOP/s against %.1f on one (at times no faster than"
@@ -330,6 +337,15 @@ public final class CompareBench {
                     cores * peak1 / 1e9);
             peak2 = cores * peak1;
         }
+        String[] names = {"ae4j", "pytorch", "dl4j"};
+        List<String> apart = new ArrayList<>();
+        for (int s = 0; s < 3; s++) if (far[s][1] > 0) apart.add(names[s] + " " + far[s][0] + " of " + far[s][1]);
+        if (!apart.isEmpty())
+            out.printf(
+                    Locale.ROOT,
+                    "epochs on several threads that began with the processors apart (round trip above %.0f ns): %s%n",
+                    HostProbe.FAR_NANOS,
+                    String.join(", ", apart));
         out.println();
         CompareTable.print(out, done, results, peak2, n);
         deleteTree(tmp);
@@ -344,7 +360,13 @@ public final class CompareBench {
      * row is followed at once by the same worker's GEMMs-alone figure; the row reports the median of those.
      */
     private static List<SideResult[]> measureGroup(
-            Options o, List<Row> group, int n, Path tmp, PrintStream out, Map<Integer, String> torchConfigShown)
+            Options o,
+            List<Row> group,
+            int n,
+            Path tmp,
+            PrintStream out,
+            Map<Integer, String> torchConfigShown,
+            int[][] far)
             throws Exception {
         String[] names = {"ae4j", "pytorch", "dl4j"};
         int g = group.size();
@@ -404,6 +426,13 @@ public final class CompareBench {
                     int i = turn[0], s = turn[1];
                     Row row = group.get(i);
                     Workers.Worker w = sides[i][s];
+                    // Where the host has put the processors right now (HostProbe): on several threads an epoch
+                    // that begins with them far apart runs at about half speed, on either side.
+                    double trip = row.threads() > 1 ? HostProbe.roundTripNanos() : Double.NaN;
+                    if (row.threads() > 1) {
+                        far[s][1]++;
+                        if (trip > HostProbe.FAR_NANOS) far[s][0]++;
+                    }
                     w.send("run");
                     Map<String, Object> res = w.await("result");
                     double secs = num(res.get("seconds"));
@@ -421,14 +450,15 @@ public final class CompareBench {
                     }
                     parts[i][s] = String.format(
                             Locale.ROOT,
-                            " %s %,.0f ex/s (%.2f s%s%s)",
+                            " %s %,.0f ex/s (%.2f s%s%s%s)",
                             names[s],
                             rates[i][s][r],
                             secs,
                             row.encode()
                                     ? ""
                                     : String.format(Locale.ROOT, ", loss %.4f -> %.4f", initial[i][s], fin[i][s]),
-                            g1);
+                            g1,
+                            Double.isNaN(trip) ? "" : String.format(Locale.ROOT, "; round trip before %.0f ns", trip));
                 }
                 String load = loadAverage().split(" ")[0];
                 out.printf(
