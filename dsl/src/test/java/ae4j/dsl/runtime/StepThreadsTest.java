@@ -59,13 +59,18 @@ class StepThreadsTest {
         assertEquals(2, plan.threads(StepThreads.PARAMS));
     }
 
+    /** A plan 5,000 steps into a run with the phase times {@code times}, where all threads won: trials PERIOD apart. */
+    private static StepThreads settledOnAll(java.util.function.IntBinaryOperator times) {
+        StepThreads plan = new StepThreads(2);
+        for (int s = 0; s < 5000; s++) step(plan, times);
+        assertEquals(2, plan.threads(StepThreads.ROWS));
+        return plan;
+    }
+
     @Test
     void aChangedChoiceIsCheckedAgainSoon() {
-        StepThreads plan = new StepThreads(2);
         java.util.function.IntBinaryOperator twoFaster = (p, t) -> t == 1 ? 900 : 100;
-        // settle on all threads, far into the run (trials now PERIOD apart)
-        for (int s = 0; s < 5000; s++) step(plan, twoFaster);
-        assertEquals(2, plan.threads(StepThreads.ROWS));
+        StepThreads plan = settledOnAll(twoFaster);
         // one trial catches the other thread busy: the plan turns to one thread ...
         int s = 0;
         while (plan.threads(StepThreads.ROWS) == 2 || s < StepThreads.TRIALS) {
@@ -92,11 +97,7 @@ class StepThreadsTest {
 
     @Test
     void aChoiceThatTurnsSlowerThanTheOtherStartsATrialAtOnce() {
-        StepThreads plan = new StepThreads(2);
-        java.util.function.IntBinaryOperator twoFaster = (p, t) -> t == 1 ? 900 : 500;
-        // settled on all threads far into the run: the periodic trials are PERIOD steps apart by now
-        for (int s = 0; s < 5000; s++) step(plan, twoFaster);
-        assertEquals(2, plan.threads(StepThreads.ROWS));
+        StepThreads plan = settledOnAll((p, t) -> t == 1 ? 900 : 500);
         // the other processor slows down: two threads now take 1,800 (above one thread's 900 in the last trial);
         // within WATCH steps the watch starts a trial (its first step runs the rows on one thread), 72 steps
         // before the next periodic one
@@ -111,9 +112,8 @@ class StepThreadsTest {
 
     @Test
     void aChoiceThatStaysFasterStartsNoTrial() {
-        StepThreads plan = new StepThreads(2);
         java.util.function.IntBinaryOperator twoFaster = (p, t) -> t == 1 ? 900 : 500;
-        for (int s = 0; s < 5000; s++) step(plan, twoFaster);
+        StepThreads plan = settledOnAll(twoFaster);
         // run into the next periodic trial and out of it
         stepsUntil(plan, StepThreads.ROWS, 1, twoFaster, 2 * StepThreads.PERIOD);
         stepsUntil(plan, StepThreads.ROWS, 2, twoFaster, StepThreads.TRIALS);
