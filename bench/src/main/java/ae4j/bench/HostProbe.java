@@ -18,8 +18,13 @@ final class HostProbe {
 
     private HostProbe() {}
 
-    /** Round trips below this are one shared cache; above it the processors were placed apart. */
+    /** On that VM, round trips below this were one shared cache; above it the processors were placed apart. */
     static final double FAR_NANOS = 250;
+
+    /** Whether there are two processors to probe (on one, the two threads would take turns, milliseconds each). */
+    static boolean useful() {
+        return Runtime.getRuntime().availableProcessors() > 1;
+    }
 
     /**
      * The median, over 9 bursts of 2 ms (after 10 ms of warm-up), of the mean round trip in a burst, in

@@ -64,9 +64,11 @@ final class PeakFma {
 
     private static void await(java.util.concurrent.CyclicBarrier b) {
         try {
-            b.await();
-        } catch (InterruptedException | java.util.concurrent.BrokenBarrierException e) {
-            throw new IllegalStateException("the FMA peak measurement was interrupted", e);
+            b.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException
+                | java.util.concurrent.BrokenBarrierException
+                | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the FMA peak measurement did not finish: " + e, e);
         }
     }
 

@@ -7,23 +7,26 @@ import ae4j.vecmath.Parallel;
  * parameters' gradients and update, the packing of the weights) runs on, chosen by measuring the step's
  * phases both ways on this machine, for this model and batch size.
  *
- * <p>After {@link #WARMUP} steps (the JIT compiles the step meanwhile) a trial of {@link #TRIALS} steps runs
- * every pattern of choices (each phase on one thread or on all; 2^{@link #PHASES} patterns) for {@link #BLOCK}
- * steps in a row, and the plan keeps the pattern whose steps took the least time (median over its steps but
- * the first, which pays for moving the data from where the previous pattern left it). Phases the trial did not
- * run (the packing, when the update packs the weights it writes) have no say. The choice is taken for
+ * <p>After {@link #WARMUP} steps (the JIT compiles the step meanwhile) a trial runs every pattern of choices (each
+ * phase on one thread or on all; up to 2^{@link #PHASES} patterns) for {@link #BLOCK} steps in a row, and the plan
+ * keeps the pattern whose fastest step was the fastest, not counting each pattern's first step (it pays for moving
+ * the data from where the previous pattern left it; other load on the machine only adds to a step). Phases the
+ * trial did not run (the packing, when the update packs the weights it writes) have no say, and the next trial
+ * varies only the phases this one ran. The choice is taken for
  * the whole step, not phase by phase, because the phases hand data to each other: a phase on one thread that
  * reads what the other thread just wrote pays for bringing it over, and on a host that places the two
  * processors far apart that cost is what decides (measured on the 2-vCPU VM of 2026-12-06: a cache line's
- * round trip between the two threads at 55-117 ns most of the time and 369-416 ns in the epochs that ran at
+ * round trip between the two threads at 52-117 ns most of the time and 340-440 ns in the epochs that ran at
  * half speed; in those, one thread for the parameter phase alone took 1.3-1.5 ms against 0.6-0.8 ms
  * otherwise). Trials repeat, {@link #FIRST_GAP} steps apart at first and then further apart up to every
  * {@link #PERIOD} steps, so that the first decisions (taken while the JIT is still compiling) are revisited
  * and a machine that gets busier (or quieter) is followed.
  *
  * <p>Between trials the plan watches its choice: every {@link #WATCH} steps, if the median step over those
- * steps took longer than another pattern's steps in the last trial, a trial starts at once, so a change of
- * the host's placement (which comes and goes within seconds) is not followed only a period later.
+ * steps took more than {@link #WATCH_MARGIN} times another pattern's in the last trial, a trial starts at once, so
+ * a change of the host's placement (which comes and goes within seconds) is not followed only a period later. A
+ * trial the watch started that kept the choice was a false alarm: the watch then rests until the next periodic
+ * trial.
  *
  * <p>The choice changes no result: the parts a step is split into depend on the batch size only, and the
  * same parts run on one thread or several give the same bits.
@@ -54,6 +57,9 @@ public final class StepThreads {
     /** Steps over which the watch takes the median step between trials. */
     static final int WATCH = 8;
 
+    /** How much slower than another pattern's trial the watched median step must be to start a trial. */
+    static final double WATCH_MARGIN = 1.1;
+
     /**
      * {@code -Dae4j.step.threads=all} turns the measuring off (every phase on all threads, as before there was a
      * cost model); benchmarks compare the two with it.
@@ -66,24 +72,22 @@ public final class StepThreads {
     private int chosen = PATTERNS - 1;
     /** The current step's time so far (the phases it ran). */
     private long stepNanos;
-    /** The phases the current trial has run (bit p: phase p), and those the last one ran. */
+    /** The phases the current trial has run so far (bit p: phase p). */
     private int ran;
-
-    private int decided;
     /**
-     * The phases the next trial varies: those recorded since the last trial began (the others keep their choice),
-     * so that a trial does not spend steps on patterns that differ only in a phase that does not run.
+     * The phases the last trial ran, which the next one varies (the others keep their choice), so that a trial
+     * does not spend steps on patterns that differ only in a phase that does not run; all before the first.
      */
     private int varied = PATTERNS - 1;
-
-    private int seen;
+    /** Whether the current trial was started by the watch, and whether the watch rests until the next trial. */
+    private boolean watchStarted, resting;
     /** Steps in the next (or current) trial: {@link #BLOCK} for each pattern of the varied phases. */
     private int trialLength = TRIALS;
     /** The trial's steps, by trial index. */
     private final long[] trialSteps = new long[TRIALS];
     /**
-     * The median step in the last trial of each pattern of the phases it ran (the other bits clear); 0 before
-     * a trial, {@link Long#MAX_VALUE} for a pattern with a bit of a phase that did not run.
+     * The fastest counted step in the last trial of each pattern of the phases it ran (the other bits clear); 0
+     * before a trial, {@link Long#MAX_VALUE} for a pattern with a bit of a phase that did not run.
      */
     private final long[] measured = new long[PATTERNS];
     /** Steps between trials, for the watch. */
@@ -112,7 +116,6 @@ public final class StepThreads {
     /** Records the time phase {@code phase} took in the current step on {@code used} threads. */
     public void record(int phase, int used, long nanos) {
         stepNanos += nanos;
-        seen |= 1 << phase;
         if (trialIndex() >= 0) ran |= 1 << phase;
     }
 
@@ -126,7 +129,7 @@ public final class StepThreads {
         if (trial >= 0) {
             trialSteps[trial] = nanos;
             if (trial == trialLength - 1) decide();
-        } else if (measured[0] > 0) {
+        } else if (measured[0] > 0 && !resting) {
             watched[nWatched++] = nanos;
             if (nWatched == WATCH) watch();
         }
@@ -136,14 +139,15 @@ public final class StepThreads {
     private void watch() {
         nWatched = 0;
         long now = median(watched, WATCH);
-        int other = fastest(chosen & decided);
-        if (now > measured[other] && step < trialStart) {
+        int other = fastest(chosen & varied);
+        if (now > WATCH_MARGIN * measured[other] && step < trialStart) {
             if (DEBUG)
                 System.err.printf(
                         "step %d: median step %d us on %s, above %d us on %s in the last trial -> trial%n",
                         step, now / 1000, name(chosen), measured[other] / 1000, name(other));
             trialStart = step;
             gap = FIRST_GAP;
+            watchStarted = true;
         }
     }
 
@@ -175,7 +179,9 @@ public final class StepThreads {
             int n = 0;
             for (int t = 0; t < trialLength; t++)
                 if (t % BLOCK != 0 && (trialPattern(t / BLOCK) & ran) == q) steps[n++] = trialSteps[t];
-            measured[q] = n == 0 ? Long.MAX_VALUE : median(steps, n);
+            long fastest = Long.MAX_VALUE;
+            for (int k = 0; k < n; k++) fastest = Math.min(fastest, steps[k]);
+            measured[q] = fastest;
         }
         int was = chosen;
         chosen = fastest(-1) | (chosen & ~ran);
@@ -186,12 +192,12 @@ public final class StepThreads {
                     b.append(' ').append(name(q)).append(' ').append(measured[q] / 1000);
             System.err.println(b + " us -> " + name(chosen));
         }
-        decided = ran;
+        varied = ran != 0 ? ran : PATTERNS - 1;
         ran = 0;
-        varied = seen;
-        seen = 0;
         trialLength = BLOCK << Integer.bitCount(varied);
         nWatched = 0;
+        resting = watchStarted && chosen == was;
+        watchStarted = false;
         // A changed choice is checked again soon: a trial can catch a moment when the other thread is busy (seen:
         // the same step of a run measured two threads at twice their usual time), and a wrong choice would
         // otherwise hold for PERIOD steps.
@@ -199,7 +205,7 @@ public final class StepThreads {
         gap = chosen != was ? FIRST_GAP : Math.min(2 * gap, PERIOD);
     }
 
-    /** The pattern with the least median step in the last trial, other than {@code except}. */
+    /** The pattern with the fastest step in the last trial, other than {@code except}. */
     private int fastest(int except) {
         int best = -1;
         for (int q = 0; q < PATTERNS; q++) if (q != except && (best < 0 || measured[q] < measured[best])) best = q;

@@ -22,7 +22,7 @@ class StepThreadsTest {
     }
 
     @Test
-    void eachPhaseKeepsTheFasterChoiceOfItsTrial() {
+    void theFastestPatternOfATrialIsKept() {
         StepThreads plan = new StepThreads(2);
         for (int p = 0; p < StepThreads.PHASES; p++) assertEquals(2, plan.threads(p), "before any trial");
         // rows: one thread faster (a small batch); parameters: two faster; packing: two faster
@@ -69,19 +69,38 @@ class StepThreadsTest {
 
     @Test
     void aChangedChoiceIsCheckedAgainSoon() {
-        java.util.function.IntBinaryOperator twoFaster = (p, t) -> t == 1 ? 900 : 100;
-        StepThreads plan = settledOnAll(twoFaster);
-        // one trial catches the other thread busy: the plan turns to one thread ...
+        StepThreads plan = settledOnAll((p, t) -> t == 1 ? 900 : 100);
+        // the other thread gets busy: the plan turns to one thread (the watch starts a trial within a few steps)
+        java.util.function.IntBinaryOperator busy = (p, t) -> t == 1 ? 100 : 900;
         int s = 0;
-        while (plan.threads(StepThreads.ROWS) == 2 || s < StepThreads.TRIALS) {
-            step(plan, (p, t) -> t == 1 ? 100 : 900);
+        while (plan.measuring() || plan.threads(StepThreads.ROWS) == 2) {
+            step(plan, busy);
             if (++s > 2 * StepThreads.PERIOD) throw new AssertionError("no trial within a period");
         }
-        assertEquals(1, plan.threads(StepThreads.ROWS));
-        // ... and the next trial, FIRST_GAP steps later, turns it back
-        for (int k = 0; k < StepThreads.FIRST_GAP + StepThreads.TRIALS; k++) step(plan, twoFaster);
+        assertEquals(1, plan.threads(StepThreads.PARAMS));
+        // two threads get faster than ever (one thread's steps stay as they were, so the watch sees nothing): only
+        // a trial finds it, and after a change the next one comes FIRST_GAP steps after the last began, not PERIOD
+        java.util.function.IntBinaryOperator allFaster = (p, t) -> t == 1 ? 100 : 30;
+        for (int k = 0; k < StepThreads.FIRST_GAP; k++) step(plan, allFaster);
+        while (plan.measuring()) step(plan, allFaster);
+        assertEquals(2, plan.threads(StepThreads.ROWS));
+        assertEquals(2, plan.threads(StepThreads.PARAMS));
+    }
+
+    @Test
+    void aFalseAlarmRestsTheWatchUntilTheNextTrial() {
+        java.util.function.IntBinaryOperator twoFaster = (p, t) -> t == 1 ? 900 : 500;
+        java.util.function.IntBinaryOperator otherSlow = (p, t) -> t == 1 ? 900 : 1800;
+        StepThreads plan = settledOnAll(twoFaster);
+        // a slow moment: the watch starts a trial, which finds two threads faster again and keeps them
+        stepsUntil(plan, StepThreads.ROWS, 1, otherSlow, 2 * StepThreads.WATCH);
         while (plan.measuring()) step(plan, twoFaster);
         assertEquals(2, plan.threads(StepThreads.ROWS));
+        // slow moments right after do not start another trial before the periodic one (FIRST_GAP after the last)
+        for (int k = 0; k < 3 * StepThreads.WATCH; k++) {
+            assertTrue(!plan.measuring() && plan.threads(StepThreads.ROWS) == 2, "step " + k + " after the trial");
+            step(plan, otherSlow);
+        }
     }
 
     /** Steps the plan with {@code times} until {@code phase} runs on {@code threads}; returns how many steps. */
@@ -99,10 +118,10 @@ class StepThreadsTest {
     void aChoiceThatTurnsSlowerThanTheOtherStartsATrialAtOnce() {
         StepThreads plan = settledOnAll((p, t) -> t == 1 ? 900 : 500);
         // the other processor slows down: two threads now take 1,800 (above one thread's 900 in the last trial);
-        // within WATCH steps the watch starts a trial (its first step runs the rows on one thread), 72 steps
-        // before the next periodic one
+        // within two windows of WATCH steps the watch starts a trial (its first step runs the rows on one thread),
+        // well before the next periodic one (80 steps on)
         java.util.function.IntBinaryOperator otherSlow = (p, t) -> t == 1 ? 900 : 1800;
-        stepsUntil(plan, StepThreads.ROWS, 1, otherSlow, StepThreads.WATCH);
+        stepsUntil(plan, StepThreads.ROWS, 1, otherSlow, 2 * StepThreads.WATCH);
         // that trial runs every phase both ways and moves them all to one thread
         for (int k = 0; k < StepThreads.TRIALS; k++) step(plan, otherSlow);
         assertEquals(1, plan.threads(StepThreads.ROWS));
