@@ -43,7 +43,7 @@ public final class StepThreads {
     static final int WARMUP = 24;
     /** Steps in a row that a trial gives each pattern. */
     static final int BLOCK = 3;
-    /** Steps in a trial. */
+    /** Steps in a trial that varies every phase (the first; later ones vary the phases that ran). */
     static final int TRIALS = BLOCK * PATTERNS;
     /**
      * Steps from the start of one trial to the next: FIRST_GAP after the first, doubling up to PERIOD. The early
