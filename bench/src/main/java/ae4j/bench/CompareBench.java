@@ -517,16 +517,20 @@ public final class CompareBench {
 
     /**
      * The order of run {@code run}'s turns among the workers of a group: {@code sides[i]} workers for row i (side 0
-     * ae4j, 1 PyTorch, 2 Deeplearning4j), as pairs (row, side). From run to run the rows start one place further
-     * along, and so do the sides within each row: every side of a row goes first in one run of every
-     * {@code sides[i]}, as in a single row's alternation, and which worker follows which changes between runs.
+     * ae4j, 1 PyTorch, 2 Deeplearning4j; rows in their thread counts' order), as pairs (row, side). Each side takes
+     * its rows one after the other, and from run to run the sides start one place further along: every side of a
+     * row goes first in turn, and which worker follows which changes between runs. Every turn of a later row follows
+     * its own side's turn of an earlier row, so the two-thread epochs of every side begin after the same kind of
+     * epoch. (Rotating the rows as well, as before, put ae4j's two-thread epoch right after PyTorch's one-thread
+     * epoch in two runs of three and PyTorch's never; the host had moved the processors apart before 11 and 13 of
+     * 27 of ae4j's two-thread epochs in two full runs, before 3 and 6 of PyTorch's.)
      */
     static List<int[]> turns(int[] sides, int run) {
         List<int[]> out = new ArrayList<>();
-        int g = sides.length;
-        for (int k = 0; k < g; k++) {
-            int i = (run + k) % g;
-            for (int j = 0; j < sides[i]; j++) out.add(new int[] {i, (run + j) % sides[i]});
+        int most = java.util.Arrays.stream(sides).max().orElse(0);
+        for (int j = 0; j < most; j++) {
+            int s = (run + j) % most;
+            for (int i = 0; i < sides.length; i++) if (s < sides[i]) out.add(new int[] {i, s});
         }
         return out;
     }
