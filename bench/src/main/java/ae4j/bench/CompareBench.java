@@ -517,21 +517,21 @@ public final class CompareBench {
 
     /**
      * The order of run {@code run}'s turns among the workers of a group: {@code sides[i]} workers for row i (side 0
-     * ae4j, 1 PyTorch, 2 Deeplearning4j; rows in their thread counts' order), as pairs (row, side). Each side takes
-     * its rows one after the other, and from run to run the sides start one place further along: every side of a
-     * row goes first in turn, and which worker follows which changes between runs. Every turn of a later row follows
-     * its own side's turn of an earlier row, so the two-thread epochs of every side begin after the same kind of
-     * epoch. (Rotating the rows as well, as before, put ae4j's two-thread epoch right after PyTorch's one-thread
-     * epoch in two runs of three and PyTorch's never; the host had moved the processors apart before 11 and 13 of
-     * 27 of ae4j's two-thread epochs in two full runs, before 3 and 6 of PyTorch's.)
+     * ae4j, 1 PyTorch, 2 Deeplearning4j; rows in their thread counts' order), as pairs (row, side). The rows with
+     * more threads go first, and within each row the sides start one place further along from run to run: every
+     * side of a row goes first in turn, and which worker follows which changes between runs.
+     *
+     * <p>Why the rows with more threads first: on the 2-vCPU VM the host moved the two processors apart (HostProbe)
+     * mostly right after a one-thread epoch, PyTorch's above all, and an epoch on two threads that begins apart runs
+     * at about half speed. With the rows rotating as well, ae4j's two-thread epoch followed PyTorch's one-thread
+     * epoch in two runs of three, and began apart in 11 and 13 of 27 (PyTorch's in 3 and 6); with each side's
+     * two-thread epoch right after its own one-thread epoch, PyTorch's began apart in 17 of 27 and ae4j's in 8.
+     * Two-thread epochs first, most of them follow another two-thread epoch.
      */
     static List<int[]> turns(int[] sides, int run) {
         List<int[]> out = new ArrayList<>();
-        int most = java.util.Arrays.stream(sides).max().orElse(0);
-        for (int j = 0; j < most; j++) {
-            int s = (run + j) % most;
-            for (int i = 0; i < sides.length; i++) if (s < sides[i]) out.add(new int[] {i, s});
-        }
+        for (int i = sides.length - 1; i >= 0; i--)
+            for (int j = 0; j < sides[i]; j++) out.add(new int[] {i, (run + j) % sides[i]});
         return out;
     }
 
