@@ -76,7 +76,8 @@ public final class CompareBench {
             double finalLoss,
             long rssKb,
             Map<String, Object> ready,
-            double gemmsAlone) {
+            double gemmsAlone,
+            double[] trips) {
         double median() {
             return CompareBench.median(rates);
         }
@@ -84,6 +85,18 @@ public final class CompareBench {
         /** The fastest run's rate. */
         double best() {
             return Arrays.stream(rates).max().orElse(Double.NaN);
+        }
+
+        /**
+         * The median rate of the runs whose epoch began with the processors near each other (a round trip of at most
+         * {@link HostProbe#FAR_NANOS} before it); NaN where none did or none was probed.
+         */
+        double nearMedian() {
+            double[] near = java.util.stream.IntStream.range(0, rates.length)
+                    .filter(r -> trips[r] <= HostProbe.FAR_NANOS)
+                    .mapToDouble(r -> rates[r])
+                    .toArray();
+            return near.length == 0 ? Double.NaN : CompareBench.median(near);
         }
 
         /** (max - min) / median of the runs' rates, in percent. */
@@ -419,6 +432,7 @@ public final class CompareBench {
             int[] count = new int[g];
             for (int i = 0; i < g; i++) count[i] = sides[i][2] != null ? 3 : 2;
             double[][][] rates = new double[g][3][o.runs()];
+            double[][][] trips = new double[g][3][o.runs()]; // round trip before each epoch; NaN: not probed
             double[][] gemms = new double[g][o.runs()]; // ae4j's GEMMs alone after each epoch (training rows)
             double[][] initial = new double[g][3];
             double[][] fin = new double[g][3];
@@ -433,6 +447,7 @@ public final class CompareBench {
                     // that begins with them far apart runs at about half speed, on either side.
                     boolean probe = row.threads() > 1 && HostProbe.useful();
                     double trip = probe ? HostProbe.roundTripNanos() : Double.NaN;
+                    trips[i][s][r] = trip;
                     if (probe) {
                         far[s][1]++;
                         if (trip > HostProbe.FAR_NANOS) far[s][0]++;
@@ -503,7 +518,8 @@ public final class CompareBench {
                             fin[i][s],
                             sides[i][s].quit(),
                             ready.get(i).get(s),
-                            s == 0 && !group.get(i).encode() ? median(gemms[i]) : Double.NaN);
+                            s == 0 && !group.get(i).encode() ? median(gemms[i]) : Double.NaN,
+                            trips[i][s]);
                 }
                 results.add(res);
             }

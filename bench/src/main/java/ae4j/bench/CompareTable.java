@@ -21,13 +21,16 @@ final class CompareTable {
                 "one epoch of %,d Fashion-MNIST images (encode-only: passes over them); examples/s median of runs; "
                         + "GFLOP/s of the GEMMs (same count both sides) and %% of the 2-core FMA peak (%.1f GFLOP/s, the best measurement); "
                         + "spread = (max - min) / median of the runs; best: the ratio of each side's fastest run (on a shared "
-                        + "host other load only slows a run down)%s%n",
+                        + "host other load only slows a run down); near: the ratio of the medians over the epochs on several "
+                        + "threads that began with the processors near each other (round trip at most %.0f ns; - where a side "
+                        + "had none)%s%n",
                 n,
                 peak2 / 1e9,
+                HostProbe.FAR_NANOS,
                 dl4j ? "; dl4j: Deeplearning4j (- where a model is not expressible as its standard layers)" : "");
         out.printf(
                 Locale.ROOT,
-                "%-34s %5s %3s | %10s %10s %6s |%s %16s %16s | %s | %s%n",
+                "%-34s %5s %3s | %10s %10s %6s |%s %16s %16s | %s | %s | %s%n",
                 "model",
                 "batch",
                 "thr",
@@ -38,7 +41,8 @@ final class CompareTable {
                 "ae4j GFLOP/s",
                 "torch GFLOP/s",
                 "spread ae4j/torch",
-                "best");
+                "best",
+                " near");
         for (int i = 0; i < rows.size(); i++) {
             CompareBench.Row row = rows.get(i);
             CompareBench.SideResult a = results.get(i)[0], p = results.get(i)[1];
@@ -51,7 +55,7 @@ final class CompareTable {
                             : String.format(Locale.ROOT, " %10.0f %6.1fx |", d.median(), a.median() / d.median());
             out.printf(
                     Locale.ROOT,
-                    "%-34s %5d %3d | %10.0f %10.0f %5.2fx |%s %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%% | %4.2fx%n",
+                    "%-34s %5d %3d | %10.0f %10.0f %5.2fx |%s %8.1f (%4.1f%%) %8.1f (%4.1f%%) | %4.0f%% / %4.0f%% | %4.2fx | %5s%n",
                     row.label(),
                     row.batch(),
                     row.threads(),
@@ -65,7 +69,8 @@ final class CompareTable {
                     100 * fp / peak2,
                     a.spreadPercent(),
                     p.spreadPercent(),
-                    a.best() / p.best());
+                    a.best() / p.best(),
+                    nearRatio(a, p));
         }
         gemmsAlone(out, rows, results, peak2);
         out.println();
@@ -174,5 +179,11 @@ final class CompareTable {
                     100 * a.median() / a.gemmsAlone(),
                     a.gemmsAlone() / p.median());
         }
+    }
+
+    /** ae4j's near-only median over PyTorch's, or "-" where a side had no epoch that began near. */
+    static String nearRatio(CompareBench.SideResult a, CompareBench.SideResult p) {
+        double r = a.nearMedian() / p.nearMedian();
+        return Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%4.2fx", r);
     }
 }
