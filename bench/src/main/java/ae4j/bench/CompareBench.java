@@ -108,6 +108,9 @@ public final class CompareBench {
         }
     }
 
+    /** The sides' names, by side index (0 ae4j, 1 PyTorch, 2 Deeplearning4j). */
+    static final String[] SIDES = {"ae4j", "pytorch", "dl4j"};
+
     static final String USAGE = """
             usage: ae4j bench compare [--quick] [--check] [--models LIST] [--batches LIST] [--threads LIST]
                                       [--runs N] [--examples N] [--encode-batch N] [--encode-passes N] [--no-encode]
@@ -324,13 +327,12 @@ public final class CompareBench {
                     HostProbe.FAR_NANOS);
         }
         out.println();
-        int[][] far = new int[3][2]; // per side: epochs on several threads begun with the processors apart, all
 
         Map<Integer, String> torchConfigShown = new LinkedHashMap<>();
         List<Row> done = new ArrayList<>();
         List<SideResult[]> results = new ArrayList<>();
         for (List<Row> group : groups(rows)) {
-            results.addAll(measureGroup(o, group, n, tmp, out, torchConfigShown, far));
+            results.addAll(measureGroup(o, group, n, tmp, out, torchConfigShown));
             done.addAll(group);
         }
         out.println();
@@ -353,9 +355,19 @@ public final class CompareBench {
                     cores * peak1 / 1e9);
             peak2 = cores * peak1;
         }
-        String[] names = {"ae4j", "pytorch", "dl4j"};
         List<String> apart = new ArrayList<>();
-        for (int s = 0; s < 3; s++) if (far[s][1] > 0) apart.add(names[s] + " " + far[s][0] + " of " + far[s][1]);
+        for (int s = 0; s < 3; s++) {
+            int probed = 0, far = 0;
+            for (SideResult[] res : results) {
+                if (res[s] == null) continue;
+                for (double trip : res[s].trips()) {
+                    if (Double.isNaN(trip)) continue;
+                    probed++;
+                    if (trip > HostProbe.FAR_NANOS) far++;
+                }
+            }
+            if (probed > 0) apart.add(SIDES[s] + " " + far + " of " + probed);
+        }
         if (!apart.isEmpty())
             out.printf(
                     Locale.ROOT,
@@ -376,15 +388,8 @@ public final class CompareBench {
      * row is followed at once by the same worker's GEMMs-alone figure; the row reports the median of those.
      */
     private static List<SideResult[]> measureGroup(
-            Options o,
-            List<Row> group,
-            int n,
-            Path tmp,
-            PrintStream out,
-            Map<Integer, String> torchConfigShown,
-            int[][] far)
+            Options o, List<Row> group, int n, Path tmp, PrintStream out, Map<Integer, String> torchConfigShown)
             throws Exception {
-        String[] names = {"ae4j", "pytorch", "dl4j"};
         int g = group.size();
         Workers.Worker[][] sides = new Workers.Worker[g][3];
         List<List<Map<String, Object>>> ready = new ArrayList<>();
@@ -448,17 +453,13 @@ public final class CompareBench {
                     boolean probe = row.threads() > 1 && HostProbe.useful();
                     double trip = probe ? HostProbe.roundTripNanos() : Double.NaN;
                     trips[i][s][r] = trip;
-                    if (probe) {
-                        far[s][1]++;
-                        if (trip > HostProbe.FAR_NANOS) far[s][0]++;
-                    }
                     w.send("run");
                     Map<String, Object> res = w.await("result");
                     double secs = num(res.get("seconds"));
                     rates[i][s][r] = num(res.get("examples")) / secs;
                     initial[i][s] = num(res.get("initial_loss"));
                     fin[i][s] = num(res.get("final_loss"));
-                    order.add(names[s] + " t" + row.threads());
+                    order.add(SIDES[s] + " t" + row.threads());
                     String g1 = "";
                     if (s == 0 && !row.encode()) {
                         // The same step's GEMMs alone, right after the epoch in the same worker: the two are
@@ -470,7 +471,7 @@ public final class CompareBench {
                     parts[i][s] = String.format(
                             Locale.ROOT,
                             " %s %,.0f ex/s (%.2f s%s%s%s)",
-                            names[s],
+                            SIDES[s],
                             rates[i][s][r],
                             secs,
                             row.encode()

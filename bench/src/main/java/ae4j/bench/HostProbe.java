@@ -70,9 +70,4 @@ final class HostProbe {
         java.util.Arrays.sort(bursts);
         return bursts[bursts.length / 2];
     }
-
-    public static void main(String[] args) {
-        for (int i = 0; i < (args.length > 0 ? Integer.parseInt(args[0]) : 5); i++)
-            System.out.printf(java.util.Locale.ROOT, "%.0f ns%n", roundTripNanos());
-    }
 }

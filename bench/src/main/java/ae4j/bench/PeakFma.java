@@ -30,10 +30,9 @@ final class PeakFma {
         java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(threads + 1);
         java.util.concurrent.CyclicBarrier done = new java.util.concurrent.CyclicBarrier(threads + 1);
         double[] sink = new double[threads];
-        Thread[] pool = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int id = t;
-            pool[t] = Thread.ofPlatform().daemon().name("ae4j-peak-" + t).start(() -> {
+            Thread.ofPlatform().daemon().name("ae4j-peak-" + t).start(() -> {
                 for (int r = -1; r < reps; r++) {
                     await(go);
                     long end = deadline[0];
@@ -56,10 +55,11 @@ final class PeakFma {
         }
         double[] total = new double[reps];
         for (int r = 0; r < reps; r++) for (int t = 0; t < threads; t++) total[r] += rates[t][r];
-        java.util.Arrays.sort(total);
-        double median = reps % 2 == 1 ? total[reps / 2] : 0.5 * (total[reps / 2 - 1] + total[reps / 2]);
         if (sink[0] == 42) System.out.print("");
-        return new Harness.Result(median, total[0], total[reps - 1]);
+        return new Harness.Result(
+                CompareBench.median(total),
+                java.util.Arrays.stream(total).min().orElseThrow(),
+                java.util.Arrays.stream(total).max().orElseThrow());
     }
 
     private static void await(java.util.concurrent.CyclicBarrier b) {

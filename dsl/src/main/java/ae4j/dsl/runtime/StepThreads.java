@@ -54,7 +54,7 @@ public final class StepThreads {
 
     static final int PERIOD = 1024;
 
-    /** Steps over which the watch takes the median step between trials. */
+    /** Steps over which the watch takes the median step between trials (even: the median of the middle two). */
     static final int WATCH = 8;
 
     /** How much slower than another pattern's trial the watched median step must be to start a trial. */
@@ -113,7 +113,11 @@ public final class StepThreads {
         return ((pattern >> phase) & 1) == 1 ? threads : 1;
     }
 
-    /** Records the time phase {@code phase} took in the current step on {@code used} threads. */
+    /**
+     * Records the time phase {@code phase} took in the current step. ({@code used}, the threads it ran on, is what
+     * {@link #threads} said; the plan keeps it in its patterns. The parameter stays for the generated models that
+     * pass it.)
+     */
     public void record(int phase, int used, long nanos) {
         stepNanos += nanos;
         if (trialIndex() >= 0) ran |= 1 << phase;
@@ -135,10 +139,14 @@ public final class StepThreads {
         }
     }
 
-    /** Starts a trial with the next step when the recent median step is above another pattern's in the trial. */
+    /**
+     * Starts a trial with the next step when the recent median step is more than {@link #WATCH_MARGIN} times
+     * another pattern's in the last trial.
+     */
     private void watch() {
         nWatched = 0;
-        long now = median(watched, WATCH);
+        java.util.Arrays.sort(watched); // in place: the window starts over; nothing is allocated per step
+        long now = (watched[WATCH / 2 - 1] + watched[WATCH / 2]) / 2;
         int other = fastest(chosen & varied);
         if (now > WATCH_MARGIN * measured[other] && step < trialStart) {
             if (DEBUG)
@@ -169,19 +177,12 @@ public final class StepThreads {
     }
 
     private void decide() {
-        long[] steps = new long[TRIALS];
-        for (int q = 0; q < PATTERNS; q++) {
-            if ((q & ~ran) != 0) {
-                measured[q] = Long.MAX_VALUE;
-                continue;
-            }
-            // the steps of every pattern that ran the same way as q (they differ only in phases that did not run)
-            int n = 0;
-            for (int t = 0; t < trialLength; t++)
-                if (t % BLOCK != 0 && (trialPattern(t / BLOCK) & ran) == q) steps[n++] = trialSteps[t];
-            long fastest = Long.MAX_VALUE;
-            for (int k = 0; k < n; k++) fastest = Math.min(fastest, steps[k]);
-            measured[q] = fastest;
+        // each pattern of the phases that ran: the fastest counted step of every trial pattern that ran the same way
+        // (they differ only in phases that did not run); MAX_VALUE for the others
+        java.util.Arrays.fill(measured, Long.MAX_VALUE);
+        for (int t = 0; t < trialLength; t++) {
+            int q = trialPattern(t / BLOCK) & ran;
+            if (t % BLOCK != 0) measured[q] = Math.min(measured[q], trialSteps[t]);
         }
         int was = chosen;
         chosen = fastest(-1) | (chosen & ~ran);
@@ -212,16 +213,10 @@ public final class StepThreads {
         return best;
     }
 
-    /** A pattern as the phases' thread choices, e.g. "rows all, params one, pack all". */
+    /** A pattern as the phases' thread choices, e.g. "[rows all, params one, pack all]". */
     private static String name(int pattern) {
         return "[rows " + ((pattern & 1) != 0 ? "all" : "one") + ", params " + ((pattern & 2) != 0 ? "all" : "one")
                 + ", pack " + ((pattern & 4) != 0 ? "all" : "one") + "]";
-    }
-
-    private static long median(long[] a, int n) {
-        long[] s = java.util.Arrays.copyOf(a, n);
-        java.util.Arrays.sort(s);
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     /** The plan of a model for one batch size, made again when the thread count changed. */
