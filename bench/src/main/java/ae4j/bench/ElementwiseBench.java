@@ -2,8 +2,13 @@ package ae4j.bench;
 
 import ae4j.vecmath.Activation;
 import ae4j.vecmath.Elementwise;
+import ae4j.vecmath.Gemm;
+import ae4j.vecmath.Updates;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Elementwise kernels on one thread, in elements per nanosecond: with data that fits in L2 (16K floats
@@ -72,6 +77,70 @@ final class ElementwiseBench {
                     large.median() * 4 * e.arraysTouched() / 1e9);
         }
         gather(h);
+        floors(h);
+    }
+
+    /** mid's parameters, 784-256-64-256-784: the elements a training step's Adam update and weight packs go over. */
+    private static final int MID_PARAMS = 2 * (784 * 256 + 256 * 64) + 256 + 64 + 256 + 784;
+
+    /**
+     * The two kernels of a training step's parameter phase besides its products, each beside the instruction floor it
+     * runs into: Adam, one divide and one square root per element, against those two alone; the transposing pack of an
+     * updated weight (the forward product reads W^T), against the same pack of a weight that fits in L1.
+     */
+    private static void floors(Harness h) {
+        SplittableRandom rnd = new SplittableRandom(9);
+        int n = MID_PARAMS;
+        float[] p = GemmBench.random(rnd, n), g = GemmBench.random(rnd, n);
+        float[] m = new float[n], v = new float[n];
+        Harness.Result adam = h.rate(
+                () -> {
+                    Updates.adam(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 0.5f, 0.5f, p, g, m, v);
+                    return p[7];
+                },
+                n);
+        Harness.Result divSqrt = h.rate(() -> divideAndRoot(g, n), n);
+        System.out.printf(
+                Locale.ROOT,
+                "Adam update, %,d elements (mid's parameters; reads p, g, m, v, writes p, m, v), 1 thread: %.3f ns per"
+                        + " element; its divide and square root alone (no memory): %.3f ns per element%n",
+                n,
+                1 / adam.median() * 1e9,
+                1 / divSqrt.median() * 1e9);
+        float[] w = GemmBench.random(rnd, 256 * 784), small = GemmBench.random(rnd, 64 * 64);
+        Gemm.PackedB wt = new Gemm.PackedB(784, 256), st = new Gemm.PackedB(64, 64);
+        Harness.Result big = h.rate(
+                () -> {
+                    Gemm.packRows(Gemm.Op.T, w, 0, 784, wt, 0, 256);
+                    return w[7];
+                },
+                256 * 784);
+        Harness.Result inL1 = h.rate(
+                () -> {
+                    Gemm.packRows(Gemm.Op.T, small, 0, 64, st, 0, 64);
+                    return small[7];
+                },
+                64 * 64);
+        System.out.printf(
+                Locale.ROOT,
+                "transposing pack of a 256 x 784 weight (the forward product's W^T), 1 thread: %.3f ns per float; of a"
+                        + " 64 x 64 weight, in L1: %.3f ns per float%n",
+                1 / big.median() * 1e9,
+                1 / inL1.median() * 1e9);
+    }
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /** Adam's divide and square root on n elements, the operands in registers: lr m / (sqrt(v / c2) + eps). */
+    private static float divideAndRoot(float[] g, int n) {
+        FloatVector m = FloatVector.fromArray(S, g, 0).abs(), v = m.mul(m).add(1e-3f);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i + S.length() <= n; i += S.length()) {
+            FloatVector denom = v.mul(2f).lanewise(VectorOperators.SQRT).add(1e-8f);
+            acc = acc.add(m.mul(1e-3f).div(denom));
+            v = v.add(1e-7f);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /**

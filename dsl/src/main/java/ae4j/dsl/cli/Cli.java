@@ -411,7 +411,7 @@ public final class Cli {
             name = "gemm",
             header = "GEMM GFLOP/s against the FMA peak; elementwise kernels",
             description =
-                    "GEMM GFLOP/s at autoencoder shapes (and 1024^3) on 1 and 2 threads, as a fraction of the FMA peak measured in the same run; then elementwise kernels in elements/ns.")
+                    "GEMM GFLOP/s at autoencoder shapes (and 1024^3) on 1 and 2 threads, as a fraction of the FMA peak measured in the same run; then elementwise kernels in elements/ns, and the Adam update and the transposing weight pack beside their floors (the divide and square root alone; the pack of a weight in L1).")
     static final class BenchGemm extends Base {
         @Option(names = "--quick", description = "shorter repetitions, for a smoke run")
         boolean quick;
