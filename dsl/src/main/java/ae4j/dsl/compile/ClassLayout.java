@@ -195,6 +195,7 @@ final class ClassLayout {
             "scratch",
             "rowBuf",
             "colBuf",
+            "unitSums",
             "terms",
             "partTerms",
             "SW",

@@ -94,6 +94,10 @@ public final class JavaEmitter {
         return g.objective().stream().anyMatch(t -> t instanceof KlSparsity);
     }
 
+    private boolean hasContractive() {
+        return g.objective().stream().anyMatch(t -> t instanceof Graph.Contractive);
+    }
+
     private void constants() {
         Map<String, List<String>> users = new LinkedHashMap<>();
         for (Node n : g.nodes())
@@ -129,6 +133,9 @@ public final class JavaEmitter {
         }
         w.line("final float[] scratch;");
         if (hasKl()) w.line("final float[] rowBuf, colBuf;   // one row / one column statistic (batch means)");
+        if (hasContractive())
+            w.line("final double[] " + ContractiveTerm.SUMS
+                    + ";   // a sum over the batch per code unit (contractive)");
         if (!layout.epilogues().isEmpty()) {
             w.line("final Epilogue " + String.join(", ", layout.epilogues().values())
                     + ";   // biases, added as the GEMMs store");
@@ -165,6 +172,7 @@ public final class JavaEmitter {
             w.line("rowBuf = new float[SW];");
             w.line("colBuf = new float[SW];");
         }
+        if (hasContractive()) w.line(ContractiveTerm.SUMS + " = new double[SW];");
         w.line("partTerms = new double[BatchSplit.maxParts()][" + g.objective().size() + "];");
         w.line("plans = new StepThreads[maxBatch + 1];");
         for (var e : layout.epilogues().entrySet()) {
