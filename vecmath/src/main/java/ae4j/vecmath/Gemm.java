@@ -50,6 +50,8 @@ public final class Gemm {
     static final long SHARED_B_MAX = 4L << 20;
     /** Below this many flops a product runs on one thread: the hand-off would cost more than it saves. */
     static final long PARALLEL_MIN_FLOPS = Long.getLong("ae4j.gemm.parallelMinFlops", 6_000_000L);
+    /** A product with a packed B and at most this many rows splits its columns among the threads, not its rows. */
+    static final int COLUMN_SPLIT_MAX_ROWS = Integer.getInteger("ae4j.gemm.columnSplitMaxRows", 32);
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -333,7 +335,22 @@ public final class Gemm {
             return;
         }
         int rowUnits = (m + MR - 1) / MR;
-        int p = Math.min(parts(m, n, k), rowUnits);
+        int colUnits = b.nPad / NR;
+        int threads = parts(m, n, k);
+        if (threads > 1 && m <= COLUMN_SPLIT_MAX_ROWS && colUnits >= threads) {
+            // Few rows: the threads split the columns of C, each reading only its own panels of B (the panels a
+            // training step's update packed on the same thread), instead of every thread reading all of B.
+            Parallel.run(threads, t -> {
+                int j0 = (int) ((long) colUnits * t / threads) * NR;
+                int j1 = Math.min(n, (int) ((long) colUnits * (t + 1) / threads) * NR);
+                if (j1 <= j0) return;
+                serial(
+                        MR, opA, Op.N, m, j1 - j0, k, alpha, a, ao, lda, null, 0, 0, beta, c, co + j0, ldc, ep, j0,
+                        b.data, j0, b.nPad);
+            });
+            return;
+        }
+        int p = Math.min(threads, rowUnits);
         if (p <= 1) {
             serial(MR, opA, Op.N, m, n, k, alpha, a, ao, lda, null, 0, 0, beta, c, co, ldc, ep, 0, b.data);
             return;
@@ -533,6 +550,58 @@ public final class Gemm {
             Epilogue ep,
             int biasCol,
             float[] packedB) {
+        serial(
+                mr,
+                opA,
+                opB,
+                m,
+                n,
+                k,
+                alpha,
+                a,
+                ao,
+                lda,
+                b,
+                bo,
+                ldb,
+                beta,
+                c,
+                co,
+                ldc,
+                ep,
+                biasCol,
+                packedB,
+                0,
+                roundUp(n, NR));
+    }
+
+    /**
+     * {@link #serial} where a packed B may hold more columns than the product's n: the product's column 0 is the
+     * packed matrix's column {@code packedCol} (a multiple of NR), of {@code packedNPad} padded columns.
+     */
+    private static void serial(
+            int mr,
+            Op opA,
+            Op opB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int ao,
+            int lda,
+            float[] b,
+            int bo,
+            int ldb,
+            float beta,
+            float[] c,
+            int co,
+            int ldc,
+            Epilogue ep,
+            int biasCol,
+            float[] packedB,
+            int packedCol,
+            int packedNPad) {
         Workspace ws = WORKSPACE.get();
         int kcMax = kcBlock(k);
         int nPad = roundUp(n, NR);
@@ -553,7 +622,7 @@ public final class Gemm {
                 if (packedB == null) {
                     GemmPacking.packB(opB, b, bo, ldb, pc, kc, jc, nc, bp, 0);
                 } else {
-                    bBase = pc * nPad;
+                    bBase = pc * packedNPad + packedCol * kc;
                 }
                 // Whole mr x NR tiles with alpha = 1 and at most a ReLU merge into C from the registers; the rest
                 // go through the tile buffer and store. (op(A) = A is always packed: reading its rows unpacked,

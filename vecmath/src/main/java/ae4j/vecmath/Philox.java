@@ -201,7 +201,29 @@ public final class Philox {
 
     // ------------------------------------------------------------------ driver
 
+    /**
+     * Fewest elements a call splits among the threads (when not already inside a parallel loop): a batch's noise
+     * when one thread runs the rest of the step's elementwise work. Each element's value depends on its index only,
+     * so the split changes no bit.
+     */
+    private static final int PARALLEL_MIN = Integer.getInteger("ae4j.philox.parallelMin", 8192);
+
     private static void run(
+            long seed, int stream, long start, int kind, float a, float b, float[] out, int[] iout, int off, int n) {
+        int parts = n >= PARALLEL_MIN && !Parallel.nested() ? Math.min(Parallel.threads(), n / (PARALLEL_MIN / 2)) : 1;
+        if (parts <= 1) {
+            runRange(seed, stream, start, kind, a, b, out, iout, off, n);
+            return;
+        }
+        int blocks = (n + 31) / 32; // parts start on whole 32-element blocks of the output
+        Parallel.run(parts, t -> {
+            int from = Math.min(n, (int) ((long) blocks * t / parts) * 32);
+            int to = Math.min(n, (int) ((long) blocks * (t + 1) / parts) * 32);
+            if (to > from) runRange(seed, stream, start + from, kind, a, b, out, iout, off + from, to - from);
+        });
+    }
+
+    private static void runRange(
             long seed, int stream, long start, int kind, float a, float b, float[] out, int[] iout, int off, int n) {
         int k0 = (int) seed, k1 = (int) (seed >>> 32);
         long end = start + n;

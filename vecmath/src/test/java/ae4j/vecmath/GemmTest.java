@@ -184,6 +184,43 @@ class GemmTest {
     }
 
     /**
+     * Products large enough to run on the pool's threads, with a packed B: few rows (the threads split C's columns,
+     * each reading its own panels of B) and more rows (they split C's rows) have the bits of the serial product.
+     */
+    @Test
+    void aThreadedProductWithPackedBGivesTheSerialBits() {
+        int[][] shapes = {{32, 784, 256}, {5, 2000, 333}, {17, 2000, 97}, {40, 784, 256}, {32, 3000, 33}};
+        int before = Parallel.threads();
+        try {
+            int seed = 40;
+            for (int[] s : shapes) {
+                int m = s[0], k = s[1], n = s[2];
+                assertTrue(2.0 * m * n * k >= Gemm.PARALLEL_MIN_FLOPS, "shape too small to run on threads");
+                for (Op opA : Op.values()) {
+                    Operands o = Operands.random(seed++, opA, Op.T, m, k, n);
+                    Stored a = o.a(), b = o.b(), c = o.c();
+                    Epilogue ep = new Epilogue(o.bias(), 2, Activation.SIGMOID);
+                    float[] expected = c.data.clone();
+                    Gemm.run(
+                            Gemm.MR, 1, opA, Op.T, m, n, k, 1f, a.data, a.off, a.ld, b.data, b.off, b.ld, 0.5f,
+                            expected, c.off, c.ld, ep);
+                    Gemm.PackedB packed = new Gemm.PackedB(k, n);
+                    Gemm.pack(Op.T, b.data, b.off, b.ld, packed, 0, 1);
+                    for (int threads : new int[] {1, 2, 3}) {
+                        Parallel.setThreads(threads);
+                        float[] actual = c.data.clone();
+                        Gemm.gemm(opA, m, n, k, 1f, a.data, a.off, a.ld, packed, 0.5f, actual, c.off, c.ld, ep);
+                        assertArrayEquals(
+                                expected, actual, 0f, "m=" + m + " k=" + k + " n=" + n + ", " + threads + " threads");
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /**
      * Packing a matrix range by range (as the optimizer's threads repack the rows of a weight they updated, in
      * ranges aligned or not) over a pack of other values leaves what packing it whole writes.
      */

@@ -317,6 +317,30 @@ class PhiloxTest {
         assertArrayEquals(g, zero);
     }
 
+    @Test
+    void aLargeCallSplitAmongTheThreadsGivesTheSerialResult() {
+        // 50,001 elements: above the size a call splits among the pool's threads; the pieces of 4,000 stay serial.
+        int n = 50_001;
+        float[] init = new float[n];
+        Philox.uniform(5, 5, 0, init, 0, n);
+        for (long start : new long[] {0, 13}) {
+            float[] whole = init.clone(), pieces = init.clone();
+            Philox.addGaussian(SEED, STREAM, start, 0.3f, whole, 0, n);
+            for (int i = 0; i < n; i += 4000)
+                Philox.addGaussian(SEED, STREAM, start + i, 0.3f, pieces, i, Math.min(4000, n - i));
+            for (int k = 0; k < n; k++) {
+                if (Float.floatToRawIntBits(whole[k]) != Float.floatToRawIntBits(pieces[k]))
+                    fail("threaded addGaussian differs at " + k + " (start " + start + ", " + Parallel.threads()
+                            + " threads)");
+            }
+            float[] u = new float[n], uPieces = new float[n];
+            Philox.uniform(SEED, STREAM, start, u, 0, n);
+            for (int i = 0; i < n; i += 4000)
+                Philox.uniform(SEED, STREAM, start + i, uPieces, i, Math.min(4000, n - i));
+            assertArrayEquals(uPieces, u);
+        }
+    }
+
     // ------------------------------------------------------------------ streams and seeds
 
     private static int[] words(long seed, int stream, long start, int n) {

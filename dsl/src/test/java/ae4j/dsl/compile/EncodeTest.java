@@ -62,7 +62,7 @@ class EncodeTest {
                 for (int j = 0; j < x.length; j++) x[j] = (float) rnd.nextDouble();
                 boolean[] fused = EncodeEmitter.fusedLayers(g);
                 for (int id = 0; id <= l.code(); id++) if (fused[id]) fusedSeen++;
-                for (int batch : new int[] {1, 7, 40, MAX_BATCH}) {
+                for (int batch : new int[] {1, 7, 40, 72, MAX_BATCH}) {
                     for (int threads = 1; threads <= 2; threads++) {
                         Parallel.setThreads(threads);
                         String at = what + ", batch " + batch + ", " + threads + " thread(s)";
@@ -74,7 +74,7 @@ class EncodeTest {
                         if (l.reconstruction() >= 0) check(m, g, x, batch, l.reconstruction(), fused, at);
                     }
                 }
-                if (BatchSplit.parts(40) < 2) throw new AssertionError("a batch of 40 is not split");
+                if (BatchSplit.parts(72) < 2) throw new AssertionError("a batch of 72 is not split");
             }
         } finally {
             Parallel.setThreads(threadsBefore);
