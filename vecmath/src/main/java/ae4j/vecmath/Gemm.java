@@ -352,7 +352,7 @@ public final class Gemm {
         }
         int p = Math.min(threads, rowUnits);
         if (p <= 1) {
-            serial(MR, opA, Op.N, m, n, k, alpha, a, ao, lda, null, 0, 0, beta, c, co, ldc, ep, 0, b.data);
+            serial(MR, opA, Op.N, m, n, k, alpha, a, ao, lda, null, 0, 0, beta, c, co, ldc, ep, 0, b.data, 0, b.nPad);
             return;
         }
         Parallel.run(p, t -> {
@@ -379,7 +379,9 @@ public final class Gemm {
                     ldc,
                     ep,
                     0,
-                    b.data);
+                    b.data,
+                    0,
+                    b.nPad);
         });
     }
 
@@ -415,7 +417,7 @@ public final class Gemm {
         int colUnits = (n + NR - 1) / NR;
         int rowUnits = (m + mr - 1) / mr;
         if (parts <= 1 || (colUnits < 2 && rowUnits < 2)) {
-            serial(mr, opA, opB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, ep, 0, null);
+            serial(mr, opA, opB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, ep, 0, null, 0, 0);
             return;
         }
         int nPad = colUnits * NR;
@@ -459,7 +461,9 @@ public final class Gemm {
                         ldc,
                         ep,
                         0,
-                        shared);
+                        shared,
+                        0,
+                        nPad);
             });
             return;
         }
@@ -494,7 +498,9 @@ public final class Gemm {
                         ldc,
                         ep,
                         j0,
-                        null);
+                        null,
+                        0,
+                        0);
             } else {
                 int i0 = u0 * mr;
                 int i1 = Math.min(m, u1 * mr);
@@ -519,65 +525,18 @@ public final class Gemm {
                         ldc,
                         ep,
                         0,
-                        null);
+                        null,
+                        0,
+                        0);
             }
         });
     }
 
     /**
      * One thread's share: the blocked loops over (NC, KC, MC, NR, MR). biasCol is column 0's index in C.
-     * With {@code packedB} (all of op(B) packed by {@link #run}, K block at pc starting at pc * nPad), the
-     * B packing is skipped and the columns form one block.
-     */
-    private static void serial(
-            int mr,
-            Op opA,
-            Op opB,
-            int m,
-            int n,
-            int k,
-            float alpha,
-            float[] a,
-            int ao,
-            int lda,
-            float[] b,
-            int bo,
-            int ldb,
-            float beta,
-            float[] c,
-            int co,
-            int ldc,
-            Epilogue ep,
-            int biasCol,
-            float[] packedB) {
-        serial(
-                mr,
-                opA,
-                opB,
-                m,
-                n,
-                k,
-                alpha,
-                a,
-                ao,
-                lda,
-                b,
-                bo,
-                ldb,
-                beta,
-                c,
-                co,
-                ldc,
-                ep,
-                biasCol,
-                packedB,
-                0,
-                roundUp(n, NR));
-    }
-
-    /**
-     * {@link #serial} where a packed B may hold more columns than the product's n: the product's column 0 is the
-     * packed matrix's column {@code packedCol} (a multiple of NR), of {@code packedNPad} padded columns.
+     * With {@code packedB} (op(B) packed, K block at pc starting at pc * packedNPad), the B packing is skipped and
+     * the columns form one block; the product's column 0 is the packed matrix's column {@code packedCol} (a multiple
+     * of NR), so a thread can take some of its columns. Without it, packedCol and packedNPad are not read.
      */
     private static void serial(
             int mr,
