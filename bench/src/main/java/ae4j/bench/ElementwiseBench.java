@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Elementwise kernels on one thread, in elements per nanosecond: with data that fits in L2 (16K floats
  * per array) and with data far out of cache (16M floats per array, where the figure to compare with is
- * the memory bandwidth, also printed in GB/s of traffic).
+ * the memory bandwidth, also printed in GB/s of traffic). Then the parameter phase's Adam update and transposing
+ * pack beside their floors, in nanoseconds per element.
  */
 final class ElementwiseBench {
 
@@ -107,8 +108,8 @@ final class ElementwiseBench {
                 n,
                 1 / adam.median() * 1e9,
                 1 / divSqrt.median() * 1e9);
-        float[] w = GemmBench.random(rnd, 256 * 784), small = GemmBench.random(rnd, 64 * 64);
-        Gemm.PackedB wt = new Gemm.PackedB(784, 256), st = new Gemm.PackedB(64, 64);
+        float[] w = GemmBench.random(rnd, 256 * 784), small = GemmBench.random(rnd, 48 * 48);
+        Gemm.PackedB wt = new Gemm.PackedB(784, 256), st = new Gemm.PackedB(48, 48);
         Harness.Result big = h.rate(
                 () -> {
                     Gemm.packRows(Gemm.Op.T, w, 0, 784, wt, 0, 256);
@@ -117,14 +118,14 @@ final class ElementwiseBench {
                 256 * 784);
         Harness.Result inL1 = h.rate(
                 () -> {
-                    Gemm.packRows(Gemm.Op.T, small, 0, 64, st, 0, 64);
+                    Gemm.packRows(Gemm.Op.T, small, 0, 48, st, 0, 48);
                     return small[7];
                 },
-                64 * 64);
+                48 * 48);
         System.out.printf(
                 Locale.ROOT,
                 "transposing pack of a 256 x 784 weight (the forward product's W^T), 1 thread: %.3f ns per float; of a"
-                        + " 64 x 64 weight, in L1: %.3f ns per float%n",
+                        + " 48 x 48 weight, in L1: %.3f ns per float%n",
                 1 / big.median() * 1e9,
                 1 / inL1.median() * 1e9);
     }

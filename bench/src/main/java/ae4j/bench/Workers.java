@@ -44,7 +44,13 @@ final class Workers {
                 .contains("-XX:+UseTransparentHugePages")) cmd.add("-XX:+UseTransparentHugePages");
         cmd.addAll(ae4j.vecmath.SystemInfo.jitLimits());
         for (String p : List.of(
-                "ae4j.cache", "ae4j.jit.noDirectives", "ae4j.split.minRows", "ae4j.step.debug", "ae4j.step.threads")) {
+                "ae4j.cache",
+                "ae4j.jit.noDirectives",
+                "ae4j.split.minRows",
+                "ae4j.gemm.columnSplitMaxRows",
+                "ae4j.philox.parallelMin",
+                "ae4j.step.debug",
+                "ae4j.step.threads")) {
             if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CompareWorker.class.getName()));

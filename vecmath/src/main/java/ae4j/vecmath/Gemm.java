@@ -299,8 +299,8 @@ public final class Gemm {
 
     /**
      * {@code C = f(alpha * op(A) * B + beta * C + bias)} with B packed by {@link #pack}: op(A) is m x k,
-     * B is k x n. Splits the rows of C across threads when the product is large enough and the caller is
-     * not already inside a parallel loop.
+     * B is k x n. Splits C across threads when the product is large enough and the caller is not already inside a
+     * parallel loop: its columns when it has at most {@link #COLUMN_SPLIT_MAX_ROWS} rows, else its rows.
      */
     public static void gemm(
             Op opA,
@@ -338,8 +338,8 @@ public final class Gemm {
         int colUnits = b.nPad / NR;
         int threads = parts(m, n, k);
         if (threads > 1 && m <= COLUMN_SPLIT_MAX_ROWS && colUnits >= threads) {
-            // Few rows: the threads split the columns of C, each reading only its own panels of B (the panels a
-            // training step's update packed on the same thread), instead of every thread reading all of B.
+            // Few rows: the threads split the columns of C, each reading only its share of the panels of B (in a
+            // training step, mostly those its own update packed), instead of every thread reading all of B.
             Parallel.run(threads, t -> {
                 int j0 = (int) ((long) colUnits * t / threads) * NR;
                 int j1 = Math.min(n, (int) ((long) colUnits * (t + 1) / threads) * NR);

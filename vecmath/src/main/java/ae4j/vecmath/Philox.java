@@ -206,7 +206,7 @@ public final class Philox {
      * when one thread runs the rest of the step's elementwise work. Each element's value depends on its index only,
      * so the split changes no bit.
      */
-    private static final int PARALLEL_MIN = Integer.getInteger("ae4j.philox.parallelMin", 8192);
+    private static final int PARALLEL_MIN = Math.max(64, Integer.getInteger("ae4j.philox.parallelMin", 8192));
 
     private static void run(
             long seed, int stream, long start, int kind, float a, float b, float[] out, int[] iout, int off, int n) {

@@ -323,21 +323,31 @@ class PhiloxTest {
         int n = 50_001;
         float[] init = new float[n];
         Philox.uniform(5, 5, 0, init, 0, n);
-        for (long start : new long[] {0, 13}) {
-            float[] whole = init.clone(), pieces = init.clone();
-            Philox.addGaussian(SEED, STREAM, start, 0.3f, whole, 0, n);
-            for (int i = 0; i < n; i += 4000)
-                Philox.addGaussian(SEED, STREAM, start + i, 0.3f, pieces, i, Math.min(4000, n - i));
-            for (int k = 0; k < n; k++) {
-                if (Float.floatToRawIntBits(whole[k]) != Float.floatToRawIntBits(pieces[k]))
-                    fail("threaded addGaussian differs at " + k + " (start " + start + ", " + Parallel.threads()
-                            + " threads)");
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            for (long start : new long[] {0, 13}) {
+                float[] whole = init.clone(), pieces = init.clone();
+                Philox.addGaussian(SEED, STREAM, start, 0.3f, whole, 0, n);
+                for (int i = 0; i < n; i += 4000)
+                    Philox.addGaussian(SEED, STREAM, start + i, 0.3f, pieces, i, Math.min(4000, n - i));
+                for (int k = 0; k < n; k++) {
+                    if (Float.floatToRawIntBits(whole[k]) != Float.floatToRawIntBits(pieces[k]))
+                        fail("threaded addGaussian differs at " + k + " (start " + start + ")");
+                }
+                float[] u = new float[n], uPieces = new float[n];
+                Philox.uniform(SEED, STREAM, start, u, 0, n);
+                for (int i = 0; i < n; i += 4000)
+                    Philox.uniform(SEED, STREAM, start + i, uPieces, i, Math.min(4000, n - i));
+                assertArrayEquals(uPieces, u);
+                int[] w = new int[n + 3], wPieces = new int[n + 3]; // at an offset: the int output's own path
+                Philox.words(SEED, STREAM, start, w, 3, n);
+                for (int i = 0; i < n; i += 4000)
+                    Philox.words(SEED, STREAM, start + i, wPieces, 3 + i, Math.min(4000, n - i));
+                assertArrayEquals(wPieces, w);
             }
-            float[] u = new float[n], uPieces = new float[n];
-            Philox.uniform(SEED, STREAM, start, u, 0, n);
-            for (int i = 0; i < n; i += 4000)
-                Philox.uniform(SEED, STREAM, start + i, uPieces, i, Math.min(4000, n - i));
-            assertArrayEquals(uPieces, u);
+        } finally {
+            Parallel.setThreads(before);
         }
     }
 

@@ -13,10 +13,11 @@ package ae4j.dsl.runtime;
 public final class BatchSplit {
 
     /**
-     * The fewest rows a part gets. Below 32, a batch is one part: each part's products would read every packed
-     * weight for a few rows, while one part's products split the columns among the threads, each thread reading
-     * only the panels it packed in the previous step's update (mid at batch 32 on two threads: 41-42k against 22-40k
-     * examples/s; dae, whose noise is then drawn by the threads of one call, even).
+     * Rows per part: a batch is split into batch / minRows parts (at most {@link #maxParts}), so a batch under 64
+     * rows is one part. Each part's products would otherwise read every packed weight for a few rows; the products of
+     * one part of up to 32 rows split their columns among the threads instead, a thread reading mostly the panels its
+     * own update packed (mid at batch 32 on two threads: 41-42k against 22-40k examples/s; dae, whose noise is then
+     * drawn by the threads of one call, even).
      */
     private static volatile int minRows = Integer.getInteger("ae4j.split.minRows", 32);
     /** Most parts a batch is split into: the processors of this machine (at least 2). */
