@@ -106,28 +106,30 @@ final class ElementwiseBench {
                 "Adam update, %,d elements (mid's parameters; reads p, g, m, v, writes p, m, v), 1 thread: %.3f ns per"
                         + " element; its divide and square root alone (no memory): %.3f ns per element%n",
                 n,
-                1 / adam.median() * 1e9,
-                1 / divSqrt.median() * 1e9);
-        float[] w = GemmBench.random(rnd, 256 * 784), small = GemmBench.random(rnd, 48 * 48);
-        Gemm.PackedB wt = new Gemm.PackedB(784, 256), st = new Gemm.PackedB(48, 48);
-        Harness.Result big = h.rate(
-                () -> {
-                    Gemm.packRows(Gemm.Op.T, w, 0, 784, wt, 0, 256);
-                    return w[7];
-                },
-                256 * 784);
-        Harness.Result inL1 = h.rate(
-                () -> {
-                    Gemm.packRows(Gemm.Op.T, small, 0, 48, st, 0, 48);
-                    return small[7];
-                },
-                48 * 48);
+                nanosPer(adam),
+                nanosPer(divSqrt));
         System.out.printf(
                 Locale.ROOT,
                 "transposing pack of a 256 x 784 weight (the forward product's W^T), 1 thread: %.3f ns per float; of a"
                         + " 48 x 48 weight, in L1: %.3f ns per float%n",
-                1 / big.median() * 1e9,
-                1 / inL1.median() * 1e9);
+                nanosPer(transposingPack(h, rnd, 256, 784)),
+                nanosPer(transposingPack(h, rnd, 48, 48)));
+    }
+
+    /** Floats per second of the pack of a random rows x cols weight, transposed as the forward product reads it. */
+    private static Harness.Result transposingPack(Harness h, SplittableRandom rnd, int rows, int cols) {
+        float[] w = GemmBench.random(rnd, rows * cols);
+        Gemm.PackedB packed = new Gemm.PackedB(cols, rows);
+        return h.rate(
+                () -> {
+                    Gemm.packRows(Gemm.Op.T, w, 0, cols, packed, 0, rows);
+                    return w[7];
+                },
+                rows * cols);
+    }
+
+    private static double nanosPer(Harness.Result perSecond) {
+        return 1e9 / perSecond.median();
     }
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
