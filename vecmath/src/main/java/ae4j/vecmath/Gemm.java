@@ -53,6 +53,14 @@ public final class Gemm {
     /** A product with a packed B and at most this many rows splits its columns among the threads, not its rows. */
     static final int COLUMN_SPLIT_MAX_ROWS = Integer.getInteger("ae4j.gemm.columnSplitMaxRows", 32);
 
+    /**
+     * Where share t of {@code parts} starts: whole units of {@code width} (rows or columns), the units divided as
+     * evenly as they go, at most {@code limit} (share parts ends at the matrix edge).
+     */
+    private static int share(int units, int t, int parts, int width, int limit) {
+        return Math.min(limit, (int) ((long) units * t / parts) * width);
+    }
+
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private Gemm() {}
@@ -229,8 +237,8 @@ public final class Gemm {
         if (part < 0 || part >= parts)
             throw new IllegalArgumentException("part " + part + " outside [0, " + parts + ")");
         int colUnits = into.nPad / NR;
-        int j0 = (int) ((long) colUnits * part / parts) * NR;
-        int j1 = Math.min(n, (int) ((long) colUnits * (part + 1) / parts) * NR);
+        int j0 = share(colUnits, part, parts, NR, n);
+        int j1 = share(colUnits, part + 1, parts, NR, n);
         if (j1 <= j0) return;
         for (int pc = 0; pc < k; pc += into.kcMax) {
             int kc = Math.min(into.kcMax, k - pc);
@@ -341,8 +349,8 @@ public final class Gemm {
             // Few rows: the threads split the columns of C, each reading only its share of the panels of B (in a
             // training step, mostly those its own update packed), instead of every thread reading all of B.
             Parallel.run(threads, t -> {
-                int j0 = (int) ((long) colUnits * t / threads) * NR;
-                int j1 = Math.min(n, (int) ((long) colUnits * (t + 1) / threads) * NR);
+                int j0 = share(colUnits, t, threads, NR, n);
+                int j1 = share(colUnits, t + 1, threads, NR, n);
                 if (j1 <= j0) return;
                 serial(
                         MR, opA, Op.N, m, j1 - j0, k, alpha, a, ao, lda, null, 0, 0, beta, c, co + j0, ldc, ep, j0,
@@ -356,8 +364,8 @@ public final class Gemm {
             return;
         }
         Parallel.run(p, t -> {
-            int i0 = (int) ((long) rowUnits * t / p) * MR;
-            int i1 = Math.min(m, (int) ((long) rowUnits * (t + 1) / p) * MR);
+            int i0 = share(rowUnits, t, p, MR, m);
+            int i1 = share(rowUnits, t + 1, p, MR, m);
             int aShift = opA == Op.N ? i0 * lda : i0;
             serial(
                     MR,
@@ -428,8 +436,8 @@ public final class Gemm {
             int kcMax = kcBlock(k);
             int pb = Math.min(parts, colUnits);
             Parallel.run(pb, t -> {
-                int j0 = (int) ((long) colUnits * t / pb) * NR;
-                int j1 = Math.min(n, (int) ((long) colUnits * (t + 1) / pb) * NR);
+                int j0 = share(colUnits, t, pb, NR, n);
+                int j1 = share(colUnits, t + 1, pb, NR, n);
                 if (j1 <= j0) return;
                 for (int pc = 0; pc < k; pc += kcMax) {
                     int kc = Math.min(kcMax, k - pc);
@@ -438,8 +446,8 @@ public final class Gemm {
             });
             int p = Math.min(parts, rowUnits);
             Parallel.run(p, t -> {
-                int i0 = (int) ((long) rowUnits * t / p) * mr;
-                int i1 = Math.min(m, (int) ((long) rowUnits * (t + 1) / p) * mr);
+                int i0 = share(rowUnits, t, p, mr, m);
+                int i1 = share(rowUnits, t + 1, p, mr, m);
                 int aShift = opA == Op.N ? i0 * lda : i0;
                 serial(
                         mr,
